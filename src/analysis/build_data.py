@@ -1,0 +1,135 @@
+"""``make data``: validate every raw table and write ``data/processed/``.
+
+Outputs (replaced together, atomically, only when every check passes):
+
+``observations.csv``  one tidy row per observation (document, external, derived)
+``claims.csv``        the validated claims register
+``sources.csv``       the source catalog
+
+On any problem the command prints each one (file, row, column, what to do), exits
+with status 1, and leaves the previous ``data/processed/`` untouched.
+
+Usage: ``python -m analysis.build_data [--raw DIR] [--out DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.csvio import csv_bytes, replace_all
+from analysis.derive import derive_all
+from analysis.errors import DataError
+from analysis.raw import RawData, load_raw
+
+OBSERVATION_OUTPUT = (
+    "series_id", "obs_id", "region", "indicator", "label", "year", "period_start", "value", "unit",
+    "value_base", "base_unit", "value_low", "value_high", "kind", "qualifier", "value_printed",
+    "source_id", "quote", "publisher", "url", "basis", "confidence", "note", "source_file", "source_row",
+)
+"""Columns of ``data/processed/observations.csv``."""
+
+KIND_ORDER = {"document": 0, "external": 1, "derived": 2}
+
+
+def _plain(d: Decimal | None) -> str:
+    """Decimal as plain text without exponent or trailing zeros (``7.057E+10`` -> ``70570000000``)."""
+    if d is None:
+        return ""
+    t = format(d.normalize(), "f")
+    return t
+
+
+def tidy_observations(data: RawData) -> pd.DataFrame:
+    """Combine document, external and derived rows into the tidy processed table."""
+    obs = data.observations.copy()
+    derived = derive_all(obs)
+    labels = dict(zip(data.indicators["indicator"], data.indicators["label"]))
+    rows = []
+    for _, r in obs.iterrows():
+        rows.append({**{c: r.get(c, "") for c in OBSERVATION_OUTPUT if c in r}, "value": r["value_decimal"],
+                     "value_low": None, "value_high": None})
+    for _, r in derived.iterrows():
+        rows.append({**r.to_dict(), "qualifier": "exact", "value_printed": "", "source_file": "", "source_row": ""})
+    out = pd.DataFrame(rows)
+    for c in OBSERVATION_OUTPUT:
+        if c not in out.columns:
+            out[c] = ""
+    out["series_id"] = out["region"].str.lower() + "." + out["indicator"]
+    out["label"] = out["indicator"].map(labels).fillna(out["indicator"])
+    base = [data.units[u] for u in out["unit"]]
+    out["base_unit"] = [u.base_unit for u in base]
+    out["value_base"] = [_plain(Decimal(v) * u.factor) for v, u in zip(out["value"], base)]
+    for c in ("value", "value_low", "value_high"):
+        out[c] = [_plain(Decimal(v)) if v is not None and v == v and v != "" else "" for v in out[c]]
+    out["_k"] = out["kind"].map(KIND_ORDER)
+    out = out.sort_values(["series_id", "year", "_k"], kind="stable").drop(columns="_k")
+    return out[list(OBSERVATION_OUTPUT)].reset_index(drop=True)
+
+
+def _frame_bytes(df: pd.DataFrame, columns: list[str]) -> bytes:
+    def cell(v: object) -> object:
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            return ""
+        return v
+    return csv_bytes(columns, ([cell(v) for v in rec] for rec in df[columns].itertuples(index=False, name=None)))
+
+
+def build(raw: Path | None = None, out: Path | None = None) -> dict[str, int]:
+    """Validate ``raw`` and write the processed tables to ``out`` atomically.
+
+    Parameters
+    ----------
+    raw : Path, optional
+        Raw data folder (default ``data/raw``).
+    out : Path, optional
+        Output folder (default ``data/processed``).
+
+    Returns
+    -------
+    dict
+        Row counts written, by table.
+
+    Raises
+    ------
+    DataError
+        When any raw table fails validation; nothing is written then.
+    """
+    out = Path(out or paths.PROCESSED)
+    data = load_raw(raw)
+    obs = tidy_observations(data)
+    claims = data.claims.drop(columns=["stated_decimal"], errors="ignore")
+    sources = data.sources
+    files = {
+        out / "observations.csv": _frame_bytes(obs, list(OBSERVATION_OUTPUT)),
+        out / "claims.csv": _frame_bytes(claims, list(claims.columns)),
+        out / "sources.csv": _frame_bytes(sources, list(sources.columns)),
+    }
+    replace_all(files)
+    return {"observations": len(obs), "claims": len(claims), "sources": len(sources)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--raw", type=Path, default=None, help="raw data folder (default data/raw)")
+    ap.add_argument("--out", type=Path, default=None, help="output folder (default data/processed)")
+    args = ap.parse_args(argv)
+    try:
+        counts = build(args.raw, args.out)
+    except DataError as exc:
+        print(f"make data: FAILED, data/processed left unchanged.\n{exc}", file=sys.stderr)
+        return 1
+    where = paths.relative(Path(args.out or paths.PROCESSED))
+    print(f"make data: wrote {counts['observations']} observations, {counts['claims']} claims and "
+          f"{counts['sources']} sources to {where}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

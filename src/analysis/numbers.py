@@ -1,0 +1,103 @@
+"""Parsing numbers written in the raw tables and the documents, without guessing.
+
+Numeric columns are text in the CSV. Full-width digits (``７０５．７``, as a Chinese input
+method types them) are normalised to ASCII with Unicode NFKC before parsing, so they are
+read as the number they show, never misread. Anything else that is not a plain decimal
+number is refused with a message naming file, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from analysis.errors import Problem
+
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_PRINTED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` with full-width characters folded to ASCII (NFKC) and stripped."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_plain(text: str) -> Decimal:
+    """Parse a plain decimal number (after NFKC normalisation).
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is not a plain decimal number (thousands separators, units,
+        words and empty cells are refused).
+    """
+    t = normalise(text)
+    if not _PLAIN.match(t):
+        raise ValueError(f"'{text}' is not a plain number (use digits and a decimal point only, e.g. 705.7)")
+    try:
+        return Decimal(t)
+    except InvalidOperation:  # pragma: no cover - guarded by the regex
+        raise ValueError(f"'{text}' is not a number") from None
+
+
+def parse_chinese(text: str) -> int:
+    """Parse a small Chinese numeral such as 四, 十二, 两百 (up to 9999).
+
+    Raises
+    ------
+    ValueError
+        When ``text`` contains characters that are not Chinese numerals.
+    """
+    if not text or any(c not in _CN_DIGITS and c not in _CN_UNITS for c in text):
+        raise ValueError(f"'{text}' is not a Chinese numeral")
+    total, digit = 0, None
+    for c in text:
+        if c in _CN_DIGITS:
+            digit = _CN_DIGITS[c]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNITS[c]
+            digit = None
+    return total + (digit or 0)
+
+
+def parse_printed(text: str) -> Decimal:
+    """Parse a number as printed in a document: ``705.7``, ``4,000`` or ``四``.
+
+    Printed values are compared with the document text character for character, so
+    they are not normalised: a full-width digit in a printed value must also be in the
+    quote.
+    """
+    t = text.strip()
+    if _PRINTED.match(t):
+        return Decimal(t.replace(",", ""))
+    return Decimal(parse_chinese(t))
+
+
+def decimals_of(text: str) -> int:
+    """Number of digits after the decimal point in a printed number (``68.47`` -> 2)."""
+    t = normalise(text).replace(",", "")
+    return len(t.split(".")[1]) if "." in t else 0
+
+
+def cell_number(value: str, file: str, row: int, column: str, problems: list[Problem],
+                required: bool = True) -> Decimal | None:
+    """Parse one numeric cell, appending a :class:`Problem` instead of raising.
+
+    Returns
+    -------
+    Decimal or None
+        The number, or None when the cell is empty (and not required) or invalid.
+    """
+    if value is None or not str(value).strip():
+        if required:
+            problems.append(Problem(file, row, column, "the cell is empty; a number is required."))
+        return None
+    try:
+        return parse_plain(str(value))
+    except ValueError as exc:
+        problems.append(Problem(file, row, column, f"{exc}."))
+        return None

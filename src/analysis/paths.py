@@ -1,0 +1,42 @@
+"""Project paths, resolved from the package location (never from the working directory).
+
+The package lives in ``<root>/src/analysis``; every path below is derived from that, so
+notebooks run by papermill from any directory find the same files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parents[2]
+DATA: Path = ROOT / "data"
+RAW: Path = DATA / "raw"
+PROCESSED: Path = DATA / "processed"
+DOCUMENTS: Path = RAW / "documents"
+EXTERNAL: Path = RAW / "external"
+NOTEBOOKS: Path = ROOT / "notebooks"
+REPORTS: Path = ROOT / "reports"
+FIGURES: Path = REPORTS / "figures"
+TABLES: Path = REPORTS / "tables"
+
+OBSERVATIONS_CSV: Path = PROCESSED / "observations.csv"
+CLAIMS_CSV: Path = PROCESSED / "claims.csv"
+
+
+def relative(path: Path) -> str:
+    """Return ``path`` relative to the project root when inside it (for messages).
+
+    Parameters
+    ----------
+    path : Path
+        Any path.
+
+    Returns
+    -------
+    str
+        ``data/raw/x.csv`` style text, or the absolute path when outside the project.
+    """
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,248 @@
+"""Read and validate every raw table under ``data/raw/``.
+
+:func:`load_raw` returns the validated tables or raises one :class:`DataError` listing
+every problem found (file, row, column, what to do). The checks:
+
+* schema (pandera): required columns, controlled vocabularies, non-empty cells;
+* numbers: ``value``, ``year`` and ``period_start`` are plain numbers (full-width digits
+  are normalised, anything else refused); years are plausible;
+* provenance: the quote occurs verbatim in the named document (or, for external rows,
+  in the project's copy of ``external/figures.csv``); the printed value occurs in the
+  quote and equals the numeric value in its unit;
+* identity: ``obs_id`` follows ``region.indicator.year[.ext]``; a (region, indicator,
+  year, kind) appears once across all tables;
+* claims: quote verbatim, stated value printed in it, inputs exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.csvio import read_table
+from analysis.errors import DataError, Problem
+from analysis.numbers import cell_number, parse_printed
+from analysis.provenance import (check_external_row, check_quote, load_external_reference,
+                                 printed_matches, verify_checksums)
+from analysis.schema import (CLAIM_COLUMNS, EXTERNAL_COLUMNS, INDICATOR_SCHEMA, OBSERVATION_COLUMNS,
+                             REGION_SCHEMA, SOURCE_SCHEMA, claim_schema, observation_schema, validate)
+from analysis.units import Unit, read_units
+
+YEAR_MIN, YEAR_MAX = 1978, 2025
+"""Plausible reference years: reform era to the latest source's coverage."""
+
+OBSERVATION_GLOB = "observations_*.csv"
+EXTERNAL_TABLE = "observations_external.csv"
+
+
+@dataclass
+class RawData:
+    """The validated raw tables."""
+
+    sources: pd.DataFrame
+    regions: pd.DataFrame
+    indicators: pd.DataFrame
+    units: dict[str, Unit]
+    observations: pd.DataFrame
+    claims: pd.DataFrame
+    documents: dict[str, str] = field(default_factory=dict)
+
+
+def _vocab_table(path: Path, schema, key: str, problems: list[Problem]) -> pd.DataFrame:
+    df = read_table(path, required=list(schema.columns))
+    problems += validate(schema, df)
+    return df
+
+
+def _documents(sources: pd.DataFrame, raw: Path, problems: list[Problem]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for row, r in sources.iterrows():
+        if not r["source_id"].startswith("doc"):
+            continue
+        f = raw / r["file"]
+        if not f.exists():
+            problems.append(Problem(sources.attrs["file"], row, "file", f"{paths.relative(f)} does not exist."))
+            continue
+        texts[r["source_id"]] = f.read_text(encoding="utf-8")
+    return texts
+
+
+def _check_observations(df: pd.DataFrame, data: RawData, ref: pd.DataFrame | None,
+                        problems: list[Problem]) -> pd.DataFrame:
+    """Row-by-row numeric and provenance checks; returns the table with parsed columns."""
+    name = df.attrs["file"]
+    external = name.endswith(EXTERNAL_TABLE)
+    years, starts, values = [], [], []
+    for row, r in df.iterrows():
+        year = cell_number(r["year"], name, row, "year", problems)
+        if year is not None and (year != year.to_integral_value() or not YEAR_MIN <= year <= YEAR_MAX):
+            problems.append(Problem(name, row, "year", f"year {r['year']} is not a whole year between "
+                                                       f"{YEAR_MIN} and {YEAR_MAX}."))
+            year = None
+        start = cell_number(r["period_start"], name, row, "period_start", problems, required=False)
+        if start is not None and year is not None and not (YEAR_MIN <= start < year):
+            problems.append(Problem(name, row, "period_start",
+                                    f"period_start {r['period_start']} must be a year before year {r['year']}."))
+        value = cell_number(r["value"], name, row, "value", problems)
+        years.append(int(year) if year is not None else None)
+        starts.append(int(start) if start is not None else None)
+        values.append(value)
+        if year is not None and r["region"] and r["indicator"]:
+            expected = f"{r['region'].lower()}.{r['indicator']}.{int(year)}" + (".ext" if external else "")
+            if r["obs_id"] != expected:
+                problems.append(Problem(name, row, "obs_id", f"obs_id '{r['obs_id']}' should be '{expected}' "
+                                                             "(region.indicator.year)."))
+        quote, printed = r["quote"], r["value_printed"]
+        if printed and quote and printed not in quote:
+            problems.append(Problem(name, row, "value_printed",
+                                    f"the printed value '{printed}' does not occur in the quote."))
+        unit_printed = (r.get("unit_printed") or r["unit"]) if external else r["unit"]
+        if value is not None and printed and r["unit"] in data.units and unit_printed in data.units:
+            try:
+                ok = printed_matches(printed, unit_printed, value, r["unit"], data.units)
+            except ValueError as exc:
+                problems.append(Problem(name, row, "value_printed", f"{exc}."))
+            else:
+                if not ok:
+                    problems.append(Problem(name, row, "value",
+                                            f"value {r['value']} {r['unit']} does not equal the printed value "
+                                            f"{printed} {unit_printed}."))
+        sid = r["source_id"]
+        if external:
+            if ref is not None:
+                problems.extend(check_external_row(r, row, name, ref))
+        elif sid in data.documents and quote:
+            problems.extend(check_quote(quote, data.documents[sid], name, row, sid))
+        elif sid and not sid.startswith("doc"):
+            problems.append(Problem(name, row, "source_id", f"document rows must cite a document (doc000..), "
+                                                            f"not '{sid}'."))
+    out = df.copy()
+    out["year"] = pd.array(years, dtype="Int64")
+    out["period_start"] = pd.array(starts, dtype="Int64")
+    out["value_decimal"] = values
+    out["source_file"] = name
+    out["source_row"] = df.index
+    return out
+
+
+def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
+    key = ["region", "indicator", "year", "kind"]
+    dup = obs[obs.duplicated(key, keep=False) & obs["year"].notna()]
+    for _, g in dup.groupby(key, dropna=True):
+        first = g.iloc[0]
+        for _, r in g.iloc[1:].iterrows():
+            problems.append(Problem(r["source_file"], int(r["source_row"]), "year",
+                                    f"{r['region']} {r['indicator']} {r['year']} ({r['kind']}) already appears in "
+                                    f"{first['source_file']}, row {first['source_row']}; each (region, indicator, "
+                                    "year, kind) appears once."))
+    dup_id = obs[obs.duplicated("obs_id", keep=False)]
+    for oid, g in dup_id.groupby("obs_id"):
+        if g.duplicated(key).any():
+            continue  # already reported above
+        r = g.iloc[1]
+        problems.append(Problem(r["source_file"], int(r["source_row"]), "obs_id", f"obs_id '{oid}' is not unique."))
+
+
+def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], problems: list[Problem]) -> pd.DataFrame:
+    name = claims.attrs["file"]
+    stated = []
+    for row, r in claims.iterrows():
+        v = cell_number(r["stated"], name, row, "stated", problems)
+        cell_number(r["rounding"], name, row, "rounding", problems, required=False)
+        stated.append(v)
+        if r["source_id"] in data.documents and r["quote"]:
+            problems.extend(check_quote(r["quote"], data.documents[r["source_id"]], name, row, r["source_id"]))
+        if r["stated_printed"] and r["quote"] and r["stated_printed"] not in r["quote"]:
+            problems.append(Problem(name, row, "stated_printed",
+                                    f"the stated value '{r['stated_printed']}' does not occur in the quote."))
+        if v is not None and r["stated_printed"]:
+            try:
+                if parse_printed(r["stated_printed"]) != v:
+                    problems.append(Problem(name, row, "stated", f"stated {r['stated']} does not equal the printed "
+                                                                 f"value {r['stated_printed']}."))
+            except ValueError as exc:
+                problems.append(Problem(name, row, "stated_printed", f"{exc}."))
+        for oid in r["inputs"].split():
+            if oid not in obs_ids:
+                problems.append(Problem(name, row, "inputs", f"input '{oid}' is not an observation id in "
+                                                             f"data/raw/{OBSERVATION_GLOB}."))
+        for part in filter(None, (p.strip() for p in r["params"].split(";"))):
+            if "=" not in part:
+                problems.append(Problem(name, row, "params", f"'{part}' is not key=value."))
+    out = claims.copy()
+    out["stated_decimal"] = stated
+    return out
+
+
+def load_raw(raw: Path | None = None) -> RawData:
+    """Read and validate every raw table.
+
+    Parameters
+    ----------
+    raw : Path, optional
+        The raw data folder (default ``data/raw``); tests pass a temporary copy.
+
+    Returns
+    -------
+    RawData
+
+    Raises
+    ------
+    DataError
+        Listing every problem found, each with file, row and column.
+    """
+    raw = Path(raw or paths.RAW)
+    problems: list[Problem] = []
+    problems += verify_checksums(raw / "documents")
+    problems += verify_checksums(raw / "external")
+    sources = _vocab_table(raw / "sources.csv", SOURCE_SCHEMA, "source_id", problems)
+    regions = _vocab_table(raw / "regions.csv", REGION_SCHEMA, "region", problems)
+    indicators = _vocab_table(raw / "indicators.csv", INDICATOR_SCHEMA, "indicator", problems)
+    units = read_units(raw / "units.csv")
+    data = RawData(sources, regions, indicators, units, pd.DataFrame(), pd.DataFrame())
+    data.documents = _documents(sources, raw, problems)
+    if problems:
+        raise DataError(problems)
+
+    ref_path = raw / "external" / "figures.csv"
+    ref = load_external_reference(ref_path) if ref_path.exists() else None
+    frames = []
+    files = sorted(raw.glob(OBSERVATION_GLOB))
+    if not files:
+        raise DataError.one(paths.relative(raw), None, None, f"no {OBSERVATION_GLOB} tables found.")
+    for f in files:
+        external = f.name == EXTERNAL_TABLE
+        try:
+            df = read_table(f, required=OBSERVATION_COLUMNS + (EXTERNAL_COLUMNS if external else ()),
+                            optional=EXTERNAL_COLUMNS)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        schema = observation_schema(regions["region"], indicators["indicator"], units,
+                                    sources["source_id"], external)
+        found = validate(schema, df)
+        problems += found
+        frames.append(_check_observations(df, data, ref, problems))
+    obs = pd.concat(frames) if frames else pd.DataFrame()
+    if not obs.empty:
+        _check_unique(obs, problems)
+
+    claims_path = raw / "claims.csv"
+    claims = pd.DataFrame(columns=list(CLAIM_COLUMNS))
+    if claims_path.exists():
+        try:
+            claims = read_table(claims_path, required=CLAIM_COLUMNS)
+        except DataError as exc:
+            problems += exc.problems
+        else:
+            problems += validate(claim_schema(sources["source_id"], units), claims)
+            claims = _check_claims(claims, data, set(obs.get("obs_id", [])), problems)
+    if problems:
+        raise DataError(problems)
+    data.observations = obs.reset_index(drop=True)
+    data.claims = claims.reset_index(drop=True)
+    return data

@@ -1,0 +1,158 @@
+"""pandera schemas of the raw tables, and the translation of their failures.
+
+Every raw table is read as text (see :mod:`analysis.csvio`), so the schemas check
+presence, vocabulary and shape; numbers and provenance are checked row by row in
+:mod:`analysis.provenance`. Failures are reported lazily (all at once) as
+:class:`analysis.errors.Problem` objects naming file, row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.errors import DataError, Problem
+
+QUALIFIERS = ("exact", "more_than", "at_least", "nearly", "about", "less_than")
+"""How a printed number relates to the true value: 6300多 is ``more_than`` 6300."""
+
+KINDS = ("document", "external")
+"""Kinds a raw row may have. ``derived`` values are computed, never stored by hand."""
+
+MEASURES = ("level", "rate", "standard", "count", "flow", "cumulative", "multiple", "share", "target")
+
+CLAIM_TYPES = (
+    "percent_change", "multiple", "cagr", "cagr_at_least", "difference", "share_of",
+    "threshold_crossed_in", "count_thresholds", "min_years_between_thresholds",
+)
+"""Machine-checkable forms of a derived statement (see :mod:`analysis.audit`)."""
+
+OBSERVATION_COLUMNS = (
+    "obs_id", "region", "indicator", "year", "period_start", "value_printed", "qualifier",
+    "unit", "value", "kind", "source_id", "quote", "note",
+)
+EXTERNAL_COLUMNS = ("unit_printed", "basis", "publisher", "url", "confidence")
+CONFIDENCE = ("high", "medium-high", "medium", "low")
+CLAIM_COLUMNS = (
+    "claim_id", "source_id", "quote", "stated_printed", "stated", "unit", "qualifier",
+    "rounding", "claim_type", "inputs", "params", "note",
+)
+
+
+def _nonempty(col: str) -> pa.Check:
+    return pa.Check.str_length(min_value=1, error=f"'{col}' must not be empty")
+
+
+def _vocab(values: Iterable[str], what: str) -> pa.Check:
+    vals = sorted(set(values))
+    shown = ", ".join(vals) if len(vals) <= 40 else ", ".join(vals[:40]) + ", ..."
+    return pa.Check.isin(vals, error=f"unknown {what}; valid: {shown}")
+
+
+def observation_schema(regions: Iterable[str], indicators: Iterable[str], units: Iterable[str],
+                       sources: Iterable[str], external: bool) -> pa.DataFrameSchema:
+    """Schema of an ``observations_*.csv`` table.
+
+    Parameters
+    ----------
+    regions, indicators, units, sources : iterable of str
+        The controlled vocabularies (from ``regions.csv``, ``indicators.csv``,
+        ``units.csv``, ``sources.csv``).
+    external : bool
+        Whether the table holds external rows (which need publisher, address, basis and
+        confidence).
+    """
+    cols = {
+        "obs_id": pa.Column(str, [_nonempty("obs_id"), pa.Check.str_matches(
+            r"^[a-z0-9_]+\.[a-z0-9_]+\.\d{4}(\.ext)?$",
+            error="obs_id must look like region.indicator.year (external: region.indicator.year.ext)")]),
+        "region": pa.Column(str, _vocab(regions, "region (add it to data/raw/regions.csv)")),
+        "indicator": pa.Column(str, _vocab(indicators, "indicator (add it to data/raw/indicators.csv)")),
+        "year": pa.Column(str, _nonempty("year")),
+        "period_start": pa.Column(str),
+        "value_printed": pa.Column(str, _nonempty("value_printed")),
+        "qualifier": pa.Column(str, _vocab(QUALIFIERS, "qualifier")),
+        "unit": pa.Column(str, _vocab(units, "unit (add it to data/raw/units.csv)")),
+        "value": pa.Column(str, _nonempty("value")),
+        "kind": pa.Column(str, pa.Check.isin(["external"] if external else ["document"],
+                                            error=("kind must be 'external' in this table" if external else
+                                                   "kind must be 'document' in a document table; "
+                                                   "'derived' values are computed by the code, never stored"))),
+        "source_id": pa.Column(str, _vocab(sources, "source_id (see data/raw/sources.csv)")),
+        "quote": pa.Column(str, _nonempty("quote")),
+        "note": pa.Column(str),
+    }
+    if external:
+        cols["unit_printed"] = pa.Column(str, pa.Check(lambda s: s.eq("") | s.isin(list(units)),
+                                                       element_wise=False,
+                                                       error="unknown unit_printed (leave empty when equal to unit)"))
+        for c in ("basis", "publisher", "url"):
+            cols[c] = pa.Column(str, _nonempty(c))
+        cols["confidence"] = pa.Column(str, _vocab(CONFIDENCE, "confidence"))
+    return pa.DataFrameSchema(cols, strict=False, coerce=False, name="observations")
+
+
+def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSchema:
+    """Schema of ``claims.csv``."""
+    return pa.DataFrameSchema({
+        "claim_id": pa.Column(str, pa.Check.str_matches(r"^doc\d{3}\.c\d{2,3}$",
+                                                        error="claim_id must look like doc004.c01"), unique=True),
+        "source_id": pa.Column(str, _vocab(sources, "source_id")),
+        "quote": pa.Column(str, _nonempty("quote")),
+        "stated_printed": pa.Column(str, _nonempty("stated_printed")),
+        "stated": pa.Column(str, _nonempty("stated")),
+        "unit": pa.Column(str, _vocab(units, "unit")),
+        "qualifier": pa.Column(str, _vocab(QUALIFIERS, "qualifier")),
+        "rounding": pa.Column(str),
+        "claim_type": pa.Column(str, _vocab(CLAIM_TYPES, "claim_type")),
+        "inputs": pa.Column(str),
+        "params": pa.Column(str),
+        "note": pa.Column(str),
+    }, strict=False, coerce=False, name="claims")
+
+
+def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] | None = None) -> pa.DataFrameSchema:
+    """Schema of a small vocabulary table whose ``key`` column is unique and non-empty."""
+    cols = {c: pa.Column(str, _nonempty(c)) for c in required}
+    cols[key] = pa.Column(str, _nonempty(key), unique=True)
+    cols.update(extra or {})
+    return pa.DataFrameSchema(cols, strict=False, coerce=False)
+
+
+INDICATOR_SCHEMA = vocab_schema("indicator", ["label", "measure"],
+                                {"measure": pa.Column(str, _vocab(MEASURES, "measure"))})
+REGION_SCHEMA = vocab_schema("region", ["name_zh", "level"])
+SOURCE_SCHEMA = vocab_schema("source_id", ["file", "issuer", "title"])
+
+
+def validate(schema: pa.DataFrameSchema, df: pd.DataFrame) -> list[Problem]:
+    """Validate ``df`` lazily and return the failures as problems (empty list if valid).
+
+    The frame's index must be the file's line numbers and ``df.attrs['file']`` its name.
+    """
+    name = df.attrs.get("file", "<table>")
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        out: list[Problem] = []
+        for fc in exc.failure_cases.itertuples(index=False):
+            row = None if fc.index is None or pd.isna(fc.index) else int(fc.index)
+            if fc.check == "column_in_dataframe":
+                out.append(Problem(name, 1, str(fc.failure_case), "required column is missing."))
+                continue
+            if str(fc.check).startswith("field_uniqueness") or fc.check == "unique":
+                msg = f"'{fc.failure_case}' appears more than once; it must be unique."
+            else:
+                msg = f"{fc.check} (got '{fc.failure_case}')."
+            out.append(Problem(name, row, None if fc.column is None else str(fc.column), msg))
+        return sorted(out, key=lambda p: (p.row or 0, p.column or ""))
+    return []
+
+
+def require_valid(schema: pa.DataFrameSchema, df: pd.DataFrame) -> None:
+    """Raise :class:`DataError` when ``df`` fails ``schema``."""
+    problems = validate(schema, df)
+    if problems:
+        raise DataError(problems)

@@ -1,0 +1,86 @@
+"""The unit vocabulary (``data/raw/units.csv``) and conversion to base units.
+
+Each unit as printed in the documents (亿元, 万人, %, 元/月 ...) maps to a base unit
+(yuan, persons, fraction ...) and an exact decimal factor, so that
+``value_base = value * factor`` is computed in decimal arithmetic: 65.77 万人 is
+exactly 657700 persons, 31.93% exactly 0.3193.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from analysis import paths
+from analysis.csvio import read_table
+from analysis.errors import DataError, Problem
+from analysis.numbers import parse_plain
+
+BASE_UNITS = (
+    "yuan", "yuan/year", "yuan/month", "persons", "person-times", "households", "fraction",
+    "percentage points", "multiple", "count", "km", "km2", "mu", "years", "months", "days",
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as printed and how to convert it to its base unit."""
+
+    unit: str
+    base_unit: str
+    factor: Decimal
+    description: str
+
+
+def read_units(path: Path | None = None) -> dict[str, Unit]:
+    """Read and validate the unit table.
+
+    Parameters
+    ----------
+    path : Path, optional
+        Defaults to ``data/raw/units.csv``.
+
+    Returns
+    -------
+    dict of str to Unit
+    """
+    path = path or paths.RAW / "units.csv"
+    df = read_table(path, required=["unit", "base_unit", "factor", "description"])
+    name = df.attrs["file"]
+    problems: list[Problem] = []
+    out: dict[str, Unit] = {}
+    for row, r in df.iterrows():
+        if r["unit"] in out:
+            problems.append(Problem(name, row, "unit", f"unit '{r['unit']}' is defined twice."))
+        if r["base_unit"] not in BASE_UNITS:
+            problems.append(Problem(name, row, "base_unit",
+                                    f"unknown base unit '{r['base_unit']}'; valid: {', '.join(BASE_UNITS)}."))
+        try:
+            factor = parse_plain(r["factor"])
+        except ValueError as exc:
+            problems.append(Problem(name, row, "factor", f"{exc}."))
+            continue
+        out[r["unit"]] = Unit(r["unit"], r["base_unit"], factor, r["description"])
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_units() -> dict[str, Unit]:
+    """The project's unit table (cached)."""
+    return read_units()
+
+
+def to_base(value: Decimal, unit: str, units: dict[str, Unit] | None = None) -> tuple[Decimal, str]:
+    """Convert ``value`` in ``unit`` to its base unit.
+
+    Examples
+    --------
+    >>> to_base(Decimal("705.7"), "亿元")
+    (Decimal('70570000000.0'), 'yuan')
+    """
+    u = (units or default_units())[unit]
+    return value * u.factor, u.base_unit

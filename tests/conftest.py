@@ -1,0 +1,34 @@
+"""Shared fixtures: a writable copy of the raw data for bad-input tests."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+
+
+@pytest.fixture()
+def raw_copy(tmp_path: Path) -> Path:
+    """A complete copy of data/raw in a temporary folder."""
+    dst = tmp_path / "raw"
+    shutil.copytree(paths.RAW, dst)
+    return dst
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV as dicts (UTF-8)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", fieldnames=None) -> None:
+    """Write dict rows as CSV in the given encoding."""
+    fieldnames = fieldnames or list(rows[0])
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fieldnames, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
