@@ -15,7 +15,6 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 KERNEL := poverty-analysis
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 RAW_TABLES := $(wildcard data/raw/*.csv)

@@ -1,0 +1,137 @@
+"""Figure style and deterministic saving (PNG and SVG).
+
+Figures use English labels (pinyin place names), units on the axes and a source note
+under the plot. :func:`save` writes PNG and SVG with fixed metadata and a fixed SVG hash
+salt, so the same data give byte-identical files in every run (TOOLING.md).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.rcParams["svg.hashsalt"] = "poverty-analysis"
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analysis import paths  # noqa: E402
+from analysis.csvio import atomic_write_bytes  # noqa: E402
+
+PNG_METADATA = {"Software": None}
+SVG_METADATA = {"Date": None, "Creator": None}
+
+KIND_STYLE = {
+    "document": {"marker": "o", "markerfacecolor": "C0", "label": "document value"},
+    "external": {"marker": "o", "markerfacecolor": "white", "label": "external value (secondary source)"},
+    "derived": {"marker": "D", "markerfacecolor": "white", "label": "derived value (computed)"},
+}
+"""Marker style by kind: document points filled, external open, derived diamonds."""
+
+REGION_LABELS = {"Xiangxi": "Xiangxi", "Wuling": "Wuling area", "Hunan": "Hunan", "Luoxiao": "Luoxiao area",
+                 "China": "China", "Hunan40": "Hunan 40 key counties"}
+
+
+def setup() -> None:
+    """Apply the project style (call once at the top of a notebook)."""
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
+    matplotlib.rcParams.update({
+        "svg.hashsalt": "poverty-analysis",
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "figure.figsize": (7.5, 4.2),
+        "axes.titlesize": 12,
+        "axes.titleweight": "bold",
+        "legend.fontsize": 9,
+        "legend.frameon": False,
+    })
+
+
+def source_note(fig: plt.Figure, text: str) -> None:
+    """Write a source note under the plot area."""
+    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="0.35", wrap=True)
+
+
+def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> dict[str, Path]:
+    """Add the source note and save ``name``.png and ``name``.svg deterministically.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    name : str
+        File stem (e.g. ``growth_xiangxi_gdp_levels``).
+    note : str
+        Source note printed under the figure ("Source: ...").
+    out_dir : Path, optional
+        Default ``reports/figures``.
+
+    Returns
+    -------
+    dict
+        ``{"png": path, "svg": path}``.
+    """
+    out_dir = Path(out_dir or paths.FIGURES)
+    source_note(fig, note)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    out = {}
+    for fmt, meta in (("png", PNG_METADATA), ("svg", SVG_METADATA)):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, metadata=meta)
+        path = out_dir / f"{name}.{fmt}"
+        atomic_write_bytes(path, buf.getvalue())
+        out[fmt] = path
+    return out
+
+
+def show(paths_: dict[str, Path], caption: str) -> None:
+    """Display a saved PNG with its caption in a notebook (deterministic outputs)."""
+    from IPython.display import Image, Markdown, display
+
+    display(Image(filename=str(paths_["png"])))
+    display(Markdown(caption))
+
+
+def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = None,
+                line: bool = True) -> None:
+    """Plot a series with markers by kind (document filled, external open, derived diamond)."""
+    s = s.sort_values("year")
+    if line:
+        ax.plot(s["year"], s["value"], color=color, lw=1.4, label=label, zorder=2)
+    for kind, g in s.groupby("kind"):
+        st = dict(KIND_STYLE[kind])
+        st.pop("label")
+        face = color if kind == "document" else "white"
+        ax.plot(g["year"], g["value"], ls="none", marker=st["marker"], markersize=6, markerfacecolor=face,
+                markeredgecolor=color, markeredgewidth=1.4, zorder=3)
+
+
+def kind_legend_handles(kinds: Iterable[str]) -> list:
+    """Legend handles explaining the marker styles for the kinds present."""
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for k in ("document", "external", "derived"):
+        if k in set(kinds):
+            st = KIND_STYLE[k]
+            handles.append(Line2D([], [], ls="none", marker=st["marker"], color="0.3",
+                                  markerfacecolor="0.3" if k == "document" else "white", label=st["label"]))
+    return handles
+
+
+def mark_breaks(ax: plt.Axes, years: Iterable[int], label: str = "series break") -> None:
+    """Dashed vertical lines half a year before each break year."""
+    for i, y in enumerate(sorted(years)):
+        ax.axvline(y - 0.5, color="0.4", ls="--", lw=1, label=label if i == 0 else None, zorder=1)
+
+
+def year_axis(ax: plt.Axes, years: Iterable[int]) -> None:
+    """Integer year ticks over the given years."""
+    ys = sorted(set(int(y) for y in years))
+    ax.set_xticks(np.arange(ys[0], ys[-1] + 1, 1 if ys[-1] - ys[0] <= 12 else 2))
+    ax.set_xlim(ys[0] - 0.6, ys[-1] + 0.6)

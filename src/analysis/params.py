@@ -1,0 +1,168 @@
+"""Validation of notebook parameters: fail in the first cell, listing the valid choices.
+
+papermill only warns about misspelled parameters and guesses types (``-p year 007`` is
+7, ``-p regions [a,b]`` a string). Every notebook therefore calls these functions in its
+first code cell, so an unknown region, indicator or impossible year range stops the run
+at once with a message that lists what is valid.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.load import UnknownChoice, check_choice, load_observations
+
+GDP_BREAK_YEARS = {"gdp": (2019,), "gdp_per_capita": (2019,)}
+"""Default break years: 2019 regional GDP is on the 4th-economic-census basis (METHODS.md)."""
+
+COUNT_INDICATORS = ("poor_population",)
+"""Counts that fall towards zero: reported as absolute and log changes, never compounded."""
+
+
+def as_list(value: object, name: str) -> list:
+    """Accept a scalar, a list, or a string that spells a list (``"[a, b]"`` or ``"a,b"``)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, str):
+        v = value.strip()
+        if v.startswith("["):
+            try:
+                parsed = ast.literal_eval(v)
+            except (ValueError, SyntaxError):
+                raise UnknownChoice(f"parameter {name}={value!r} is not a valid list") from None
+            return list(parsed)
+        if "," in v:
+            return [p.strip() for p in v.split(",") if p.strip()]
+        return [v]
+    return [value]
+
+
+def as_year(value: object, name: str) -> int | None:
+    """A year parameter: None, or an int between 1978 and 2030."""
+    if value is None or value == "":
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise UnknownChoice(f"parameter {name}={value!r} is not a year") from None
+    if str(value).strip() != str(year) and not isinstance(value, int):
+        raise UnknownChoice(f"parameter {name}={value!r} is not a plain year")
+    if not 1978 <= year <= 2030:
+        raise UnknownChoice(f"parameter {name}={year} is outside 1978-2030")
+    return year
+
+
+def as_bool(value: object, name: str) -> bool:
+    """A boolean parameter (papermill passes ``True``/``False``; strings are accepted)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "1", "0"):
+        return value.lower() in ("true", "yes", "1")
+    raise UnknownChoice(f"parameter {name}={value!r} must be True or False")
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """A series selected for analysis, with the period and handling it gets."""
+
+    region: str
+    indicator: str
+    start: int
+    end: int
+    mode: str
+    breaks: tuple[int, ...]
+    kinds: tuple[str, ...]
+    unit: str
+    label: str
+
+    @property
+    def series_id(self) -> str:
+        return f"{self.region.lower()}.{self.indicator}"
+
+
+def mode_of(obs: pd.DataFrame, indicator: str) -> str:
+    """``rate`` for percentages, ``count`` for poor populations, else ``growth``."""
+    if indicator in COUNT_INDICATORS:
+        return "count"
+    base = obs.loc[obs["indicator"] == indicator, "base_unit"]
+    return "rate" if (not base.empty and base.iloc[0] == "fraction") else "growth"
+
+
+def resolve_series(pairs: Sequence[tuple[str, str]], start_year: int | None, end_year: int | None,
+                   include_external: bool, break_years: object = "auto",
+                   obs: pd.DataFrame | None = None) -> list[SeriesSpec]:
+    """Check (region, indicator) pairs and a year range against the data.
+
+    Parameters
+    ----------
+    pairs : sequence of (region, indicator)
+    start_year, end_year : int or None
+        None means the first/last observed year of each series. When given, both must be
+        observed in every selected series (no interpolation).
+    include_external : bool
+        Whether external (secondary) values may be used.
+    break_years : "auto", list of int, or None
+        ``auto`` marks 2019 for GDP series (census revision); a list applies to all.
+
+    Raises
+    ------
+    UnknownChoice
+        Unknown region or indicator, impossible range, or unobserved years; the message
+        lists the valid choices.
+    """
+    obs = load_observations() if obs is None else obs
+    kinds = ("document", "external", "derived") if include_external else ("document", "derived")
+    if start_year is not None and end_year is not None and start_year >= end_year:
+        raise UnknownChoice(f"start_year {start_year} must be before end_year {end_year}")
+    specs = []
+    for region, indicator in pairs:
+        check_choice("region", region, obs["region"])
+        check_choice(f"indicator for {region}", indicator, obs.loc[obs["region"] == region, "indicator"])
+        s = obs[(obs["region"] == region) & (obs["indicator"] == indicator) & obs["kind"].isin(kinds)]
+        years = sorted(set(int(y) for y in s["year"]))
+        if len(years) < 2:
+            raise UnknownChoice(f"{region} {indicator} has fewer than two observed years with kinds "
+                                f"{', '.join(kinds)} (observed: {', '.join(map(str, years)) or 'none'})")
+        start = years[0] if start_year is None else start_year
+        end = years[-1] if end_year is None else end_year
+        for y, name in ((start, "start_year"), (end, "end_year")):
+            if y not in years:
+                raise UnknownChoice(f"{name} {y} is not observed for {region} {indicator}; valid choices: "
+                                    f"{', '.join(map(str, years))}")
+        if start >= end:
+            raise UnknownChoice(f"start_year {start} must be before end_year {end} for {region} {indicator}")
+        if break_years == "auto":
+            breaks = GDP_BREAK_YEARS.get(indicator, ())
+        else:
+            breaks = tuple(int(b) for b in as_list(break_years, "break_years"))
+        unit = s["unit"].iloc[0]
+        specs.append(SeriesSpec(region, indicator, start, end, mode_of(obs, indicator), breaks, kinds, unit,
+                                s["label"].iloc[0]))
+    return specs
+
+
+def pairs_from(region: object, indicator: object, default: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Turn ``region``/``indicator`` parameters into (region, indicator) pairs.
+
+    ``"default"`` for both gives ``default``. One region and several indicators (or the
+    reverse) are crossed; two lists of equal length are paired element-wise.
+    """
+    regions, indicators = as_list(region, "region"), as_list(indicator, "indicator")
+    if regions == ["default"] and indicators == ["default"]:
+        return list(default)
+    if "default" in regions or "default" in indicators:
+        raise UnknownChoice("use region='default' together with indicator='default', or name both")
+    if len(regions) == 1:
+        return [(regions[0], i) for i in indicators]
+    if len(indicators) == 1:
+        return [(r, indicators[0]) for r in regions]
+    if len(regions) != len(indicators):
+        raise UnknownChoice(f"{len(regions)} regions and {len(indicators)} indicators: give one of each, "
+                            "one and several, or two lists of equal length")
+    return list(zip(regions, indicators))
