@@ -102,7 +102,13 @@ def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = N
     """Plot a series with markers by kind (document filled, external open, derived diamond)."""
     s = s.sort_values("year")
     if line:
-        ax.plot(s["year"], s["value"], color=color, lw=1.4, label=label, zorder=2)
+        # Dotted where consecutive observations are more than a year apart: the path between
+        # them is not observed.
+        yrs, vals = s["year"].to_numpy(), s["value"].to_numpy()
+        for i in range(1, len(yrs)):
+            gap = yrs[i] - yrs[i - 1] > 1
+            ax.plot(yrs[i - 1:i + 1], vals[i - 1:i + 1], color=color, lw=1.2 if gap else 1.5,
+                    ls=":" if gap else "-", zorder=2, label=label if i == 1 else None)
     for kind, g in s.groupby("kind"):
         st = dict(KIND_STYLE[kind])
         st.pop("label")
@@ -128,6 +134,17 @@ def mark_breaks(ax: plt.Axes, years: Iterable[int], label: str = "series break")
     """Dashed vertical lines half a year before each break year."""
     for i, y in enumerate(sorted(years)):
         ax.axvline(y - 0.5, color="0.4", ls="--", lw=1, label=label if i == 0 else None, zorder=1)
+
+
+def plain_log_axis(ax: plt.Axes) -> None:
+    """Log-scaled y axis with plain numbers (1,000 not 10^3) on major and minor ticks."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_yscale("log")
+    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:g}")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
+    ax.yaxis.set_major_formatter(fmt)
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def year_axis(ax: plt.Axes, years: Iterable[int]) -> None:

@@ -26,7 +26,7 @@ MIN_TREND_POINTS = 5
 
 TABLE_COLUMNS = ("series_id", "region", "indicator", "start_year", "end_year", "n_points", "method", "cagr",
                  "trend_growth", "trend_ci_low", "trend_ci_high", "change", "change_per_year", "change_unit", "log_change",
-                 "doubling_time", "years_used", "kinds_used", "note")
+                 "doubling_time", "total_change", "years_used", "kinds_used", "note")
 """Columns of ``reports/tables/growth_rates.csv`` (the first twelve are the issue's)."""
 
 
@@ -234,6 +234,7 @@ class GrowthRow:
     change_unit: str = ""
     log_change: float | None = None
     doubling_time: float | None = None
+    total_change: float | None = None
     years_used: str = ""
     kinds_used: str = ""
     note: str = ""
@@ -315,6 +316,7 @@ def _row(s: pd.DataFrame, sid: str, region: str, indicator: str, start: int, end
             notes.append("a count falling towards zero: not compounded")
     else:
         row.cagr = cagr(values[0], values[-1], end - start)
+        row.total_change = percent_change(values[0], values[-1])
         row.doubling_time = doubling_time(row.cagr)
         row.log_change = math.log(values[-1] / values[0])
         tr = trend_growth(s)
