@@ -21,7 +21,15 @@ RAW_TABLES := $(wildcard data/raw/*.csv)
 RAW_FILES  := $(RAW_TABLES) $(wildcard data/raw/documents/*) $(wildcard data/raw/external/*)
 DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py csvio.py numbers.py units.py \
                 schema.py provenance.py raw.py derive.py build_data.py load.py)
-PROCESSED  := data/processed/observations.csv
+VALIDATED  := data/processed/.validated
+PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/sources.csv
+ANALYSIS_SRC := $(wildcard src/analysis/*.py)
+# The report runs (src/analysis/runs.py): name and notebook.
+RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
+        comparisons:comparisons claims_audit:claims_audit
+RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
+REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
 .PHONY: help venv data report notebooks test lab clean bench
 
@@ -38,16 +46,36 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
 
-$(PROCESSED): $(RAW_FILES) $(DATA_SRC) | $(STAMP)
+# build_data rewrites a processed file only when its content changes, so touching a raw
+# table revalidates everything but reruns only the reports whose inputs really changed.
+$(VALIDATED): $(RAW_FILES) $(DATA_SRC) | $(STAMP)
 	$(PY) -m analysis.build_data
+$(PROCESSED): $(VALIDATED)
+	@test -f $@ || { rm -f $(VALIDATED); $(MAKE) --no-print-directory $(VALIDATED); }
 
 data: $(PROCESSED) ## Validate the raw tables and write data/processed/
 
-test: $(STAMP) ## Run the unit tests and nbval on the committed notebooks
+define run_rule
+reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $(ANALYSIS_SRC) | $(STAMP)
+	@$(PY) -m analysis.build_report run $(1)
+endef
+$(foreach r,$(RUNS),$(eval $(call run_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
+
+reports/index.html: $(REPORT_HTML) $(PROCESSED) src/analysis/build_report.py src/analysis/runs.py | $(STAMP)
+	@$(PY) -m analysis.build_report index
+
+report: reports/index.html ## Build every report, figure and table, and reports/index.html
+	@echo "make report: up to date; open reports/index.html"
+
+notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval)
+	$(PY) -m analysis.build_report notebook $(NOTEBOOKS)
+
+test: $(PROCESSED) | $(STAMP) ## Run the unit tests and nbval on the committed notebooks
 	$(PY) -m pytest
 
 lab: $(STAMP) ## Start JupyterLab with the project kernel on 127.0.0.1
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=.
 
-clean: ## Remove generated files (data/processed, reports); keeps .venv
-	rm -rf data/processed/*.csv reports/* .pytest_cache
+clean: ## Remove generated files (data/processed, reports, build); keeps .venv
+	rm -rf data/processed/*.csv $(VALIDATED) build .pytest_cache
+	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -110,8 +110,9 @@ def build(raw: Path | None = None, out: Path | None = None) -> dict[str, int]:
         out / "claims.csv": _frame_bytes(claims, list(claims.columns)),
         out / "sources.csv": _frame_bytes(sources, list(sources.columns)),
     }
-    replace_all(files)
-    return {"observations": len(obs), "claims": len(claims), "sources": len(sources)}
+    written = replace_all(files)
+    (out / ".validated").write_text("validated\n", encoding="utf-8")
+    return {"observations": len(obs), "claims": len(claims), "sources": len(sources), "changed": len(written)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,8 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make data: FAILED, data/processed left unchanged.\n{exc}", file=sys.stderr)
         return 1
     where = paths.relative(Path(args.out or paths.PROCESSED))
-    print(f"make data: wrote {counts['observations']} observations, {counts['claims']} claims and "
-          f"{counts['sources']} sources to {where}/")
+    changed = f"{counts['changed']} file(s) changed" if counts["changed"] else "no file changed"
+    print(f"make data: validated; {counts['observations']} observations, {counts['claims']} claims and "
+          f"{counts['sources']} sources in {where}/ ({changed})")
     return 0
 
 

@@ -186,14 +186,23 @@ def write_frame(path: Path, df: pd.DataFrame) -> None:
     atomic_write_bytes(path, csv_bytes(list(df.columns), rows))
 
 
-def replace_all(files: dict[Path, bytes]) -> None:
+def replace_all(files: dict[Path, bytes]) -> list[Path]:
     """Replace several files, writing all temporaries before renaming any.
 
-    If writing any temporary file fails, nothing is replaced.
+    If writing any temporary file fails, nothing is replaced. Files whose content is
+    already identical are left alone (their modification time too), so that Make does
+    not rebuild what depends on them.
+
+    Returns
+    -------
+    list of Path
+        The files that were written.
     """
     temps: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
+            if path.exists() and path.read_bytes() == data:
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
@@ -205,3 +214,4 @@ def replace_all(files: dict[Path, bytes]) -> None:
         raise
     for tmp, path in temps:
         os.replace(tmp, path)
+    return [path for _, path in temps]

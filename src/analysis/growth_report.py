@@ -69,12 +69,12 @@ def prepare(region: object = "default", indicator: object = "default", start_yea
     start, end, base = as_year(start_year, "start_year"), as_year(end_year, "end_year"), as_year(base_year, "base_year")
     ext = as_bool(include_external, "include_external")
     obs = load_observations()
-    pairs = pairs_from(region, indicator, [(r, i) for r, i, _, _ in DEFAULT_SERIES])
+    pairs = pairs_from(region, indicator, [(r, i) for r, i, _, _ in DEFAULT_SERIES], obs["region"])
     defaults = {(r, i): (a, b) for r, i, a, b in DEFAULT_SERIES}
     specs: list[SeriesSpec] = []
     for pair in pairs:
         s0, e0 = (start, end)
-        if pair in defaults and start is None and end is None and region == "default":
+        if pair in defaults and start is None and end is None and indicator == "default":
             s0, e0 = defaults[pair]
         specs += resolve_series([pair], s0, e0, ext, break_years, obs=obs)
     if base is not None:

@@ -9,7 +9,7 @@ at once with a message that lists what is valid.
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -147,17 +147,33 @@ def resolve_series(pairs: Sequence[tuple[str, str]], start_year: int | None, end
     return specs
 
 
-def pairs_from(region: object, indicator: object, default: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+def pairs_from(region: object, indicator: object, default: Sequence[tuple[str, str]],
+               valid_regions: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """Turn ``region``/``indicator`` parameters into (region, indicator) pairs.
 
-    ``"default"`` for both gives ``default``. One region and several indicators (or the
-    reverse) are crossed; two lists of equal length are paired element-wise.
+    ``"default"`` for both gives ``default``; a named region with ``indicator="default"``
+    gives that region's default series (and the reverse). One region and several
+    indicators (or the reverse) are crossed; two lists of equal length are paired
+    element-wise. Unknown regions are refused first, listing ``valid_regions``.
     """
     regions, indicators = as_list(region, "region"), as_list(indicator, "indicator")
+    if valid_regions is not None:
+        for r in regions:
+            if r != "default":
+                check_choice("region", r, valid_regions)
     if regions == ["default"] and indicators == ["default"]:
         return list(default)
-    if "default" in regions or "default" in indicators:
-        raise UnknownChoice("use region='default' together with indicator='default', or name both")
+    if indicators == ["default"]:
+        pairs = [(r, i) for r, i in default if r in regions]
+        if not pairs:
+            raise UnknownChoice(f"no default series for {', '.join(regions)}; name the indicator (see "
+                                "analysis.load.series_catalog() for every series)")
+        return pairs
+    if regions == ["default"]:
+        pairs = [(r, i) for r, i in default if i in indicators]
+        if not pairs:
+            raise UnknownChoice(f"no default series for indicator {', '.join(indicators)}; name the region too")
+        return pairs
     if len(regions) == 1:
         return [(regions[0], i) for i in indicators]
     if len(indicators) == 1:

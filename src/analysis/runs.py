@@ -1,0 +1,46 @@
+"""The report runs: each notebook with each of its default parameter sets.
+
+``make report`` executes every run listed here (one Make target per run, so only the
+runs whose notebook, code or data changed are redone). Each run writes its figures as
+``reports/figures/<run_name>_*.png|svg`` and its table as ``reports/tables/<run_name>.csv``,
+so a run's outputs are found by its name; no run name may be a prefix of another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analysis import paths
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook run: name, notebook and the parameters that differ from its defaults."""
+
+    name: str
+    notebook: str
+    parameters: dict = field(default_factory=dict)
+    title: str = ""
+    inputs: tuple[str, ...] = ("data/processed/observations.csv",)
+
+    @property
+    def notebook_path(self):
+        return paths.NOTEBOOKS / self.notebook
+
+    @property
+    def all_parameters(self) -> dict:
+        """Parameters passed to papermill (``run_name`` always set to the run name)."""
+        return {**self.parameters, "run_name": self.name}
+
+
+RUNS: tuple[Run, ...] = (
+    Run("growth_rates", "growth_rates.ipynb", {}, "Growth rates (default series, document and external values)"),
+    Run("growth_documents_only", "growth_rates.ipynb", {"include_external": False},
+        "Growth rates from document values only (external values left out)"),
+    Run("elasticities", "elasticities.ipynb", {}, "Poverty-growth and standards elasticities"),
+    Run("comparisons", "comparisons.ipynb", {}, "Regions, benchmarks and standards side by side"),
+    Run("claims_audit", "claims_audit.ipynb", {}, "Claims audit: derived statements recomputed",
+        ("data/processed/observations.csv", "data/processed/claims.csv")),
+)
+
+BY_NAME = {r.name: r for r in RUNS}

@@ -1,0 +1,63 @@
+"""The growth notebook under papermill: default run, non-default run, bad parameters."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from notebook_helpers import outputs_text, run_notebook
+
+
+def rows(path):
+    return list(csv.DictReader(open(path, encoding="utf-8")))
+
+
+def test_default_run_writes_the_table_and_figures(tmp_path):
+    nb = run_notebook("growth_rates", tmp_path)
+    table = {(r["series_id"], r["start_year"], r["end_year"]): r for r in rows(tmp_path / "tables/growth_rates.csv")}
+    gdp = table[("xiangxi.gdp", "2013", "2019")]
+    assert float(gdp["cagr"]) == pytest.approx(0.0908163, abs=1e-6)       # (705.7/418.9)^(1/6) - 1
+    assert int(gdp["n_points"]) == 5 and float(gdp["trend_growth"]) == pytest.approx(0.08507, abs=1e-5)
+    assert float(table[("xiangxi.gdp", "2013", "2018")]["cagr"]) == pytest.approx(0.076307, abs=1e-6)
+    dibao = table[("xiangxi.rural_dibao_standard", "2014", "2019")]
+    assert float(dibao["total_change"]) == pytest.approx(0.98333, abs=1e-5)  # 3927/1980 - 1
+    assert dibao["trend_growth"] == "" and dibao["method"] == "CAGR (endpoints)"
+    inc = table[("xiangxi.poverty_incidence", "2013", "2019")]
+    assert float(inc["change"]) == pytest.approx(-31.28) and inc["cagr"] == ""
+    assert ("wuling.rural_disposable_income", "2010", "2019") in table
+    for stem in ("levels", "index", "cagr", "dumbbell", "poverty"):
+        for ext in ("png", "svg"):
+            assert (tmp_path / "figures" / f"growth_rates_{stem}.{ext}").stat().st_size > 1000
+    text = outputs_text(nb)
+    assert "9.08%" in text and "Traceback" not in text and str(tmp_path) not in text
+
+
+def test_non_default_run_from_the_issue(tmp_path):
+    run_notebook("growth_rates", tmp_path, region="Xiangxi", indicator="gdp_per_capita", start_year=2013,
+                 end_year=2019, run_name="pc")
+    t = rows(tmp_path / "tables/pc.csv")
+    # the per-capita GDP series crosses the 2019 census break: full period plus "without the break"
+    assert [(r["series_id"], r["start_year"], r["end_year"]) for r in t] == [("xiangxi.gdp_per_capita", "2013", "2019")]
+    assert float(t[0]["cagr"]) == pytest.approx(0.087105, abs=1e-6)      # (26691/16171)^(1/6) - 1
+    assert (tmp_path / "figures" / "pc_dumbbell.png").exists()
+
+
+def test_documents_only_leaves_external_out(tmp_path):
+    run_notebook("growth_rates", tmp_path, region="Xiangxi", indicator="gdp", include_external=False,
+                 run_name="docs")
+    t = rows(tmp_path / "tables/docs.csv")
+    assert t[0]["n_points"] == "2" and t[0]["kinds_used"] == "document" and t[0]["trend_growth"] == ""
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"region": "Xiangxy"}, "unknown region 'Xiangxy'; valid choices: .*Xiangxi"),
+    ({"region": "Xiangxi", "indicator": "gpd"}, "unknown indicator for Xiangxi 'gpd'; valid choices: .*gdp_per_capita"),
+    ({"region": "Xiangxi", "indicator": "gdp", "start_year": 2014}, "start_year 2014 is not observed .*2013, 2015"),
+    ({"region": "Xiangxi", "indicator": "gdp", "start_year": 2019, "end_year": 2013}, "must be before"),
+])
+def test_bad_parameters_fail_in_the_first_cell(tmp_path, params, message):
+    with pytest.raises(PapermillExecutionError, match=message) as exc:
+        run_notebook("growth_rates", tmp_path, **params)
+    assert exc.value.exec_count == 1 or "prepare" in str(exc.value)
