@@ -70,8 +70,9 @@ report: reports/index.html ## Build every report, figure and table, and reports/
 notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval)
 	$(PY) -m analysis.build_report notebook $(NOTEBOOKS)
 
+NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(PROCESSED) | $(STAMP) ## Run the unit tests and nbval on the committed notebooks
-	$(PY) -m pytest
+	ANALYSIS_OUTPUT_DIR=$(CURDIR)/build/nbval-outputs $(PY) -m pytest -n 2 --dist loadfile tests notebooks $(NBVAL)
 
 lab: $(STAMP) ## Start JupyterLab with the project kernel on 127.0.0.1
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=.
