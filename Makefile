@@ -72,10 +72,12 @@ notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in plac
 
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(PROCESSED) | $(STAMP) ## Run the unit tests and nbval on the committed notebooks
-	ANALYSIS_OUTPUT_DIR=$(CURDIR)/build/nbval-outputs $(PY) -m pytest -n 2 --dist loadfile tests notebooks $(NBVAL)
+	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs $(PY) -m pytest -n 2 --dist loadfile tests notebooks $(NBVAL)
 
-lab: $(STAMP) ## Start JupyterLab with the project kernel on 127.0.0.1
-	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=.
+LAB_ARGS ?=
+lab: $(PROCESSED) | $(STAMP) ## Start JupyterLab with the project kernel on 127.0.0.1
+	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=$(CURDIR) \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 clean: ## Remove generated files (data/processed, reports, build); keeps .venv
 	rm -rf data/processed/*.csv $(VALIDATED) build .pytest_cache

@@ -46,7 +46,8 @@ from analysis.csvio import atomic_write_bytes  # noqa: E402
 from analysis.runs import BY_NAME, RUNS, Run  # noqa: E402
 
 KERNEL = "poverty-analysis"
-TIMING = paths.ROOT / "build" / "timing"
+TIMING = (paths.ROOT / "build" / "timing" if paths.REPORTS == paths.ROOT / "reports"
+          else paths.REPORTS.parent / f"{paths.REPORTS.name}.timing")
 FAILED = paths.REPORTS / "failed"
 PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pandera", "papermill",
             "nbconvert", "nbformat", "nbval", "jupyterlab", "ipykernel", "pytest")
@@ -87,7 +88,7 @@ def to_html(nb, title: str, hide_code: bool) -> bytes:
     return body.encode("utf-8")
 
 
-def execute(run: Run, progress: bool = True) -> float:
+def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> float:
     """Execute one run; write its notebook and HTML. Returns seconds taken.
 
     Raises
@@ -103,7 +104,7 @@ def execute(run: Run, progress: bool = True) -> float:
     paths.REPORTS.mkdir(parents=True, exist_ok=True)
     FAILED.mkdir(parents=True, exist_ok=True)
     partial = FAILED / f"{run.name}.ipynb"
-    params = run.all_parameters
+    params = {**run.all_parameters, **(overrides or {})}
     print(f"[report] {run.name}: {run.notebook} {json.dumps(params, sort_keys=True)}", flush=True)
     try:
         pm.execute_notebook(str(run.notebook_path), str(partial), parameters=params, kernel_name=KERNEL,
@@ -143,8 +144,9 @@ def execute_in_place(path: Path) -> None:
     path = Path(path).resolve()
     tmp = paths.ROOT / "build" / "notebooks" / path.name
     tmp.parent.mkdir(parents=True, exist_ok=True)
-    env_out = paths.ROOT / "build" / "notebook-outputs"
-    os.environ["ANALYSIS_OUTPUT_DIR"] = str(env_out)
+    # The kernel inherits this: the refresh writes its figures and tables under build/,
+    # not into reports/.
+    os.environ["ANALYSIS_REPORTS_DIR"] = str(paths.ROOT / "build" / "notebook-outputs")
     pm.execute_notebook(str(path), str(tmp), kernel_name=KERNEL, cwd=str(path.parent), progress_bar=True)
     nb = nbformat.read(tmp, as_version=4)
     normalise(nb, {})
@@ -174,6 +176,11 @@ def run_outputs(run: Run) -> dict[str, list[Path]]:
     figs = sorted(paths.FIGURES.glob(f"{run.name}_*.png"))
     return {"figures": figs, "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
             "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv"))}
+
+
+def built_runs() -> list[Run]:
+    """The runs whose report exists (a partial build indexes only what it built)."""
+    return [r for r in RUNS if (paths.REPORTS / f"{r.name}.html").exists()]
 
 
 def raw_inputs() -> list[Path]:
@@ -210,12 +217,12 @@ def index_page() -> bytes:
              "traces to a verbatim quote in one of five policy documents or to an external (secondary) source; "
              "see the <a href=\"data_catalog.html\">data catalog</a>. Run times and the build date are in "
              "<a href=\"build_info.json\">build_info.json</a>.</p>", "<h2>Reports</h2><ul>"]
-    for run in RUNS:
+    for run in built_runs():
         parts.append(f"<li><a href=\"{e(run.name)}.html\">{e(run.title or run.name)}</a> "
                      f"(<a href=\"{e(run.name)}.ipynb\">executed notebook</a>; source <code>notebooks/"
                      f"{e(run.notebook)}</code>)</li>")
     parts.append("</ul>")
-    for run in RUNS:
+    for run in built_runs():
         out = run_outputs(run)
         parts.append(f"<h2>{e(run.title or run.name)}</h2>")
         if out["tables"]:
@@ -236,7 +243,7 @@ def replication_section() -> str:
     """The AEA-template table: output -> notebook -> parameters -> inputs (sha256)."""
     e = html.escape
     rows = []
-    for run in RUNS:
+    for run in built_runs():
         out = run_outputs(run)
         inputs = [run.notebook_path, *[paths.ROOT / i for i in run.inputs]]
         inp = "<br>".join(f"<code>{e(paths.relative(p))}</code> <span class=\"small\">sha256 {sha256(p)[:16]}</span>"
@@ -327,12 +334,21 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="execute one run")
     r.add_argument("name", choices=sorted(BY_NAME))
     r.add_argument("--no-progress", action="store_true")
+    r.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a parameter for this run (value parsed as JSON, else text)")
     sub.add_parser("index", help="write index.html, data_catalog.html, build_info.json")
     nb = sub.add_parser("notebook", help="re-execute a notebook in place with its defaults")
     nb.add_argument("path", type=Path, nargs="+")
     args = ap.parse_args(argv)
     if args.cmd == "run":
-        execute(BY_NAME[args.name], progress=not args.no_progress)
+        overrides = {}
+        for kv in args.param:
+            key, _, value = kv.partition("=")
+            try:
+                overrides[key] = json.loads(value)
+            except json.JSONDecodeError:
+                overrides[key] = value
+        execute(BY_NAME[args.name], progress=not args.no_progress, overrides=overrides)
     elif args.cmd == "index":
         write_index()
     else:

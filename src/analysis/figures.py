@@ -32,6 +32,21 @@ KIND_STYLE = {
 }
 """Marker style by kind: document points filled, external open, derived diamonds."""
 
+UNIT_LABELS = {"元": "yuan", "元/年": "yuan per person per year", "元/月": "yuan per person per month",
+               "亿元": "100 million yuan", "万元": "10,000 yuan", "万人": "10,000 persons", "人": "persons",
+               "%": "percent", "倍": "times", "个": "count", "户": "households", "万户": "10,000 households"}
+"""English unit labels for figures (figure text stays ASCII: no CJK font is assumed)."""
+
+UNIT_SHORT = {"元": "yuan", "元/年": "yuan/yr", "元/月": "yuan/month", "亿元": "100m yuan", "万人": "10k persons",
+              "%": "%", "万元": "10k yuan"}
+
+
+def unit_label(unit: str, short: bool = False) -> str:
+    """English label of a unit as printed (e.g. 元/年 -> yuan per person per year)."""
+    table = UNIT_SHORT if short else UNIT_LABELS
+    return table.get(unit, UNIT_LABELS.get(unit, unit.encode("ascii", "replace").decode()))
+
+
 REGION_LABELS = {"Xiangxi": "Xiangxi", "Wuling": "Wuling area", "Hunan": "Hunan", "Luoxiao": "Luoxiao area",
                  "China": "China", "Hunan40": "Hunan 40 key counties"}
 
@@ -58,6 +73,19 @@ def source_note(fig: plt.Figure, text: str) -> None:
     fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="0.35", wrap=True)
 
 
+def check_ascii(fig: plt.Figure, name: str) -> None:
+    """Refuse figure text that the default font cannot draw (Chinese characters).
+
+    Figure text is English with pinyin place names (TOOLING.md): a CJK glyph would render
+    as a box and put a machine-specific warning into the notebook output.
+    """
+    from matplotlib.text import Text
+
+    bad = sorted({t.get_text() for t in fig.findobj(Text) if any(ord(c) > 0x2E7F for c in t.get_text())})
+    if bad:
+        raise ValueError(f"figure {name!r} has text the figure font cannot draw (use English/pinyin): {bad[:3]}")
+
+
 def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> dict[str, Path]:
     """Add the source note and save ``name``.png and ``name``.svg deterministically.
 
@@ -78,6 +106,7 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> 
     """
     out_dir = Path(out_dir or paths.FIGURES)
     source_note(fig, note)
+    check_ascii(fig, name)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     out = {}
     for fmt, meta in (("png", PNG_METADATA), ("svg", SVG_METADATA)):

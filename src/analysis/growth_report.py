@@ -124,8 +124,7 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
 
 
 def _unit_label(sp: SeriesSpec) -> str:
-    return {"元": "yuan", "元/年": "yuan per person per year", "元/月": "yuan per person per month",
-            "亿元": "100 million yuan", "万人": "10,000 persons", "%": "percent"}.get(sp.unit, sp.unit)
+    return figures.unit_label(sp.unit)
 
 
 def fig_levels(run: GrowthRun) -> dict | None:
@@ -201,20 +200,22 @@ def fig_cagr(run: GrowthRun) -> dict | None:
     if t.empty:
         return None
     fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(t) + 1.4))
-    labels = [f"{sid} {a}-{b}" + (" (excl. break)" if "without the break" in n else "")
+    names = {sp.series_id: f"{figures.REGION_LABELS.get(sp.region, sp.region)} {sp.label}" for sp in run.specs}
+    labels = [f"{names.get(sid, sid)}, {a}-{b}" + (" (excl. break)" if "without the break" in n else "")
               for sid, a, b, n in zip(t["series_id"], t["start_year"], t["end_year"], t["note"])]
     vals = 100 * t["cagr"].astype(float)
-    colors = ["C1" if "external" in k else "C0" for k in t["kinds_used"]]
+    colors = ["C1" if "external" in k else ("C2" if "derived" in k else "C0") for k in t["kinds_used"]]
     ax.barh(range(len(t)), vals, color=colors)
     for i, v in enumerate(vals):
         ax.text(v + 0.2, i, f"{v:.1f}%", va="center", fontsize=8)
     ax.set_yticks(range(len(t)), labels, fontsize=8)
-    ax.set_xlabel("compound annual growth rate, % per year (nominal)")
+    ax.set_xlabel("CAGR, % per year (nominal)")
     ax.set_xlim(0, max(vals.max() * 1.18, 1))
     ax.set_title("CAGR by series and period")
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(color="C0", label="document values only"),
-                       Patch(color="C1", label="uses external values")], loc="lower right", fontsize=8)
+                       Patch(color="C1", label="uses external values"),
+                       Patch(color="C2", label="uses a derived value")], loc="lower right", fontsize=8)
     saved = figures.save(fig, f"{run.name}_cagr", SOURCE_NOTE, run.out.figures)
     plt.close(fig)
     return saved
@@ -225,7 +226,7 @@ def fig_dumbbell(run: GrowthRun) -> dict | None:
     specs = [sp for sp in run.by_mode("growth") if len(run.series[sp.series_id]) == 2]
     if not specs:
         return None
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(specs) + 1.4))
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(specs) + 1.6))
     for i, sp in enumerate(specs[::-1]):
         s = run.series[sp.series_id].sort_values("year")
         v0, v1 = float(s["value"].iloc[0]), float(s["value"].iloc[-1])
@@ -235,13 +236,13 @@ def fig_dumbbell(run: GrowthRun) -> dict | None:
         ax.scatter([100], [i], color="C0" if k0 == "document" else "white", edgecolor="C0", zorder=2, s=40,
                    marker="D" if k0 == "derived" else "o")
         ax.scatter([end_ix], [i], color="C3" if k1 == "document" else "white", edgecolor="C3", zorder=2, s=40)
-        ax.text(end_ix + 4, i, f"{v0:g} -> {v1:g} {sp.unit} ({int(s['year'].iloc[0])}-{int(s['year'].iloc[-1])})",
+        ax.text(end_ix + 4, i, f"{v0:g} -> {v1:g} {figures.unit_label(sp.unit, short=True)} ({int(s['year'].iloc[0])}-{int(s['year'].iloc[-1])})",
                 va="center", fontsize=7.5)
     ax.set_yticks(range(len(specs)), [f"{sp.region} {sp.label}" for sp in specs[::-1]], fontsize=8)
     ax.set_xlabel("end level as index (start year = 100)")
     ax.set_xlim(80, max(100 * float(run.series[sp.series_id]["value"].iloc[-1]) /
-                       float(run.series[sp.series_id]["value"].iloc[0]) for sp in specs) * 1.55)
-    ax.set_title("Endpoint-only series: start and end (no trend can be fitted)")
+                       float(run.series[sp.series_id]["value"].iloc[0]) for sp in specs) * 2.0)
+    ax.set_title("Endpoint-only series: start = 100 and end level")
     saved = figures.save(fig, f"{run.name}_dumbbell", SOURCE_NOTE + " Diamonds: derived start values.",
                          run.out.figures)
     plt.close(fig)
@@ -272,7 +273,7 @@ def fig_poverty(run: GrowthRun) -> dict | None:
     fig.suptitle("Registered poverty: incidence and poor population", fontweight="bold")
     fig.legend(handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3,
                bbox_to_anchor=(1, 0.02))
-    saved = figures.save(fig, f"{run.name}_poverty", SOURCE_NOTE + " Registered-poor (建档立卡) basis.",
+    saved = figures.save(fig, f"{run.name}_poverty", SOURCE_NOTE + " Registered-poor (jiandang lika) basis.",
                          run.out.figures)
     plt.close(fig)
     return saved

@@ -7,7 +7,6 @@ Tables are written atomically with deterministic number formatting.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,12 +48,10 @@ def outputs(output_dir: str | Path | None = None) -> Outputs:
     """The outputs of a run: ``output_dir`` or the project's ``reports/``.
 
     A relative ``output_dir`` is resolved against the project root, not the working
-    directory (papermill may run the notebook from anywhere). When ``output_dir`` is None
-    the environment variable ``ANALYSIS_OUTPUT_DIR`` (set by ``make test`` for nbval, so
-    that checking the committed notebooks never rewrites ``reports/``) takes precedence.
+    directory (papermill may run the notebook from anywhere). The default follows
+    :data:`analysis.paths.REPORTS`, which the environment variable ``ANALYSIS_REPORTS_DIR``
+    redirects (``make test`` does, so that nbval never rewrites ``reports/``).
     """
-    if output_dir in (None, ""):
-        output_dir = os.environ.get("ANALYSIS_OUTPUT_DIR") or None
     root = paths.REPORTS if output_dir in (None, "") else Path(output_dir)
     if not root.is_absolute():
         root = paths.ROOT / root

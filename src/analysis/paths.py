@@ -6,6 +6,7 @@ notebooks run by papermill from any directory find the same files.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parents[2]
@@ -15,7 +16,8 @@ PROCESSED: Path = DATA / "processed"
 DOCUMENTS: Path = RAW / "documents"
 EXTERNAL: Path = RAW / "external"
 NOTEBOOKS: Path = ROOT / "notebooks"
-REPORTS: Path = ROOT / "reports"
+REPORTS: Path = Path(os.environ.get("ANALYSIS_REPORTS_DIR") or ROOT / "reports")
+"""Where the build writes reports; ``ANALYSIS_REPORTS_DIR`` redirects it (tests, nbval)."""
 FIGURES: Path = REPORTS / "figures"
 TABLES: Path = REPORTS / "tables"
 

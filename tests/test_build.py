@@ -1,0 +1,124 @@
+"""The report build: determinism, failure handling, index and data catalog.
+
+Builds one run (growth rates) twice into two temporary report folders
+(``ANALYSIS_REPORTS_DIR``) and compares every file byte for byte; the full build is
+measured by ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+from analysis.runs import RUNS
+
+RUN = "growth_rates"
+
+
+def build(reports: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ANALYSIS_REPORTS_DIR": str(reports)}
+    r = subprocess.run([sys.executable, "-m", "analysis.build_report", *args], env=env, capture_output=True,
+                       text=True, cwd=paths.ROOT)
+    if check:
+        assert r.returncode == 0, r.stderr[-3000:]
+    return r
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory) -> tuple[Path, Path]:
+    a, b = tmp_path_factory.mktemp("a") / "reports", tmp_path_factory.mktemp("b") / "reports"
+    for d in (a, b):
+        build(d, "run", RUN, "--no-progress")
+        build(d, "index")
+    return a, b
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(two_builds):
+    a, b = two_builds
+    fa, fb = files(a), files(b)
+    assert set(fa) == set(fb)
+    varying = {"build_info.json"}
+    differ = [k for k in fa if k not in varying and fa[k] != fb[k]]
+    assert not differ, f"files differ between two builds: {differ}"
+    assert {f"{RUN}.html", f"{RUN}.ipynb", "index.html", "data_catalog.html", "build_info.json",
+            f"tables/{RUN}.csv", f"figures/{RUN}_levels.png", f"figures/{RUN}_levels.svg"} <= set(fa)
+
+
+def test_executed_notebook_is_normalised(two_builds):
+    a, _ = two_builds
+    nb = json.loads((a / f"{RUN}.ipynb").read_text(encoding="utf-8"))
+    assert nb["metadata"]["papermill"] == {"parameters": {"run_name": RUN}}
+    assert [c["id"] for c in nb["cells"]] == [f"cell-{i:02d}" for i in range(len(nb["cells"]))]
+    assert not any("papermill" in c["metadata"] or "execution" in c["metadata"] for c in nb["cells"])
+    assert str(paths.ROOT) not in (a / f"{RUN}.ipynb").read_text(encoding="utf-8")
+
+
+def test_html_hides_code_and_has_figures(two_builds):
+    a, _ = two_builds
+    text = (a / f"{RUN}.html").read_text(encoding="utf-8")
+    assert "Growth rates of the curated series" in text and "data:image/png;base64" in text
+    assert "gr.prepare(" not in text  # code input hidden for readers
+
+
+def test_index_links_every_output_and_the_replication_table(two_builds):
+    a, _ = two_builds
+    index = (a / "index.html").read_text(encoding="utf-8")
+    for f in (a / "figures").glob(f"{RUN}_*.png"):
+        assert f"figures/{f.name}" in index
+    assert f"tables/{RUN}.csv" in index and "data_catalog.html" in index and "build_info.json" in index
+    assert "Replication package" in index and "notebooks/growth_rates.ipynb" in index
+    obs = paths.PROCESSED / "observations.csv"
+    import hashlib
+    assert hashlib.sha256(obs.read_bytes()).hexdigest()[:16] in index
+    assert "pandas " in index and "Git commit" in index
+
+
+def test_data_catalog_lists_every_observation(two_builds):
+    a, _ = two_builds
+    cat = (a / "data_catalog.html").read_text(encoding="utf-8")
+    from analysis import load_observations
+
+    obs = load_observations()
+    for oid in obs["obs_id"]:
+        assert f'id="{oid}"' in cat
+    assert "湘西州的生产总值从418.9亿元增加到705.7亿元" in cat
+    assert "tjgb.hongheiku.com" in cat and "confidence medium-high" in cat
+
+
+def test_build_info_holds_what_varies(two_builds):
+    a, _ = two_builds
+    info = json.loads((a / "build_info.json").read_text(encoding="utf-8"))
+    assert info["runs"][RUN]["seconds"] > 0 and info["built"] and info["packages"]["papermill"]
+
+
+def test_failing_notebook_names_cell_and_keeps_earlier_report(two_builds):
+    a, _ = two_builds
+    before = (a / f"{RUN}.html").read_bytes()
+    r = build(a, "run", RUN, "--no-progress", "--param", "region=Nowhere", check=False)
+    assert r.returncode == 1
+    assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "cell" in r.stderr
+    assert "unknown region 'Nowhere'" in r.stderr
+    assert (a / "failed" / f"{RUN}.ipynb").exists()
+    assert (a / f"{RUN}.html").read_bytes() == before
+
+
+def test_run_names_are_not_prefixes_of_each_other():
+    names = [r.name for r in RUNS]
+    for n in names:
+        assert not any(m != n and m.startswith(n + "_") for m in names), n
+
+
+def test_makefile_lists_every_run():
+    mk = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    for r in RUNS:
+        assert f"{r.name}:{r.notebook.removesuffix('.ipynb')}" in mk
