@@ -82,3 +82,6 @@ lab: $(PROCESSED) | $(STAMP) ## Start JupyterLab with the project kernel on 127.
 clean: ## Remove generated files (data/processed, reports, build); keeps .venv
 	rm -rf data/processed/*.csv $(VALIDATED) build .pytest_cache
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+
+bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md
+	$(PY) benchmarks/bench.py

@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass, field, replace
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from analysis import elasticity as el
@@ -25,12 +24,12 @@ from analysis.params import GDP_BREAK_YEARS, as_bool, as_list, as_year, mode_of
 TABLE_COLUMNS = ("outcome", "driver", "region", "outcome_years", "driver_years", "method", "elasticity", "ci_low",
                  "ci_high", "n_points", "note", "variant", "run", "driver_region", "outcome_window", "driver_window",
                  "paired_years", "unit", "outcome_start_value", "outcome_end_value", "driver_start_value",
-                 "driver_end_value", "literature_low", "literature_high", "p_value", "dof")
+                 "driver_end_value", "literature_low", "literature_high", "p_value", "dof", "status")
 """Columns of ``tables/elasticities.csv``: the issue's eleven, then extras."""
 
 BENCHMARK_COLUMNS = ("run", "gini", "sigma", "h_start_pct", "h_end_pct", "benchmark_start", "benchmark_end",
                      "benchmark_arc", "required_log_growth", "required_multiple", "observed_driver_multiple",
-                     "observed_elasticity", "observed_method")
+                     "observed_elasticity", "observed_method", "driver_window")
 """Columns of ``tables/<run_name>_benchmark.csv`` (lognormal distribution-neutral benchmark)."""
 
 POVERTY_OUTCOMES = ("poverty_incidence", "poor_population")
@@ -133,9 +132,14 @@ class Selected:
         return self.mode == "rate"
 
     @property
-    def band(self) -> tuple[float, float, str] | None:
+    def band_key(self) -> str | None:
+        """``gdp`` or ``income``: which literature band applies (poverty outcomes only)."""
         c = DRIVER_CONCEPTS.get(self.spec.driver)
-        return el.LITERATURE_BANDS[c] if (c and self.is_poverty) else None
+        return c if (c and self.is_poverty) else None
+
+    @property
+    def band(self) -> tuple[float, float, str] | None:
+        return el.LITERATURE_BANDS[self.band_key] if self.band_key else None
 
     def label(self) -> str:
         r = figures.REGION_LABELS.get(self.spec.region, self.spec.region)
@@ -252,10 +256,15 @@ def _select_specs(region: object, outcome: object, driver: object, driver_region
                                 + ", ".join(s.run_id for s in DEFAULT_RUNS))
         return matches, True
     specs = []
+    region_indicators = set(_usable_indicators(obs, reg, kinds))
     for o in outcomes:
         for d in drivers:
             found = [s for s in matches if s.outcome == o and s.driver == d]
-            specs += found or [RunSpec(reg, o, d, dreg)]
+            d_reg = dreg
+            if d_reg is None and d not in region_indicators:
+                # e.g. the national poverty line: take the driver region the default runs use
+                d_reg = next((s.d_region for s in DEFAULT_RUNS if s.region == reg and s.driver == d), None)
+            specs += found or [RunSpec(reg, o, d, d_reg)]
     return specs, False
 
 
@@ -418,18 +427,22 @@ def _row(sel: Selected, variant: str) -> dict | None:
            "paired_years": " ".join(map(str, p.paired_years)), "unit": "dimensionless (ratio of log changes)",
            "outcome_start_value": o0, "outcome_end_value": o1, "driver_start_value": d0, "driver_end_value": d1,
            "literature_low": band[0] if band else None, "literature_high": band[1] if band else None,
-           "p_value": None, "dof": None}
+           "p_value": None, "dof": None, "status": ""}
+    row["status"] = ("same window" if p.same_window else
+                     f"windows differ: outcome {ow[0]}-{ow[1]}, driver {dw[0]}-{dw[1]}")
     notes = [p.note]
     if variant == "semi":
         if not sel.is_rate:
             return None
         row["unit"] = "percentage points per 1% growth of the driver"
+        row["literature_low"] = row["literature_high"] = None
         if not p.same_window:
             row["method"] = el.METHOD_NAMES["semi_window"]
             row["unit"] = "percentage points a year per 1% a year of driver growth"
     if variant in ("log_arc", "midpoint") and not p.same_window:
         notes.insert(0, f"not computed: the {variant.replace('_', ' ')} formula needs the same two years for outcome "
                         "and driver; see the window elasticity")
+        row["status"] = f"not computed: windows differ ({ow[0]}-{ow[1]} vs {dw[0]}-{dw[1]})"
         row["n_points"] = 0
     elif variant == "ols":
         years, h, y = el.paired_values(sel.outcome, sel.driver, p)
@@ -437,13 +450,15 @@ def _row(sel: Selected, variant: str) -> dict | None:
         row["n_points"] = len(years)
         fit = el.ols_elasticity(h, y, years)
         if fit is None:
-            notes.insert(0, f"not estimated: {len(years)} paired years ({', '.join(map(str, years)) or 'none'}); "
+            notes.insert(0, f"not estimated: {_n_years(len(years))} ({', '.join(map(str, years)) or 'none'}); "
                             f"the log-log OLS needs at least {el.MIN_OLS_POINTS}")
+            row["status"] = f"not estimated: {_n_years(len(years))}, needs {el.MIN_OLS_POINTS}"
         else:
             row.update(elasticity=fit.elasticity, ci_low=fit.ci_low, ci_high=fit.ci_high, p_value=fit.p_value,
                        dof=fit.dof)
             notes.insert(0, f"{fit.n_points} paired years, {fit.dof} degrees of freedom: interval and p-value "
                             "descriptive")
+            row["status"] = f"{fit.n_points} paired years, {fit.dof} degrees of freedom (descriptive)"
     else:
         row["elasticity"] = _compute(variant, sel, o0, o1, d0, d1)
         if variant == "window" and p.same_window:
@@ -460,6 +475,10 @@ def _row(sel: Selected, variant: str) -> dict | None:
     notes.append("nominal values")
     row["note"] = "; ".join(notes)
     return row
+
+
+def _n_years(n: int) -> str:
+    return f"{n} paired year{'' if n == 1 else 's'}"
 
 
 def build_table(run: ElasticityRun) -> pd.DataFrame:
@@ -508,7 +527,8 @@ def build_benchmark(run: ElasticityRun) -> pd.DataFrame:
                          "benchmark_arc": el.benchmark_arc_elasticity(h0, h1, g), "required_log_growth": need,
                          "required_multiple": math.exp(need), "observed_driver_multiple": d1 / d0,
                          "observed_elasticity": None if head is None else float(head["elasticity"]),
-                         "observed_method": "" if head is None else str(head["variant"])})
+                         "observed_method": "" if head is None else str(head["variant"]),
+                         "driver_window": f"{p.driver_window[0]}-{p.driver_window[1]}"})
     run.benchmark = pd.DataFrame(rows, columns=list(BENCHMARK_COLUMNS))
     run.out.table(run.benchmark, f"{run.name}_benchmark")
     return run.benchmark
@@ -553,7 +573,7 @@ def display_table(run: ElasticityRun) -> pd.DataFrame:
                         "n": t["n_points"], "literature band": [f"{_fmt(a, 1)} to {_fmt(b, 1)}" if pd.notna(a) else ""
                                                                 for a, b in zip(t["literature_low"],
                                                                                 t["literature_high"])],
-                        "note": [n.split("; ")[0] for n in t["note"]]})
+                        "status": t["status"]})
     return out
 
 
@@ -580,13 +600,16 @@ def _unit(u: str) -> str:
     return UNIT_LABELS.get(u, u)
 
 
-def _log_axis(ax: plt.Axes, axis: str) -> None:
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+def _log_axis(ax: plt.Axes, axis: str, values: list[float]) -> None:
+    """Log scale with plain numbers; few linear-spaced ticks when the range is narrow."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 
     fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:g}")
     a = ax.xaxis if axis == "x" else ax.yaxis
     (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
-    a.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
+    narrow = max(values) / min(values) < 3
+    a.set_major_locator(MaxNLocator(nbins=4) if narrow else LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
+    a.set_minor_locator(NullLocator())
     a.set_major_formatter(fmt)
     a.set_minor_formatter(NullFormatter())
 
@@ -638,19 +661,23 @@ def fig_paths(run: ElasticityRun) -> dict | None:
                 if oy == dy:
                     continue
                 k = _marker_kind(o[oy]["kind"], d[dy]["kind"])
-                kinds.add(k)
                 _point(ax, xv, yv, k, "C1", square=True)
-                ax.annotate(f"H {oy} / Y {dy}", (xv, yv), textcoords="offset points", xytext=(5, -10), fontsize=7,
-                            color="C1")
-        _log_axis(ax, "x")
-        _log_axis(ax, "y")
+                tags = [f"{w} {r['kind']}" for w, r in (("H", o[oy]), ("Y", d[dy])) if r["kind"] != "document"]
+                last = dy == p.driver_window[1]
+                ax.annotate(f"H {oy} / Y {dy}" + (f" ({', '.join(tags)})" if tags else ""), (xv, yv),
+                            textcoords="offset points", xytext=(-6 if last else 5, -11), fontsize=6.5, color="C1",
+                            ha="right" if last else "left")
+        allx = xs + ([d[y]["value"] for y in p.driver_window] if not p.same_window else [])
+        ally = ys + ([o[y]["value"] for y in p.outcome_window] if not p.same_window else [])
+        _log_axis(ax, "x", allx)
+        _log_axis(ax, "y", ally)
         ax.margins(0.25)
         head = headline(run, sel) if not run.table.empty else None
         if head is not None:
             txt = f"{'log arc' if head['variant'] == 'log_arc' else 'window'} elasticity {head['elasticity']:.2f}"
             ax.text(0.97, 0.95, txt, transform=ax.transAxes, ha="right", va="top", fontsize=7.5,
                     bbox={"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round,pad=0.2"})
-        ax.set_title(sel.label(), fontsize=8.5)
+        ax.set_title(sel.label().replace(" vs ", "\nvs "), fontsize=8.5)
         ax.set_xlabel(f"{SHORT_LABELS.get(sel.spec.driver, sel.spec.driver)}, {_unit(sel.driver_unit)} (log)",
                       fontsize=7.5)
         ax.set_ylabel(f"{SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)}, {_unit(sel.outcome_unit)} (log)",
@@ -687,14 +714,25 @@ def fig_variants(run: ElasticityRun) -> dict | None:
     for ax, (title, sels) in zip(axes[:, 0], groups):
         sels = sels[::-1]
         for i, sel in enumerate(sels):
-            band = sel.band
-            if band is not None:
-                key = "gdp" if band is el.LITERATURE_BANDS["gdp"] else "income"
+            band, key = sel.band, sel.band_key
+            if band is not None and key is not None:
                 band_used.add(key)
                 ax.fill_betweenx([i - 0.42, i + 0.42], band[0], band[1], color="C7" if key == "gdp" else "C4",
                                  alpha=0.18, lw=0, zorder=1)
             rs = t[t["run"] == sel.run_id]
             offsets = {"log_arc": -0.18, "midpoint": -0.06, "window": 0.06, "ols": 0.18}
+            if sel.pairing.same_window:
+                rs = rs[rs["variant"] != "window"]
+            bm = run.benchmark
+            if sel.is_rate and not bm.empty:
+                mid = run.gini_values[len(run.gini_values) // 2]
+                b = bm[(bm["run"] == sel.run_id) & (bm["gini"] == mid)]
+                if not b.empty:
+                    used.add("benchmark")
+                    bv = float(b["benchmark_arc"].iloc[0])
+                    ax.plot([bv], [i + 0.3], "x", color="0.2", ms=6, zorder=3)
+                    ax.annotate(f"{bv:.2f}", (bv, i + 0.3), textcoords="offset points", xytext=(5, -3), fontsize=6.5,
+                                color="0.2")
             for _, r in rs.iterrows():
                 mk, color, _ = VARIANT_STYLE[r["variant"]]
                 used.add(r["variant"])
@@ -720,6 +758,10 @@ def fig_variants(run: ElasticityRun) -> dict | None:
     from matplotlib.patches import Patch
     handles = [Line2D([], [], ls="none", marker=VARIANT_STYLE[v][0], color=VARIANT_STYLE[v][1],
                       label=VARIANT_STYLE[v][2]) for v in VARIANT_STYLE if v in used]
+    if "benchmark" in used:
+        handles.append(Line2D([], [], ls="none", marker="x", color="0.2",
+                              label="lognormal distribution-neutral arc, Gini "
+                                    f"{run.gini_values[len(run.gini_values) // 2]:.2f}"))
     if "income" in band_used:
         handles.append(Patch(color="C4", alpha=0.3, label="literature: vs survey mean income (-2 to -3)"))
     if "gdp" in band_used:
@@ -737,8 +779,8 @@ def fig_semi(run: ElasticityRun) -> dict | None:
     t = run.table[(run.table["variant"] == "semi") & run.table["elasticity"].notna()].iloc[::-1]
     if t.empty:
         return None
-    labels = {s.run_id: f"{s.label()}\n{s.windows_label()}" for s in run.runs}
-    fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(t) + 1.6))
+    labels = {s.run_id: f"{s.label().replace(' vs ', chr(10) + 'vs ')}\n{s.windows_label()}" for s in run.runs}
+    fig, ax = plt.subplots(figsize=(8.5, 0.8 * len(t) + 1.9))
     vals = t["elasticity"].astype(float).to_numpy()
     colors = ["C1" if "window" in m else "C0" for m in t["method"]]
     ax.barh(range(len(t)), vals, color=colors, height=0.55)
@@ -747,11 +789,13 @@ def fig_semi(run: ElasticityRun) -> dict | None:
     ax.set_yticks(range(len(t)), [labels[r] for r in t["run"]], fontsize=7.5)
     ax.set_xlim(min(vals.min() * 1.3, -0.1), 0)
     ax.axvline(0, color="0.4", lw=0.8)
-    ax.set_xlabel("percentage points of incidence per 1% growth of the driver")
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel("percentage points of incidence per 1% growth of the driver", fontsize=9)
     ax.set_title("Semi-elasticity of poverty incidence")
     from matplotlib.patches import Patch
     ax.legend(handles=[Patch(color="C0", label="same window"),
-                       Patch(color="C1", label="different windows (annualised)")], loc="lower left", fontsize=8)
+                       Patch(color="C1", label="different windows (annualised)")], loc="upper left",
+              bbox_to_anchor=(0, -0.22), ncol=2, fontsize=8)
     saved = figures.save(fig, f"{run.name}_semi", SOURCE_NOTE, run.out.figures)
     plt.close(fig)
     return saved
@@ -760,13 +804,14 @@ def fig_semi(run: ElasticityRun) -> dict | None:
 def fig_benchmark(run: ElasticityRun) -> dict | None:
     """Lognormal benchmark curves (H vs point elasticity) with the observed incidence arcs overlaid."""
     curve = el.benchmark_curve(run.gini_values)
-    fig, ax = plt.subplots(figsize=(7.8, 4.8))
+    fig, ax = plt.subplots(figsize=(7.8, 6.4))
     for i, g in enumerate(run.gini_values):
         c = curve[curve["gini"] == g]
-        ax.plot(c["headcount_pct"], c["elasticity"], color=f"C{7 + i % 3}" if i else "C7", lw=1.6,
+        ax.plot(c["headcount_pct"], c["elasticity"], color=("0.2", "0.45", "0.65", "0.8")[i % 4], lw=1.6,
                 ls=("-", "--", "-.", ":")[i % 4], label=f"lognormal benchmark, Gini {g:.2f}")
     mid = run.gini_values[len(run.gini_values) // 2]
     rates = [s for s in run.runs if s.is_rate]
+    lows = [-8.5]
     for j, sel in enumerate(rates):
         color = f"C{j % 7}"
         head = headline(run, sel) if not run.table.empty else None
@@ -775,13 +820,14 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
         h1 = float(_value(sel.outcome, p.outcome_window[1])["value"])
         if head is not None:
             e = float(head["elasticity"])
+            lows.append(1.1 * e)
             ax.plot([h0, h1], [e, e], color=color, lw=2.2, alpha=0.8,
-                    label=f"{sel.label()} {sel.windows_label()}: {'log arc' if head['variant'] == 'log_arc' else 'window'} "
-                          f"{e:.2f}")
+                    label=f"{sel.label()} {sel.windows_label()}: "
+                          f"{'log arc' if head['variant'] == 'log_arc' else 'window'} {e:.2f}")
             for h, y in ((h0, p.outcome_window[0]), (h1, p.outcome_window[1])):
                 ax.annotate(str(y), (h, e), textcoords="offset points", xytext=(0, 5), fontsize=7, color=color,
                             ha="center")
-        for y, v, k in zip(sel.outcome["year"], sel.outcome["value"], sel.outcome["kind"]):
+        for v, k in zip(sel.outcome["value"], sel.outcome["kind"]):
             be = el.benchmark_elasticity(float(v) / 100.0, mid)
             _point(ax, float(v), be, k, color)
     ax.set_xscale("log")
@@ -792,10 +838,9 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
     ax.invert_xaxis()
     ax.set_xlabel("poverty headcount H, % (log scale, falling to the right)")
     ax.set_ylabel("elasticity of H to mean income")
-    ax.set_ylim(min(-8.5, float(run.table["elasticity"].min()) * 1.1 if not run.table.empty and
-                    run.table["elasticity"].notna().any() else -8.5), 0)
+    ax.set_ylim(min(lows), 0)
     ax.set_title("Distribution-neutral benchmark (Bourguignon 2003) and observed arcs")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.13), ncol=1)
     note = (SOURCE_NOTE + f" Markers on the Gini {mid:.2f} curve: benchmark point elasticity at each observed "
             "incidence; horizontal bars: observed elasticity over the window (its H range).")
     saved = figures.save(fig, f"{run.name}_benchmark", note, run.out.figures)
@@ -811,7 +856,8 @@ def _band_text(sel: Selected, e: float) -> str:
         return ""
     lo, hi, _ = band
     where = "inside" if lo <= e <= hi else ("more negative than" if e < lo else "less negative than")
-    return f" ({where} the literature band {lo:g} to {hi:g} for {'GDP per capita' if lo == -2.3 else 'survey mean income'})"
+    concept = "GDP per capita" if sel.band_key == "gdp" else "survey mean income"
+    return f" ({where} the literature band {lo:g} to {hi:g} for {concept})"
 
 
 def narrate(run: ElasticityRun) -> str:
@@ -845,7 +891,7 @@ def narrate(run: ElasticityRun) -> str:
                          + ("" if p.same_window else " (annualised)"))
         if "ols" in run.variants:
             if ols is None:
-                parts.append(f"no OLS ({len(p.paired_years)} paired years; needs {el.MIN_OLS_POINTS})")
+                parts.append(f"no OLS ({_n_years(len(p.paired_years))}; needs {el.MIN_OLS_POINTS})")
             else:
                 r = run.table[(run.table["run"] == sel.run_id) & (run.table["variant"] == "ols")].iloc[0]
                 parts.append(f"log-log OLS {ols:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
@@ -867,13 +913,53 @@ def narrate_benchmark(run: ElasticityRun) -> str:
     lines = []
     for rid, g in b.groupby("run", sort=False):
         r0 = g.iloc[len(g) // 2]
-        rng = f"{g['benchmark_arc'].max():.2f} to {g['benchmark_arc'].min():.2f}"
-        obs = "" if pd.isna(r0["observed_elasticity"]) else (
-            f" The observed {r0['observed_method'].replace('_', ' ')} elasticity is {r0['observed_elasticity']:.2f}.")
+        rng = f"{g['benchmark_arc'].min():.2f} to {g['benchmark_arc'].max():.2f}"
+        obs = ""
+        if pd.notna(r0["observed_elasticity"]):
+            e, lo, hi = float(r0["observed_elasticity"]), g["benchmark_arc"].min(), g["benchmark_arc"].max()
+            where = ("inside the benchmark range" if lo <= e <= hi else
+                     "more negative than the benchmark range: incidence fell faster than distribution-neutral "
+                     "growth of this driver would imply" if e < lo else
+                     "less negative than the benchmark range: incidence fell more slowly than distribution-neutral "
+                     "growth of this driver would imply")
+            obs = f" The observed {r0['observed_method'].replace('_', ' ')} elasticity is {e:.2f}, {where}."
         lines.append(
             f"- **{rid}**: H {r0['h_start_pct']:g}% -> {r0['h_end_pct']:g}%. A distribution-neutral (lognormal) fall "
             f"over this range has an arc elasticity of {rng} for Gini {g['gini'].min():.2f}-{g['gini'].max():.2f} "
             f"(point elasticity {r0['benchmark_start']:.2f} at the start and {r0['benchmark_end']:.2f} at the end, "
             f"Gini {r0['gini']:.2f}); it needs mean income to grow by a factor {r0['required_multiple']:.2f}, while "
-            f"the driver grew by a factor {r0['observed_driver_multiple']:.2f} (nominal).{obs}")
+            f"the driver grew by a factor {r0['observed_driver_multiple']:.2f} ({r0['driver_window']}, nominal).{obs}")
+    return "\n".join(lines)
+
+
+def narrate_caveats(run: ElasticityRun) -> str:
+    """Computed caveats: how much the formula matters, what rests on two endpoints, which windows differ."""
+    t = run.table
+    lines = []
+    for sel in run.runs:
+        la, mp, semi = (_value_of(run, sel, v) for v in ("log_arc", "midpoint", "semi"))
+        h1 = float(_value(sel.outcome, sel.pairing.outcome_window[1])["value"])
+        if sel.is_rate and la is not None and mp is not None:
+            txt = (f"- **Formula matters** for {sel.label()} ({sel.windows_label()}): log arc {la:.2f} against "
+                   f"midpoint {mp:.2f}, a factor {la / mp:.2f}; the log form grows without bound as incidence "
+                   f"approaches zero (here it ends at {h1:g}%)")
+            if semi is not None:
+                txt += f", so the semi-elasticity ({semi:.3f} percentage points per 1% growth) is the robust companion"
+            lines.append(txt + ".")
+    computed = t[t["elasticity"].notna()]
+    endpoints = computed[computed["variant"] != "ols"]
+    ols = computed[computed["variant"] == "ols"]
+    lines.append(f"- **Two endpoints, no inference**: {len(endpoints)} of the {len(computed)} computed numbers rest on "
+                 f"two observations per series; the log-log OLS was estimable for {ols['run'].nunique()} of "
+                 f"{len(run.runs)} runs (it needs {el.MIN_OLS_POINTS} paired years)"
+                 + (f", with {int(ols['dof'].min())}-{int(ols['dof'].max())} degrees of freedom: its interval and "
+                    "p-value are descriptive." if not ols.empty else "."))
+    differ = [s for s in run.runs if not s.pairing.same_window]
+    if differ:
+        lines.append("- **Different windows** (window-length formula, log arc and midpoint not computed): "
+                     + "; ".join(f"{s.label()} ({s.windows_label()})" for s in differ) + ".")
+    ext = [s for s in run.runs if "values not from the documents" in _kind_note(s)]
+    if ext:
+        lines.append("- **Values not from the documents** at a window endpoint: "
+                     + "; ".join(f"{s.label()} ({_kind_note(s).split(': ', 1)[1]})" for s in ext) + ".")
     return "\n".join(lines)

@@ -1,0 +1,239 @@
+"""Benchmark the build against its physical floor and against a naive user (``make bench``).
+
+Each scenario runs ``--repeat`` times (default 3); the median, min and max are written
+to ``benchmarks/results.md`` and printed. Scenarios:
+
+* floor: one Python process imports the stack once and runs every report's notebook
+  code in-process (the same ``analysis`` calls the notebooks make), writing the same
+  tables and figures into a scratch folder;
+* naive: the papermill CLI, then ``jupyter nbconvert --to html``, one run after another;
+* ``make -j2 report`` from clean ``reports/`` and ``data/processed/`` (cold);
+* no-op ``make report``; after touching one raw table; after touching one notebook;
+* ``make test``;
+* per-notebook overhead: one papermill run vs the same work in-process;
+* scale: growth and elasticity functions on 10 ... 10,000 synthetic series.
+
+Usage: ``python benchmarks/bench.py [--repeat N] [--skip-test] [--out benchmarks/results.md]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+BIN = Path(PY).parent
+
+
+def timed(cmd: list[str], env: dict | None = None, check: bool = True) -> float:
+    t = time.perf_counter()
+    r = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stderr[-2000:]}")
+    return time.perf_counter() - t
+
+
+def clean() -> None:
+    subprocess.run(["make", "--no-print-directory", "clean"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def repeat(n: int, fn, setup=None) -> list[float]:
+    out = []
+    for _ in range(n):
+        if setup:
+            setup()
+        out.append(fn())
+    return out
+
+
+def floor_script(scratch: Path) -> str:
+    """A script that runs every report's notebook code cells in one process."""
+    return f"""
+import sys, time, json
+sys.modules.setdefault("rfc3987_syntax", None)
+import os
+os.environ["ANALYSIS_REPORTS_DIR"] = {str(scratch)!r}
+import nbformat, IPython.display as D
+D.display = lambda *a, **k: None
+from analysis.runs import RUNS
+subprocess_data = __import__("subprocess").run([sys.executable, "-m", "analysis.build_data", "--out", {str(scratch / 'processed')!r}], check=True, capture_output=True)
+times = {{}}
+for run in RUNS:
+    t = time.perf_counter()
+    nb = nbformat.read(str(run.notebook_path), as_version=4)
+    ns = {{"display": D.display}}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        src = cell.source
+        exec(compile(src, run.name, "exec"), ns)
+        if "parameters" in cell.metadata.get("tags", []):
+            ns.update(run.all_parameters)
+    import matplotlib.pyplot as plt
+    plt.close("all")
+    times[run.name] = time.perf_counter() - t
+print(json.dumps(times))
+"""
+
+
+def in_process(scratch: Path) -> tuple[float, dict]:
+    script = scratch / "floor.py"
+    script.write_text(floor_script(scratch), encoding="utf-8")
+    t = time.perf_counter()
+    r = subprocess.run([PY, str(script)], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr[-3000:])
+    return time.perf_counter() - t, json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def naive(scratch: Path) -> float:
+    from analysis.runs import RUNS  # noqa: PLC0415
+
+    t = time.perf_counter()
+    env = {"ANALYSIS_REPORTS_DIR": str(scratch)}
+    subprocess.run([PY, "-m", "analysis.build_data"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    for run in RUNS:
+        out = scratch / f"{run.name}.ipynb"
+        args = [str(BIN / "papermill"), str(run.notebook_path), str(out), "-k", "poverty-analysis",
+                "--cwd", str(ROOT / "notebooks")]
+        for k, v in run.all_parameters.items():
+            args += ["-p", k, str(v)]
+        timed(args, env)
+        timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)], env)
+    return time.perf_counter() - t
+
+
+def scale() -> list[tuple[int, float, float]]:
+    import numpy as np
+
+    from analysis.elasticity import log_arc_elasticity_many
+    from analysis.growth import cagr_many, trend_growth_many
+
+    rng = np.random.default_rng(1)
+    rows = []
+    for n in (10, 100, 1000, 10000):
+        lengths = rng.integers(7, 31, size=n)
+        width = 30
+        vals = np.full((n, width), np.nan)
+        for_len = np.arange(width)[None, :] < lengths[:, None]
+        vals[for_len] = np.exp(rng.normal(0.05, 0.1, size=for_len.sum()))
+        vals = np.where(for_len, np.nancumprod(np.where(for_len, vals, 1.0), axis=1) * 100, np.nan)
+        years = np.arange(2000, 2000 + width)
+        t = time.perf_counter()
+        for _ in range(3):
+            trend_growth_many(years, vals)
+            last = vals[np.arange(n), lengths - 1]
+            cagr_many(vals[:, 0], last, lengths - 1)
+        g = (time.perf_counter() - t) / 3
+        h0, h1 = rng.uniform(5, 40, n), rng.uniform(0.1, 5, n)
+        t = time.perf_counter()
+        for _ in range(3):
+            log_arc_elasticity_many(h0, h1, vals[:, 0], last, lengths - 1, lengths - 1)
+        e = (time.perf_counter() - t) / 3
+        rows.append((n, g, e))
+    return rows
+
+
+def fmt(xs: list[float]) -> str:
+    return f"{statistics.median(xs):.2f} | {min(xs):.2f} | {max(xs):.2f}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--skip-test", action="store_true", help="do not time make test")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = ap.parse_args()
+    n = max(args.repeat, 1)
+    res: dict[str, list[float]] = {}
+    subprocess.run(["make", "--no-print-directory", "data"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        floors, per_nb = [], []
+        for i in range(n):
+            d = tmp / f"floor{i}"
+            secs, times = in_process(d)
+            floors.append(secs)
+            per_nb.append(times)
+        res["floor: one process, all runs in-process"] = floors
+        res["naive: papermill CLI + nbconvert, one after another"] = [naive(tmp / f"naive{i}") for i in range(n)]
+
+    res["make -j2 report, cold (clean reports/ and data/processed/)"] = repeat(
+        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), clean)
+    res["make report, no-op"] = repeat(n, lambda: timed(["make", "--no-print-directory", "report"]))
+    raw = ROOT / "data" / "raw" / "observations_hunan.csv"
+    res["make -j2 report after touching one raw table"] = repeat(
+        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), lambda: raw.touch())
+    nb = ROOT / "notebooks" / "comparisons.ipynb"
+    res["make -j2 report after touching one notebook (comparisons)"] = repeat(
+        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), lambda: nb.touch())
+    dry = subprocess.run(["make", "-n", "-W", str(nb.relative_to(ROOT)), "report"], cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    reruns = sorted({line.split()[-1] for line in dry.splitlines() if "build_report run" in line})
+    if not args.skip_test:
+        res["make test"] = repeat(n, lambda: timed(["make", "--no-print-directory", "test"]))
+
+    # per-notebook overhead: one papermill run vs the same cells in-process
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"ANALYSIS_REPORTS_DIR": tmp}
+        pm = repeat(n, lambda: timed([PY, "-m", "analysis.build_report", "run", "growth_rates", "--no-progress"], env))
+    inproc = [t["growth_rates"] for t in per_nb]
+    scale_rows = scale()
+
+    med = {k: statistics.median(v) for k, v in res.items()}
+    cold = med["make -j2 report, cold (clean reports/ and data/processed/)"]
+    floor = med["floor: one process, all runs in-process"]
+    naive_t = med["naive: papermill CLI + nbconvert, one after another"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} by `make bench` ({n} runs each; seconds).",
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; " + ", ".join(f"{p} {version(p)}" for p in
+                                                            ("pandas", "matplotlib", "statsmodels", "papermill",
+                                                             "nbconvert", "nbformat", "ipykernel")) + ".",
+        "",
+        f"**Headline:** cold `make -j2 report` / floor = **{cold / floor:.2f}x** (target <= 2); "
+        f"naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2).",
+        "",
+        "| scenario | median | min | max |",
+        "|---|---|---|---|",
+        *[f"| {k} | {fmt(v)} |" for k, v in res.items()],
+        f"| one papermill run of growth_rates (driver, incl. HTML) | {fmt(pm)} |",
+        f"| the same growth_rates cells in-process | {fmt(inproc)} |",
+        "",
+        f"Touching `notebooks/comparisons.ipynb` reruns only: {', '.join(reruns) or 'nothing'}.",
+        "",
+        "## Scale: vectorised growth and elasticity functions",
+        "",
+        "Synthetic series of 7 to 30 years (random lengths); growth = log-linear trend + CAGR; elasticity = "
+        "window log arc elasticity. Seconds per call, and microseconds per series.",
+        "",
+        "| series | growth s | growth us/series | elasticity s | elasticity us/series |",
+        "|---|---|---|---|---|",
+        *[f"| {k:,} | {g:.4f} | {1e6 * g / k:.1f} | {e:.5f} | {1e6 * e / k:.2f} |" for k, g, e in scale_rows],
+        "",
+    ]
+    text = "\n".join(lines)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
