@@ -291,8 +291,11 @@ def _compare(a: Point, b: Point, metric: str | None, allow_different_years: bool
     notes = list(extra)
     if not same:
         notes.insert(0, f"different years ({a.region} {a.year} vs {b.region} {b.year}): not a same-year gap")
-    if a.unit != b.unit:
-        notes.append(f"{a.unit} and {b.unit} compared as {unit}")
+    for p in (a, b):
+        if comparison_unit(p, annual_per_capita) != p.base_unit:
+            notes.append(f"{p.name} ({p.unit}) taken as per person per year (ANNUAL_PER_CAPITA rule)")
+    if a.unit != b.unit and unit != "yuan/year":
+        notes.append(f"{a.unit} and {b.unit} compared in {unit}")
     notes += _flags(a, b)
     return Comparison(metric or (f"{a.indicator}: gap to benchmark" if a.indicator == b.indicator
                                  else f"{a.indicator} / {b.indicator}"),
