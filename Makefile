@@ -65,7 +65,7 @@ reports/index.html: $(REPORT_HTML) $(PROCESSED) src/analysis/build_report.py src
 	@$(PY) -m analysis.build_report index
 
 report: reports/index.html ## Build every report, figure and table, and reports/index.html
-	@echo "make report: up to date; open reports/index.html"
+	@echo "make report: reports are current; open reports/index.html"
 
 notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval)
 	$(PY) -m analysis.build_report notebook $(NOTEBOOKS)

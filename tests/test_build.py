@@ -1,4 +1,4 @@
-"""The report build: determinism, failure handling, index and data catalog.
+"""The report build: determinism, failure handling, index, data catalog, and the index in Chromium.
 
 Builds one run (growth rates) twice into two temporary report folders
 (``ANALYSIS_REPORTS_DIR``) and compares every file byte for byte; the full build is
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,9 @@ from analysis import paths
 from analysis.runs import RUNS
 
 RUN = "growth_rates"
+CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,2000")
 
 
 def build(reports: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -122,3 +126,41 @@ def test_makefile_lists_every_run():
     mk = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
     for r in RUNS:
         assert f"{r.name}:{r.notebook.removesuffix('.ipynb')}" in mk
+
+
+def test_index_in_headless_chromium(two_builds, tmp_path):
+    """Chromium (Debian chromium + chromium-driver, installed by .ci/run) loads every figure."""
+    built_index = two_builds[0]
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    assert Path(chromium).exists() and Path(driver_bin).exists(), \
+        "install Debian's chromium and chromium-driver (.ci/run does)"
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for f in CHROME_FLAGS:
+        opts.add_argument(f)
+    opts.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
+    try:
+        driver.get((built_index / "index.html").as_uri())
+        assert "Poverty-alleviation analysis" in driver.title
+        images = driver.execute_script(
+            "return Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]);")
+        assert len(images) >= 5
+        broken = [src for src, done, width in images if not done or width == 0]
+        assert not broken, f"figures that did not load: {broken}"
+        links = driver.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
+        local = [h for h in links if not h.startswith("http")]
+        missing = [h for h in local if not (built_index / h.split('#')[0]).exists()]
+        assert not missing, f"links to missing files: {missing}"
+        shots = paths.ROOT / "reports" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        assert driver.save_screenshot(str(shots / "index.png"))
+        driver.get((built_index / "data_catalog.html").as_uri())
+        assert driver.find_element("id", "xiangxi.gdp.2019")
+        driver.save_screenshot(str(shots / "data_catalog.png"))
+    finally:
+        driver.quit()

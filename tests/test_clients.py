@@ -1,8 +1,8 @@
-"""Real clients: the index in headless Chromium, the notebooks in a running JupyterLab.
+"""A real client: the notebooks in a running JupyterLab (``make lab``'s command).
 
-Chromium and ChromeDriver come from Debian (``chromium``, ``chromium-driver``); ``.ci/run``
-installs them when missing. JupyterLab is started with ``make lab``'s command on
-127.0.0.1 and stopped at the end.
+JupyterLab is started on 127.0.0.1 with a random token and port and stopped at the end.
+The other real client, headless Chromium on ``reports/index.html``, is in
+``test_build.py`` (it reuses that file's build).
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -22,57 +20,6 @@ import pytest
 
 from analysis import paths
 
-CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,2000")
-
-
-@pytest.fixture(scope="module")
-def built_index(tmp_path_factory) -> Path:
-    """A report folder with one run and the index (built like make report does)."""
-    reports = tmp_path_factory.mktemp("site") / "reports"
-    env = {**os.environ, "ANALYSIS_REPORTS_DIR": str(reports)}
-    for args in (["run", "growth_rates", "--no-progress"], ["index"]):
-        r = subprocess.run([sys.executable, "-m", "analysis.build_report", *args], env=env, capture_output=True,
-                           text=True, cwd=paths.ROOT)
-        assert r.returncode == 0, r.stderr[-2000:]
-    return reports
-
-
-def test_index_in_headless_chromium(built_index, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    assert Path(chromium).exists() and Path(driver_bin).exists(), \
-        "install Debian's chromium and chromium-driver (.ci/run does)"
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for f in CHROME_FLAGS:
-        opts.add_argument(f)
-    opts.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
-    try:
-        driver.get((built_index / "index.html").as_uri())
-        assert "Poverty-alleviation analysis" in driver.title
-        images = driver.execute_script(
-            "return Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]);")
-        assert len(images) >= 5
-        broken = [src for src, done, width in images if not done or width == 0]
-        assert not broken, f"figures that did not load: {broken}"
-        links = driver.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
-        local = [h for h in links if not h.startswith("http")]
-        missing = [h for h in local if not (built_index / h.split('#')[0]).exists()]
-        assert not missing, f"links to missing files: {missing}"
-        shots = paths.ROOT / "reports" / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
-        assert driver.save_screenshot(str(shots / "index.png"))
-        driver.get((built_index / "data_catalog.html").as_uri())
-        assert driver.find_element("id", "xiangxi.gdp.2019")
-        driver.save_screenshot(str(shots / "data_catalog.png"))
-    finally:
-        driver.quit()
 
 
 def _free_port() -> int:

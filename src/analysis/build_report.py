@@ -34,7 +34,6 @@ import html  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
-import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
@@ -102,19 +101,21 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
 
     start = time.perf_counter()
     paths.REPORTS.mkdir(parents=True, exist_ok=True)
-    FAILED.mkdir(parents=True, exist_ok=True)
-    partial = FAILED / f"{run.name}.ipynb"
+    partial = paths.REPORTS / f".{run.name}.partial.ipynb"  # per run: safe under make -j
+    failed = FAILED / f"{run.name}.ipynb"
     params = {**run.all_parameters, **(overrides or {})}
     print(f"[report] {run.name}: {run.notebook} {json.dumps(params, sort_keys=True)}", flush=True)
     try:
         pm.execute_notebook(str(run.notebook_path), str(partial), parameters=params, kernel_name=KERNEL,
                             progress_bar=progress, cwd=str(paths.NOTEBOOKS), log_output=False)
     except PapermillExecutionError as exc:
-        nb = nbformat.read(partial, as_version=4)
+        FAILED.mkdir(parents=True, exist_ok=True)
+        os.replace(partial, failed)
+        nb = nbformat.read(failed, as_version=4)
         cell, err = _error_summary(nb)
         print(f"[report] FAILED: notebook {run.notebook} (run {run.name}), cell {exc.exec_count} "
               f"(index {cell}): {exc.ename}: {exc.evalue}\n[report] partial output kept in "
-              f"{paths.relative(partial)}; earlier complete reports left in place.", file=sys.stderr)
+              f"{paths.relative(failed)}; earlier complete reports left in place.", file=sys.stderr)
         raise SystemExit(1) from None
     nb = nbformat.read(partial, as_version=4)
     normalise(nb, params)
@@ -123,10 +124,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
     atomic_write_bytes(paths.REPORTS / f"{run.name}.ipynb", nbformat.writes(nb).encode("utf-8") + b"\n")
     atomic_write_bytes(paths.REPORTS / f"{run.name}.html", html_bytes)
     partial.unlink(missing_ok=True)
-    try:
-        FAILED.rmdir()  # only when empty: other runs' partial outputs stay
-    except OSError:
-        pass
+    failed.unlink(missing_ok=True)  # an earlier failure of this run is resolved
     seconds = time.perf_counter() - start
     TIMING.mkdir(parents=True, exist_ok=True)
     (TIMING / f"{run.name}.json").write_text(json.dumps({"run": run.name, "seconds": round(seconds, 2),
@@ -322,7 +320,8 @@ def write_index() -> None:
     atomic_write_bytes(paths.REPORTS / "data_catalog.html", catalog_page())
     atomic_write_bytes(paths.REPORTS / "index.html", index_page())
     atomic_write_bytes(paths.REPORTS / "build_info.json", build_info())
-    shutil.rmtree(FAILED, ignore_errors=True) if FAILED.exists() and not any(FAILED.iterdir()) else None
+    if FAILED.exists() and not any(FAILED.iterdir()):
+        FAILED.rmdir()
     info = json.loads((paths.REPORTS / "build_info.json").read_text())
     print(f"[report] {len(info['runs'])} runs, {info['total_run_seconds']} s of notebook time; "
           f"index: {paths.relative(paths.REPORTS / 'index.html')}")

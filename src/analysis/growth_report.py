@@ -51,6 +51,7 @@ class GrowthRun:
     out: Outputs
     name: str
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    skipped: list[str] = field(default_factory=list)
 
     def by_mode(self, *modes: str) -> list[SeriesSpec]:
         return [s for s in self.specs if s.mode in modes]
@@ -72,10 +73,18 @@ def prepare(region: object = "default", indicator: object = "default", start_yea
     pairs = pairs_from(region, indicator, [(r, i) for r, i, _, _ in DEFAULT_SERIES], obs["region"])
     defaults = {(r, i): (a, b) for r, i, a, b in DEFAULT_SERIES}
     specs: list[SeriesSpec] = []
+    skipped: list[str] = []
+    using_defaults = indicator == "default"
     for pair in pairs:
         s0, e0 = (start, end)
-        if pair in defaults and start is None and end is None and indicator == "default":
+        if pair in defaults and start is None and end is None and using_defaults:
             s0, e0 = defaults[pair]
+        if using_defaults and not ext:
+            docs = obs[(obs["region"] == pair[0]) & (obs["indicator"] == pair[1]) & (obs["kind"] != "external")]
+            if docs["year"].nunique() < 2:
+                skipped.append(f"{pair[0]} {pair[1]}: fewer than two non-external years")
+                continue
+            s0, e0 = (s0 if s0 in set(docs["year"]) else None), (e0 if e0 in set(docs["year"]) else None)
         specs += resolve_series([pair], s0, e0, ext, break_years, obs=obs)
     if base is not None:
         for sp in specs:
@@ -84,11 +93,15 @@ def prepare(region: object = "default", indicator: object = "default", start_yea
                 raise ValueError(f"base_year {base} is not observed for {sp.region} {sp.indicator}; valid "
                                  f"choices: {', '.join(map(str, sorted(years)))}")
     series = {sp.series_id: get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end) for sp in specs}
-    return GrowthRun(specs, series, base, outputs(output_dir), run_name)
+    return GrowthRun(specs, series, base, outputs(output_dir), run_name, skipped=skipped)
 
 
 def selection(run: GrowthRun) -> pd.DataFrame:
-    """The selected series: period, observed years, kinds, unit, treatment."""
+    """The selected series: period, observed years, kinds, unit, treatment.
+
+    Default series left out because they have no document values when external values
+    are excluded are listed as ``skipped``.
+    """
     rows = []
     for sp in run.specs:
         s = run.series[sp.series_id]
@@ -96,7 +109,9 @@ def selection(run: GrowthRun) -> pd.DataFrame:
                      "observed years": " ".join(str(int(y)) for y in s["year"]),
                      "kinds": " ".join(sorted(set(s["kind"]))), "treatment": sp.mode,
                      "breaks": " ".join(map(str, sp.breaks))})
-    return pd.DataFrame(rows)
+    for why in run.skipped:
+        rows.append({"series": why.split(":")[0], "treatment": "skipped", "observed years": why.split(": ", 1)[1]})
+    return pd.DataFrame(rows).fillna("")
 
 
 def build_table(run: GrowthRun) -> pd.DataFrame:
