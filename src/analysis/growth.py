@@ -18,8 +18,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
+
+# statsmodels and scipy.stats cost about 1.2 s to import; they are imported where a
+# trend is fitted, so notebooks that only need CAGRs (comparisons) start faster.
 
 MIN_TREND_POINTS = 5
 """Fewest observed years for a log-linear trend (METHODS.md)."""
@@ -122,6 +123,8 @@ class Trend:
 
     def band(self, years: np.ndarray) -> pd.DataFrame:
         """Fitted values and 95% confidence band (in levels) at ``years``."""
+        import statsmodels.api as sm
+
         x = sm.add_constant(np.asarray(years, dtype=float) - self.years[0], has_constant="add")
         frame = self.fit.get_prediction(x).summary_frame(alpha=0.05)
         return pd.DataFrame({"year": years, "fitted": np.exp(frame["mean"]),
@@ -146,6 +149,8 @@ def trend_growth(series: pd.DataFrame, alpha: float = 0.05) -> Trend | None:
     years, values = _years_values(series)
     if len(years) < MIN_TREND_POINTS:
         return None
+    import statsmodels.api as sm
+
     t = years - years[0]
     fit = sm.OLS(np.log(values), sm.add_constant(t.astype(float))).fit()
     lo, hi = fit.conf_int(alpha=alpha)[1]
@@ -190,6 +195,8 @@ def trend_growth_many(years: np.ndarray, values: np.ndarray, alpha: float = 0.05
     dict of ndarray
         ``growth``, ``ci_low``, ``ci_high``, ``slope``, ``se``, ``n`` (one entry per series).
     """
+    from scipy import stats
+
     y = np.log(np.asarray(values, float))
     k, n = y.shape
     t = np.broadcast_to(np.asarray(years, float), (k, n))
