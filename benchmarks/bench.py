@@ -91,6 +91,7 @@ print(json.dumps(times))
 
 
 def in_process(scratch: Path) -> tuple[float, dict]:
+    scratch.mkdir(parents=True, exist_ok=True)
     script = scratch / "floor.py"
     script.write_text(floor_script(scratch), encoding="utf-8")
     t = time.perf_counter()
@@ -103,6 +104,7 @@ def in_process(scratch: Path) -> tuple[float, dict]:
 def naive(scratch: Path) -> float:
     from analysis.runs import RUNS  # noqa: PLC0415
 
+    scratch.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     env = {"ANALYSIS_REPORTS_DIR": str(scratch)}
     subprocess.run([PY, "-m", "analysis.build_data"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

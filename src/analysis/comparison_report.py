@@ -87,8 +87,7 @@ BASIS_NOTES: dict[str, str] = {
 SOURCE_NOTE = ("Source: curated from the five policy documents (data/raw); open markers are external "
                "(secondary) values, diamonds derived values. Current prices.")
 
-UNIT_LABELS = {"%": "percent", "万人": "10,000 persons", "元": "yuan per person", "元/年": "yuan per person per year",
-               "元/月": "yuan per person per month", "亿元": "100 million yuan", "个": "count"}
+UNIT_LABELS = figures.UNIT_LABELS
 """English unit labels for figure axes (figure text stays ASCII: no CJK font is assumed)."""
 
 UNIT_SHORT = {"%": "%", "万人": " (10k persons)", "元": " yuan", "元/年": " yuan/yr", "元/月": " yuan/month",

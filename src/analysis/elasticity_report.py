@@ -94,8 +94,7 @@ DEFAULT_RUNS: tuple[RunSpec, ...] = (
 SOURCE_NOTE = ("Source: curated from the five policy documents (data/raw); open markers: external (secondary) "
                "values; diamonds: derived values. Current prices.")
 
-UNIT_LABELS = {"元": "yuan per person", "元/年": "yuan per person per year", "元/月": "yuan per person per month",
-               "亿元": "100 million yuan", "万人": "10,000 persons", "%": "percent"}
+UNIT_LABELS = figures.UNIT_LABELS
 
 SHORT_LABELS = {"poverty_incidence": "poverty incidence", "poor_population": "poor population",
                 "gdp_per_capita": "GDP per capita", "gdp": "GDP", "rural_disposable_income": "rural income per capita",

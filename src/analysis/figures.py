@@ -32,7 +32,7 @@ KIND_STYLE = {
 }
 """Marker style by kind: document points filled, external open, derived diamonds."""
 
-UNIT_LABELS = {"元": "yuan", "元/年": "yuan per person per year", "元/月": "yuan per person per month",
+UNIT_LABELS = {"元": "yuan per person", "元/年": "yuan per person per year", "元/月": "yuan per person per month",
                "亿元": "100 million yuan", "万元": "10,000 yuan", "万人": "10,000 persons", "人": "persons",
                "%": "percent", "倍": "times", "个": "count", "户": "households", "万户": "10,000 households"}
 """English unit labels for figures (figure text stays ASCII: no CJK font is assumed)."""
