@@ -466,13 +466,13 @@ def test_notebook_filtered_run(tmp_path):
     assert "No claim in this selection is not checkable." in text
 
 
-def test_notebook_bad_parameter_lists_valid_choices(tmp_path):
-    from papermill.exceptions import PapermillExecutionError
-
-    with pytest.raises(PapermillExecutionError) as exc:
-        _execute(tmp_path, "bad", verdict="wrong")
-    assert "UnknownChoice" in str(exc.value)
-    assert "valid choices: all, consistent, inconsistent, not checkable" in str(exc.value)
+def test_notebook_first_cell_validates_with_prepare(tmp_path):
+    """A bad parameter fails in the notebook's first code cell, which calls prepare()."""
+    nb = nbformat.read(paths.NOTEBOOKS / "claims_audit.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata["tags"] and "prepare(" in code[1].source
+    with pytest.raises(UnknownChoice, match="valid choices: all, consistent, inconsistent, not checkable"):
+        audit_report.prepare(verdict="wrong", output_dir=str(tmp_path))
 
 
 def test_threshold_input_must_be_the_stated_year():

@@ -7,6 +7,7 @@ measured by ``make bench``.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -16,8 +17,11 @@ from pathlib import Path
 
 import pytest
 
+import nbformat
+
 from analysis import paths
 from analysis.runs import RUNS
+from notebook_helpers import outputs_text
 
 RUN = "growth_rates"
 CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -164,3 +168,26 @@ def test_index_in_headless_chromium(two_builds, tmp_path):
         driver.save_screenshot(str(shots / "data_catalog.png"))
     finally:
         driver.quit()
+
+
+def test_default_growth_run_writes_the_table_and_figures(two_builds):
+    """The default growth run (papermill, via the build): hand-computed values in its table."""
+    tmp_path = two_builds[0]
+    nb = nbformat.read(tmp_path / "growth_rates.ipynb", as_version=4)
+    with open(tmp_path / "tables/growth_rates.csv", encoding="utf-8") as fh:
+        table = {(r["series_id"], r["start_year"], r["end_year"]): r for r in csv.DictReader(fh)}
+    gdp = table[("xiangxi.gdp", "2013", "2019")]
+    assert float(gdp["cagr"]) == pytest.approx(0.0908163, abs=1e-6)       # (705.7/418.9)^(1/6) - 1
+    assert int(gdp["n_points"]) == 5 and float(gdp["trend_growth"]) == pytest.approx(0.08507, abs=1e-5)
+    assert float(table[("xiangxi.gdp", "2013", "2018")]["cagr"]) == pytest.approx(0.076307, abs=1e-6)
+    dibao = table[("xiangxi.rural_dibao_standard", "2014", "2019")]
+    assert float(dibao["total_change"]) == pytest.approx(0.98333, abs=1e-5)  # 3927/1980 - 1
+    assert dibao["trend_growth"] == "" and dibao["method"] == "CAGR (endpoints)"
+    inc = table[("xiangxi.poverty_incidence", "2013", "2019")]
+    assert float(inc["change"]) == pytest.approx(-31.28) and inc["cagr"] == ""
+    assert ("wuling.rural_disposable_income", "2010", "2019") in table
+    for stem in ("levels", "index", "cagr", "dumbbell", "poverty"):
+        for ext in ("png", "svg"):
+            assert (tmp_path / "figures" / f"growth_rates_{stem}.{ext}").stat().st_size > 1000
+    text = outputs_text(nb)
+    assert "9.08%" in text and "Traceback" not in text and str(tmp_path) not in text

@@ -349,10 +349,14 @@ def test_notebook_non_default_parameters(tmp_path: Path):
     assert "The windows differ, so only the window-length formula applies: -2.62" in texts
 
 
-def test_notebook_bad_parameter_lists_valid_choices(tmp_path: Path):
-    from papermill.exceptions import PapermillExecutionError
+def test_notebook_first_cell_validates_with_prepare(tmp_path: Path):
+    """A bad parameter fails in the notebook's first code cell, which calls prepare().
 
-    with pytest.raises(PapermillExecutionError) as err:
-        _execute(tmp_path, outcome="poverty_headcount")
-    msg = str(err.value)
-    assert "UnknownChoice" in msg and "valid choices" in msg and "poverty_incidence" in msg
+    (The papermill round trip of a bad parameter is exercised once, for the growth
+    notebook, in test_growth_notebook.py; here the same call is made in-process.)
+    """
+    nb = json.loads((paths.NOTEBOOKS / "elasticities.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"]["tags"] and "er.prepare(" in "".join(code[1]["source"])
+    with pytest.raises(UnknownChoice, match="valid choices.*poverty_incidence"):
+        er.prepare(outcome="poverty_headcount", output_dir=str(tmp_path))

@@ -59,7 +59,7 @@ def setup() -> None:
     matplotlib.rcParams.update({
         "svg.hashsalt": "poverty-analysis",
         "figure.dpi": 100,
-        "savefig.dpi": 150,
+        "savefig.dpi": 120,  # PNG for screens; the SVG is the print-quality copy
         "figure.figsize": (7.5, 4.2),
         "axes.titlesize": 12,
         "axes.titleweight": "bold",

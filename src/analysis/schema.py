@@ -15,6 +15,11 @@ import pandera.pandas as pa
 
 from analysis.errors import DataError, Problem
 
+TEXT = None
+"""Column dtype for pandera: none is checked. Every cell is already text (read_table reads
+the CSV as strings, never guessing types), so a per-element dtype check would only cost
+time; numbers are parsed and checked row by row in :mod:`analysis.raw`."""
+
 QUALIFIERS = ("exact", "more_than", "at_least", "nearly", "about", "less_than")
 """How a printed number relates to the true value: 6300多 is ``more_than`` 6300."""
 
@@ -65,64 +70,64 @@ def observation_schema(regions: Iterable[str], indicators: Iterable[str], units:
         confidence).
     """
     cols = {
-        "obs_id": pa.Column(str, [_nonempty("obs_id"), pa.Check.str_matches(
+        "obs_id": pa.Column(TEXT, [_nonempty("obs_id"), pa.Check.str_matches(
             r"^[a-z0-9_]+\.[a-z0-9_]+\.\d{4}(\.ext)?$",
             error="obs_id must look like region.indicator.year (external: region.indicator.year.ext)")]),
-        "region": pa.Column(str, _vocab(regions, "region (add it to data/raw/regions.csv)")),
-        "indicator": pa.Column(str, _vocab(indicators, "indicator (add it to data/raw/indicators.csv)")),
-        "year": pa.Column(str, _nonempty("year")),
-        "period_start": pa.Column(str),
-        "value_printed": pa.Column(str, _nonempty("value_printed")),
-        "qualifier": pa.Column(str, _vocab(QUALIFIERS, "qualifier")),
-        "unit": pa.Column(str, _vocab(units, "unit (add it to data/raw/units.csv)")),
-        "value": pa.Column(str, _nonempty("value")),
-        "kind": pa.Column(str, pa.Check.isin(["external"] if external else ["document"],
+        "region": pa.Column(TEXT, _vocab(regions, "region (add it to data/raw/regions.csv)")),
+        "indicator": pa.Column(TEXT, _vocab(indicators, "indicator (add it to data/raw/indicators.csv)")),
+        "year": pa.Column(TEXT, _nonempty("year")),
+        "period_start": pa.Column(TEXT),
+        "value_printed": pa.Column(TEXT, _nonempty("value_printed")),
+        "qualifier": pa.Column(TEXT, _vocab(QUALIFIERS, "qualifier")),
+        "unit": pa.Column(TEXT, _vocab(units, "unit (add it to data/raw/units.csv)")),
+        "value": pa.Column(TEXT, _nonempty("value")),
+        "kind": pa.Column(TEXT, pa.Check.isin(["external"] if external else ["document"],
                                             error=("kind must be 'external' in this table" if external else
                                                    "kind must be 'document' in a document table; "
                                                    "'derived' values are computed by the code, never stored"))),
-        "source_id": pa.Column(str, _vocab(sources, "source_id (see data/raw/sources.csv)")),
-        "quote": pa.Column(str, _nonempty("quote")),
-        "note": pa.Column(str),
+        "source_id": pa.Column(TEXT, _vocab(sources, "source_id (see data/raw/sources.csv)")),
+        "quote": pa.Column(TEXT, _nonempty("quote")),
+        "note": pa.Column(TEXT),
     }
     if external:
-        cols["unit_printed"] = pa.Column(str, pa.Check(lambda s: s.eq("") | s.isin(list(units)),
+        cols["unit_printed"] = pa.Column(TEXT, pa.Check(lambda s: s.eq("") | s.isin(list(units)),
                                                        element_wise=False,
                                                        error="unknown unit_printed (leave empty when equal to unit)"))
         for c in ("basis", "publisher", "url"):
-            cols[c] = pa.Column(str, _nonempty(c))
-        cols["confidence"] = pa.Column(str, _vocab(CONFIDENCE, "confidence"))
+            cols[c] = pa.Column(TEXT, _nonempty(c))
+        cols["confidence"] = pa.Column(TEXT, _vocab(CONFIDENCE, "confidence"))
     return pa.DataFrameSchema(cols, strict=False, coerce=False, name="observations")
 
 
 def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSchema:
     """Schema of ``claims.csv``."""
     return pa.DataFrameSchema({
-        "claim_id": pa.Column(str, pa.Check.str_matches(r"^doc\d{3}\.c\d{2,3}$",
+        "claim_id": pa.Column(TEXT, pa.Check.str_matches(r"^doc\d{3}\.c\d{2,3}$",
                                                         error="claim_id must look like doc004.c01"), unique=True),
-        "source_id": pa.Column(str, _vocab(sources, "source_id")),
-        "quote": pa.Column(str, _nonempty("quote")),
-        "stated_printed": pa.Column(str, _nonempty("stated_printed")),
-        "stated": pa.Column(str, _nonempty("stated")),
-        "unit": pa.Column(str, _vocab(units, "unit")),
-        "qualifier": pa.Column(str, _vocab(QUALIFIERS, "qualifier")),
-        "rounding": pa.Column(str),
-        "claim_type": pa.Column(str, _vocab(CLAIM_TYPES, "claim_type")),
-        "inputs": pa.Column(str),
-        "params": pa.Column(str),
-        "note": pa.Column(str),
+        "source_id": pa.Column(TEXT, _vocab(sources, "source_id")),
+        "quote": pa.Column(TEXT, _nonempty("quote")),
+        "stated_printed": pa.Column(TEXT, _nonempty("stated_printed")),
+        "stated": pa.Column(TEXT, _nonempty("stated")),
+        "unit": pa.Column(TEXT, _vocab(units, "unit")),
+        "qualifier": pa.Column(TEXT, _vocab(QUALIFIERS, "qualifier")),
+        "rounding": pa.Column(TEXT),
+        "claim_type": pa.Column(TEXT, _vocab(CLAIM_TYPES, "claim_type")),
+        "inputs": pa.Column(TEXT),
+        "params": pa.Column(TEXT),
+        "note": pa.Column(TEXT),
     }, strict=False, coerce=False, name="claims")
 
 
 def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] | None = None) -> pa.DataFrameSchema:
     """Schema of a small vocabulary table whose ``key`` column is unique and non-empty."""
-    cols = {c: pa.Column(str, _nonempty(c)) for c in required}
-    cols[key] = pa.Column(str, _nonempty(key), unique=True)
+    cols = {c: pa.Column(TEXT, _nonempty(c)) for c in required}
+    cols[key] = pa.Column(TEXT, _nonempty(key), unique=True)
     cols.update(extra or {})
     return pa.DataFrameSchema(cols, strict=False, coerce=False)
 
 
 INDICATOR_SCHEMA = vocab_schema("indicator", ["label", "measure"],
-                                {"measure": pa.Column(str, _vocab(MEASURES, "measure"))})
+                                {"measure": pa.Column(TEXT, _vocab(MEASURES, "measure"))})
 REGION_SCHEMA = vocab_schema("region", ["name_zh", "level"])
 SOURCE_SCHEMA = vocab_schema("source_id", ["file", "issuer", "title"])
 
