@@ -213,6 +213,15 @@ def test_external_row_must_match_figures_csv(raw_copy):
     only(problems_of(raw_copy), "observations_external.csv, row 5, column 'quote'", "figures.csv")
 
 
+def test_external_unit_must_match_figures_csv(raw_copy):
+    path = raw_copy / "observations_external.csv"
+    rows = read_rows(path)
+    assert rows[3]["unit"] == "亿元"
+    rows[3]["unit"], rows[3]["value"] = "万元", "4971900"  # same amount, other unit than the source prints
+    write_rows(path, rows)
+    only(problems_of(raw_copy), "observations_external.csv, row 5, column 'unit'", "differs from")
+
+
 def test_altered_document_fails_checksum(raw_copy):
     doc = next((raw_copy / "documents").glob("004_*.txt"))
     doc.write_bytes(doc.read_bytes().replace("705.7".encode(), "705.8".encode()))

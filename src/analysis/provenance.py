@@ -80,6 +80,10 @@ def check_external_row(r: pd.Series, row: int, name: str, ref: pd.DataFrame) -> 
         if not (m[refcol] == r[col]).any():
             problems.append(Problem(name, row, col, f"differs from {ref.attrs['file']} (expected "
                                                     f"'{m.iloc[0][refcol]}'); external rows keep the source's text."))
+    units = {r["unit"], r.get("unit_printed") or r["unit"]}
+    if not m["unit"].isin(list(units)).any():
+        problems.append(Problem(name, row, "unit", f"unit '{r['unit']}' differs from {ref.attrs['file']} (which has "
+                                                   f"'{m.iloc[0]['unit']}'); set unit_printed to the source's unit."))
     try:
         if not any(Decimal(v) == Decimal(normalise(r["value"])) for v in m["value"]):
             problems.append(Problem(name, row, "value", f"differs from {ref.attrs['file']} "
