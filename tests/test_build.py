@@ -114,8 +114,8 @@ def test_failing_notebook_names_cell_and_keeps_earlier_report(two_builds):
     before = (a / f"{RUN}.html").read_bytes()
     r = build(a, "run", RUN, "--no-progress", "--param", "region=Nowhere", check=False)
     assert r.returncode == 1
-    assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "cell" in r.stderr
-    assert "unknown region 'Nowhere'" in r.stderr
+    assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "cell 3" in r.stderr  # the validation cell
+    assert "unknown region 'Nowhere'; valid choices: China, Dapo, Hunan" in r.stderr and "Xiangxi" in r.stderr
     assert (a / "failed" / f"{RUN}.ipynb").exists()
     assert (a / f"{RUN}.html").read_bytes() == before
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import csv
 
 import pytest
-from papermill.exceptions import PapermillExecutionError
 
 from analysis import growth_report as gr
-from notebook_helpers import outputs_text, run_notebook
+from notebook_helpers import run_notebook
 
 
 def rows(path):
@@ -23,24 +22,27 @@ def test_non_default_run_from_the_issue(tmp_path):
     run_notebook("growth_rates", tmp_path, region="Xiangxi", indicator="gdp_per_capita", start_year=2013,
                  end_year=2019, run_name="pc")
     t = rows(tmp_path / "tables/pc.csv")
-    # the per-capita GDP series crosses the 2019 census break: full period plus "without the break"
+    # only 2013 is observed before the 2019 census break, so there is no "without the break" row
     assert [(r["series_id"], r["start_year"], r["end_year"]) for r in t] == [("xiangxi.gdp_per_capita", "2013", "2019")]
     assert float(t[0]["cagr"]) == pytest.approx(0.087105, abs=1e-6)      # (26691/16171)^(1/6) - 1
     assert (tmp_path / "figures" / "pc_dumbbell.png").exists()
 
 
 def test_documents_only_leaves_external_out(tmp_path):
-    run_notebook("growth_rates", tmp_path, region="Xiangxi", indicator="gdp", include_external=False,
-                 run_name="docs")
+    """include_external=False (in-process: the same prepare/build_table calls the notebook makes)."""
+    run = gr.prepare(region="Xiangxi", indicator="gdp", include_external=False, output_dir=str(tmp_path),
+                     run_name="docs")
+    gr.build_table(run)
     t = rows(tmp_path / "tables/docs.csv")
     assert t[0]["n_points"] == "2" and t[0]["kinds_used"] == "document" and t[0]["trend_growth"] == ""
+    # the default set without external values skips the series that only external sources give
+    run = gr.prepare(include_external=False, output_dir=str(tmp_path), run_name="docs_default")
+    assert "Xiangxi rural_disposable_income: fewer than two non-external years" in run.skipped
 
 
-def test_bad_parameter_fails_in_the_first_code_cell(tmp_path):
-    with pytest.raises(PapermillExecutionError, match="unknown region 'Xiangxy'; valid choices: .*Xiangxi") as exc:
-        run_notebook("growth_rates", tmp_path, region="Xiangxy")
-    # parameters (1), papermill's injected parameters (2), then the validation cell (3)
-    assert exc.value.exec_count == 3 and "gr.prepare(" in exc.value.source
+# The papermill round trip of a bad parameter (the run fails in the validation cell with the
+# valid choices, and the error names the cell) is tested on this notebook in
+# test_build.py::test_failing_notebook_names_cell_and_keeps_earlier_report.
 
 
 @pytest.mark.parametrize("params,message", [
