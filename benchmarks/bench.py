@@ -19,12 +19,9 @@ Usage: ``python benchmarks/bench.py [--repeat N] [--skip-test] [--out benchmarks
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys

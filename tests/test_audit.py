@@ -414,12 +414,10 @@ def test_report_filter_by_verdict(tmp_path):
 # ------------------------------------------------------------------------- the notebook (papermill)
 
 def _execute(tmp_path: Path, name: str, **parameters: object):
-    import papermill as pm
+    """The audit notebook under papermill (shared helper), outputs under ``tmp_path/out``."""
+    from notebook_helpers import run_notebook
 
-    out = tmp_path / f"{name}.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(out), parameters={"output_dir": str(tmp_path / "out"), **parameters},
-                        kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS), progress_bar=False)
-    return nbformat.read(out, as_version=4)
+    return run_notebook("claims_audit", tmp_path, output_dir=str(tmp_path / "out"), **parameters)
 
 
 def _texts(nb) -> list[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+import notebook_helpers
 from analysis import comparison_report as cr
 from analysis import paths
 from analysis.compare import (ANNUAL_PER_CAPITA, ComparisonError, Point, annualise_monthly, assistance_to_standard,
@@ -251,28 +251,14 @@ def test_figures_are_byte_identical_across_runs(tmp_path):
 
 # ----------------------------------------------------------------------------- the notebook under papermill
 
-sys.modules.setdefault("rfc3987_syntax", None)  # skips a slow optional import of jsonschema (TOOLING.md)
 
 
 def run_notebook(tmp_path: Path, **parameters):
-    import nbformat
-    import papermill as pm
-
-    parameters.setdefault("output_dir", str(tmp_path))
-    out = tmp_path / "comparisons.out.ipynb"
-    pm.execute_notebook(str(paths.NOTEBOOKS / "comparisons.ipynb"), str(out), parameters=parameters,
-                        kernel_name="poverty-analysis", cwd=str(paths.NOTEBOOKS), progress_bar=False)
-    return nbformat.read(out, as_version=4)
+    """The comparisons notebook under papermill (the shared helper in tests/notebook_helpers.py)."""
+    return notebook_helpers.run_notebook("comparisons", tmp_path, **parameters)
 
 
-def outputs_text(nb) -> str:
-    parts = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            parts.append(out.get("text", ""))
-            for key in ("text/plain", "text/markdown", "text/html"):
-                parts.append(out.get("data", {}).get(key, ""))
-    return "\n".join(parts)
+outputs_text = notebook_helpers.outputs_text
 
 
 def read_table(path: Path) -> list[dict]:

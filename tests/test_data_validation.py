@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.build_data import build, main
 from analysis.errors import DataError
 from conftest import read_rows, write_rows

@@ -281,7 +281,7 @@ def _select_run(spec: RunSpec, obs: pd.DataFrame, kinds: tuple[str, ...]) -> Sel
                                 spec.driver_window)
     except el.YearMismatch as e:
         raise UnknownChoice(f"{spec.run_id}: {e}") from None
-    ow, dw = pairing.outcome_window, pairing.driver_window
+    ow = pairing.outcome_window
     o = o_all[(o_all["year"] >= ow[0]) & (o_all["year"] <= ow[1])].reset_index(drop=True)
     d = d_all.reset_index(drop=True)
     return Selected(spec, o, d, pairing, mode_of(obs, spec.outcome), str(o["unit"].iloc[0]),
@@ -599,20 +599,6 @@ def _unit(u: str) -> str:
     return UNIT_LABELS.get(u, u)
 
 
-def _log_axis(ax: plt.Axes, axis: str, values: list[float]) -> None:
-    """Log scale with plain numbers; few linear-spaced ticks when the range is narrow."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
-
-    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:g}")
-    a = ax.xaxis if axis == "x" else ax.yaxis
-    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
-    narrow = max(values) / min(values) < 3
-    a.set_major_locator(MaxNLocator(nbins=4) if narrow else LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
-    a.set_minor_locator(NullLocator())
-    a.set_major_formatter(fmt)
-    a.set_minor_formatter(NullFormatter())
-
-
 def _marker_kind(*kinds: str) -> str:
     return "derived" if "derived" in kinds else ("external" if "external" in kinds else "document")
 
@@ -668,8 +654,8 @@ def fig_paths(run: ElasticityRun) -> dict | None:
                             ha="right" if last else "left")
         allx = xs + ([d[y]["value"] for y in p.driver_window] if not p.same_window else [])
         ally = ys + ([o[y]["value"] for y in p.outcome_window] if not p.same_window else [])
-        _log_axis(ax, "x", allx)
-        _log_axis(ax, "y", ally)
+        figures.plain_log_axis(ax, "x", allx)
+        figures.plain_log_axis(ax, "y", ally)
         ax.margins(0.25)
         head = headline(run, sel) if not run.table.empty else None
         if head is not None:

@@ -165,15 +165,28 @@ def mark_breaks(ax: plt.Axes, years: Iterable[int], label: str = "series break")
         ax.axvline(y - 0.5, color="0.4", ls="--", lw=1, label=label if i == 0 else None, zorder=1)
 
 
-def plain_log_axis(ax: plt.Axes) -> None:
-    """Log-scaled y axis with plain numbers (1,000 not 10^3) on major and minor ticks."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+def plain_log_axis(ax: plt.Axes, axis: str = "y", values: Iterable[float] | None = None) -> None:
+    """Log-scaled axis with plain numbers (1,000 not 10^3) on its ticks.
 
-    ax.set_yscale("log")
-    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:g}")
-    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
-    ax.yaxis.set_major_formatter(fmt)
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    axis : {"y", "x"}
+    values : iterable of float, optional
+        The plotted values; when they span less than a factor of 3, a few evenly spaced
+        ticks are used instead of the 1-2-3-5 log ticks (which would show one tick or none).
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
+
+    a = ax.xaxis if axis == "x" else ax.yaxis
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    vals = [v for v in (values or []) if v > 0]
+    narrow = bool(vals) and max(vals) / min(vals) < 3
+    a.set_major_locator(MaxNLocator(nbins=4) if narrow else LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
+    if narrow:
+        a.set_minor_locator(NullLocator())
+    a.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:g}"))
+    a.set_minor_formatter(NullFormatter())
 
 
 def year_axis(ax: plt.Axes, years: Iterable[int]) -> None:

@@ -17,7 +17,6 @@ every problem found (file, row, column, what to do). The checks:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
