@@ -19,12 +19,10 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 RAW_TABLES := $(wildcard data/raw/*.csv)
 RAW_FILES  := $(RAW_TABLES) $(wildcard data/raw/documents/*) $(wildcard data/raw/external/*)
-DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py csvio.py numbers.py units.py \
-                schema.py provenance.py raw.py derive.py build_data.py load.py)
+DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildcard src/analysis/data/*.py)
 VALIDATED  := data/processed/.validated
 PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/sources.csv
-ANALYSIS_SRC := $(wildcard src/analysis/*.py)
-# The report runs (src/analysis/runs.py): name and notebook.
+# The report runs (src/analysis/build/runs.py): name and notebook.
 RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
         comparisons:comparisons claims_audit:claims_audit
 RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
@@ -46,29 +44,38 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
 
-# build_data rewrites a processed file only when its content changes, so touching a raw
+# analysis.data.build rewrites a processed file only when its content changes, so touching a raw
 # table revalidates everything but reruns only the reports whose inputs really changed.
 $(VALIDATED): $(RAW_FILES) $(DATA_SRC) | $(STAMP)
-	$(PY) -m analysis.build_data
+	$(PY) -m analysis.data.build
 $(PROCESSED): $(VALIDATED)
 	@test -f $@ || { rm -f $(VALIDATED); $(MAKE) --no-print-directory $(VALIDATED); }
 
 data: $(PROCESSED) ## Validate the raw tables and write data/processed/
 
+# Each run depends on its notebook, its processed inputs, the build driver and exactly the
+# package modules its notebook imports (DEPS_<notebook>, computed from the imports by
+# analysis.build.deps into build/deps.mk), so editing one report module reruns only the
+# runs that import it. deps.py needs only the standard library (no venv).
+BUILD_SRC := src/analysis/build/report.py src/analysis/build/runs.py
+build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
+	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
+include build/deps.mk
+
 define run_rule
-reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $(ANALYSIS_SRC) | $(STAMP)
-	@$(PY) -m analysis.build_report run $(1)
+reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $$(DEPS_$(2)) $(BUILD_SRC) | $(STAMP)
+	@$(PY) -m analysis.build.report run $(1)
 endef
 $(foreach r,$(RUNS),$(eval $(call run_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
 
-reports/index.html: $(REPORT_HTML) $(PROCESSED) src/analysis/build_report.py src/analysis/runs.py | $(STAMP)
-	@$(PY) -m analysis.build_report index
+reports/index.html: $(REPORT_HTML) $(PROCESSED) $(BUILD_SRC) | $(STAMP)
+	@$(PY) -m analysis.build.report index
 
 report: reports/index.html ## Build every report, figure and table, and reports/index.html
 	@echo "make report: reports are current; open reports/index.html"
 
 notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval)
-	$(PY) -m analysis.build_report notebook $(NOTEBOOKS)
+	$(PY) -m analysis.build.report notebook $(NOTEBOOKS)
 
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: $(PROCESSED) | $(STAMP) ## Run the unit tests and nbval on the committed notebooks

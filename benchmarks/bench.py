@@ -37,8 +37,9 @@ BIN = Path(PY).parent
 
 def timed(cmd: list[str], env: dict | None = None, check: bool = True) -> float:
     t = time.perf_counter()
-    r = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.PIPE, text=True)
+    r = subprocess.run(
+        cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     if check and r.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{r.stderr[-2000:]}")
     return time.perf_counter() - t
@@ -66,8 +67,8 @@ import os
 os.environ["ANALYSIS_REPORTS_DIR"] = {str(scratch)!r}
 import nbformat, IPython.display as D
 D.display = lambda *a, **k: None
-from analysis.runs import RUNS
-subprocess_data = __import__("subprocess").run([sys.executable, "-m", "analysis.build_data", "--out", {str(scratch / 'processed')!r}], check=True, capture_output=True)
+from analysis.build.runs import RUNS
+subprocess_data = __import__("subprocess").run([sys.executable, "-m", "analysis.data.build", "--out", {str(scratch / "processed")!r}], check=True, capture_output=True)
 times = {{}}
 for run in RUNS:
     t = time.perf_counter()
@@ -99,16 +100,23 @@ def in_process(scratch: Path) -> tuple[float, dict]:
 
 
 def naive(scratch: Path) -> float:
-    from analysis.runs import RUNS  # noqa: PLC0415
+    from analysis.build.runs import RUNS  # noqa: PLC0415
 
     scratch.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     env = {"ANALYSIS_REPORTS_DIR": str(scratch)}
-    subprocess.run([PY, "-m", "analysis.build_data"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([PY, "-m", "analysis.data.build"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     for run in RUNS:
         out = scratch / f"{run.name}.ipynb"
-        args = [str(BIN / "papermill"), str(run.notebook_path), str(out), "-k", "poverty-analysis",
-                "--cwd", str(ROOT / "notebooks")]
+        args = [
+            str(BIN / "papermill"),
+            str(run.notebook_path),
+            str(out),
+            "-k",
+            "poverty-analysis",
+            "--cwd",
+            str(ROOT / "notebooks"),
+        ]
         for k, v in run.all_parameters.items():
             args += ["-p", k, str(v)]
         timed(args, env)
@@ -119,8 +127,8 @@ def naive(scratch: Path) -> float:
 def scale() -> list[tuple[int, float, float]]:
     import numpy as np
 
-    from analysis.elasticity import log_arc_elasticity_many
-    from analysis.growth import cagr_many, trend_growth_many
+    from analysis.metrics.elasticity import log_arc_elasticity_many
+    from analysis.metrics.growth import cagr_many, trend_growth_many
 
     rng = np.random.default_rng(1)
     rows = []
@@ -173,24 +181,28 @@ def main() -> int:
         res["naive: papermill CLI + nbconvert, one after another"] = [naive(tmp / f"naive{i}") for i in range(n)]
 
     res["make -j2 report, cold (clean reports/ and data/processed/)"] = repeat(
-        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), clean)
+        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), clean
+    )
     res["make report, no-op"] = repeat(n, lambda: timed(["make", "--no-print-directory", "report"]))
     raw = ROOT / "data" / "raw" / "observations_hunan.csv"
     res["make -j2 report after touching one raw table"] = repeat(
-        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), lambda: raw.touch())
+        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), lambda: raw.touch()
+    )
     nb = ROOT / "notebooks" / "comparisons.ipynb"
     res["make -j2 report after touching one notebook (comparisons)"] = repeat(
-        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), lambda: nb.touch())
-    dry = subprocess.run(["make", "-n", "-W", str(nb.relative_to(ROOT)), "report"], cwd=ROOT,
-                         capture_output=True, text=True).stdout
-    reruns = sorted({line.split()[-1] for line in dry.splitlines() if "build_report run" in line})
+        n, lambda: timed(["make", "-j2", "--no-print-directory", "report"]), lambda: nb.touch()
+    )
+    dry = subprocess.run(
+        ["make", "-n", "-W", str(nb.relative_to(ROOT)), "report"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    reruns = sorted({line.split()[-1] for line in dry.splitlines() if "analysis.build.report run" in line})
     if not args.skip_test:
         res["make test"] = repeat(n, lambda: timed(["make", "--no-print-directory", "test"]))
 
     # per-notebook overhead: one papermill run vs the same cells in-process
     with tempfile.TemporaryDirectory() as tmp:
         env = {"ANALYSIS_REPORTS_DIR": tmp}
-        pm = repeat(n, lambda: timed([PY, "-m", "analysis.build_report", "run", "growth_rates", "--no-progress"], env))
+        pm = repeat(n, lambda: timed([PY, "-m", "analysis.build.report", "run", "growth_rates", "--no-progress"], env))
     inproc = [t["growth_rates"] for t in per_nb]
     scale_rows = scale()
 
@@ -203,9 +215,12 @@ def main() -> int:
         "",
         f"Measured {time.strftime('%Y-%m-%d')} by `make bench` ({n} runs each; seconds).",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; " + ", ".join(f"{p} {version(p)}" for p in
-                                                            ("pandas", "matplotlib", "statsmodels", "papermill",
-                                                             "nbconvert", "nbformat", "ipykernel")) + ".",
+        f"Python {platform.python_version()}; "
+        + ", ".join(
+            f"{p} {version(p)}"
+            for p in ("pandas", "matplotlib", "statsmodels", "papermill", "nbconvert", "nbformat", "ipykernel")
+        )
+        + ".",
         "",
         f"**Headline:** cold `make -j2 report` / floor = **{cold / floor:.2f}x** (target <= 2); "
         f"naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2).",

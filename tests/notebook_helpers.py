@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.build_report: skips a slow optional import
+sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.build.report: skips a slow optional import
 
 import nbformat  # noqa: E402
 import papermill as pm  # noqa: E402
@@ -19,8 +19,14 @@ def run_notebook(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNo
     """Execute ``notebooks/<name>.ipynb`` with ``parameters``; outputs under ``tmp_path``."""
     out = tmp_path / f"{name}.out.ipynb"
     parameters.setdefault("output_dir", str(tmp_path))
-    pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=parameters,
-                        kernel_name=KERNEL, cwd=str(paths.NOTEBOOKS), progress_bar=False)
+    pm.execute_notebook(
+        str(paths.NOTEBOOKS / f"{name}.ipynb"),
+        str(out),
+        parameters=parameters,
+        kernel_name=KERNEL,
+        cwd=str(paths.NOTEBOOKS),
+        progress_bar=False,
+    )
     return nbformat.read(out, as_version=4)
 
 

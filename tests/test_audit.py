@@ -15,11 +15,24 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import audit, audit_report, paths
-from analysis.audit import (AUDIT_COLUMNS, CHECKS, CONSISTENT, INCONSISTENT, NOT_CHECKABLE, Claim, audit_claims,
-                            half_unit, rounding_of, stated_interval)
-from analysis.load import UnknownChoice
-from analysis.schema import CLAIM_TYPES
+from analysis import paths
+from analysis.data.load import UnknownChoice
+from analysis.data.schema import CLAIM_TYPES
+from analysis.metrics import audit
+from analysis.metrics.audit import (
+    AUDIT_COLUMNS,
+    CHECKS,
+    CONSISTENT,
+    INCONSISTENT,
+    NOT_CHECKABLE,
+    Claim,
+    audit_claims,
+    half_unit,
+    rounding_of,
+    stated_interval,
+)
+from analysis.reports import audit as audit_report
+from analysis.reports import audit_figures as af
 
 NOTEBOOK = paths.NOTEBOOKS / "claims_audit.ipynb"
 KERNEL = "poverty-analysis"
@@ -27,15 +40,38 @@ KERNEL = "poverty-analysis"
 
 # ------------------------------------------------------------------------- synthetic data
 
-def obs_row(obs_id: str, value: float, year: int, printed: str | None = None, unit: str = "亿元",
-            kind: str = "document", qualifier: str = "exact", quote: str = "", basis: str = "",
-            note: str = "") -> dict:
+
+def obs_row(
+    obs_id: str,
+    value: float,
+    year: int,
+    printed: str | None = None,
+    unit: str = "亿元",
+    kind: str = "document",
+    qualifier: str = "exact",
+    quote: str = "",
+    basis: str = "",
+    note: str = "",
+) -> dict:
     region, indicator = obs_id.split(".")[:2]
-    return {"series_id": f"{region}.{indicator}", "obs_id": obs_id, "region": region, "indicator": indicator,
-            "label": indicator, "year": year, "value": float(value), "unit": unit, "value_low": math.nan,
-            "value_high": math.nan, "kind": kind, "qualifier": qualifier,
-            "value_printed": f"{value:g}" if printed is None else printed, "quote": quote or f"q {obs_id}",
-            "basis": basis, "note": note}
+    return {
+        "series_id": f"{region}.{indicator}",
+        "obs_id": obs_id,
+        "region": region,
+        "indicator": indicator,
+        "label": indicator,
+        "year": year,
+        "value": float(value),
+        "unit": unit,
+        "value_low": math.nan,
+        "value_high": math.nan,
+        "kind": kind,
+        "qualifier": qualifier,
+        "value_printed": f"{value:g}" if printed is None else printed,
+        "quote": quote or f"q {obs_id}",
+        "basis": basis,
+        "note": note,
+    }
 
 
 def frame(*rows: dict) -> pd.DataFrame:
@@ -45,9 +81,20 @@ def frame(*rows: dict) -> pd.DataFrame:
 
 
 def claims(*rows: dict) -> pd.DataFrame:
-    base = {"claim_id": "doc009.c01", "source_id": "doc009", "quote": "q", "stated_printed": "", "stated": "",
-            "unit": "%", "qualifier": "exact", "rounding": "", "claim_type": "percent_change", "inputs": "",
-            "params": "", "note": ""}
+    base = {
+        "claim_id": "doc009.c01",
+        "source_id": "doc009",
+        "quote": "q",
+        "stated_printed": "",
+        "stated": "",
+        "unit": "%",
+        "qualifier": "exact",
+        "rounding": "",
+        "claim_type": "percent_change",
+        "inputs": "",
+        "params": "",
+        "note": "",
+    }
     out = []
     for i, r in enumerate(rows):
         row = {**base, "claim_id": f"doc009.c{i + 1:02d}", **{k: str(v) for k, v in r.items()}}
@@ -61,9 +108,14 @@ def one(obs: pd.DataFrame, **claim: object) -> pd.Series:
     return audit_claims(claims(claim), obs).iloc[0]
 
 
-LEVELS = frame(obs_row("x.gdp.2013", 418.9, 2013), obs_row("x.gdp.2019", 705.7, 2019),
-               obs_row("x.pc.2013", 16171, 2013, unit="元"), obs_row("x.pc.2019", 26691, 2019, unit="元"),
-               obs_row("x.part.2019", 25, 2019, unit="万人"), obs_row("x.whole.2019", 200, 2019, unit="万人"))
+LEVELS = frame(
+    obs_row("x.gdp.2013", 418.9, 2013),
+    obs_row("x.gdp.2019", 705.7, 2019),
+    obs_row("x.pc.2013", 16171, 2013, unit="元"),
+    obs_row("x.pc.2019", 26691, 2019, unit="元"),
+    obs_row("x.part.2019", 25, 2019, unit="万人"),
+    obs_row("x.whole.2019", 200, 2019, unit="万人"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +126,7 @@ def real() -> pd.DataFrame:
 
 # ------------------------------------------------------------------------- structure
 
+
 def test_dispatch_table_covers_every_claim_type():
     assert set(CHECKS) == set(CLAIM_TYPES)
     assert all(callable(f) and f.__doc__ for f in CHECKS.values())
@@ -81,7 +134,7 @@ def test_dispatch_table_covers_every_claim_type():
 
 def test_columns_are_exactly_the_required_ones_first(real):
     t = audit_claims()
-    assert tuple(t.columns[:len(AUDIT_COLUMNS)]) == AUDIT_COLUMNS
+    assert tuple(t.columns[: len(AUDIT_COLUMNS)]) == AUDIT_COLUMNS
     assert len(t) == 32 and t["claim_id"].is_unique
     assert set(t["verdict"]) <= set(audit.VERDICTS)
     assert t["stated"].dtype == float and t["recomputed"].dtype == float and t["tolerance"].dtype == float
@@ -90,12 +143,15 @@ def test_columns_are_exactly_the_required_ones_first(real):
 
 # ------------------------------------------------------------------------- tolerance and rounding
 
+
 def claim_obj(**kw: object) -> Claim:
     return Claim.from_row(claims(kw).iloc[0].to_dict())
 
 
-@pytest.mark.parametrize("printed, rounding, low, high", [
-    ("98", "", 97.5, 98.5), ("68.47", "", 68.465, 68.475), ("3.3", "0.1", 3.25, 3.35), ("205", "1", 204.5, 205.5)])
+@pytest.mark.parametrize(
+    "printed, rounding, low, high",
+    [("98", "", 97.5, 98.5), ("68.47", "", 68.465, 68.475), ("3.3", "0.1", 3.25, 3.35), ("205", "1", 204.5, 205.5)],
+)
 def test_stated_value_stands_for_half_a_rounding_unit_either_side(printed, rounding, low, high):
     tol, lo, hi = stated_interval(claim_obj(stated=printed, rounding=rounding))
     assert (lo, hi) == pytest.approx((low, high))
@@ -136,25 +192,35 @@ def test_point_just_outside_stated_interval_without_input_slack_is_inconsistent(
 
 # ------------------------------------------------------------------------- each claim type both ways
 
-@pytest.mark.parametrize("kw, verdict, value", [
-    (dict(stated="68.47", claim_type="percent_change", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 68.465),
-    (dict(stated="70", claim_type="percent_change", inputs="x.gdp.2013 x.gdp.2019"), INCONSISTENT, 68.465),
-    (dict(stated="1.68", unit="倍", claim_type="multiple", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 1.68465),
-    (dict(stated="1.7", unit="倍", claim_type="multiple", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 1.68465),
-    (dict(stated="1.6", unit="倍", claim_type="multiple", inputs="x.gdp.2013 x.gdp.2019"), INCONSISTENT, 1.68465),
-    (dict(stated="8.71", claim_type="cagr", inputs="x.pc.2013 x.pc.2019"), CONSISTENT, 8.7105),
-    (dict(stated="9", claim_type="cagr", inputs="x.pc.2013 x.pc.2019"), CONSISTENT, 8.7105),  # 9 = [8.5, 9.5]
-    (dict(stated="9.0", claim_type="cagr", inputs="x.pc.2013 x.pc.2019"), INCONSISTENT, 8.7105),
-    (dict(stated="8", qualifier="more_than", claim_type="cagr_at_least", inputs="x.pc.2013 x.pc.2019"),
-     CONSISTENT, 8.7105),
-    (dict(stated="9", qualifier="more_than", claim_type="cagr_at_least", inputs="x.pc.2013 x.pc.2019"),
-     INCONSISTENT, 8.7105),
-    (dict(stated="286.8", unit="亿元", claim_type="difference", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 286.8),
-    (dict(stated="280", unit="亿元", claim_type="difference", inputs="x.gdp.2013 x.gdp.2019"), INCONSISTENT, 286.8),
-    (dict(stated="12.5", claim_type="share_of", inputs="x.part.2019 x.whole.2019"), CONSISTENT, 12.5),
-    (dict(stated="13", claim_type="share_of", inputs="x.part.2019 x.whole.2019"), CONSISTENT, 12.5),
-    (dict(stated="15", claim_type="share_of", inputs="x.part.2019 x.whole.2019"), INCONSISTENT, 12.5),
-])
+
+@pytest.mark.parametrize(
+    "kw, verdict, value",
+    [
+        (dict(stated="68.47", claim_type="percent_change", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 68.465),
+        (dict(stated="70", claim_type="percent_change", inputs="x.gdp.2013 x.gdp.2019"), INCONSISTENT, 68.465),
+        (dict(stated="1.68", unit="倍", claim_type="multiple", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 1.68465),
+        (dict(stated="1.7", unit="倍", claim_type="multiple", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 1.68465),
+        (dict(stated="1.6", unit="倍", claim_type="multiple", inputs="x.gdp.2013 x.gdp.2019"), INCONSISTENT, 1.68465),
+        (dict(stated="8.71", claim_type="cagr", inputs="x.pc.2013 x.pc.2019"), CONSISTENT, 8.7105),
+        (dict(stated="9", claim_type="cagr", inputs="x.pc.2013 x.pc.2019"), CONSISTENT, 8.7105),  # 9 = [8.5, 9.5]
+        (dict(stated="9.0", claim_type="cagr", inputs="x.pc.2013 x.pc.2019"), INCONSISTENT, 8.7105),
+        (
+            dict(stated="8", qualifier="more_than", claim_type="cagr_at_least", inputs="x.pc.2013 x.pc.2019"),
+            CONSISTENT,
+            8.7105,
+        ),
+        (
+            dict(stated="9", qualifier="more_than", claim_type="cagr_at_least", inputs="x.pc.2013 x.pc.2019"),
+            INCONSISTENT,
+            8.7105,
+        ),
+        (dict(stated="286.8", unit="亿元", claim_type="difference", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 286.8),
+        (dict(stated="280", unit="亿元", claim_type="difference", inputs="x.gdp.2013 x.gdp.2019"), INCONSISTENT, 286.8),
+        (dict(stated="12.5", claim_type="share_of", inputs="x.part.2019 x.whole.2019"), CONSISTENT, 12.5),
+        (dict(stated="13", claim_type="share_of", inputs="x.part.2019 x.whole.2019"), CONSISTENT, 12.5),
+        (dict(stated="15", claim_type="share_of", inputs="x.part.2019 x.whole.2019"), INCONSISTENT, 12.5),
+    ],
+)
 def test_formula_claims(kw, verdict, value):
     r = one(LEVELS, **kw)
     assert r.verdict == verdict, r.reason
@@ -164,14 +230,34 @@ def test_formula_claims(kw, verdict, value):
 
 def test_difference_decrease_is_a_positive_fall():
     obs = frame(obs_row("x.rate.2013", 11.5, 2013, unit="%"), obs_row("x.rate.2015", 8.2, 2015, unit="%"))
-    r = one(obs, stated="3.3", unit="百分点", claim_type="difference", inputs="x.rate.2013 x.rate.2015",
-            params="direction=decrease")
+    r = one(
+        obs,
+        stated="3.3",
+        unit="百分点",
+        claim_type="difference",
+        inputs="x.rate.2013 x.rate.2015",
+        params="direction=decrease",
+    )
     assert r.verdict == CONSISTENT and r.recomputed == pytest.approx(3.3)
-    r = one(obs, stated="3", unit="百分点", qualifier="more_than", claim_type="difference",
-            inputs="x.rate.2013 x.rate.2015", params="direction=decrease")
+    r = one(
+        obs,
+        stated="3",
+        unit="百分点",
+        qualifier="more_than",
+        claim_type="difference",
+        inputs="x.rate.2013 x.rate.2015",
+        params="direction=decrease",
+    )
     assert r.verdict == CONSISTENT
-    r = one(obs, stated="4", unit="百分点", qualifier="more_than", claim_type="difference",
-            inputs="x.rate.2013 x.rate.2015", params="direction=decrease")
+    r = one(
+        obs,
+        stated="4",
+        unit="百分点",
+        qualifier="more_than",
+        claim_type="difference",
+        inputs="x.rate.2013 x.rate.2015",
+        params="direction=decrease",
+    )
     assert r.verdict == INCONSISTENT
     r = one(obs, stated="3.3", unit="百分点", claim_type="difference", inputs="x.rate.2013 x.rate.2015")
     assert r.verdict == INCONSISTENT and r.recomputed == pytest.approx(-3.3)
@@ -179,8 +265,11 @@ def test_difference_decrease_is_a_positive_fall():
 
 def test_percent_change_tries_same_sentence_bases():
     q = "安排资金7.2亿元,同时还安排7亿元"
-    obs = frame(obs_row("h.funds.2015", 7.2, 2015, quote=q), obs_row("h.bond.2015", 7, 2015, quote=q),
-                obs_row("h.funds.2016", 25.35, 2016))
+    obs = frame(
+        obs_row("h.funds.2015", 7.2, 2015, quote=q),
+        obs_row("h.bond.2015", 7, 2015, quote=q),
+        obs_row("h.funds.2016", 25.35, 2016),
+    )
     r = one(obs, stated="78.5", rounding="0.1", claim_type="percent_change", inputs="h.funds.2015 h.funds.2016")
     assert r.verdict == INCONSISTENT and "reproduces it)" in r.reason and "h.bond.2015" in r.reason
     r = one(obs, stated="205", claim_type="percent_change", inputs="h.funds.2015 h.funds.2016")
@@ -189,15 +278,29 @@ def test_percent_change_tries_same_sentence_bases():
 
 # ------------------------------------------------------------------------- qualifiers
 
-@pytest.mark.parametrize("qualifier, stated, verdict", [
-    ("more_than", "12", CONSISTENT), ("more_than", "12.5", CONSISTENT), ("more_than", "12.6", INCONSISTENT),
-    ("at_least", "12.5", CONSISTENT), ("at_least", "12.6", INCONSISTENT),
-    ("less_than", "13", CONSISTENT), ("less_than", "12.4", INCONSISTENT),
-    ("nearly", "13", CONSISTENT), ("nearly", "12.5", CONSISTENT), ("nearly", "12", INCONSISTENT),
-    ("nearly", "20", INCONSISTENT),
-    ("about", "13", CONSISTENT), ("about", "12", CONSISTENT), ("about", "14", INCONSISTENT),
-    ("exact", "13", CONSISTENT), ("exact", "12", CONSISTENT), ("exact", "12.0", INCONSISTENT),
-])
+
+@pytest.mark.parametrize(
+    "qualifier, stated, verdict",
+    [
+        ("more_than", "12", CONSISTENT),
+        ("more_than", "12.5", CONSISTENT),
+        ("more_than", "12.6", INCONSISTENT),
+        ("at_least", "12.5", CONSISTENT),
+        ("at_least", "12.6", INCONSISTENT),
+        ("less_than", "13", CONSISTENT),
+        ("less_than", "12.4", INCONSISTENT),
+        ("nearly", "13", CONSISTENT),
+        ("nearly", "12.5", CONSISTENT),
+        ("nearly", "12", INCONSISTENT),
+        ("nearly", "20", INCONSISTENT),
+        ("about", "13", CONSISTENT),
+        ("about", "12", CONSISTENT),
+        ("about", "14", INCONSISTENT),
+        ("exact", "13", CONSISTENT),
+        ("exact", "12", CONSISTENT),
+        ("exact", "12.0", INCONSISTENT),
+    ],
+)
 def test_qualifier_rules(qualifier, stated, verdict):
     # 100 * 25 / 200 = 12.5 exactly; inputs printed as integers carry +-0.5 each
     obs = frame(obs_row("x.part.2019", 25000, 2019, unit="人"), obs_row("x.whole.2019", 200000, 2019, unit="人"))
@@ -209,8 +312,10 @@ def test_qualifier_rules(qualifier, stated, verdict):
         assert r.tolerance == pytest.approx(max(1.0, 0.05 * float(stated)))
 
 
-@pytest.mark.parametrize("qualifier, verdict", [("more_than", INCONSISTENT), ("at_least", CONSISTENT),
-                                                ("less_than", INCONSISTENT), ("nearly", CONSISTENT)])
+@pytest.mark.parametrize(
+    "qualifier, verdict",
+    [("more_than", INCONSISTENT), ("at_least", CONSISTENT), ("less_than", INCONSISTENT), ("nearly", CONSISTENT)],
+)
 def test_bounds_are_strict_or_not_at_the_stated_value(qualifier, verdict):
     c = claim_obj(stated="12.5", qualifier=qualifier, claim_type="share_of")
     assert audit.judge(c, 12.5, 12.5).verdict == verdict
@@ -232,11 +337,15 @@ def test_qualified_input_widens_its_interval():
 
 # ------------------------------------------------------------------------- not checkable
 
-@pytest.mark.parametrize("inputs, needle, missing", [
-    ("", "no inputs: neither the a (base level) nor the b (later level)", "inputs"),
-    ("x.gdp.2019", "only one of a (base level) and b (later level) is given (x.gdp.2019 = 705.7 亿元", "one input"),
-    ("x.gdp.2013 x.nothing.2019", "input x.nothing.2019 is not among the curated observations", "unknown input"),
-])
+
+@pytest.mark.parametrize(
+    "inputs, needle, missing",
+    [
+        ("", "no inputs: neither the a (base level) nor the b (later level)", "inputs"),
+        ("x.gdp.2019", "only one of a (base level) and b (later level) is given (x.gdp.2019 = 705.7 亿元", "one input"),
+        ("x.gdp.2013 x.nothing.2019", "input x.nothing.2019 is not among the curated observations", "unknown input"),
+    ],
+)
 def test_missing_inputs_are_not_checkable(inputs, needle, missing):
     r = one(LEVELS, stated="68.47", claim_type="percent_change", inputs=inputs)
     assert r.verdict == NOT_CHECKABLE and needle in r.reason and r.missing == missing
@@ -250,51 +359,87 @@ def test_share_with_only_the_part_names_it():
 
 # ------------------------------------------------------------------------- thresholds
 
-GDP = [(2013, 418.9, "document"), (2015, 497.19, "external"), (2016, 551.7, "external"),
-       (2018, 605.05, "external"), (2019, 705.7, "document")]
+GDP = [
+    (2013, 418.9, "document"),
+    (2015, 497.19, "external"),
+    (2016, 551.7, "external"),
+    (2018, 605.05, "external"),
+    (2019, 705.7, "document"),
+]
 
 
 def gdp(extra: list[tuple[int, float, str]] = (), drop: tuple[int, ...] = ()) -> pd.DataFrame:
-    rows = [obs_row(f"x.gdp.{y}" + (".ext" if k == "external" else ""), v, y, kind=k)
-            for y, v, k in [*GDP, *extra] if y not in drop]
+    rows = [
+        obs_row(f"x.gdp.{y}" + (".ext" if k == "external" else ""), v, y, kind=k)
+        for y, v, k in [*GDP, *extra]
+        if y not in drop
+    ]
     return frame(*rows)
 
 
 def test_threshold_crossed_consistent_and_previous_year_looked_up():
-    r = one(gdp(), stated="2016", unit="年", claim_type="threshold_crossed_in", inputs="x.gdp.2016.ext",
-            params="threshold=500")
+    r = one(
+        gdp(),
+        stated="2016",
+        unit="年",
+        claim_type="threshold_crossed_in",
+        inputs="x.gdp.2016.ext",
+        params="threshold=500",
+    )
     assert r.verdict == CONSISTENT and r.recomputed == 2016 and "497.19 亿元 in 2015 < 500" in r.reason
 
 
 def test_threshold_prefers_document_value_for_the_previous_year():
     obs = gdp(extra=[(2015, 512, "document")])
-    r = one(obs, stated="2016", unit="年", claim_type="threshold_crossed_in", inputs="x.gdp.2016.ext",
-            params="threshold=500")
+    r = one(
+        obs,
+        stated="2016",
+        unit="年",
+        claim_type="threshold_crossed_in",
+        inputs="x.gdp.2016.ext",
+        params="threshold=500",
+    )
     assert r.verdict == INCONSISTENT and "512 亿元 in 2015 had already reached 500" in r.reason
 
 
 def test_threshold_below_in_stated_year_is_inconsistent():
-    r = one(gdp(), stated="2016", unit="年", claim_type="threshold_crossed_in", inputs="x.gdp.2016.ext",
-            params="threshold=600")
+    r = one(
+        gdp(),
+        stated="2016",
+        unit="年",
+        claim_type="threshold_crossed_in",
+        inputs="x.gdp.2016.ext",
+        params="threshold=600",
+    )
     assert r.verdict == INCONSISTENT and "below 600" in r.reason
 
 
 def test_threshold_without_previous_year_is_not_checkable_but_says_the_level_is_above():
-    r = one(gdp(), stated="2018", unit="年", claim_type="threshold_crossed_in", inputs="x.gdp.2018.ext",
-            params="threshold=600")
+    r = one(
+        gdp(),
+        stated="2018",
+        unit="年",
+        claim_type="threshold_crossed_in",
+        inputs="x.gdp.2018.ext",
+        params="threshold=600",
+    )
     assert r.verdict == NOT_CHECKABLE and "is above 600, but 2017 is not observed" in r.reason
     assert "2017 or 2018" in r.reason and (r.recomputed_low, r.recomputed_high) == (2017, 2018)
-    r = one(gdp(), stated="2019", unit="年", claim_type="threshold_crossed_in", inputs="x.gdp.2019",
-            params="threshold=700")
+    r = one(
+        gdp(), stated="2019", unit="年", claim_type="threshold_crossed_in", inputs="x.gdp.2019", params="threshold=700"
+    )
     assert r.verdict == CONSISTENT
     r = one(gdp(), stated="2019", unit="年", claim_type="threshold_crossed_in", inputs="", params="threshold=700")
     assert r.verdict == NOT_CHECKABLE and r.missing == "inputs"
 
 
-COUNT = dict(unit="次", rounding="1", claim_type="count_thresholds",
-             params="series=x.gdp;step=100;start=2013;end=2019")
-GAP = dict(unit="年", rounding="1", claim_type="min_years_between_thresholds",
-           params="series=x.gdp;step=100;start=2013;end=2019")
+COUNT = dict(unit="次", rounding="1", claim_type="count_thresholds", params="series=x.gdp;step=100;start=2013;end=2019")
+GAP = dict(
+    unit="年",
+    rounding="1",
+    claim_type="min_years_between_thresholds",
+    params="series=x.gdp;step=100;start=2013;end=2019",
+)
 
 
 def test_count_thresholds_all_years_observed():
@@ -337,12 +482,22 @@ def test_threshold_params_missing_or_falling_series():
 
 # ------------------------------------------------------------------------- the real register
 
-@pytest.mark.parametrize("claim_id, verdict, value", [
-    ("doc004.c03", CONSISTENT, 68.465), ("doc004.c04", CONSISTENT, 65.055), ("doc004.c14", CONSISTENT, 98.33),
-    ("doc004.c15", CONSISTENT, 94.34), ("doc004.c16", CONSISTENT, 81.82), ("doc004.c01", INCONSISTENT, 8.71),
-    ("doc001.c06", INCONSISTENT, 252.08), ("doc004.c07", CONSISTENT, 2016), ("doc004.c09", CONSISTENT, 2019),
-    ("doc004.c10", CONSISTENT, 1),
-])
+
+@pytest.mark.parametrize(
+    "claim_id, verdict, value",
+    [
+        ("doc004.c03", CONSISTENT, 68.465),
+        ("doc004.c04", CONSISTENT, 65.055),
+        ("doc004.c14", CONSISTENT, 98.33),
+        ("doc004.c15", CONSISTENT, 94.34),
+        ("doc004.c16", CONSISTENT, 81.82),
+        ("doc004.c01", INCONSISTENT, 8.71),
+        ("doc001.c06", INCONSISTENT, 252.08),
+        ("doc004.c07", CONSISTENT, 2016),
+        ("doc004.c09", CONSISTENT, 2019),
+        ("doc004.c10", CONSISTENT, 1),
+    ],
+)
 def test_real_register_hand_results(real, claim_id, verdict, value):
     r = real.loc[claim_id]
     assert r.verdict == verdict, r.reason
@@ -365,11 +520,20 @@ def test_real_register_reasons(real):
 def test_real_register_not_checkable_name_what_is_missing(real):
     nc = real[real["verdict"] == NOT_CHECKABLE]
     blank = nc[nc["inputs"] == ""]
-    assert blank.index.difference(["doc004.c05"]).size and (
-        blank.drop(index="doc004.c05")["reason"].str.startswith("no inputs")).all()
+    assert (
+        blank.index.difference(["doc004.c05"]).size
+        and (blank.drop(index="doc004.c05")["reason"].str.startswith("no inputs")).all()
+    )
     single = nc[nc["missing"] == "one input"]
-    assert set(single.index) == {"doc000.c01", "doc001.c02", "doc001.c03", "doc001.c04", "doc001.c05",
-                                 "doc004.c02", "doc004.c13"}
+    assert set(single.index) == {
+        "doc000.c01",
+        "doc001.c02",
+        "doc001.c03",
+        "doc001.c04",
+        "doc001.c05",
+        "doc004.c02",
+        "doc004.c13",
+    }
     assert all(i in r for i, r in zip(single["inputs"], single["reason"]))
 
 
@@ -378,6 +542,7 @@ def test_real_register_counts(real):
 
 
 # ------------------------------------------------------------------------- report module
+
 
 def test_prepare_rejects_unknown_choices_listing_valid_ones(tmp_path):
     with pytest.raises(UnknownChoice, match=r"unknown document 'doc999'; valid choices: all, doc000, doc001"):
@@ -397,9 +562,9 @@ def test_report_tables_and_figure(tmp_path):
     s = audit_report.summary(run).set_index("document")
     assert s.loc["all", "total"] == 28 and s.loc["doc004", "consistent"] == 8 and s.loc["doc001", "inconsistent"] == 1
     assert (tmp_path / "tables" / "t_summary.csv").exists()
-    saved = audit_report.fig_stated_vs_recomputed(run)
+    saved = af.fig_stated_vs_recomputed(run)
     first = {k: p.read_bytes() for k, p in saved.items()}
-    again = audit_report.fig_stated_vs_recomputed(run)
+    again = af.fig_stated_vs_recomputed(run)
     assert {k: p.read_bytes() for k, p in again.items()} == first
     assert "doc004.c01" in audit_report.inconsistencies(run)
 
@@ -412,6 +577,7 @@ def test_report_filter_by_verdict(tmp_path):
 
 
 # ------------------------------------------------------------------------- the notebook (papermill)
+
 
 def _execute(tmp_path: Path, name: str, **parameters: object):
     """The audit notebook under papermill (shared helper), outputs under ``tmp_path/out``."""
@@ -439,8 +605,11 @@ def test_notebook_structure():
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1 and "'" not in params[0].source
     assert "prepare(" in nb.cells[2].source
-    assert all(c.get("outputs") or c.cell_type == "markdown" or not c.source.strip() for c in nb.cells
-               if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])), "commit with outputs"
+    assert all(
+        c.get("outputs") or c.cell_type == "markdown" or not c.source.strip()
+        for c in nb.cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ), "commit with outputs"
 
 
 def test_notebook_default_run_matches_committed_outputs(tmp_path):
@@ -474,6 +643,7 @@ def test_notebook_first_cell_validates_with_prepare(tmp_path):
 
 
 def test_threshold_input_must_be_the_stated_year():
-    r = one(gdp(), stated="2016", unit="年", claim_type="threshold_crossed_in", inputs="x.gdp.2019",
-            params="threshold=500")
+    r = one(
+        gdp(), stated="2016", unit="年", claim_type="threshold_crossed_in", inputs="x.gdp.2019", params="threshold=500"
+    )
     assert r.verdict == NOT_CHECKABLE and "not the stated year 2016" in r.reason

@@ -15,24 +15,33 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
-import nbformat
-
 from analysis import paths
-from analysis.runs import RUNS
+from analysis.build.runs import RUNS
 from notebook_helpers import outputs_text
 
 RUN = "growth_rates"
-CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,2000")
+CHROME_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,2000",
+)
 
 
 def build(reports: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = {**os.environ, "ANALYSIS_REPORTS_DIR": str(reports)}
-    r = subprocess.run([sys.executable, "-m", "analysis.build_report", *args], env=env, capture_output=True,
-                       text=True, cwd=paths.ROOT)
+    r = subprocess.run(
+        [sys.executable, "-m", "analysis.build.report", *args], env=env, capture_output=True, text=True, cwd=paths.ROOT
+    )
     if check:
         assert r.returncode == 0, r.stderr[-3000:]
     return r
@@ -58,8 +67,16 @@ def test_two_builds_are_byte_identical(two_builds):
     varying = {"build_info.json"}
     differ = [k for k in fa if k not in varying and fa[k] != fb[k]]
     assert not differ, f"files differ between two builds: {differ}"
-    assert {f"{RUN}.html", f"{RUN}.ipynb", "index.html", "data_catalog.html", "build_info.json",
-            f"tables/{RUN}.csv", f"figures/{RUN}_levels.png", f"figures/{RUN}_levels.svg"} <= set(fa)
+    assert {
+        f"{RUN}.html",
+        f"{RUN}.ipynb",
+        "index.html",
+        "data_catalog.html",
+        "build_info.json",
+        f"tables/{RUN}.csv",
+        f"figures/{RUN}_levels.png",
+        f"figures/{RUN}_levels.svg",
+    } <= set(fa)
 
 
 def test_executed_notebook_is_normalised(two_builds):
@@ -87,6 +104,7 @@ def test_index_links_every_output_and_the_replication_table(two_builds):
     assert "Replication package" in index and "notebooks/growth_rates.ipynb" in index
     obs = paths.PROCESSED / "observations.csv"
     import hashlib
+
     assert hashlib.sha256(obs.read_bytes()).hexdigest()[:16] in index
     assert "pandas " in index and "Git commit" in index
 
@@ -140,8 +158,9 @@ def test_index_in_headless_chromium(two_builds, tmp_path):
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     driver_bin = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    assert Path(chromium).exists() and Path(driver_bin).exists(), \
+    assert Path(chromium).exists() and Path(driver_bin).exists(), (
         "install Debian's chromium and chromium-driver (.ci/run does)"
+    )
     opts = webdriver.ChromeOptions()
     opts.binary_location = chromium
     for f in CHROME_FLAGS:
@@ -152,13 +171,14 @@ def test_index_in_headless_chromium(two_builds, tmp_path):
         driver.get((built_index / "index.html").as_uri())
         assert "Poverty-alleviation analysis" in driver.title
         images = driver.execute_script(
-            "return Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]);")
+            "return Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]);"
+        )
         assert len(images) >= 5
         broken = [src for src, done, width in images if not done or width == 0]
         assert not broken, f"figures that did not load: {broken}"
         links = driver.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
         local = [h for h in links if not h.startswith("http")]
-        missing = [h for h in local if not (built_index / h.split('#')[0]).exists()]
+        missing = [h for h in local if not (built_index / h.split("#")[0]).exists()]
         assert not missing, f"links to missing files: {missing}"
         shots = paths.ROOT / "reports" / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
@@ -177,7 +197,7 @@ def test_default_growth_run_writes_the_table_and_figures(two_builds):
     with open(tmp_path / "tables/growth_rates.csv", encoding="utf-8") as fh:
         table = {(r["series_id"], r["start_year"], r["end_year"]): r for r in csv.DictReader(fh)}
     gdp = table[("xiangxi.gdp", "2013", "2019")]
-    assert float(gdp["cagr"]) == pytest.approx(0.0908163, abs=1e-6)       # (705.7/418.9)^(1/6) - 1
+    assert float(gdp["cagr"]) == pytest.approx(0.0908163, abs=1e-6)  # (705.7/418.9)^(1/6) - 1
     assert int(gdp["n_points"]) == 5 and float(gdp["trend_growth"]) == pytest.approx(0.08507, abs=1e-5)
     assert float(table[("xiangxi.gdp", "2013", "2018")]["cagr"]) == pytest.approx(0.076307, abs=1e-6)
     dibao = table[("xiangxi.rural_dibao_standard", "2014", "2019")]

@@ -20,7 +20,6 @@ import pytest
 from analysis import paths
 
 
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -35,8 +34,9 @@ def _get(url: str, token: str) -> dict:
 
 def _call(url: str, token: str, method: str, body: dict | None = None) -> dict | None:
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Authorization": f"token {token}", "Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(req, timeout=30) as r:
         raw = r.read()
         return json.loads(raw) if raw else None
@@ -46,8 +46,14 @@ def test_jupyterlab_opens_each_notebook_with_the_project_kernel(tmp_path):
     port, token = _free_port(), secrets.token_hex(16)
     args = f"--port={port} --ServerApp.token={token} --ServerApp.open_browser=False --ServerApp.port_retries=0"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "MAKEFLAGS": ""}
-    proc = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=paths.ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -70,9 +76,12 @@ def test_jupyterlab_opens_each_notebook_with_the_project_kernel(tmp_path):
             model = _get(f"{base}/api/contents/notebooks/{name}?content=1", token)
             assert model["type"] == "notebook"
             assert model["content"]["metadata"]["kernelspec"]["name"] == "poverty-analysis", name
-        session = _call(f"{base}/api/sessions", token, "POST",
-                        {"path": "notebooks/growth_rates.ipynb", "type": "notebook",
-                         "kernel": {"name": "poverty-analysis"}})
+        session = _call(
+            f"{base}/api/sessions",
+            token,
+            "POST",
+            {"path": "notebooks/growth_rates.ipynb", "type": "notebook", "kernel": {"name": "poverty-analysis"}},
+        )
         assert session["kernel"]["name"] == "poverty-analysis"
         _call(f"{base}/api/sessions/{session['id']}", token, "DELETE")
     finally:

@@ -10,13 +10,30 @@ from pathlib import Path
 import pytest
 
 import notebook_helpers
-from analysis import comparison_report as cr
 from analysis import paths
-from analysis.compare import (ANNUAL_PER_CAPITA, ComparisonError, Point, annualise_monthly, assistance_to_standard,
-                              compare_changes, comparison_unit, exit_share, gap, implied_from_multiple, period_change,
-                              point_at, ratio_to_benchmark, ratios_at_matched_years, relative_change, series_points,
-                              share_of_income, standards_ratio)
-from analysis.load import UnknownChoice, get_series
+from analysis.data.load import UnknownChoice, get_series
+from analysis.metrics.compare import (
+    ANNUAL_PER_CAPITA,
+    ComparisonError,
+    Point,
+    annualise_monthly,
+    assistance_to_standard,
+    compare_changes,
+    comparison_unit,
+    exit_share,
+    gap,
+    implied_from_multiple,
+    period_change,
+    point_at,
+    ratio_to_benchmark,
+    ratios_at_matched_years,
+    relative_change,
+    series_points,
+    share_of_income,
+    standards_ratio,
+)
+from analysis.reports import comparison as cr
+from analysis.reports import comparison_figures as cf
 
 TABLE_HEAD = ["metric", "region", "benchmark", "year_or_period", "value", "benchmark_value", "ratio", "gap", "note"]
 
@@ -114,10 +131,14 @@ def test_incidence_change_over_period():
 
 
 def test_income_cagr_comparison_over_the_same_period():
-    a = period_change(P("X", "rural_disposable_income", 2014, 5891, "元", "yuan"),
-                      P("X", "rural_disposable_income", 2016, 7413, "元", "yuan"))
-    b = period_change(P("Y", "rural_disposable_income", 2014, 6000, "元", "yuan"),
-                      P("Y", "rural_disposable_income", 2016, 6000, "元", "yuan"))
+    a = period_change(
+        P("X", "rural_disposable_income", 2014, 5891, "元", "yuan"),
+        P("X", "rural_disposable_income", 2016, 7413, "元", "yuan"),
+    )
+    b = period_change(
+        P("Y", "rural_disposable_income", 2014, 6000, "元", "yuan"),
+        P("Y", "rural_disposable_income", 2016, 6000, "元", "yuan"),
+    )
     c = compare_changes(a, b)
     # (7413 / 5891)^(1/2) - 1 = 1.12177 - 1 = 0.12177; the benchmark's CAGR is 0
     assert c.value == pytest.approx(0.12177, abs=1e-5) and c.gap == pytest.approx(0.12177, abs=1e-5)
@@ -130,8 +151,10 @@ def test_counties_exited_share():
     c = exit_share(e, t)
     # 70 / 71 = 0.98592; one county (70 - 71 = -1) not yet exited
     assert c.ratio == pytest.approx(0.98592, abs=1e-5) and c.gap == -1
-    lx = exit_share(P("Luoxiao", "poverty_counties_exited", 2020, 23, "个", "count"),
-                    P("Luoxiao", "poverty_counties_total", 2020, 23, "个", "count"))
+    lx = exit_share(
+        P("Luoxiao", "poverty_counties_exited", 2020, 23, "个", "count"),
+        P("Luoxiao", "poverty_counties_total", 2020, 23, "个", "count"),
+    )
     assert lx.ratio == 1.0  # 23 / 23
 
 
@@ -154,8 +177,13 @@ def test_monthly_against_annual_is_refused_unless_annualised():
     with pytest.raises(ComparisonError) as exc:
         assistance_to_standard(MONTHLY14, DIBAO14)
     msg = str(exc.value)
-    for part in ("Xiangxi rural_dibao_monthly_assistance 2014 = 106 元/月",
-                 "Xiangxi rural_dibao_standard 2014 = 1980 元/年", "yuan/month", "yuan/year", "annualise"):
+    for part in (
+        "Xiangxi rural_dibao_monthly_assistance 2014 = 106 元/月",
+        "Xiangxi rural_dibao_standard 2014 = 1980 元/年",
+        "yuan/month",
+        "yuan/year",
+        "annualise",
+    ):
         assert part in msg
     with pytest.raises(ComparisonError, match="units do not match"):
         ratio_to_benchmark(MONTHLY14, LINE14)
@@ -172,14 +200,20 @@ def test_xiangxi_2019_against_the_2020_poverty_line_is_refused():
 
 def test_no_interpolated_2019_poverty_line():
     line = series_points(get_series("China", "poverty_line_current_prices"))
-    with pytest.raises(ComparisonError, match=r"has no 2019 value \(observed years: 2011, 2012, 2013, 2014, 2015, "
-                                              r"2016, 2020\); nothing is interpolated"):
+    with pytest.raises(
+        ComparisonError,
+        match=r"has no 2019 value \(observed years: 2011, 2012, 2013, 2014, 2015, "
+        r"2016, 2020\); nothing is interpolated",
+    ):
         point_at(line, 2019)
 
 
 def test_gap_of_different_years_is_refused_by_default():
-    with pytest.raises(ComparisonError, match=r"Xiangxi poverty_incidence 2013 = 31.93 % vs Wuling poverty_incidence "
-                                              r"2011 = 26.3 %"):
+    with pytest.raises(
+        ComparisonError,
+        match=r"Xiangxi poverty_incidence 2013 = 31.93 % vs Wuling poverty_incidence "
+        r"2011 = 26.3 %",
+    ):
         gap(XI13, WI11)
 
 
@@ -198,8 +232,11 @@ def test_rate_against_count_is_refused():
 
 
 def test_changes_over_different_periods_are_refused():
-    with pytest.raises(ComparisonError, match=r"different periods: Xiangxi poverty_incidence 2013-2019 .* vs Wuling "
-                                              r"poverty_incidence 2011-2019"):
+    with pytest.raises(
+        ComparisonError,
+        match=r"different periods: Xiangxi poverty_incidence 2013-2019 .* vs Wuling "
+        r"poverty_incidence 2011-2019",
+    ):
         compare_changes(period_change(XI13, XI19), period_change(WI11, WI19))
 
 
@@ -215,22 +252,30 @@ def test_other_refusals():
     with pytest.raises(ComparisonError, match="not later"):
         relative_change(DIBAO19, DIBAO14)
     with pytest.raises(ComparisonError, match="no matched year"):
-        ratios_at_matched_years(series_points(get_series("Wuling", "rural_disposable_income")),
-                                series_points(get_series("China", "poverty_line_current_prices")))
+        ratios_at_matched_years(
+            series_points(get_series("Wuling", "rural_disposable_income")),
+            series_points(get_series("China", "poverty_line_current_prices")),
+        )
 
 
 # ----------------------------------------------------------------------------- report module (in process)
 
 
-@pytest.mark.parametrize("kw,message", [
-    ({"regions": ["Xiangxy"]}, r"unknown region 'Xiangxy'; valid choices: .*Hunan40, Luoxiao.*Xiangxi"),
-    ({"indicator": "gpd"}, r"unknown indicator \(observed for the benchmark Wuling\) 'gpd'; valid choices: "
-                           r"poor_population, poverty_incidence, rural_disposable_income"),
-    ({"benchmark": "Wulin"}, r"unknown benchmark .* 'Wulin'; valid choices: .*Wuling"),
-    ({"base_year": 2011}, r"unknown base_year .* 2011; valid choices: 2010, 2012, 2013"),
-    ({"regions": ["Wuling"]}, r"regions must include a region other than the benchmark Wuling"),
-    ({"include_external": "maybe"}, r"include_external='maybe' must be True or False"),
-])
+@pytest.mark.parametrize(
+    "kw,message",
+    [
+        ({"regions": ["Xiangxy"]}, r"unknown region 'Xiangxy'; valid choices: .*Hunan40, Luoxiao.*Xiangxi"),
+        (
+            {"indicator": "gpd"},
+            r"unknown indicator \(observed for the benchmark Wuling\) 'gpd'; valid choices: "
+            r"poor_population, poverty_incidence, rural_disposable_income",
+        ),
+        ({"benchmark": "Wulin"}, r"unknown benchmark .* 'Wulin'; valid choices: .*Wuling"),
+        ({"base_year": 2011}, r"unknown base_year .* 2011; valid choices: 2010, 2012, 2013"),
+        ({"regions": ["Wuling"]}, r"regions must include a region other than the benchmark Wuling"),
+        ({"include_external": "maybe"}, r"include_external='maybe' must be True or False"),
+    ],
+)
 def test_prepare_refuses_bad_parameters_listing_valid_choices(tmp_path, kw, message):
     with pytest.raises(UnknownChoice, match=message):
         cr.prepare(output_dir=str(tmp_path), **kw)
@@ -242,7 +287,7 @@ def test_figures_are_byte_identical_across_runs(tmp_path):
         run = cr.prepare(output_dir=str(tmp_path / d))
         cr.build_table(run)
         # two of the six figures (all go through figures.save; test_build checks whole builds)
-        saved.append([cr.fig_slope(run, "poverty_incidence"), cr.fig_counties(run)])
+        saved.append([cf.fig_slope(run, "poverty_incidence"), cf.fig_counties(run)])
     for a, b in zip(*saved):
         for ext in ("png", "svg"):
             assert a[ext].read_bytes() == b[ext].read_bytes(), a[ext].name
@@ -250,7 +295,6 @@ def test_figures_are_byte_identical_across_runs(tmp_path):
 
 
 # ----------------------------------------------------------------------------- the notebook under papermill
-
 
 
 def run_notebook(tmp_path: Path, **parameters):
@@ -267,8 +311,13 @@ def read_table(path: Path) -> list[dict]:
 
 
 def find(rows, metric, region, year_or_period=None):
-    got = [r for r in rows if r["metric"] == metric and r["region"] == region
-           and (year_or_period is None or r["year_or_period"] == year_or_period)]
+    got = [
+        r
+        for r in rows
+        if r["metric"] == metric
+        and r["region"] == region
+        and (year_or_period is None or r["year_or_period"] == year_or_period)
+    ]
     assert len(got) == 1, (metric, region, year_or_period, got)
     return got[0]
 
@@ -310,8 +359,14 @@ def test_default_run(tmp_path):
     assert float(cagr["value"]) == pytest.approx(0.13796, abs=1e-5)
     assert float(cagr["benchmark_value"]) == pytest.approx(0.14186, abs=1e-5)
     assert cagr["status"] == "different periods" and cagr["gap"] == ""
-    for stem in ("slope_poverty_incidence", "slope_poor_population", "index", "ratio_to_poverty_line", "standards",
-                 "counties"):
+    for stem in (
+        "slope_poverty_incidence",
+        "slope_poor_population",
+        "index",
+        "ratio_to_poverty_line",
+        "standards",
+        "counties",
+    ):
         for ext in ("png", "svg"):
             assert (tmp_path / "figures" / f"comparisons_{stem}.{ext}").stat().st_size > 1000
     text = outputs_text(nb)
@@ -322,8 +377,14 @@ def test_default_run(tmp_path):
 
 
 def test_non_default_run(tmp_path):
-    run_notebook(tmp_path, regions=["Xiangxi"], indicator="rural_disposable_income", benchmark="Hunan40",
-                 base_year=2015, run_name="xh")
+    run_notebook(
+        tmp_path,
+        regions=["Xiangxi"],
+        indicator="rural_disposable_income",
+        benchmark="Hunan40",
+        base_year=2015,
+        run_name="xh",
+    )
     t = read_table(tmp_path / "tables" / "xh.csv")
     row = find(t, "rural_disposable_income: gap at matched year", "Xiangxi", "2015")
     # 6648 / 7114 = 0.93450; 6648 - 7114 = -466 元
@@ -343,13 +404,13 @@ def test_documents_only_selection_says_what_is_lost(tmp_path):
     assert row["status"] == "refused" and "include_external=False" in row["note"]
     end = find(t, "poverty_incidence: gap at end of period", "Xiangxi")
     assert float(end["ratio"]) == pytest.approx(0.38235, abs=1e-5) and end["kinds"] == "document/document"
-    assert cr.fig_ratio(run) is None
+    assert cf.fig_ratio(run) is None
     assert not (tmp_path / "figures" / "docs_ratio_to_poverty_line.png").exists()
 
 
 def test_notebook_first_cell_validates_with_prepare(tmp_path):
     """A bad parameter fails in the notebook's first code cell, which calls prepare()."""
-    from analysis.load import UnknownChoice
+    from analysis.data.load import UnknownChoice
 
     nb = json.loads((paths.NOTEBOOKS / "comparisons.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -371,6 +432,13 @@ def test_committed_notebook_has_outputs_and_the_conventions():
 
     # papermill parses every parameter line (an apostrophe or "=" in a comment breaks its parser)
     assert list(pm.inspect_notebook(str(paths.NOTEBOOKS / "comparisons.ipynb"))) == [
-        "regions", "indicator", "base_year", "benchmark", "include_external", "output_dir", "run_name"]
+        "regions",
+        "indicator",
+        "base_year",
+        "benchmark",
+        "include_external",
+        "output_dir",
+        "run_name",
+    ]
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])]
     assert all(c.get("outputs") for c in code[:3]), "the committed notebook is executed"

@@ -12,15 +12,25 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build_data import build, main
+from analysis.data.build import build, main
 from analysis.errors import DataError
 from conftest import read_rows, write_rows
 
 QUOTE = "全州总面积1.55万平方千米,总人口299.3万人,其中以土家族、苗族为主的少数民族占80%。"
 PROBE = {
-    "obs_id": "xiangxi.probe_area.2019", "region": "Xiangxi", "indicator": "probe_area", "year": "2019",
-    "period_start": "", "value_printed": "1.55", "qualifier": "exact", "unit": "万平方千米", "value": "1.55",
-    "kind": "document", "source_id": "doc004", "quote": QUOTE, "note": "test row",
+    "obs_id": "xiangxi.probe_area.2019",
+    "region": "Xiangxi",
+    "indicator": "probe_area",
+    "year": "2019",
+    "period_start": "",
+    "value_printed": "1.55",
+    "qualifier": "exact",
+    "unit": "万平方千米",
+    "value": "1.55",
+    "kind": "document",
+    "source_id": "doc004",
+    "quote": QUOTE,
+    "note": "test row",
 }
 
 
@@ -168,7 +178,9 @@ def test_bom_is_accepted_and_output_identical(raw_copy, tmp_path):
     path = raw_copy / "observations_external.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     build(raw_copy, tmp_path / "bom")
-    assert (tmp_path / "plain" / "observations.csv").read_bytes() == (tmp_path / "bom" / "observations.csv").read_bytes()
+    assert (tmp_path / "plain" / "observations.csv").read_bytes() == (
+        tmp_path / "bom" / "observations.csv"
+    ).read_bytes()
 
 
 def test_full_width_digits_are_normalised_not_misread(raw_copy, tmp_path):
@@ -229,8 +241,11 @@ def test_altered_document_fails_checksum(raw_copy):
 
 def test_command_line_exit_status(raw_copy, tmp_path):
     (raw_copy / "observations_external.csv").write_bytes(b"")
-    r = subprocess.run([sys.executable, "-m", "analysis.build_data", "--raw", str(raw_copy),
-                        "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "analysis.data.build", "--raw", str(raw_copy), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 1
     assert "observations_external.csv" in r.stderr and "empty" in r.stderr
     assert not (tmp_path / "o").exists()
@@ -239,10 +254,20 @@ def test_command_line_exit_status(raw_copy, tmp_path):
 def test_claims_quote_and_inputs_are_checked(raw_copy):
     path = raw_copy / "claims.csv"
     rows = read_rows(path) if path.exists() else []
-    bad = {"claim_id": "doc004.c99", "source_id": "doc004", "quote": "增幅68.47%", "stated_printed": "68.47",
-           "stated": "68.47", "unit": "%", "qualifier": "exact", "rounding": "0.01",
-           "claim_type": "percent_change", "inputs": "xiangxi.gdp.2013 xiangxi.nothing.2019", "params": "",
-           "note": ""}
+    bad = {
+        "claim_id": "doc004.c99",
+        "source_id": "doc004",
+        "quote": "增幅68.47%",
+        "stated_printed": "68.47",
+        "stated": "68.47",
+        "unit": "%",
+        "qualifier": "exact",
+        "rounding": "0.01",
+        "claim_type": "percent_change",
+        "inputs": "xiangxi.gdp.2013 xiangxi.nothing.2019",
+        "params": "",
+        "note": "",
+    }
     fields = list(bad)
     write_rows(path, rows + [bad, {**bad, "claim_id": "doc004.c98", "quote": "增幅68.48%"}], fieldnames=fields)
     problems = problems_of(raw_copy)

@@ -12,8 +12,8 @@ import hashlib
 import pytest
 
 from analysis import get_series, load_observations, observation, paths
-from analysis.build_data import build
-from analysis.load import UnknownChoice
+from analysis.data.build import build
+from analysis.data.load import UnknownChoice
 
 # (obs_id, value, unit, value_base, base_unit), read off the documents.
 EXPECTED = [

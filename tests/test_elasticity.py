@@ -14,17 +14,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import elasticity as el
-from analysis import elasticity_report as er
 from analysis import paths
-from analysis.load import UnknownChoice
+from analysis.data.load import UnknownChoice
+from analysis.metrics import elasticity as el
+from analysis.reports import elasticity as er
 
 NOTEBOOK = paths.NOTEBOOKS / "elasticities.ipynb"
-ISSUE_COLUMNS = ["outcome", "driver", "region", "outcome_years", "driver_years", "method", "elasticity", "ci_low",
-                 "ci_high", "n_points", "note"]
+ISSUE_COLUMNS = [
+    "outcome",
+    "driver",
+    "region",
+    "outcome_years",
+    "driver_years",
+    "method",
+    "elasticity",
+    "ci_low",
+    "ci_high",
+    "n_points",
+    "note",
+]
 
 
 # --- Formulas ---------------------------------------------------------------------------------------------------
+
 
 def test_log_arc_xiangxi_incidence_vs_gdp_per_capita():
     # ln(0.65/31.93) = ln(0.020357) = -3.894329; ln(26691/16171) = ln(1.650547) = 0.501107
@@ -70,7 +82,8 @@ def test_window_semi_elasticity_wuling():
 
 def test_window_formula_with_equal_windows_is_the_log_arc():
     assert el.window_elasticity(31.93, 0.65, 6, 16171, 26691, 6) == pytest.approx(
-        el.log_arc_elasticity(31.93, 0.65, 16171, 26691), rel=1e-12)
+        el.log_arc_elasticity(31.93, 0.65, 16171, 26691), rel=1e-12
+    )
 
 
 def test_monthly_assistance_vs_dibao_standard():
@@ -80,9 +93,9 @@ def test_monthly_assistance_vs_dibao_standard():
 
 def test_formulas_refuse_impossible_inputs():
     with pytest.raises(ValueError):
-        el.log_arc_elasticity(31.93, 0.0, 16171, 26691)      # incidence reaching zero: log undefined
+        el.log_arc_elasticity(31.93, 0.0, 16171, 26691)  # incidence reaching zero: log undefined
     with pytest.raises(ValueError):
-        el.log_arc_elasticity(31.93, 0.65, 16171, 16171)     # driver unchanged
+        el.log_arc_elasticity(31.93, 0.65, 16171, 16171)  # driver unchanged
     with pytest.raises(ValueError):
         el.window_elasticity(1980, 3927, 0, 16171, 26691, 6)
 
@@ -96,13 +109,15 @@ def test_vectorised_log_arc_matches_the_scalar_formula():
     t_y = np.array([6, 6, 9, 6, 1])
     got = el.log_arc_elasticity_many(h0, h1, y0, y1, t_h, t_y)
     assert got[:4] == pytest.approx([-7.7715, -7.4664, -2.5808, 1.6398], abs=1e-4)
-    assert math.isnan(got[4])                                # a zero end value gives NaN, not -inf
+    assert math.isnan(got[4])  # a zero end value gives NaN, not -inf
     plain = el.log_arc_elasticity_many(h0[:2], h1[:2], y0[:2], y1[:2])
-    assert plain == pytest.approx([el.log_arc_elasticity(a, b, c, d) for a, b, c, d in
-                                   zip(h0[:2], h1[:2], y0[:2], y1[:2])], rel=1e-12)
+    assert plain == pytest.approx(
+        [el.log_arc_elasticity(a, b, c, d) for a, b, c, d in zip(h0[:2], h1[:2], y0[:2], y1[:2])], rel=1e-12
+    )
 
 
 # --- OLS ----------------------------------------------------------------------------------------------------------
+
 
 def test_ols_refuses_three_paired_points():
     assert el.ols_elasticity([31.93, 16.14, 0.65], [16171, 20000, 26691]) is None
@@ -126,6 +141,7 @@ def test_ols_on_four_points_with_hand_values():
 
 
 # --- Year pairing ------------------------------------------------------------------------------------------------
+
 
 def test_pairing_same_window_lists_unpaired_outcome_years():
     p = el.pair_years([2013, 2016, 2018, 2019], [2013, 2019])
@@ -168,6 +184,7 @@ def test_pairing_refuses_unobserved_years():
 
 # --- Lognormal benchmark -----------------------------------------------------------------------------------------
 
+
 def test_sigma_from_gini_hand_value():
     # Phi(0.45) = 0.67364, Phi(0.46) = 0.67724 (table): Phi^-1(0.675) = 0.45 + 0.01 * 0.00136 / 0.0036 = 0.45378
     # sigma = 1.414214 * 0.45378 = 0.64174 (the brief's 0.6433 is a rounding slip)
@@ -201,6 +218,7 @@ def test_benchmark_curve_has_one_curve_per_gini():
 
 # --- The report (no notebook) ------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def default_report(tmp_path_factory: pytest.TempPathFactory) -> er.ElasticityRun:
     run = er.prepare(output_dir=str(tmp_path_factory.mktemp("el_default")))
@@ -222,9 +240,11 @@ def test_report_table_columns_and_headline_values(default_report: er.ElasticityR
     assert r["elasticity"] == pytest.approx(-7.7715, abs=1e-4)
     assert (str(r["outcome_years"]), str(r["driver_years"]), r["n_points"]) == ("2013 2019", "2013 2019", 2)
     assert _row(t, "xiangxi.poverty_incidence ~ gdp_per_capita", "midpoint")["elasticity"] == pytest.approx(
-        -3.9118, abs=1e-4)
+        -3.9118, abs=1e-4
+    )
     assert _row(t, "xiangxi.poverty_incidence ~ gdp_per_capita", "semi")["elasticity"] == pytest.approx(
-        -0.62422, abs=1e-5)
+        -0.62422, abs=1e-5
+    )
     ols = _row(t, "xiangxi.poverty_incidence ~ gdp_per_capita", "ols")
     assert pd.isna(ols["elasticity"]) and "not estimated: 2 paired years" in ols["note"]
 
@@ -292,6 +312,7 @@ def test_without_external_values_the_line_runs_are_skipped(tmp_path: Path):
 
 # --- The notebook ------------------------------------------------------------------------------------------------
 
+
 def _execute(tmp_path: Path, **params: object) -> dict:
     from notebook_helpers import run_notebook  # shared papermill helper (tests/notebook_helpers.py)
 
@@ -312,8 +333,11 @@ def _texts(nb: dict) -> list[str]:
 
 
 def _by_id(nb: dict) -> dict[str, list[str]]:
-    return {c["id"]: _texts({"cells": [c]}) for c in nb["cells"]
-            if c["cell_type"] == "code" and "injected-parameters" not in c["metadata"].get("tags", [])}
+    return {
+        c["id"]: _texts({"cells": [c]})
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and "injected-parameters" not in c["metadata"].get("tags", [])
+    }
 
 
 def test_notebook_default_parameters(tmp_path: Path):
@@ -324,7 +348,8 @@ def test_notebook_default_parameters(tmp_path: Path):
     t = pd.read_csv(tmp_path / "tables" / "elasticities.csv")
     assert list(t.columns[:11]) == ISSUE_COLUMNS
     assert _row(t, "xiangxi.poverty_incidence ~ gdp_per_capita", "log_arc")["elasticity"] == pytest.approx(
-        -7.7715, abs=1e-4)
+        -7.7715, abs=1e-4
+    )
     for stem in ("paths", "variants", "semi", "benchmark"):
         for ext in ("png", "svg"):
             assert (tmp_path / "figures" / f"elasticities_{stem}.{ext}").stat().st_size > 0
@@ -336,15 +361,21 @@ def test_notebook_default_parameters(tmp_path: Path):
 
 
 def test_notebook_non_default_parameters(tmp_path: Path):
-    nb = _execute(tmp_path, region="Wuling", outcome="poor_population", variants=["window", "ols"],
-                  gini_values=[0.3, 0.45], run_name="el_wuling")
+    nb = _execute(
+        tmp_path,
+        region="Wuling",
+        outcome="poor_population",
+        variants=["window", "ols"],
+        gini_values=[0.3, 0.45],
+        run_name="el_wuling",
+    )
     t = pd.read_csv(tmp_path / "tables" / "el_wuling.csv")
     assert set(t["region"]) == {"Wuling"} and set(t["outcome"]) == {"poor_population"}
     assert list(t["variant"]) == ["window", "ols"]
     # ln(49/793) = -2.784000 / 8 = -0.348000; / 0.132658 = -2.6233
     assert t.loc[t["variant"] == "window", "elasticity"].iloc[0] == pytest.approx(-2.6233, abs=1e-4)
     assert (tmp_path / "figures" / "el_wuling_paths.png").exists()
-    assert not (tmp_path / "figures" / "el_wuling_semi.png").exists()        # no incidence run: no semi bars
+    assert not (tmp_path / "figures" / "el_wuling_semi.png").exists()  # no incidence run: no semi bars
     texts = "\n".join(_texts(nb))
     assert "The windows differ, so only the window-length formula applies: -2.62" in texts
 

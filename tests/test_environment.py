@@ -7,8 +7,21 @@ from importlib.metadata import version
 
 from analysis import paths
 
-REQUIRED = ("jupyterlab", "pandas", "matplotlib", "seaborn", "statsmodels", "papermill", "nbval",
-            "pandera", "pytest", "nbconvert", "ipykernel", "numpy", "scipy")
+REQUIRED = (
+    "jupyterlab",
+    "pandas",
+    "matplotlib",
+    "seaborn",
+    "statsmodels",
+    "papermill",
+    "nbval",
+    "pandera",
+    "pytest",
+    "nbconvert",
+    "ipykernel",
+    "numpy",
+    "scipy",
+)
 
 
 def _pins(lines: list[str]) -> dict[str, str]:
@@ -30,7 +43,7 @@ def requirement_pins() -> dict[str, str]:
 def environment_pins() -> dict[str, str]:
     lines = (paths.ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
     i = lines.index("  - pip:")
-    return _pins(lines[i + 1:])
+    return _pins(lines[i + 1 :])
 
 
 def test_requirements_are_exact_pins_of_the_stack():
@@ -46,7 +59,8 @@ def test_environment_yml_repeats_the_same_pins():
     differ = sorted(k for k in set(req) & set(env) if req[k] != env[k])
     assert not (only_req or only_env or differ), (
         f"requirements.txt and environment.yml disagree: only in requirements {only_req}, "
-        f"only in environment.yml {only_env}, different versions {differ}")
+        f"only in environment.yml {only_env}, different versions {differ}"
+    )
 
 
 def test_installed_versions_match_the_pins():

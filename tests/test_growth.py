@@ -9,13 +9,33 @@ import pandas as pd
 import pytest
 
 from analysis import get_series
-from analysis.growth import (analyse_series, cagr, cagr_many, doubling_time, growth_table, index,
-                             percent_change, rate_change, trend_growth, trend_growth_many, yoy)
+from analysis.metrics.growth import (
+    analyse_series,
+    cagr,
+    cagr_many,
+    doubling_time,
+    growth_table,
+    index,
+    percent_change,
+    rate_change,
+    trend_growth,
+    trend_growth_many,
+    yoy,
+)
 
 
 def frame(years, values, kinds=None, sid="x.y"):
-    return pd.DataFrame({"year": years, "value": values, "kind": kinds or ["document"] * len(years),
-                         "series_id": sid, "region": "X", "indicator": "y", "unit": "元"})
+    return pd.DataFrame(
+        {
+            "year": years,
+            "value": values,
+            "kind": kinds or ["document"] * len(years),
+            "series_id": sid,
+            "region": "X",
+            "indicator": "y",
+            "unit": "元",
+        }
+    )
 
 
 def test_cagr_gdp_2013_2019():
@@ -136,8 +156,20 @@ def test_rates_and_counts_are_not_compounded():
 
 def test_table_columns():
     t = growth_table(analyse_series(get_series("Xiangxi", "gdp"), 2013, 2019))
-    assert list(t.columns[:12]) == ["series_id", "region", "indicator", "start_year", "end_year", "n_points",
-                                    "method", "cagr", "trend_growth", "trend_ci_low", "trend_ci_high", "change"]
+    assert list(t.columns[:12]) == [
+        "series_id",
+        "region",
+        "indicator",
+        "start_year",
+        "end_year",
+        "n_points",
+        "method",
+        "cagr",
+        "trend_growth",
+        "trend_ci_low",
+        "trend_ci_high",
+        "change",
+    ]
 
 
 def test_vectorised_functions_agree_with_statsmodels():

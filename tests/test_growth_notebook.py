@@ -10,7 +10,7 @@ import csv
 
 import pytest
 
-from analysis import growth_report as gr
+from analysis.reports import growth as gr
 from notebook_helpers import run_notebook
 
 
@@ -19,19 +19,27 @@ def rows(path):
 
 
 def test_non_default_run_from_the_issue(tmp_path):
-    run_notebook("growth_rates", tmp_path, region="Xiangxi", indicator="gdp_per_capita", start_year=2013,
-                 end_year=2019, run_name="pc")
+    run_notebook(
+        "growth_rates",
+        tmp_path,
+        region="Xiangxi",
+        indicator="gdp_per_capita",
+        start_year=2013,
+        end_year=2019,
+        run_name="pc",
+    )
     t = rows(tmp_path / "tables/pc.csv")
     # only 2013 is observed before the 2019 census break, so there is no "without the break" row
     assert [(r["series_id"], r["start_year"], r["end_year"]) for r in t] == [("xiangxi.gdp_per_capita", "2013", "2019")]
-    assert float(t[0]["cagr"]) == pytest.approx(0.087105, abs=1e-6)      # (26691/16171)^(1/6) - 1
+    assert float(t[0]["cagr"]) == pytest.approx(0.087105, abs=1e-6)  # (26691/16171)^(1/6) - 1
     assert (tmp_path / "figures" / "pc_dumbbell.png").exists()
 
 
 def test_documents_only_leaves_external_out(tmp_path):
     """include_external=False (in-process: the same prepare/build_table calls the notebook makes)."""
-    run = gr.prepare(region="Xiangxi", indicator="gdp", include_external=False, output_dir=str(tmp_path),
-                     run_name="docs")
+    run = gr.prepare(
+        region="Xiangxi", indicator="gdp", include_external=False, output_dir=str(tmp_path), run_name="docs"
+    )
     gr.build_table(run)
     t = rows(tmp_path / "tables/docs.csv")
     assert t[0]["n_points"] == "2" and t[0]["kinds_used"] == "document" and t[0]["trend_growth"] == ""
@@ -45,15 +53,21 @@ def test_documents_only_leaves_external_out(tmp_path):
 # test_build.py::test_failing_notebook_names_cell_and_keeps_earlier_report.
 
 
-@pytest.mark.parametrize("params,message", [
-    ({"region": "Xiangxi", "indicator": "gpd"}, "unknown indicator for Xiangxi 'gpd'; valid choices: .*gdp_per_capita"),
-    ({"region": "Xiangxi", "indicator": "gdp", "start_year": 2014}, "start_year 2014 is not observed .*2013, 2015"),
-    ({"region": "Xiangxi", "indicator": "gdp", "start_year": 2019, "end_year": 2013}, "must be before"),
-    ({"region": "Xiangxi", "indicator": "gdp", "base_year": 2014}, "base_year 2014 is not observed .*2013, 2015"),
-    ({"include_external": "maybe"}, "must be True or False"),
-    ({"start_year": "20l3"}, "is not a year"),
-    ({"region": ["Xiangxi", "Wuling"], "indicator": ["gdp", "poor_population", "x"]}, "2 regions and 3 indicators"),
-])
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        (
+            {"region": "Xiangxi", "indicator": "gpd"},
+            "unknown indicator for Xiangxi 'gpd'; valid choices: .*gdp_per_capita",
+        ),
+        ({"region": "Xiangxi", "indicator": "gdp", "start_year": 2014}, "start_year 2014 is not observed .*2013, 2015"),
+        ({"region": "Xiangxi", "indicator": "gdp", "start_year": 2019, "end_year": 2013}, "must be before"),
+        ({"region": "Xiangxi", "indicator": "gdp", "base_year": 2014}, "base_year 2014 is not observed .*2013, 2015"),
+        ({"include_external": "maybe"}, "must be True or False"),
+        ({"start_year": "20l3"}, "is not a year"),
+        ({"region": ["Xiangxi", "Wuling"], "indicator": ["gdp", "poor_population", "x"]}, "2 regions and 3 indicators"),
+    ],
+)
 def test_bad_parameters_are_refused_with_the_valid_choices(tmp_path, params, message):
     """The same validation the notebook's first code cell runs (without a kernel)."""
     with pytest.raises(ValueError, match=message):

@@ -16,8 +16,20 @@ from analysis.errors import Problem
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _PRINTED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -83,8 +95,9 @@ def decimals_of(text: str) -> int:
     return len(t.split(".")[1]) if "." in t else 0
 
 
-def cell_number(value: str, file: str, row: int, column: str, problems: list[Problem],
-                required: bool = True) -> Decimal | None:
+def cell_number(
+    value: str, file: str, row: int, column: str, problems: list[Problem], required: bool = True
+) -> Decimal | None:
     """Parse one numeric cell, appending a :class:`Problem` instead of raising.
 
     Returns

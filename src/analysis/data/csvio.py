@@ -4,7 +4,7 @@ Reading refuses what would otherwise be misread silently: a file that is not UTF
 (Excel on a Chinese-language Windows saves GBK), an empty file, a header-only file,
 rows with the wrong number of fields. A UTF-8 byte-order mark (as Excel's "CSV UTF-8"
 writes) is accepted. Every cell is read as text; numbers are parsed later by
-:mod:`analysis.numbers` so that nothing is guessed.
+:mod:`analysis.data.numbers` so that nothing is guessed.
 
 Writing goes to a temporary file in the target directory followed by ``os.replace``,
 so a reader never sees a half-written file and a failed run leaves the old file.
@@ -47,7 +47,7 @@ def decode_utf8(data: bytes, name: str) -> str:
         The decoded text without BOM, with ``\\r\\n`` normalised to ``\\n``.
     """
     if data.startswith(BOM):
-        data = data[len(BOM):]
+        data = data[len(BOM) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -63,7 +63,9 @@ def decode_utf8(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             pass
         raise DataError.one(
-            name, line, None,
+            name,
+            line,
+            None,
             f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}).{hint}",
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -124,10 +126,14 @@ def read_table(path: Path, required: Sequence[str] = (), optional: Sequence[str]
         if not rec or all(not c.strip() for c in rec):
             continue
         if len(rec) != len(header):
-            problems.append(Problem(
-                name, line, None,
-                f"the row has {len(rec)} fields but the header has {len(header)}; check for an unquoted comma in a quote.",
-            ))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"the row has {len(rec)} fields but the header has {len(header)}; check for an unquoted comma in a quote.",
+                )
+            )
             continue
         rows.append(rec)
         index.append(line)
@@ -173,6 +179,7 @@ def write_frame(path: Path, df: pd.DataFrame) -> None:
     Floats are written with ``repr`` after rounding to 12 significant digits, so the
     same values always give the same bytes; missing values are written as empty cells.
     """
+
     def fmt(v: object) -> object:
         if v is None or (isinstance(v, float) and v != v):
             return ""

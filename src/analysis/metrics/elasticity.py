@@ -39,8 +39,11 @@ GINI_VALUES: tuple[float, ...] = (0.30, 0.35, 0.40)
 """Gini coefficients of the lognormal benchmark curves."""
 
 LITERATURE_BANDS: dict[str, tuple[float, float, str]] = {
-    "income": (-3.0, -2.0, "headcount vs survey mean income: about -2 to -3 (Ravallion & Chen 1997; "
-                           "Adams 2004: -2.79)"),
+    "income": (
+        -3.0,
+        -2.0,
+        "headcount vs survey mean income: about -2 to -3 (Ravallion & Chen 1997; Adams 2004: -2.79)",
+    ),
     "gdp": (-2.3, -1.0, "headcount vs GDP per capita: about -1 to -2.3 (Adams 2004: -2.27, not significant)"),
 }
 """Literature bands of the headcount-growth elasticity, (low, high, source) by driver concept."""
@@ -201,8 +204,14 @@ def window_semi_elasticity(h0: float, h1: float, t_h: float, y0: float, y1: floa
     return ((h1 - h0) / t_h) / (100.0 * math.log(y1 / y0) / t_y)
 
 
-def log_arc_elasticity_many(h0: np.ndarray, h1: np.ndarray, y0: np.ndarray, y1: np.ndarray,
-                            t_h: np.ndarray | float = 1.0, t_y: np.ndarray | float = 1.0) -> np.ndarray:
+def log_arc_elasticity_many(
+    h0: np.ndarray,
+    h1: np.ndarray,
+    y0: np.ndarray,
+    y1: np.ndarray,
+    t_h: np.ndarray | float = 1.0,
+    t_y: np.ndarray | float = 1.0,
+) -> np.ndarray:
     """Vectorised :func:`log_arc_elasticity` (and :func:`window_elasticity`) for many series.
 
     Parameters
@@ -241,8 +250,9 @@ class OLSElasticity:
     years: tuple[int, ...]
 
 
-def ols_elasticity(h: Sequence[float], y: Sequence[float], years: Sequence[int] | None = None,
-                   alpha: float = 0.05) -> OLSElasticity | None:
+def ols_elasticity(
+    h: Sequence[float], y: Sequence[float], years: Sequence[int] | None = None, alpha: float = 0.05
+) -> OLSElasticity | None:
     """Log-log OLS point elasticity with a t-based ``1 - alpha`` interval.
 
     Parameters
@@ -269,11 +279,21 @@ def ols_elasticity(h: Sequence[float], y: Sequence[float], years: Sequence[int] 
     fit = sm.OLS(np.log(h_arr), sm.add_constant(np.log(y_arr), has_constant="add")).fit()
     lo, hi = fit.conf_int(alpha=alpha)[1]
     yrs = tuple(int(v) for v in years) if years is not None else ()
-    return OLSElasticity(float(fit.params[1]), float(lo), float(hi), float(fit.bse[1]), float(fit.pvalues[1]),
-                         len(h_arr), int(fit.df_resid), float(fit.rsquared), yrs)
+    return OLSElasticity(
+        float(fit.params[1]),
+        float(lo),
+        float(hi),
+        float(fit.bse[1]),
+        float(fit.pvalues[1]),
+        len(h_arr),
+        int(fit.df_resid),
+        float(fit.rsquared),
+        yrs,
+    )
 
 
 # --- Year pairing ---------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Pairing:
@@ -348,14 +368,19 @@ def choose_driver_window(outcome_window: tuple[int, int], driver_years: Iterable
     inside = [y for y in ys if o0 <= y <= o1]
     if len(inside) >= 2:
         return (inside[0], inside[-1])
-    cands = [(abs(a - o0) + abs(b - o1), b - a, a, b) for i, a in enumerate(ys) for b in ys[i + 1:]]
+    cands = [(abs(a - o0) + abs(b - o1), b - a, a, b) for i, a in enumerate(ys) for b in ys[i + 1 :]]
     _, _, a, b = min(cands)
     return (a, b)
 
 
-def pair_years(outcome_years: Iterable[int], driver_years: Iterable[int], start: int | None = None,
-               end: int | None = None, driver_window: tuple[int, int] | None = None,
-               allow_different_windows: bool = True) -> Pairing:
+def pair_years(
+    outcome_years: Iterable[int],
+    driver_years: Iterable[int],
+    start: int | None = None,
+    end: int | None = None,
+    driver_window: tuple[int, int] | None = None,
+    allow_different_windows: bool = True,
+) -> Pairing:
     """Pair the years of an outcome and a driver explicitly.
 
     Parameters
@@ -404,24 +429,28 @@ def pair_years(outcome_years: Iterable[int], driver_years: Iterable[int], start:
     d_in = tuple(y for y in dy if dw[0] <= y <= dw[1])
     paired = tuple(y for y in o_in if y in set(dy))
     if ow == dw:
-        note = (f"same window {_span(ow)} for outcome and driver; paired years: {_join(paired)}")
+        note = f"same window {_span(ow)} for outcome and driver; paired years: {_join(paired)}"
         unpaired = [y for y in o_in if y not in paired]
         if unpaired:
             note += f" (outcome years without a driver value, not interpolated: {_join(unpaired)})"
     else:
         if not allow_different_windows:
-            raise YearMismatch(f"outcome window {_span(ow)} differs from driver window {_span(dw)} "
-                               f"(outcome observed {_join(oy)}; driver observed {_join(dy)})")
+            raise YearMismatch(
+                f"outcome window {_span(ow)} differs from driver window {_span(dw)} "
+                f"(outcome observed {_join(oy)}; driver observed {_join(dy)})"
+            )
         missing = [y for y in ow if y not in dy]
-        why = (f"the driver has no value for {_join(missing)}" if missing
-               else "driver window set explicitly")
-        note = (f"outcome window {_span(ow)} differs from driver window {_span(dw)} ({why}; observed driver years "
-                f"{_join(dy)}; nothing interpolated): window-length formula; paired years: {_join(paired)}")
+        why = f"the driver has no value for {_join(missing)}" if missing else "driver window set explicitly"
+        note = (
+            f"outcome window {_span(ow)} differs from driver window {_span(dw)} ({why}; observed driver years "
+            f"{_join(dy)}; nothing interpolated): window-length formula; paired years: {_join(paired)}"
+        )
     return Pairing(ow, dw, o_in, d_in, paired, note)
 
 
-def paired_values(outcome: Mapping[int, float] | pd.DataFrame, driver: Mapping[int, float] | pd.DataFrame,
-                  pairing: Pairing) -> tuple[list[int], np.ndarray, np.ndarray]:
+def paired_values(
+    outcome: Mapping[int, float] | pd.DataFrame, driver: Mapping[int, float] | pd.DataFrame, pairing: Pairing
+) -> tuple[list[int], np.ndarray, np.ndarray]:
     """Outcome and driver values in the paired years only (for OLS and log-log paths)."""
     o, d = _as_map(outcome), _as_map(driver)
     years = list(pairing.paired_years)
@@ -435,6 +464,7 @@ def _as_map(s: Mapping[int, float] | pd.DataFrame) -> dict[int, float]:
 
 
 # --- Distribution-neutral lognormal benchmark (Bourguignon 2003) ----------------------------------------------
+
 
 def sigma_from_gini(gini: float | np.ndarray) -> float | np.ndarray:
     """Lognormal sigma of a Gini coefficient: ``sqrt(2) * Phi^-1((G + 1) / 2)``.
@@ -508,8 +538,9 @@ def required_log_growth(h0: float, h1: float, gini: float) -> float:
     return float(s * (stats.norm.ppf(h0) - stats.norm.ppf(h1)))
 
 
-def benchmark_curve(gini_values: Sequence[float] = GINI_VALUES, h_min: float = 0.002, h_max: float = 0.6,
-                    n: int = 200) -> pd.DataFrame:
+def benchmark_curve(
+    gini_values: Sequence[float] = GINI_VALUES, h_min: float = 0.002, h_max: float = 0.6, n: int = 200
+) -> pd.DataFrame:
     """Benchmark elasticity over a grid of headcounts, one curve per Gini (for plotting).
 
     Returns
@@ -521,7 +552,15 @@ def benchmark_curve(gini_values: Sequence[float] = GINI_VALUES, h_min: float = 0
     frames = []
     for g in gini_values:
         s = sigma_from_gini(g)
-        frames.append(pd.DataFrame({"gini": float(g), "sigma": s, "headcount_pct": 100.0 * grid,
-                                    "z_over_mu": np.exp(s * (stats.norm.ppf(grid) - s / 2.0)),
-                                    "elasticity": benchmark_elasticity(grid, g)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "gini": float(g),
+                    "sigma": s,
+                    "headcount_pct": 100.0 * grid,
+                    "z_over_mu": np.exp(s * (stats.norm.ppf(grid) - s / 2.0)),
+                    "elasticity": benchmark_elasticity(grid, g),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)

@@ -14,13 +14,27 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis import paths
-from analysis.csvio import read_table
+from analysis.data.csvio import read_table
+from analysis.data.numbers import parse_plain
 from analysis.errors import DataError, Problem
-from analysis.numbers import parse_plain
 
 BASE_UNITS = (
-    "yuan", "yuan/year", "yuan/month", "persons", "person-times", "households", "fraction",
-    "percentage points", "multiple", "count", "km", "km2", "mu", "years", "months", "days",
+    "yuan",
+    "yuan/year",
+    "yuan/month",
+    "persons",
+    "person-times",
+    "households",
+    "fraction",
+    "percentage points",
+    "multiple",
+    "count",
+    "km",
+    "km2",
+    "mu",
+    "years",
+    "months",
+    "days",
 )
 
 
@@ -55,8 +69,11 @@ def read_units(path: Path | None = None) -> dict[str, Unit]:
         if r["unit"] in out:
             problems.append(Problem(name, row, "unit", f"unit '{r['unit']}' is defined twice."))
         if r["base_unit"] not in BASE_UNITS:
-            problems.append(Problem(name, row, "base_unit",
-                                    f"unknown base unit '{r['base_unit']}'; valid: {', '.join(BASE_UNITS)}."))
+            problems.append(
+                Problem(
+                    name, row, "base_unit", f"unknown base unit '{r['base_unit']}'; valid: {', '.join(BASE_UNITS)}."
+                )
+            )
         try:
             factor = parse_plain(r["factor"])
         except ValueError as exc:

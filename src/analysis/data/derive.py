@@ -21,12 +21,24 @@ from decimal import Decimal, getcontext
 
 import pandas as pd
 
-from analysis.numbers import decimals_of
+from analysis.data.numbers import decimals_of
 
 getcontext().prec = 28
 
-DERIVED_COLUMNS = ("obs_id", "region", "indicator", "year", "value", "unit", "value_low", "value_high",
-                   "kind", "source_id", "quote", "note")
+DERIVED_COLUMNS = (
+    "obs_id",
+    "region",
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "value_low",
+    "value_high",
+    "kind",
+    "source_id",
+    "quote",
+    "note",
+)
 
 
 @dataclass(frozen=True)
@@ -54,18 +66,34 @@ def _input(r: pd.Series) -> Input:
     return Input(Decimal(str(r["value_decimal"])), r["unit"], half, r["source_id"], r["quote"], r["obs_id"])
 
 
-def _row(region: str, indicator: str, year: int, value: Decimal, low: Decimal, high: Decimal, unit: str,
-         inputs: list[Input], formula: str, places: int = 2) -> dict:
+def _row(
+    region: str,
+    indicator: str,
+    year: int,
+    value: Decimal,
+    low: Decimal,
+    high: Decimal,
+    unit: str,
+    inputs: list[Input],
+    formula: str,
+    places: int = 2,
+) -> dict:
     q = Decimal(1).scaleb(-places)
     lo, hi = sorted((low, high))
     return {
-        "obs_id": f"{region.lower()}.{indicator}.{year}.derived", "region": region, "indicator": indicator,
-        "year": year, "value": value.quantize(q), "unit": unit, "value_low": lo.quantize(q),
-        "value_high": hi.quantize(q), "kind": "derived",
+        "obs_id": f"{region.lower()}.{indicator}.{year}.derived",
+        "region": region,
+        "indicator": indicator,
+        "year": year,
+        "value": value.quantize(q),
+        "unit": unit,
+        "value_low": lo.quantize(q),
+        "value_high": hi.quantize(q),
+        "kind": "derived",
         "source_id": " ".join(dict.fromkeys(i.source_id for i in inputs)),
         "quote": " | ".join(dict.fromkeys(i.quote for i in inputs)),
         "note": f"derived: {formula} (inputs {', '.join(i.obs_id for i in inputs)}); "
-                f"range from input rounding {lo.quantize(q)}-{hi.quantize(q)}",
+        f"range from input rounding {lo.quantize(q)}-{hi.quantize(q)}",
     }
 
 
@@ -82,14 +110,31 @@ def implied_base_year_income(obs: pd.DataFrame) -> list[dict]:
         if inc.empty:
             continue
         y, k = _input(inc.iloc[0]), _input(m)
-        out.append(_row(m["region"], "rural_disposable_income", 2010, y.value / k.value, y.low / k.high,
-                        y.high / k.low, y.unit, [y, k],
-                        f"{m['year']} rural income / stated multiple of 2010 ({y.value} / {k.value})"))
+        out.append(
+            _row(
+                m["region"],
+                "rural_disposable_income",
+                2010,
+                y.value / k.value,
+                y.low / k.high,
+                y.high / k.low,
+                y.unit,
+                [y, k],
+                f"{m['year']} rural income / stated multiple of 2010 ({y.value} / {k.value})",
+            )
+        )
     return out
 
 
-def _ratio(obs: pd.DataFrame, num: str, den: str, target: str, unit: str,
-           convert: Callable[[Input, Input, Decimal, Decimal], Decimal], formula: str) -> list[dict]:
+def _ratio(
+    obs: pd.DataFrame,
+    num: str,
+    den: str,
+    target: str,
+    unit: str,
+    convert: Callable[[Input, Input, Decimal, Decimal], Decimal],
+    formula: str,
+) -> list[dict]:
     out = []
     a = _exact_docs(obs, num)
     b = _exact_docs(obs, den)
@@ -98,9 +143,19 @@ def _ratio(obs: pd.DataFrame, num: str, den: str, target: str, unit: str,
         if rb.empty:
             continue
         x, z = _input(ra), _input(rb.iloc[0])
-        out.append(_row(ra["region"], target, int(ra["year"]), convert(x, z, x.value, z.value),
-                        convert(x, z, x.low, z.high), convert(x, z, x.high, z.low), unit, [x, z],
-                        formula.format(a=f"{x.value} {x.unit}", b=f"{z.value} {z.unit}")))
+        out.append(
+            _row(
+                ra["region"],
+                target,
+                int(ra["year"]),
+                convert(x, z, x.value, z.value),
+                convert(x, z, x.low, z.high),
+                convert(x, z, x.high, z.low),
+                unit,
+                [x, z],
+                formula.format(a=f"{x.value} {x.unit}", b=f"{z.value} {z.unit}"),
+            )
+        )
     return out
 
 
@@ -130,11 +185,24 @@ def derive_all(obs: pd.DataFrame) -> pd.DataFrame:
     rows = implied_base_year_income(obs)
     gdp = obs[(obs["indicator"] == "gdp") & (obs["unit"] == "亿元")]
     pc = obs[(obs["indicator"] == "gdp_per_capita") & (obs["unit"] == "元")]
-    rows += _ratio(pd.concat([gdp, pc]), "gdp", "gdp_per_capita", "resident_population_implied", "万人",
-                   _population, "GDP / GDP per capita ({a} / {b})")
+    rows += _ratio(
+        pd.concat([gdp, pc]),
+        "gdp",
+        "gdp_per_capita",
+        "resident_population_implied",
+        "万人",
+        _population,
+        "GDP / GDP per capita ({a} / {b})",
+    )
     poor = obs[(obs["indicator"] == "poor_population") & (obs["unit"] == "万人")]
     inc = obs[(obs["indicator"] == "poverty_incidence") & (obs["unit"] == "%")]
-    rows += _ratio(pd.concat([poor, inc]), "poor_population", "poverty_incidence",
-                   "poverty_base_population_implied", "万人", _base_population,
-                   "poor population / poverty incidence ({a} / {b})")
+    rows += _ratio(
+        pd.concat([poor, inc]),
+        "poor_population",
+        "poverty_incidence",
+        "poverty_base_population_implied",
+        "万人",
+        _base_population,
+        "poor population / poverty incidence ({a} / {b})",
+    )
     return pd.DataFrame(rows, columns=list(DERIVED_COLUMNS))

@@ -22,14 +22,28 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.csvio import read_table
+from analysis.data.csvio import read_table
+from analysis.data.numbers import cell_number, parse_printed
+from analysis.data.provenance import (
+    check_external_row,
+    check_quote,
+    load_external_reference,
+    printed_matches,
+    verify_checksums,
+)
+from analysis.data.schema import (
+    CLAIM_COLUMNS,
+    EXTERNAL_COLUMNS,
+    INDICATOR_SCHEMA,
+    OBSERVATION_COLUMNS,
+    REGION_SCHEMA,
+    SOURCE_SCHEMA,
+    claim_schema,
+    observation_schema,
+    validate,
+)
+from analysis.data.units import Unit, read_units
 from analysis.errors import DataError, Problem
-from analysis.numbers import cell_number, parse_printed
-from analysis.provenance import (check_external_row, check_quote, load_external_reference,
-                                 printed_matches, verify_checksums)
-from analysis.schema import (CLAIM_COLUMNS, EXTERNAL_COLUMNS, INDICATOR_SCHEMA, OBSERVATION_COLUMNS,
-                             REGION_SCHEMA, SOURCE_SCHEMA, claim_schema, observation_schema, validate)
-from analysis.units import Unit, read_units
 
 YEAR_MIN, YEAR_MAX = 1978, 2025
 """Plausible reference years: reform era to the latest source's coverage."""
@@ -70,8 +84,9 @@ def _documents(sources: pd.DataFrame, raw: Path, problems: list[Problem]) -> dic
     return texts
 
 
-def _check_observations(df: pd.DataFrame, data: RawData, ref: pd.DataFrame | None,
-                        problems: list[Problem]) -> pd.DataFrame:
+def _check_observations(
+    df: pd.DataFrame, data: RawData, ref: pd.DataFrame | None, problems: list[Problem]
+) -> pd.DataFrame:
     """Row-by-row numeric and provenance checks; returns the table with parsed columns."""
     name = df.attrs["file"]
     external = name.endswith(EXTERNAL_TABLE)
@@ -79,13 +94,20 @@ def _check_observations(df: pd.DataFrame, data: RawData, ref: pd.DataFrame | Non
     for row, r in df.iterrows():
         year = cell_number(r["year"], name, row, "year", problems)
         if year is not None and (year != year.to_integral_value() or not YEAR_MIN <= year <= YEAR_MAX):
-            problems.append(Problem(name, row, "year", f"year {r['year']} is not a whole year between "
-                                                       f"{YEAR_MIN} and {YEAR_MAX}."))
+            problems.append(
+                Problem(name, row, "year", f"year {r['year']} is not a whole year between {YEAR_MIN} and {YEAR_MAX}.")
+            )
             year = None
         start = cell_number(r["period_start"], name, row, "period_start", problems, required=False)
         if start is not None and year is not None and not (YEAR_MIN <= start < year):
-            problems.append(Problem(name, row, "period_start",
-                                    f"period_start {r['period_start']} must be a year before year {r['year']}."))
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "period_start",
+                    f"period_start {r['period_start']} must be a year before year {r['year']}.",
+                )
+            )
         value = cell_number(r["value"], name, row, "value", problems)
         years.append(int(year) if year is not None else None)
         starts.append(int(start) if start is not None else None)
@@ -93,12 +115,16 @@ def _check_observations(df: pd.DataFrame, data: RawData, ref: pd.DataFrame | Non
         if year is not None and r["region"] and r["indicator"]:
             expected = f"{r['region'].lower()}.{r['indicator']}.{int(year)}" + (".ext" if external else "")
             if r["obs_id"] != expected:
-                problems.append(Problem(name, row, "obs_id", f"obs_id '{r['obs_id']}' should be '{expected}' "
-                                                             "(region.indicator.year)."))
+                problems.append(
+                    Problem(
+                        name, row, "obs_id", f"obs_id '{r['obs_id']}' should be '{expected}' (region.indicator.year)."
+                    )
+                )
         quote, printed = r["quote"], r["value_printed"]
         if printed and quote and printed not in quote:
-            problems.append(Problem(name, row, "value_printed",
-                                    f"the printed value '{printed}' does not occur in the quote."))
+            problems.append(
+                Problem(name, row, "value_printed", f"the printed value '{printed}' does not occur in the quote.")
+            )
         unit_printed = (r.get("unit_printed") or r["unit"]) if external else r["unit"]
         if value is not None and printed and r["unit"] in data.units and unit_printed in data.units:
             try:
@@ -107,9 +133,15 @@ def _check_observations(df: pd.DataFrame, data: RawData, ref: pd.DataFrame | Non
                 problems.append(Problem(name, row, "value_printed", f"{exc}."))
             else:
                 if not ok:
-                    problems.append(Problem(name, row, "value",
-                                            f"value {r['value']} {r['unit']} does not equal the printed value "
-                                            f"{printed} {unit_printed}."))
+                    problems.append(
+                        Problem(
+                            name,
+                            row,
+                            "value",
+                            f"value {r['value']} {r['unit']} does not equal the printed value "
+                            f"{printed} {unit_printed}.",
+                        )
+                    )
         sid = r["source_id"]
         if external:
             if ref is not None:
@@ -117,8 +149,9 @@ def _check_observations(df: pd.DataFrame, data: RawData, ref: pd.DataFrame | Non
         elif sid in data.documents and quote:
             problems.extend(check_quote(quote, data.documents[sid], name, row, sid))
         elif sid and not sid.startswith("doc"):
-            problems.append(Problem(name, row, "source_id", f"document rows must cite a document (doc000..), "
-                                                            f"not '{sid}'."))
+            problems.append(
+                Problem(name, row, "source_id", f"document rows must cite a document (doc000..), not '{sid}'.")
+            )
     out = df.copy()
     out["year"] = pd.array(years, dtype="Int64")
     out["period_start"] = pd.array(starts, dtype="Int64")
@@ -134,10 +167,16 @@ def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
     for _, g in dup.groupby(key, dropna=True):
         first = g.iloc[0]
         for _, r in g.iloc[1:].iterrows():
-            problems.append(Problem(r["source_file"], int(r["source_row"]), "year",
-                                    f"{r['region']} {r['indicator']} {r['year']} ({r['kind']}) already appears in "
-                                    f"{first['source_file']}, row {first['source_row']}; each (region, indicator, "
-                                    "year, kind) appears once."))
+            problems.append(
+                Problem(
+                    r["source_file"],
+                    int(r["source_row"]),
+                    "year",
+                    f"{r['region']} {r['indicator']} {r['year']} ({r['kind']}) already appears in "
+                    f"{first['source_file']}, row {first['source_row']}; each (region, indicator, "
+                    "year, kind) appears once.",
+                )
+            )
     dup_id = obs[obs.duplicated("obs_id", keep=False)]
     for oid, g in dup_id.groupby("obs_id"):
         if g.duplicated(key).any():
@@ -156,19 +195,34 @@ def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], proble
         if r["source_id"] in data.documents and r["quote"]:
             problems.extend(check_quote(r["quote"], data.documents[r["source_id"]], name, row, r["source_id"]))
         if r["stated_printed"] and r["quote"] and r["stated_printed"] not in r["quote"]:
-            problems.append(Problem(name, row, "stated_printed",
-                                    f"the stated value '{r['stated_printed']}' does not occur in the quote."))
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "stated_printed",
+                    f"the stated value '{r['stated_printed']}' does not occur in the quote.",
+                )
+            )
         if v is not None and r["stated_printed"]:
             try:
                 if parse_printed(r["stated_printed"]) != v:
-                    problems.append(Problem(name, row, "stated", f"stated {r['stated']} does not equal the printed "
-                                                                 f"value {r['stated_printed']}."))
+                    problems.append(
+                        Problem(
+                            name,
+                            row,
+                            "stated",
+                            f"stated {r['stated']} does not equal the printed value {r['stated_printed']}.",
+                        )
+                    )
             except ValueError as exc:
                 problems.append(Problem(name, row, "stated_printed", f"{exc}."))
         for oid in r["inputs"].split():
             if oid not in obs_ids:
-                problems.append(Problem(name, row, "inputs", f"input '{oid}' is not an observation id in "
-                                                             f"data/raw/{OBSERVATION_GLOB}."))
+                problems.append(
+                    Problem(
+                        name, row, "inputs", f"input '{oid}' is not an observation id in data/raw/{OBSERVATION_GLOB}."
+                    )
+                )
         for part in filter(None, (p.strip() for p in r["params"].split(";"))):
             if "=" not in part:
                 problems.append(Problem(name, row, "params", f"'{part}' is not key=value."))
@@ -216,13 +270,13 @@ def load_raw(raw: Path | None = None) -> RawData:
     for f in files:
         external = f.name == EXTERNAL_TABLE
         try:
-            df = read_table(f, required=OBSERVATION_COLUMNS + (EXTERNAL_COLUMNS if external else ()),
-                            optional=EXTERNAL_COLUMNS)
+            df = read_table(
+                f, required=OBSERVATION_COLUMNS + (EXTERNAL_COLUMNS if external else ()), optional=EXTERNAL_COLUMNS
+            )
         except DataError as exc:
             problems += exc.problems
             continue
-        schema = observation_schema(regions["region"], indicators["indicator"], units,
-                                    sources["source_id"], external)
+        schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], external)
         found = validate(schema, df)
         problems += found
         frames.append(_check_observations(df, data, ref, problems))

@@ -17,7 +17,7 @@ threshold counts, from the series named in its ``params``) and judges it
 
 :func:`audit_claims` returns one row per claim with the recomputed point value, the
 tolerance used, the verdict and a one-line reason; :data:`CHECKS` is the dispatch table,
-one small function per claim type of :data:`analysis.schema.CLAIM_TYPES`.
+one small function per claim type of :data:`analysis.data.schema.CLAIM_TYPES`.
 
 Formulas (inputs in register order)
 -----------------------------------
@@ -98,7 +98,7 @@ falls between observed years is ``not checkable`` (crossings assume a rising ser
 
 Examples
 --------
->>> from analysis.audit import audit_claims
+>>> from analysis.metrics.audit import audit_claims
 >>> t = audit_claims()                                        # doctest: +SKIP
 >>> t.loc[t.claim_id == "doc004.c03", ["recomputed", "verdict"]]  # doctest: +SKIP
 """
@@ -112,19 +112,41 @@ from itertools import product
 
 import pandas as pd
 
-from analysis.load import KINDS, load_claims, load_observations
-from analysis.numbers import decimals_of, parse_printed
-from analysis.schema import CLAIM_TYPES
+from analysis.data.load import KINDS, load_claims, load_observations
+from analysis.data.numbers import decimals_of, parse_printed
+from analysis.data.schema import CLAIM_TYPES
 
 VERDICTS = ("consistent", "inconsistent", "not checkable")
 """The three verdicts, in display order."""
 CONSISTENT, INCONSISTENT, NOT_CHECKABLE = VERDICTS
 
-AUDIT_COLUMNS = ("claim_id", "source_id", "quote", "claim_type", "stated", "recomputed", "tolerance",
-                 "verdict", "reason")
+AUDIT_COLUMNS = (
+    "claim_id",
+    "source_id",
+    "quote",
+    "claim_type",
+    "stated",
+    "recomputed",
+    "tolerance",
+    "verdict",
+    "reason",
+)
 """The leading columns of :func:`audit_claims`, in this order."""
-EXTRA_COLUMNS = ("stated_printed", "unit", "qualifier", "rounding", "inputs", "params", "stated_low", "stated_high",
-                 "recomputed_low", "recomputed_high", "missing", "explanation", "note")
+EXTRA_COLUMNS = (
+    "stated_printed",
+    "unit",
+    "qualifier",
+    "rounding",
+    "inputs",
+    "params",
+    "stated_low",
+    "stated_high",
+    "recomputed_low",
+    "recomputed_high",
+    "missing",
+    "explanation",
+    "note",
+)
 """Further columns after :data:`AUDIT_COLUMNS`."""
 
 APPROX_REL = 0.05
@@ -132,8 +154,10 @@ APPROX_REL = 0.05
 EPS = 1e-9
 """Relative slack in comparisons (floating point only)."""
 
-NOMINAL_NOTE = ("the levels are current prices, so this is a nominal rate; official 年均增长 rates are real "
-                "(comparable prices) and cannot be compared with it as equals")
+NOMINAL_NOTE = (
+    "the levels are current prices, so this is a nominal rate; official 年均增长 rates are real "
+    "(comparable prices) and cannot be compared with it as equals"
+)
 
 ROLES = {
     "percent_change": ("a (base level)", "b (later level)"),
@@ -162,6 +186,7 @@ MISSING = {
 # --------------------------------------------------------------------------------------
 # Parsed claims, inputs and results
 # --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -196,16 +221,26 @@ class Claim:
     @classmethod
     def from_row(cls, row: Mapping[str, object]) -> "Claim":
         """Parse a register row (all cells text, as in ``data/processed/claims.csv``)."""
+
         def get(key: str) -> str:
             v = row.get(key)
             return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
 
         printed = get("stated_printed") or get("stated")
-        return cls(claim_id=get("claim_id"), source_id=get("source_id"), quote=get("quote"),
-                   stated_printed=printed, stated=float(get("stated")), unit=get("unit"),
-                   qualifier=get("qualifier") or "exact", rounding=rounding_of(get("rounding"), printed),
-                   claim_type=get("claim_type"), inputs=tuple(get("inputs").split()),
-                   params=parse_params(get("params")), note=get("note"))
+        return cls(
+            claim_id=get("claim_id"),
+            source_id=get("source_id"),
+            quote=get("quote"),
+            stated_printed=printed,
+            stated=float(get("stated")),
+            unit=get("unit"),
+            qualifier=get("qualifier") or "exact",
+            rounding=rounding_of(get("rounding"), printed),
+            claim_type=get("claim_type"),
+            inputs=tuple(get("inputs").split()),
+            params=parse_params(get("params")),
+            note=get("note"),
+        )
 
 
 @dataclass(frozen=True)
@@ -285,13 +320,20 @@ class Context:
     def same_sentence(self, inp: Input, exclude: Iterable[str] = ()) -> list[Input]:
         """Other observations quoted in the same sentence, same unit and year (candidate base parts)."""
         skip = {inp.obs_id, *exclude}
-        return sorted((o for o in self.by_id.values() if o.quote == inp.quote and o.unit == inp.unit
-                       and o.year == inp.year and o.obs_id not in skip), key=lambda o: o.obs_id)
+        return sorted(
+            (
+                o
+                for o in self.by_id.values()
+                if o.quote == inp.quote and o.unit == inp.unit and o.year == inp.year and o.obs_id not in skip
+            ),
+            key=lambda o: o.obs_id,
+        )
 
 
 # --------------------------------------------------------------------------------------
 # Parsing and intervals
 # --------------------------------------------------------------------------------------
+
 
 def parse_params(text: str) -> dict[str, str]:
     """``"series=xiangxi.gdp;step=100"`` -> ``{"series": "xiangxi.gdp", "step": "100"}``."""
@@ -335,7 +377,7 @@ def half_unit(value: float, printed: str) -> float:
     except (ValueError, ArithmeticError):
         return 0.0
     scale = value / p if p else 1.0
-    return 0.5 * 10.0 ** -d * abs(scale)
+    return 0.5 * 10.0**-d * abs(scale)
 
 
 def input_of(r: Mapping[str, object]) -> Input:
@@ -350,15 +392,29 @@ def input_of(r: Mapping[str, object]) -> Input:
         h = half_unit(value, printed)
         band = max(h, APPROX_REL * abs(value))
         low, high = {
-            "more_than": (value, math.inf), "at_least": (value, math.inf), "less_than": (-math.inf, value),
-            "about": (value - band, value + band), "nearly": (value - band, value + h),
+            "more_than": (value, math.inf),
+            "at_least": (value, math.inf),
+            "less_than": (-math.inf, value),
+            "about": (value - band, value + band),
+            "nearly": (value - band, value + h),
         }.get(qualifier, (value - h, value + h))
     year = r.get("year")
-    return Input(obs_id=str(r["obs_id"]), value=value, low=low, high=high,
-                 year=int(year) if year is not None and not pd.isna(year) else 0, unit=str(r.get("unit", "")),
-                 kind=str(r.get("kind", "")), series_id=str(r.get("series_id", "")), label=str(r.get("label", "")),
-                 printed=printed, basis=str(r.get("basis") or ""), note=str(r.get("note") or ""),
-                 quote=str(r.get("quote") or ""), qualifier=qualifier)
+    return Input(
+        obs_id=str(r["obs_id"]),
+        value=value,
+        low=low,
+        high=high,
+        year=int(year) if year is not None and not pd.isna(year) else 0,
+        unit=str(r.get("unit", "")),
+        kind=str(r.get("kind", "")),
+        series_id=str(r.get("series_id", "")),
+        label=str(r.get("label", "")),
+        printed=printed,
+        basis=str(r.get("basis") or ""),
+        note=str(r.get("note") or ""),
+        quote=str(r.get("quote") or ""),
+        qualifier=qualifier,
+    )
 
 
 def propagate(func: Callable[..., float], inputs: Sequence[Input]) -> tuple[float, float, float]:
@@ -386,6 +442,7 @@ def _safe(func: Callable[..., float], args: list[float]) -> float:
 # --------------------------------------------------------------------------------------
 # Judging a recomputed interval against the stated value
 # --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Judgement:
@@ -445,13 +502,17 @@ def judge(claim: Claim, low: float, high: float) -> Judgement:
 # Inputs and the shared evaluation of formula claims
 # --------------------------------------------------------------------------------------
 
+
 def _inputs(claim: Claim, ctx: Context) -> list[Input] | Result:
     """The claim's inputs, or a ``not checkable`` result naming what is missing."""
     roles = ROLES[claim.claim_type]
     unknown = [i for i in claim.inputs if i not in ctx.by_id]
     if unknown:
-        return _missing(claim, f"input {', '.join(unknown)} is not among the curated observations "
-                               f"(data/processed/observations.csv)", "unknown input")
+        return _missing(
+            claim,
+            f"input {', '.join(unknown)} is not among the curated observations (data/processed/observations.csv)",
+            "unknown input",
+        )
     given = [ctx.by_id[i] for i in claim.inputs]
     need = " and ".join(roles)
     if not given:
@@ -459,23 +520,34 @@ def _inputs(claim: Claim, ctx: Context) -> list[Input] | Result:
         return _missing(claim, f"no inputs: {what} is stated in the documents", "inputs")
     if len(given) < len(roles):
         shown = ", ".join(f"{g.obs_id} = {g.show()} ({g.year})" for g in given)
-        return _missing(claim, f"only one of {need} is given ({shown}); the other is not stated in the documents",
-                        "one input")
+        return _missing(
+            claim, f"only one of {need} is given ({shown}); the other is not stated in the documents", "one input"
+        )
     if len(given) > len(roles):
-        return _missing(claim, f"{len(given)} inputs given but {claim.claim_type} takes {len(roles)} ({need})",
-                        "params")
+        return _missing(
+            claim, f"{len(given)} inputs given but {claim.claim_type} takes {len(roles)} ({need})", "params"
+        )
     return given
 
 
 def _missing(claim: Claim, reason: str, missing: str = "other") -> Result:
     tol, slo, shi = stated_interval(claim)
-    return Result(NOT_CHECKABLE, reason, tolerance=tol, stated_low=slo, stated_high=shi, missing=missing,
-                  explanation=f"Not checkable: {reason}. Register note: {claim.note}" if claim.note else
-                  f"Not checkable: {reason}.")
+    return Result(
+        NOT_CHECKABLE,
+        reason,
+        tolerance=tol,
+        stated_low=slo,
+        stated_high=shi,
+        missing=missing,
+        explanation=f"Not checkable: {reason}. Register note: {claim.note}"
+        if claim.note
+        else f"Not checkable: {reason}.",
+    )
 
 
-def _evaluate(claim: Claim, func: Callable[..., float], inputs: Sequence[Input], formula: str,
-              suffix: str = "") -> Result:
+def _evaluate(
+    claim: Claim, func: Callable[..., float], inputs: Sequence[Input], formula: str, suffix: str = ""
+) -> Result:
     """Recompute, judge, and write the common part of the reason."""
     point, low, high = propagate(func, inputs)
     if math.isnan(point):
@@ -486,14 +558,22 @@ def _evaluate(claim: Claim, func: Callable[..., float], inputs: Sequence[Input],
         d += 1
     u = "%" if claim.unit == "%" else f" {claim.unit}"
     rel = {CONSISTENT: "agrees with", INCONSISTENT: "does not agree with", NOT_CHECKABLE: "cannot be compared with"}
-    reason = (f"{formula} = {point:.{d}f}{u}{suffix} (input rounding: {low:.{d}f} to {high:.{d}f}) "
-              f"{rel[j.verdict]} {j.stated_text}")
-    if j.verdict == CONSISTENT and claim.qualifier == "exact" and not (j.stated_low - EPS <= point <= j.stated_high
-                                                                         + EPS):
-        reason += (f"; only through the input rounding: the point value would print as "
-                   f"{_round_print(point, claim)} (the document truncates or used unrounded inputs)")
-    return Result(j.verdict, reason, point, low, high, j.tolerance, j.stated_low, j.stated_high,
-                  explanation=_input_notes(inputs))
+    reason = (
+        f"{formula} = {point:.{d}f}{u}{suffix} (input rounding: {low:.{d}f} to {high:.{d}f}) "
+        f"{rel[j.verdict]} {j.stated_text}"
+    )
+    if (
+        j.verdict == CONSISTENT
+        and claim.qualifier == "exact"
+        and not (j.stated_low - EPS <= point <= j.stated_high + EPS)
+    ):
+        reason += (
+            f"; only through the input rounding: the point value would print as "
+            f"{_round_print(point, claim)} (the document truncates or used unrounded inputs)"
+        )
+    return Result(
+        j.verdict, reason, point, low, high, j.tolerance, j.stated_low, j.stated_high, explanation=_input_notes(inputs)
+    )
 
 
 def _round_print(v: float, claim: Claim) -> str:
@@ -502,12 +582,16 @@ def _round_print(v: float, claim: Claim) -> str:
 
 
 def _input_notes(inputs: Sequence[Input]) -> str:
-    return "Inputs: " + "; ".join(f"{i.obs_id} = {i.show()} ({i.kind}{', ' + i.note if i.note else ''})"
-                                  for i in inputs) + "."
+    return (
+        "Inputs: "
+        + "; ".join(f"{i.obs_id} = {i.show()} ({i.kind}{', ' + i.note if i.note else ''})" for i in inputs)
+        + "."
+    )
 
 
-def _alternative_bases(claim: Claim, ctx: Context, a: Input, b: Input, func: Callable[[float, float], float],
-                       implied: float) -> tuple[str, bool]:
+def _alternative_bases(
+    claim: Claim, ctx: Context, a: Input, b: Input, func: Callable[[float, float], float], implied: float
+) -> tuple[str, bool]:
     """Explain an inconsistent change claim by its implied base and same-sentence alternatives.
 
     Returns the text and whether an alternative base reproduces the stated value.
@@ -518,13 +602,16 @@ def _alternative_bases(claim: Claim, ctx: Context, a: Input, b: Input, func: Cal
     tried = [f"{a.show()} ({func(a.value, b.value):.{d}f}{u})"]
     reproduced = False
     for x in ctx.same_sentence(a, exclude=claim.inputs):
-        alt = replace(a, obs_id=f"{a.obs_id}+{x.obs_id}", value=a.value + x.value, low=a.low + x.low,
-                      high=a.high + x.high)
+        alt = replace(
+            a, obs_id=f"{a.obs_id}+{x.obs_id}", value=a.value + x.value, low=a.low + x.low, high=a.high + x.high
+        )
         _, lo, hi = propagate(func, [alt, b])
         ok = judge(claim, lo, hi).verdict == CONSISTENT
         reproduced |= ok
-        tried.append(f"{_g(a.value)}+{_g(x.value)} = {_g(a.value + x.value)} {a.unit} (adding {x.obs_id} from the "
-                     f"same sentence: {func(alt.value, b.value):.{d}f}{u}" + (", which reproduces it)" if ok else ")"))
+        tried.append(
+            f"{_g(a.value)}+{_g(x.value)} = {_g(a.value + x.value)} {a.unit} (adding {x.obs_id} from the "
+            f"same sentence: {func(alt.value, b.value):.{d}f}{u}" + (", which reproduces it)" if ok else ")")
+        )
     if reproduced:
         parts.append("a base from the same sentence reproduces it: " + "; ".join(tried[1:]))
     elif len(tried) > 1:
@@ -537,6 +624,7 @@ def _alternative_bases(claim: Claim, ctx: Context, a: Input, b: Input, func: Cal
 # --------------------------------------------------------------------------------------
 # One function per claim type
 # --------------------------------------------------------------------------------------
+
 
 def check_percent_change(claim: Claim, ctx: Context) -> Result:
     """``percent_change``: stated = 100 (b / a - 1), inputs ``a b``."""
@@ -553,10 +641,11 @@ def check_percent_change(claim: Claim, ctx: Context) -> Result:
         implied = b.value / (1 + claim.stated / 100)
         text, _ = _alternative_bases(claim, ctx, a, b, f, implied)
         res.reason += f"; {text}"
-        res.explanation = (f"The two levels give {res.recomputed:.1f}%, not the {claim.stated_printed}% printed. "
-                           f"{text[0].upper()}{text[1:]}. The document's rate therefore rests on a base it does not "
-                           f"state (another year, another budget line, or a different coverage). "
-                           + res.explanation)
+        res.explanation = (
+            f"The two levels give {res.recomputed:.1f}%, not the {claim.stated_printed}% printed. "
+            f"{text[0].upper()}{text[1:]}. The document's rate therefore rests on a base it does not "
+            f"state (another year, another budget line, or a different coverage). " + res.explanation
+        )
     return res
 
 
@@ -574,8 +663,10 @@ def check_multiple(claim: Claim, ctx: Context) -> Result:
     if res.verdict == INCONSISTENT:
         text, _ = _alternative_bases(claim, ctx, a, b, f, b.value / claim.stated)
         res.reason += f"; {text}"
-        res.explanation = (f"The two levels give a multiple of {res.recomputed:.2f}, not {claim.stated_printed}. "
-                           f"{text[0].upper()}{text[1:]}. " + res.explanation)
+        res.explanation = (
+            f"The two levels give a multiple of {res.recomputed:.2f}, not {claim.stated_printed}. "
+            f"{text[0].upper()}{text[1:]}. " + res.explanation
+        )
     return res
 
 
@@ -591,24 +682,33 @@ def _cagr(claim: Claim, ctx: Context) -> Result:
     def f(x: float, y: float) -> float:
         return 100 * ((y / x) ** (1 / years) - 1)
 
-    res = _evaluate(claim, f, got, f"100*(({_g(b.value)}/{_g(a.value)})^(1/{years}) - 1)",
-                    suffix=f" a year {a.year}-{b.year}")
+    res = _evaluate(
+        claim, f, got, f"100*(({_g(b.value)}/{_g(a.value)})^(1/{years}) - 1)", suffix=f" a year {a.year}-{b.year}"
+    )
     res.reason += f"; {NOMINAL_NOTE}"
     if res.verdict == INCONSISTENT:
         implied = 100 * ((b.value / a.value) ** (1 / years) - 1)
         below = implied < claim.stated
-        res.reason += (". The stated rate is probably the official real growth rate" +
-                       ("; a real rate above the nominal one would need falling prices, so its period or basis also "
-                        "differs" if below else ""))
+        res.reason += ". The stated rate is probably the official real growth rate" + (
+            "; a real rate above the nominal one would need falling prices, so its period or basis also differs"
+            if below
+            else ""
+        )
         res.explanation = (
             f"Nominal vs real: from the current-price levels {a.show()} ({a.year}) and {b.show()} ({b.year}) the "
             f"compound growth is {res.recomputed:.2f}% a year, which is "
-            + ("below" if below else "above") + f" the {claim.stated_printed}% the document states. Official "
+            + ("below" if below else "above")
+            + f" the {claim.stated_printed}% the document states. Official "
             "average growth rates (年均增长) are computed at comparable prices (real), ours is nominal; they are "
             "different quantities. "
-            + ("A real rate above the nominal one would imply a falling price level, which is implausible, so the "
-               "stated rate most likely also covers another period or a revised (census) basis. " if below else "")
-            + res.explanation)
+            + (
+                "A real rate above the nominal one would imply a falling price level, which is implausible, so the "
+                "stated rate most likely also covers another period or a revised (census) basis. "
+                if below
+                else ""
+            )
+            + res.explanation
+        )
     return res
 
 
@@ -632,20 +732,28 @@ def check_difference(claim: Claim, ctx: Context) -> Result:
         return got
     a, b = got
     if direction == "decrease":
+
         def f(x: float, y: float) -> float:
             return x - y
+
         formula = f"{_g(a.value)} - {_g(b.value)}"
     else:
+
         def f(x: float, y: float) -> float:
             return y - x
+
         formula = f"{_g(b.value)} - {_g(a.value)}"
     res = _evaluate(claim, f, got, formula)
     if res.verdict == INCONSISTENT:
-        res.reason += (f"; the levels are {a.show()} ({a.year}) and {b.show()} ({b.year}): the stated change "
-                       "probably uses other base or end years")
-        res.explanation = (f"The stated change of {claim.stated_printed} {claim.unit} is not the difference of the "
-                           f"two levels ({res.recomputed:g}); the document probably measures it between other years "
-                           "or on another definition. " + res.explanation)
+        res.reason += (
+            f"; the levels are {a.show()} ({a.year}) and {b.show()} ({b.year}): the stated change "
+            "probably uses other base or end years"
+        )
+        res.explanation = (
+            f"The stated change of {claim.stated_printed} {claim.unit} is not the difference of the "
+            f"two levels ({res.recomputed:g}); the document probably measures it between other years "
+            "or on another definition. " + res.explanation
+        )
     return res
 
 
@@ -663,8 +771,10 @@ def check_share_of(claim: Claim, ctx: Context) -> Result:
     if res.verdict == INCONSISTENT:
         implied = part.value * 100 / claim.stated
         res.reason += f"; the stated share implies a whole of {_g(implied, 4)} {whole.unit}: a different denominator"
-        res.explanation = (f"Different denominator: {claim.stated_printed}% of the whole would need a whole of "
-                           f"{_g(implied, 4)} {whole.unit}, not {whole.show()}. " + res.explanation)
+        res.explanation = (
+            f"Different denominator: {claim.stated_printed}% of the whole would need a whole of "
+            f"{_g(implied, 4)} {whole.unit}, not {whole.show()}. " + res.explanation
+        )
     return res
 
 
@@ -686,24 +796,36 @@ def check_threshold_crossed_in(claim: Claim, ctx: Context) -> Result:
     t = _g(thr)
     base = Result(NOT_CHECKABLE, "", tolerance=0.0, stated_low=claim.stated, stated_high=claim.stated)
     if cur.year != year:
-        return replace(base, reason=f"the input {cur.obs_id} is for {cur.year}, not the stated year {year}",
-                       missing="params")
+        return replace(
+            base, reason=f"the input {cur.obs_id} is for {cur.year}, not the stated year {year}", missing="params"
+        )
     lvl = f"{cur.show()} in {year}"
     caveats = [c for c in (cur.caveat(),) if c]
     if cur.high < thr:
-        return replace(base, verdict=INCONSISTENT, reason=f"{lvl} is below {t}: the threshold was not reached in "
-                       f"{year}", explanation=f"The level in {year} is below the threshold.")
+        return replace(
+            base,
+            verdict=INCONSISTENT,
+            reason=f"{lvl} is below {t}: the threshold was not reached in {year}",
+            explanation=f"The level in {year} is below the threshold.",
+        )
     if cur.low < thr:
-        return replace(base, reason=f"{lvl} equals {t} within its rounding: whether it was reached is unknown",
-                       missing="input rounding")
+        return replace(
+            base,
+            reason=f"{lvl} equals {t} within its rounding: whether it was reached is unknown",
+            missing="input rounding",
+        )
     earlier = {y: v for y, v in ctx.series(cur.series_id).items() if y < year}
     reached = [(y, v) for y, v in earlier.items() if v.low >= thr]
     if reached:
         y0, v0 = reached[0]
-        return replace(base, verdict=INCONSISTENT, recomputed=math.nan, high=float(y0),
-                       reason=f"{v0.show()} in {y0} had already reached {t}, so {year} is not the first year above "
-                              f"it ({lvl})",
-                       explanation=f"The level was already above {t} in {y0}: the crossing came earlier.")
+        return replace(
+            base,
+            verdict=INCONSISTENT,
+            recomputed=math.nan,
+            high=float(y0),
+            reason=f"{v0.show()} in {y0} had already reached {t}, so {year} is not the first year above it ({lvl})",
+            explanation=f"The level was already above {t} in {y0}: the crossing came earlier.",
+        )
     prev = earlier.get(year - 1)
     if prev is None:
         if earlier:
@@ -711,12 +833,16 @@ def check_threshold_crossed_in(claim: Claim, ctx: Context) -> Result:
             v1 = earlier[y1]
             span = f"in {y1 + 1} or {year}" if year - y1 == 2 else f"between {y1 + 1} and {year}"
             caveats = [c for c in (v1.caveat(), *caveats) if c]
-            reason = (f"{lvl} is above {t}, but {year - 1} is not observed; the last earlier observation, "
-                      f"{v1.show()} in {y1}, is below {t}, so {t} was first reached {span}")
+            reason = (
+                f"{lvl} is above {t}, but {year - 1} is not observed; the last earlier observation, "
+                f"{v1.show()} in {y1}, is below {t}, so {t} was first reached {span}"
+            )
             res = replace(base, reason=reason, low=float(y1 + 1), high=float(year), missing="previous year")
         else:
-            reason = (f"{lvl} is above {t}, but {year - 1} is not observed (no earlier year of {cur.series_id} "
-                      f"is), so the crossing year cannot be confirmed")
+            reason = (
+                f"{lvl} is above {t}, but {year - 1} is not observed (no earlier year of {cur.series_id} "
+                f"is), so the crossing year cannot be confirmed"
+            )
             res = replace(base, reason=reason, high=float(year), missing="previous year")
         res.explanation = f"Not checkable: the level of {year - 1} is not in the documents or external sources."
         if caveats:
@@ -724,18 +850,27 @@ def check_threshold_crossed_in(claim: Claim, ctx: Context) -> Result:
         return res
     caveats = [c for c in (prev.caveat(), *caveats) if c]
     if prev.high >= thr:  # straddles (prev.low < thr, else caught above)
-        return replace(base, reason=f"{prev.show()} in {year - 1} equals {t} within its rounding",
-                       missing="input rounding")
+        return replace(
+            base, reason=f"{prev.show()} in {year - 1} equals {t} within its rounding", missing="input rounding"
+        )
     reason = f"{prev.show()} in {year - 1} < {t} <= {lvl}: first reached in {year}"
     if caveats:
         reason += ". Caveat: " + "; ".join(caveats)
-    return replace(base, verdict=CONSISTENT, reason=reason, recomputed=float(year), low=float(year),
-                   high=float(year), explanation="Consistent on the values used; see the caveats on their basis.")
+    return replace(
+        base,
+        verdict=CONSISTENT,
+        reason=reason,
+        recomputed=float(year),
+        low=float(year),
+        high=float(year),
+        explanation="Consistent on the values used; see the caveats on their basis.",
+    )
 
 
 # --------------------------------------------------------------------------------------
 # Threshold crossings over a window, with unobserved years completed
 # --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Crossings:
@@ -782,8 +917,10 @@ class Crossings:
     def context(self) -> str:
         obs = ", ".join(f"{y} {_g(v.value)}" for y, v in self.observed.items())
         miss = ", ".join(map(str, self.unobserved)) or "none"
-        return (f"{self.series_id} ({self.unit}) observed {obs}; not observed: {miss}; completions are "
-                f"non-decreasing with growth at most {100 * self.growth_cap:.1f}% a year (the fastest observed)")
+        return (
+            f"{self.series_id} ({self.unit}) observed {obs}; not observed: {miss}; completions are "
+            f"non-decreasing with growth at most {100 * self.growth_cap:.1f}% a year (the fastest observed)"
+        )
 
     def decisive(self, outcome: Callable[[dict[int, int]], object]) -> list[int]:
         """Unobserved years on whose level the outcome depends."""
@@ -802,8 +939,9 @@ def crossings(claim: Claim, ctx: Context) -> Crossings | Result:
     p = claim.params
     missing = [k for k in ("series", "step", "start", "end") if not p.get(k)]
     if missing:
-        return _missing(claim, f"params {', '.join(missing)} missing (need series=..;step=..;start=..;end=..)",
-                        "params")
+        return _missing(
+            claim, f"params {', '.join(missing)} missing (need series=..;step=..;start=..;end=..)", "params"
+        )
     try:
         step, start, end = float(p["step"]), int(p["start"]), int(p["end"])
     except ValueError:
@@ -816,8 +954,7 @@ def crossings(claim: Claim, ctx: Context) -> Crossings | Result:
     yrs = list(levels)
     for y0, y1 in zip(yrs, yrs[1:]):
         if levels[y1].value < levels[y0].value:
-            return _missing(claim, f"{p['series']} falls from {y0} to {y1}; threshold crossings assume a rising "
-                                   "series")
+            return _missing(claim, f"{p['series']} falls from {y0} to {y1}; threshold crossings assume a rising series")
     cap = max((levels[y1].value / levels[y0].value) ** (1 / (y1 - y0)) - 1 for y0, y1 in zip(yrs, yrs[1:]))
     window = range(start - 1, end + 1)
     bounds: dict[int, tuple[float, float]] = {}
@@ -835,8 +972,9 @@ def crossings(claim: Claim, ctx: Context) -> Crossings | Result:
             nv = levels[after[0]]
             lo, hi = max(lo, nv.low / (1 + cap) ** (after[0] - y)), min(hi, nv.high)
         bounds[y] = (lo, hi)
-    choices = {y: list(range(math.floor(lo / step + EPS), math.floor(hi / step + EPS) + 1))
-               for y, (lo, hi) in bounds.items()}
+    choices = {
+        y: list(range(math.floor(lo / step + EPS), math.floor(hi / step + EPS) + 1)) for y, (lo, hi) in bounds.items()
+    }
     scenarios: list[dict[int, int]] = []
 
     def walk(i: int, prev: int, acc: dict[int, int]) -> None:
@@ -850,16 +988,27 @@ def crossings(claim: Claim, ctx: Context) -> Crossings | Result:
                 walk(i + 1, k, acc)
         acc.pop(y, None)
 
-    walk(0, -(10 ** 9), {})
+    walk(0, -(10**9), {})
     if not scenarios:
         return _missing(claim, f"no non-decreasing completion of {p['series']} fits the observed values")
     first = next(iter(levels.values()))
-    return Crossings(p["series"], first.unit, step, start, end, {y: v for y, v in levels.items() if y in window},
-                     [y for y in window if y not in levels], cap, bounds, scenarios)
+    return Crossings(
+        p["series"],
+        first.unit,
+        step,
+        start,
+        end,
+        {y: v for y, v in levels.items() if y in window},
+        [y for y in window if y not in levels],
+        cap,
+        bounds,
+        scenarios,
+    )
 
 
-def _judge_outcomes(claim: Claim, cx: Crossings, outcome: Callable[[dict[int, int]], float | None],
-                    what: str) -> Result:
+def _judge_outcomes(
+    claim: Claim, cx: Crossings, outcome: Callable[[dict[int, int]], float | None], what: str
+) -> Result:
     values = [outcome(sc) for sc in cx.scenarios]
     verdicts = {judge(claim, v, v).verdict if v is not None else NOT_CHECKABLE for v in values}
     tol, slo, shi = stated_interval(claim)
@@ -876,11 +1025,21 @@ def _judge_outcomes(claim: Claim, cx: Crossings, outcome: Callable[[dict[int, in
     missing = "unobserved years" if verdict == NOT_CHECKABLE else ""
     reason = f"first reached: {cx.describe()}; {tail}. Data: {cx.context()}"
     point = known[0] if len(known) == 1 and None not in values else math.nan
-    return Result(verdict, reason, point, known[0] if known else math.nan, known[-1] if known else math.nan,
-                  tol, slo, shi, missing=missing,
-                  explanation=("Missing years make the exact crossing years unknown; the audit checks every "
-                               "completion of the unobserved years. " + (f"Register note: {claim.note}"
-                                                                         if claim.note else "")))
+    return Result(
+        verdict,
+        reason,
+        point,
+        known[0] if known else math.nan,
+        known[-1] if known else math.nan,
+        tol,
+        slo,
+        shi,
+        missing=missing,
+        explanation=(
+            "Missing years make the exact crossing years unknown; the audit checks every "
+            "completion of the unobserved years. " + (f"Register note: {claim.note}" if claim.note else "")
+        ),
+    )
 
 
 def check_count_thresholds(claim: Claim, ctx: Context) -> Result:
@@ -888,8 +1047,12 @@ def check_count_thresholds(claim: Claim, ctx: Context) -> Result:
     cx = crossings(claim, ctx)
     if isinstance(cx, Result):
         return cx
-    return _judge_outcomes(claim, cx, lambda sc: float(sc[cx.end] - sc[cx.start - 1]),
-                           f"the number of multiples of {_g(cx.step)} first reached in {cx.start}-{cx.end}")
+    return _judge_outcomes(
+        claim,
+        cx,
+        lambda sc: float(sc[cx.end] - sc[cx.start - 1]),
+        f"the number of multiples of {_g(cx.step)} first reached in {cx.start}-{cx.end}",
+    )
 
 
 def check_min_years_between_thresholds(claim: Claim, ctx: Context) -> Result:
@@ -917,7 +1080,7 @@ CHECKS: dict[str, Callable[[Claim, Context], Result]] = {
     "count_thresholds": check_count_thresholds,
     "min_years_between_thresholds": check_min_years_between_thresholds,
 }
-"""The dispatch table: one check per claim type of :data:`analysis.schema.CLAIM_TYPES`."""
+"""The dispatch table: one check per claim type of :data:`analysis.data.schema.CLAIM_TYPES`."""
 
 assert set(CHECKS) == set(CLAIM_TYPES), "every claim type needs a check"
 
@@ -926,13 +1089,15 @@ assert set(CHECKS) == set(CLAIM_TYPES), "every claim type needs a check"
 # The audit
 # --------------------------------------------------------------------------------------
 
+
 def audit_claim(claim: Claim | Mapping[str, object], ctx: Context) -> Result:
     """Audit one claim (a :class:`Claim` or a register row)."""
     c = claim if isinstance(claim, Claim) else Claim.from_row(claim)
     check = CHECKS.get(c.claim_type)
     if check is None:
-        return Result(NOT_CHECKABLE, f"unknown claim type {c.claim_type!r}; valid: {', '.join(CLAIM_TYPES)}",
-                      missing="params")
+        return Result(
+            NOT_CHECKABLE, f"unknown claim type {c.claim_type!r}; valid: {', '.join(CLAIM_TYPES)}", missing="params"
+        )
     return check(c, ctx)
 
 
@@ -942,10 +1107,10 @@ def audit_claims(claims: pd.DataFrame | None = None, observations: pd.DataFrame 
     Parameters
     ----------
     claims : pandas.DataFrame, optional
-        The register (text cells, columns of :data:`analysis.schema.CLAIM_COLUMNS`);
-        default :func:`analysis.load.load_claims`.
+        The register (text cells, columns of :data:`analysis.data.schema.CLAIM_COLUMNS`);
+        default :func:`analysis.data.load.load_claims`.
     observations : pandas.DataFrame, optional
-        The processed observations; default :func:`analysis.load.load_observations`.
+        The processed observations; default :func:`analysis.data.load.load_observations`.
 
     Returns
     -------
@@ -964,18 +1129,43 @@ def audit_claims(claims: pd.DataFrame | None = None, observations: pd.DataFrame 
     for _, r in claims.iterrows():
         c = Claim.from_row(r)
         res = audit_claim(c, ctx)
-        rows.append({
-            "claim_id": c.claim_id, "source_id": c.source_id, "quote": c.quote, "claim_type": c.claim_type,
-            "stated": c.stated, "recomputed": res.recomputed, "tolerance": res.tolerance, "verdict": res.verdict,
-            "reason": res.reason, "stated_printed": c.stated_printed, "unit": c.unit, "qualifier": c.qualifier,
-            "rounding": c.rounding,
-            "inputs": " ".join(c.inputs), "params": ";".join(f"{k}={v}" for k, v in c.params.items()),
-            "stated_low": res.stated_low, "stated_high": res.stated_high, "recomputed_low": res.low,
-            "recomputed_high": res.high, "missing": res.missing, "explanation": res.explanation, "note": c.note,
-        })
+        rows.append(
+            {
+                "claim_id": c.claim_id,
+                "source_id": c.source_id,
+                "quote": c.quote,
+                "claim_type": c.claim_type,
+                "stated": c.stated,
+                "recomputed": res.recomputed,
+                "tolerance": res.tolerance,
+                "verdict": res.verdict,
+                "reason": res.reason,
+                "stated_printed": c.stated_printed,
+                "unit": c.unit,
+                "qualifier": c.qualifier,
+                "rounding": c.rounding,
+                "inputs": " ".join(c.inputs),
+                "params": ";".join(f"{k}={v}" for k, v in c.params.items()),
+                "stated_low": res.stated_low,
+                "stated_high": res.stated_high,
+                "recomputed_low": res.low,
+                "recomputed_high": res.high,
+                "missing": res.missing,
+                "explanation": res.explanation,
+                "note": c.note,
+            }
+        )
     out = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS + EXTRA_COLUMNS))
-    for col in ("stated", "recomputed", "tolerance", "rounding", "stated_low", "stated_high", "recomputed_low",
-                "recomputed_high"):
+    for col in (
+        "stated",
+        "recomputed",
+        "tolerance",
+        "rounding",
+        "stated_low",
+        "stated_high",
+        "recomputed_low",
+        "recomputed_high",
+    ):
         out[col] = out[col].astype(float)
     return out
 

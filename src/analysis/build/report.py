@@ -1,8 +1,8 @@
 """The report build driver behind ``make report``.
 
-Commands (``python -m analysis.build_report COMMAND``):
+Commands (``python -m analysis.build.report COMMAND``):
 
-``run NAME``   execute one run of :mod:`analysis.runs` with papermill, normalise the
+``run NAME``   execute one run of :mod:`analysis.build.runs` with papermill, normalise the
                executed notebook so that rebuilds are byte-identical, write
                ``reports/NAME.ipynb`` and ``reports/NAME.html`` (nbconvert; code input
                hidden unless ``HIDE_CODE=0``). On failure: name the notebook, the cell and
@@ -41,8 +41,8 @@ from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from analysis import paths  # noqa: E402
-from analysis.csvio import atomic_write_bytes  # noqa: E402
-from analysis.runs import BY_NAME, RUNS, Run  # noqa: E402
+from analysis.data.csvio import atomic_write_bytes  # noqa: E402
+from analysis.build.runs import BY_NAME, RUNS, Run  # noqa: E402
 
 KERNEL = "poverty-analysis"
 TIMING = (paths.ROOT / "build" / "timing" if paths.REPORTS == paths.ROOT / "reports"
@@ -268,7 +268,7 @@ def replication_section() -> str:
 
 def catalog_page() -> bytes:
     """Every observation with value, unit, year, kind, source and quote."""
-    from analysis.load import load_observations
+    from analysis.data.load import load_observations
 
     e = html.escape
     obs = load_observations()

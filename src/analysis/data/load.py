@@ -68,7 +68,7 @@ def load_observations(kinds: Sequence[str] | None = None, path: Path | None = No
     Returns
     -------
     pandas.DataFrame
-        Columns as written by ``make data`` (see :data:`analysis.build_data.OBSERVATION_OUTPUT`);
+        Columns as written by ``make data`` (see :data:`analysis.data.build.OBSERVATION_OUTPUT`);
         ``value``, ``value_base``, ``value_low``, ``value_high`` are floats, years ``Int64``.
     """
     p = Path(path or paths.OBSERVATIONS_CSV)
@@ -82,8 +82,14 @@ def load_observations(kinds: Sequence[str] | None = None, path: Path | None = No
     return df.reset_index(drop=True)
 
 
-def get_series(region: str, indicator: str, kinds: Sequence[str] = KINDS, start: int | None = None,
-               end: int | None = None, path: Path | None = None) -> pd.DataFrame:
+def get_series(
+    region: str,
+    indicator: str,
+    kinds: Sequence[str] = KINDS,
+    start: int | None = None,
+    end: int | None = None,
+    path: Path | None = None,
+) -> pd.DataFrame:
     """One series, one row per year, document values preferred over external over derived.
 
     Parameters
@@ -146,5 +152,9 @@ def series_catalog(path: Path | None = None) -> pd.DataFrame:
     """Every (region, indicator) with its years, unit and kinds: the valid choices."""
     obs = load_observations(path=path)
     g = obs.groupby(["series_id", "region", "indicator", "label", "unit"], sort=True)
-    return g.agg(first_year=("year", "min"), last_year=("year", "max"), n_points=("year", "nunique"),
-                 kinds=("kind", lambda k: " ".join(sorted(set(k))))).reset_index()
+    return g.agg(
+        first_year=("year", "min"),
+        last_year=("year", "max"),
+        n_points=("year", "nunique"),
+        kinds=("kind", lambda k: " ".join(sorted(set(k)))),
+    ).reset_index()

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.load import UnknownChoice, check_choice, load_observations
+from analysis.data.load import UnknownChoice, check_choice, load_observations
+from analysis.metrics.growth import COUNT_INDICATORS
 
 GDP_BREAK_YEARS = {"gdp": (2019,), "gdp_per_capita": (2019,)}
 """Default break years: 2019 regional GDP is on the 4th-economic-census basis (METHODS.md)."""
-
-COUNT_INDICATORS = ("poor_population",)
-"""Counts that fall towards zero: reported as absolute and log changes, never compounded."""
 
 
 def as_list(value: object, name: str) -> list:
@@ -94,9 +92,14 @@ def mode_of(obs: pd.DataFrame, indicator: str) -> str:
     return "rate" if (not base.empty and base.iloc[0] == "fraction") else "growth"
 
 
-def resolve_series(pairs: Sequence[tuple[str, str]], start_year: int | None, end_year: int | None,
-                   include_external: bool, break_years: object = "auto",
-                   obs: pd.DataFrame | None = None) -> list[SeriesSpec]:
+def resolve_series(
+    pairs: Sequence[tuple[str, str]],
+    start_year: int | None,
+    end_year: int | None,
+    include_external: bool,
+    break_years: object = "auto",
+    obs: pd.DataFrame | None = None,
+) -> list[SeriesSpec]:
     """Check (region, indicator) pairs and a year range against the data.
 
     Parameters
@@ -127,14 +130,17 @@ def resolve_series(pairs: Sequence[tuple[str, str]], start_year: int | None, end
         s = obs[(obs["region"] == region) & (obs["indicator"] == indicator) & obs["kind"].isin(kinds)]
         years = sorted(set(int(y) for y in s["year"]))
         if len(years) < 2:
-            raise UnknownChoice(f"{region} {indicator} has fewer than two observed years with kinds "
-                                f"{', '.join(kinds)} (observed: {', '.join(map(str, years)) or 'none'})")
+            raise UnknownChoice(
+                f"{region} {indicator} has fewer than two observed years with kinds "
+                f"{', '.join(kinds)} (observed: {', '.join(map(str, years)) or 'none'})"
+            )
         start = years[0] if start_year is None else start_year
         end = years[-1] if end_year is None else end_year
         for y, name in ((start, "start_year"), (end, "end_year")):
             if y not in years:
-                raise UnknownChoice(f"{name} {y} is not observed for {region} {indicator}; valid choices: "
-                                    f"{', '.join(map(str, years))}")
+                raise UnknownChoice(
+                    f"{name} {y} is not observed for {region} {indicator}; valid choices: {', '.join(map(str, years))}"
+                )
         if start >= end:
             raise UnknownChoice(f"start_year {start} must be before end_year {end} for {region} {indicator}")
         if break_years == "auto":
@@ -142,13 +148,15 @@ def resolve_series(pairs: Sequence[tuple[str, str]], start_year: int | None, end
         else:
             breaks = tuple(int(b) for b in as_list(break_years, "break_years"))
         unit = s["unit"].iloc[0]
-        specs.append(SeriesSpec(region, indicator, start, end, mode_of(obs, indicator), breaks, kinds, unit,
-                                s["label"].iloc[0]))
+        specs.append(
+            SeriesSpec(region, indicator, start, end, mode_of(obs, indicator), breaks, kinds, unit, s["label"].iloc[0])
+        )
     return specs
 
 
-def pairs_from(region: object, indicator: object, default: Sequence[tuple[str, str]],
-               valid_regions: Iterable[str] | None = None) -> list[tuple[str, str]]:
+def pairs_from(
+    region: object, indicator: object, default: Sequence[tuple[str, str]], valid_regions: Iterable[str] | None = None
+) -> list[tuple[str, str]]:
     """Turn ``region``/``indicator`` parameters into (region, indicator) pairs.
 
     ``"default"`` for both gives ``default``; a named region with ``indicator="default"``
@@ -166,8 +174,10 @@ def pairs_from(region: object, indicator: object, default: Sequence[tuple[str, s
     if indicators == ["default"]:
         pairs = [(r, i) for r, i in default if r in regions]
         if not pairs:
-            raise UnknownChoice(f"no default series for {', '.join(regions)}; name the indicator (see "
-                                "analysis.load.series_catalog() for every series)")
+            raise UnknownChoice(
+                f"no default series for {', '.join(regions)}; name the indicator (see "
+                "analysis.data.load.series_catalog() for every series)"
+            )
         return pairs
     if regions == ["default"]:
         pairs = [(r, i) for r, i in default if i in indicators]
@@ -179,6 +189,8 @@ def pairs_from(region: object, indicator: object, default: Sequence[tuple[str, s
     if len(indicators) == 1:
         return [(r, indicators[0]) for r in regions]
     if len(regions) != len(indicators):
-        raise UnknownChoice(f"{len(regions)} regions and {len(indicators)} indicators: give one of each, "
-                            "one and several, or two lists of equal length")
+        raise UnknownChoice(
+            f"{len(regions)} regions and {len(indicators)} indicators: give one of each, "
+            "one and several, or two lists of equal length"
+        )
     return list(zip(regions, indicators))

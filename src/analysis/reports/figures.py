@@ -20,7 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analysis import paths  # noqa: E402
-from analysis.csvio import atomic_write_bytes  # noqa: E402
+from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
@@ -32,13 +32,31 @@ KIND_STYLE = {
 }
 """Marker style by kind: document points filled, external open, derived diamonds."""
 
-UNIT_LABELS = {"元": "yuan per person", "元/年": "yuan per person per year", "元/月": "yuan per person per month",
-               "亿元": "100 million yuan", "万元": "10,000 yuan", "万人": "10,000 persons", "人": "persons",
-               "%": "percent", "倍": "times", "个": "count", "户": "households", "万户": "10,000 households"}
+UNIT_LABELS = {
+    "元": "yuan per person",
+    "元/年": "yuan per person per year",
+    "元/月": "yuan per person per month",
+    "亿元": "100 million yuan",
+    "万元": "10,000 yuan",
+    "万人": "10,000 persons",
+    "人": "persons",
+    "%": "percent",
+    "倍": "times",
+    "个": "count",
+    "户": "households",
+    "万户": "10,000 households",
+}
 """English unit labels for figures (figure text stays ASCII: no CJK font is assumed)."""
 
-UNIT_SHORT = {"元": "yuan", "元/年": "yuan/yr", "元/月": "yuan/month", "亿元": "100m yuan", "万人": "10k persons",
-              "%": "%", "万元": "10k yuan"}
+UNIT_SHORT = {
+    "元": "yuan",
+    "元/年": "yuan/yr",
+    "元/月": "yuan/month",
+    "亿元": "100m yuan",
+    "万人": "10k persons",
+    "%": "%",
+    "万元": "10k yuan",
+}
 
 
 def unit_label(unit: str, short: bool = False) -> str:
@@ -47,8 +65,14 @@ def unit_label(unit: str, short: bool = False) -> str:
     return table.get(unit, UNIT_LABELS.get(unit, unit.encode("ascii", "replace").decode()))
 
 
-REGION_LABELS = {"Xiangxi": "Xiangxi", "Wuling": "Wuling area", "Hunan": "Hunan", "Luoxiao": "Luoxiao area",
-                 "China": "China", "Hunan40": "Hunan 40 key counties"}
+REGION_LABELS = {
+    "Xiangxi": "Xiangxi",
+    "Wuling": "Wuling area",
+    "Hunan": "Hunan",
+    "Luoxiao": "Luoxiao area",
+    "China": "China",
+    "Hunan40": "Hunan 40 key counties",
+}
 
 
 def setup() -> None:
@@ -56,16 +80,18 @@ def setup() -> None:
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
-    matplotlib.rcParams.update({
-        "svg.hashsalt": "poverty-analysis",
-        "figure.dpi": 100,
-        "savefig.dpi": 120,  # PNG for screens; the SVG is the print-quality copy
-        "figure.figsize": (7.5, 4.2),
-        "axes.titlesize": 12,
-        "axes.titleweight": "bold",
-        "legend.fontsize": 9,
-        "legend.frameon": False,
-    })
+    matplotlib.rcParams.update(
+        {
+            "svg.hashsalt": "poverty-analysis",
+            "figure.dpi": 100,
+            "savefig.dpi": 120,  # PNG for screens; the SVG is the print-quality copy
+            "figure.figsize": (7.5, 4.2),
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "legend.fontsize": 9,
+            "legend.frameon": False,
+        }
+    )
 
 
 def source_note(fig: plt.Figure, text: str) -> None:
@@ -126,8 +152,7 @@ def show(paths_: dict[str, Path], caption: str) -> None:
     display(Markdown(caption))
 
 
-def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = None,
-                line: bool = True) -> None:
+def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = None, line: bool = True) -> None:
     """Plot a series with markers by kind (document filled, external open, derived diamond)."""
     s = s.sort_values("year")
     if line:
@@ -136,14 +161,30 @@ def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = N
         yrs, vals = s["year"].to_numpy(), s["value"].to_numpy()
         for i in range(1, len(yrs)):
             gap = yrs[i] - yrs[i - 1] > 1
-            ax.plot(yrs[i - 1:i + 1], vals[i - 1:i + 1], color=color, lw=1.2 if gap else 1.5,
-                    ls=":" if gap else "-", zorder=2, label=label if i == 1 else None)
+            ax.plot(
+                yrs[i - 1 : i + 1],
+                vals[i - 1 : i + 1],
+                color=color,
+                lw=1.2 if gap else 1.5,
+                ls=":" if gap else "-",
+                zorder=2,
+                label=label if i == 1 else None,
+            )
     for kind, g in s.groupby("kind"):
         st = dict(KIND_STYLE[kind])
         st.pop("label")
         face = color if kind == "document" else "white"
-        ax.plot(g["year"], g["value"], ls="none", marker=st["marker"], markersize=6, markerfacecolor=face,
-                markeredgecolor=color, markeredgewidth=1.4, zorder=3)
+        ax.plot(
+            g["year"],
+            g["value"],
+            ls="none",
+            marker=st["marker"],
+            markersize=6,
+            markerfacecolor=face,
+            markeredgecolor=color,
+            markeredgewidth=1.4,
+            zorder=3,
+        )
 
 
 def kind_legend_handles(kinds: Iterable[str]) -> list:
@@ -154,8 +195,17 @@ def kind_legend_handles(kinds: Iterable[str]) -> list:
     for k in ("document", "external", "derived"):
         if k in set(kinds):
             st = KIND_STYLE[k]
-            handles.append(Line2D([], [], ls="none", marker=st["marker"], color="0.3",
-                                  markerfacecolor="0.3" if k == "document" else "white", label=st["label"]))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="none",
+                    marker=st["marker"],
+                    color="0.3",
+                    markerfacecolor="0.3" if k == "document" else "white",
+                    label=st["label"],
+                )
+            )
     return handles
 
 

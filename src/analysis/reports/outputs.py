@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.csvio import write_frame
+from analysis.data.csvio import write_frame
 
 
 @dataclass(frozen=True)

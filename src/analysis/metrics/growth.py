@@ -25,10 +25,32 @@ import pandas as pd
 MIN_TREND_POINTS = 5
 """Fewest observed years for a log-linear trend (METHODS.md)."""
 
-TABLE_COLUMNS = ("series_id", "region", "indicator", "start_year", "end_year", "n_points", "method", "cagr",
-                 "trend_growth", "trend_ci_low", "trend_ci_high", "change", "change_per_year", "change_unit", "log_change",
-                 "doubling_time", "total_change", "years_used", "kinds_used", "note")
+TABLE_COLUMNS = (
+    "series_id",
+    "region",
+    "indicator",
+    "start_year",
+    "end_year",
+    "n_points",
+    "method",
+    "cagr",
+    "trend_growth",
+    "trend_ci_low",
+    "trend_ci_high",
+    "change",
+    "change_per_year",
+    "change_unit",
+    "log_change",
+    "doubling_time",
+    "total_change",
+    "years_used",
+    "kinds_used",
+    "note",
+)
 """Columns of ``reports/tables/growth_rates.csv`` (the first twelve are the issue's)."""
+
+COUNT_INDICATORS = ("poor_population",)
+"""Counts that fall towards zero: reported as absolute and log changes, never compounded."""
 
 
 def _years_values(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -127,8 +149,14 @@ class Trend:
 
         x = sm.add_constant(np.asarray(years, dtype=float) - self.years[0], has_constant="add")
         frame = self.fit.get_prediction(x).summary_frame(alpha=0.05)
-        return pd.DataFrame({"year": years, "fitted": np.exp(frame["mean"]),
-                             "low": np.exp(frame["mean_ci_lower"]), "high": np.exp(frame["mean_ci_upper"])})
+        return pd.DataFrame(
+            {
+                "year": years,
+                "fitted": np.exp(frame["mean"]),
+                "low": np.exp(frame["mean_ci_lower"]),
+                "high": np.exp(frame["mean_ci_upper"]),
+            }
+        )
 
 
 def trend_growth(series: pd.DataFrame, alpha: float = 0.05) -> Trend | None:
@@ -155,8 +183,17 @@ def trend_growth(series: pd.DataFrame, alpha: float = 0.05) -> Trend | None:
     fit = sm.OLS(np.log(values), sm.add_constant(t.astype(float))).fit()
     lo, hi = fit.conf_int(alpha=alpha)[1]
     b = fit.params[1]
-    return Trend(math.expm1(b), math.expm1(lo), math.expm1(hi), float(b), float(fit.bse[1]), len(years),
-                 [int(y) for y in years], float(fit.rsquared), fit)
+    return Trend(
+        math.expm1(b),
+        math.expm1(lo),
+        math.expm1(hi),
+        float(b),
+        float(fit.bse[1]),
+        len(years),
+        [int(y) for y in years],
+        float(fit.rsquared),
+        fit,
+    )
 
 
 def rate_change(series: pd.DataFrame, start: int, end: int) -> dict[str, float]:
@@ -214,8 +251,14 @@ def trend_growth_many(years: np.ndarray, values: np.ndarray, alpha: float = 0.05
         se = np.sqrt((resid * resid).sum(axis=1) / dof / sxx)
         tcrit = stats.t.ppf(1 - alpha / 2, np.maximum(dof, 1))
     bad = cnt < MIN_TREND_POINTS
-    out = {"slope": b, "se": se, "growth": np.expm1(b), "ci_low": np.expm1(b - tcrit * se),
-           "ci_high": np.expm1(b + tcrit * se), "n": cnt}
+    out = {
+        "slope": b,
+        "se": se,
+        "growth": np.expm1(b),
+        "ci_low": np.expm1(b - tcrit * se),
+        "ci_high": np.expm1(b + tcrit * se),
+        "n": cnt,
+    }
     for key in ("slope", "se", "growth", "ci_low", "ci_high"):
         out[key] = np.where(bad, np.nan, out[key])
     return out
@@ -257,8 +300,9 @@ MODES = ("growth", "rate", "count")
 ``count`` (poor population falling towards zero): absolute and log change, no compounding."""
 
 
-def analyse_series(series: pd.DataFrame, start: int, end: int, mode: str = "growth",
-                   break_years: tuple[int, ...] = ()) -> list[GrowthRow]:
+def analyse_series(
+    series: pd.DataFrame, start: int, end: int, mode: str = "growth", break_years: tuple[int, ...] = ()
+) -> list[GrowthRow]:
     """Growth rows for one series over ``start``-``end`` (and without its break years).
 
     Parameters
@@ -283,8 +327,10 @@ def analyse_series(series: pd.DataFrame, start: int, end: int, mode: str = "grow
     s = series[(series["year"] >= start) & (series["year"] <= end)].sort_values("year")
     observed = [int(y) for y in s["year"]]
     if start not in observed or end not in observed:
-        raise ValueError(f"{series['series_id'].iloc[0]}: start and end years must be observed; observed years "
-                         f"are {', '.join(map(str, sorted(series['year'].astype(int))))}")
+        raise ValueError(
+            f"{series['series_id'].iloc[0]}: start and end years must be observed; observed years "
+            f"are {', '.join(map(str, sorted(series['year'].astype(int))))}"
+        )
     sid, region, indicator = _meta(s)
     rows = [_row(s, sid, region, indicator, start, end, mode, "")]
     for b in break_years:
@@ -292,24 +338,39 @@ def analyse_series(series: pd.DataFrame, start: int, end: int, mode: str = "grow
             before = s[s["year"] < b]
             pre_end = int(before["year"].max()) if not before.empty else None
             if pre_end is not None and pre_end > start:
-                rows.append(_row(before, sid, region, indicator, start, pre_end, mode,
-                                 f"without the break year {b} and after (series break)"))
+                rows.append(
+                    _row(
+                        before,
+                        sid,
+                        region,
+                        indicator,
+                        start,
+                        pre_end,
+                        mode,
+                        f"without the break year {b} and after (series break)",
+                    )
+                )
     return rows
 
 
-def _row(s: pd.DataFrame, sid: str, region: str, indicator: str, start: int, end: int, mode: str,
-         extra: str) -> GrowthRow:
+def _row(
+    s: pd.DataFrame, sid: str, region: str, indicator: str, start: int, end: int, mode: str, extra: str
+) -> GrowthRow:
     years, values = _years_values(s)
     kinds = " ".join(sorted(set(s["kind"])))
     notes = [extra] if extra else []
     if "external" in kinds:
-        notes.append("includes external values: " + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"])
-                                                               if k == "external"))
+        notes.append(
+            "includes external values: "
+            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"]) if k == "external")
+        )
     if "derived" in kinds:
-        notes.append("includes derived values: " + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"])
-                                                              if k == "derived"))
-    row = GrowthRow(sid, region, indicator, start, end, len(years), "", years_used=" ".join(map(str, years)),
-                    kinds_used=kinds)
+        notes.append(
+            "includes derived values: " + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"]) if k == "derived")
+        )
+    row = GrowthRow(
+        sid, region, indicator, start, end, len(years), "", years_used=" ".join(map(str, years)), kinds_used=kinds
+    )
     if mode in ("rate", "count"):
         rc = rate_change(s, start, end)
         row.change, row.change_per_year, row.log_change = rc["pp_change"], rc["pp_per_year"], rc["log_change"]

@@ -9,7 +9,7 @@ Outputs (replaced together, atomically, only when every check passes):
 On any problem the command prints each one (file, row, column, what to do), exits
 with status 1, and leaves the previous ``data/processed/`` untouched.
 
-Usage: ``python -m analysis.build_data [--raw DIR] [--out DIR]``
+Usage: ``python -m analysis.data.build [--raw DIR] [--out DIR]``
 """
 
 from __future__ import annotations
@@ -22,15 +22,37 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.csvio import csv_bytes, replace_all
-from analysis.derive import derive_all
+from analysis.data.csvio import csv_bytes, replace_all
+from analysis.data.derive import derive_all
+from analysis.data.raw import RawData, load_raw
 from analysis.errors import DataError
-from analysis.raw import RawData, load_raw
 
 OBSERVATION_OUTPUT = (
-    "series_id", "obs_id", "region", "indicator", "label", "year", "period_start", "value", "unit",
-    "value_base", "base_unit", "value_low", "value_high", "kind", "qualifier", "value_printed",
-    "source_id", "quote", "publisher", "url", "basis", "confidence", "note", "source_file", "source_row",
+    "series_id",
+    "obs_id",
+    "region",
+    "indicator",
+    "label",
+    "year",
+    "period_start",
+    "value",
+    "unit",
+    "value_base",
+    "base_unit",
+    "value_low",
+    "value_high",
+    "kind",
+    "qualifier",
+    "value_printed",
+    "source_id",
+    "quote",
+    "publisher",
+    "url",
+    "basis",
+    "confidence",
+    "note",
+    "source_file",
+    "source_row",
 )
 """Columns of ``data/processed/observations.csv``."""
 
@@ -52,8 +74,14 @@ def tidy_observations(data: RawData) -> pd.DataFrame:
     labels = dict(zip(data.indicators["indicator"], data.indicators["label"]))
     rows = []
     for _, r in obs.iterrows():
-        rows.append({**{c: r.get(c, "") for c in OBSERVATION_OUTPUT if c in r}, "value": r["value_decimal"],
-                     "value_low": None, "value_high": None})
+        rows.append(
+            {
+                **{c: r.get(c, "") for c in OBSERVATION_OUTPUT if c in r},
+                "value": r["value_decimal"],
+                "value_low": None,
+                "value_high": None,
+            }
+        )
     for _, r in derived.iterrows():
         rows.append({**r.to_dict(), "qualifier": "exact", "value_printed": "", "source_file": "", "source_row": ""})
     out = pd.DataFrame(rows)
@@ -77,6 +105,7 @@ def _frame_bytes(df: pd.DataFrame, columns: list[str]) -> bytes:
         if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
             return ""
         return v
+
     return csv_bytes(columns, ([cell(v) for v in rec] for rec in df[columns].itertuples(index=False, name=None)))
 
 
@@ -128,8 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     where = paths.relative(Path(args.out or paths.PROCESSED))
     changed = f"{counts['changed']} file(s) changed" if counts["changed"] else "no file changed"
-    print(f"make data: validated; {counts['observations']} observations, {counts['claims']} claims and "
-          f"{counts['sources']} sources in {where}/ ({changed})")
+    print(
+        f"make data: validated; {counts['observations']} observations, {counts['claims']} claims and "
+        f"{counts['sources']} sources in {where}/ ({changed})"
+    )
     return 0
 
 

@@ -1,8 +1,8 @@
 """pandera schemas of the raw tables, and the translation of their failures.
 
-Every raw table is read as text (see :mod:`analysis.csvio`), so the schemas check
+Every raw table is read as text (see :mod:`analysis.data.csvio`), so the schemas check
 presence, vocabulary and shape; numbers and provenance are checked row by row in
-:mod:`analysis.provenance`. Failures are reported lazily (all at once) as
+:mod:`analysis.data.provenance`. Failures are reported lazily (all at once) as
 :class:`analysis.errors.Problem` objects naming file, row and column.
 """
 
@@ -18,7 +18,7 @@ from analysis.errors import DataError, Problem
 TEXT = None
 """Column dtype for pandera: none is checked. Every cell is already text (read_table reads
 the CSV as strings, never guessing types), so a per-element dtype check would only cost
-time; numbers are parsed and checked row by row in :mod:`analysis.raw`."""
+time; numbers are parsed and checked row by row in :mod:`analysis.data.raw`."""
 
 QUALIFIERS = ("exact", "more_than", "at_least", "nearly", "about", "less_than")
 """How a printed number relates to the true value: 6300多 is ``more_than`` 6300."""
@@ -29,20 +29,48 @@ KINDS = ("document", "external")
 MEASURES = ("level", "rate", "standard", "count", "flow", "cumulative", "multiple", "share", "target")
 
 CLAIM_TYPES = (
-    "percent_change", "multiple", "cagr", "cagr_at_least", "difference", "share_of",
-    "threshold_crossed_in", "count_thresholds", "min_years_between_thresholds",
+    "percent_change",
+    "multiple",
+    "cagr",
+    "cagr_at_least",
+    "difference",
+    "share_of",
+    "threshold_crossed_in",
+    "count_thresholds",
+    "min_years_between_thresholds",
 )
-"""Machine-checkable forms of a derived statement (see :mod:`analysis.audit`)."""
+"""Machine-checkable forms of a derived statement (see :mod:`analysis.metrics.audit`)."""
 
 OBSERVATION_COLUMNS = (
-    "obs_id", "region", "indicator", "year", "period_start", "value_printed", "qualifier",
-    "unit", "value", "kind", "source_id", "quote", "note",
+    "obs_id",
+    "region",
+    "indicator",
+    "year",
+    "period_start",
+    "value_printed",
+    "qualifier",
+    "unit",
+    "value",
+    "kind",
+    "source_id",
+    "quote",
+    "note",
 )
 EXTERNAL_COLUMNS = ("unit_printed", "basis", "publisher", "url", "confidence")
 CONFIDENCE = ("high", "medium-high", "medium", "low")
 CLAIM_COLUMNS = (
-    "claim_id", "source_id", "quote", "stated_printed", "stated", "unit", "qualifier",
-    "rounding", "claim_type", "inputs", "params", "note",
+    "claim_id",
+    "source_id",
+    "quote",
+    "stated_printed",
+    "stated",
+    "unit",
+    "qualifier",
+    "rounding",
+    "claim_type",
+    "inputs",
+    "params",
+    "note",
 )
 
 
@@ -56,8 +84,9 @@ def _vocab(values: Iterable[str], what: str) -> pa.Check:
     return pa.Check.isin(vals, error=f"unknown {what}; valid: {shown}")
 
 
-def observation_schema(regions: Iterable[str], indicators: Iterable[str], units: Iterable[str],
-                       sources: Iterable[str], external: bool) -> pa.DataFrameSchema:
+def observation_schema(
+    regions: Iterable[str], indicators: Iterable[str], units: Iterable[str], sources: Iterable[str], external: bool
+) -> pa.DataFrameSchema:
     """Schema of an ``observations_*.csv`` table.
 
     Parameters
@@ -70,9 +99,16 @@ def observation_schema(regions: Iterable[str], indicators: Iterable[str], units:
         confidence).
     """
     cols = {
-        "obs_id": pa.Column(TEXT, [_nonempty("obs_id"), pa.Check.str_matches(
-            r"^[a-z0-9_]+\.[a-z0-9_]+\.\d{4}(\.ext)?$",
-            error="obs_id must look like region.indicator.year (external: region.indicator.year.ext)")]),
+        "obs_id": pa.Column(
+            TEXT,
+            [
+                _nonempty("obs_id"),
+                pa.Check.str_matches(
+                    r"^[a-z0-9_]+\.[a-z0-9_]+\.\d{4}(\.ext)?$",
+                    error="obs_id must look like region.indicator.year (external: region.indicator.year.ext)",
+                ),
+            ],
+        ),
         "region": pa.Column(TEXT, _vocab(regions, "region (add it to data/raw/regions.csv)")),
         "indicator": pa.Column(TEXT, _vocab(indicators, "indicator (add it to data/raw/indicators.csv)")),
         "year": pa.Column(TEXT, _nonempty("year")),
@@ -81,18 +117,31 @@ def observation_schema(regions: Iterable[str], indicators: Iterable[str], units:
         "qualifier": pa.Column(TEXT, _vocab(QUALIFIERS, "qualifier")),
         "unit": pa.Column(TEXT, _vocab(units, "unit (add it to data/raw/units.csv)")),
         "value": pa.Column(TEXT, _nonempty("value")),
-        "kind": pa.Column(TEXT, pa.Check.isin(["external"] if external else ["document"],
-                                            error=("kind must be 'external' in this table" if external else
-                                                   "kind must be 'document' in a document table; "
-                                                   "'derived' values are computed by the code, never stored"))),
+        "kind": pa.Column(
+            TEXT,
+            pa.Check.isin(
+                ["external"] if external else ["document"],
+                error=(
+                    "kind must be 'external' in this table"
+                    if external
+                    else "kind must be 'document' in a document table; "
+                    "'derived' values are computed by the code, never stored"
+                ),
+            ),
+        ),
         "source_id": pa.Column(TEXT, _vocab(sources, "source_id (see data/raw/sources.csv)")),
         "quote": pa.Column(TEXT, _nonempty("quote")),
         "note": pa.Column(TEXT),
     }
     if external:
-        cols["unit_printed"] = pa.Column(TEXT, pa.Check(lambda s: s.eq("") | s.isin(list(units)),
-                                                       element_wise=False,
-                                                       error="unknown unit_printed (leave empty when equal to unit)"))
+        cols["unit_printed"] = pa.Column(
+            TEXT,
+            pa.Check(
+                lambda s: s.eq("") | s.isin(list(units)),
+                element_wise=False,
+                error="unknown unit_printed (leave empty when equal to unit)",
+            ),
+        )
         for c in ("basis", "publisher", "url"):
             cols[c] = pa.Column(TEXT, _nonempty(c))
         cols["confidence"] = pa.Column(TEXT, _vocab(CONFIDENCE, "confidence"))
@@ -101,21 +150,29 @@ def observation_schema(regions: Iterable[str], indicators: Iterable[str], units:
 
 def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSchema:
     """Schema of ``claims.csv``."""
-    return pa.DataFrameSchema({
-        "claim_id": pa.Column(TEXT, pa.Check.str_matches(r"^doc\d{3}\.c\d{2,3}$",
-                                                        error="claim_id must look like doc004.c01"), unique=True),
-        "source_id": pa.Column(TEXT, _vocab(sources, "source_id")),
-        "quote": pa.Column(TEXT, _nonempty("quote")),
-        "stated_printed": pa.Column(TEXT, _nonempty("stated_printed")),
-        "stated": pa.Column(TEXT, _nonempty("stated")),
-        "unit": pa.Column(TEXT, _vocab(units, "unit")),
-        "qualifier": pa.Column(TEXT, _vocab(QUALIFIERS, "qualifier")),
-        "rounding": pa.Column(TEXT),
-        "claim_type": pa.Column(TEXT, _vocab(CLAIM_TYPES, "claim_type")),
-        "inputs": pa.Column(TEXT),
-        "params": pa.Column(TEXT),
-        "note": pa.Column(TEXT),
-    }, strict=False, coerce=False, name="claims")
+    return pa.DataFrameSchema(
+        {
+            "claim_id": pa.Column(
+                TEXT,
+                pa.Check.str_matches(r"^doc\d{3}\.c\d{2,3}$", error="claim_id must look like doc004.c01"),
+                unique=True,
+            ),
+            "source_id": pa.Column(TEXT, _vocab(sources, "source_id")),
+            "quote": pa.Column(TEXT, _nonempty("quote")),
+            "stated_printed": pa.Column(TEXT, _nonempty("stated_printed")),
+            "stated": pa.Column(TEXT, _nonempty("stated")),
+            "unit": pa.Column(TEXT, _vocab(units, "unit")),
+            "qualifier": pa.Column(TEXT, _vocab(QUALIFIERS, "qualifier")),
+            "rounding": pa.Column(TEXT),
+            "claim_type": pa.Column(TEXT, _vocab(CLAIM_TYPES, "claim_type")),
+            "inputs": pa.Column(TEXT),
+            "params": pa.Column(TEXT),
+            "note": pa.Column(TEXT),
+        },
+        strict=False,
+        coerce=False,
+        name="claims",
+    )
 
 
 def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] | None = None) -> pa.DataFrameSchema:
@@ -126,8 +183,9 @@ def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] 
     return pa.DataFrameSchema(cols, strict=False, coerce=False)
 
 
-INDICATOR_SCHEMA = vocab_schema("indicator", ["label", "measure"],
-                                {"measure": pa.Column(TEXT, _vocab(MEASURES, "measure"))})
+INDICATOR_SCHEMA = vocab_schema(
+    "indicator", ["label", "measure"], {"measure": pa.Column(TEXT, _vocab(MEASURES, "measure"))}
+)
 REGION_SCHEMA = vocab_schema("region", ["name_zh", "level"])
 SOURCE_SCHEMA = vocab_schema("source_id", ["file", "issuer", "title"])
 

@@ -44,8 +44,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.growth import cagr
-from analysis.params import COUNT_INDICATORS
+from analysis.metrics.growth import COUNT_INDICATORS, cagr
 
 ANNUAL_PER_CAPITA: Mapping[str, str] = {
     "rural_disposable_income": "rural income per person over a calendar year (可支配收入; 纯收入 up to 2012)",
@@ -59,8 +58,22 @@ GDP per capita is an annual amount per person but not household income (METHODS.
 Pass ``annual_per_capita={}`` to any function to switch the rule off.
 """
 
-ROW_COLUMNS = ("metric", "region", "benchmark", "year_or_period", "value", "benchmark_value", "ratio", "gap",
-               "note", "unit", "benchmark_unit", "gap_unit", "status", "kinds")
+ROW_COLUMNS = (
+    "metric",
+    "region",
+    "benchmark",
+    "year_or_period",
+    "value",
+    "benchmark_value",
+    "ratio",
+    "gap",
+    "note",
+    "unit",
+    "benchmark_unit",
+    "gap_unit",
+    "status",
+    "kinds",
+)
 """Columns of a comparison row (the first nine are those of ``tables/comparisons.csv``)."""
 
 STATUSES = ("matched", "different years", "different periods", "refused", "not observed")
@@ -122,21 +135,31 @@ class Point:
         """The value in the base unit (from ``value_base`` or the unit table)."""
         if self.value_base is not None:
             return float(self.value_base)
-        from analysis.units import default_units
+        from analysis.data.units import default_units
 
         units = default_units()
         if self.unit not in units:
-            raise ComparisonError(f"{self.describe()}: unit {self.unit!r} is not in data/raw/units.csv, so it "
-                                  "cannot be converted to its base unit")
+            raise ComparisonError(
+                f"{self.describe()}: unit {self.unit!r} is not in data/raw/units.csv, so it "
+                "cannot be converted to its base unit"
+            )
         return float(Decimal(str(self.value)) * units[self.unit].factor)
 
 
 def point_from_row(row: Mapping | pd.Series) -> Point:
     """A :class:`Point` from a row of the processed observations (or of :func:`analysis.get_series`)."""
     vb = row.get("value_base")
-    return Point(str(row["region"]), str(row["indicator"]), int(row["year"]), float(row["value"]), str(row["unit"]),
-                 str(row["base_unit"]), str(row.get("kind", "document")),
-                 None if vb is None or pd.isna(vb) else float(vb), str(row.get("qualifier", "") or "exact"))
+    return Point(
+        str(row["region"]),
+        str(row["indicator"]),
+        int(row["year"]),
+        float(row["value"]),
+        str(row["unit"]),
+        str(row["base_unit"]),
+        str(row.get("kind", "document")),
+        None if vb is None or pd.isna(vb) else float(vb),
+        str(row.get("qualifier", "") or "exact"),
+    )
 
 
 def series_points(series: pd.DataFrame) -> list[Point]:
@@ -156,8 +179,10 @@ def point_at(points: Sequence[Point], year: int) -> Point:
         if p.year == year:
             return p
     name = points[0].name if points else "the series"
-    raise ComparisonError(f"{name} has no {year} value (observed years: "
-                          f"{', '.join(str(p.year) for p in points) or 'none'}); nothing is interpolated")
+    raise ComparisonError(
+        f"{name} has no {year} value (observed years: "
+        f"{', '.join(str(p.year) for p in points) or 'none'}); nothing is interpolated"
+    )
 
 
 def comparison_unit(p: Point, annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA) -> str:
@@ -186,7 +211,8 @@ def check_years(a: Point, b: Point) -> None:
     if a.year != b.year:
         raise ComparisonError(
             f"refused: different years: {a.describe()} vs {b.describe()} ({a.year} is not {b.year}); "
-            "compare values of the same year (nothing is interpolated)")
+            "compare values of the same year (nothing is interpolated)"
+        )
 
 
 def check_units(a: Point, b: Point, annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA) -> str:
@@ -205,17 +231,21 @@ def check_units(a: Point, b: Point, annual_per_capita: Mapping[str, str] = ANNUA
     if {ua, ub} == {"yuan/month", "yuan/year"}:
         hint = "; annualise the monthly amount explicitly (annualise_monthly, x12) before comparing"
     elif {ua, ub} == {"yuan", "yuan/year"}:
-        hint = ("; a 元 amount compares with 元/年 only for annual per-capita indicators (ANNUAL_PER_CAPITA: "
-                f"{', '.join(sorted(annual_per_capita)) or 'none'})")
-    raise ComparisonError(f"refused: units do not match: {a.describe()} (compared as {ua}) vs {b.describe()} "
-                          f"(compared as {ub}){hint}")
+        hint = (
+            "; a 元 amount compares with 元/年 only for annual per-capita indicators (ANNUAL_PER_CAPITA: "
+            f"{', '.join(sorted(annual_per_capita)) or 'none'})"
+        )
+    raise ComparisonError(
+        f"refused: units do not match: {a.describe()} (compared as {ua}) vs {b.describe()} (compared as {ub}){hint}"
+    )
 
 
 def check_region(a: Point, b: Point, what: str) -> None:
     """Refuse two points of different regions where ``what`` needs one region."""
     if a.region != b.region:
-        raise ComparisonError(f"refused: {what} needs one region: {a.describe()} is for {a.region}, "
-                              f"{b.describe()} for {b.region}")
+        raise ComparisonError(
+            f"refused: {what} needs one region: {a.describe()} is for {a.region}, {b.describe()} for {b.region}"
+        )
 
 
 def _values(a: Point, b: Point) -> tuple[float, float]:
@@ -279,8 +309,14 @@ class Comparison:
         return asdict(self)
 
 
-def _compare(a: Point, b: Point, metric: str | None, allow_different_years: bool,
-             annual_per_capita: Mapping[str, str], extra: Sequence[str] = ()) -> Comparison:
+def _compare(
+    a: Point,
+    b: Point,
+    metric: str | None,
+    allow_different_years: bool,
+    annual_per_capita: Mapping[str, str],
+    extra: Sequence[str] = (),
+) -> Comparison:
     unit = check_units(a, b, annual_per_capita)
     if not allow_different_years:
         check_years(a, b)
@@ -297,15 +333,33 @@ def _compare(a: Point, b: Point, metric: str | None, allow_different_years: bool
     if a.unit != b.unit and unit != "yuan/year":
         notes.append(f"{a.unit} and {b.unit} compared in {unit}")
     notes += _flags(a, b)
-    return Comparison(metric or (f"{a.indicator}: gap to benchmark" if a.indicator == b.indicator
-                                 else f"{a.indicator} / {b.indicator}"),
-                      a.region, _benchmark_name(a, b), str(a.year) if same else f"{a.year} vs {b.year}",
-                      float(a.value), float(b.value), va / vb, va - vb, "; ".join(notes), a.unit, b.unit,
-                      _gap_unit(a, b, unit), "matched" if same else "different years", _kinds(a, b))
+    return Comparison(
+        metric
+        or (f"{a.indicator}: gap to benchmark" if a.indicator == b.indicator else f"{a.indicator} / {b.indicator}"),
+        a.region,
+        _benchmark_name(a, b),
+        str(a.year) if same else f"{a.year} vs {b.year}",
+        float(a.value),
+        float(b.value),
+        va / vb,
+        va - vb,
+        "; ".join(notes),
+        a.unit,
+        b.unit,
+        _gap_unit(a, b, unit),
+        "matched" if same else "different years",
+        _kinds(a, b),
+    )
 
 
-def gap(a: Point, b: Point, *, allow_different_years: bool = False, metric: str | None = None,
-        annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA) -> Comparison:
+def gap(
+    a: Point,
+    b: Point,
+    *,
+    allow_different_years: bool = False,
+    metric: str | None = None,
+    annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA,
+) -> Comparison:
     """Absolute gap ``a - b`` and relative gap ``a / b`` of a region to a benchmark.
 
     Parameters
@@ -343,8 +397,9 @@ def gap(a: Point, b: Point, *, allow_different_years: bool = False, metric: str 
     return _compare(a, b, metric, allow_different_years, annual_per_capita)
 
 
-def ratio_to_benchmark(a: Point, b: Point, *, metric: str | None = None,
-                       annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA) -> Comparison:
+def ratio_to_benchmark(
+    a: Point, b: Point, *, metric: str | None = None, annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA
+) -> Comparison:
     """Ratio ``a / b`` at one year (e.g. dibao standard / national poverty line).
 
     Raises
@@ -355,8 +410,13 @@ def ratio_to_benchmark(a: Point, b: Point, *, metric: str | None = None,
     return _compare(a, b, metric, False, annual_per_capita)
 
 
-def ratios_at_matched_years(a: Sequence[Point], b: Sequence[Point], *, metric: str | None = None,
-                            annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA) -> list[Comparison]:
+def ratios_at_matched_years(
+    a: Sequence[Point],
+    b: Sequence[Point],
+    *,
+    metric: str | None = None,
+    annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA,
+) -> list[Comparison]:
     """:func:`ratio_to_benchmark` at every year observed in both series (no interpolation).
 
     Raises
@@ -374,7 +434,8 @@ def ratios_at_matched_years(a: Sequence[Point], b: Sequence[Point], *, metric: s
         raise ComparisonError(
             f"refused: no matched year: {an} is observed in {', '.join(str(p.year) for p in a) or 'no year'} "
             f"({a[0].unit if a else ''}), {bn} in {', '.join(str(p.year) for p in b) or 'no year'} "
-            f"({b[0].unit if b else ''}); nothing is interpolated")
+            f"({b[0].unit if b else ''}); nothing is interpolated"
+        )
     return [ratio_to_benchmark(p, yb[p.year], metric=metric, annual_per_capita=annual_per_capita) for p in common]
 
 
@@ -395,11 +456,18 @@ def annualise_monthly(p: Point) -> Point:
     1272.0
     """
     if p.base_unit != "yuan/month":
-        raise ComparisonError(f"refused: only a monthly amount (元/月) can be annualised; {p.describe()} "
-                              f"is in {p.base_unit}")
-    return replace(p, indicator=f"{p.indicator} x12", value=12.0 * float(p.value), unit="元/年",
-                   base_unit="yuan/year", value_base=12.0 * p.base,
-                   note=(p.note + "; " if p.note else "") + "annualised: 12 x the monthly amount")
+        raise ComparisonError(
+            f"refused: only a monthly amount (元/月) can be annualised; {p.describe()} is in {p.base_unit}"
+        )
+    return replace(
+        p,
+        indicator=f"{p.indicator} x12",
+        value=12.0 * float(p.value),
+        unit="元/年",
+        base_unit="yuan/year",
+        value_base=12.0 * p.base,
+        note=(p.note + "; " if p.note else "") + "annualised: 12 x the monthly amount",
+    )
 
 
 def standards_ratio(numerator: Point, denominator: Point, *, metric: str | None = None) -> Comparison:
@@ -439,8 +507,13 @@ def assistance_to_standard(assistance: Point, standard: Point, *, metric: str | 
     return _compare(assistance, standard, metric, False, {}, extra)
 
 
-def share_of_income(standard: Point, income: Point, *, metric: str | None = None,
-                    annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA) -> Comparison:
+def share_of_income(
+    standard: Point,
+    income: Point,
+    *,
+    metric: str | None = None,
+    annual_per_capita: Mapping[str, str] = ANNUAL_PER_CAPITA,
+) -> Comparison:
     """A standard (元/年 per person) as a share of per-capita rural income of the same region and year.
 
     Raises
@@ -523,9 +596,15 @@ def implied_from_multiple(end: Point, multiple: Point, base_year: int) -> Point:
         raise ComparisonError(f"refused: {multiple.describe()} is not a multiple (倍)")
     if base_year >= end.year:
         raise ComparisonError(f"refused: base year {base_year} is not before {end.describe()}")
-    return replace(end, year=base_year, value=float(end.value) / float(multiple.value),
-                   value_base=end.base / float(multiple.value), kind="derived", qualifier="exact",
-                   note=f"derived: {end.year} value / {multiple.value:g} (stated multiple of {base_year})")
+    return replace(
+        end,
+        year=base_year,
+        value=float(end.value) / float(multiple.value),
+        value_base=end.base / float(multiple.value),
+        kind="derived",
+        qualifier="exact",
+        note=f"derived: {end.year} value / {multiple.value:g} (stated multiple of {base_year})",
+    )
 
 
 MODES = ("rate", "count", "growth")
@@ -628,14 +707,26 @@ def compare_changes(a: PeriodChange, b: PeriodChange, *, metric: str | None = No
         raise ComparisonError(
             f"refused: different periods: {a.start.name} {a.period} ({a.start.value:g} -> {a.end.value:g} "
             f"{a.start.unit}) vs {b.start.name} {b.period} ({b.start.value:g} -> {b.end.value:g} {b.start.unit}); "
-            "a change over one period is not differenced against a change over another")
+            "a change over one period is not differenced against a change over another"
+        )
     gap_unit = {"rate": "percentage points", "count": "share remaining", "growth": "CAGR difference (per year)"}[a.mode]
     ratio = a.statistic / b.statistic if b.statistic else None
-    return Comparison(metric or f"{a.start.indicator}: change {a.statistic_unit}", a.start.region,
-                      _benchmark_name(a.start, b.start), a.period, a.statistic, b.statistic, ratio,
-                      a.statistic - b.statistic, "; ".join(_flags(a.start, a.end, b.start, b.end)),
-                      a.statistic_unit, b.statistic_unit, gap_unit, "matched",
-                      _kinds(a.start, a.end) + " vs " + _kinds(b.start, b.end))
+    return Comparison(
+        metric or f"{a.start.indicator}: change {a.statistic_unit}",
+        a.start.region,
+        _benchmark_name(a.start, b.start),
+        a.period,
+        a.statistic,
+        b.statistic,
+        ratio,
+        a.statistic - b.statistic,
+        "; ".join(_flags(a.start, a.end, b.start, b.end)),
+        a.statistic_unit,
+        b.statistic_unit,
+        gap_unit,
+        "matched",
+        _kinds(a.start, a.end) + " vs " + _kinds(b.start, b.end),
+    )
 
 
 def unmatched_changes(a: PeriodChange, b: PeriodChange, reason: str, *, metric: str | None = None) -> Comparison:
@@ -644,16 +735,35 @@ def unmatched_changes(a: PeriodChange, b: PeriodChange, reason: str, *, metric: 
     Use after :func:`compare_changes` refused: the row shows both statistics with their
     periods and leaves ``ratio`` and ``gap`` empty.
     """
-    return Comparison(metric or f"{a.start.indicator}: change {a.statistic_unit}", a.start.region,
-                      _benchmark_name(a.start, b.start), f"{a.period} vs {b.period}", a.statistic, b.statistic,
-                      None, None, "; ".join([reason, *_flags(a.start, a.end, b.start, b.end)]), a.statistic_unit,
-                      b.statistic_unit, "", "different periods",
-                      _kinds(a.start, a.end) + " vs " + _kinds(b.start, b.end))
+    return Comparison(
+        metric or f"{a.start.indicator}: change {a.statistic_unit}",
+        a.start.region,
+        _benchmark_name(a.start, b.start),
+        f"{a.period} vs {b.period}",
+        a.statistic,
+        b.statistic,
+        None,
+        None,
+        "; ".join([reason, *_flags(a.start, a.end, b.start, b.end)]),
+        a.statistic_unit,
+        b.statistic_unit,
+        "",
+        "different periods",
+        _kinds(a.start, a.end) + " vs " + _kinds(b.start, b.end),
+    )
 
 
-def not_compared(metric: str, a: Point | None, benchmark: str, reason: str, *, status: str = "refused",
-                 benchmark_point: Point | None = None, region: str | None = None,
-                 year_or_period: str | None = None) -> Comparison:
+def not_compared(
+    metric: str,
+    a: Point | None,
+    benchmark: str,
+    reason: str,
+    *,
+    status: str = "refused",
+    benchmark_point: Point | None = None,
+    region: str | None = None,
+    year_or_period: str | None = None,
+) -> Comparison:
     """A row for a comparison that was not made: the values that exist, and why.
 
     Parameters
@@ -672,11 +782,22 @@ def not_compared(metric: str, a: Point | None, benchmark: str, reason: str, *, s
         raise ValueError(f"unknown status {status!r}; valid choices: {', '.join(STATUSES)}")
     years = [str(p.year) for p in (a, benchmark_point) if p is not None]
     yp = year_or_period if year_or_period is not None else " vs ".join(dict.fromkeys(years))
-    return Comparison(metric, region or (a.region if a else ""), benchmark, yp,
-                      None if a is None else float(a.value),
-                      None if benchmark_point is None else float(benchmark_point.value), None, None, reason,
-                      a.unit if a else "", benchmark_point.unit if benchmark_point else "", "", status,
-                      _kinds(*[p for p in (a, benchmark_point) if p is not None]))
+    return Comparison(
+        metric,
+        region or (a.region if a else ""),
+        benchmark,
+        yp,
+        None if a is None else float(a.value),
+        None if benchmark_point is None else float(benchmark_point.value),
+        None,
+        None,
+        reason,
+        a.unit if a else "",
+        benchmark_point.unit if benchmark_point else "",
+        "",
+        status,
+        _kinds(*[p for p in (a, benchmark_point) if p is not None]),
+    )
 
 
 def comparison_table(comparisons: Sequence[Comparison]) -> pd.DataFrame:

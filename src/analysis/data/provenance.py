@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.csvio import read_table
+from analysis.data.csvio import read_table
+from analysis.data.numbers import normalise, parse_printed
+from analysis.data.units import Unit
 from analysis.errors import DataError, Problem
-from analysis.numbers import normalise, parse_printed
 from analysis.paths import relative
-from analysis.units import Unit
 
 
 def verify_checksums(folder: Path, sums_file: str = "SHA256SUMS") -> list[Problem]:
@@ -43,14 +43,19 @@ def verify_checksums(folder: Path, sums_file: str = "SHA256SUMS") -> list[Proble
         if not f.exists():
             problems.append(Problem(name, n, None, f"{relative(f)} is listed but missing."))
         elif hashlib.sha256(f.read_bytes()).hexdigest() != digest:
-            problems.append(Problem(relative(f), None, None,
-                                    f"the file differs from its checksum in {name}; source documents are "
-                                    "read-only raw data: restore the original copy."))
+            problems.append(
+                Problem(
+                    relative(f),
+                    None,
+                    None,
+                    f"the file differs from its checksum in {name}; source documents are "
+                    "read-only raw data: restore the original copy.",
+                )
+            )
     return problems
 
 
-def printed_matches(value_printed: str, unit_printed: str, value: Decimal, unit: str,
-                    units: dict[str, Unit]) -> bool:
+def printed_matches(value_printed: str, unit_printed: str, value: Decimal, unit: str, units: dict[str, Unit]) -> bool:
     """Whether the printed number in ``unit_printed`` equals ``value`` in ``unit``."""
     printed = parse_printed(value_printed)
     a = printed * units[unit_printed].factor
@@ -64,8 +69,9 @@ def printed_matches(value_printed: str, unit_printed: str, value: Decimal, unit:
 
 def load_external_reference(path: Path) -> pd.DataFrame:
     """Read the project's copy of ``external/figures.csv`` (the external rows' source)."""
-    return read_table(path, required=["indicator", "region", "year", "value", "unit", "publisher",
-                                      "url", "quote", "confidence"])
+    return read_table(
+        path, required=["indicator", "region", "year", "value", "unit", "publisher", "url", "quote", "confidence"]
+    )
 
 
 def check_external_row(r: pd.Series, row: int, name: str, ref: pd.DataFrame) -> list[Problem]:
@@ -73,21 +79,37 @@ def check_external_row(r: pd.Series, row: int, name: str, ref: pd.DataFrame) -> 
     year = normalise(r["year"])
     m = ref[(ref["region"] == r["region"]) & (ref["indicator"] == r["indicator"]) & (ref["year"] == year)]
     if m.empty:
-        return [Problem(name, row, "obs_id",
-                        f"no row for {r['region']} {r['indicator']} {year} in {ref.attrs['file']}.")]
+        return [
+            Problem(name, row, "obs_id", f"no row for {r['region']} {r['indicator']} {year} in {ref.attrs['file']}.")
+        ]
     problems = []
     for col, refcol in (("quote", "quote"), ("url", "url"), ("publisher", "publisher"), ("confidence", "confidence")):
         if not (m[refcol] == r[col]).any():
-            problems.append(Problem(name, row, col, f"differs from {ref.attrs['file']} (expected "
-                                                    f"'{m.iloc[0][refcol]}'); external rows keep the source's text."))
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    col,
+                    f"differs from {ref.attrs['file']} (expected "
+                    f"'{m.iloc[0][refcol]}'); external rows keep the source's text.",
+                )
+            )
     units = {r["unit"], r.get("unit_printed") or r["unit"]}
     if not m["unit"].isin(list(units)).any():
-        problems.append(Problem(name, row, "unit", f"unit '{r['unit']}' differs from {ref.attrs['file']} (which has "
-                                                   f"'{m.iloc[0]['unit']}'); set unit_printed to the source's unit."))
+        problems.append(
+            Problem(
+                name,
+                row,
+                "unit",
+                f"unit '{r['unit']}' differs from {ref.attrs['file']} (which has "
+                f"'{m.iloc[0]['unit']}'); set unit_printed to the source's unit.",
+            )
+        )
     try:
         if not any(Decimal(v) == Decimal(normalise(r["value"])) for v in m["value"]):
-            problems.append(Problem(name, row, "value", f"differs from {ref.attrs['file']} "
-                                                        f"(expected {m.iloc[0]['value']})."))
+            problems.append(
+                Problem(name, row, "value", f"differs from {ref.attrs['file']} (expected {m.iloc[0]['value']}).")
+            )
     except Exception:  # non-numeric values are reported by the numeric check
         pass
     return problems
@@ -105,11 +127,21 @@ def check_quote(quote: str, text: str, name: str, row: int, source_id: str) -> l
             lo = mid
         else:
             hi = mid - 1
-    where = (f"it matches the document up to character {lo} ('...{quote[max(0, lo - 12):lo]}' then "
-             f"'{quote[lo:lo + 12]}...')" if lo else "not even its first character matches")
-    return [Problem(name, row, "quote",
-                    f"the quote does not occur verbatim in {source_id}; {where}. Copy it from the document "
-                    "exactly, keeping full-width punctuation and stray spaces.")]
+    where = (
+        f"it matches the document up to character {lo} ('...{quote[max(0, lo - 12) : lo]}' then "
+        f"'{quote[lo : lo + 12]}...')"
+        if lo
+        else "not even its first character matches"
+    )
+    return [
+        Problem(
+            name,
+            row,
+            "quote",
+            f"the quote does not occur verbatim in {source_id}; {where}. Copy it from the document "
+            "exactly, keeping full-width punctuation and stray spaces.",
+        )
+    ]
 
 
 def require(problems: list[Problem]) -> None:

@@ -1,0 +1,15 @@
+"""Data layer: read, validate and derive the curated tables; the loading API.
+
+``csvio``       strict CSV reading (encoding, BOM, empty files) and atomic writes
+``numbers``     printed numbers (full-width digits, decimals of the last printed digit)
+``units``       the unit vocabulary and exact conversion to base units
+``schema``      pandera schemas of the raw tables
+``provenance``  checks that every value is printed in a verbatim quote of its source
+``raw``         reading every raw table with its row checks
+``derive``      derived values (computed, labelled, never typed)
+``build``       ``make data`` (``python -m analysis.data.build``): write ``data/processed/``
+``load``        the loading API: :func:`load_observations`, :func:`get_series`, :func:`observation`
+
+May import: ``analysis.paths``, ``analysis.errors`` and itself; never ``metrics``,
+``reports`` or ``build``.
+"""

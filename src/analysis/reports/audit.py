@@ -1,0 +1,312 @@
+"""The claims-audit report: parameters, tables, the figure and the computed narrative.
+
+``notebooks/claims_audit.ipynb`` calls these functions; each returns data (a table or
+markdown) or saves a figure, so the notebook stays a short narrative. The audit itself
+(formulas, tolerances, qualifier rules) is in :mod:`analysis.metrics.audit`.
+
+Outputs of a run named ``run_name`` (default ``claims_audit``), under ``output_dir``
+(default ``reports/``):
+
+``tables/<run_name>.csv``          the selected claims, audited (every column of
+                                   :func:`analysis.metrics.audit.audit_claims`); the default run
+                                   selects the whole register
+``tables/<run_name>_summary.csv``  counts by document and verdict
+``figures/<run_name>_stated_vs_recomputed.png/.svg``
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis import paths
+from analysis.data.load import UnknownChoice, check_choice, load_claims, load_observations
+from analysis.data.numbers import decimals_of
+from analysis.metrics.audit import CONSISTENT, INCONSISTENT, MISSING, NOT_CHECKABLE, VERDICTS, audit_claims
+from analysis.reports.outputs import Outputs, outputs
+from analysis.reports.params import as_list
+
+QUALIFIER_WORDS = {
+    "exact": "",
+    "more_than": "more than ",
+    "at_least": "at least ",
+    "nearly": "nearly ",
+    "about": "about ",
+    "less_than": "less than ",
+}
+
+SOURCE_NOTE = (
+    "Source: claims register (data/raw/claims.csv) recomputed from the curated observations. Error bars: "
+    "horizontal = tolerance of the stated value, vertical = range from the inputs' rounding; vertical "
+    "lines without a point = not checkable, range over the unobserved years."
+)
+
+_STEM = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+@dataclass
+class AuditRun:
+    """A validated selection of claims, audited."""
+
+    documents: list[str]
+    verdicts: list[str]
+    audit: pd.DataFrame
+    sources: pd.DataFrame
+    out: Outputs
+    name: str
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def load_sources() -> pd.DataFrame:
+    """The source catalog (``data/processed/sources.csv``)."""
+    p = paths.PROCESSED / "sources.csv"
+    if not p.exists():
+        raise FileNotFoundError(f"{paths.relative(p)} does not exist: run `make data` first.")
+    return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def document_choices(sources: pd.DataFrame | None = None) -> list[str]:
+    """The valid ``document`` values: every document source id, and ``"all"``."""
+    sources = load_sources() if sources is None else sources
+    return sorted(s for s in sources["source_id"] if s.startswith("doc")) + ["all"]
+
+
+def _choices(value: object, name: str, valid: list[str]) -> list[str]:
+    values = as_list(value, name)
+    if not values:
+        raise UnknownChoice(f"parameter {name} is empty; valid choices: {', '.join(valid)}")
+    for v in values:
+        check_choice(name, v, valid)
+    return values
+
+
+def prepare(
+    document: object = "all", verdict: object = "all", output_dir: object = None, run_name: str = "claims_audit"
+) -> AuditRun:
+    """Validate the notebook parameters and audit the register.
+
+    Parameters
+    ----------
+    document : str or list of str
+        A document source id (``doc000`` ... ``doc004``), a list of them, or ``"all"``.
+    verdict : str or list of str
+        ``consistent``, ``inconsistent``, ``not checkable``, a list of them, or ``"all"``.
+    output_dir : str or Path, optional
+        Where tables and figures go (default the project's ``reports/``).
+    run_name : str
+        Stem of the output files.
+
+    Raises
+    ------
+    analysis.data.load.UnknownChoice
+        On an unknown document or verdict, or an unusable run name; the message lists
+        the valid choices.
+    """
+    sources = load_sources()
+    docs = _choices(document, "document", document_choices(sources))
+    verdicts = _choices(verdict, "verdict", [*VERDICTS, "all"])
+    if not isinstance(run_name, str) or not _STEM.match(run_name):
+        raise UnknownChoice(f"parameter run_name={run_name!r} must be a file stem (letters, digits, _ . -)")
+    docs = document_choices(sources)[:-1] if "all" in docs else sorted(set(docs))
+    verdicts = list(VERDICTS) if "all" in verdicts else [v for v in VERDICTS if v in verdicts]
+    audit = audit_claims(load_claims(), load_observations())
+    return AuditRun(docs, verdicts, audit, sources, outputs(output_dir), run_name)
+
+
+def selected(run: AuditRun) -> pd.DataFrame:
+    """The audited claims of the selected documents and verdicts."""
+    a = run.audit
+    return a[a["source_id"].isin(run.documents) & a["verdict"].isin(run.verdicts)].reset_index(drop=True)
+
+
+def selection(run: AuditRun) -> pd.DataFrame:
+    """What this run covers: one row per selected document, with its claims in the register."""
+    rows = []
+    src = run.sources.set_index("source_id")
+    for d in run.documents:
+        n_all = int((run.audit["source_id"] == d).sum())
+        n_sel = int(((run.audit["source_id"] == d) & run.audit["verdict"].isin(run.verdicts)).sum())
+        rows.append(
+            {
+                "document": d,
+                "issuer": src.loc[d, "issuer_en"],
+                "title": src.loc[d, "title_en"],
+                "date": src.loc[d, "date"],
+                "claims in register": n_all,
+                "selected": n_sel,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs["verdicts"] = ", ".join(run.verdicts)
+    return out
+
+
+def build_table(run: AuditRun) -> pd.DataFrame:
+    """Select the claims, write ``tables/<run_name>.csv`` and return the selection."""
+    run.table = selected(run)
+    run.out.table(run.table, run.name)
+    return run.table
+
+
+def summary(run: AuditRun) -> pd.DataFrame:
+    """Counts by document and verdict of the selection (with a total row); also written to CSV."""
+    t = selected(run)
+    rows = []
+    for d in run.documents:
+        g = t[t["source_id"] == d]
+        rows.append({"document": d, **{v: int((g["verdict"] == v).sum()) for v in run.verdicts}, "total": len(g)})
+    out = pd.DataFrame(rows, columns=["document", *run.verdicts, "total"])
+    total = {"document": "all", **{v: int(out[v].sum()) for v in run.verdicts}, "total": int(out["total"].sum())}
+    out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+    run.out.table(out, f"{run.name}_summary")
+    return out
+
+
+def stated_text(r: pd.Series) -> str:
+    """The stated value as the document says it: ``more than 9%``, ``2016年``, ``3.3倍``."""
+    return f"{QUALIFIER_WORDS.get(r['qualifier'], '')}{r['stated_printed']}{r['unit']}"
+
+
+def recomputed_text(r: pd.Series) -> str:
+    """The recomputed value for reading: point (two more decimals than stated) or range."""
+    unit = r["unit"]
+    d = decimals_of(str(r["stated_printed"])) + 2
+    if r["claim_type"] in ("threshold_crossed_in", "count_thresholds", "min_years_between_thresholds"):
+        d = 0
+    if pd.notna(r["recomputed"]):
+        return f"{r['recomputed']:.{d}f}{unit}"
+    lo, hi = r["recomputed_low"], r["recomputed_high"]
+    if pd.notna(lo) and pd.notna(hi):
+        return f"{lo:.{d}f} to {hi:.{d}f}{unit}"
+    if pd.notna(hi):
+        return f"{hi:.{d}f}{unit} or earlier"
+    return ""
+
+
+def _tolerance_text(r: pd.Series) -> str:
+    v = r["tolerance"]
+    if pd.isna(v):
+        return ""
+    if r["claim_type"] == "threshold_crossed_in":
+        return "same year"
+    return f"±{v:g}" if v > 0 else "bound"
+
+
+def display_table(t: pd.DataFrame) -> pd.DataFrame:
+    """Audited claims formatted for reading (Chinese quotes and units kept)."""
+    if t.empty:
+        return pd.DataFrame(
+            columns=["claim", "quote", "type", "stated", "recomputed", "tolerance", "verdict", "reason"]
+        )
+    return pd.DataFrame(
+        {
+            "claim": t["claim_id"],
+            "quote": t["quote"],
+            "type": t["claim_type"],
+            "stated": [stated_text(r) for _, r in t.iterrows()],
+            "recomputed": [recomputed_text(r) for _, r in t.iterrows()],
+            "tolerance": [_tolerance_text(r) for _, r in t.iterrows()],
+            "verdict": t["verdict"],
+            "reason": t["reason"],
+        }
+    ).reset_index(drop=True)
+
+
+def by_document(run: AuditRun) -> list[tuple[str, pd.DataFrame]]:
+    """(markdown heading, formatted table) for each selected document with selected claims."""
+    src = run.sources.set_index("source_id")
+    out = []
+    for d in run.documents:
+        g = run.table[run.table["source_id"] == d]
+        if g.empty:
+            continue
+        counts = ", ".join(f"{int((g['verdict'] == v).sum())} {v}" for v in run.verdicts if (g["verdict"] == v).any())
+        head = (
+            f"### {d}: {src.loc[d, 'title_en']}\n\n{src.loc[d, 'issuer_en']}, {src.loc[d, 'date']} "
+            f"({src.loc[d, 'title']}). {len(g)} claim{'s' if len(g) != 1 else ''}: {counts}."
+        )
+        out.append((head, display_table(g)))
+    return out
+
+
+def inconsistencies(run: AuditRun) -> str:
+    """Markdown bullets: each inconsistent claim in plain words."""
+    t = run.table[run.table["verdict"] == INCONSISTENT]
+    if t.empty:
+        return "No claim in this selection is inconsistent."
+    lines = []
+    for _, r in t.iterrows():
+        lines.append(
+            f"- **{r['claim_id']}** ({r['claim_type']}) 「{r['quote']}」: stated {stated_text(r)}, "
+            f"recomputed {recomputed_text(r)}. {r['explanation']}"
+        )
+    return "\n".join(lines)
+
+
+def not_checkable_table(run: AuditRun) -> pd.DataFrame:
+    """The not-checkable claims with what is missing and the register's note."""
+    t = run.table[run.table["verdict"] == NOT_CHECKABLE]
+    return pd.DataFrame(
+        {
+            "claim": t["claim_id"],
+            "quote": t["quote"],
+            "type": t["claim_type"],
+            "stated": [stated_text(r) for _, r in t.iterrows()],
+            "missing": [MISSING.get(m, m) for m in t["missing"]],
+            "what the audit found": t["reason"],
+            "register note": t["note"],
+        }
+    ).reset_index(drop=True)
+
+
+def narrate(run: AuditRun) -> str:
+    """Computed summary sentences (markdown)."""
+    t = run.table
+    n_reg = len(run.audit)
+    if t.empty:
+        return (
+            f"No claim of the register ({n_reg} claims) matches this selection "
+            f"(documents {', '.join(run.documents)}; verdicts {', '.join(run.verdicts)})."
+        )
+    counts = {v: int((t["verdict"] == v).sum()) for v in VERDICTS}
+    head = (
+        f"This run audits **{len(t)}** of the {n_reg} claims in the register "
+        f"(documents {', '.join(run.documents)}; verdicts {', '.join(run.verdicts)}): "
+        + ", ".join(f"**{counts[v]} {v}**" for v in VERDICTS if v in run.verdicts)
+        + "."
+    )
+    lines = [head]
+    nc = t[t["verdict"] == NOT_CHECKABLE]
+    if not nc.empty:
+        why = nc["missing"].value_counts()
+        order = [m for m in MISSING if m in why.index]
+        lines.append(
+            "Not checkable, by what is missing: "
+            + "; ".join(
+                f"{MISSING[m]} ({int(why[m])}: {', '.join(nc.loc[nc['missing'] == m, 'claim_id'])})" for m in order
+            )
+            + "."
+        )
+    ok = t[t["verdict"] == CONSISTENT]
+    if not ok.empty:
+        narrow = ok[ok["reason"].str.contains("only through the input rounding", regex=False)]
+        lines.append(
+            f"Consistent: {', '.join(ok['claim_id'])}."
+            + (
+                f" Of these, {', '.join(narrow['claim_id'])} agree only once the inputs' own rounding is allowed for."
+                if not narrow.empty
+                else ""
+            )
+        )
+    bad = t[t["verdict"] == INCONSISTENT]
+    if not bad.empty:
+        lines.append(
+            "Inconsistent: "
+            + "; ".join(
+                f"{r['claim_id']} (stated {stated_text(r)}, recomputed {recomputed_text(r)})" for _, r in bad.iterrows()
+            )
+            + "."
+        )
+    return "\n\n".join(lines)

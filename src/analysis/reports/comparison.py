@@ -1,0 +1,344 @@
+"""The comparison report: regions, benchmarks and standards side by side.
+
+``notebooks/comparisons.ipynb`` calls these functions. Every number comes from
+:mod:`analysis.metrics.compare`, which refuses mismatched years and units; a refused
+comparison becomes a row of the table with ``status`` ``refused`` (or ``not
+observed``) and the reason in ``note``, so the table says what was *not* compared as
+plainly as what was. The table is written to ``tables/<run_name>.csv`` with the columns
+``metric, region, benchmark, year_or_period, value, benchmark_value, ratio, gap, note``
+followed by ``unit, benchmark_unit, gap_unit, status, kinds, section``.
+
+Sections
+--------
+``poverty``      the selected indicators (default poverty incidence and poor population) of
+                 each region against the benchmark at the start and end of each period
+``growth``       income and output: CAGR of each series over its own period
+``assistance``   social-assistance standards against the national poverty line, against
+                 each other, against the payment level and against rural income
+``counties``     poverty counties exited out of the total, and shares of national totals
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.data.load import KINDS, UnknownChoice, check_choice, get_series, load_observations
+from analysis.metrics.compare import (
+    ROW_COLUMNS,
+    Comparison,
+    Point,
+    series_points,
+)
+from analysis.reports import figures
+from analysis.reports.outputs import Outputs, outputs
+from analysis.reports.params import as_bool, as_list, as_year
+
+DEFAULT_REGIONS: tuple[str, ...] = ("Xiangxi", "Wuling", "Hunan", "Hunan40", "Luoxiao")
+"""Regions of the default run (the benchmark is added when it is not among them)."""
+
+DEFAULT_INDICATORS: tuple[str, ...] = ("poverty_incidence", "poor_population")
+"""Indicators compared with the benchmark at start and end in the default run."""
+
+DEFAULT_BENCHMARK = "Wuling"
+"""The Wuling Mountain Area, the contiguous poor area Xiangxi belongs to."""
+
+GAP_INDICATORS: tuple[str, ...] = (
+    "poverty_incidence",
+    "poor_population",
+    "rural_disposable_income",
+    "gdp_per_capita",
+    "gdp",
+)
+"""Indicators a region can be compared with a benchmark on (valid ``indicator`` values,
+restricted to those the benchmark observes)."""
+
+INDEX_INDICATORS: tuple[str, ...] = ("rural_disposable_income", "gdp_per_capita", "gdp")
+"""Income and output series drawn as indices and compared by CAGR."""
+
+PERIOD_END = 2019
+"""Last year of the income and output series: the documents' statistics end in 2019 (the
+external 2020 GDP, a pandemic year, is left out)."""
+
+POVERTY_LINE = ("China", "poverty_line_current_prices")
+STANDARDS = ("rural_dibao_standard", "extreme_poverty_support_standard")
+MONTHLY_ASSISTANCE = "rural_dibao_monthly_assistance"
+INCOME = "rural_disposable_income"
+
+SECTIONS = ("poverty", "growth", "assistance", "counties")
+TABLE_COLUMNS = (*ROW_COLUMNS, "section")
+
+OVERLAPS: dict[tuple[str, str], str] = {
+    ("Xiangxi", "Wuling"): "Xiangxi's counties are part of the Wuling Mountain Area",
+    ("Xiangxi", "Hunan"): "Xiangxi is part of Hunan",
+    ("Xiangxi", "Hunan40"): "Xiangxi's counties are among Hunan's 40 key and contiguous-area counties",
+    ("Hunan40", "Hunan"): "the 40 counties are part of Hunan",
+}
+"""Pairs (part, whole) where one area contains the other: their comparison is not of independent areas."""
+
+
+BASIS_NOTES: dict[str, str] = {
+    "poverty_incidence": (
+        "Xiangxi's incidence is on the registered-poor (建档立卡) basis; the Wuling figure's basis is "
+        "not stated (area statistics are usually from the NBS rural household survey), so part of "
+        "any gap may be a difference of measurement"
+    ),
+    "poor_population": (
+        "regions of different size: the absolute gap measures size, the share remaining measures the fall"
+    ),
+}
+
+SOURCE_NOTE = (
+    "Source: curated from the five policy documents (data/raw); open markers are external "
+    "(secondary) values, diamonds derived values. Current prices."
+)
+
+UNIT_LABELS = figures.UNIT_LABELS
+"""English unit labels for figure axes (figure text stays ASCII: no CJK font is assumed)."""
+
+UNIT_SHORT = {
+    "%": "%",
+    "万人": " (10k persons)",
+    "元": " yuan",
+    "元/年": " yuan/yr",
+    "元/月": " yuan/month",
+    "亿元": " (100m yuan)",
+    "个": "",
+}
+LABELS = {
+    "poverty_incidence": "poverty incidence",
+    "poor_population": "poor population",
+    "rural_disposable_income": "rural income per capita",
+    "gdp_per_capita": "GDP per capita",
+    "gdp": "GDP",
+    "rural_dibao_standard": "dibao standard",
+    "extreme_poverty_support_standard": "tekun standard",
+    "rural_dibao_monthly_assistance x12": "dibao payment x12",
+    "poverty_line_current_prices": "poverty line",
+}
+
+
+def region_label(region: str) -> str:
+    return figures.REGION_LABELS.get(region, region)
+
+
+def indicator_label(indicator: str) -> str:
+    return LABELS.get(indicator, indicator.replace("_", " "))
+
+
+@dataclass
+class ComparisonRun:
+    """A validated comparison run: selection, data access and the rows computed so far."""
+
+    regions: list[str]
+    indicators: list[str]
+    benchmark: str
+    base_year: int | None
+    include_external: bool
+    kinds: tuple[str, ...]
+    out: Outputs
+    name: str
+    obs: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    rows: dict[str, list[Comparison]] = field(default_factory=dict)
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def all_regions(self) -> list[str]:
+        """The selected regions with the benchmark (first occurrence order)."""
+        return list(dict.fromkeys([*self.regions, self.benchmark]))
+
+    @property
+    def compared(self) -> list[str]:
+        """The selected regions other than the benchmark."""
+        return [r for r in self.regions if r != self.benchmark]
+
+    def points(self, region: str, indicator: str, end: int | None = None) -> list[Point]:
+        """Observed points of a series with the run's kinds (empty when there are none)."""
+        if not ((self.obs["region"] == region) & (self.obs["indicator"] == indicator)).any():
+            return []
+        return series_points(get_series(region, indicator, self.kinds, end=end))
+
+    def index_series(self) -> list[list[Point]]:
+        """Income and output series of the run's regions with at least two years up to :data:`PERIOD_END`."""
+        out = []
+        for ind in INDEX_INDICATORS:
+            for r in self.all_regions:
+                pts = self.points(r, ind, end=PERIOD_END)
+                if len(pts) >= 2:
+                    out.append(pts)
+        return out
+
+
+def prepare(
+    regions: object = DEFAULT_REGIONS,
+    indicator: object = DEFAULT_INDICATORS,
+    base_year: object = None,
+    benchmark: object = DEFAULT_BENCHMARK,
+    include_external: object = True,
+    output_dir: object = None,
+    run_name: str = "comparisons",
+) -> ComparisonRun:
+    """Validate the notebook parameters.
+
+    Parameters
+    ----------
+    regions : list of str, str or "default"
+        Regions to compare (names as in the data: Xiangxi, Wuling, Hunan, Hunan40, Luoxiao,
+        China ...). ``"default"`` gives :data:`DEFAULT_REGIONS`.
+    indicator : str, list of str or "default"
+        Indicators compared with the benchmark (see :data:`GAP_INDICATORS`).
+    base_year : int or None
+        Index base year (= 100); None: each series' first observed year. Must be observed
+        in at least one income or output series of the selected regions.
+    benchmark : str
+        The region every other region is compared with (default the Wuling area).
+    include_external : bool
+        Use external (secondary) values, among them the national poverty line.
+    output_dir : str or None
+        Output root (default ``reports/``).
+    run_name : str
+        Stem of the table and figure files.
+
+    Raises
+    ------
+    analysis.data.load.UnknownChoice
+        On any unknown or impossible parameter, listing the valid choices.
+    """
+    ext = as_bool(include_external, "include_external")
+    kinds = KINDS if ext else tuple(k for k in KINDS if k != "external")
+    obs = load_observations()
+    regs = as_list(regions, "regions")
+    regs = list(DEFAULT_REGIONS) if regs == ["default"] else regs
+    if not regs:
+        raise UnknownChoice(f"regions is empty; valid choices: {', '.join(sorted(set(obs['region'])))}")
+    for r in regs:
+        check_choice("region", r, obs["region"])
+    regs = list(dict.fromkeys(regs))
+    used = obs[obs["kind"].isin(kinds)]
+    bench_ok = used.loc[used["indicator"].isin(GAP_INDICATORS), "region"]
+    check_choice(f"benchmark (a region with one of {', '.join(GAP_INDICATORS)})", benchmark, bench_ok)
+    inds = as_list(indicator, "indicator")
+    inds = list(DEFAULT_INDICATORS) if inds == ["default"] else inds
+    if not inds:
+        raise UnknownChoice("indicator is empty; valid choices: " + ", ".join(GAP_INDICATORS))
+    valid_inds = [i for i in GAP_INDICATORS if ((used["region"] == benchmark) & (used["indicator"] == i)).any()]
+    for i in inds:
+        check_choice(f"indicator (observed for the benchmark {benchmark})", i, valid_inds)
+    if not [r for r in regs if r != benchmark]:
+        raise UnknownChoice(
+            f"regions must include a region other than the benchmark {benchmark}; valid choices: "
+            + ", ".join(sorted(set(obs["region"]) - {benchmark}))
+        )
+    if not isinstance(run_name, str) or not run_name or any(c in run_name for c in "/\\ "):
+        raise UnknownChoice(f"run_name={run_name!r} must be a plain file stem (no spaces or slashes)")
+    run = ComparisonRun(
+        regs, list(dict.fromkeys(inds)), str(benchmark), None, ext, kinds, outputs(output_dir), run_name, obs
+    )
+    base = as_year(base_year, "base_year")
+    if base is not None:
+        years = sorted({p.year for s in run.index_series() for p in s})
+        check_choice("base_year (observed in an income or output series of the selected regions; or None)", base, years)
+        run.base_year = base
+    return run
+
+
+def selection(run: ComparisonRun) -> pd.DataFrame:
+    """What the run compares: each region's role and which of the selected series it observes."""
+    rows = []
+    for r in run.all_regions:
+        have = {ind: run.points(r, ind) for ind in (*run.indicators, *INDEX_INDICATORS)}
+        rows.append(
+            {
+                "region": r,
+                "role": "benchmark" if r == run.benchmark else "compared",
+                **{ind: " ".join(str(p.year) for p in pts) or "-" for ind, pts in have.items()},
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------- poverty
+
+
+# --------------------------------------------------------------------------------------- growth
+
+
+# --------------------------------------------------------------------------------------- assistance
+
+
+# --------------------------------------------------------------------------------------- counties
+
+
+# --------------------------------------------------------------------------------------- table
+
+
+def build_table(run: ComparisonRun) -> pd.DataFrame:
+    """Compute every section, write ``tables/<run_name>.csv`` and return the table."""
+    # The sections module builds on ComparisonRun and the constants above, hence imported here.
+    from analysis.reports import comparison_sections as sec
+
+    run.rows = {
+        "poverty": sec.poverty_comparisons(run),
+        "growth": sec.growth_comparisons(run),
+        "assistance": sec.assistance_comparisons(run),
+        "counties": sec.county_comparisons(run),
+    }
+    frames = [
+        pd.DataFrame([{**c.row(), "section": s} for c in rows], columns=list(TABLE_COLUMNS))
+        for s, rows in run.rows.items()
+        if rows
+    ]
+    run.table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(TABLE_COLUMNS))
+    run.out.table(run.table, run.name)
+    return run.table
+
+
+# --------------------------------------------------------------------------------------- narrative
+
+
+STATIC_LIMITS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        (),
+        "**Real comparisons.** Every income, output and standard is in current prices; no deflator is in the data, "
+        "so no comparison here is in real terms, and a nominal CAGR is never set against an official real growth "
+        "rate.",
+    ),
+    (
+        ("Xiangxi", "Wuling"),
+        "**A common poverty period for Xiangxi and the Wuling area.** Xiangxi's incidence and "
+        "poor population run 2013-2019, the Wuling area's 2011-2019; without interpolation there "
+        "is no common start year, so only the 2019 gap is a same-year gap.",
+    ),
+    (
+        ("Hunan",),
+        "**Hunan's trajectory.** Hunan's incidence is observed only in 2015 (8.2%); the stated fall of "
+        '"3个多百分点" since 2013 gives no 2013 level to compare.',
+    ),
+    (
+        ("Luoxiao",),
+        "**Luoxiao poverty.** The data give no poverty incidence or poor population for the Luoxiao area, "
+        "only counties.",
+    ),
+    (
+        ("Xiangxi",),
+        "**Independent areas.** Xiangxi lies inside the Wuling area, Hunan and the 40 key counties: where "
+        "one of them is the benchmark, region and benchmark overlap and the gap understates the difference "
+        "to the rest of the benchmark area.",
+    ),
+    (
+        ("Xiangxi",),
+        "**Whether the 2019 dibao standard met the poverty line (两线合一).** The line in current prices is "
+        "in the data for 2011-2016 and about 4000 元 for 2020 (approximate, external); there is no 2019 "
+        "line and nothing is interpolated.",
+    ),
+    (
+        ("Xiangxi",),
+        "**Adequacy of assistance.** Assistance per recipient divided by the standard is the average "
+        "top-up, not the share of need met; recipients' own incomes are not in the data.",
+    ),
+)
+"""Limits stated whenever the regions they concern are in the run (``()``: always)."""
+
+
+# --------------------------------------------------------------------------------------- figures

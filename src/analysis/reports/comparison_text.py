@@ -1,0 +1,273 @@
+"""Display tables and generated prose of the comparison report (every number from the run)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.data.load import check_choice
+from analysis.metrics.compare import Comparison
+from analysis.reports.comparison import (
+    INCOME,
+    SECTIONS,
+    STATIC_LIMITS,
+    UNIT_SHORT,
+    ComparisonRun,
+    indicator_label,
+    region_label,
+)
+from analysis.reports.comparison_sections import growth_changes
+
+
+def _num(v: object, unit: str = "") -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    v = float(v)
+    if unit.startswith("CAGR"):
+        return f"{100 * v:.2f}%"
+    if unit.startswith("share remaining"):
+        return f"{100 * v:.1f}%"
+    if unit == "%":
+        return f"{v:g}%"
+    return f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1e6 else f"{v:,.0f}"
+
+
+def display_rows(run: ComparisonRun, section: str) -> pd.DataFrame:
+    """The rows of one section, formatted for reading (the CSV keeps full precision)."""
+    check_choice("section", section, SECTIONS)
+    t = run.table[run.table["section"] == section]
+    out = pd.DataFrame(
+        {
+            "metric": t["metric"],
+            "region": t["region"],
+            "benchmark": t["benchmark"],
+            "year_or_period": t["year_or_period"],
+            "value": [_num(v, u) for v, u in zip(t["value"], t["unit"])],
+            "benchmark_value": [_num(v, u) for v, u in zip(t["benchmark_value"], t["benchmark_unit"])],
+            "ratio": ["" if pd.isna(v) else f"{v:.3f}" for v in t["ratio"]],
+            "gap": [
+                ""
+                if pd.isna(v)
+                else (
+                    f"{100 * v:+.2f} pp/yr"
+                    if u.startswith("CAGR")
+                    else f"{v:+,.2f} {u}".replace("percentage points", "pp")
+                )
+                for v, u in zip(t["gap"], t["gap_unit"])
+            ],
+            "status": t["status"],
+            "note": t["note"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def section_rows(
+    run: ComparisonRun,
+    section: str,
+    metric: str | None = None,
+    region: str | None = None,
+    status: Sequence[str] | None = None,
+) -> list[Comparison]:
+    out = []
+    for c in run.rows.get(section, []):
+        if metric is not None and c.metric != metric:
+            continue
+        if region is not None and c.region != region:
+            continue
+        if status is not None and c.status not in status:
+            continue
+        out.append(c)
+    return out
+
+
+def _v(p: float, unit: str) -> str:
+    return f"{p:g}%" if unit == "%" else f"{p:g} {unit}"
+
+
+def fmt_value(p: float, unit: str) -> str:
+    """A value with an ASCII unit, for figure text."""
+    return f"{p:g}{UNIT_SHORT.get(unit, ' ' + unit.encode('ascii', 'replace').decode())}"
+
+
+def narrate_poverty(run: ComparisonRun) -> str:
+    """Computed sentences on each indicator: start, end, gaps and whether they closed or widened."""
+    lines = []
+    b = run.benchmark
+    for ind in run.indicators:
+        bp = run.points(b, ind)
+        for r in run.compared:
+            rp = run.points(r, ind)
+            head = f"- **{region_label(r)} vs {region_label(b)}, {indicator_label(ind)}.** "
+            if not rp:
+                lines.append(head + f"{region_label(r)} has no {indicator_label(ind)} in the data: nothing to compare.")
+                continue
+            if len(rp) < 2 or len(bp) < 2:
+                matched = section_rows(run, "poverty", f"{ind}: gap at matched year", r)
+                if matched:
+                    c = matched[0]
+                    lines.append(
+                        head + f"The only year observed for both is {c.year_or_period}: "
+                        f"{_v(c.value, c.unit)} vs {_v(c.benchmark_value, c.benchmark_unit)}, gap "
+                        f"{c.gap:+.2f} {c.gap_unit}, ratio {c.ratio:.2f}."
+                    )
+                else:
+                    lines.append(
+                        head + f"{region_label(r)} is observed only in {', '.join(str(p.year) for p in rp)} "
+                        f"({', '.join(_v(p.value, p.unit) for p in rp)}), {region_label(b)} in "
+                        f"{', '.join(str(p.year) for p in bp)}: no year in common and no start-end "
+                        "change, so no gap is computed."
+                    )
+                continue
+            s = section_rows(run, "poverty", f"{ind}: gap at start of period", r)[0]
+            e = section_rows(run, "poverty", f"{ind}: gap at end of period", r)[0]
+            ch = [c for c in run.rows["poverty"] if c.metric == f"{ind}: change over period" and c.region == r][0]
+            gu = "pp" if s.gap_unit == "percentage points" else s.gap_unit
+            sy = (
+                ", different years: the documents' periods start in different years"
+                if s.status == "different years"
+                else ", same year"
+            )
+            ey = ", same year" if e.status == "matched" else ", different years"
+            txt = (
+                f"Start: {_v(s.value, s.unit)} vs {_v(s.benchmark_value, s.benchmark_unit)} "
+                f"({s.year_or_period}{sy}), gap {s.gap:+.2f} {gu}, ratio {s.ratio:.2f}. "
+                f"End: {_v(e.value, e.unit)} vs {_v(e.benchmark_value, e.benchmark_unit)} ({e.year_or_period}{ey}), "
+                f"gap {e.gap:+.2f} {gu}, ratio {e.ratio:.2f}. "
+            )
+            rel0, rel1 = abs(math.log(s.ratio)), abs(math.log(e.ratio))
+            if rp[0].base_unit == "fraction":
+                txt += (
+                    f"The absolute gap {'narrowed' if abs(e.gap) < abs(s.gap) else 'widened'} from "
+                    f"{abs(s.gap):.2f} to {abs(e.gap):.2f} {gu}, while the relative gap (|ln ratio|) "
+                    f"{'widened' if rel1 > rel0 else 'narrowed'} from {rel0:.2f} to {rel1:.2f}"
+                )
+                if (s.ratio - 1) * (e.ratio - 1) < 0:
+                    txt += (
+                        f": {region_label(r)} went from {100 * abs(s.ratio - 1):.0f}% "
+                        f"{'above' if s.ratio > 1 else 'below'} the benchmark to {100 * abs(e.ratio - 1):.0f}% "
+                        f"{'above' if e.ratio > 1 else 'below'} it"
+                    )
+                txt += ". "
+            else:
+                txt += (
+                    f"The areas differ in size, so the absolute gap measures size; as a ratio, {region_label(r)} had "
+                    f"{100 * s.ratio:.1f}% of the benchmark's level at the start and {100 * e.ratio:.1f}% at the "
+                    "end. "
+                )
+            if ch.status == "different periods":
+                txt += (
+                    f"Changes are over different periods ({ch.year_or_period}) and are not differenced: "
+                    f"{_change_sentence(ch)}."
+                )
+            else:
+                txt += f"Over the common period {ch.year_or_period}: {_change_sentence(ch)}."
+            lines.append(head + txt)
+    return "\n".join(lines)
+
+
+def _change_sentence(ch: Comparison) -> str:
+    """The per-region change clauses of a change row's note (written by :func:`_change_note`)."""
+    parts = [
+        p for p in ch.note.split("; ") if (" over " in p and " years" in p) or "remaining after" in p or " after " in p
+    ]
+    return "; ".join(parts) or ch.note
+
+
+def narrate_growth(run: ComparisonRun) -> str:
+    """One line per income/output series: CAGR with its period; whether periods differ."""
+    changes = growth_changes(run)
+    if not changes:
+        return "- No income or output series with two observed years for the selected regions."
+    lines = []
+    for c in changes:
+        kinds = sorted({c.start.kind, c.end.kind} - {"document"})
+        lines.append(
+            f"- **{region_label(c.start.region)} {indicator_label(c.start.indicator)}** {c.period}: {c.start.value:g} to "
+            f"{c.end.value:g} {c.start.unit}, CAGR {100 * c.cagr:.2f}% a year (nominal)"
+            + (f"; uses {' and '.join(kinds)} values" if kinds else "")
+            + "."
+        )
+    periods = {c.period for c in changes if c.start.indicator == INCOME}
+    if len(periods) > 1:
+        lines.append(
+            f"- The rural-income periods differ ({', '.join(sorted(periods))}): the CAGRs are shown side "
+            "by side, not differenced."
+        )
+    for c in section_rows(run, "growth", status=("matched",)):
+        if c.metric.endswith("gap at matched year"):
+            lines.append(
+                f"- **{region_label(c.region)} vs {region_label(c.benchmark)}, {indicator_label(c.metric.split(':')[0])}, "
+                f"{c.year_or_period}:** {c.value:g} vs {c.benchmark_value:g} {c.unit}, ratio {c.ratio:.3f} "
+                f"(gap {c.gap:+,.0f} {c.gap_unit}); {c.note}."
+            )
+    return "\n".join(lines)
+
+
+def narrate_assistance(run: ComparisonRun) -> str:
+    """Computed sentences on the standards (only the comparisons the data support)."""
+    rows = run.rows.get("assistance", [])
+    if not rows:
+        return "- None of the selected regions has social-assistance standards in the data."
+    lines = []
+    for c in rows:
+        if c.status == "matched" and not c.metric.endswith(": change"):
+            a, b = c.metric.split(" / ")
+            lines.append(
+                f"- {region_label(c.region)} {c.year_or_period}: {indicator_label(a)} / {indicator_label(b)} = {c.value:g} / "
+                f"{c.benchmark_value:g} = **{c.ratio:.3f}**."
+            )
+        elif c.metric.endswith(": change"):
+            lines.append(
+                f"- {region_label(c.region)} {indicator_label(c.metric.split(':')[0])} {c.year_or_period}: {c.benchmark_value:g} "
+                f"to {c.value:g} {c.unit}, {c.note.split(';')[0]}."
+            )
+        else:
+            lines.append(f"- Not computed ({c.metric}, {c.year_or_period}): {c.note}.")
+    return "\n".join(lines)
+
+
+def narrate_counties(run: ComparisonRun) -> str:
+    """Computed sentences on counties exited."""
+    rows = run.rows.get("counties", [])
+    if not rows:
+        return "- No county counts for the selected regions."
+    lines = []
+    for c in rows:
+        if c.status == "matched" and c.metric.startswith("poverty_counties_exited"):
+            lines.append(
+                f"- {region_label(c.region)} ({c.year_or_period}): {c.value:g} of {c.benchmark_value:g} poverty "
+                f"counties exited, **{100 * c.ratio:.1f}%**."
+            )
+        elif c.status == "matched":
+            lines.append(
+                f"- {region_label(c.region)} vs {region_label(c.benchmark)} ({c.year_or_period}, {c.metric}): "
+                f"{c.value:g} / {c.benchmark_value:g} = {c.ratio:.4f}."
+            )
+        else:
+            lines.append(f"- Not computed ({c.metric}, {region_label(c.region)}, {c.year_or_period}): {c.note}.")
+    return "\n".join(lines)
+
+
+def cannot_support(run: ComparisonRun) -> str:
+    """Markdown list of the comparisons the data cannot support (fixed items and refused rows)."""
+    lines = [f"- {text}" for need, text in STATIC_LIMITS if set(need) <= set(run.all_regions)]
+    seen = set()
+    for s in SECTIONS:
+        for c in run.rows.get(s, []):
+            if c.status in ("refused", "not observed", "different periods"):
+                key = (c.metric, c.region, c.year_or_period)
+                if key in seen:
+                    continue
+                seen.add(key)
+                where = f"{region_label(c.region)}{', ' + c.year_or_period if c.year_or_period else ''}"
+                if c.status == "different periods":
+                    lines.append(
+                        f"- *{c.metric}* ({region_label(c.region)} vs {region_label(c.benchmark)}, {c.year_or_period}): "
+                        "periods differ, so the two are shown side by side and not differenced."
+                    )
+                else:
+                    lines.append(f"- *{c.metric}* ({where}; {c.status}): {c.note.removeprefix('refused: ')}.")
+    return "\n".join(lines)

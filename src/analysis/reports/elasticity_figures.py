@@ -1,0 +1,354 @@
+"""Figures of the elasticity report."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+
+from analysis.metrics import elasticity as el
+from analysis.reports import figures
+from analysis.reports.elasticity import SOURCE_NOTE, UNIT_LABELS, VARIANT_STYLE, ElasticityRun, headline, value_in
+from analysis.reports.elasticity_select import SHORT_LABELS
+
+
+def _unit(u: str) -> str:
+    return UNIT_LABELS.get(u, u)
+
+
+def _marker_kind(*kinds: str) -> str:
+    return "derived" if "derived" in kinds else ("external" if "external" in kinds else "document")
+
+
+def _point(ax: plt.Axes, x: float, y: float, kind: str, color: str, square: bool = False) -> None:
+    st = figures.KIND_STYLE[kind]
+    ax.plot(
+        [x],
+        [y],
+        ls="none",
+        marker="s" if square else st["marker"],
+        markersize=6.5,
+        markerfacecolor=color if kind == "document" else "white",
+        markeredgecolor=color,
+        markeredgewidth=1.4,
+        zorder=3,
+    )
+
+
+def fig_paths(run: ElasticityRun) -> dict | None:
+    """Log-log path of each outcome against its driver, points labelled by year.
+
+    Only paired years are drawn as path points; where the windows differ, the window
+    endpoints are drawn as squares labelled with both years (e.g. "H 2011 / Y 2010").
+    """
+    sels = run.runs
+    if not sels:
+        return None
+    ncol = min(3, len(sels))
+    nrow = math.ceil(len(sels) / ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(3.9 * ncol, 3.3 * nrow + 0.9), squeeze=False)
+    kinds: set[str] = set()
+    for ax, sel in zip(axes.flat, sels):
+        p = sel.pairing
+        o = {int(y): r for y, r in zip(sel.outcome["year"], sel.outcome.to_dict("records"))}
+        d = {int(y): r for y, r in zip(sel.driver["year"], sel.driver.to_dict("records"))}
+        years = list(p.paired_years)
+        xs = [d[y]["value"] for y in years]
+        ys = [o[y]["value"] for y in years]
+        if len(years) > 1:
+            ax.plot(xs, ys, color="C0", lw=1.2, zorder=2)
+        for y, xv, yv in zip(years, xs, ys):
+            k = _marker_kind(o[y]["kind"], d[y]["kind"])
+            kinds.add(k)
+            _point(ax, xv, yv, k, "C0")
+            ax.annotate(str(y), (xv, yv), textcoords="offset points", xytext=(5, 4), fontsize=7.5)
+        if not p.same_window:
+            ends = [(p.outcome_window[0], p.driver_window[0]), (p.outcome_window[1], p.driver_window[1])]
+            ex = [d[dy]["value"] for _, dy in ends]
+            ey = [o[oy]["value"] for oy, _ in ends]
+            ax.plot(ex, ey, color="C1", lw=1.1, ls=":", zorder=2)
+            for (oy, dy), xv, yv in zip(ends, ex, ey):
+                if oy == dy:
+                    continue
+                k = _marker_kind(o[oy]["kind"], d[dy]["kind"])
+                _point(ax, xv, yv, k, "C1", square=True)
+                tags = [f"{w} {r['kind']}" for w, r in (("H", o[oy]), ("Y", d[dy])) if r["kind"] != "document"]
+                last = dy == p.driver_window[1]
+                ax.annotate(
+                    f"H {oy} / Y {dy}" + (f" ({', '.join(tags)})" if tags else ""),
+                    (xv, yv),
+                    textcoords="offset points",
+                    xytext=(-6 if last else 5, -11),
+                    fontsize=6.5,
+                    color="C1",
+                    ha="right" if last else "left",
+                )
+        allx = xs + ([d[y]["value"] for y in p.driver_window] if not p.same_window else [])
+        ally = ys + ([o[y]["value"] for y in p.outcome_window] if not p.same_window else [])
+        figures.plain_log_axis(ax, "x", allx)
+        figures.plain_log_axis(ax, "y", ally)
+        ax.margins(0.25)
+        head = headline(run, sel) if not run.table.empty else None
+        if head is not None:
+            txt = f"{'log arc' if head['variant'] == 'log_arc' else 'window'} elasticity {head['elasticity']:.2f}"
+            ax.text(
+                0.97,
+                0.95,
+                txt,
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=7.5,
+                bbox={"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round,pad=0.2"},
+            )
+        ax.set_title(sel.label().replace(" vs ", "\nvs "), fontsize=8.5)
+        ax.set_xlabel(
+            f"{SHORT_LABELS.get(sel.spec.driver, sel.spec.driver)}, {_unit(sel.driver_unit)} (log)", fontsize=7.5
+        )
+        ax.set_ylabel(
+            f"{SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)}, {_unit(sel.outcome_unit)} (log)", fontsize=7.5
+        )
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(sels) :]:
+        ax.set_visible(False)
+    from matplotlib.lines import Line2D
+
+    handles = figures.kind_legend_handles(kinds)
+    if any(not s.pairing.same_window for s in sels):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls=":",
+                marker="s",
+                color="C1",
+                markerfacecolor="white",
+                label="window endpoints in different years",
+            )
+        )
+    fig.legend(handles=handles, loc="lower right", fontsize=7.5, ncol=4, bbox_to_anchor=(1, 0.02))
+    fig.suptitle("Outcome against driver on log-log axes (slope = elasticity)", fontweight="bold")
+    saved = figures.save(
+        fig,
+        f"{run.name}_paths",
+        SOURCE_NOTE + " Only years observed in both series are joined; nothing is interpolated.",
+        run.out.figures,
+    )
+    plt.close(fig)
+    return saved
+
+
+def fig_variants(run: ElasticityRun) -> dict | None:
+    """Dot plot of the elasticity variants by run, with the literature band shaded for poverty outcomes."""
+    t = run.table[run.table["variant"].isin(list(VARIANT_STYLE)) & run.table["elasticity"].notna()]
+    if t.empty:
+        return None
+    groups = [
+        ("Poverty outcomes (headcount elasticities)", [s for s in run.runs if s.is_poverty]),
+        ("Standards and payments (ratio of growth rates)", [s for s in run.runs if not s.is_poverty]),
+    ]
+    groups = [(title, g) for title, g in groups if g and not t[t["run"].isin([s.run_id for s in g])].empty]
+    heights = [len(g) for _, g in groups]
+    fig, axes = plt.subplots(
+        len(groups),
+        1,
+        figsize=(8.5, 0.55 * sum(heights) + 1.6 * len(groups) + 0.6),
+        squeeze=False,
+        gridspec_kw={"height_ratios": heights},
+    )
+    used: set[str] = set()
+    band_used: set[str] = set()
+    for ax, (title, sels) in zip(axes[:, 0], groups):
+        sels = sels[::-1]
+        for i, sel in enumerate(sels):
+            band, key = sel.band, sel.band_key
+            if band is not None and key is not None:
+                band_used.add(key)
+                ax.fill_betweenx(
+                    [i - 0.42, i + 0.42],
+                    band[0],
+                    band[1],
+                    color="C7" if key == "gdp" else "C4",
+                    alpha=0.18,
+                    lw=0,
+                    zorder=1,
+                )
+            rs = t[t["run"] == sel.run_id]
+            offsets = {"log_arc": -0.18, "midpoint": -0.06, "window": 0.06, "ols": 0.18}
+            if sel.pairing.same_window:
+                rs = rs[rs["variant"] != "window"]
+            bm = run.benchmark
+            if sel.is_rate and not bm.empty:
+                mid = run.gini_values[len(run.gini_values) // 2]
+                b = bm[(bm["run"] == sel.run_id) & (bm["gini"] == mid)]
+                if not b.empty:
+                    used.add("benchmark")
+                    bv = float(b["benchmark_arc"].iloc[0])
+                    ax.plot([bv], [i + 0.3], "x", color="0.2", ms=6, zorder=3)
+                    ax.annotate(
+                        f"{bv:.2f}",
+                        (bv, i + 0.3),
+                        textcoords="offset points",
+                        xytext=(5, -3),
+                        fontsize=6.5,
+                        color="0.2",
+                    )
+            for _, r in rs.iterrows():
+                mk, color, _ = VARIANT_STYLE[r["variant"]]
+                used.add(r["variant"])
+                yy = i + offsets[r["variant"]]
+                if r["variant"] == "ols":
+                    ax.errorbar(
+                        [r["elasticity"]],
+                        [yy],
+                        xerr=[[r["elasticity"] - r["ci_low"]], [r["ci_high"] - r["elasticity"]]],
+                        fmt=mk,
+                        color=color,
+                        ms=5,
+                        capsize=2,
+                        zorder=3,
+                    )
+                else:
+                    ax.plot([r["elasticity"]], [yy], mk, color=color, ms=6, zorder=3)
+                ax.annotate(
+                    f"{r['elasticity']:.2f}",
+                    (r["elasticity"], yy),
+                    textcoords="offset points",
+                    xytext=(5, -3),
+                    fontsize=6.5,
+                    color=color,
+                )
+        ax.set_yticks(range(len(sels)), [f"{s.label()}\n{s.windows_label()}" for s in sels], fontsize=7)
+        ax.set_ylim(-0.6, len(sels) - 0.4)
+        ax.axvline(0, color="0.4", lw=0.8)
+        if "Standards" in title:
+            ax.axvline(1, color="0.4", lw=0.8, ls="--")
+            ax.text(1, len(sels) - 0.45, " 1 = grows as fast as the driver", fontsize=7, color="0.3", va="top")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("elasticity (ratio of log changes; window formula: of annualised log changes)", fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [
+        Line2D([], [], ls="none", marker=VARIANT_STYLE[v][0], color=VARIANT_STYLE[v][1], label=VARIANT_STYLE[v][2])
+        for v in VARIANT_STYLE
+        if v in used
+    ]
+    if "benchmark" in used:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="x",
+                color="0.2",
+                label=f"lognormal distribution-neutral arc, Gini {run.gini_values[len(run.gini_values) // 2]:.2f}",
+            )
+        )
+    if "income" in band_used:
+        handles.append(Patch(color="C4", alpha=0.3, label="literature: vs survey mean income (-2 to -3)"))
+    if "gdp" in band_used:
+        handles.append(Patch(color="C7", alpha=0.3, label="literature: vs GDP per capita (-1 to -2.3)"))
+    fig.legend(handles=handles, loc="lower right", fontsize=7.5, ncol=3, bbox_to_anchor=(1, 0.035))
+    fig.suptitle("Elasticity variants by run", fontweight="bold")
+    saved = figures.save(
+        fig, f"{run.name}_variants", SOURCE_NOTE + " Bands: Ravallion & Chen 1997; Adams 2004.", run.out.figures
+    )
+    plt.close(fig)
+    return saved
+
+
+def fig_semi(run: ElasticityRun) -> dict | None:
+    """Horizontal bars of the semi-elasticity (pp per 1% growth) of incidence runs."""
+    t = run.table[(run.table["variant"] == "semi") & run.table["elasticity"].notna()].iloc[::-1]
+    if t.empty:
+        return None
+    labels = {s.run_id: f"{s.label().replace(' vs ', chr(10) + 'vs ')}\n{s.windows_label()}" for s in run.runs}
+    fig, ax = plt.subplots(figsize=(8.5, 0.8 * len(t) + 1.9))
+    vals = t["elasticity"].astype(float).to_numpy()
+    colors = ["C1" if "window" in m else "C0" for m in t["method"]]
+    ax.barh(range(len(t)), vals, color=colors, height=0.55)
+    for i, v in enumerate(vals):
+        ax.text(v - 0.01, i, f"{v:.3f}", va="center", ha="right", fontsize=8)
+    ax.set_yticks(range(len(t)), [labels[r] for r in t["run"]], fontsize=7.5)
+    ax.set_xlim(min(vals.min() * 1.3, -0.1), 0)
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel("percentage points of incidence per 1% growth of the driver", fontsize=9)
+    ax.set_title("Semi-elasticity of poverty incidence")
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[Patch(color="C0", label="same window"), Patch(color="C1", label="different windows (annualised)")],
+        loc="upper left",
+        bbox_to_anchor=(0, -0.22),
+        ncol=2,
+        fontsize=8,
+    )
+    saved = figures.save(fig, f"{run.name}_semi", SOURCE_NOTE, run.out.figures)
+    plt.close(fig)
+    return saved
+
+
+def fig_benchmark(run: ElasticityRun) -> dict | None:
+    """Lognormal benchmark curves (H vs point elasticity) with the observed incidence arcs overlaid."""
+    curve = el.benchmark_curve(run.gini_values)
+    fig, ax = plt.subplots(figsize=(7.8, 6.4))
+    for i, g in enumerate(run.gini_values):
+        c = curve[curve["gini"] == g]
+        ax.plot(
+            c["headcount_pct"],
+            c["elasticity"],
+            color=("0.2", "0.45", "0.65", "0.8")[i % 4],
+            lw=1.6,
+            ls=("-", "--", "-.", ":")[i % 4],
+            label=f"lognormal benchmark, Gini {g:.2f}",
+        )
+    mid = run.gini_values[len(run.gini_values) // 2]
+    rates = [s for s in run.runs if s.is_rate]
+    lows = [-8.5]
+    for j, sel in enumerate(rates):
+        color = f"C{j % 7}"
+        head = headline(run, sel) if not run.table.empty else None
+        p = sel.pairing
+        h0 = float(value_in(sel.outcome, p.outcome_window[0])["value"])
+        h1 = float(value_in(sel.outcome, p.outcome_window[1])["value"])
+        if head is not None:
+            e = float(head["elasticity"])
+            lows.append(1.1 * e)
+            ax.plot(
+                [h0, h1],
+                [e, e],
+                color=color,
+                lw=2.2,
+                alpha=0.8,
+                label=f"{sel.label()} {sel.windows_label()}: "
+                f"{'log arc' if head['variant'] == 'log_arc' else 'window'} {e:.2f}",
+            )
+            for h, y in ((h0, p.outcome_window[0]), (h1, p.outcome_window[1])):
+                ax.annotate(
+                    str(y), (h, e), textcoords="offset points", xytext=(0, 5), fontsize=7, color=color, ha="center"
+                )
+        for v, k in zip(sel.outcome["value"], sel.outcome["kind"]):
+            be = el.benchmark_elasticity(float(v) / 100.0, mid)
+            _point(ax, float(v), be, k, color)
+    ax.set_xscale("log")
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xticks([0.2, 0.5, 1, 2, 5, 10, 20, 50])
+    ax.invert_xaxis()
+    ax.set_xlabel("poverty headcount H, % (log scale, falling to the right)")
+    ax.set_ylabel("elasticity of H to mean income")
+    ax.set_ylim(min(lows), 0)
+    ax.set_title("Distribution-neutral benchmark (Bourguignon 2003) and observed arcs")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.13), ncol=1)
+    note = (
+        SOURCE_NOTE + f" Markers on the Gini {mid:.2f} curve: benchmark point elasticity at each observed "
+        "incidence; horizontal bars: observed elasticity over the window (its H range)."
+    )
+    saved = figures.save(fig, f"{run.name}_benchmark", note, run.out.figures)
+    plt.close(fig)
+    return saved

@@ -1,0 +1,263 @@
+"""Which elasticities a run computes: the default runs, parameter checks and year pairing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.data.load import UnknownChoice, check_choice, get_series
+from analysis.metrics import elasticity as el
+from analysis.reports import figures
+from analysis.reports.params import as_list, mode_of
+
+POVERTY_OUTCOMES = ("poverty_incidence", "poor_population")
+"""Outcomes compared with the literature band (headcount elasticities)."""
+
+
+DRIVER_CONCEPTS = {"gdp_per_capita": "gdp", "gdp": "gdp", "rural_disposable_income": "income"}
+"""Which literature band applies to a driver (see :data:`analysis.metrics.elasticity.LITERATURE_BANDS`)."""
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One outcome-driver pair to analyse.
+
+    ``driver_region`` None means the outcome's region; ``start``/``end`` None the outcome's
+    first/last observed year; ``driver_window`` None the rule of
+    :func:`analysis.metrics.elasticity.choose_driver_window`.
+    """
+
+    region: str
+    outcome: str
+    driver: str
+    driver_region: str | None = None
+    start: int | None = None
+    end: int | None = None
+    driver_window: tuple[int, int] | None = None
+    note: str = ""
+
+    @property
+    def d_region(self) -> str:
+        return self.driver_region or self.region
+
+    @property
+    def run_id(self) -> str:
+        d = self.driver if self.d_region == self.region else f"{self.d_region.lower()}.{self.driver}"
+        w = f" [driver {self.driver_window[0]}-{self.driver_window[1]}]" if self.driver_window else ""
+        return f"{self.region.lower()}.{self.outcome} ~ {d}{w}"
+
+
+WULING_INCOME_NOTE = (
+    "2010 income derived as 11544 / 3.3 (stated multiple) and spans the rural net-income (纯收入) "
+    "to disposable-income (可支配收入) break of 2013"
+)
+
+
+LINE_NOTE = "the poverty line in current prices is external and has no 2019 value"
+
+
+DEFAULT_RUNS: tuple[RunSpec, ...] = (
+    RunSpec("Xiangxi", "poverty_incidence", "gdp_per_capita", start=2013, end=2019),
+    RunSpec("Xiangxi", "poor_population", "gdp_per_capita", start=2013, end=2019),
+    RunSpec(
+        "Xiangxi",
+        "poverty_incidence",
+        "rural_disposable_income",
+        start=2016,
+        end=2018,
+        note="both series external in 2016 and 2018; the only same-year pair with household income in Xiangxi",
+    ),
+    RunSpec("Wuling", "poverty_incidence", "rural_disposable_income", start=2011, end=2019, note=WULING_INCOME_NOTE),
+    RunSpec("Wuling", "poor_population", "rural_disposable_income", start=2011, end=2019, note=WULING_INCOME_NOTE),
+    RunSpec("Xiangxi", "rural_dibao_standard", "gdp_per_capita", start=2014, end=2019),
+    RunSpec("Xiangxi", "extreme_poverty_support_standard", "gdp_per_capita", start=2014, end=2019),
+    RunSpec("Xiangxi", "rural_dibao_standard", "poverty_line_current_prices", "China", 2014, 2019, note=LINE_NOTE),
+    RunSpec(
+        "Xiangxi",
+        "rural_dibao_standard",
+        "poverty_line_current_prices",
+        "China",
+        2014,
+        2019,
+        (2014, 2020),
+        note=LINE_NOTE + "; sensitivity: driver window to 2020, whose line is approximate ('around 4000')",
+    ),
+    RunSpec(
+        "Xiangxi",
+        "extreme_poverty_support_standard",
+        "poverty_line_current_prices",
+        "China",
+        2014,
+        2019,
+        note=LINE_NOTE,
+    ),
+    RunSpec(
+        "Xiangxi",
+        "rural_dibao_monthly_assistance",
+        "rural_dibao_standard",
+        start=2014,
+        end=2019,
+        note="assistance is a monthly payment, the standard an annual threshold",
+    ),
+)
+"""The default runs (the issue's list plus one same-year household-income pair and one window sensitivity)."""
+
+
+SHORT_LABELS = {
+    "poverty_incidence": "poverty incidence",
+    "poor_population": "poor population",
+    "gdp_per_capita": "GDP per capita",
+    "gdp": "GDP",
+    "rural_disposable_income": "rural income per capita",
+    "rural_dibao_standard": "dibao standard",
+    "extreme_poverty_support_standard": "tekun standard",
+    "rural_dibao_monthly_assistance": "dibao monthly assistance",
+    "poverty_line_current_prices": "national poverty line",
+}
+
+
+@dataclass
+class Selected:
+    """A validated run with its data and year pairing."""
+
+    spec: RunSpec
+    outcome: pd.DataFrame
+    driver: pd.DataFrame
+    pairing: el.Pairing
+    mode: str
+    outcome_unit: str
+    driver_unit: str
+
+    @property
+    def run_id(self) -> str:
+        return self.spec.run_id
+
+    @property
+    def is_poverty(self) -> bool:
+        return self.spec.outcome in POVERTY_OUTCOMES
+
+    @property
+    def is_rate(self) -> bool:
+        return self.mode == "rate"
+
+    @property
+    def band_key(self) -> str | None:
+        """``gdp`` or ``income``: which literature band applies (poverty outcomes only)."""
+        c = DRIVER_CONCEPTS.get(self.spec.driver)
+        return c if (c and self.is_poverty) else None
+
+    @property
+    def band(self) -> tuple[float, float, str] | None:
+        return el.LITERATURE_BANDS[self.band_key] if self.band_key else None
+
+    def label(self) -> str:
+        r = figures.REGION_LABELS.get(self.spec.region, self.spec.region)
+        d = SHORT_LABELS.get(self.spec.driver, self.spec.driver)
+        if self.spec.d_region != self.spec.region:
+            d = f"{figures.REGION_LABELS.get(self.spec.d_region, self.spec.d_region)} {d}"
+        return f"{r}: {SHORT_LABELS.get(self.spec.outcome, self.spec.outcome)} vs {d}"
+
+    def windows_label(self) -> str:
+        p = self.pairing
+        if p.same_window:
+            return f"{p.outcome_window[0]}-{p.outcome_window[1]}"
+        return f"outcome {p.outcome_window[0]}-{p.outcome_window[1]}, driver {p.driver_window[0]}-{p.driver_window[1]}"
+
+
+def _kinds(include_external: bool) -> tuple[str, ...]:
+    return ("document", "external", "derived") if include_external else ("document", "derived")
+
+
+def _usable_indicators(obs: pd.DataFrame, region: str, kinds: tuple[str, ...]) -> list[str]:
+    s = obs[(obs["region"] == region) & obs["kind"].isin(kinds)]
+    n = s.groupby("indicator")["year"].nunique()
+    return sorted(n[n >= 2].index)
+
+
+def _select_specs(
+    region: object, outcome: object, driver: object, driver_region: object, obs: pd.DataFrame, kinds: tuple[str, ...]
+) -> tuple[list[RunSpec], bool]:
+    """The run specs a parameter combination means, and whether they come from the defaults."""
+    regions = as_list(region, "region")
+    if len(regions) != 1:
+        raise UnknownChoice(f"region must be one region or 'default', got {region!r}")
+    reg = str(regions[0])
+    outcomes = [str(o) for o in as_list(outcome, "outcome")]
+    drivers = [str(d) for d in as_list(driver, "driver")]
+    dreg = None if driver_region in (None, "", "default") else str(driver_region)
+    if reg != "default":
+        check_choice("region", reg, obs["region"])
+    if dreg is not None:
+        check_choice("driver_region", dreg, obs["region"])
+    o_default, d_default = outcomes in (["default"], []), drivers in (["default"], [])
+    if reg != "default":
+        valid = _usable_indicators(obs, reg, kinds)
+        for o in [] if o_default else outcomes:
+            check_choice(f"outcome indicator for {reg}", o, valid)
+        for d in [] if d_default else drivers:
+            if dreg is None:
+                hint = [s.driver for s in DEFAULT_RUNS if s.region == reg and s.driver == d]
+                if not hint:
+                    check_choice(
+                        f"driver indicator for {reg} (set driver_region for another region's series)", d, valid
+                    )
+            else:
+                check_choice(f"driver indicator for {dreg}", d, _usable_indicators(obs, dreg, kinds))
+    else:
+        allowed_o = sorted({s.outcome for s in DEFAULT_RUNS})
+        allowed_d = sorted({s.driver for s in DEFAULT_RUNS})
+        for o in [] if o_default else outcomes:
+            check_choice("outcome (with region='default' only the default outcomes)", o, allowed_o)
+        for d in [] if d_default else drivers:
+            check_choice("driver (with region='default' only the default drivers)", d, allowed_d)
+    matches = [
+        s
+        for s in DEFAULT_RUNS
+        if (reg == "default" or s.region == reg)
+        and (o_default or s.outcome in outcomes)
+        and (d_default or s.driver in drivers)
+        and (dreg is None or s.d_region == dreg)
+    ]
+    if o_default or d_default or reg == "default":
+        if not matches:
+            raise UnknownChoice(
+                f"no default run for region {reg!r}, outcome {outcome!r}, driver {driver!r}; name both "
+                "an outcome and a driver, or choose among the default runs: "
+                + ", ".join(s.run_id for s in DEFAULT_RUNS)
+            )
+        return matches, True
+    specs = []
+    region_indicators = set(_usable_indicators(obs, reg, kinds))
+    for o in outcomes:
+        for d in drivers:
+            found = [s for s in matches if s.outcome == o and s.driver == d]
+            d_reg = dreg
+            if d_reg is None and d not in region_indicators:
+                # e.g. the national poverty line: take the driver region the default runs use
+                d_reg = next((s.d_region for s in DEFAULT_RUNS if s.region == reg and s.driver == d), None)
+            specs += found or [RunSpec(reg, o, d, d_reg)]
+    return specs, False
+
+
+def _select_run(spec: RunSpec, obs: pd.DataFrame, kinds: tuple[str, ...]) -> Selected:
+    o_all = get_series(spec.region, spec.outcome, kinds)
+    d_all = get_series(spec.d_region, spec.driver, kinds)
+    for s, what in ((o_all, f"{spec.region} {spec.outcome}"), (d_all, f"{spec.d_region} {spec.driver}")):
+        if len(s) < 2:
+            raise UnknownChoice(
+                f"{what} has fewer than two observed years with kinds {', '.join(kinds)} "
+                f"(observed: {', '.join(str(int(y)) for y in s['year']) or 'none'})"
+            )
+        if (s["value"] <= 0).any():
+            raise UnknownChoice(f"{what} has non-positive values: no log elasticity")
+    try:
+        pairing = el.pair_years(
+            o_all["year"].astype(int), d_all["year"].astype(int), spec.start, spec.end, spec.driver_window
+        )
+    except el.YearMismatch as e:
+        raise UnknownChoice(f"{spec.run_id}: {e}") from None
+    ow = pairing.outcome_window
+    o = o_all[(o_all["year"] >= ow[0]) & (o_all["year"] <= ow[1])].reset_index(drop=True)
+    d = d_all.reset_index(drop=True)
+    return Selected(spec, o, d, pairing, mode_of(obs, spec.outcome), str(o["unit"].iloc[0]), str(d["unit"].iloc[0]))

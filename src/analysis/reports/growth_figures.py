@@ -1,0 +1,206 @@
+"""Figures of the growth-rates report (each saved as PNG and SVG by :func:`analysis.reports.figures.save`)."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from analysis.metrics.growth import index, trend_growth
+from analysis.reports import figures
+from analysis.reports.growth import SOURCE_NOTE, GrowthRun
+from analysis.reports.params import SeriesSpec
+
+
+def _unit_label(sp: SeriesSpec) -> str:
+    return figures.unit_label(sp.unit)
+
+
+def fig_levels(run: GrowthRun) -> dict | None:
+    """Semi-log level panels with trend line, 95% band and breaks (growth series)."""
+    specs = run.by_mode("growth")
+    if not specs:
+        return None
+    ncol = 2 if len(specs) > 1 else 1
+    nrow = math.ceil(len(specs) / ncol)
+    fig, axes = plt.subplots(
+        nrow, ncol, figsize=(7.5 * (ncol / 2 + 0.5) if ncol > 1 else 7.5, 2.9 * nrow + 0.6), squeeze=False
+    )
+    kinds: set[str] = set()
+    for ax, sp in zip(axes.flat, specs):
+        s = run.series[sp.series_id]
+        kinds |= set(s["kind"])
+        figures.plot_points(ax, s, "C0")
+        tr = trend_growth(s)
+        if tr is not None:
+            yrs = np.arange(sp.start, sp.end + 1)
+            band = tr.band(yrs)
+            ax.plot(
+                band["year"], band["fitted"], color="C3", lw=1.2, label=f"log-linear trend {100 * tr.growth:.1f}%/yr"
+            )
+            ax.fill_between(band["year"], band["low"], band["high"], color="C3", alpha=0.15, label="95% band")
+        if sp.breaks:
+            figures.mark_breaks(ax, [b for b in sp.breaks if sp.start < b <= sp.end], "census revision")
+        figures.plain_log_axis(ax)
+        ax.set_title(f"{figures.REGION_LABELS.get(sp.region, sp.region)}: {sp.label}", fontsize=10)
+        ax.set_ylabel(_unit_label(sp) + " (log scale)", fontsize=8)
+        figures.year_axis(ax, range(sp.start, sp.end + 1))
+        ax.tick_params(labelsize=8)
+        if tr is not None or sp.breaks:
+            ax.legend(fontsize=7, loc="upper left")
+    for ax in list(axes.flat)[len(specs) :]:
+        ax.set_visible(False)
+    fig.legend(
+        handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3, bbox_to_anchor=(1, 0.02)
+    )
+    fig.suptitle("Levels on a log scale (equal slopes = equal growth rates)", fontweight="bold")
+    saved = figures.save(fig, f"{run.name}_levels", SOURCE_NOTE, run.out.figures)
+    plt.close(fig)
+    return saved
+
+
+def fig_index(run: GrowthRun) -> dict | None:
+    """Index chart (base year = 100) for the growth series that observe the base year."""
+    specs = run.by_mode("growth")
+    if not specs:
+        return None
+    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    kinds: set[str] = set()
+    for i, sp in enumerate(specs):
+        s = run.series[sp.series_id]
+        base = run.base_year if run.base_year is not None else sp.start
+        ix = index(s, base).merge(s[["year", "kind"]], on="year")
+        kinds |= set(ix["kind"])
+        color = f"C{i % 10}"
+        figures.plot_points(
+            ax,
+            ix.rename(columns={"index": "v"}).assign(value=lambda d: d["v"]),
+            color,
+            label=f"{figures.REGION_LABELS.get(sp.region, sp.region)} {sp.label} ({base}=100)",
+        )
+    ax.axhline(100, color="0.5", lw=0.8)
+    ax.set_ylabel("index (base year = 100)")
+    ax.set_xlabel("year")
+    yrs = [y for sp in specs for y in (sp.start, sp.end)]
+    figures.year_axis(ax, range(min(yrs), max(yrs) + 1))
+    ax.legend(fontsize=7, loc="upper left", ncol=1)
+    ax.set_title("Growth since each series' base year (nominal)")
+    saved = figures.save(fig, f"{run.name}_index", SOURCE_NOTE, run.out.figures)
+    plt.close(fig)
+    return saved
+
+
+def fig_cagr(run: GrowthRun) -> dict | None:
+    """Horizontal bars of CAGR, each labelled with its value and period."""
+    t = run.table[run.table["cagr"].notna()].iloc[::-1]
+    if t.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(t) + 1.4))
+    names = {sp.series_id: f"{figures.REGION_LABELS.get(sp.region, sp.region)} {sp.label}" for sp in run.specs}
+    labels = [
+        f"{names.get(sid, sid)}, {a}-{b}" + (" (excl. break)" if "without the break" in n else "")
+        for sid, a, b, n in zip(t["series_id"], t["start_year"], t["end_year"], t["note"])
+    ]
+    vals = 100 * t["cagr"].astype(float)
+    colors = ["C1" if "external" in k else ("C2" if "derived" in k else "C0") for k in t["kinds_used"]]
+    ax.barh(range(len(t)), vals, color=colors)
+    for i, v in enumerate(vals):
+        ax.text(v + 0.2, i, f"{v:.1f}%", va="center", fontsize=8)
+    ax.set_yticks(range(len(t)), labels, fontsize=8)
+    ax.set_xlabel("CAGR, % per year (nominal)")
+    ax.set_xlim(0, max(vals.max() * 1.18, 1))
+    ax.set_title("CAGR by series and period")
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[
+            Patch(color="C0", label="document values only"),
+            Patch(color="C1", label="uses external values"),
+            Patch(color="C2", label="uses a derived value"),
+        ],
+        loc="lower right",
+        fontsize=8,
+    )
+    saved = figures.save(fig, f"{run.name}_cagr", SOURCE_NOTE, run.out.figures)
+    plt.close(fig)
+    return saved
+
+
+def fig_dumbbell(run: GrowthRun) -> dict | None:
+    """Dumbbell chart of endpoint-only series: start = 100 to end, with levels labelled."""
+    specs = [sp for sp in run.by_mode("growth") if len(run.series[sp.series_id]) == 2]
+    if not specs:
+        return None
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(specs) + 1.6))
+    for i, sp in enumerate(specs[::-1]):
+        s = run.series[sp.series_id].sort_values("year")
+        v0, v1 = float(s["value"].iloc[0]), float(s["value"].iloc[-1])
+        end_ix = 100 * v1 / v0
+        ax.plot([100, end_ix], [i, i], color="0.6", lw=2, zorder=1)
+        k0, k1 = s["kind"].iloc[0], s["kind"].iloc[-1]
+        ax.scatter(
+            [100],
+            [i],
+            color="C0" if k0 == "document" else "white",
+            edgecolor="C0",
+            zorder=2,
+            s=40,
+            marker="D" if k0 == "derived" else "o",
+        )
+        ax.scatter([end_ix], [i], color="C3" if k1 == "document" else "white", edgecolor="C3", zorder=2, s=40)
+        ax.text(
+            end_ix + 4,
+            i,
+            f"{v0:g} -> {v1:g} {figures.unit_label(sp.unit, short=True)} ({int(s['year'].iloc[0])}-{int(s['year'].iloc[-1])})",
+            va="center",
+            fontsize=7.5,
+        )
+    ax.set_yticks(range(len(specs)), [f"{sp.region} {sp.label}" for sp in specs[::-1]], fontsize=8)
+    ax.set_xlabel("end level as index (start year = 100)")
+    ax.set_xlim(
+        80,
+        max(
+            100 * float(run.series[sp.series_id]["value"].iloc[-1]) / float(run.series[sp.series_id]["value"].iloc[0])
+            for sp in specs
+        )
+        * 2.0,
+    )
+    ax.set_title("Endpoint-only series: start = 100 and end level")
+    saved = figures.save(fig, f"{run.name}_dumbbell", SOURCE_NOTE + " Diamonds: derived start values.", run.out.figures)
+    plt.close(fig)
+    return saved
+
+
+def fig_poverty(run: GrowthRun) -> dict | None:
+    """Poverty incidence (percent) and poor population by year, linear scale."""
+    rates, counts = run.by_mode("rate"), run.by_mode("count")
+    if not rates and not counts:
+        return None
+    fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.8), squeeze=False)
+    kinds: set[str] = set()
+    for ax, group, ylabel in (
+        (axes[0, 0], rates, "poverty incidence, %"),
+        (axes[0, 1], counts, "poor population, 10,000 persons"),
+    ):
+        for i, sp in enumerate(group):
+            s = run.series[sp.series_id]
+            kinds |= set(s["kind"])
+            figures.plot_points(ax, s, f"C{i}", label=figures.REGION_LABELS.get(sp.region, sp.region))
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(bottom=0)
+        if group:
+            figures.year_axis(ax, range(min(sp.start for sp in group), max(sp.end for sp in group) + 1))
+            ax.legend(fontsize=8)
+            ax.tick_params(axis="x", labelsize=7, rotation=45)
+        else:
+            ax.set_visible(False)
+    fig.suptitle("Registered poverty: incidence and poor population", fontweight="bold")
+    fig.legend(
+        handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3, bbox_to_anchor=(1, 0.02)
+    )
+    saved = figures.save(
+        fig, f"{run.name}_poverty", SOURCE_NOTE + " Registered-poor (jiandang lika) basis.", run.out.figures
+    )
+    plt.close(fig)
+    return saved
