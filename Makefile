@@ -68,7 +68,13 @@ reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(f
 endef
 $(foreach r,$(RUNS),$(eval $(call run_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
 
-reports/index.html: $(REPORT_HTML) $(PROCESSED) $(BUILD_SRC) | $(STAMP)
+# The processed tables for Stata and Excel users (both files or neither; touched so that
+# Make sees them current when their content did not change).
+DATA_EXPORTS := reports/data/observations.dta reports/data/observations.xlsx
+$(DATA_EXPORTS) &: $(PROCESSED) src/analysis/data/exports.py | $(STAMP)
+	@$(PY) -m analysis.data.exports && touch $(DATA_EXPORTS)
+
+reports/index.html: $(REPORT_HTML) $(DATA_EXPORTS) $(PROCESSED) $(BUILD_SRC) src/analysis/build/exports.py | $(STAMP)
 	@$(PY) -m analysis.build.report index
 
 report: reports/index.html ## Build every report, figure and table, and reports/index.html

@@ -41,8 +41,9 @@ from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from analysis import paths  # noqa: E402
-from analysis.data.csvio import atomic_write_bytes  # noqa: E402
+from analysis.build.exports import data_exports, run_exports  # noqa: E402
 from analysis.build.runs import BY_NAME, RUNS, Run  # noqa: E402
+from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 KERNEL = "poverty-analysis"
 TIMING = (paths.ROOT / "build" / "timing" if paths.REPORTS == paths.ROOT / "reports"
@@ -224,17 +225,50 @@ def index_page() -> bytes:
         out = run_outputs(run)
         parts.append(f"<h2>{e(run.title or run.name)}</h2>")
         if out["tables"]:
-            parts.append("<p>Tables: " + ", ".join(f"<a href=\"{_rel(t)}\">{e(t.name)}</a>" for t in out["tables"])
-                         + "</p>")
+            parts.append("<p>Tables: " + ", ".join(f"<a href=\"{_rel(t)}\">{e(t.name)}</a>" + _latex_link(t)
+                                                   for t in out["tables"]) + "</p>")
         parts.append("<div class=\"figs\">")
         for f in out["figures"]:
             svg = f.with_suffix(".svg")
             parts.append(f"<figure><a href=\"{_rel(f)}\"><img src=\"{_rel(f)}\" alt=\"{e(f.stem)}\"></a>"
                          f"<figcaption>{e(f.stem)} (<a href=\"{_rel(f)}\">PNG</a>"
-                         + (f", <a href=\"{_rel(svg)}\">SVG</a>" if svg.exists() else "") + ")</figcaption></figure>")
+                         + (f", <a href=\"{_rel(svg)}\">SVG</a>" if svg.exists() else "")
+                         + (f", <a href=\"{_rel(pdf)}\">PDF</a>" if (pdf := f.with_suffix(".pdf")).exists() else "")
+                         + ")</figcaption></figure>")
         parts.append("</div>")
+    parts.append(data_exports_section())
     parts.append(replication_section())
     return _page("Poverty-alleviation analysis: reports", "\n".join(parts))
+
+
+def _latex_link(table: Path) -> str:
+    tex = table.with_suffix(".tex")
+    return f" (<a href=\"{_rel(tex)}\">LaTeX</a>)" if tex.exists() else ""
+
+
+def data_exports_section() -> str:
+    """Links to the Stata and Excel exports of the processed tables (analysis.build.exports)."""
+    e = html.escape
+    items = "".join(f"<li><a href=\"{e(x.rel)}\">{e(x.path.name)}</a>: {e(x.kind)}, {e(x.description)}</li>"
+                    for x in data_exports())
+    if not items:
+        return ""
+    return ("<h2>Data exports</h2><p>The processed tables for Stata and Excel users (the values of "
+            "<code>data/processed/</code>; the data catalog gives each observation's source):</p><ul>" + items + "</ul>")
+
+
+def export_rows(run: Run | None, params: str, inputs_html: str) -> list[str]:
+    """Replication-table rows of the exports of ``run`` (LaTeX, PDF) or, for None, the data exports."""
+    e = html.escape
+    rows = []
+    for x in run_exports(run) if run else data_exports():
+        program = f"notebooks/{run.notebook}" if run else "python -m analysis.data.exports"
+        if run is None:
+            inputs_html = "<br>".join(f"<code>{e(i)}</code> <span class=\"small\">sha256 {sha256(paths.ROOT / i)[:16]}"
+                                      "</span>" for i in x.inputs if (paths.ROOT / i).exists())
+        rows.append(f"<tr><td>{e(x.kind)}</td><td><a href=\"{e(x.rel)}\">{e(x.path.name)}</a></td><td><code>"
+                    f"{e(program)}</code></td><td><code>{params}</code></td><td>{inputs_html}</td></tr>")
+    return rows
 
 
 def replication_section() -> str:
@@ -251,6 +285,8 @@ def replication_section() -> str:
             kind = "figure" if o.suffix == ".png" else ("table" if o.suffix == ".csv" else "report")
             rows.append(f"<tr><td>{kind}</td><td><a href=\"{_rel(o)}\">{e(o.name)}</a></td><td><code>notebooks/"
                         f"{e(run.notebook)}</code></td><td><code>{params}</code></td><td>{inp}</td></tr>")
+        rows += export_rows(run, params, inp)
+    rows += export_rows(None, "", "")
     raw = "".join(f"<tr><td><code>{e(paths.relative(p))}</code></td><td><code>{sha256(p)}</code></td></tr>"
                   for p in raw_inputs())
     versions = ", ".join(f"{p} {version(p)}" for p in PACKAGES)

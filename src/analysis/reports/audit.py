@@ -147,6 +147,11 @@ def build_table(run: AuditRun) -> pd.DataFrame:
     """Select the claims, write ``tables/<run_name>.csv`` and return the selection."""
     run.table = selected(run)
     run.out.table(run.table, run.name)
+    run.out.latex(
+        display_table(run.table),
+        run.name,
+        "Claims audit: each derived statement of the documents recomputed from the curated values, with its verdict.",
+    )
     return run.table
 
 
@@ -161,6 +166,7 @@ def summary(run: AuditRun) -> pd.DataFrame:
     total = {"document": "all", **{v: int(out[v].sum()) for v in run.verdicts}, "total": int(out["total"].sum())}
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     run.out.table(out, f"{run.name}_summary")
+    run.out.latex(out, f"{run.name}_summary", "Claims audit: verdicts by document.")
     return out
 
 

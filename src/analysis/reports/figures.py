@@ -1,8 +1,9 @@
-"""Figure style and deterministic saving (PNG and SVG).
+"""Figure style and deterministic saving (PNG, SVG and PDF).
 
 Figures use English labels (pinyin place names), units on the axes and a source note
-under the plot. :func:`save` writes PNG and SVG with fixed metadata and a fixed SVG hash
-salt, so the same data give byte-identical files in every run (TOOLING.md).
+under the plot. :func:`save` writes PNG (screens), SVG and PDF (vector, for papers) with
+fixed metadata and a fixed SVG hash salt, so the same data give byte-identical files in
+every run (TOOLING.md).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
+PDF_METADATA = {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
+FORMATS = (("png", PNG_METADATA), ("svg", SVG_METADATA), ("pdf", PDF_METADATA))
+"""The formats :func:`save` writes, each with the metadata that makes it deterministic."""
 
 KIND_STYLE = {
     "document": {"marker": "o", "markerfacecolor": "C0", "label": "document value"},
@@ -113,7 +117,7 @@ def check_ascii(fig: plt.Figure, name: str) -> None:
 
 
 def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> dict[str, Path]:
-    """Add the source note and save ``name``.png and ``name``.svg deterministically.
+    """Add the source note and save ``name``.png, ``.svg`` and ``.pdf`` deterministically.
 
     Parameters
     ----------
@@ -128,14 +132,14 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> 
     Returns
     -------
     dict
-        ``{"png": path, "svg": path}``.
+        ``{"png": path, "svg": path, "pdf": path}``.
     """
     out_dir = Path(out_dir or paths.FIGURES)
     source_note(fig, note)
     check_ascii(fig, name)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     out = {}
-    for fmt, meta in (("png", PNG_METADATA), ("svg", SVG_METADATA)):
+    for fmt, meta in FORMATS:
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, metadata=meta)
         path = out_dir / f"{name}.{fmt}"

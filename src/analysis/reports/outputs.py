@@ -2,7 +2,8 @@
 
 Every notebook has an ``output_dir`` parameter (default: the project's ``reports/``);
 tests pass a temporary folder so that a test run never touches the real reports.
-Tables are written atomically with deterministic number formatting.
+Tables are written atomically with deterministic number formatting, as CSV (full
+precision) and, through :meth:`Outputs.latex`, as LaTeX formatted as in the report.
 """
 
 from __future__ import annotations
@@ -35,6 +36,18 @@ class Outputs:
         path = self.tables / f"{name}.csv"
         write_frame(path, df)
         return path
+
+    def latex(self, table: pd.DataFrame, name: str, caption: str) -> Path:
+        """Write the displayed ``table`` to ``tables/<name>.tex`` (booktabs, caption, label ``tab:<name>``).
+
+        ``table`` is the table as the report shows it (display strings or a Styler), so the
+        LaTeX carries the same rows and number formatting as the HTML.
+        """
+        from analysis.reports.exports import write_latex
+
+        return write_latex(
+            table, self.tables / f"{name}.tex", caption, source=f"Full-precision values: tables/{name}.csv"
+        )
 
     def show_path(self, path: Path) -> str:
         """A path for display: relative to the output root (never machine-specific)."""
