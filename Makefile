@@ -23,7 +23,7 @@ DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildca
 VALIDATED  := data/processed/.validated
 PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/sources.csv
 # The report runs (src/analysis/build/runs.py): name and notebook.
-RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
+RUNS := start_here:00_start_here growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
         comparisons:comparisons claims_audit:claims_audit
 RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
@@ -63,7 +63,7 @@ build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 include build/deps.mk
 
 define run_rule
-reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $$(DEPS_$(2)) $(BUILD_SRC) | $(STAMP)
+reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $(if $(filter start_here,$(1)),data/processed/sources.csv) $$(DEPS_$(2)) $(BUILD_SRC) | $(STAMP)
 	@$(PY) -m analysis.build.report run $(1)
 endef
 $(foreach r,$(RUNS),$(eval $(call run_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))

@@ -120,7 +120,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
         raise SystemExit(1) from None
     nb = nbformat.read(partial, as_version=4)
     normalise(nb, params)
-    hide = os.environ.get("HIDE_CODE", "1") != "0"
+    hide = os.environ.get("HIDE_CODE", "1") != "0" and not run.show_code
     html_bytes = to_html(nb, run.name, hide)
     atomic_write_bytes(paths.REPORTS / f"{run.name}.ipynb", nbformat.writes(nb).encode("utf-8") + b"\n")
     atomic_write_bytes(paths.REPORTS / f"{run.name}.html", html_bytes)
