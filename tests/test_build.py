@@ -52,6 +52,14 @@ def two_builds(tmp_path_factory) -> tuple[Path, Path]:
     a, b = tmp_path_factory.mktemp("a") / "reports", tmp_path_factory.mktemp("b") / "reports"
     for d in (a, b):
         build(d, "run", RUN, "--no-progress")
+        r = subprocess.run(
+            [sys.executable, "-m", "analysis.data.exports"],
+            env={**os.environ, "ANALYSIS_REPORTS_DIR": str(d)},
+            capture_output=True,
+            text=True,
+            cwd=paths.ROOT,
+        )
+        assert r.returncode == 0, r.stderr[-3000:]
         build(d, "index")
     return a, b
 
@@ -76,6 +84,10 @@ def test_two_builds_are_byte_identical(two_builds):
         f"tables/{RUN}.csv",
         f"figures/{RUN}_levels.png",
         f"figures/{RUN}_levels.svg",
+        f"figures/{RUN}_levels.pdf",
+        f"tables/{RUN}.tex",
+        "data/observations.dta",
+        "data/observations.xlsx",
     } <= set(fa)
 
 
@@ -107,6 +119,18 @@ def test_index_links_every_output_and_the_replication_table(two_builds):
 
     assert hashlib.sha256(obs.read_bytes()).hexdigest()[:16] in index
     assert "pandas " in index and "Git commit" in index
+
+
+def test_index_links_and_lists_the_exports(two_builds):
+    a, _ = two_builds
+    index = (a / "index.html").read_text(encoding="utf-8")
+    for f in (a / "figures").glob(f"{RUN}_*.pdf"):
+        assert f'href="figures/{f.name}"' in index
+    assert f'href="tables/{RUN}.tex"' in index
+    assert 'href="data/observations.dta"' in index and 'href="data/observations.xlsx"' in index
+    replication = index[index.index("Replication package") :]
+    assert "<td>LaTeX table</td>" in replication and "<td>PDF figure</td>" in replication
+    assert "<td>Stata data</td>" in replication and "python -m analysis.data.exports" in replication
 
 
 def test_data_catalog_lists_every_observation(two_builds):
