@@ -138,6 +138,10 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> 
     source_note(fig, note)
     check_ascii(fig, name)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
+    # tight_layout leaves a placeholder layout engine behind, which makes every savefig
+    # below draw the whole figure twice (a layout pass, then the real one); the layout is
+    # already done, so drop the engine: each format is then drawn once.
+    fig.set_layout_engine(None)
     out = {}
     for fmt, meta in FORMATS:
         buf = io.BytesIO()
