@@ -82,10 +82,9 @@ def profile_in_process(run_name: str, scratch: Path) -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
+    import IPython.display as D
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
-
-    import IPython.display as D
 
     out: dict = {"import matplotlib": since(t)}
     per_fmt: dict[str, float] = defaultdict(float)
