@@ -230,3 +230,16 @@ def test_start_here_cites_quote_and_source():
     assert text.startswith("**705.7 亿元**") and "从418.9亿元增加到705.7亿元" in text and "doc004" in text
     ext = sh.cite(observation("xiangxi.gdp.2015.ext"))
     assert "external value" in ext and "http" in ext
+
+
+def test_written_out_theme_equals_seaborns():
+    """figures.THEME avoids importing seaborn in every kernel; it must stay what seaborn sets."""
+    import seaborn as sns
+
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
+        theirs = dict(matplotlib.rcParams)
+    for key, value in figures.THEME.items():
+        assert theirs[key] == value, key
+    assert [tuple(c["color"]) for c in theirs["axes.prop_cycle"]] == [matplotlib.colors.to_rgb(c) for c in figures.DEEP]
