@@ -84,6 +84,10 @@ for run in RUNS:
     import matplotlib.pyplot as plt
     plt.close("all")
     times[run.name] = time.perf_counter() - t
+t = time.perf_counter()
+from analysis.data.exports import write_exports
+write_exports({str(scratch / "data")!r})
+times["data exports"] = time.perf_counter() - t
 print(json.dumps(times))
 """
 
