@@ -277,9 +277,10 @@ def ols_elasticity(
     if len(h_arr) < MIN_OLS_POINTS:
         return None
     _positive(*h_arr, *y_arr)
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
-    fit = sm.OLS(np.log(h_arr), sm.add_constant(np.log(y_arr), has_constant="add")).fit()
+    fit = OLS(np.log(h_arr), add_constant(np.log(y_arr), has_constant="add")).fit()
     lo, hi = fit.conf_int(alpha=alpha)[1]
     yrs = tuple(int(v) for v in years) if years is not None else ()
     return OLSElasticity(
