@@ -62,11 +62,18 @@ build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
 include build/deps.mk
 
-define run_rule
-reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $(if $(filter start_here,$(1)),data/processed/sources.csv) $$(DEPS_$(2)) $(BUILD_SRC) | $(STAMP)
-	@$(PY) -m analysis.build.report run $(1)
+# The runs of one notebook are one rule (one driver process, one kernel reused between
+# them: they share every input but their parameters). The driver writes each report
+# atomically, so a failed run never leaves half a file: the reports are precious.
+uniq = $(if $(1),$(firstword $(1)) $(call uniq,$(filter-out $(firstword $(1)),$(1))))
+RUN_NOTEBOOKS := $(call uniq,$(foreach r,$(RUNS),$(word 2,$(subst :, ,$(r)))))
+runs_of = $(foreach r,$(RUNS),$(if $(filter $(1),$(word 2,$(subst :, ,$(r)))),$(word 1,$(subst :, ,$(r)))))
+define notebook_rule
+$(foreach n,$(call runs_of,$(1)),reports/$(n).html) &: notebooks/$(1).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $(if $(filter 00_start_here,$(1)),data/processed/sources.csv) $$(DEPS_$(1)) $(BUILD_SRC) | $(STAMP)
+	@$(PY) -m analysis.build.report run $(call runs_of,$(1))
 endef
-$(foreach r,$(RUNS),$(eval $(call run_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
+$(foreach nb,$(RUN_NOTEBOOKS),$(eval $(call notebook_rule,$(nb))))
+.PRECIOUS: $(REPORT_HTML)
 
 # The processed tables for Stata and Excel users (both files or neither; touched so that
 # Make sees them current when their content did not change).

@@ -62,13 +62,21 @@ def normalise(nb, parameters: dict) -> None:
     Renumbers cell ids, drops papermill/execution timing metadata from every cell and
     keeps only the parameters in the notebook's ``metadata.papermill``.
     """
+    count = 0
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.get("cell_type") == "code":
+            # Execution counts as a fresh kernel gives them (1, 2, ...), also when the kernel
+            # was reused from an earlier run of the same notebook.
+            if cell.get("execution_count") is not None:
+                count += 1
+                cell["execution_count"] = count
             for out in cell.get("outputs", []):
                 out.get("metadata", {}).pop("execution", None)
+                if out.get("output_type") == "execute_result":
+                    out["execution_count"] = cell.get("execution_count")
     nb.metadata["papermill"] = {"parameters": parameters}
     nb.metadata.pop("widgets", None)
 
@@ -91,7 +99,72 @@ def to_html(nb, title: str, hide_code: bool) -> bytes:
     return body.encode("utf-8")
 
 
-def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> float:
+# Run in a reused kernel before each further run: a clean namespace, no open figures,
+# matplotlib's default rcParams and the warning filters the kernel started with (so that a
+# warning shown by the earlier run is shown again).
+KERNEL_SNAPSHOT = "import warnings as _w; _w._analysis_filters = list(_w.filters); del _w"
+KERNEL_RESET = """\
+get_ipython().run_line_magic("reset", "-f")
+import sys, warnings, matplotlib, matplotlib.pyplot
+matplotlib.pyplot.close("all"); matplotlib.rcdefaults()
+warnings.filters[:] = warnings._analysis_filters; warnings._filters_mutated()
+for m in list(sys.modules.values()):
+    getattr(m, "__warningregistry__", {}).clear()
+del sys, warnings, matplotlib, m
+"""
+
+
+def _kernel_exec(km, code: str) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel reset failed: {reply['content']}")
+    finally:
+        kc.stop_channels()
+
+
+def execute_runs(runs: list[Run], progress: bool = True, overrides: dict | None = None) -> None:
+    """Execute runs one after another; runs of the same notebook share one kernel.
+
+    Kernel start-up and the imports of the scientific stack are paid once per notebook,
+    not once per run; between runs the kernel is reset (:data:`KERNEL_RESET`) and the
+    execution counts are renumbered, so each report is byte-identical to a fresh-kernel
+    run. Every run is attempted; exits with status 1 if any failed.
+    """
+    from jupyter_client.manager import KernelManager
+
+    failed = []
+    shared = {r.notebook for r in runs if sum(o.notebook == r.notebook for o in runs) > 1}
+    kms: dict[str, KernelManager] = {}
+    try:
+        for run in runs:
+            km = kms.get(run.notebook)
+            if km is not None:
+                _kernel_exec(km, KERNEL_RESET)
+            elif run.notebook in shared:
+                km = kms[run.notebook] = KernelManager(kernel_name=KERNEL)
+                km.start_kernel(cwd=str(paths.NOTEBOOKS))
+                _kernel_exec(km, KERNEL_SNAPSHOT)
+            try:
+                execute(run, progress, overrides, km=km)
+            except SystemExit:
+                failed.append(run.name)
+                if km is not None:  # a fresh kernel for the next run of this notebook
+                    km.shutdown_kernel(now=True)
+                    kms.pop(run.notebook)
+                    shared.discard(run.notebook)
+    finally:
+        for km in kms.values():
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+    if failed:
+        raise SystemExit(1)
+
+
+def execute(run: Run, progress: bool = True, overrides: dict | None = None, km=None) -> float:
     """Execute one run; write its notebook and HTML. Returns seconds taken.
 
     Raises
@@ -115,7 +188,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
         # when a cell fails, and the executed notebook is returned.
         nb = pm.execute_notebook(str(run.notebook_path), str(partial), parameters=params, kernel_name=KERNEL,
                                  progress_bar=progress, cwd=str(paths.NOTEBOOKS), log_output=False,
-                                 request_save_on_cell_execute=False)
+                                 request_save_on_cell_execute=False, **({"km": km} if km else {}))
     except PapermillExecutionError as exc:
         FAILED.mkdir(parents=True, exist_ok=True)
         os.replace(partial, failed)
@@ -373,7 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Report build driver (see module docstring).")
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="execute one run")
-    r.add_argument("name", choices=sorted(BY_NAME))
+    r.add_argument("name", choices=sorted(BY_NAME), nargs="+",
+                   help="one or more runs; runs of the same notebook share one kernel")
     r.add_argument("--no-progress", action="store_true")
     r.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="override a parameter for this run (value parsed as JSON, else text)")
@@ -389,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
                 overrides[key] = json.loads(value)
             except json.JSONDecodeError:
                 overrides[key] = value
-        execute(BY_NAME[args.name], progress=not args.no_progress, overrides=overrides)
+        execute_runs([BY_NAME[n] for n in args.name], progress=not args.no_progress, overrides=overrides)
     elif args.cmd == "index":
         write_index()
     else:
