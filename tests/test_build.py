@@ -235,3 +235,21 @@ def test_default_growth_run_writes_the_table_and_figures(two_builds):
             assert (tmp_path / "figures" / f"growth_rates_{stem}.{ext}").stat().st_size > 1000
     text = outputs_text(nb)
     assert "9.08%" in text and "Traceback" not in text and str(tmp_path) not in text
+
+
+def test_normalise_renumbers_execution_counts_as_a_fresh_kernel():
+    """Runs that reuse a kernel (runs of one notebook) get the counts a fresh kernel gives."""
+    from analysis.build.report import normalise
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# t"),
+        nbformat.v4.new_code_cell("a = 1", execution_count=17),
+        nbformat.v4.new_code_cell("a", execution_count=18),
+        nbformat.v4.new_code_cell("# not run"),
+    ]
+    nb.cells[2].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "1"}, execution_count=18)]
+    normalise(nb, {"run_name": "x"})
+    assert [c.get("execution_count") for c in nb.cells[1:]] == [1, 2, None]
+    assert nb.cells[2].outputs[0]["execution_count"] == 2
+    assert [c["id"] for c in nb.cells] == ["cell-00", "cell-01", "cell-02", "cell-03"]
