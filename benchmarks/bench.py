@@ -247,7 +247,7 @@ def main() -> int:
         f"(target <= 1.5); naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2). "
         f"CPU time (user + sys, all processes): floor {statistics.median(CPU['floor']):.1f} s, cold build "
         f"{statistics.median(CPU['cold']):.1f} s (ratio {statistics.median(CPU['cold']) / statistics.median(CPU['floor']):.2f}; "
-        "on 2 cores the wall-clock ratio cannot beat half of it).",
+        "the wall-clock ratio to floor / 2 cannot be lower than this CPU ratio).",
         "",
         "| scenario | median | min | max |",
         "|---|---|---|---|",
