@@ -21,6 +21,11 @@ REQUIRED = (
     "ipykernel",
     "numpy",
     "scipy",
+    "ruff",
+    "mypy",
+    "pandas-stubs",
+    "nbdime",
+    "pre-commit",
 )
 
 
