@@ -100,7 +100,7 @@ def in_process(scratch: Path) -> tuple[float, dict]:
 
 
 def naive(scratch: Path) -> float:
-    from analysis.build.runs import RUNS  # noqa: PLC0415
+    from analysis.build.runs import RUNS
 
     scratch.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
@@ -222,8 +222,10 @@ def main() -> int:
         )
         + ".",
         "",
-        f"**Headline:** cold `make -j2 report` / floor = **{cold / floor:.2f}x** (target <= 2); "
-        f"naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2).",
+        (
+            f"**Headline:** cold `make -j2 report` / floor = **{cold / floor:.2f}x** (target <= 2); "
+            f"naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2)."
+        ),
         "",
         "| scenario | median | min | max |",
         "|---|---|---|---|",
@@ -235,8 +237,10 @@ def main() -> int:
         "",
         "## Scale: vectorised growth and elasticity functions",
         "",
-        "Synthetic series of 7 to 30 years (random lengths); growth = log-linear trend + CAGR; elasticity = "
-        "window log arc elasticity. Seconds per call, and microseconds per series.",
+        (
+            "Synthetic series of 7 to 30 years (random lengths); growth = log-linear trend + CAGR; elasticity = "
+            "window log arc elasticity. Seconds per call, and microseconds per series."
+        ),
         "",
         "| series | growth s | growth us/series | elasticity s | elasticity us/series |",
         "|---|---|---|---|---|",

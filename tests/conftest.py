@@ -11,7 +11,7 @@ import pytest
 from analysis import paths
 
 
-@pytest.fixture()
+@pytest.fixture
 def raw_copy(tmp_path: Path) -> Path:
     """A complete copy of data/raw in a temporary folder."""
     dst = tmp_path / "raw"

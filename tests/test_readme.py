@@ -107,7 +107,7 @@ def test_write_fills_the_blocks_and_keeps_the_prose(tables, tmp_path):
     copy = tmp_path / "README.md"
     original = README.read_text(encoding="utf-8")
     emptied = re.sub(
-        r"(<!-- begin: results.growth -->\n).*?(<!-- end: results.growth -->)", r"\1\2", original, flags=re.S
+        r"(<!-- begin: results.growth -->\n).*?(<!-- end: results.growth -->)", r"\1\2", original, flags=re.DOTALL
     )
     copy.write_text(emptied.replace("## Quick start", "## Quick start (hand-written)"), encoding="utf-8")
     copy.chmod(0o664)
@@ -149,7 +149,7 @@ def test_command_line_check_fails_with_the_line(tables, tmp_path):
     assert r.returncode == 1
     assert f"README.md:{readme_line('log arc elasticity of -7.77')} [results.elasticity]" in r.stderr
     assert "'-7.77' -> '-6.50'" in r.stderr
-    ok = subprocess.run(cmd[:-2] + ["--tables", str(tables)], capture_output=True, text=True, cwd=paths.ROOT)
+    ok = subprocess.run([*cmd[:-2], "--tables", str(tables)], capture_output=True, text=True, cwd=paths.ROOT)
     assert ok.returncode == 0, ok.stderr
 
 

@@ -123,14 +123,16 @@ class Bench:
         where = paths.relative(path)
 
         def find(pattern: str, what: str) -> re.Match[str]:
-            m = re.search(pattern, text, re.M)
+            m = re.search(pattern, text, re.MULTILINE)
             if not m:
                 raise ReadmeError(f"{where}: cannot find {what} (pattern {pattern!r}); rerun `make bench`")
             return m
 
         date = find(r"^Measured (\d{4}-\d{2}-\d{2})", "the date").group(1)
         machine = find(r"^Machine: (\d+) cores, ([^,]+),.*?Python ([\d.]+)", "the machine line")
-        head = find(r"floor = \*\*([\d.]+)x\*\* \(target ([^)]*)\);.*?= \*\*([\d.]+)x\*\* \(target ([^)]*)\)", "headline")
+        head = find(
+            r"floor = \*\*([\d.]+)x\*\* \(target ([^)]*)\);.*?= \*\*([\d.]+)x\*\* \(target ([^)]*)\)", "headline"
+        )
         median: dict[str, float] = {}
         scale: dict[int, tuple[float, float]] = {}
         for line in text.splitlines():
@@ -158,7 +160,9 @@ class Bench:
         """The median of a scenario whose name starts with ``scenario``."""
         hits = [v for k, v in self.median.items() if k.startswith(scenario)]
         if len(hits) != 1:
-            raise ReadmeError(f"benchmarks/results.md: {len(hits)} scenarios start with {scenario!r}; rerun `make bench`")
+            raise ReadmeError(
+                f"benchmarks/results.md: {len(hits)} scenarios start with {scenario!r}; rerun `make bench`"
+            )
         return hits[0]
 
 
@@ -200,9 +204,7 @@ class Sources:
             path = self.tables / f"{name}.csv" if self.tables is not None else self._computed(name)
             if not path.exists():
                 raise ReadmeError(f"{paths.relative(path)} does not exist; run `make report` or omit --tables")
-            self._cache[name] = pd.read_csv(
-                path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(text, str)
-            )
+            self._cache[name] = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(text, str))
         return self._cache[name]
 
     def observations(self) -> pd.DataFrame:
@@ -308,7 +310,9 @@ def _data_base_units(s: Sources) -> str:
         unit = {"fraction": "", "persons": " persons", "yuan": " yuan"}.get(o["base_unit"], f" {o['base_unit']}")
         sep = "" if o["unit"] == "%" else " "
         parts.append(f"{o['value_printed']}{sep}{o['unit']} -> {base}{unit}")
-    return para("`value_base` converts exactly (decimal arithmetic) to yuan, persons or a fraction: " + ", ".join(parts) + ".")
+    return para(
+        "`value_base` converts exactly (decimal arithmetic) to yuan, persons or a fraction: " + ", ".join(parts) + "."
+    )
 
 
 @block("data.loading_api")
@@ -322,10 +326,10 @@ def _data_loading_api(s: Sources) -> str:
         [
             "```python",
             "from analysis import load_observations, get_series, observation",
-            "obs = load_observations()                         # every row; kinds=(\"document\",) to filter",
-            "gdp = get_series(\"Xiangxi\", \"gdp\")                # one row per year, document preferred over external",
-            f"docs = get_series(\"Xiangxi\", \"gdp\", kinds=(\"document\",))  # years {', '.join(map(str, years))}",
-            f"observation(\"xiangxi.gdp.2019\")[\"value_base\"]     # {float(o['value_base'])!r}",
+            'obs = load_observations()                         # every row; kinds=("document",) to filter',
+            'gdp = get_series("Xiangxi", "gdp")                # one row per year, document preferred over external',
+            f'docs = get_series("Xiangxi", "gdp", kinds=("document",))  # years {", ".join(map(str, years))}',
+            f'observation("xiangxi.gdp.2019")["value_base"]     # {float(o["value_base"])!r}',
             "```",
         ]
     )
@@ -460,7 +464,7 @@ def _performance(s: Sources) -> str:
     scale_s = b.scale[biggest][0]
     return "\n".join(
         [
-            f"`make bench` (script `benchmarks/bench.py`) measures each scenario three times and writes",
+            "`make bench` (script `benchmarks/bench.py`) measures each scenario three times and writes",
             f"`benchmarks/results.md` (median, min, max, machine facts). Measured {b.date} on a",
             f"{b.cores}-core {b.machine} machine (Python {b.python}):",
             "",
@@ -468,20 +472,30 @@ def _performance(s: Sources) -> str:
             "|---|---|---|",
             f"| floor: one Python process running every report's code in-process | {floor:.1f} | |",
             f"| naive: papermill CLI then `jupyter nbconvert --to html`, one run after another | {naive:.1f} | |",
-            f"| cold `make -j2 report` (clean `reports/` and `data/processed/`) | {cold:.1f} | "
-            f"<= {TARGET_COLD_OVER_FLOOR:g}x floor: **{ratio_cold:.2f}x**, {_met(ratio_cold <= TARGET_COLD_OVER_FLOOR)} |",
-            f"| naive / cold `make report` | **{ratio_naive:.2f}x** | >= {TARGET_NAIVE_OVER_COLD:g}x: "
-            f"{_met(ratio_naive >= TARGET_NAIVE_OVER_COLD)} |",
+            (
+                f"| cold `make -j2 report` (clean `reports/` and `data/processed/`) | {cold:.1f} | "
+                f"<= {TARGET_COLD_OVER_FLOOR:g}x floor: **{ratio_cold:.2f}x**, {_met(ratio_cold <= TARGET_COLD_OVER_FLOOR)} |"
+            ),
+            (
+                f"| naive / cold `make report` | **{ratio_naive:.2f}x** | >= {TARGET_NAIVE_OVER_COLD:g}x: "
+                f"{_met(ratio_naive >= TARGET_NAIVE_OVER_COLD)} |"
+            ),
             f"| no-op `make report` | {noop:.2f} | < {TARGET_NOOP_S:g} s: {_met(noop < TARGET_NOOP_S)} |",
-            f"| after touching one raw table (revalidates, reruns nothing) | "
-            f"{b.seconds('make -j2 report after touching one raw table'):.1f} | |",
-            f"| after touching one notebook (comparisons; reran: {b.reruns}) | "
-            f"{b.seconds('make -j2 report after touching one notebook'):.1f} | only its runs: {_met(only_its)} |",
+            (
+                f"| after touching one raw table (revalidates, reruns nothing) | "
+                f"{b.seconds('make -j2 report after touching one raw table'):.1f} | |"
+            ),
+            (
+                f"| after touching one notebook (comparisons; reran: {b.reruns}) | "
+                f"{b.seconds('make -j2 report after touching one notebook'):.1f} | only its runs: {_met(only_its)} |"
+            ),
             f"| `make test` (environment present) | {test:.1f} | < {TARGET_TEST_S:g} s: {_met(test < TARGET_TEST_S)} |",
             f"| one papermill run of growth_rates (driver, incl. HTML) | {b.seconds('one papermill run'):.1f} | |",
             f"| the same growth_rates cells in-process | {b.seconds('the same growth_rates cells'):.1f} | |",
-            f"| {biggest:,} synthetic series through the growth functions | {scale_s:.3f} | "
-            f"< {TARGET_SCALE_S:g} s: {_met(scale_s < TARGET_SCALE_S)} |",
+            (
+                f"| {biggest:,} synthetic series through the growth functions | {scale_s:.3f} | "
+                f"< {TARGET_SCALE_S:g} s: {_met(scale_s < TARGET_SCALE_S)} |"
+            ),
         ]
     )
 
@@ -524,7 +538,9 @@ def find_blocks(lines: list[str], where: str = "README.md") -> list[Block]:
         raise ReadmeError(f"{where}: block(s) {dup} appear more than once")
     missing = sorted(set(BLOCKS) - set(names))
     if missing:
-        raise ReadmeError(f"{where}: no markers for block(s) {missing}; add '<!-- begin: NAME -->' and '<!-- end: NAME -->'")
+        raise ReadmeError(
+            f"{where}: no markers for block(s) {missing}; add '<!-- begin: NAME -->' and '<!-- end: NAME -->'"
+        )
     return blocks
 
 

@@ -46,8 +46,7 @@ def decode_utf8(data: bytes, name: str) -> str:
     str
         The decoded text without BOM, with ``\\r\\n`` normalised to ``\\n``.
     """
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
+    data = data.removeprefix(BOM)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

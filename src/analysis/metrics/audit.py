@@ -108,7 +108,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import product
+from itertools import pairwise, product
 
 import pandas as pd
 
@@ -219,7 +219,7 @@ class Claim:
     note: str
 
     @classmethod
-    def from_row(cls, row: Mapping[str, object]) -> "Claim":
+    def from_row(cls, row: Mapping[str, object]) -> Claim:
         """Parse a register row (all cells text, as in ``data/processed/claims.csv``)."""
 
         def get(key: str) -> str:
@@ -299,7 +299,7 @@ class Context:
     by_id: dict[str, Input] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, observations: pd.DataFrame) -> "Context":
+    def of(cls, observations: pd.DataFrame) -> Context:
         ctx = cls(observations)
         for _, r in observations.iterrows():
             ctx.by_id[str(r["obs_id"])] = input_of(r)
@@ -428,7 +428,7 @@ def propagate(func: Callable[..., float], inputs: Sequence[Input]) -> tuple[floa
     corners = [c for c in corners if not math.isnan(c)]
     if not corners:
         return point, math.nan, math.nan
-    return point, min(corners + [point]), max(corners + [point])
+    return point, min([*corners, point]), max([*corners, point])
 
 
 def _safe(func: Callable[..., float], args: list[float]) -> float:
@@ -481,7 +481,7 @@ def judge(claim: Claim, low: float, high: float) -> Judgement:
         q = "at_least"
     tol, slo, shi = stated_interval(claim)
     eps = EPS * max(1.0, abs(s))
-    u = "" if claim.unit in ("%",) else " "
+    u = "" if claim.unit == "%" else " "
     sv = f"{claim.stated_printed}{u}{claim.unit}"
     if q in ("exact", "about", "nearly"):
         ok = high >= slo - eps and low <= (s if q == "nearly" else shi) + eps
@@ -792,7 +792,7 @@ def check_threshold_crossed_in(claim: Claim, ctx: Context) -> Result:
     if isinstance(got, Result):
         return got
     cur = got[0]
-    year = int(round(claim.stated))
+    year = round(claim.stated)
     t = _g(thr)
     base = Result(NOT_CHECKABLE, "", tolerance=0.0, stated_low=claim.stated, stated_high=claim.stated)
     if cur.year != year:
@@ -952,10 +952,10 @@ def crossings(claim: Claim, ctx: Context) -> Crossings | Result:
     if len(levels) < 2:
         return _missing(claim, f"series {p['series']} has fewer than two observed years", "unobserved years")
     yrs = list(levels)
-    for y0, y1 in zip(yrs, yrs[1:]):
+    for y0, y1 in pairwise(yrs):
         if levels[y1].value < levels[y0].value:
             return _missing(claim, f"{p['series']} falls from {y0} to {y1}; threshold crossings assume a rising series")
-    cap = max((levels[y1].value / levels[y0].value) ** (1 / (y1 - y0)) - 1 for y0, y1 in zip(yrs, yrs[1:]))
+    cap = max((levels[y1].value / levels[y0].value) ** (1 / (y1 - y0)) - 1 for y0, y1 in pairwise(yrs))
     window = range(start - 1, end + 1)
     bounds: dict[int, tuple[float, float]] = {}
     for y in window:
@@ -1063,7 +1063,7 @@ def check_min_years_between_thresholds(claim: Claim, ctx: Context) -> Result:
 
     def gap(sc: dict[int, int]) -> float | None:
         ev = cx.events(sc)
-        gaps = [y2 - y1 for (_, y1), (_, y2) in zip(ev, ev[1:])]
+        gaps = [y2 - y1 for (_, y1), (_, y2) in pairwise(ev)]
         return float(min(gaps)) if gaps else None
 
     return _judge_outcomes(claim, cx, gap, "the shortest gap between successive crossings (years)")

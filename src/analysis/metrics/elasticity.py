@@ -459,7 +459,7 @@ def paired_values(
 
 def _as_map(s: Mapping[int, float] | pd.DataFrame) -> dict[int, float]:
     if isinstance(s, pd.DataFrame):
-        return {int(y): float(v) for y, v in zip(s["year"], s["value"])}
+        return {int(y): float(v) for y, v in zip(s["year"], s["value"], strict=True)}
     return {int(k): float(v) for k, v in s.items()}
 
 

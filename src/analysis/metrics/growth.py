@@ -362,11 +362,12 @@ def _row(
     if "external" in kinds:
         notes.append(
             "includes external values: "
-            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"]) if k == "external")
+            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"], strict=True) if k == "external")
         )
     if "derived" in kinds:
         notes.append(
-            "includes derived values: " + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"]) if k == "derived")
+            "includes derived values: "
+            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"], strict=True) if k == "derived")
         )
     row = GrowthRow(
         sid, region, indicator, start, end, len(years), "", years_used=" ".join(map(str, years)), kinds_used=kinds

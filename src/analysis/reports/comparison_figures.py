@@ -54,7 +54,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
     }
     gu = lambda c: " pp" if c.gap_unit == "percentage points" else UNIT_SHORT.get(c.gap_unit, "")  # noqa: E731
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.9))
-    for ax, log in zip(axes, (False, True)):
+    for ax, log in zip(axes, (False, True), strict=True):
         tr = np.log10 if log else (lambda v: v)
         inv = (lambda v: 10**v) if log else (lambda v: v)
         span = (tr(hi) - tr(lo)) or 1.0
@@ -86,7 +86,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
                 labels[x].append((p, color))
         for x, group in labels.items():
             pos = _spread([tr(p.value) for p, _ in group], 0.07 * span)
-            for (p, color), y in zip(group, pos):
+            for (p, color), y in zip(group, pos, strict=True):
                 ax.text(
                     x + (-0.06 if x == 0 else 0.06),
                     inv(y),
@@ -256,7 +256,7 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
                 zorder=0,
                 label=f"no poverty line in the data ({min(missing)}-{max(missing)})",
             )
-    figures.year_axis(ax, range(min(line_years + [2014]), max(line_years + [2019]) + 1))
+    figures.year_axis(ax, range(min([*line_years, 2014]), max([*line_years, 2019]) + 1))
     ax.set_ylim(0, max(c.ratio for c in rows) * 1.15)
     ax.set_ylabel("ratio to the national poverty line (current prices)", fontsize=9)
     ax.legend(fontsize=7, loc="lower right", facecolor="white", frameon=True)
@@ -286,7 +286,7 @@ def fig_standards(run: ComparisonRun) -> dict | None:
     fig, ax = plt.subplots(figsize=(8.0, 4.4))
     width = 0.8 / max(len(years), 1)
     for j, y in enumerate(years):
-        for i, (m, lab) in enumerate(metrics):
+        for i, (m, _label) in enumerate(metrics):
             x = i + (j - (len(years) - 1) / 2) * width
             c = next((c for c in rows if c.metric == m and c.year_or_period == str(y)), None)
             if c is not None and c.ratio is not None and not pd.isna(c.ratio):

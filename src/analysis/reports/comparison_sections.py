@@ -5,6 +5,7 @@ Each function returns the :class:`~analysis.metrics.compare.Comparison` rows of 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -288,10 +289,8 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
                     extra=extra,
                 )
             for series in (tekun, annual):
-                try:
+                with contextlib.suppress(ComparisonError):  # 2019 only: stated once, for the dibao standard above
                     rows += ratios_at_matched_years(series, line)
-                except ComparisonError:
-                    pass  # 2019 only: stated once, for the dibao standard above
         if income and line:
             try:
                 rows += ratios_at_matched_years(income, line)
@@ -308,7 +307,7 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
         for p in tekun:
             _try(
                 rows,
-                lambda p=p: standards_ratio(p, point_at(dibao, p.year)),
+                lambda p=p, dibao=dibao: standards_ratio(p, point_at(dibao, p.year)),
                 "extreme_poverty_support_standard / rural_dibao_standard",
                 p,
                 f"{r} rural_dibao_standard",
@@ -316,7 +315,7 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
         for p in annual:
             _try(
                 rows,
-                lambda p=p: assistance_to_standard(p, point_at(dibao, p.year)),
+                lambda p=p, dibao=dibao: assistance_to_standard(p, point_at(dibao, p.year)),
                 "rural_dibao_monthly_assistance x12 / rural_dibao_standard",
                 p,
                 f"{r} rural_dibao_standard",
@@ -324,7 +323,7 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
         for p in dibao:
             _try(
                 rows,
-                lambda p=p: share_of_income(p, point_at(income, p.year)),
+                lambda p=p, income=income: share_of_income(p, point_at(income, p.year)),
                 "rural_dibao_standard / rural_disposable_income",
                 p,
                 f"{r} rural_disposable_income",

@@ -44,8 +44,8 @@ def display_rows(run: ComparisonRun, section: str) -> pd.DataFrame:
             "region": t["region"],
             "benchmark": t["benchmark"],
             "year_or_period": t["year_or_period"],
-            "value": [_num(v, u) for v, u in zip(t["value"], t["unit"])],
-            "benchmark_value": [_num(v, u) for v, u in zip(t["benchmark_value"], t["benchmark_unit"])],
+            "value": [_num(v, u) for v, u in zip(t["value"], t["unit"], strict=True)],
+            "benchmark_value": [_num(v, u) for v, u in zip(t["benchmark_value"], t["benchmark_unit"], strict=True)],
             "ratio": ["" if pd.isna(v) else f"{v:.3f}" for v in t["ratio"]],
             "gap": [
                 ""
@@ -55,7 +55,7 @@ def display_rows(run: ComparisonRun, section: str) -> pd.DataFrame:
                     if u.startswith("CAGR")
                     else f"{v:+,.2f} {u}".replace("percentage points", "pp")
                 )
-                for v, u in zip(t["gap"], t["gap_unit"])
+                for v, u in zip(t["gap"], t["gap_unit"], strict=True)
             ],
             "status": t["status"],
             "note": t["note"],
@@ -123,7 +123,7 @@ def narrate_poverty(run: ComparisonRun) -> str:
                 continue
             s = section_rows(run, "poverty", f"{ind}: gap at start of period", r)[0]
             e = section_rows(run, "poverty", f"{ind}: gap at end of period", r)[0]
-            ch = [c for c in run.rows["poverty"] if c.metric == f"{ind}: change over period" and c.region == r][0]
+            ch = next(c for c in run.rows["poverty"] if c.metric == f"{ind}: change over period" and c.region == r)
             gu = "pp" if s.gap_unit == "percentage points" else s.gap_unit
             sy = (
                 ", different years: the documents' periods start in different years"

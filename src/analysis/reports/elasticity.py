@@ -114,7 +114,7 @@ def _variants(value: object) -> tuple[str, ...]:
     if vs in (["all"], []):
         return el.VARIANTS
     for v in vs:
-        check_choice("variant", v, list(el.VARIANTS) + ["all"])
+        check_choice("variant", v, [*list(el.VARIANTS), "all"])
     return tuple(v for v in el.VARIANTS if v in vs)
 
 

@@ -128,7 +128,7 @@ def resolve_series(
         check_choice("region", region, obs["region"])
         check_choice(f"indicator for {region}", indicator, obs.loc[obs["region"] == region, "indicator"])
         s = obs[(obs["region"] == region) & (obs["indicator"] == indicator) & obs["kind"].isin(kinds)]
-        years = sorted(set(int(y) for y in s["year"]))
+        years = sorted({int(y) for y in s["year"]})
         if len(years) < 2:
             raise UnknownChoice(
                 f"{region} {indicator} has fewer than two observed years with kinds "
@@ -193,4 +193,4 @@ def pairs_from(
             f"{len(regions)} regions and {len(indicators)} indicators: give one of each, "
             "one and several, or two lists of equal length"
         )
-    return list(zip(regions, indicators))
+    return list(zip(regions, indicators, strict=True))
