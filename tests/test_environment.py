@@ -23,7 +23,6 @@ REQUIRED = (
     "scipy",
     "ruff",
     "mypy",
-    "pandas-stubs",
     "nbdime",
     "pre-commit",
 )
