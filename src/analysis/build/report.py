@@ -26,7 +26,7 @@ import sys
 # jsonschema imports the optional rfc3987_syntax package for its "iri" format check,
 # which builds a grammar at import time (~1.3 s of every `import nbformat`). Neither
 # papermill nor nbconvert validates "iri" formats, so the build skips it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None makes its import fail fast
 
 import argparse  # noqa: E402
 import hashlib  # noqa: E402

@@ -357,7 +357,7 @@ def rounding_of(rounding: str, stated_printed: str) -> float:
 
 def _fnum(v: object) -> float:
     try:
-        f = float(v)  # type: ignore[arg-type]
+        f = float(v)  # type: ignore[arg-type]  # any cell value; what float() refuses is caught below
     except (TypeError, ValueError):
         return math.nan
     return f
@@ -398,13 +398,13 @@ def input_of(r: Mapping[str, object]) -> Input:
             "about": (value - band, value + band),
             "nearly": (value - band, value + h),
         }.get(qualifier, (value - h, value + h))
-    year = r.get("year")
+    year = _fnum(r.get("year"))
     return Input(
         obs_id=str(r["obs_id"]),
         value=value,
         low=low,
         high=high,
-        year=int(year) if year is not None and not pd.isna(year) else 0,
+        year=0 if math.isnan(year) else int(year),
         unit=str(r.get("unit", "")),
         kind=str(r.get("kind", "")),
         series_id=str(r.get("series_id", "")),
@@ -1170,7 +1170,7 @@ def audit_claims(claims: pd.DataFrame | None = None, observations: pd.DataFrame 
     return out
 
 
-def _g(v: float, sig: int = 6) -> str:
+def _g(v: float | None, sig: int = 6) -> str:
     """A number for a message: up to ``sig`` significant digits, no exponent for ordinary sizes."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"

@@ -251,7 +251,10 @@ class OLSElasticity:
 
 
 def ols_elasticity(
-    h: Sequence[float], y: Sequence[float], years: Sequence[int] | None = None, alpha: float = 0.05
+    h: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    years: Sequence[int] | None = None,
+    alpha: float = 0.05,
 ) -> OLSElasticity | None:
     """Log-log OLS point elasticity with a t-based ``1 - alpha`` interval.
 

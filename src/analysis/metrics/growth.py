@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -141,7 +142,7 @@ class Trend:
     n_points: int
     years: list[int]
     r_squared: float
-    fit: object = field(repr=False, default=None)
+    fit: Any = field(repr=False, default=None)  # statsmodels' RegressionResults (untyped library)
 
     def band(self, years: np.ndarray) -> pd.DataFrame:
         """Fitted values and 95% confidence band (in levels) at ``years``."""

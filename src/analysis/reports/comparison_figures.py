@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.metrics.compare import Comparison
+from analysis.metrics.compare import Comparison, known
 from analysis.metrics.growth import index as index_series
 from analysis.reports import figures
 from analysis.reports.comparison import (
@@ -168,7 +168,7 @@ def fig_index(run: ComparisonRun) -> dict | None:
         fontsize=10,
     )
     labels = [f"{region_label(c.start.region)} {indicator_label(c.start.indicator)}, {c.period}" for c in changes][::-1]
-    vals = [100 * c.cagr for c in changes][::-1]
+    vals = [100 * known(c.cagr, "CAGR") for c in changes][::-1]
     colors = ["C1" if {c.start.kind, c.end.kind} - {"document"} else "C0" for c in changes][::-1]
     bx.barh(range(len(vals)), vals, color=colors)
     for i, v in enumerate(vals):
@@ -229,7 +229,7 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
         groups.setdefault((c.region, c.metric.split(" / ")[0]), []).append(c)
     for i, ((r, ind), cs) in enumerate(groups.items()):
         yrs = [int(c.year_or_period) for c in cs]
-        vals = [c.ratio for c in cs]
+        vals = [known(c.ratio, c.metric) for c in cs]
         color = f"C{i}"
         ax.plot(
             yrs,
@@ -257,7 +257,7 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
                 label=f"no poverty line in the data ({min(missing)}-{max(missing)})",
             )
     figures.year_axis(ax, range(min([*line_years, 2014]), max([*line_years, 2019]) + 1))
-    ax.set_ylim(0, max(c.ratio for c in rows) * 1.15)
+    ax.set_ylim(0, max(known(c.ratio, c.metric) for c in rows) * 1.15)
     ax.set_ylabel("ratio to the national poverty line (current prices)", fontsize=9)
     ax.legend(fontsize=7, loc="lower right", facecolor="white", frameon=True)
     ax.set_title("Ratio to the national poverty line (matched years only)")
@@ -330,11 +330,12 @@ def fig_counties(run: ComparisonRun) -> dict | None:
     for i, c in enumerate(items[::-1]):
         if c.status == "matched":
             ax.barh(i, 100, color="0.88")
-            ax.barh(i, 100 * c.ratio, color="C2")
+            share = 100 * known(c.ratio, c.metric)
+            ax.barh(i, share, color="C2")
             ax.text(
                 101,
                 i,
-                f"{c.value:g} of {c.benchmark_value:g} ({100 * c.ratio:.1f}%), {c.year_or_period}",
+                f"{c.value:g} of {c.benchmark_value:g} ({share:.1f}%), {c.year_or_period}",
                 va="center",
                 fontsize=8,
             )

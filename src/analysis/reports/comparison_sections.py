@@ -19,6 +19,7 @@ from analysis.metrics.compare import (
     compare_changes,
     exit_share,
     gap,
+    known,
     not_compared,
     period_change,
     point_at,
@@ -122,8 +123,8 @@ def poverty_comparisons(run: ComparisonRun) -> list[Comparison]:
                     )
                 continue
             pairs = (("start", rp[0], bp[0]), ("end", rp[-1], bp[-1]))
-            for label, x, y in pairs:
-                c = gap(x, y, allow_different_years=True, metric=f"{ind}: gap at {label} of period")
+            for label, x, bx in pairs:
+                c = gap(x, bx, allow_different_years=True, metric=f"{ind}: gap at {label} of period")
                 where = f"{label} of each document's period" if c.status == "different years" else ""
                 rows.append(_append_note(c, where, over, basis))
             used = {(x.year, y.year) for _, x, y in pairs}
@@ -388,13 +389,13 @@ def county_comparisons(run: ComparisonRun) -> list[Comparison]:
         for p in ex:
             try:
                 c = exit_share(p, point_at(tot, p.year))
-                rows.append(_with_note(c, f"{int(p.value)} of {int(c.benchmark_value)} exited"))
+                rows.append(_with_note(c, f"{int(p.value)} of {int(known(c.benchmark_value))} exited"))
                 shares.append(
                     Point(
                         r,
                         "poverty_counties_exit_share",
                         p.year,
-                        100 * c.ratio,
+                        100 * known(c.ratio),
                         "%",
                         "fraction",
                         "computed",

@@ -227,10 +227,11 @@ def fig_variants(run: ElasticityRun) -> dict | None:
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("elasticity (ratio of log changes; window formula: of annualised log changes)", fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], ls="none", marker=VARIANT_STYLE[v][0], color=VARIANT_STYLE[v][1], label=VARIANT_STYLE[v][2])
         for v in VARIANT_STYLE
         if v in used
@@ -331,7 +332,7 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
                     str(y), (h, e), textcoords="offset points", xytext=(0, 5), fontsize=7, color=color, ha="center"
                 )
         for v, k in zip(sel.outcome["value"], sel.outcome["kind"], strict=True):
-            be = el.benchmark_elasticity(float(v) / 100.0, mid)
+            be = float(el.benchmark_elasticity(float(v) / 100.0, mid))
             _point(ax, float(v), be, k, color)
     ax.set_xscale("log")
     from matplotlib.ticker import FuncFormatter, NullFormatter

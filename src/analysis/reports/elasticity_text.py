@@ -11,7 +11,7 @@ from analysis.reports.elasticity import ElasticityRun, kind_note, n_years_text, 
 from analysis.reports.elasticity_select import SHORT_LABELS, Selected
 
 
-def _fmt(v: object, digits: int = 2) -> str:
+def _fmt(v: float | None, digits: int = 2) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else f"{float(v):.{digits}f}"
 
 

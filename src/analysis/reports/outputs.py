@@ -44,7 +44,7 @@ class Outputs:
             return Path(path).name
 
 
-def outputs(output_dir: str | Path | None = None) -> Outputs:
+def outputs(output_dir: object = None) -> Outputs:
     """The outputs of a run: ``output_dir`` or the project's ``reports/``.
 
     A relative ``output_dir`` is resolved against the project root, not the working
@@ -52,7 +52,9 @@ def outputs(output_dir: str | Path | None = None) -> Outputs:
     :data:`analysis.paths.REPORTS`, which the environment variable ``ANALYSIS_REPORTS_DIR``
     redirects (``make test`` does, so that nbval never rewrites ``reports/``).
     """
-    root = paths.REPORTS if output_dir in (None, "") else Path(output_dir)
+    if output_dir is not None and not isinstance(output_dir, str | Path):
+        raise TypeError(f"output_dir must be a folder path or None, got {output_dir!r}")
+    root = paths.REPORTS if output_dir is None or output_dir == "" else Path(output_dir)
     if not root.is_absolute():
         root = paths.ROOT / root
     (root / "figures").mkdir(parents=True, exist_ok=True)
