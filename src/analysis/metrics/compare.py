@@ -92,8 +92,14 @@ def known(v: float | None, what: str = "a value") -> float:
     Refused or uncomputed comparisons keep ``None`` in their numeric fields; code that
     formats a computed one states that it expects a number (and type checkers see a float).
 
-    >>> known(1980 / 2800, "ratio")
-    0.7071428571428571
+    The 2014 dibao standard over the national poverty line (1980 / 2800 元/年):
+
+    >>> round(known(1980 / 2800, "ratio"), 3)
+    0.707
+    >>> known(None, "ratio")
+    Traceback (most recent call last):
+    ...
+    analysis.metrics.compare.ComparisonError: ratio was not computed
     """
     if v is None:
         raise ComparisonError(f"{what} was not computed")
