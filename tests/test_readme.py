@@ -12,8 +12,6 @@ import csv
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -137,7 +135,7 @@ def test_broken_markers_are_named(tmp_path, edit, message):
         readme.check(copy, readme.Sources(tmp_path / "no-tables"))
 
 
-def test_command_line_check_fails_with_the_line(tables, tmp_path):
+def test_command_line_check_fails_with_the_line(tables, tmp_path, capsys):
     planted = tmp_path / "tables"
     shutil.copytree(tables, planted)
     path = planted / "elasticities.csv"
@@ -146,11 +144,10 @@ def test_command_line_check_fails_with_the_line(tables, tmp_path):
         if r["run"] == "xiangxi.poverty_incidence ~ gdp_per_capita" and r["variant"] == "log_arc":
             r["elasticity"] = "-6.5"
     write_rows(path, rows)
-    cmd = [sys.executable, "-m", "analysis.build.readme", "--check", "--tables", str(planted)]
-    r = subprocess.run(cmd, capture_output=True, text=True, cwd=paths.ROOT)
-    assert r.returncode == 1
-    assert f"README.md:{readme_line('log arc elasticity of -7.77')} [results.elasticity]" in r.stderr
-    assert "'-7.77' -> '-6.50'" in r.stderr
+    assert readme.main(["--check", "--tables", str(planted)]) == 1
+    err = capsys.readouterr().err
+    assert f"README.md:{readme_line('log arc elasticity of -7.77')} [results.elasticity]" in err
+    assert "'-7.77' -> '-6.50'" in err and "make readme" in err
 
 
 def test_table_steps_are_the_notebooks_own_calls():
