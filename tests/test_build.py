@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,8 @@ import pytest
 
 from analysis import paths
 from analysis.build.runs import RUNS
-from notebook_helpers import outputs_text
+from analysis.data.csvio import new_file_mode
+from notebook_helpers import first_output, outputs_text
 
 RUN = "growth_rates"
 CHROME_FLAGS = (
@@ -85,6 +87,23 @@ def test_executed_notebook_is_normalised(two_builds):
     assert [c["id"] for c in nb["cells"]] == [f"cell-{i:02d}" for i in range(len(nb["cells"]))]
     assert not any("papermill" in c["metadata"] or "execution" in c["metadata"] for c in nb["cells"])
     assert str(paths.ROOT) not in (a / f"{RUN}.ipynb").read_text(encoding="utf-8")
+    # the build marks its runs, so the kernel wrote into the build's folder and says so
+    assert (
+        first_output(nbformat.reads(json.dumps(nb), as_version=4))
+        == "Build run: tables and figures go to .../reports/\n"
+    )
+
+
+def test_built_files_get_the_mode_of_the_umask(two_builds):
+    """Notebook, HTML, index, figures and tables: 0o666 minus the umask (never mkstemp's 0600)."""
+    expected = new_file_mode()
+    modes = {
+        str(p.relative_to(two_builds[0])): stat.S_IMODE(p.stat().st_mode)
+        for p in two_builds[0].rglob("*")
+        if p.is_file()
+    }
+    assert {f"{RUN}.html", f"{RUN}.ipynb", "index.html", f"tables/{RUN}.csv", f"figures/{RUN}_levels.svg"} <= set(modes)
+    assert {k: v for k, v in modes.items() if v != expected} == {}
 
 
 def test_html_hides_code_and_has_figures(two_builds):
