@@ -107,9 +107,9 @@ def check_complete(text: str, name: str) -> None:
     DataError
         Naming the file, the last row's line and its first characters, with the fix.
     """
-    if text.endswith("\n"):
-        return
     last = text.rsplit("\n", 1)[-1]
+    if not last.strip():  # ends with a line break (possibly followed by stray blanks)
+        return
     line = text.count("\n") + 1
     shown = last if len(last) <= 80 else last[:40] + " ... " + last[-30:]
     raise DataError.one(
