@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import difflib
 import importlib
+import io
 import json
 import math
 import os
@@ -99,9 +101,10 @@ def compute_run_tables(run: Run, dest: Path) -> None:
     module_name, steps = TABLE_STEPS[run.notebook]
     module = importlib.import_module(module_name)
     params = {**notebook_defaults(run.notebook_path), **run.all_parameters, "output_dir": str(dest)}
-    prepared = module.prepare(**params)
-    for step in steps:
-        getattr(module, step)(prepared)
+    with contextlib.redirect_stdout(io.StringIO()):  # the runs announce their output folder; not needed here
+        prepared = module.prepare(**params)
+        for step in steps:
+            getattr(module, step)(prepared)
 
 
 @dataclass
