@@ -79,6 +79,7 @@ import sys, time, json
 sys.modules.setdefault("rfc3987_syntax", None)
 import os
 os.environ["ANALYSIS_REPORTS_DIR"] = {str(scratch)!r}
+os.environ["ANALYSIS_BUILD_OUTPUT_DIR"] = {str(scratch)!r}  # figures and tables into the scratch, as a build run
 import nbformat, IPython.display as D
 D.display = lambda *a, **k: None
 from analysis.build.runs import RUNS
@@ -121,11 +122,11 @@ def in_process(scratch: Path) -> tuple[float, dict]:
 
 
 def naive(scratch: Path) -> float:
-    from analysis.build.runs import RUNS  # noqa: PLC0415
+    from analysis.build.runs import RUNS
 
     scratch.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    env = {"ANALYSIS_REPORTS_DIR": str(scratch)}
+    env = {"ANALYSIS_REPORTS_DIR": str(scratch), "ANALYSIS_BUILD_OUTPUT_DIR": str(scratch)}
     subprocess.run([PY, "-m", "analysis.data.build"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     for run in RUNS:
         out = scratch / f"{run.name}.ipynb"
@@ -243,11 +244,13 @@ def main() -> int:
         )
         + ".",
         "",
-        f"**Headline:** cold `make -j2 report` / (floor / 2 cores) = **{cold / (floor / 2):.2f}x** "
-        f"(target <= 1.5); naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2). "
-        f"CPU time (user + sys, all processes): floor {statistics.median(CPU['floor']):.1f} s, cold build "
-        f"{statistics.median(CPU['cold']):.1f} s (ratio {statistics.median(CPU['cold']) / statistics.median(CPU['floor']):.2f}; "
-        "the wall-clock ratio to floor / 2 cannot be lower than this CPU ratio).",
+        (
+            f"**Headline:** cold `make -j2 report` / (floor / 2 cores) = **{cold / (floor / 2):.2f}x** "
+            f"(target <= 1.5); naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2). "
+            f"CPU time (user + sys, all processes): floor {statistics.median(CPU['floor']):.1f} s, cold build "
+            f"{statistics.median(CPU['cold']):.1f} s (ratio {statistics.median(CPU['cold']) / statistics.median(CPU['floor']):.2f}; "
+            "the wall-clock ratio to floor / 2 cannot be lower than this CPU ratio)."
+        ),
         "",
         "| scenario | median | min | max |",
         "|---|---|---|---|",
@@ -259,14 +262,19 @@ def main() -> int:
         "",
         "## Scale: vectorised growth and elasticity functions",
         "",
-        "Synthetic series of 7 to 30 years (random lengths); growth = log-linear trend + CAGR; elasticity = "
-        "window log arc elasticity. Seconds per call, and microseconds per series.",
+        (
+            "Synthetic series of 7 to 30 years (random lengths); growth = log-linear trend + CAGR; elasticity = "
+            "window log arc elasticity. Seconds per call, and microseconds per series."
+        ),
         "",
         "| series | growth s | growth us/series | elasticity s | elasticity us/series |",
         "|---|---|---|---|---|",
         *[f"| {k:,} | {g:.4f} | {1e6 * g / k:.1f} | {e:.5f} | {1e6 * e / k:.2f} |" for k, g, e in scale_rows],
         "",
     ]
+    # README.md's performance table is generated from this file (analysis.build.readme parses the
+    # headline, the scenario table and the rerun line; tests/test_readme.py fails if it cannot):
+    # after `make bench`, run `make readme`.
     text = "\n".join(lines)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -38,12 +38,21 @@ RUNS: tuple[Run, ...] = (
     Run("start_here", "00_start_here.ipynb", {}, "Start here: load, cite, grow, an elasticity, a figure (the template)",
         ("data/processed/observations.csv", "data/processed/sources.csv"), show_code=True),
     Run("growth_rates", "growth_rates.ipynb", {}, "Growth rates (default series, document and external values)"),
-    Run("growth_documents_only", "growth_rates.ipynb", {"include_external": False},
-        "Growth rates from document values only (external values left out)"),
+    Run(
+        "growth_documents_only",
+        "growth_rates.ipynb",
+        {"include_external": False},
+        "Growth rates from document values only (external values left out)",
+    ),
     Run("elasticities", "elasticities.ipynb", {}, "Poverty-growth and standards elasticities"),
     Run("comparisons", "comparisons.ipynb", {}, "Regions, benchmarks and standards side by side"),
-    Run("claims_audit", "claims_audit.ipynb", {}, "Claims audit: derived statements recomputed",
-        ("data/processed/observations.csv", "data/processed/claims.csv")),
+    Run(
+        "claims_audit",
+        "claims_audit.ipynb",
+        {},
+        "Claims audit: derived statements recomputed",
+        ("data/processed/observations.csv", "data/processed/claims.csv"),
+    ),
 )
 
 BY_NAME = {r.name: r for r in RUNS}

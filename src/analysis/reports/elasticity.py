@@ -114,7 +114,7 @@ def _variants(value: object) -> tuple[str, ...]:
     if vs in (["all"], []):
         return el.VARIANTS
     for v in vs:
-        check_choice("variant", v, list(el.VARIANTS) + ["all"])
+        check_choice("variant", v, [*list(el.VARIANTS), "all"])
     return tuple(v for v in el.VARIANTS if v in vs)
 
 
@@ -169,7 +169,8 @@ def prepare(
     include_external : bool
         Whether external (secondary) values may be used.
     output_dir : str, optional
-        Default the project's ``reports/``.
+        Output root; default: the build's folder under ``make report``, else
+        ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
     run_name : str
         Stem of the table and figure files.
 
@@ -205,7 +206,7 @@ def prepare(
             skipped.append(f"{spec.run_id}: {e}")
     if not runs:
         raise UnknownChoice("no run can be computed: " + "; ".join(skipped))
-    return ElasticityRun(runs, vs, ginis, ext, outputs(output_dir), run_name, skipped)
+    return ElasticityRun(runs, vs, ginis, ext, outputs(output_dir, run_name), run_name, skipped)
 
 
 # --- The table ----------------------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ def _break_note(sel: Selected) -> str:
 def _range_note(sel: Selected, variant: str) -> str:
     """Elasticity range from derived endpoints' rounding ranges (e.g. Wuling 2010 income)."""
     p = sel.pairing
-    lo_hi = []
+    lo_hi: list[float | None] = []
     d0, d1 = value_in(sel.driver, p.driver_window[0]), value_in(sel.driver, p.driver_window[1])
     o0, o1 = value_in(sel.outcome, p.outcome_window[0]), value_in(sel.outcome, p.outcome_window[1])
     has_range = any(pd.notna(r.get("value_low")) for r in (d0, d1, o0, o1))
@@ -257,8 +258,8 @@ def _range_note(sel: Selected, variant: str) -> str:
         for b in ("value_low", "value_high"):
             vals = (v(o0, a), v(o1, b), v(d0, a), v(d1, b))
             lo_hi.append(_compute(variant, sel, *vals))
-    lo_hi = [x for x in lo_hi if x is not None and math.isfinite(x)]
-    return f"range from rounding of derived inputs: {min(lo_hi):.3f} to {max(lo_hi):.3f}" if lo_hi else ""
+    finite = [x for x in lo_hi if x is not None and math.isfinite(x)]
+    return f"range from rounding of derived inputs: {min(finite):.3f} to {max(finite):.3f}" if finite else ""
 
 
 def _compute(variant: str, sel: Selected, h0: float, h1: float, y0: float, y1: float) -> float | None:

@@ -20,7 +20,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import paths  # noqa: E402
 from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 PNG_METADATA = {"Software": None}
@@ -163,7 +162,7 @@ def check_ascii(fig: plt.Figure, name: str) -> None:
         raise ValueError(f"figure {name!r} has text the figure font cannot draw (use English/pinyin): {bad[:3]}")
 
 
-def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> dict[str, Path]:
+def save(fig: plt.Figure, name: str, note: str, out_dir: Path) -> dict[str, Path]:
     """Add the source note and save ``name``.png, ``.svg`` and ``.pdf`` deterministically.
 
     Parameters
@@ -173,15 +172,16 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> 
         File stem (e.g. ``growth_xiangxi_gdp_levels``).
     note : str
         Source note printed under the figure ("Source: ...").
-    out_dir : Path, optional
-        Default ``reports/figures``.
+    out_dir : Path
+        The run's figure folder (``run.out.figures``, see :mod:`analysis.reports.outputs`);
+        there is no default, so that nothing writes into ``reports/`` by accident.
 
     Returns
     -------
     dict
         ``{"png": path, "svg": path, "pdf": path}``.
     """
-    out_dir = Path(out_dir or paths.FIGURES)
+    out_dir = Path(out_dir)
     source_note(fig, note)
     check_ascii(fig, name)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
@@ -296,6 +296,6 @@ def plain_log_axis(ax: plt.Axes, axis: str = "y", values: Iterable[float] | None
 
 def year_axis(ax: plt.Axes, years: Iterable[int]) -> None:
     """Integer year ticks over the given years."""
-    ys = sorted(set(int(y) for y in years))
+    ys = sorted({int(y) for y in years})
     ax.set_xticks(np.arange(ys[0], ys[-1] + 1, 1 if ys[-1] - ys[0] <= 12 else 2))
     ax.set_xlim(ys[0] - 0.6, ys[-1] + 0.6)

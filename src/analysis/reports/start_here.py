@@ -9,16 +9,13 @@ observation or year fails at once with the valid choices) and formatting a citat
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.data.load import KINDS, UnknownChoice, check_choice, get_series, load_observations
-from analysis.reports.outputs import Outputs, outputs
+from analysis.reports.outputs import Outputs, check_run_name, outputs
 from analysis.reports.params import as_bool, as_year
-
-RUN_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -85,8 +82,7 @@ def prepare(
     for ind in (indicator, outcome, driver):
         for year, name in ((start, "start_year"), (end, "end_year")):
             _check_year(year, region, ind, kinds, name)
-    if not isinstance(run_name, str) or not RUN_NAME.match(run_name):
-        raise UnknownChoice(f"run_name={run_name!r}: use lower-case letters, digits and _ (e.g. 'start_here')")
+    out = outputs(output_dir, check_run_name(run_name))
     return StartHere(
         str(region),
         str(indicator),
@@ -96,7 +92,7 @@ def prepare(
         start,
         end,
         kinds,
-        outputs(output_dir),
+        out,
         run_name,
     )
 
