@@ -36,6 +36,7 @@ PY = sys.executable
 BIN = Path(PY).parent
 
 
+NOTES_MARKER = "<!-- notes: kept by make bench -->"
 CPU: dict[str, list[float]] = {}
 """CPU seconds (user + sys of the child processes) per scenario: stable on a busy machine."""
 
@@ -245,7 +246,7 @@ def main() -> int:
         + ".",
         "",
         (
-            f"**Headline:** cold `make -j2 report` / (floor / 2 cores) = **{cold / (floor / 2):.2f}x** "
+            f"**Headline:** cold `make -j2 report` / two-core floor = **{cold / (floor / 2):.2f}x** "
             f"(target <= 1.5); naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2). "
             f"CPU time (user + sys, all processes): floor {statistics.median(CPU['floor']):.1f} s, cold build "
             f"{statistics.median(CPU['cold']):.1f} s (ratio {statistics.median(CPU['cold']) / statistics.median(CPU['floor']):.2f}; "
@@ -276,6 +277,9 @@ def main() -> int:
     # headline, the scenario table and the rerun line; tests/test_readme.py fails if it cannot):
     # after `make bench`, run `make readme`.
     text = "\n".join(lines)
+    # Notes below the marker (profiles, before/after of changes) are kept across reruns.
+    if args.out.exists() and NOTES_MARKER in (old := args.out.read_text(encoding="utf-8")):
+        text += "\n" + old[old.index(NOTES_MARKER) :]
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -14,17 +14,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import openpyxl  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import openpyxl
+import pandas as pd
+import pytest
 
-from analysis import load_observations  # noqa: E402
-from analysis.data import exports as dx  # noqa: E402
-from analysis.data.load import UnknownChoice  # noqa: E402
-from analysis.reports import exports as rx  # noqa: E402
-from analysis.reports import figures  # noqa: E402
-from analysis.reports import start_here as sh  # noqa: E402
+from analysis import load_observations
+from analysis.data import exports as dx
+from analysis.data.load import UnknownChoice
+from analysis.reports import exports as rx
+from analysis.reports import figures
+from analysis.reports import start_here as sh
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_excel_has_the_sheets_values_and_column_guide(written, processed):
     obs_rows = list(wb["observations"].iter_rows(values_only=True))
     header = list(obs_rows[0])
     assert header == list(dx.OBSERVATION_COLUMNS)
-    table = {r[header.index("obs_id")]: dict(zip(header, r)) for r in obs_rows[1:]}
+    table = {r[header.index("obs_id")]: dict(zip(header, r, strict=True)) for r in obs_rows[1:]}
     assert len(table) == len(processed["observations"])
     gdp = table["xiangxi.gdp.2019"]
     assert gdp["value"] == pytest.approx(705.7) and gdp["year"] == 2019 and gdp["unit"] == "亿元"
@@ -212,7 +212,7 @@ def test_start_here_validates_parameters_with_choices():
         sh.prepare(driver="gdp_pc")
     with pytest.raises(UnknownChoice, match=r"start_year=2014: Xiangxi gdp is not observed in 2014 .*2013, 2015"):
         sh.prepare(start_year=2014)
-    with pytest.raises(UnknownChoice, match="unknown obs_id 'xiangxi.gdp.1999'"):
+    with pytest.raises(UnknownChoice, match=r"unknown obs_id 'xiangxi\.gdp\.1999'"):
         sh.prepare(obs_id="xiangxi.gdp.1999")
     with pytest.raises(UnknownChoice, match="run_name"):
         sh.prepare(run_name="../x")

@@ -447,7 +447,7 @@ def _met(ok: bool) -> str:
 
 
 # Targets of the build (project requirements, not measurements).
-TARGET_COLD_OVER_FLOOR = 2.0
+TARGET_COLD_OVER_FLOOR = 1.5  # cold make -j2 report / (floor / 2 cores): issue 15
 TARGET_NAIVE_OVER_COLD = 2.0
 TARGET_NOOP_S = 0.3
 TARGET_TEST_S = 75.0
@@ -459,7 +459,7 @@ def _performance(s: Sources) -> str:
     b = s.benchmark()
     floor, naive = b.seconds("floor:"), b.seconds("naive:")
     cold, noop = b.seconds("make -j2 report, cold"), b.seconds("make report, no-op")
-    (ratio_cold, _), (ratio_naive, _) = b.ratios["cold/floor"], b.ratios["naive/cold"]
+    ratio_cold, (ratio_naive, _) = cold / (floor / 2), b.ratios["naive/cold"]  # against the two-core floor
     test = b.seconds("make test")
     its_runs = {r.name for r in RUNS if r.notebook == "comparisons.ipynb"}
     only_its = set(b.reruns.split(", ")) == its_runs
@@ -477,7 +477,8 @@ def _performance(s: Sources) -> str:
             f"| naive: papermill CLI then `jupyter nbconvert --to html`, one run after another | {naive:.1f} | |",
             (
                 f"| cold `make -j2 report` (clean `reports/` and `data/processed/`) | {cold:.1f} | "
-                f"<= {TARGET_COLD_OVER_FLOOR:g}x floor: **{ratio_cold:.2f}x**, {_met(ratio_cold <= TARGET_COLD_OVER_FLOOR)} |"
+                f"<= {TARGET_COLD_OVER_FLOOR:g}x the two-core floor (floor / 2): **{ratio_cold:.2f}x**, "
+                f"{_met(ratio_cold <= TARGET_COLD_OVER_FLOOR)} |"
             ),
             (
                 f"| naive / cold `make report` | **{ratio_naive:.2f}x** | >= {TARGET_NAIVE_OVER_COLD:g}x: "

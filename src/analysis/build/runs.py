@@ -35,8 +35,14 @@ class Run:
 
 
 RUNS: tuple[Run, ...] = (
-    Run("start_here", "00_start_here.ipynb", {}, "Start here: load, cite, grow, an elasticity, a figure (the template)",
-        ("data/processed/observations.csv", "data/processed/sources.csv"), show_code=True),
+    Run(
+        "start_here",
+        "00_start_here.ipynb",
+        {},
+        "Start here: load, cite, grow, an elasticity, a figure (the template)",
+        ("data/processed/observations.csv", "data/processed/sources.csv"),
+        show_code=True,
+    ),
     Run("growth_rates", "growth_rates.ipynb", {}, "Growth rates (default series, document and external values)"),
     Run(
         "growth_documents_only",

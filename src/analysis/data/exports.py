@@ -25,7 +25,7 @@ import os
 import re
 import sys
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -68,8 +68,10 @@ OBSERVATION_COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "kind": (
         "Kind: document, external or derived",
-        "document: printed in one of the five documents (verbatim quote); external: a secondary source "
-        "(publisher and address); derived: computed from other observations (formula in note).",
+        (
+            "document: printed in one of the five documents (verbatim quote); external: a secondary source "
+            "(publisher and address); derived: computed from other observations (formula in note)."
+        ),
     ),
     "qualifier": (
         "Qualifier of the printed number",
@@ -132,7 +134,7 @@ LABELLED_FROM_DATA = ("region", "source_id")
 def fixed_time() -> datetime:
     """The time stamp written into every export (``SOURCE_DATE_EPOCH`` or 2000-01-01, UTC)."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or DEFAULT_EPOCH)
-    return datetime.fromtimestamp(max(epoch, 315532800), tz=timezone.utc).replace(tzinfo=None)  # zip: >= 1980
+    return datetime.fromtimestamp(max(epoch, 315532800), tz=UTC).replace(tzinfo=None)  # zip: >= 1980
 
 
 def read_processed(name: str, processed: Path | None = None) -> pd.DataFrame:
@@ -242,8 +244,10 @@ def excel_bytes(obs: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame) 
         {
             "sheet": ["observations", "claims", "sources", "columns"],
             "contents": [
-                f"{len(typed)} observations (data/processed/observations.csv): document values with their "
-                "verbatim quote, external values with publisher and address, derived values with their formula.",
+                (
+                    f"{len(typed)} observations (data/processed/observations.csv): document values with their "
+                    "verbatim quote, external values with publisher and address, derived values with their formula."
+                ),
                 f"{len(claims)} derived statements of the documents (claims register), recomputed by the claims audit.",
                 f"{len(sources)} sources: the five documents and the external figures.",
                 "What each column of each sheet means.",

@@ -53,7 +53,7 @@ def display_frame(table: pd.DataFrame | Styler) -> pd.DataFrame:
     """
     if isinstance(table, Styler):
         data = table.data
-        funcs = table._display_funcs  # noqa: SLF001 - the Styler's per-cell formatters
+        funcs = table._display_funcs
         hidden = set(table.hidden_columns)
         cols = {}
         for j, col in enumerate(data.columns):
