@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, cast
 
 import matplotlib
 
@@ -81,7 +82,7 @@ REGION_LABELS = {
 DEEP = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd")
 """seaborn's "deep" palette (the colour cycle of the theme below)."""
 
-THEME = {
+THEME: dict[str, Any] = {
     "axes.axisbelow": True,
     "axes.edgecolor": ".8",
     "axes.grid": True,
@@ -129,7 +130,10 @@ def setup() -> None:
     from cycler import cycler
     from matplotlib.colors import to_rgb
 
-    matplotlib.rcParams.update({**THEME, "axes.prop_cycle": cycler(color=[to_rgb(c) for c in DEEP])})
+    matplotlib.rcParams.update(
+        cast("dict[Any, Any]", THEME)
+    )  # keys are rcParams names (matplotlib types them as literals)
+    matplotlib.rcParams["axes.prop_cycle"] = cycler(color=[to_rgb(c) for c in DEEP])
     matplotlib.rcParams.update(
         {
             "svg.hashsalt": "poverty-analysis",

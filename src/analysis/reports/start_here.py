@@ -81,8 +81,9 @@ def prepare(
     kinds = KINDS if as_bool(include_external, "include_external") else ("document", "derived")
     for ind in (indicator, outcome, driver):
         for year, name in ((start, "start_year"), (end, "end_year")):
-            _check_year(year, region, ind, kinds, name)
-    out = outputs(output_dir, check_run_name(run_name))
+            _check_year(year, str(region), str(ind), kinds, name)
+    name = check_run_name(run_name)
+    out = outputs(output_dir, name)
     return StartHere(
         str(region),
         str(indicator),
@@ -93,7 +94,7 @@ def prepare(
         end,
         kinds,
         out,
-        run_name,
+        name,
     )
 
 
