@@ -243,3 +243,24 @@ def test_written_out_theme_equals_seaborns():
     for key, value in figures.THEME.items():
         assert theirs[key] == value, key
     assert [tuple(c["color"]) for c in theirs["axes.prop_cycle"]] == [matplotlib.colors.to_rgb(c) for c in figures.DEEP]
+
+
+def test_start_here_exploratory_run_with_other_parameters(interactive):
+    """Plain papermill, no output_dir: reports/ untouched; CSV, LaTeX and figure in the scratch folder."""
+    from notebook_helpers import outputs_text
+
+    nb, out = interactive(
+        "00_start_here",
+        "test_start_here",
+        indicator="gdp_per_capita",
+        obs_id="xiangxi.poverty_incidence.2019",
+        outcome="poor_population",
+    )
+    text = outputs_text(nb)
+    assert "CAGR of **8.71%**" in text  # (26691/16171)^(1/6) - 1
+    assert "log arc elasticity **-7.47**" in text  # ln(1.56 / 65.77) / ln(26691 / 16171) 万人, 元
+    with open(out / "tables" / "test_start_here.csv", encoding="utf-8") as fh:
+        values = [float(line.rsplit(",", 1)[1]) for line in fh.read().splitlines()[1:]]
+    assert values == pytest.approx([0.087105, -7.46643], abs=1e-5)
+    assert "\\label{tab:test_start_here}" in (out / "tables" / "test_start_here.tex").read_text(encoding="utf-8")
+    assert {p.suffix for p in (out / "figures").glob("test_start_here_series.*")} == {".png", ".svg", ".pdf"}

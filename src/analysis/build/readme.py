@@ -70,6 +70,7 @@ TABLE_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "elasticities.ipynb": ("analysis.reports.elasticity", ("build_table", "build_benchmark")),
     "comparisons.ipynb": ("analysis.reports.comparison", ("build_table",)),
     "claims_audit.ipynb": ("analysis.reports.audit", ("build_table", "summary")),
+    "00_start_here.ipynb": ("analysis.reports.start_here", ()),  # its small table is written in a notebook cell
 }
 
 
