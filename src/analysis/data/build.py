@@ -4,6 +4,7 @@ Outputs (replaced together, atomically, only when every check passes):
 
 ``observations.csv``  one tidy row per observation (document, external, derived)
 ``claims.csv``        the validated claims register
+``consistency.csv``   the validated internal-consistency register
 ``sources.csv``       the source catalog
 
 On any problem the command prints each one (file, row, column, what to do), exits
@@ -137,11 +138,18 @@ def build(raw: Path | None = None, out: Path | None = None) -> dict[str, int]:
     files = {
         out / "observations.csv": _frame_bytes(obs, list(OBSERVATION_OUTPUT)),
         out / "claims.csv": _frame_bytes(claims, list(claims.columns)),
+        out / "consistency.csv": _frame_bytes(data.consistency, list(data.consistency.columns)),
         out / "sources.csv": _frame_bytes(sources, list(sources.columns)),
     }
     written = replace_all(files)
     (out / ".validated").write_text("validated\n", encoding="utf-8")
-    return {"observations": len(obs), "claims": len(claims), "sources": len(sources), "changed": len(written)}
+    return {
+        "observations": len(obs),
+        "claims": len(claims),
+        "consistency": len(data.consistency),
+        "sources": len(sources),
+        "changed": len(written),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     where = paths.relative(Path(args.out or paths.PROCESSED))
     changed = f"{counts['changed']} file(s) changed" if counts["changed"] else "no file changed"
     print(
-        f"make data: validated; {counts['observations']} observations, {counts['claims']} claims and "
+        f"make data: validated; {counts['observations']} observations, {counts['claims']} claims, "
+        f"{counts['consistency']} consistency checks and "
         f"{counts['sources']} sources in {where}/ ({changed})"
     )
     return 0

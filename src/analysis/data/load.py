@@ -148,6 +148,14 @@ def load_claims(path: Path | None = None) -> pd.DataFrame:
     return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
+def load_consistency(path: Path | None = None) -> pd.DataFrame:
+    """The validated internal-consistency register (``data/processed/consistency.csv``)."""
+    p = Path(path or paths.CONSISTENCY_CSV)
+    if not p.exists():
+        raise FileNotFoundError(f"{paths.relative(p)} does not exist: run `make data` first.")
+    return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
 def series_catalog(path: Path | None = None) -> pd.DataFrame:
     """Every (region, indicator) with its years, unit and kinds: the valid choices."""
     obs = load_observations(path=path)

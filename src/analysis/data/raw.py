@@ -11,7 +11,9 @@ every problem found (file, row, column, what to do). The checks:
   quote and equals the numeric value in its unit;
 * identity: ``obs_id`` follows ``region.indicator.year[.ext]``; a (region, indicator,
   year, kind) appears once across all tables;
-* claims: quote verbatim, stated value printed in it, inputs exist.
+* claims: quote verbatim, stated value printed in it, inputs exist;
+* consistency checks: both quotes verbatim in their documents, both sides well-formed
+  expressions of known observation ids, each operand's printed value in its side's quote.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data.csvio import read_table
+from analysis.data.expressions import parse_expression
 from analysis.data.numbers import cell_number, parse_printed
 from analysis.data.provenance import (
     check_external_row,
@@ -33,12 +36,14 @@ from analysis.data.provenance import (
 )
 from analysis.data.schema import (
     CLAIM_COLUMNS,
+    CONSISTENCY_COLUMNS,
     EXTERNAL_COLUMNS,
     INDICATOR_SCHEMA,
     OBSERVATION_COLUMNS,
     REGION_SCHEMA,
     SOURCE_SCHEMA,
     claim_schema,
+    consistency_schema,
     observation_schema,
     validate,
 )
@@ -63,6 +68,7 @@ class RawData:
     observations: pd.DataFrame
     claims: pd.DataFrame
     documents: dict[str, str] = field(default_factory=dict)
+    consistency: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CONSISTENCY_COLUMNS)))
 
 
 def _vocab_table(path: Path, schema, key: str, problems: list[Problem]) -> pd.DataFrame:
@@ -231,6 +237,47 @@ def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], proble
     return out
 
 
+def _check_consistency(
+    register: pd.DataFrame, data: RawData, obs: pd.DataFrame, ref: pd.DataFrame | None, problems: list[Problem]
+) -> None:
+    """Quotes verbatim, expressions well-formed over known ids, printed values in their side's quote."""
+    name = register.attrs["file"]
+    printed = dict(zip(obs.get("obs_id", []), obs.get("value_printed", [])))
+    ext_quotes = set(ref["quote"]) if ref is not None else set()
+    for row, r in register.iterrows():
+        for side, col in (("a", "left"), ("b", "right")):
+            sid, quote = r[f"source_{side}"], r[f"quote_{side}"]
+            if sid in data.documents and quote:
+                for p in check_quote(quote, data.documents[sid], name, row, sid):
+                    problems.append(Problem(p.file, p.row, f"quote_{side}", p.message))
+            elif sid == "external" and quote and not any(quote in q for q in ext_quotes):
+                problems.append(
+                    Problem(
+                        name, row, f"quote_{side}", "the quote does not occur in any quote of external/figures.csv."
+                    )
+                )
+            try:
+                expr = parse_expression(r[col])
+            except ValueError as exc:
+                problems.append(Problem(name, row, col, f"{exc}."))
+                continue
+            for oid in expr.ids:
+                if oid not in printed:
+                    problems.append(
+                        Problem(name, row, col, f"'{oid}' is not an observation id in data/raw/{OBSERVATION_GLOB}.")
+                    )
+                elif quote and printed[oid] not in quote:
+                    problems.append(
+                        Problem(
+                            name,
+                            row,
+                            col,
+                            f"the printed value '{printed[oid]}' of {oid} does not occur in quote_{side}; "
+                            "quote the sentence that states it.",
+                        )
+                    )
+
+
 def load_raw(raw: Path | None = None) -> RawData:
     """Read and validate every raw table.
 
@@ -294,6 +341,16 @@ def load_raw(raw: Path | None = None) -> RawData:
         else:
             problems += validate(claim_schema(sources["source_id"], units), claims)
             claims = _check_claims(claims, data, set(obs.get("obs_id", [])), problems)
+    consistency_path = raw / "consistency.csv"
+    if consistency_path.exists():
+        try:
+            register = read_table(consistency_path, required=CONSISTENCY_COLUMNS)
+        except DataError as exc:
+            problems += exc.problems
+        else:
+            problems += validate(consistency_schema(sources["source_id"], units), register)
+            _check_consistency(register, data, obs, ref, problems)
+            data.consistency = register.reset_index(drop=True)
     if problems:
         raise DataError(problems)
     data.observations = obs.reset_index(drop=True)

@@ -41,6 +41,41 @@ CLAIM_TYPES = (
 )
 """Machine-checkable forms of a derived statement (see :mod:`analysis.metrics.audit`)."""
 
+RELATIONS = ("equal", "at_most")
+CONSISTENCY_KINDS = (
+    "same_count",
+    "parts_sum",
+    "subset",
+    "implied_denominator",
+    "implied_base",
+    "implied_ratio",
+)
+"""What a consistency check compares (``kind`` column of ``consistency.csv``)."""
+CONSISTENCY_KIND_WORDS = {
+    "same_count": "the same quantity stated twice",
+    "parts_sum": "parts against their stated total",
+    "subset": "a part against the whole it belongs to",
+    "implied_denominator": "the denominator a share implies against a stated denominator",
+    "implied_base": "the population base implied by a poor population and its incidence",
+    "implied_ratio": "a stated ratio against the ratio of two stated counts",
+}
+
+CONSISTENCY_COLUMNS = (
+    "check_id",
+    "kind",
+    "source_a",
+    "quote_a",
+    "left",
+    "source_b",
+    "quote_b",
+    "right",
+    "relation",
+    "unit",
+    "definitions",
+    "note",
+)
+"""Columns of the register ``data/raw/consistency.csv``."""
+
 OBSERVATION_COLUMNS = (
     "obs_id",
     "region",
@@ -173,6 +208,28 @@ def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSc
         coerce=False,
         name="claims",
     )
+
+
+def consistency_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSchema:
+    """Schema of ``consistency.csv`` (see :mod:`analysis.metrics.consistency`)."""
+    cols = {
+        "check_id": pa.Column(
+            TEXT,
+            pa.Check.str_matches(r"^doc\d{3}\.k\d{2,3}$", error="check_id must look like doc004.k01"),
+            unique=True,
+        ),
+        "kind": pa.Column(TEXT, _vocab(CONSISTENCY_KINDS, "kind")),
+        "relation": pa.Column(TEXT, _vocab(RELATIONS, "relation")),
+        "unit": pa.Column(TEXT, _vocab(units, "unit (add it to data/raw/units.csv)")),
+        "definitions": pa.Column(TEXT),
+        "note": pa.Column(TEXT, _nonempty("note")),
+    }
+    for side in ("a", "b"):
+        cols[f"source_{side}"] = pa.Column(TEXT, _vocab(sources, f"source_{side}"))
+        cols[f"quote_{side}"] = pa.Column(TEXT, _nonempty(f"quote_{side}"))
+    for c in ("left", "right"):
+        cols[c] = pa.Column(TEXT, _nonempty(c))
+    return pa.DataFrameSchema(cols, strict=False, coerce=False, name="consistency")
 
 
 def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] | None = None) -> pa.DataFrameSchema:

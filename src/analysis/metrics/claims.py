@@ -284,14 +284,16 @@ def claim_inputs(claim: Claim, ctx: Context) -> list[Input] | Result:
         )
     given = [ctx.by_id[i] for i in claim.inputs]
     need = " and ".join(roles)
+    lacking = claim.params.get("missing", "")
+    nowhere = "is stated neither in the documents nor in the external figures"
     if not given:
         what = ("neither the " + " nor the ".join(roles)) if len(roles) == 2 else f"the {roles[0]}"
-        return missing_result(claim, f"no inputs: {what} is stated in the documents", "inputs")
+        text = f"no inputs: {lacking} {nowhere}" if lacking else f"no inputs: {what} is stated in the documents"
+        return missing_result(claim, text, "inputs")
     if len(given) < len(roles):
         shown = ", ".join(f"{g.obs_id} = {g.show()} ({g.year})" for g in given)
-        return missing_result(
-            claim, f"only one of {need} is given ({shown}); the other is not stated in the documents", "one input"
-        )
+        other = f"{lacking} {nowhere}" if lacking else "the other is not stated in the documents"
+        return missing_result(claim, f"only one of {need} is given ({shown}); {other}", "one input")
     if len(given) > len(roles):
         return missing_result(
             claim, f"{len(given)} inputs given but {claim.claim_type} takes {len(roles)} ({need})", "params"

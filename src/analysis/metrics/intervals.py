@@ -37,7 +37,7 @@ from itertools import product
 
 import pandas as pd
 
-from analysis.data.numbers import decimals_of, parse_printed
+from analysis.data.numbers import decimals_of, normalise, parse_printed
 
 APPROX_REL = 0.05
 """Relative half-width of the band for ``about`` and ``nearly`` (5% of the stated value)."""
@@ -124,6 +124,33 @@ def duo_bounded(printed: str, quote: str) -> bool:
     return bool(printed) and re.search(_DUO.format(re.escape(printed)), quote) is not None
 
 
+def duo_unit(value: float, printed: str, quote: str) -> float:
+    """How far above ``value`` a number printed with 多/余 can go: one unit of its last significant digit.
+
+    ``2.5万多`` -> 0.1 (万), ``5100多`` -> 100, ``2000多`` -> 1000, ``4236余`` -> 1 (in the
+    unit of ``value``); ``inf`` when ``printed`` is not followed by 多 or 余 (``5000元以上``).
+
+    >>> duo_unit(2.5, "2.5", "吸纳就业2.5万多人"), duo_unit(5100, "5100", "培训5100多人")
+    (0.1, 100.0)
+    >>> duo_unit(5000, "5000", "人均年增收5000元以上")
+    inf
+    """
+    if not duo_bounded(printed, quote):
+        return math.inf
+    try:
+        p = float(parse_printed(printed))
+    except (ValueError, ArithmeticError):
+        return math.inf
+    digits = normalise(printed).replace(",", "")
+    d = decimals_of(printed)
+    if d:
+        unit = 10.0**-d
+    else:
+        stripped = digits.rstrip("0")
+        unit = 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+    return unit * abs(value / p) if p else math.inf
+
+
 def input_of(r: Mapping[str, object]) -> Input:
     """An :class:`Input` from a processed observation row, with its rounding interval."""
     value = _fnum(r["value"])
@@ -136,7 +163,7 @@ def input_of(r: Mapping[str, object]) -> Input:
         h = half_unit(value, printed)
         band = max(h, APPROX_REL * abs(value))
         low, high = {
-            "more_than": (value, value + 2 * h if h and duo_bounded(printed, str(r.get("quote") or "")) else math.inf),
+            "more_than": (value, value + duo_unit(value, printed, str(r.get("quote") or ""))),
             "at_least": (value, math.inf),
             "less_than": (-math.inf, value),
             "about": (value - band, value + band),
