@@ -78,6 +78,8 @@ RESULT_COLUMNS = (
     "high_b",
     "ratio",
     "difference",
+    "shown_a",
+    "shown_b",
     "verdict",
     "reason",
     "definitions",
@@ -106,9 +108,11 @@ def evaluate_side(expr: Expression, obs: Mapping[str, Input], factors: Mapping[s
     inputs = [_base(obs[i], factors[i]) for i in expr.ids]
     point, low, high = propagate(expr.func, inputs)
     shown = expr.text
+    words = {"more_than": "more than ", "about": "about ", "nearly": "nearly ", "at_least": "at least "}
     for i in expr.ids:
         o = obs[i]
-        shown = shown.replace(i, f"{o.printed or fmt(o.value)}{'' if o.unit == '%' else ' '}{o.unit}")
+        num = f"{words.get(o.qualifier, '')}{o.printed or fmt(o.value)}"
+        shown = shown.replace(i, f"{num}{'' if o.unit == '%' else ' '}{o.unit}")
     return Side(point / scale, low / scale, high / scale, shown)
 
 
@@ -198,6 +202,8 @@ def check_consistency(register: pd.DataFrame | None = None, observations: pd.Dat
                 "high_b": b.high,
                 "ratio": ratio,
                 "difference": diff,
+                "shown_a": a.text,
+                "shown_b": b.text,
                 "verdict": verdict,
                 "reason": reason,
                 "definitions": cell["definitions"],
