@@ -6,14 +6,17 @@ every problem found (file, row, column, what to do). The checks:
 * schema (pandera): required columns, controlled vocabularies, non-empty cells;
 * numbers: ``value``, ``year`` and ``period_start`` are plain numbers (full-width digits
   are normalised, anything else refused); years are plausible;
-* provenance: the quote occurs verbatim in the named document (or, for external rows,
-  in the project's copy of ``external/figures.csv``); the printed value occurs in the
-  quote and equals the numeric value in its unit;
-* identity: ``obs_id`` follows ``region.indicator.year[.ext]``; a (region, indicator,
-  year, kind) appears once across all tables;
+* provenance: the quote occurs verbatim in the named document; the printed value occurs
+  in the quote and equals the numeric value in its unit;
+* external rows: derived from the checksummed copy ``external/figures.csv`` with its own
+  checks (:mod:`analysis.data.external`), never typed into a table;
+* identity: ``obs_id`` follows ``region.indicator.year`` (external:
+  ``.ext``/``.ext.altN``); a (region, indicator, year, kind) appears once across all
+  tables among the preferred rows;
 * claims: quote verbatim, stated value printed in it, inputs exist;
-* consistency checks: both quotes verbatim in their documents, both sides well-formed
-  expressions of known observation ids, each operand's printed value in its side's quote.
+* consistency checks: both quotes verbatim in their documents (or in an external
+  row's quote), both sides well-formed expressions of known observation ids, each
+  operand's printed value in its side's quote.
 """
 
 from __future__ import annotations
@@ -26,18 +29,12 @@ import pandas as pd
 from analysis import paths
 from analysis.data.csvio import read_table
 from analysis.data.expressions import parse_expression
-from analysis.data.numbers import cell_number, parse_printed
-from analysis.data.provenance import (
-    check_external_row,
-    check_quote,
-    load_external_reference,
-    printed_matches,
-    verify_checksums,
-)
+from analysis.data.external import FIGURES, MAP_TABLE, external_observations, read_indicator_map
+from analysis.data.numbers import cell_number, parse_printed, parse_printed_scaled
+from analysis.data.provenance import check_quote, printed_matches, verify_checksums
 from analysis.data.schema import (
     CLAIM_COLUMNS,
     CONSISTENCY_COLUMNS,
-    EXTERNAL_COLUMNS,
     INDICATOR_SCHEMA,
     OBSERVATION_COLUMNS,
     REGION_SCHEMA,
@@ -54,7 +51,6 @@ YEAR_MIN, YEAR_MAX = 1978, 2025
 """Plausible reference years: reform era to the latest source's coverage."""
 
 OBSERVATION_GLOB = "observations_*.csv"
-EXTERNAL_TABLE = "observations_external.csv"
 
 
 @dataclass
@@ -90,12 +86,9 @@ def _documents(sources: pd.DataFrame, raw: Path, problems: list[Problem]) -> dic
     return texts
 
 
-def _check_observations(
-    df: pd.DataFrame, data: RawData, ref: pd.DataFrame | None, problems: list[Problem]
-) -> pd.DataFrame:
-    """Row-by-row numeric and provenance checks; returns the table with parsed columns."""
+def _check_observations(df: pd.DataFrame, data: RawData, problems: list[Problem]) -> pd.DataFrame:
+    """Row-by-row numeric and provenance checks of a document table; returns it with parsed columns."""
     name = df.attrs["file"]
-    external = name.endswith(EXTERNAL_TABLE)
     years, starts, values = [], [], []
     for row, r in df.iterrows():
         year = cell_number(r["year"], name, row, "year", problems)
@@ -119,7 +112,7 @@ def _check_observations(
         starts.append(int(start) if start is not None else None)
         values.append(value)
         if year is not None and r["region"] and r["indicator"]:
-            expected = f"{r['region'].lower()}.{r['indicator']}.{int(year)}" + (".ext" if external else "")
+            expected = f"{r['region'].lower()}.{r['indicator']}.{int(year)}"
             if r["obs_id"] != expected:
                 problems.append(
                     Problem(
@@ -131,7 +124,7 @@ def _check_observations(
             problems.append(
                 Problem(name, row, "value_printed", f"the printed value '{printed}' does not occur in the quote.")
             )
-        unit_printed = (r.get("unit_printed") or r["unit"]) if external else r["unit"]
+        unit_printed = r["unit"]
         if value is not None and printed and r["unit"] in data.units and unit_printed in data.units:
             try:
                 ok = printed_matches(printed, unit_printed, value, r["unit"], data.units)
@@ -149,10 +142,7 @@ def _check_observations(
                         )
                     )
         sid = r["source_id"]
-        if external:
-            if ref is not None:
-                problems.extend(check_external_row(r, row, name, ref))
-        elif sid in data.documents and quote:
+        if sid in data.documents and quote:
             problems.extend(check_quote(quote, data.documents[sid], name, row, sid))
         elif sid and not sid.startswith("doc"):
             problems.append(
@@ -169,7 +159,8 @@ def _check_observations(
 
 def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
     key = ["region", "indicator", "year", "kind"]
-    dup = obs[obs.duplicated(key, keep=False) & obs["year"].notna()]
+    pref = obs[obs["preferred"] != "no"]
+    dup = pref[pref.duplicated(key, keep=False) & pref["year"].notna()]
     for _, g in dup.groupby(key, dropna=True):
         first = g.iloc[0]
         for _, r in g.iloc[1:].iterrows():
@@ -191,8 +182,11 @@ def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
         problems.append(Problem(r["source_file"], int(r["source_row"]), "obs_id", f"obs_id '{oid}' is not unique."))
 
 
-def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], problems: list[Problem]) -> pd.DataFrame:
+def _check_claims(
+    claims: pd.DataFrame, data: RawData, obs_ids: set[str], problems: list[Problem], ext_quotes: set[str] | None = None
+) -> pd.DataFrame:
     name = claims.attrs["file"]
+    ext_quotes = ext_quotes or set()
     stated = []
     for row, r in claims.iterrows():
         v = cell_number(r["stated"], name, row, "stated", problems)
@@ -200,6 +194,16 @@ def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], proble
         stated.append(v)
         if r["source_id"] in data.documents and r["quote"]:
             problems.extend(check_quote(r["quote"], data.documents[r["source_id"]], name, row, r["source_id"]))
+        elif r["source_id"] == "external" and r["quote"] and not any(r["quote"] in q for q in ext_quotes):
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "quote",
+                    "the quote of an external claim must occur in the quote of an external row "
+                    "(external/figures.csv); copy it from there exactly.",
+                )
+            )
         if r["stated_printed"] and r["quote"] and r["stated_printed"] not in r["quote"]:
             problems.append(
                 Problem(
@@ -211,7 +215,10 @@ def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], proble
             )
         if v is not None and r["stated_printed"]:
             try:
-                if parse_printed(r["stated_printed"]) != v:
+                parse = parse_printed_scaled if r["source_id"] == "external" else parse_printed
+                printed_value = parse(r["stated_printed"])
+                printed_value = printed_value[0] if isinstance(printed_value, tuple) else printed_value
+                if printed_value != v:
                     problems.append(
                         Problem(
                             name,
@@ -237,13 +244,11 @@ def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], proble
     return out
 
 
-def _check_consistency(
-    register: pd.DataFrame, data: RawData, obs: pd.DataFrame, ref: pd.DataFrame | None, problems: list[Problem]
-) -> None:
+def _check_consistency(register: pd.DataFrame, data: RawData, obs: pd.DataFrame, problems: list[Problem]) -> None:
     """Quotes verbatim, expressions well-formed over known ids, printed values in their side's quote."""
     name = register.attrs["file"]
     printed = dict(zip(obs.get("obs_id", []), obs.get("value_printed", [])))
-    ext_quotes = set(ref["quote"]) if ref is not None else set()
+    ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
     for row, r in register.iterrows():
         for side, col in (("a", "left"), ("b", "right")):
             sid, quote = r[f"source_{side}"], r[f"quote_{side}"]
@@ -252,9 +257,7 @@ def _check_consistency(
                     problems.append(Problem(p.file, p.row, f"quote_{side}", p.message))
             elif sid == "external" and quote and not any(quote in q for q in ext_quotes):
                 problems.append(
-                    Problem(
-                        name, row, f"quote_{side}", "the quote does not occur in any quote of external/figures.csv."
-                    )
+                    Problem(name, row, f"quote_{side}", "the quote does not occur in the quote of any external row.")
                 )
             try:
                 expr = parse_expression(r[col])
@@ -264,7 +267,12 @@ def _check_consistency(
             for oid in expr.ids:
                 if oid not in printed:
                     problems.append(
-                        Problem(name, row, col, f"'{oid}' is not an observation id in data/raw/{OBSERVATION_GLOB}.")
+                        Problem(
+                            name,
+                            row,
+                            col,
+                            f"'{oid}' is not a curated observation id (data/raw/{OBSERVATION_GLOB} or the external figures).",
+                        )
                     )
                 elif quote and printed[oid] not in quote:
                     problems.append(
@@ -308,25 +316,35 @@ def load_raw(raw: Path | None = None) -> RawData:
     if problems:
         raise DataError(problems)
 
-    ref_path = raw / "external" / "figures.csv"
-    ref = load_external_reference(ref_path) if ref_path.exists() else None
     frames = []
     files = sorted(raw.glob(OBSERVATION_GLOB))
     if not files:
         raise DataError.one(paths.relative(raw), None, None, f"no {OBSERVATION_GLOB} tables found.")
     for f in files:
-        external = f.name == EXTERNAL_TABLE
         try:
-            df = read_table(
-                f, required=OBSERVATION_COLUMNS + (EXTERNAL_COLUMNS if external else ()), optional=EXTERNAL_COLUMNS
-            )
+            df = read_table(f, required=OBSERVATION_COLUMNS)
         except DataError as exc:
             problems += exc.problems
             continue
-        schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], external)
+        schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], False)
         found = validate(schema, df)
         problems += found
-        frames.append(_check_observations(df, data, ref, problems))
+        checked = _check_observations(df, data, problems)
+        checked["preferred"] = "yes"
+        checked["vintage"] = ""
+        frames.append(checked)
+    figures = raw / "external" / FIGURES
+    if figures.exists():
+        try:
+            imap = read_indicator_map(raw / MAP_TABLE, set(indicators["indicator"]), units, problems)
+        except DataError as exc:
+            problems += exc.problems
+        else:
+            ext = external_observations(figures, set(regions["region"]), imap, units, problems)
+            if not ext.empty:
+                frames.append(ext)
+    else:
+        problems.append(Problem(paths.relative(figures), None, None, "the external figures file is missing."))
     obs = pd.concat(frames) if frames else pd.DataFrame()
     if not obs.empty:
         _check_unique(obs, problems)
@@ -340,7 +358,8 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += exc.problems
         else:
             problems += validate(claim_schema(sources["source_id"], units), claims)
-            claims = _check_claims(claims, data, set(obs.get("obs_id", [])), problems)
+            ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
+            claims = _check_claims(claims, data, set(obs.get("obs_id", [])), problems, ext_quotes)
     consistency_path = raw / "consistency.csv"
     if consistency_path.exists():
         try:
@@ -349,7 +368,7 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += exc.problems
         else:
             problems += validate(consistency_schema(sources["source_id"], units), register)
-            _check_consistency(register, data, obs, ref, problems)
+            _check_consistency(register, data, obs, problems)
             data.consistency = register.reset_index(drop=True)
     if problems:
         raise DataError(problems)

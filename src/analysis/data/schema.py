@@ -38,6 +38,8 @@ CLAIM_TYPES = (
     "threshold_crossed_in",
     "count_thresholds",
     "min_years_between_thresholds",
+    "difference_per_year",
+    "real_growth",
 )
 """Machine-checkable forms of a derived statement (see :mod:`analysis.metrics.audit`)."""
 
@@ -91,7 +93,6 @@ OBSERVATION_COLUMNS = (
     "quote",
     "note",
 )
-EXTERNAL_COLUMNS = ("unit_printed", "basis", "publisher", "url", "confidence")
 CONFIDENCE = ("high", "medium-high", "medium", "low")
 CLAIM_COLUMNS = (
     "claim_id",
@@ -168,18 +169,6 @@ def observation_schema(
         "quote": pa.Column(TEXT, _nonempty("quote")),
         "note": pa.Column(TEXT),
     }
-    if external:
-        cols["unit_printed"] = pa.Column(
-            TEXT,
-            pa.Check(
-                lambda s: s.eq("") | s.isin(list(units)),
-                element_wise=False,
-                error="unknown unit_printed (leave empty when equal to unit)",
-            ),
-        )
-        for c in ("basis", "publisher", "url"):
-            cols[c] = pa.Column(TEXT, _nonempty(c))
-        cols["confidence"] = pa.Column(TEXT, _vocab(CONFIDENCE, "confidence"))
     return pa.DataFrameSchema(cols, strict=False, coerce=False, name="observations")
 
 
@@ -189,7 +178,9 @@ def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSc
         {
             "claim_id": pa.Column(
                 TEXT,
-                pa.Check.str_matches(r"^doc\d{3}\.c\d{2,3}$", error="claim_id must look like doc004.c01"),
+                pa.Check.str_matches(
+                    r"^(doc\d{3}|ext)\.c\d{2,3}$", error="claim_id must look like doc004.c01 (external: ext.c01)"
+                ),
                 unique=True,
             ),
             "source_id": pa.Column(TEXT, _vocab(sources, "source_id")),
@@ -215,7 +206,9 @@ def consistency_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataF
     cols = {
         "check_id": pa.Column(
             TEXT,
-            pa.Check.str_matches(r"^doc\d{3}\.k\d{2,3}$", error="check_id must look like doc004.k01"),
+            pa.Check.str_matches(
+                r"^(doc\d{3}|ext)\.k\d{2,3}$", error="check_id must look like doc004.k01 (external: ext.k01)"
+            ),
             unique=True,
         ),
         "kind": pa.Column(TEXT, _vocab(CONSISTENCY_KINDS, "kind")),

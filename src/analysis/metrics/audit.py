@@ -24,11 +24,14 @@ Formulas (inputs in register order)
 =============================== ============ =================================================
 claim type                      inputs       recomputed value
 =============================== ============ =================================================
-``percent_change``              ``a b``      100 (b / a - 1)
+``percent_change``              ``a b``      100 (b / a - 1); with ``direction=decrease``: 100 (1 - b / a)
 ``multiple``                    ``a b``      b / a
 ``cagr``, ``cagr_at_least``     ``a b``      100 ((b / a)^(1 / (year_b - year_a)) - 1)
 ``difference``                  ``a b``      b - a; with ``direction=decrease``: a - b
 ``share_of``                    ``part whole`` 100 part / whole
+``difference_per_year``         ``a b``      (b - a) / (year_b - year_a); ``direction=decrease``: (a - b) / ...
+``real_growth``                 ``a b p``    100 ((b / a) / (1 + p / 100) - 1): levels of consecutive years
+                                             deflated by the later year's inflation p (%)
 ``threshold_crossed_in``        the level in the stated year, ``threshold=N`` (observation unit)
 ``count_thresholds``            ``series=..;step=..;start=..;end=..``: multiples of step first
                                 reached in the years start..end
@@ -138,10 +141,16 @@ def check_percent_change(claim: Claim, ctx: Context) -> Result:
         return got
     a, b = got
 
-    def f(x: float, y: float) -> float:
-        return 100 * (y / x - 1)
+    direction = claim.params.get("direction", "increase")
+    if direction not in ("increase", "decrease"):
+        return missing_result(claim, f"unknown params direction={direction!r} (valid: increase, decrease)", "params")
+    sign = -1.0 if direction == "decrease" else 1.0
 
-    res = evaluate(claim, f, got, f"100*({_g(b.value)}/{_g(a.value)} - 1)")
+    def f(x: float, y: float) -> float:
+        return sign * 100 * (y / x - 1)
+
+    formula = f"100*({_g(b.value)}/{_g(a.value)} - 1)" if sign > 0 else f"100*(1 - {_g(b.value)}/{_g(a.value)})"
+    res = evaluate(claim, f, got, formula)
     if res.verdict == INCONSISTENT:
         implied = b.value / (1 + claim.stated / 100)
         text, _ = _alternative_bases(claim, ctx, a, b, f, implied)
@@ -285,6 +294,70 @@ def check_share_of(claim: Claim, ctx: Context) -> Result:
     return res
 
 
+def check_difference_per_year(claim: Claim, ctx: Context) -> Result:
+    """``difference_per_year``: stated = (b - a) / (year_b - year_a) (``direction=decrease``: a - b), inputs ``a b``.
+
+    ``平均每年减少1391万人``, ``平均每年下降1.4个百分点``.
+    """
+    direction = claim.params.get("direction", "increase")
+    if direction not in ("increase", "decrease"):
+        return missing_result(claim, f"unknown params direction={direction!r} (valid: increase, decrease)", "params")
+    got = claim_inputs(claim, ctx)
+    if isinstance(got, Result):
+        return got
+    a, b = got
+    years = b.year - a.year
+    if years <= 0:
+        return missing_result(
+            claim, f"the inputs are not in time order ({a.obs_id} is {a.year}, {b.obs_id} is {b.year})"
+        )
+    sign = -1.0 if direction == "decrease" else 1.0
+
+    def f(x: float, y: float) -> float:
+        return sign * (y - x) / years
+
+    shown = f"({_g(a.value)} - {_g(b.value)})" if sign < 0 else f"({_g(b.value)} - {_g(a.value)})"
+    return evaluate(claim, f, got, f"{shown}/{years}", suffix=f" a year {a.year}-{b.year}")
+
+
+def check_real_growth(claim: Claim, ctx: Context) -> Result:
+    """``real_growth``: stated = 100 ((b / a) / (1 + p / 100) - 1), inputs ``a b p``.
+
+    A stated real growth rate (``扣除价格因素实际增长 x%``) against the nominal levels of
+    two consecutive years deflated by the inflation rate ``p`` of the later year. The
+    official rate uses the rural CPI; where only the national CPI is curated the reason
+    says so, and a gap of a few tenths of a point is what the index difference explains.
+    """
+    got = claim_inputs(claim, ctx)
+    if isinstance(got, Result):
+        return got
+    a, b, p = got
+    if b.year - a.year != 1 or p.year != b.year:
+        return missing_result(
+            claim,
+            f"real_growth needs the levels of two consecutive years and the inflation of the later one "
+            f"(got {a.year}, {b.year} and inflation of {p.year})",
+            "params",
+        )
+
+    def f(x: float, y: float, z: float) -> float:
+        return 100 * ((y / x) / (1 + z / 100) - 1)
+
+    res = evaluate(claim, f, got, f"100*(({_g(b.value)}/{_g(a.value)})/(1 + {_g(p.value)}/100) - 1)")
+    index = (
+        "the rural CPI" if "rural_cpi" in p.series_id else "the national CPI (the rural CPI of the year is not curated)"
+    )
+    res.reason += f"; deflated with {index}, {p.obs_id}"
+    if res.verdict == INCONSISTENT:
+        res.reason += (
+            "; the official real rate is deflated with the rural CPI, so a gap of a few tenths of a point "
+            "is the difference between the two indices rather than an error"
+            if "rural_cpi" not in p.series_id
+            else "; the gap is not explained by the choice of price index"
+        )
+    return res
+
+
 CHECKS: dict[str, Callable[[Claim, Context], Result]] = {
     "percent_change": check_percent_change,
     "multiple": check_multiple,
@@ -295,6 +368,8 @@ CHECKS: dict[str, Callable[[Claim, Context], Result]] = {
     "threshold_crossed_in": check_threshold_crossed_in,
     "count_thresholds": check_count_thresholds,
     "min_years_between_thresholds": check_min_years_between_thresholds,
+    "difference_per_year": check_difference_per_year,
+    "real_growth": check_real_growth,
 }
 """The dispatch table: one check per claim type of :data:`analysis.data.schema.CLAIM_TYPES`."""
 

@@ -82,6 +82,8 @@ ROLES = {
     "difference": ("a (earlier level)", "b (later level)"),
     "share_of": ("part", "whole"),
     "threshold_crossed_in": ("the level in the stated year",),
+    "difference_per_year": ("a (earlier level)", "b (later level)"),
+    "real_growth": ("a (level of the previous year)", "b (level of the year)", "p (inflation of the year, %)"),
 }
 """What each input position means, by claim type (for messages)."""
 
@@ -185,12 +187,16 @@ class Context:
 
     observations: pd.DataFrame
     by_id: dict[str, Input] = field(default_factory=dict)
+    alternatives: set[str] = field(default_factory=set)
+    """External rows of another vintage or basis (``preferred = no``): usable by id, never in a series."""
 
     @classmethod
     def of(cls, observations: pd.DataFrame) -> "Context":
         ctx = cls(observations)
         for _, r in observations.iterrows():
             ctx.by_id[str(r["obs_id"])] = input_of(r)
+            if str(r.get("preferred", "") or "") == "no":
+                ctx.alternatives.add(str(r["obs_id"]))
         return ctx
 
     def series(self, series_id: str) -> dict[int, Input]:
@@ -198,7 +204,7 @@ class Context:
         order = {k: i for i, k in enumerate(KINDS)}
         best: dict[int, Input] = {}
         for inp in self.by_id.values():
-            if inp.series_id != series_id:
+            if inp.series_id != series_id or inp.obs_id in self.alternatives:
                 continue
             cur = best.get(inp.year)
             if cur is None or order.get(inp.kind, 9) < order.get(cur.kind, 9):
