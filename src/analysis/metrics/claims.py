@@ -88,8 +88,8 @@ ROLES = {
 """What each input position means, by claim type (for messages)."""
 
 MISSING = {
-    "inputs": "no input is stated in the documents",
-    "one input": "only one of the two inputs is stated",
+    "inputs": "no input is stated in the documents or the external figures",
+    "one input": "only one of the two inputs is stated in the documents or the external figures",
     "unknown input": "an input id is not among the curated observations",
     "previous year": "the level of the year before the stated year is not observed",
     "unobserved years": "the answer depends on years that are not observed",

@@ -325,12 +325,16 @@ def narrate(run: AuditRun) -> str:
             f"No claim of the register ({n_reg} claims) matches this selection "
             f"(documents {', '.join(run.documents)}; verdicts {', '.join(run.verdicts)})."
         )
-    counts = {v: int((t["verdict"] == v).sum()) for v in VERDICTS}
+
+    def tally(g: pd.DataFrame) -> str:
+        return ", ".join(f"**{int((g['verdict'] == v).sum())} {v}**" for v in VERDICTS if v in run.verdicts)
+
+    docs, ext = t[t["source_id"] != "external"], t[t["source_id"] == "external"]
     head = (
         f"This run audits **{len(t)}** of the {n_reg} claims in the register "
-        f"(documents {', '.join(run.documents)}; verdicts {', '.join(run.verdicts)}): "
-        + ", ".join(f"**{counts[v]} {v}**" for v in VERDICTS if v in run.verdicts)
-        + "."
+        f"(documents {', '.join(run.documents)}; verdicts {', '.join(run.verdicts)}). "
+        f"Claims of the documents ({len(docs)}): {tally(docs)}."
+        + (f" Claims of the external sources ({len(ext)}): {tally(ext)}." if len(ext) else "")
     )
     lines = [head]
     nc = t[t["verdict"] == NOT_CHECKABLE]
