@@ -21,7 +21,7 @@ RAW_TABLES := $(wildcard data/raw/*.csv)
 RAW_FILES  := $(RAW_TABLES) $(wildcard data/raw/documents/*) $(wildcard data/raw/external/*)
 DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildcard src/analysis/data/*.py)
 VALIDATED  := data/processed/.validated
-PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/sources.csv
+PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/consistency.csv data/processed/sources.csv
 # The report runs (src/analysis/build/runs.py): name and notebook.
 RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
         comparisons:comparisons claims_audit:claims_audit
@@ -72,7 +72,7 @@ build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 include build/deps.mk
 
 define run_rule
-reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $$(DEPS_$(2)) $(BUILD_SRC) | $(STAMP)
+reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv data/processed/consistency.csv) $$(DEPS_$(2)) $(BUILD_SRC) | $(STAMP)
 	@$(PY) -m analysis.build.report run $(1)
 endef
 $(foreach r,$(RUNS),$(eval $(call run_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
