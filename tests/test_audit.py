@@ -496,6 +496,8 @@ def test_threshold_params_missing_or_falling_series():
         ("doc004.c07", CONSISTENT, 2016),
         ("doc004.c09", CONSISTENT, 2019),
         ("doc004.c10", CONSISTENT, 1),
+        # 585 亿元 in 2017 (external, preliminary) < 600 <= 605.05 in 2018: first reached in 2018
+        ("doc004.c08", CONSISTENT, 2018),
     ],
 )
 def test_real_register_hand_results(real, claim_id, verdict, value):
@@ -514,7 +516,7 @@ def test_real_register_reasons(real):
     r = real.loc["doc004.c06"]
     assert r.verdict == NOT_CHECKABLE and "is above 400" in r.reason and "not observed" in r.reason
     c08 = real.loc["doc004.c08"]
-    assert c08.verdict == CONSISTENT and "585" in c08.reason and "preliminary" in c08.reason
+    assert c08.verdict == CONSISTENT and "585 亿元 in 2017" in c08.reason and "preliminary" in c08.reason
     assert real.loc["doc004.c05", "verdict"] == NOT_CHECKABLE
 
 
