@@ -609,7 +609,7 @@ def test_findings_open_with_every_inconsistency_and_disagreement_with_its_size(t
     for cid in ("doc004.c17", "doc004.c01", "doc001.c06", "ext.c10", "doc004.k01", "doc004.k02", "doc004.k06"):
         assert f"**{cid}**" in text
     assert "doc004.k03" not in text  # agreements are not findings
-    assert "1726 个 / 91.9% = 1,878 个 against 1567 个 = 1,567 个, a ratio of 1.199" in text
+    assert "1726 个 / 91.9% = 1,878 个 against 1567 个, a ratio of 1.199" in text
     assert "65.77 万人 / 31.93% = 206 万人 against 1.56 万人 / 0.65% = 240 万人, a ratio of 0.858" in text
     assert "different definitions: “规模厂房式" in text
     assert "18.2 percentage points higher" in text

@@ -54,10 +54,22 @@ def claim_size(r: pd.Series) -> str:
 def claim_sentence(r: pd.Series) -> str:
     """One sentence for an inconsistent claim, with its size."""
     where = "external source" if r["source_id"] == "external" else r["source_id"]
+    why = ""
+    if r["claim_type"] == "real_growth" and "deflated with" in r["reason"]:
+        why = " (" + r["reason"].split("; ", 1)[1].split("; the official")[0] + ")"
     return (
         f"**{r['claim_id']}** ({where}, {r['claim_type']}): 「{r['quote']}」 states {stated_text(r)}, "
-        f"the inputs give {recomputed_text(r)}: {claim_size(r)}."
+        f"the inputs give {recomputed_text(r)}: {claim_size(r)}{why}."
     )
+
+
+def _side(r: pd.Series, s: str, u: str) -> str:
+    """``65.77 万人 / 31.93% = 206 万人``; a lone value already in the check's unit is shown once."""
+    shown, value = r[f"shown_{s}"], f"{_num(r[f'value_{s}'])}{u}"
+    expr = r["left" if s == "a" else "right"]
+    if not any(op in expr for op in "+-*/") and shown.endswith(u.strip()) and u.strip():
+        return shown
+    return f"{shown} = {value}"
 
 
 def check_sentence(r: pd.Series) -> str:
@@ -65,8 +77,8 @@ def check_sentence(r: pd.Series) -> str:
     u = "" if r["unit"] == "%" else f" {r['unit']}"
     what = CONSISTENCY_KIND_WORDS.get(r["kind"], r["kind"])
     head = (
-        f"**{r['check_id']}** ({what}): {r['shown_a']} = {_num(r['value_a'])}{u} against {r['shown_b']} = "
-        f"{_num(r['value_b'])}{u}, a ratio of {r['ratio']:.3f} (a difference of {_num(r['difference'])}{u})"
+        f"**{r['check_id']}** ({what}): {_side(r, 'a', u)} against {_side(r, 'b', u)}, a ratio of {r['ratio']:.3f} "
+        f"(a difference of {_num(r['difference'])}{u})"
     )
     if r["verdict"] == DIFFERENT:
         return f"{head}; different definitions: {r['definitions']}."
