@@ -183,8 +183,13 @@ def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
 
 
 def _check_claims(
-    claims: pd.DataFrame, data: RawData, obs_ids: set[str], problems: list[Problem], ext_quotes: set[str] | None = None
+    claims: pd.DataFrame,
+    data: RawData,
+    obs_ids: set[str] | None,
+    problems: list[Problem],
+    ext_quotes: set[str] | None = None,
 ) -> pd.DataFrame:
+    """Row checks of the claims register; ``obs_ids`` None skips the input-id check (a table was unreadable)."""
     name = claims.attrs["file"]
     ext_quotes = ext_quotes or set()
     stated = []
@@ -229,7 +234,7 @@ def _check_claims(
                     )
             except ValueError as exc:
                 problems.append(Problem(name, row, "stated_printed", f"{exc}."))
-        for oid in r["inputs"].split():
+        for oid in r["inputs"].split() if obs_ids is not None else ():
             if oid not in obs_ids:
                 problems.append(
                     Problem(
@@ -317,14 +322,16 @@ def load_raw(raw: Path | None = None) -> RawData:
         raise DataError(problems)
 
     frames = []
+    unreadable = False  # an unreadable table's ids are unknown: the claims' input ids are not checked then
     files = sorted(raw.glob(OBSERVATION_GLOB))
     if not files:
         raise DataError.one(paths.relative(raw), None, None, f"no {OBSERVATION_GLOB} tables found.")
     for f in files:
         try:
-            df = read_table(f, required=OBSERVATION_COLUMNS)
+            df = read_table(f, required=OBSERVATION_COLUMNS, strict=True)
         except DataError as exc:
             problems += exc.problems
+            unreadable = True
             continue
         schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], False)
         found = validate(schema, df)
@@ -353,17 +360,18 @@ def load_raw(raw: Path | None = None) -> RawData:
     claims = pd.DataFrame(columns=list(CLAIM_COLUMNS))
     if claims_path.exists():
         try:
-            claims = read_table(claims_path, required=CLAIM_COLUMNS)
+            claims = read_table(claims_path, required=CLAIM_COLUMNS, strict=True)
         except DataError as exc:
             problems += exc.problems
         else:
             problems += validate(claim_schema(sources["source_id"], units), claims)
             ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
-            claims = _check_claims(claims, data, set(obs.get("obs_id", [])), problems, ext_quotes)
+            obs_ids = None if unreadable else set(obs.get("obs_id", []))
+            claims = _check_claims(claims, data, obs_ids, problems, ext_quotes)
     consistency_path = raw / "consistency.csv"
-    if consistency_path.exists():
+    if consistency_path.exists() and not unreadable:
         try:
-            register = read_table(consistency_path, required=CONSISTENCY_COLUMNS)
+            register = read_table(consistency_path, required=CONSISTENCY_COLUMNS, strict=True)
         except DataError as exc:
             problems += exc.problems
         else:

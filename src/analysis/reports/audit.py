@@ -5,7 +5,7 @@ markdown) or saves a figure, so the notebook stays a short narrative. The audit 
 (formulas, tolerances, qualifier rules) is in :mod:`analysis.metrics.audit`.
 
 Outputs of a run named ``run_name`` (default ``claims_audit``), under ``output_dir``
-(default ``reports/``):
+(default: see :mod:`analysis.reports.outputs`; ``reports/`` only under ``make report``):
 
 ``tables/<run_name>.csv``          the selected claims, audited (every column of
                                    :func:`analysis.metrics.audit.audit_claims`); the default run
@@ -120,7 +120,8 @@ def prepare(
         False leaves every external figure out: external claims, and external
         observations as inputs (claims that need them become not checkable).
     output_dir : str or Path, optional
-        Where tables and figures go (default the project's ``reports/``).
+        Where tables and figures go; default: the build's folder under ``make report``, else
+        ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
     run_name : str
         Stem of the output files.
 
@@ -161,7 +162,7 @@ def prepare(
         verdicts,
         audit,
         sources,
-        outputs(output_dir),
+        outputs(output_dir, run_name),
         run_name,
         checks=checks,
         check_verdicts=cverdicts,
