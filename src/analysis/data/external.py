@@ -110,7 +110,7 @@ def read_indicator_map(
     path: Path, indicators: set[str], units: dict[str, Unit], problems: list[Problem]
 ) -> dict[str, tuple[str, str]]:
     """``external_indicators.csv``: figures indicator -> (project indicator, series unit)."""
-    df = read_table(path, required=["figures_indicator", "indicator", "unit", "note"])
+    df = read_table(path, required=["figures_indicator", "indicator", "unit", "note"], strict=True)
     name = df.attrs["file"]
     out: dict[str, tuple[str, str]] = {}
     for row, r in df.iterrows():
@@ -196,7 +196,7 @@ def external_observations(
         vintage, preferred, value_decimal, source_file, source_row``.
     """
     try:
-        df = read_table(path, required=list(FIGURES_COLUMNS))
+        df = read_table(path, required=list(FIGURES_COLUMNS), strict=True)
     except DataError as exc:
         problems += exc.problems
         return pd.DataFrame()
@@ -381,7 +381,7 @@ def update(figures: Path, raw: Path | None = None) -> str:
         sums = (trial / "external" / SUMS).read_bytes()
     before = _keys(raw / "external" / FIGURES)
     after = _keys(figures)
-    replace_all(
+    written = replace_all(
         {
             raw / "external" / FIGURES: new_bytes,
             raw / "external" / README: readme_bytes,
@@ -394,7 +394,8 @@ def update(figures: Path, raw: Path | None = None) -> str:
     removed = sorted(set(before) - set(after))
     changed = sorted(k for k in set(after) & set(before) if after[k] != before[k])
     lines = [
-        f"make external: installed {figures} as {paths.relative(raw / 'external' / FIGURES)} "
+        f"make external: {'installed' if written else 'unchanged, already holds'} {figures} as "
+        f"{paths.relative(raw / 'external' / FIGURES)} "
         f"({len(ext)} rows: {by_region}; {int((ext['preferred'] == 'yes').sum())} preferred).",
         f"  (region, indicator, year): {len(added)} added, {len(removed)} removed, {len(changed)} with changed values.",
     ]
