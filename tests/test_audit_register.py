@@ -241,7 +241,7 @@ def _problems(raw: Path, edit) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "edit, column, needle",
+    ("edit", "column", "needle"),
     [
         (lambda rows: rows[0].update(left="xiangxi.nothing.2019"), "left", "is not a curated observation id"),
         (lambda rows: rows[0].update(right="xiangxi.mutual_aid_villages_covered.2020 * 2"), "right", "'2' is not"),

@@ -235,7 +235,7 @@ def _check_claims(
             except ValueError as exc:
                 problems.append(Problem(name, row, "stated_printed", f"{exc}."))
         for oid in r["inputs"].split() if obs_ids is not None else ():
-            if oid not in obs_ids:
+            if obs_ids is not None and oid not in obs_ids:
                 problems.append(
                     Problem(
                         name, row, "inputs", f"input '{oid}' is not an observation id in data/raw/{OBSERVATION_GLOB}."
@@ -252,7 +252,7 @@ def _check_claims(
 def _check_consistency(register: pd.DataFrame, data: RawData, obs: pd.DataFrame, problems: list[Problem]) -> None:
     """Quotes verbatim, expressions well-formed over known ids, printed values in their side's quote."""
     name = register.attrs["file"]
-    printed = dict(zip(obs.get("obs_id", []), obs.get("value_printed", [])))
+    printed = dict(zip(obs.get("obs_id", []), obs.get("value_printed", []), strict=True))
     ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
     for row, r in register.iterrows():
         for side, col in (("a", "left"), ("b", "right")):

@@ -45,9 +45,15 @@ should agree with each other) in :mod:`analysis.metrics.consistency`.
 
 Examples
 --------
+doc004's "增幅68.47%" for Xiangxi GDP 418.9 -> 705.7 亿元 (100 (705.7 / 418.9 - 1) = 68.465%),
+and doc004's "人均GDP年均增幅超过9%" against the nominal CAGR (26691 / 16171)^(1/6) - 1 = 8.71%:
+
 >>> from analysis.metrics.audit import audit_claims
->>> t = audit_claims()                                        # doctest: +SKIP
->>> t.loc[t.claim_id == "doc004.c03", ["recomputed", "verdict"]]  # doctest: +SKIP
+>>> t = audit_claims().set_index("claim_id")
+>>> round(float(t.loc["doc004.c03", "recomputed"]), 3), t.loc["doc004.c03", "verdict"]
+(68.465, 'consistent')
+>>> round(float(t.loc["doc004.c01", "recomputed"]), 2), t.loc["doc004.c01", "verdict"]
+(8.71, 'inconsistent')
 """
 
 from __future__ import annotations

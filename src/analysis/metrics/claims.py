@@ -140,7 +140,7 @@ class Claim:
     note: str
 
     @classmethod
-    def from_row(cls, row: Mapping[str, object]) -> "Claim":
+    def from_row(cls, row: Mapping[str, object]) -> Claim:
         """Parse a register row (all cells text, as in ``data/processed/claims.csv``)."""
 
         def get(key: str) -> str:
@@ -191,7 +191,7 @@ class Context:
     """External rows of another vintage or basis (``preferred = no``): usable by id, never in a series."""
 
     @classmethod
-    def of(cls, observations: pd.DataFrame) -> "Context":
+    def of(cls, observations: pd.DataFrame) -> Context:
         ctx = cls(observations)
         for _, r in observations.iterrows():
             ctx.by_id[str(r["obs_id"])] = input_of(r)
@@ -261,7 +261,7 @@ def judge(claim: Claim, low: float, high: float) -> Judgement:
         q = "at_least"
     tol, slo, shi = stated_interval(claim)
     eps = EPS * max(1.0, abs(s))
-    u = "" if claim.unit in ("%",) else " "
+    u = "" if claim.unit == "%" else " "
     sv = f"{claim.stated_printed}{u}{claim.unit}"
     if q in ("exact", "about", "nearly"):
         ok = high >= slo - eps and low <= (s if q == "nearly" else shi) + eps

@@ -35,8 +35,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
-import pandas as pd
-
 from analysis.data.numbers import decimals_of, normalise, parse_printed
 
 APPROX_REL = 0.05
@@ -89,7 +87,7 @@ def rounding_of(rounding: str, stated_printed: str) -> float:
 
 def _fnum(v: object) -> float:
     try:
-        f = float(v)  # type: ignore[arg-type]
+        f = float(v)  # type: ignore[arg-type]  # any cell value; what float() refuses is caught below
     except (TypeError, ValueError):
         return math.nan
     return f
@@ -169,13 +167,13 @@ def input_of(r: Mapping[str, object]) -> Input:
             "about": (value - band, value + band),
             "nearly": (value - band, value + h),
         }.get(qualifier, (value - h, value + h))
-    year = r.get("year")
+    year = _fnum(r.get("year"))
     return Input(
         obs_id=str(r["obs_id"]),
         value=value,
         low=low,
         high=high,
-        year=int(year) if year is not None and not pd.isna(year) else 0,
+        year=0 if math.isnan(year) else int(year),
         unit=str(r.get("unit", "")),
         kind=str(r.get("kind", "")),
         series_id=str(r.get("series_id", "")),
@@ -199,7 +197,7 @@ def propagate(func: Callable[..., float], inputs: Sequence[Input]) -> tuple[floa
     corners = [c for c in corners if not math.isnan(c)]
     if not corners:
         return point, math.nan, math.nan
-    return point, min(corners + [point]), max(corners + [point])
+    return point, min([*corners, point]), max([*corners, point])
 
 
 def _safe(func: Callable[..., float], args: list[float]) -> float:

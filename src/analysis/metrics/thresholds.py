@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from analysis.metrics.claims import (
     CONSISTENT,
@@ -60,7 +61,7 @@ def check_threshold_crossed_in(claim: Claim, ctx: Context) -> Result:
     if isinstance(got, Result):
         return got
     cur = got[0]
-    year = int(round(claim.stated))
+    year = round(claim.stated)
     t = _g(thr)
     base = Result(NOT_CHECKABLE, "", tolerance=0.0, stated_low=claim.stated, stated_high=claim.stated)
     if cur.year != year:
@@ -220,10 +221,10 @@ def crossings(claim: Claim, ctx: Context) -> Crossings | Result:
     if len(levels) < 2:
         return _missing(claim, f"series {p['series']} has fewer than two observed years", "unobserved years")
     yrs = list(levels)
-    for y0, y1 in zip(yrs, yrs[1:]):
+    for y0, y1 in pairwise(yrs):
         if levels[y1].value < levels[y0].value:
             return _missing(claim, f"{p['series']} falls from {y0} to {y1}; threshold crossings assume a rising series")
-    cap = max((levels[y1].value / levels[y0].value) ** (1 / (y1 - y0)) - 1 for y0, y1 in zip(yrs, yrs[1:]))
+    cap = max((levels[y1].value / levels[y0].value) ** (1 / (y1 - y0)) - 1 for y0, y1 in pairwise(yrs))
     window = range(start - 1, end + 1)
     bounds: dict[int, tuple[float, float]] = {}
     for y in window:
@@ -331,7 +332,7 @@ def check_min_years_between_thresholds(claim: Claim, ctx: Context) -> Result:
 
     def gap(sc: dict[int, int]) -> float | None:
         ev = cx.events(sc)
-        gaps = [y2 - y1 for (_, y1), (_, y2) in zip(ev, ev[1:])]
+        gaps = [y2 - y1 for (_, y1), (_, y2) in pairwise(ev)]
         return float(min(gaps)) if gaps else None
 
     return _judge_outcomes(claim, cx, gap, "the shortest gap between successive crossings (years)")
