@@ -290,7 +290,7 @@ def test_external_needs_exactly_one_preferred(raw_copy):
 
 def test_edited_figures_without_new_checksums_is_refused(raw_copy):
     path = raw_copy / "external" / "figures.csv"
-    path.write_bytes(path.read_bytes().replace("497.19".encode(), "497.18".encode()))
+    path.write_bytes(path.read_bytes().replace(b"497.19", b"497.18"))
     only(problems_of(raw_copy), "external/figures.csv", "checksum")
 
 

@@ -423,6 +423,13 @@ def _claim_text(r: pd.Series) -> str:
     return f'{r["claim_id"]} "{_clause(str(r["quote"]), str(r["stated_printed"]))}": {formula}'
 
 
+def _sized(v: float) -> str:
+    """A value with about four significant digits and thousands separators (``1,878``, ``64.21``)."""
+    mag = abs(v)
+    d = 0 if mag >= 100 else 1 if mag >= 10 else 2 if mag >= 0.1 else 3
+    return f"{v:,.{d}f}"
+
+
 @block("results.audit")
 def _results_audit(s: Sources) -> str:
     t = s.table("claims_audit", text=("stated_printed", "quote", "reason"))
@@ -456,8 +463,8 @@ def _results_audit(s: Sources) -> str:
         "",
     ]
     lines += [
-        f"- {r['check_id']} ({r['verdict']}): {r['shown_a']} = {r['value_a']:,.4g} against {r['shown_b']} = "
-        f"{r['value_b']:,.4g} {r['unit']}, a/b = {r['ratio']:.3f}"
+        f"- {r['check_id']} ({r['verdict']}): {r['shown_a']} = {_sized(r['value_a'])} {r['unit']} against "
+        f"{r['shown_b']} = {_sized(r['value_b'])} {r['unit']}, a/b = {r['ratio']:.3f}"
         for _, r in c[c["verdict"] != "agree"].iterrows()
     ]
     return "\n".join(lines)

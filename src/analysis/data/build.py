@@ -139,6 +139,7 @@ class BuildCounts(TypedDict):
 
     observations: int
     claims: int
+    consistency: int
     sources: int
     changed: int
     changes: list[TableChanges]

@@ -442,21 +442,20 @@ def counts(run: AuditRun) -> pd.DataFrame:
     claims = selected(run)
     checks = selected_checks(run)
     cols = [*VERDICTS, *CHECK_VERDICTS]
-    rows = []
+    rows: list[dict[str, object]] = []
     for d in run.documents:
         g = claims[claims["source_id"] == d]
         kind = "external" if d == "external" else "claim"
         if len(g):
             rows.append(
-                {"document": d, "kind": KIND_LABELS[kind], **{v: int((g["verdict"] == v).sum()) for v in VERDICTS}}
-                | {"total": len(g)}
+                {"document": d, "kind": KIND_LABELS[kind], "total": len(g)}
+                | {v: int((g["verdict"] == v).sum()) for v in VERDICTS}
             )
         h = checks[checks["source_a"] == d] if len(checks) else checks
         if len(h):
             rows.append(
-                {"document": d, "kind": KIND_LABELS["consistency"]}
+                {"document": d, "kind": KIND_LABELS["consistency"], "total": len(h)}
                 | {v: int((h["verdict"] == v).sum()) for v in CHECK_VERDICTS}
-                | {"total": len(h)}
             )
     out = pd.DataFrame(rows, columns=["document", "kind", *cols, "total"])
     for kind in KIND_LABELS.values():
