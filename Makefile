@@ -24,7 +24,7 @@ RAW_TABLES := $(wildcard data/raw/*.csv)
 RAW_FILES  := $(RAW_TABLES) $(wildcard data/raw/documents/*) $(wildcard data/raw/external/*)
 DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildcard src/analysis/data/*.py)
 VALIDATED  := data/processed/.validated
-PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/sources.csv
+PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/consistency.csv data/processed/sources.csv
 # The report runs (src/analysis/build/runs.py): name and notebook.
 RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
         comparisons:comparisons claims_audit:claims_audit start_here:00_start_here
@@ -32,7 +32,7 @@ RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help venv data report notebooks test lint format readme hooks lab clean bench
+.PHONY: help venv data external report notebooks test lint format readme hooks lab clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,6 +58,15 @@ $(PROCESSED): $(VALIDATED)
 
 data: $(PROCESSED) ## Validate the raw tables and write data/processed/
 
+# The external figures are a checksummed copy in data/raw/external/; this is the only way to
+# update it: the candidate (with the README.md beside it) is validated against every raw table
+# first, then figures.csv, README.md and SHA256SUMS are replaced together and make data reruns.
+FIGURES ?=
+external: | $(STAMP) ## Install a new external figures file: make external FIGURES=path/to/figures.csv
+	@test -n "$(FIGURES)" || { echo "usage: make external FIGURES=path/to/figures.csv (with its README.md beside it)" >&2; exit 2; }
+	$(PY) -m analysis.data.external update "$(FIGURES)"
+	@$(MAKE) --no-print-directory data
+
 # Each run depends on its notebook, its processed inputs, the build driver and exactly the
 # package modules its notebook imports (DEPS_<notebook>, computed from the imports by
 # analysis.build.deps into build/deps.mk), so editing one report module reruns only the
@@ -74,7 +83,7 @@ uniq = $(if $(1),$(firstword $(1)) $(call uniq,$(filter-out $(firstword $(1)),$(
 RUN_NOTEBOOKS := $(call uniq,$(foreach r,$(RUNS),$(word 2,$(subst :, ,$(r)))))
 runs_of = $(foreach r,$(RUNS),$(if $(filter $(1),$(word 2,$(subst :, ,$(r)))),$(word 1,$(subst :, ,$(r)))))
 define notebook_rule
-$(foreach n,$(call runs_of,$(1)),reports/$(n).html) &: notebooks/$(1).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $(if $(filter 00_start_here,$(1)),data/processed/sources.csv) $$(DEPS_$(1)) $(BUILD_SRC) | $(STAMP)
+$(foreach n,$(call runs_of,$(1)),reports/$(n).html) &: notebooks/$(1).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv data/processed/consistency.csv) $(if $(filter 00_start_here,$(1)),data/processed/sources.csv) $$(DEPS_$(1)) $(BUILD_SRC) | $(STAMP)
 	@$(PY) -m analysis.build.report run $(call runs_of,$(1))
 endef
 $(foreach nb,$(RUN_NOTEBOOKS),$(eval $(call notebook_rule,$(nb))))

@@ -57,7 +57,7 @@ RUNS: tuple[Run, ...] = (
         "claims_audit.ipynb",
         {},
         "Claims audit: derived statements recomputed",
-        ("data/processed/observations.csv", "data/processed/claims.csv"),
+        ("data/processed/observations.csv", "data/processed/claims.csv", "data/processed/consistency.csv"),
     ),
 )
 

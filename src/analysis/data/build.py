@@ -4,6 +4,7 @@ Outputs (replaced together, atomically, only when every check passes):
 
 ``observations.csv``  one tidy row per observation (document, external, derived)
 ``claims.csv``        the validated claims register
+``consistency.csv``   the validated internal-consistency register
 ``sources.csv``       the source catalog
 
 On any problem the command prints each one (file, row, column, what to do), exits
@@ -48,12 +49,15 @@ OBSERVATION_OUTPUT = (
     "kind",
     "qualifier",
     "value_printed",
+    "unit_printed",
     "source_id",
     "quote",
     "publisher",
     "url",
     "basis",
     "confidence",
+    "vintage",
+    "preferred",
     "note",
     "source_file",
     "source_row",
@@ -86,7 +90,17 @@ def tidy_observations(data: RawData) -> pd.DataFrame:
             }
         )
     for _, r in derived.iterrows():
-        rows.append({**r.to_dict(), "qualifier": "exact", "value_printed": "", "source_file": "", "source_row": ""})
+        rows.append(
+            {
+                **r.to_dict(),
+                "qualifier": "exact",
+                "value_printed": "",
+                "preferred": "yes",
+                "vintage": "",
+                "source_file": "",
+                "source_row": "",
+            }
+        )
     out = pd.DataFrame(rows)
     for c in OBSERVATION_OUTPUT:
         if c not in out.columns:
@@ -99,7 +113,8 @@ def tidy_observations(data: RawData) -> pd.DataFrame:
     for c in ("value", "value_low", "value_high"):
         out[c] = [_plain(Decimal(v)) if v is not None and v == v and v != "" else "" for v in out[c]]
     out["_k"] = out["kind"].map(KIND_ORDER)
-    out = out.sort_values(["series_id", "year", "_k"], kind="stable").drop(columns="_k")
+    out["_p"] = (out["preferred"] == "no").astype(int)
+    out = out.sort_values(["series_id", "year", "_k", "_p"], kind="stable").drop(columns=["_k", "_p"])
     return out[list(OBSERVATION_OUTPUT)].reset_index(drop=True)
 
 
@@ -124,6 +139,7 @@ class BuildCounts(TypedDict):
 
     observations: int
     claims: int
+    consistency: int
     sources: int
     changed: int
     changes: list[TableChanges]
@@ -159,6 +175,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
     files = {
         out / "observations.csv": _frame_bytes(obs, list(OBSERVATION_OUTPUT)),
         out / "claims.csv": _frame_bytes(claims, list(claims.columns)),
+        out / "consistency.csv": _frame_bytes(data.consistency, list(data.consistency.columns)),
         out / "sources.csv": _frame_bytes(sources, list(sources.columns)),
     }
     changes = [
@@ -177,6 +194,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
     return {
         "observations": len(obs),
         "claims": len(claims),
+        "consistency": len(data.consistency),
         "sources": len(sources),
         "changed": len(written),
         "changes": changes,
@@ -205,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     where = paths.relative(Path(args.out or paths.PROCESSED))
     changed = f"{counts['changed']} file(s) changed" if counts["changed"] else "no file changed"
     print(
-        f"make data: validated; {counts['observations']} observations, {counts['claims']} claims and "
+        f"make data: validated; {counts['observations']} observations, {counts['claims']} claims, "
+        f"{counts['consistency']} consistency checks and "
         f"{counts['sources']} sources in {where}/ ({changed})"
     )
     print(change_report(counts["changes"]))

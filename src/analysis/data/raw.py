@@ -6,12 +6,17 @@ every problem found (file, row, column, what to do). The checks:
 * schema (pandera): required columns, controlled vocabularies, non-empty cells;
 * numbers: ``value``, ``year`` and ``period_start`` are plain numbers (full-width digits
   are normalised, anything else refused); years are plausible;
-* provenance: the quote occurs verbatim in the named document (or, for external rows,
-  in the project's copy of ``external/figures.csv``); the printed value occurs in the
-  quote and equals the numeric value in its unit;
-* identity: ``obs_id`` follows ``region.indicator.year[.ext]``; a (region, indicator,
-  year, kind) appears once across all tables;
-* claims: quote verbatim, stated value printed in it, inputs exist.
+* provenance: the quote occurs verbatim in the named document; the printed value occurs
+  in the quote and equals the numeric value in its unit;
+* external rows: derived from the checksummed copy ``external/figures.csv`` with its own
+  checks (:mod:`analysis.data.external`), never typed into a table;
+* identity: ``obs_id`` follows ``region.indicator.year`` (external:
+  ``.ext``/``.ext.altN``); a (region, indicator, year, kind) appears once across all
+  tables among the preferred rows;
+* claims: quote verbatim, stated value printed in it, inputs exist;
+* consistency checks: both quotes verbatim in their documents (or in an external
+  row's quote), both sides well-formed expressions of known observation ids, each
+  operand's printed value in its side's quote.
 """
 
 from __future__ import annotations
@@ -23,22 +28,19 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data.csvio import read_table
-from analysis.data.numbers import cell_number, parse_printed
-from analysis.data.provenance import (
-    check_external_row,
-    check_quote,
-    load_external_reference,
-    printed_matches,
-    verify_checksums,
-)
+from analysis.data.expressions import parse_expression
+from analysis.data.external import FIGURES, MAP_TABLE, external_observations, read_indicator_map
+from analysis.data.numbers import cell_number, parse_printed, parse_printed_scaled
+from analysis.data.provenance import check_quote, printed_matches, verify_checksums
 from analysis.data.schema import (
     CLAIM_COLUMNS,
-    EXTERNAL_COLUMNS,
+    CONSISTENCY_COLUMNS,
     INDICATOR_SCHEMA,
     OBSERVATION_COLUMNS,
     REGION_SCHEMA,
     SOURCE_SCHEMA,
     claim_schema,
+    consistency_schema,
     observation_schema,
     validate,
 )
@@ -49,7 +51,6 @@ YEAR_MIN, YEAR_MAX = 1978, 2025
 """Plausible reference years: reform era to the latest source's coverage."""
 
 OBSERVATION_GLOB = "observations_*.csv"
-EXTERNAL_TABLE = "observations_external.csv"
 
 
 @dataclass
@@ -63,6 +64,7 @@ class RawData:
     observations: pd.DataFrame
     claims: pd.DataFrame
     documents: dict[str, str] = field(default_factory=dict)
+    consistency: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CONSISTENCY_COLUMNS)))
 
 
 def _vocab_table(path: Path, schema, key: str, problems: list[Problem]) -> pd.DataFrame:
@@ -84,12 +86,9 @@ def _documents(sources: pd.DataFrame, raw: Path, problems: list[Problem]) -> dic
     return texts
 
 
-def _check_observations(
-    df: pd.DataFrame, data: RawData, ref: pd.DataFrame | None, problems: list[Problem]
-) -> pd.DataFrame:
-    """Row-by-row numeric and provenance checks; returns the table with parsed columns."""
+def _check_observations(df: pd.DataFrame, data: RawData, problems: list[Problem]) -> pd.DataFrame:
+    """Row-by-row numeric and provenance checks of a document table; returns it with parsed columns."""
     name = df.attrs["file"]
-    external = name.endswith(EXTERNAL_TABLE)
     years, starts, values = [], [], []
     for row, r in df.iterrows():
         year = cell_number(r["year"], name, row, "year", problems)
@@ -113,7 +112,7 @@ def _check_observations(
         starts.append(int(start) if start is not None else None)
         values.append(value)
         if year is not None and r["region"] and r["indicator"]:
-            expected = f"{r['region'].lower()}.{r['indicator']}.{int(year)}" + (".ext" if external else "")
+            expected = f"{r['region'].lower()}.{r['indicator']}.{int(year)}"
             if r["obs_id"] != expected:
                 problems.append(
                     Problem(
@@ -125,7 +124,7 @@ def _check_observations(
             problems.append(
                 Problem(name, row, "value_printed", f"the printed value '{printed}' does not occur in the quote.")
             )
-        unit_printed = (r.get("unit_printed") or r["unit"]) if external else r["unit"]
+        unit_printed = r["unit"]
         if value is not None and printed and r["unit"] in data.units and unit_printed in data.units:
             try:
                 ok = printed_matches(printed, unit_printed, value, r["unit"], data.units)
@@ -143,10 +142,7 @@ def _check_observations(
                         )
                     )
         sid = r["source_id"]
-        if external:
-            if ref is not None:
-                problems.extend(check_external_row(r, row, name, ref))
-        elif sid in data.documents and quote:
+        if sid in data.documents and quote:
             problems.extend(check_quote(quote, data.documents[sid], name, row, sid))
         elif sid and not sid.startswith("doc"):
             problems.append(
@@ -163,7 +159,8 @@ def _check_observations(
 
 def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
     key = ["region", "indicator", "year", "kind"]
-    dup = obs[obs.duplicated(key, keep=False) & obs["year"].notna()]
+    pref = obs[obs["preferred"] != "no"]
+    dup = pref[pref.duplicated(key, keep=False) & pref["year"].notna()]
     for _, g in dup.groupby(key, dropna=True):
         first = g.iloc[0]
         for _, r in g.iloc[1:].iterrows():
@@ -186,10 +183,15 @@ def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
 
 
 def _check_claims(
-    claims: pd.DataFrame, data: RawData, obs_ids: set[str] | None, problems: list[Problem]
+    claims: pd.DataFrame,
+    data: RawData,
+    obs_ids: set[str] | None,
+    problems: list[Problem],
+    ext_quotes: set[str] | None = None,
 ) -> pd.DataFrame:
     """Row checks of the claims register; ``obs_ids`` None skips the input-id check (a table was unreadable)."""
     name = claims.attrs["file"]
+    ext_quotes = ext_quotes or set()
     stated = []
     for row, r in claims.iterrows():
         v = cell_number(r["stated"], name, row, "stated", problems)
@@ -197,6 +199,16 @@ def _check_claims(
         stated.append(v)
         if r["source_id"] in data.documents and r["quote"]:
             problems.extend(check_quote(r["quote"], data.documents[r["source_id"]], name, row, r["source_id"]))
+        elif r["source_id"] == "external" and r["quote"] and not any(r["quote"] in q for q in ext_quotes):
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "quote",
+                    "the quote of an external claim must occur in the quote of an external row "
+                    "(external/figures.csv); copy it from there exactly.",
+                )
+            )
         if r["stated_printed"] and r["quote"] and r["stated_printed"] not in r["quote"]:
             problems.append(
                 Problem(
@@ -208,7 +220,10 @@ def _check_claims(
             )
         if v is not None and r["stated_printed"]:
             try:
-                if parse_printed(r["stated_printed"]) != v:
+                parse = parse_printed_scaled if r["source_id"] == "external" else parse_printed
+                printed_value = parse(r["stated_printed"])
+                printed_value = printed_value[0] if isinstance(printed_value, tuple) else printed_value
+                if printed_value != v:
                     problems.append(
                         Problem(
                             name,
@@ -232,6 +247,48 @@ def _check_claims(
     out = claims.copy()
     out["stated_decimal"] = stated
     return out
+
+
+def _check_consistency(register: pd.DataFrame, data: RawData, obs: pd.DataFrame, problems: list[Problem]) -> None:
+    """Quotes verbatim, expressions well-formed over known ids, printed values in their side's quote."""
+    name = register.attrs["file"]
+    printed = dict(zip(obs.get("obs_id", []), obs.get("value_printed", []), strict=True))
+    ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
+    for row, r in register.iterrows():
+        for side, col in (("a", "left"), ("b", "right")):
+            sid, quote = r[f"source_{side}"], r[f"quote_{side}"]
+            if sid in data.documents and quote:
+                for p in check_quote(quote, data.documents[sid], name, row, sid):
+                    problems.append(Problem(p.file, p.row, f"quote_{side}", p.message))
+            elif sid == "external" and quote and not any(quote in q for q in ext_quotes):
+                problems.append(
+                    Problem(name, row, f"quote_{side}", "the quote does not occur in the quote of any external row.")
+                )
+            try:
+                expr = parse_expression(r[col])
+            except ValueError as exc:
+                problems.append(Problem(name, row, col, f"{exc}."))
+                continue
+            for oid in expr.ids:
+                if oid not in printed:
+                    problems.append(
+                        Problem(
+                            name,
+                            row,
+                            col,
+                            f"'{oid}' is not a curated observation id (data/raw/{OBSERVATION_GLOB} or the external figures).",
+                        )
+                    )
+                elif quote and printed[oid] not in quote:
+                    problems.append(
+                        Problem(
+                            name,
+                            row,
+                            col,
+                            f"the printed value '{printed[oid]}' of {oid} does not occur in quote_{side}; "
+                            "quote the sentence that states it.",
+                        )
+                    )
 
 
 def load_raw(raw: Path | None = None) -> RawData:
@@ -264,30 +321,37 @@ def load_raw(raw: Path | None = None) -> RawData:
     if problems:
         raise DataError(problems)
 
-    ref_path = raw / "external" / "figures.csv"
-    ref = load_external_reference(ref_path) if ref_path.exists() else None
     frames = []
     unreadable = False  # an unreadable table's ids are unknown: the claims' input ids are not checked then
     files = sorted(raw.glob(OBSERVATION_GLOB))
     if not files:
         raise DataError.one(paths.relative(raw), None, None, f"no {OBSERVATION_GLOB} tables found.")
     for f in files:
-        external = f.name == EXTERNAL_TABLE
         try:
-            df = read_table(
-                f,
-                required=OBSERVATION_COLUMNS + (EXTERNAL_COLUMNS if external else ()),
-                optional=EXTERNAL_COLUMNS,
-                strict=True,
-            )
+            df = read_table(f, required=OBSERVATION_COLUMNS, strict=True)
         except DataError as exc:
             problems += exc.problems
             unreadable = True
             continue
-        schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], external)
+        schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], False)
         found = validate(schema, df)
         problems += found
-        frames.append(_check_observations(df, data, ref, problems))
+        checked = _check_observations(df, data, problems)
+        checked["preferred"] = "yes"
+        checked["vintage"] = ""
+        frames.append(checked)
+    figures = raw / "external" / FIGURES
+    if figures.exists():
+        try:
+            imap = read_indicator_map(raw / MAP_TABLE, set(indicators["indicator"]), units, problems)
+        except DataError as exc:
+            problems += exc.problems
+        else:
+            ext = external_observations(figures, set(regions["region"]), imap, units, problems)
+            if not ext.empty:
+                frames.append(ext)
+    else:
+        problems.append(Problem(paths.relative(figures), None, None, "the external figures file is missing."))
     obs = pd.concat(frames) if frames else pd.DataFrame()
     if not obs.empty:
         _check_unique(obs, problems)
@@ -301,8 +365,19 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += exc.problems
         else:
             problems += validate(claim_schema(sources["source_id"], units), claims)
+            ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
             obs_ids = None if unreadable else set(obs.get("obs_id", []))
-            claims = _check_claims(claims, data, obs_ids, problems)
+            claims = _check_claims(claims, data, obs_ids, problems, ext_quotes)
+    consistency_path = raw / "consistency.csv"
+    if consistency_path.exists() and not unreadable:
+        try:
+            register = read_table(consistency_path, required=CONSISTENCY_COLUMNS, strict=True)
+        except DataError as exc:
+            problems += exc.problems
+        else:
+            problems += validate(consistency_schema(sources["source_id"], units), register)
+            _check_consistency(register, data, obs, problems)
+            data.consistency = register.reset_index(drop=True)
     if problems:
         raise DataError(problems)
     data.observations = obs.reset_index(drop=True)

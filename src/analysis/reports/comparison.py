@@ -67,7 +67,8 @@ MONTHLY_ASSISTANCE = "rural_dibao_monthly_assistance"
 INCOME = "rural_disposable_income"
 
 SECTIONS = ("poverty", "growth", "assistance", "counties")
-TABLE_COLUMNS = (*ROW_COLUMNS, "section")
+TABLE_COLUMNS = (*ROW_COLUMNS, "section", "external_used")
+"""``external_used``: whether an external (secondary) value entered the row (``kinds`` says which side)."""
 
 OVERLAPS: dict[tuple[str, str], str] = {
     ("Xiangxi", "Wuling"): "Xiangxi's counties are part of the Wuling Mountain Area",
@@ -291,6 +292,7 @@ def build_table(run: ComparisonRun) -> pd.DataFrame:
         if rows
     ]
     run.table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(TABLE_COLUMNS))
+    run.table["external_used"] = run.table["kinds"].fillna("").str.contains("external")
     run.out.table(run.table, run.name)
     from analysis.reports.comparison_text import display_rows  # the text module builds on this one
 

@@ -1,0 +1,62 @@
+"""``include_external=False`` reproduces the documents-only results from before issue 13 exactly.
+
+The fixtures in ``tests/fixtures/documents_only/`` are the tables the documents-only runs
+produced with the code of commit af4bbcd, when the project held 22 external rows (see
+``make_fixtures.py`` there). Adding the 133 rows of ``figures.csv`` (and their vintages and
+alternatives) must not change them: every row, every column the fixture has, cell for cell
+as written (the CSV text, not floats compared with a tolerance). Columns added since (such
+as ``external_used``) are checked separately: in a documents-only run they say that no
+external value entered any row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.reports import comparison as cr
+from analysis.reports import elasticity as er
+from analysis.reports import growth as gr
+
+FIXTURES = Path(__file__).parent / "fixtures" / "documents_only"
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _same(out: Path, name: str) -> pd.DataFrame:
+    """Assert the run's table equals the fixture on the fixture's columns; return the run's table (text)."""
+    got, want = _read(out / "tables" / name), _read(FIXTURES / name)
+    assert list(got.columns[: len(want.columns)]) == list(want.columns), f"{name}: columns changed"
+    assert len(got) == len(want), f"{name}: {len(got)} rows, the fixture has {len(want)}"
+    pd.testing.assert_frame_equal(got[list(want.columns)], want, check_exact=True, obj=name)
+    return got
+
+
+def test_growth_documents_only_is_unchanged(tmp_path):
+    run = gr.prepare(include_external=False, output_dir=tmp_path, run_name="growth_documents_only")
+    gr.build_table(run)
+    t = _same(tmp_path, "growth_documents_only.csv")
+    assert set(t["kinds_used"]) == {"document", "derived document"}
+    assert set(t["external_used"]) == {"False"} and set(t["vintages"]) == {""}
+    # GDP is observed at the endpoints only in the documents: the years between are listed as missing
+    gdp = t[t["series_id"] == "xiangxi.gdp"].iloc[0]
+    assert gdp["missing_years"] == "2014 2015 2016 2017 2018"
+
+
+def test_elasticities_documents_only_are_unchanged(tmp_path):
+    run = er.prepare(include_external=False, output_dir=tmp_path, run_name="elasticities_documents_only")
+    er.build_table(run)
+    er.build_benchmark(run)
+    t = _same(tmp_path, "elasticities_documents_only.csv")
+    assert set(t["external_used"]) == {"False"} and not t["kinds_used"].str.contains("external").any()
+    _same(tmp_path, "elasticities_documents_only_benchmark.csv")
+
+
+def test_comparisons_documents_only_are_unchanged(tmp_path):
+    run = cr.prepare(include_external=False, output_dir=tmp_path, run_name="comparisons_documents_only")
+    cr.build_table(run)
+    t = _same(tmp_path, "comparisons_documents_only.csv")
+    assert set(t["external_used"]) == {"False"} and not t["kinds"].str.contains("external").any()
