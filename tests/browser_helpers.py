@@ -87,13 +87,19 @@ def problems(m: dict) -> list[str]:
     return out
 
 
-def screenshot(driver, path: Path) -> None:
-    """A full-page screenshot (the window grown to the page height, at most 12000 px), then back to 800."""
-    w = driver.execute_script("return window.innerWidth;")
-    h = min(12000, driver.execute_script("return document.documentElement.scrollHeight;"))
-    size = driver.get_window_size()
-    driver.set_window_size(size["width"], size["height"] + h - driver.execute_script("return window.innerHeight;"))
+def screenshot(driver, path: Path, max_height: int = 4000) -> None:
+    """A screenshot of the top of the page at the window's width (at most ``max_height`` px tall)."""
+    import base64
+
+    width = driver.execute_script("return window.innerWidth;")
+    height = min(max_height, driver.execute_script("return document.documentElement.scrollHeight;"))
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+        },
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(path))
-    driver.set_window_size(size["width"], size["height"])
-    assert w == driver.execute_script("return window.innerWidth;")
+    path.write_bytes(base64.b64decode(shot["data"]))
