@@ -57,7 +57,9 @@ data: $(PROCESSED) ## Validate the raw tables and write data/processed/
 # package modules its notebook imports (DEPS_<notebook>, computed from the imports by
 # analysis.build.deps into build/deps.mk), so editing one report module reruns only the
 # runs that import it. deps.py needs only the standard library (no venv).
-BUILD_SRC := src/analysis/build/report.py src/analysis/build/runs.py
+BUILD_SRC := src/analysis/build/report.py src/analysis/build/runs.py $(wildcard src/analysis/build/templates/report/*)
+# The index, catalog and table pages: their builder, the findings and the Jinja2 templates.
+SITE_SRC := src/analysis/build/site.py src/analysis/build/findings.py $(wildcard src/analysis/build/templates/*.*)
 build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
 include build/deps.mk
@@ -68,7 +70,7 @@ reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(f
 endef
 $(foreach r,$(RUNS),$(eval $(call run_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
 
-reports/index.html: $(REPORT_HTML) $(PROCESSED) $(BUILD_SRC) | $(STAMP)
+reports/index.html: $(REPORT_HTML) $(PROCESSED) $(BUILD_SRC) $(SITE_SRC) | $(STAMP)
 	@$(PY) -m analysis.build.report index
 
 report: reports/index.html ## Build every report, figure and table, and reports/index.html
