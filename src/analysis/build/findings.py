@@ -18,15 +18,12 @@ sentence from the row's values. The order of definition is the order on the page
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-
-log = logging.getLogger("analysis.findings")
 
 
 class Skip(Exception):
@@ -132,6 +129,9 @@ class Context:
 
 FINDINGS: list[Callable[[Context], Finding]] = []
 
+OPTIONAL = frozenset({"gdp_per_capita_growth", "wuling_poverty", "dibao_growth", "counties_exited"})
+"""Findings left out first (from the end) when more than the page's limit are available."""
+
 
 def finding(fn: Callable[[Context], Finding]) -> Callable[[Context], Finding]:
     """Register a finding function (page order = definition order)."""
@@ -225,6 +225,27 @@ def _growth(ctx: Context, table: str, series_id: str, what: str, caveat: str, ke
     )
 
 
+def _poverty(ctx: Context, series_id: str, who: str, key: str, caveat: str) -> Finding:
+    n, r = ctx.row("growth_rates", series_id=series_id)
+    s, e = int(r["start_year"]), int(r["end_year"])
+    o0, o1 = ctx.obs(series_id, s), ctx.obs(series_id, e)
+    text = (
+        f"{who} poverty incidence fell from {printed(o0)} in {s} to {printed(o1)} in {e}, "
+        f"{num(abs(r['change']))} percentage points ({num(abs(r['change_per_year']))} a year); {caveat}."
+    )
+    return Finding(
+        key,
+        text,
+        f"{s}-{e}",
+        basis(r["kinds_used"]).replace("nominal; ", "rate; "),
+        "growth_rates",
+        "Registered poverty",
+        "growth_rates",
+        n,
+        ctx.obs_ids(series_id, _years(r["years_used"])),
+    )
+
+
 @finding
 def gdp_growth(ctx: Context) -> Finding:
     """Xiangxi GDP: nominal CAGR, with the growth without the census-revised year."""
@@ -236,6 +257,51 @@ def gdp_growth(ctx: Context) -> Finding:
         f"{pct(alt['cagr'])} a year ({int(alt['start_year'])}-{int(alt['end_year'])})"
     )
     return _growth(ctx, "growth_rates", "xiangxi.gdp", "Xiangxi's GDP", caveat, "gdp-growth")
+
+
+@finding
+def real_growth(ctx: Context) -> Finding:
+    """Real growth beside the nominal, with the official real rate where published."""
+    t = ctx.table("growth_rates")
+    if "real_cagr" not in t.columns:
+        raise Skip("growth_rates.csv has no real columns")
+    for sid in ("xiangxi.gdp", "xiangxi.rural_disposable_income", "xiangxi.gdp_per_capita"):
+        try:
+            n, r = ctx.row(
+                "growth_rates",
+                series_id=sid,
+                where=lambda t: ~t["note"].fillna("").str.contains("without the break") & t["real_cagr"].notna(),
+            )
+            break
+        except Skip:
+            continue
+    else:
+        raise Skip("no Xiangxi series has a real CAGR in growth_rates.csv")
+    s, e = int(r["start_year"]), int(r["end_year"])
+    what = {
+        "xiangxi.gdp": "Xiangxi's GDP",
+        "xiangxi.rural_disposable_income": "Xiangxi's rural income per capita",
+        "xiangxi.gdp_per_capita": "Xiangxi's GDP per capita",
+    }[sid]
+    official = ""
+    if pd.notna(r.get("official_real_growth")):
+        official = f"; the official real growth chained over the same years is {pct(r['official_real_growth'])} a year"
+    text = (
+        f"In real terms ({int(r['price_base_year'])} prices, deflated by {r['price_index']}) {what} grew "
+        f"{pct(r['real_cagr'])} a year over {s}-{e}, against {pct(r['cagr'])} nominal{official}; the deflator "
+        f"is a price index for a wider area, a proxy for the prefecture's own prices."
+    )
+    return Finding(
+        "real-growth",
+        text,
+        f"{s}-{e}",
+        basis(r["kinds_used"], real=True),
+        "growth_rates",
+        "Growth table",
+        "growth_rates",
+        n,
+        ctx.obs_ids(sid, _years(r["years_used"])),
+    )
 
 
 @finding
@@ -264,24 +330,52 @@ def rural_income_growth(ctx: Context) -> Finding:
     )
 
 
-def _poverty(ctx: Context, series_id: str, who: str, key: str, caveat: str) -> Finding:
-    n, r = ctx.row("growth_rates", series_id=series_id)
-    s, e = int(r["start_year"]), int(r["end_year"])
-    o0, o1 = ctx.obs(series_id, s), ctx.obs(series_id, e)
+@finding
+def china_convergence(ctx: Context) -> Finding:
+    """Rural income against China: the CAGR difference (convergence) over the common years."""
+    metric = "rural income convergence: CAGR difference"
+    n, r = ctx.row("china_comparisons", metric=metric, region="Xiangxi", status="matched")
+    ratios = ctx.table("china_comparisons")
+    ratios = ratios[
+        (ratios["metric"] == "rural income relative to China")
+        & (ratios["region"] == "Xiangxi")
+        & (ratios["status"] == "matched")
+    ]
+    period = str(r["year_or_period"])
+    years = _years(period.replace("-", " "))
+    real = ""
+    try:
+        _, rr = ctx.row(
+            "china_comparisons",
+            metric="rural income convergence: real CAGR difference",
+            region="Xiangxi",
+            status="matched",
+        )
+        real = f" ({num(100 * rr['gap'])} percentage points in real terms)"
+    except Skip:
+        pass
+    move = ""
+    if len(ratios) >= 2:
+        move = f"; its ratio to China moved from {num(ratios['ratio'].iloc[0])} to {num(ratios['ratio'].iloc[-1])}"
     text = (
-        f"{who} poverty incidence fell from {printed(o0)} in {s} to {printed(o1)} in {e}, "
-        f"{num(abs(r['change']))} percentage points ({num(abs(r['change_per_year']))} a year); {caveat}."
+        f"Over {period} Xiangxi's rural income per capita grew {pct(r['value'])} a year against China's "
+        f"{pct(r['benchmark_value'])}, {num(100 * r['gap'])} percentage points a year "
+        f"{'faster' if r['gap'] > 0 else 'slower'}{real}{move}; the Xiangxi series is external data and China's "
+        f"national figure includes its richer provinces."
+    )
+    inputs = ctx.obs_ids("xiangxi.rural_disposable_income", years[:1] + years[-1:]) + ctx.obs_ids(
+        "china.rural_disposable_income", years[:1] + years[-1:]
     )
     return Finding(
-        key,
+        "china-convergence",
         text,
-        f"{s}-{e}",
-        basis(r["kinds_used"]).replace("nominal; ", "rate; "),
-        "growth_rates",
-        "Registered poverty",
-        "growth_rates",
+        period,
+        "nominal; documents + external values",
+        "china_comparisons",
+        "Rural income against China",
+        "china_comparisons",
         n,
-        ctx.obs_ids(series_id, _years(r["years_used"])),
+        inputs,
     )
 
 
@@ -441,27 +535,65 @@ def dibao_growth(ctx: Context) -> Finding:
 
 @finding
 def audit_verdicts(ctx: Context) -> Finding:
-    """Claims-audit verdict counts over the whole register."""
-    n, r = ctx.row("claims_audit_summary", document="all")
+    """Claims-audit verdict counts over the documents' claims (external claims counted apart)."""
+    n, _ = ctx.row("claims_audit_summary", document="all")
+    summary = ctx.table("claims_audit_summary")
+    docs = summary[summary["document"].astype(str).str.fullmatch(r"doc\d+")]
+    count = {c: int(docs[c].sum()) for c in ("consistent", "inconsistent", "not checkable", "total")}
     audit = ctx.table("claims_audit")
-    bad = audit[audit["verdict"] == "inconsistent"]
+    bad = audit[(audit["verdict"] == "inconsistent") & audit["source_id"].astype(str).str.fullmatch(r"doc\d+")]
     inputs: tuple[str, ...] = ()
     for cell in bad["inputs"].fillna(""):
         inputs += tuple(i for i in str(cell).split() if i not in inputs)
     text = (
-        f"Of the {int(r['total'])} derived statements in the documents (growth rates, multiples, thresholds), "
-        f"{int(r['consistent'])} are consistent with the documents' own levels, {int(r['inconsistent'])} are not "
-        f"and {int(r['not checkable'])} cannot be checked because an input is never stated; "
-        f"recomputed from document values only, within the rounding each carries."
+        f"Of the {count['total']} derived statements in the documents (growth rates, multiples, thresholds), "
+        f"{count['consistent']} are consistent with the documents' own levels, {count['inconsistent']} are not "
+        f"({', '.join(bad['claim_id'])}) and {count['not checkable']} cannot be checked because an input is never "
+        f"stated; recomputed within the rounding each number carries, and an inconsistency often means another "
+        f"base or a real rate, not an arithmetic slip."
     )
     return Finding(
         "audit",
         text,
-        "as stated",
+        "2016-2021 documents",
         "documents only",
         "claims_audit",
-        "Verdicts by document",
+        "Verdict counts by document and kind|Verdicts by document",
         "claims_audit_summary",
+        n,
+        inputs,
+    )
+
+
+@finding
+def audit_disagreements(ctx: Context) -> Finding:
+    """Statements of the documents checked against each other (consistency register)."""
+    t = ctx.table("claims_audit_consistency")
+    if "verdict" not in t.columns or t.empty:
+        raise Skip("claims_audit_consistency.csv has no verdicts")
+    counts = t["verdict"].value_counts()
+    n, first = ctx.row("claims_audit_consistency", verdict="disagree")
+    ids = set(ctx.observations["obs_id"])
+    inputs: tuple[str, ...] = ()
+    for col in ("left", "right"):
+        for tok in str(first.get(col, "")).replace("/", " ").replace("*", " ").split():
+            if tok in ids and tok not in inputs:
+                inputs += (tok,)
+    text = (
+        f"Checked against each other, {len(t)} pairs of statements in the documents give "
+        f"{int(counts.get('agree', 0))} agreements, {int(counts.get('disagree', 0))} disagreements and "
+        f"{int(counts.get('different definitions', 0))} pairs that turn out to use different definitions; the first "
+        f"disagreement ({first['check_id']}) is shown in the table row linked, and a disagreement may reflect a "
+        f"different base or date rather than an error."
+    )
+    return Finding(
+        "consistency",
+        text,
+        "2016-2021 documents",
+        "documents only",
+        "claims_audit",
+        "Internal consistency",
+        "claims_audit_consistency",
         n,
         inputs,
     )
@@ -502,18 +634,22 @@ def counties_exited(ctx: Context) -> Finding:
 
 
 def collect(tables_dir: Path, observations: pd.DataFrame, limit: int = 12) -> list[Finding]:
-    """Every finding the tables support (at most ``limit``), each skipped one logged with its reason."""
+    """Every finding the tables support, each skipped one printed with its reason.
+
+    When more than ``limit`` are available, the :data:`OPTIONAL` ones are left out from the
+    end of the page until ``limit`` remain.
+    """
     ctx = Context(Path(tables_dir), observations)
-    out: list[Finding] = []
+    out: list[tuple[str, Finding]] = []
     for fn in FINDINGS:
         try:
-            f = fn(ctx)
+            out.append((fn.__name__, fn(ctx)))
         except Skip as why:
-            log.warning("finding %s skipped: %s", fn.__name__, why)
             print(f"[findings] skipped {fn.__name__}: {why}")
-            continue
         except (KeyError, ValueError, TypeError) as exc:  # a table whose layout changed
             print(f"[findings] skipped {fn.__name__}: {type(exc).__name__}: {exc}")
-            continue
-        out.append(f)
-    return out[:limit]
+    for name in [n for n, _ in reversed(out) if n in OPTIONAL]:
+        if len(out) <= limit:
+            break
+        out = [(n, f) for n, f in out if n != name]
+    return [f for _, f in out[:limit]]

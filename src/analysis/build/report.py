@@ -45,12 +45,29 @@ from analysis.build.runs import BY_NAME, RUNS, Run  # noqa: E402
 from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 KERNEL = "poverty-analysis"
-TIMING = (paths.ROOT / "build" / "timing" if paths.REPORTS == paths.ROOT / "reports"
-          else paths.REPORTS.parent / f"{paths.REPORTS.name}.timing")
+TIMING = (
+    paths.ROOT / "build" / "timing"
+    if paths.REPORTS == paths.ROOT / "reports"
+    else paths.REPORTS.parent / f"{paths.REPORTS.name}.timing"
+)
 FAILED = paths.REPORTS / "failed"
 TEMPLATES = Path(__file__).parent / "templates"  # nbconvert template "report" (lab + reading layout)
-PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pandera", "papermill",
-            "nbconvert", "nbformat", "nbval", "jupyterlab", "ipykernel", "pytest")
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "statsmodels",
+    "scipy",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "nbval",
+    "jupyterlab",
+    "ipykernel",
+    "pytest",
+)
 
 
 def normalise(nb, parameters: dict) -> None:
@@ -82,9 +99,13 @@ def to_html(nb, title: str, hide_code: bool) -> bytes:
     """Render a notebook as standalone HTML (nbconvert), optionally without code input."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=hide_code,
-                            exclude_output_prompt=hide_code, template_name="report",
-                            extra_template_basedirs=[str(TEMPLATES)])
+    exporter = HTMLExporter(
+        exclude_input=hide_code,
+        exclude_input_prompt=hide_code,
+        exclude_output_prompt=hide_code,
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES)],
+    )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body.encode("utf-8")
 
@@ -108,16 +129,26 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
     params = {**run.all_parameters, **(overrides or {})}
     print(f"[report] {run.name}: {run.notebook} {json.dumps(params, sort_keys=True)}", flush=True)
     try:
-        pm.execute_notebook(str(run.notebook_path), str(partial), parameters=params, kernel_name=KERNEL,
-                            progress_bar=progress, cwd=str(paths.NOTEBOOKS), log_output=False)
+        pm.execute_notebook(
+            str(run.notebook_path),
+            str(partial),
+            parameters=params,
+            kernel_name=KERNEL,
+            progress_bar=progress,
+            cwd=str(paths.NOTEBOOKS),
+            log_output=False,
+        )
     except PapermillExecutionError as exc:
         FAILED.mkdir(parents=True, exist_ok=True)
         os.replace(partial, failed)
         nb = nbformat.read(failed, as_version=4)
         cell, err = _error_summary(nb)
-        print(f"[report] FAILED: notebook {run.notebook} (run {run.name}), cell {exc.exec_count} "
-              f"(index {cell}): {exc.ename}: {exc.evalue}\n[report] partial output kept in "
-              f"{paths.relative(failed)}; earlier complete reports left in place.", file=sys.stderr)
+        print(
+            f"[report] FAILED: notebook {run.notebook} (run {run.name}), cell {exc.exec_count} "
+            f"(index {cell}): {exc.ename}: {exc.evalue}\n[report] partial output kept in "
+            f"{paths.relative(failed)}; earlier complete reports left in place.",
+            file=sys.stderr,
+        )
         raise SystemExit(1) from None
     nb = nbformat.read(partial, as_version=4)
     normalise(nb, params)
@@ -129,10 +160,13 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
     failed.unlink(missing_ok=True)  # an earlier failure of this run is resolved
     seconds = time.perf_counter() - start
     TIMING.mkdir(parents=True, exist_ok=True)
-    (TIMING / f"{run.name}.json").write_text(json.dumps({"run": run.name, "seconds": round(seconds, 2),
-                                                          "finished": datetime.now(timezone.utc).isoformat()}))
-    print(f"[report] {run.name}: done in {seconds:.1f} s -> {paths.relative(paths.REPORTS / (run.name + '.html'))}",
-          flush=True)
+    (TIMING / f"{run.name}.json").write_text(
+        json.dumps({"run": run.name, "seconds": round(seconds, 2), "finished": datetime.now(timezone.utc).isoformat()})
+    )
+    print(
+        f"[report] {run.name}: done in {seconds:.1f} s -> {paths.relative(paths.REPORTS / (run.name + '.html'))}",
+        flush=True,
+    )
     return seconds
 
 
@@ -164,8 +198,7 @@ def sha256(path: Path) -> str:
 
 def _git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True,
-                             timeout=10)
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, timeout=10)
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -174,8 +207,11 @@ def _git_commit() -> str:
 def run_outputs(run: Run) -> dict[str, list[Path]]:
     """Figures and tables a run wrote (found by its name)."""
     figs = sorted(paths.FIGURES.glob(f"{run.name}_*.png"))
-    return {"figures": figs, "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
-            "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv"))}
+    return {
+        "figures": figs,
+        "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
+        "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv")),
+    }
 
 
 def built_runs() -> list[Run]:
@@ -196,10 +232,16 @@ def build_info() -> bytes:
         f = TIMING / f"{run.name}.json"
         if f.exists():
             runs[run.name] = json.loads(f.read_text())
-    info = {"built": datetime.now(timezone.utc).isoformat(timespec="seconds"), "git_commit": _git_commit(),
-            "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-            "runs": runs, "total_run_seconds": round(sum(r["seconds"] for r in runs.values()), 1),
-            "packages": {p: version(p) for p in PACKAGES}}
+    info = {
+        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "git_commit": _git_commit(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "runs": runs,
+        "total_run_seconds": round(sum(r["seconds"] for r in runs.values()), 1),
+        "packages": {p: version(p) for p in PACKAGES},
+    }
     return (json.dumps(info, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -212,8 +254,10 @@ def write_index() -> None:
     if FAILED.exists() and not any(FAILED.iterdir()):
         FAILED.rmdir()
     info = json.loads((paths.REPORTS / "build_info.json").read_text())
-    print(f"[report] {len(info['runs'])} runs, {info['total_run_seconds']} s of notebook time; "
-          f"index: {paths.relative(paths.REPORTS / 'index.html')}")
+    print(
+        f"[report] {len(info['runs'])} runs, {info['total_run_seconds']} s of notebook time; "
+        f"index: {paths.relative(paths.REPORTS / 'index.html')}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,8 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="execute one run")
     r.add_argument("name", choices=sorted(BY_NAME))
     r.add_argument("--no-progress", action="store_true")
-    r.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a parameter for this run (value parsed as JSON, else text)")
+    r.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter for this run (value parsed as JSON, else text)",
+    )
     sub.add_parser("index", help="write index.html, data_catalog.html, build_info.json")
     nb = sub.add_parser("notebook", help="re-execute a notebook in place with its defaults")
     nb.add_argument("path", type=Path, nargs="+")

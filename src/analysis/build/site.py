@@ -179,16 +179,24 @@ def write_table_pages() -> list[Path]:
 
 
 def finding_context(f: fnd.Finding) -> dict:
-    """A finding with its links resolved (section anchor checked against the report HTML)."""
+    """A finding with its links resolved.
+
+    ``f.section`` may list alternative headings separated by ``|`` (a section renamed by a
+    later version of the notebook); the first one present in the report HTML is linked, else
+    the report page itself (and the build says so).
+    """
     report = paths.REPORTS / f"{f.report}.html"
-    anchor = section_anchor(f.section)
-    href = f"{f.report}.html"
-    if report.exists() and f'id="{anchor}"' in report.read_text(encoding="utf-8"):
-        href += f"#{anchor}"
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    href, section = f"{f.report}.html", f.section.split("|")[0]
+    for heading in f.section.split("|"):
+        if f'id="{section_anchor(heading)}"' in text:
+            href, section = f"{f.report}.html#{section_anchor(heading)}", heading
+            break
     else:
         print(f"[findings] {f.key}: section {f.section!r} not found in {f.report}.html; linking the report")
     return {
         **f.__dict__,
+        "section": section,
         "section_href": href,
         "row_href": f"tables/{f.table}.html#row-{f.row}",
         "csv_href": f"tables/{f.table}.csv",
