@@ -25,6 +25,7 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -87,7 +88,7 @@ def _empty(v: object) -> bool:
 
 
 def _number_formatter(d: int):
-    def fmt(v: object) -> str:
+    def fmt(v: Any) -> str:
         if _empty(v):
             return ""
         x = float(v)
