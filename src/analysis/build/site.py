@@ -127,8 +127,34 @@ def _tables(outs: dict) -> list[dict]:
     return rows
 
 
-def table_page(csv: Path, run: Run) -> bytes:
-    """One card per CSV row, anchored ``#row-<n>``; long text fields span the card."""
+def _linker(obs_ids: set[str]):
+    """A function that escapes text and links every observation id in it to the data catalog."""
+    from markupsafe import Markup, escape
+
+    if not obs_ids:
+        return escape
+    pattern = re.compile(
+        r"(?<![\w.])(" + "|".join(re.escape(i) for i in sorted(obs_ids, key=len, reverse=True)) + r")(?![\w])"
+    )
+
+    def link(text: str) -> Markup:
+        out, last = [], 0
+        for m in pattern.finditer(text):
+            out.append(escape(text[last : m.start()]))
+            out.append(Markup('<a href="../data_catalog.html#{0}">{0}</a>').format(m.group(1)))
+            last = m.end()
+        out.append(escape(text[last:]))
+        return Markup("").join(out)
+
+    return link
+
+
+def table_page(csv: Path, run: Run, obs_ids: set[str] | None = None) -> bytes:
+    """One card per CSV row, anchored ``#row-<n>``; long text fields span the card.
+
+    Observation ids in any field link to their data-catalog entry.
+    """
+    link = _linker(obs_ids or set())
     df = pd.read_csv(csv, dtype=str, keep_default_na=False)
     title_cols = [
         c
@@ -151,7 +177,7 @@ def table_page(csv: Path, run: Run) -> bytes:
     rows = []
     for i, r in enumerate(df.itertuples(index=False), start=1):
         rec = dict(zip(df.columns, r))
-        fields = [(k, v, len(v) > 60) for k, v in rec.items() if v != ""]
+        fields = [(k, link(v), len(v) > 60) for k, v in rec.items() if v != ""]
         title = " · ".join(rec[c] for c in title_cols if rec[c]) or f"row {i}"
         rows.append({"n": i, "title": title, "fields": fields})
     return render(
@@ -164,13 +190,13 @@ def table_page(csv: Path, run: Run) -> bytes:
     )
 
 
-def write_table_pages() -> list[Path]:
+def write_table_pages(obs_ids: set[str]) -> list[Path]:
     """Write ``tables/<name>.html`` for every table of every built run."""
     written = []
     for run in built_runs():
         for csv in run_outputs(run)["tables"]:
             page = csv.with_suffix(".html")
-            atomic_write_bytes(page, table_page(csv, run))
+            atomic_write_bytes(page, table_page(csv, run, obs_ids))
             written.append(page)
     return written
 
@@ -292,6 +318,6 @@ def write_pages() -> None:
     from analysis.data.load import load_observations
 
     obs = load_observations()
-    write_table_pages()
+    write_table_pages(set(obs["obs_id"]))
     atomic_write_bytes(paths.REPORTS / "data_catalog.html", catalog_page(obs))
     atomic_write_bytes(paths.REPORTS / "index.html", index_page(obs))
