@@ -175,7 +175,7 @@ def printed(o: pd.Series) -> str:
 
 def basis(kinds: str, real: bool = False) -> str:
     """Basis text from a ``kinds_used`` cell ('document external' -> 'nominal; documents + external values')."""
-    ks = set(str(kinds).replace("/", " ").split())
+    ks = set(str(kinds).replace("/", " ").split()) & {"document", "external", "derived"}
     src = (
         "documents only"
         if ks <= {"document"}
@@ -370,9 +370,9 @@ def china_convergence(ctx: Context) -> Finding:
         "china-convergence",
         text,
         period,
-        "nominal; documents + external values",
+        basis(r.get("kinds", "")) + ("; real alongside" if real else ""),
         "china_comparisons",
-        "Rural income against China",
+        "Against China: income convergence and poverty in two measurement systems|Rural income against China",
         "china_comparisons",
         n,
         inputs,
@@ -549,9 +549,16 @@ def audit_verdicts(ctx: Context) -> Finding:
         f"Of the {count['total']} derived statements in the documents (growth rates, multiples, thresholds), "
         f"{count['consistent']} are consistent with the documents' own levels, {count['inconsistent']} are not "
         f"({', '.join(bad['claim_id'])}) and {count['not checkable']} cannot be checked because an input is never "
-        f"stated; recomputed within the rounding each number carries, and an inconsistency often means another "
+        f"stated (within the rounding each number carries); an inconsistency often means another "
         f"base or a real rate, not an arithmetic slip."
     )
+    ext = summary[summary["document"].astype(str) == "external"]
+    if not ext.empty:
+        e = ext.iloc[0]
+        text = text[:-1] + (
+            f"; of {int(e['total'])} figures in external sources checked the same way, {int(e['consistent'])} agree"
+            f" and {int(e['inconsistent'])} do not."
+        )
     return Finding(
         "audit",
         text,
@@ -582,9 +589,9 @@ def audit_disagreements(ctx: Context) -> Finding:
     text = (
         f"Checked against each other, {len(t)} pairs of statements in the documents give "
         f"{int(counts.get('agree', 0))} agreements, {int(counts.get('disagree', 0))} disagreements and "
-        f"{int(counts.get('different definitions', 0))} pairs that turn out to use different definitions; the first "
-        f"disagreement ({first['check_id']}) is shown in the table row linked, and a disagreement may reflect a "
-        f"different base or date rather than an error."
+        f"{int(counts.get('different definitions', 0))} pairs that turn out to use different definitions (for "
+        f"example {first['check_id']}: {first.get('shown_a', '')} against {first.get('shown_b', '')}); a "
+        f"disagreement may reflect a different base or date rather than an error."
     )
     return Finding(
         "consistency",
