@@ -41,12 +41,16 @@ def chromium_paths() -> tuple[str, str] | None:
     return (chromium, driver) if Path(chromium).exists() and Path(driver).exists() else None
 
 
-def start(profile: Path, width: int = 1280, height: int = 800):
-    """A headless Chromium whose window (viewport) is ``width`` x ``height``."""
+def start(profile: Path, width: int = 1280, height: int = 800, browser: tuple[str, str] | None = None):
+    """A headless Chromium whose viewport is ``width`` x ``height``.
+
+    ``browser`` is (chromium, chromedriver), e.g. from the ``chromium`` fixture of conftest.py
+    (which skips the test, or fails it under CI, when they are missing).
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    found = chromium_paths()
+    found = browser or chromium_paths()
     assert found, "install Debian's chromium and chromium-driver (.ci/run does)"
     opts = webdriver.ChromeOptions()
     opts.binary_location = found[0]
