@@ -286,3 +286,13 @@ def test_every_page_fits_1280_in_chromium(two_builds, browser_1280, tmp_path):
         assert target.exists(), h
         if anchor:
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{h}: no anchor {anchor}"
+
+
+def test_readme_tables_equal_the_notebook_run(two_builds, tmp_path):
+    """make readme computes the tables in-process; they are byte-identical to the papermill run's."""
+    from analysis.build import readme
+    from analysis.build.runs import BY_NAME
+
+    readme.compute_run_tables(BY_NAME[RUN], tmp_path)
+    built = (two_builds[0] / "tables" / f"{RUN}.csv").read_bytes()
+    assert (tmp_path / "tables" / f"{RUN}.csv").read_bytes() == built

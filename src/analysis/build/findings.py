@@ -124,7 +124,7 @@ class Context:
 
     @cached_property
     def labels(self) -> dict[str, str]:
-        return dict(zip(self.observations["indicator"], self.observations["label"]))
+        return dict(zip(self.observations["indicator"], self.observations["label"], strict=True))
 
 
 FINDINGS: list[Callable[[Context], Finding]] = []
@@ -249,7 +249,7 @@ def _poverty(ctx: Context, series_id: str, who: str, key: str, caveat: str) -> F
 @finding
 def gdp_growth(ctx: Context) -> Finding:
     """Xiangxi GDP: nominal CAGR, with the growth without the census-revised year."""
-    n, alt = ctx.row(
+    _, alt = ctx.row(
         "growth_rates", series_id="xiangxi.gdp", where=lambda t: t["note"].fillna("").str.contains("without the break")
     )
     caveat = (

@@ -32,7 +32,7 @@ import sys
 # jsonschema imports the optional rfc3987_syntax package for its "iri" format check,
 # which builds a grammar at import time (~1.3 s of every `import nbformat`). Neither
 # papermill nor nbconvert validates "iri" formats, so the build skips it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None makes its import fail fast
 
 import argparse  # noqa: E402
 import hashlib  # noqa: E402
@@ -41,7 +41,7 @@ import os  # noqa: E402
 import platform  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -151,7 +151,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
         FAILED.mkdir(parents=True, exist_ok=True)
         os.replace(partial, failed)
         nb = nbformat.read(failed, as_version=4)
-        cell, err = _error_summary(nb)
+        cell, _err = _error_summary(nb)
         print(
             f"[report] FAILED: notebook {run.notebook} (run {run.name}), cell {exc.exec_count} "
             f"(index {cell}): {exc.ename}: {exc.evalue}\n[report] partial output kept in "
@@ -170,7 +170,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
     seconds = time.perf_counter() - start
     TIMING.mkdir(parents=True, exist_ok=True)
     (TIMING / f"{run.name}.json").write_text(
-        json.dumps({"run": run.name, "seconds": round(seconds, 2), "finished": datetime.now(timezone.utc).isoformat()})
+        json.dumps({"run": run.name, "seconds": round(seconds, 2), "finished": datetime.now(UTC).isoformat()})
     )
     print(
         f"[report] {run.name}: done in {seconds:.1f} s -> {paths.relative(paths.REPORTS / (run.name + '.html'))}",
@@ -242,7 +242,7 @@ def build_info() -> bytes:
         if f.exists():
             runs[run.name] = json.loads(f.read_text())
     info = {
-        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
         "python": platform.python_version(),
         "machine": platform.machine(),

@@ -66,8 +66,7 @@ def _caption_html(markdown: str) -> str:
     """A figure caption (markdown with **bold** and `code`) as safe HTML."""
     text = html.escape(markdown.strip())
     text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    text = re.sub(r"`(.+?)`", r"<code>\1</code>", text)
-    return text
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
 
 
 def figure_captions(run: Run) -> dict[str, str]:
@@ -176,7 +175,7 @@ def table_page(csv: Path, run: Run, obs_ids: set[str] | None = None) -> bytes:
     ][:4]
     rows = []
     for i, r in enumerate(df.itertuples(index=False), start=1):
-        rec = dict(zip(df.columns, r))
+        rec = dict(zip(df.columns, r, strict=True))
         fields = [(k, link(v), len(v) > 60) for k, v in rec.items() if v != ""]
         title = " · ".join(rec[c] for c in title_cols if rec[c]) or f"row {i}"
         rows.append({"n": i, "title": title, "fields": fields})

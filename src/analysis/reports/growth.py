@@ -155,7 +155,7 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
 
     ci = [
         "" if pd.isna(lo) else f"{100 * lo:.2f} to {100 * hi:.2f}"
-        for lo, hi in zip(t["trend_ci_low"], t["trend_ci_high"])
+        for lo, hi in zip(t["trend_ci_low"], t["trend_ci_high"], strict=True)
     ]
     unit = {"percentage points": "pp"}
     out = pd.DataFrame(
@@ -167,11 +167,12 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
             "trend (%/yr)": pct("trend_growth"),
             "trend 95% CI (%/yr)": ci,
             "change": [
-                "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}" for v, u in zip(t["change"], t["change_unit"])
+                "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}"
+                for v, u in zip(t["change"], t["change_unit"], strict=True)
             ],
             "change per year": [
                 "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}"
-                for v, u in zip(t["change_per_year"], t["change_unit"])
+                for v, u in zip(t["change_per_year"], t["change_unit"], strict=True)
             ],
             "doubling time (years)": t["doubling_time"].map(
                 lambda v: float("nan") if pd.isna(v) or math.isinf(v) else v

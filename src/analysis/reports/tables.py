@@ -144,7 +144,7 @@ def style(
     shown = df.rename(columns={c: f"{c} ({units[str(c)]})" for c in df.columns if str(c) in units})
     styler = Styler(shown, uuid=uuid or table_uuid(df, caption or ""), cell_ids=False, na_rep="")
     styles = list(BASE_STYLES)
-    for i, (orig, col) in enumerate(zip(df.columns, shown.columns)):
+    for i, (orig, col) in enumerate(zip(df.columns, shown.columns, strict=True)):
         values = df[orig]
         if isinstance(values, pd.DataFrame):  # duplicated column name: leave as is
             continue
