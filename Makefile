@@ -71,7 +71,9 @@ external: | $(STAMP) ## Install a new external figures file: make external FIGUR
 # package modules its notebook imports (DEPS_<notebook>, computed from the imports by
 # analysis.build.deps into build/deps.mk), so editing one report module reruns only the
 # runs that import it. deps.py needs only the standard library (no venv).
-BUILD_SRC := src/analysis/build/report.py src/analysis/build/runs.py
+BUILD_SRC := src/analysis/build/report.py src/analysis/build/runs.py $(wildcard src/analysis/build/templates/report/*)
+# The index, catalog and table pages: their builder, the findings and the Jinja2 templates.
+SITE_SRC := src/analysis/build/site.py src/analysis/build/findings.py $(wildcard src/analysis/build/templates/*.*)
 build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
 include build/deps.mk
@@ -95,7 +97,7 @@ DATA_EXPORTS := reports/data/observations.dta reports/data/observations.xlsx
 $(DATA_EXPORTS) &: $(PROCESSED) src/analysis/data/exports.py | $(STAMP)
 	@$(PY) -m analysis.data.exports && touch $(DATA_EXPORTS)
 
-reports/index.html: $(REPORT_HTML) $(DATA_EXPORTS) $(PROCESSED) $(BUILD_SRC) src/analysis/build/exports.py | $(STAMP)
+reports/index.html: $(REPORT_HTML) $(DATA_EXPORTS) $(PROCESSED) $(BUILD_SRC) $(SITE_SRC) src/analysis/build/exports.py | $(STAMP)
 	@$(PY) -m analysis.build.report index
 
 report: reports/index.html ## Build every report, figure and table, and reports/index.html

@@ -24,6 +24,9 @@ from analysis.data.csvio import new_file_mode
 from notebook_helpers import first_output, outputs_text
 
 RUN = "growth_rates"
+SCREENSHOTS = paths.ROOT / "reports" / "screenshots"
+"""Where the page test saves its screenshots for review (issue 15 asks for reports/screenshots/;
+only screenshots go there from a test, never a report file)."""
 CHROME_FLAGS = (
     "--headless=new",
     "--no-sandbox",
@@ -251,6 +254,64 @@ def test_default_growth_run_writes_the_table_and_figures(two_builds):
             assert (tmp_path / "figures" / f"growth_rates_{stem}.{ext}").stat().st_size > 1000
     text = outputs_text(nb)
     assert "9.08%" in text and "Traceback" not in text and str(tmp_path) not in text
+
+
+@pytest.fixture(scope="module")
+def browser_1280(chromium, tmp_path_factory):
+    """Headless Chromium with a 1280 x 800 viewport (tests/browser_helpers.py); ``chromium`` skips or
+    fails (CI) without a browser."""
+    import browser_helpers as bh
+
+    driver = bh.start(tmp_path_factory.mktemp("chromium-profile"), browser=chromium)
+    yield driver
+    driver.quit()
+
+
+def test_every_page_fits_1280_in_chromium(two_builds, browser_1280, tmp_path):
+    """Index, data catalog, table pages and every report at 1280 x 800: nothing wider than the window,
+    no table wider than its box, every image loaded; screenshots go to reports/screenshots/ (SCREENSHOTS).
+
+    The built run (growth rates) is checked as built; the other reports are rendered from their
+    committed notebooks (default-run outputs) with the same nbconvert template.
+    """
+    import nbformat
+
+    import browser_helpers as bh
+    from analysis.build.report import to_html
+
+    built = two_builds[0]
+    pages = [built / "index.html", built / "data_catalog.html", built / f"{RUN}.html"]
+    pages += sorted((built / "tables").glob("*.html"))
+    for nb_path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        if nb_path.stem == RUN:
+            continue
+        out = tmp_path / f"{nb_path.stem}.html"
+        out.write_bytes(to_html(nbformat.read(nb_path, as_version=4), nb_path.stem, True))
+        pages.append(out)
+    shots = SCREENSHOTS
+    failures = {}
+    for page in pages:
+        m = bh.load(browser_1280, page)
+        assert m["innerWidth"] == 1280, m["innerWidth"]
+        if bad := bh.problems(m):
+            failures[page.name] = bad
+        name = ("table_" if page.parent.name == "tables" else "") + page.stem
+        bh.screenshot(browser_1280, shots / f"{name}.png", max_height=4000 if page.parent.name != "tables" else 1600)
+    assert not failures, f"pages that do not fit 1280 px or lost an image: {failures}"
+    index = bh.load(browser_1280, built / "index.html")
+    assert len(index["images"]) >= 5
+    findings = browser_1280.execute_script("return document.querySelectorAll('ol.findings > li').length;")
+    assert findings >= 4  # the growth run alone supports the growth and poverty findings
+    # every finding link resolves: its table row and its catalog entries exist
+    hrefs = browser_1280.execute_script(
+        "return Array.from(document.querySelectorAll('ol.findings a')).map(a => a.getAttribute('href'));"
+    )
+    for h in hrefs:
+        file, _, anchor = h.partition("#")
+        target = built / file
+        assert target.exists(), h
+        if anchor:
+            assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{h}: no anchor {anchor}"
 
 
 def test_readme_tables_equal_the_notebook_run(two_builds, tmp_path):

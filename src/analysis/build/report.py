@@ -8,10 +8,11 @@ Commands (``python -m analysis.build.report COMMAND``):
                hidden unless ``HIDE_CODE=0``). On failure: name the notebook, the cell and
                the error, keep the partial notebook in ``reports/failed/``, leave the
                previous complete report in place, exit 1.
-``index``      write ``reports/index.html`` (every report, figure and table, and the
-               replication-package table), ``reports/data_catalog.html`` (every
-               observation with its source) and ``reports/build_info.json`` (what varies:
-               run times, build date).
+``index``      write ``reports/index.html`` (key findings, every report, figure and table,
+               and the replication-package table), ``reports/data_catalog.html`` (every
+               observation with its source), ``reports/tables/<name>.html`` (one card per
+               CSV row) from the Jinja2 templates of :mod:`analysis.build.site`, and
+               ``reports/build_info.json`` (what varies: run times, build date).
 ``notebook PATH``  re-execute a notebook in ``notebooks/`` in place with its defaults
                (``make notebooks``), normalised the same way; its tables and figures go to
                the scratch folder ``build/interactive/<run_name>/``, not ``reports/``.
@@ -39,7 +40,6 @@ os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
 
 import argparse  # noqa: E402
 import hashlib  # noqa: E402
-import html  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import subprocess  # noqa: E402
@@ -49,7 +49,7 @@ from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from analysis import paths  # noqa: E402
-from analysis.build.exports import data_exports, run_exports  # noqa: E402
+from analysis.build.exports import run_exports  # noqa: E402
 from analysis.build.runs import BY_NAME, RUNS, Run  # noqa: E402
 from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
@@ -60,6 +60,7 @@ TIMING = (
     else paths.REPORTS.parent / f"{paths.REPORTS.name}.timing"
 )
 FAILED = paths.REPORTS / "failed"
+TEMPLATES = Path(__file__).parent / "templates"  # nbconvert template "report" (lab + reading layout)
 PACKAGES = (
     "pandas",
     "numpy",
@@ -115,7 +116,13 @@ def to_html(nb, title: str, hide_code: bool) -> bytes:
     """Render a notebook as standalone HTML (nbconvert), optionally without code input."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=hide_code, exclude_output_prompt=hide_code)
+    exporter = HTMLExporter(
+        exclude_input=hide_code,
+        exclude_input_prompt=hide_code,
+        exclude_output_prompt=hide_code,
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES)],
+    )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body.encode("utf-8")
 
@@ -294,7 +301,9 @@ def run_outputs(run: Run) -> dict[str, list[Path]]:
     return {
         "figures": figs,
         "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
+        "pdf figures": [e.path for e in run_exports(run) if e.kind == "PDF figure"],
         "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv")),
+        "latex tables": [e.path for e in run_exports(run) if e.kind == "LaTeX table"],
     }
 
 
@@ -307,192 +316,6 @@ def raw_inputs() -> list[Path]:
     """Every raw file the processed tables are built from."""
     files = sorted(paths.RAW.glob("*.csv")) + sorted(paths.DOCUMENTS.glob("*")) + sorted(paths.EXTERNAL.glob("*"))
     return [f for f in files if f.is_file()]
-
-
-CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC',sans-serif;margin:2rem auto;
-max-width:72rem;padding:0 1rem;color:#222;line-height:1.45}
-h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .45rem;
-vertical-align:top}th{background:#f4f4f4;text-align:left}code{font-size:.85em}
-.figs{display:flex;flex-wrap:wrap;gap:1rem}.figs figure{margin:0;width:22rem}.figs img{width:100%;border:1px solid #eee}
-figcaption{font-size:.8rem}.small{font-size:.8rem;color:#555}
-"""
-
-
-def _page(title: str, body: str) -> bytes:
-    return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n"
-    ).encode()
-
-
-def _rel(p: Path) -> str:
-    return html.escape(str(Path(p).relative_to(paths.REPORTS)))
-
-
-def index_page() -> bytes:
-    """The index: reports, figures, tables, data catalog link, replication package."""
-    e = html.escape
-    parts = [
-        "<h1>Poverty-alleviation analysis: reports</h1>",
-        (
-            "<p>Built by <code>make report</code> from the curated tables in <code>data/raw</code>. Every number "
-            "traces to a verbatim quote in one of five policy documents or to an external (secondary) source; "
-            'see the <a href="data_catalog.html">data catalog</a>. Run times and the build date are in '
-            '<a href="build_info.json">build_info.json</a>.</p>'
-        ),
-        "<h2>Reports</h2><ul>",
-    ]
-    for run in built_runs():
-        parts.append(
-            f'<li><a href="{e(run.name)}.html">{e(run.title or run.name)}</a> '
-            f'(<a href="{e(run.name)}.ipynb">executed notebook</a>; source <code>notebooks/'
-            f"{e(run.notebook)}</code>)</li>"
-        )
-    parts.append("</ul>")
-    for run in built_runs():
-        out = run_outputs(run)
-        parts.append(f"<h2>{e(run.title or run.name)}</h2>")
-        if out["tables"]:
-            parts.append(
-                "<p>Tables: "
-                + ", ".join(f'<a href="{_rel(t)}">{e(t.name)}</a>' + _latex_link(t) for t in out["tables"])
-                + "</p>"
-            )
-        parts.append('<div class="figs">')
-        for f in out["figures"]:
-            svg, pdf = f.with_suffix(".svg"), f.with_suffix(".pdf")
-            parts.append(
-                f'<figure><a href="{_rel(f)}"><img src="{_rel(f)}" alt="{e(f.stem)}"></a>'
-                f'<figcaption>{e(f.stem)} (<a href="{_rel(f)}">PNG</a>'
-                + (f', <a href="{_rel(svg)}">SVG</a>' if svg.exists() else "")
-                + (f', <a href="{_rel(pdf)}">PDF</a>' if pdf.exists() else "")
-                + ")</figcaption></figure>"
-            )
-        parts.append("</div>")
-    parts.append(data_exports_section())
-    parts.append(replication_section())
-    return _page("Poverty-alleviation analysis: reports", "\n".join(parts))
-
-
-def _latex_link(table: Path) -> str:
-    tex = table.with_suffix(".tex")
-    return f' (<a href="{_rel(tex)}">LaTeX</a>)' if tex.exists() else ""
-
-
-def data_exports_section() -> str:
-    """Links to the Stata and Excel exports of the processed tables (analysis.build.exports)."""
-    e = html.escape
-    items = "".join(
-        f'<li><a href="{e(x.rel)}">{e(x.path.name)}</a>: {e(x.kind)}, {e(x.description)}</li>' for x in data_exports()
-    )
-    if not items:
-        return ""
-    return (
-        "<h2>Data exports</h2><p>The processed tables for Stata and Excel users (the values of "
-        "<code>data/processed/</code>; the data catalog gives each observation's source):</p><ul>" + items + "</ul>"
-    )
-
-
-def export_rows(run: Run | None, params: str, inputs_html: str) -> list[str]:
-    """Replication-table rows of the exports of ``run`` (LaTeX, PDF) or, for None, the data exports."""
-    e = html.escape
-    rows = []
-    for x in run_exports(run) if run else data_exports():
-        program = f"notebooks/{run.notebook}" if run else "python -m analysis.data.exports"
-        if run is None:
-            inputs_html = "<br>".join(
-                f'<code>{e(i)}</code> <span class="small">sha256 {sha256(paths.ROOT / i)[:16]}</span>'
-                for i in x.inputs
-                if (paths.ROOT / i).exists()
-            )
-        rows.append(
-            f'<tr><td>{e(x.kind)}</td><td><a href="{e(x.rel)}">{e(x.path.name)}</a></td><td><code>'
-            f"{e(program)}</code></td><td><code>{params}</code></td><td>{inputs_html}</td></tr>"
-        )
-    return rows
-
-
-def replication_section() -> str:
-    """The AEA-template table: output -> notebook -> parameters -> inputs (sha256)."""
-    e = html.escape
-    rows = []
-    for run in built_runs():
-        out = run_outputs(run)
-        inputs = [run.notebook_path, *[paths.ROOT / i for i in run.inputs]]
-        inp = "<br>".join(
-            f'<code>{e(paths.relative(p))}</code> <span class="small">sha256 {sha256(p)[:16]}</span>'
-            for p in inputs
-            if p.exists()
-        )
-        params = e(json.dumps(run.all_parameters, sort_keys=True, ensure_ascii=False))
-        for o in out["figures"] + out["tables"] + [paths.REPORTS / f"{run.name}.html"]:
-            kind = "figure" if o.suffix == ".png" else ("table" if o.suffix == ".csv" else "report")
-            rows.append(
-                f'<tr><td>{kind}</td><td><a href="{_rel(o)}">{e(o.name)}</a></td><td><code>notebooks/'
-                f"{e(run.notebook)}</code></td><td><code>{params}</code></td><td>{inp}</td></tr>"
-            )
-        rows += export_rows(run, params, inp)
-    rows += export_rows(None, "", "")
-    raw = "".join(
-        f"<tr><td><code>{e(paths.relative(p))}</code></td><td><code>{sha256(p)}</code></td></tr>" for p in raw_inputs()
-    )
-    versions = ", ".join(f"{p} {version(p)}" for p in PACKAGES)
-    return (
-        "<h2>Replication package</h2><p>Generated from the build (Social Science Data Editors template: "
-        "output &rarr; program &rarr; parameters &rarr; inputs). Software: Python "
-        f"{e(platform.python_version())}; {e(versions)}. Git commit <code>{e(_git_commit())}</code>. "
-        'Expected run time and hardware: see <a href="build_info.json">build_info.json</a>; '
-        "reproduce with <code>make report</code>.</p>"
-        "<table><tr><th>kind</th><th>output</th><th>program</th><th>parameters</th><th>inputs (sha256)</th></tr>"
-        + "".join(rows)
-        + "</table><h3>Raw inputs</h3><p>The processed tables are built by <code>make data</code> "
-        "from these files (data availability: the five documents are public policy texts, copied unchanged; "
-        "external figures are secondary data with publisher and address in the catalog).</p>"
-        "<table><tr><th>file</th><th>sha256</th></tr>" + raw + "</table>"
-    )
-
-
-def catalog_page() -> bytes:
-    """Every observation with value, unit, year, kind, source and quote."""
-    from analysis.data.load import load_observations
-
-    e = html.escape
-    obs = load_observations()
-    rows = []
-    for _, r in obs.iterrows():
-        ext = ""
-        if r["kind"] == "external":
-            ext = (
-                f'<br><span class="small">{e(r["publisher"])}; <a href="{e(r["url"])}">{e(r["url"])}</a>; '
-                f"confidence {e(r['confidence'])}; basis: {e(r['basis'])}</span>"
-            )
-        period = f"{r['period_start']}-{r['year']}" if not _isna(r["period_start"]) else f"{r['year']}"
-        rows.append(
-            f'<tr id="{e(r["obs_id"])}"><td><code>{e(r["obs_id"])}</code></td><td>{e(r["region"])}</td>'
-            f"<td>{e(r['label'])}</td><td>{e(period)}</td><td>{e(r['value_printed'] or str(r['value']))}"
-            f"{'' if r['qualifier'] == 'exact' else ' (' + e(r['qualifier']) + ')'}</td><td>{e(r['unit'])}"
-            f'</td><td>{e(r["kind"])}</td><td>{e(r["source_id"])}</td><td lang="zh">{e(r["quote"])}{ext}'
-            f'</td><td class="small">{e(r["note"])}</td></tr>'
-        )
-    body = (
-        '<h1>Data catalog</h1><p><a href="index.html">&larr; reports</a>. Every observation in '
-        "<code>data/processed/observations.csv</code>: document values with the verbatim sentence they come "
-        "from; external values with publisher, address and confidence; derived values with their formula. "
-        f"{len(obs)} rows.</p><table><tr><th>id</th><th>region</th><th>indicator</th><th>year</th><th>value</th>"
-        "<th>unit</th><th>kind</th><th>source</th><th>quote</th><th>note</th></tr>" + "".join(rows) + "</table>"
-    )
-    return _page("Data catalog", body)
-
-
-def _isna(v: object) -> bool:
-    try:
-        import pandas as pd
-
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def build_info() -> bytes:
@@ -516,9 +339,10 @@ def build_info() -> bytes:
 
 
 def write_index() -> None:
-    """Write index.html, data_catalog.html and build_info.json."""
-    atomic_write_bytes(paths.REPORTS / "data_catalog.html", catalog_page())
-    atomic_write_bytes(paths.REPORTS / "index.html", index_page())
+    """Write index.html, data_catalog.html, the table pages (templates: :mod:`analysis.build.site`) and build_info.json."""
+    from analysis.build import site
+
+    site.write_pages()
     atomic_write_bytes(paths.REPORTS / "build_info.json", build_info())
     if FAILED.exists() and not any(FAILED.iterdir()):
         FAILED.rmdir()

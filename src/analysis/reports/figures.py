@@ -126,9 +126,16 @@ themselves.
 
 
 def setup() -> None:
-    """Apply the project style (call once at the top of a notebook)."""
+    """Apply the project style to figures and tables (call once at the top of a notebook).
+
+    Tables: every DataFrame the notebook shows is rendered by :func:`analysis.reports.tables.style`.
+    """
     from cycler import cycler
     from matplotlib.colors import to_rgb
+
+    from analysis.reports import tables
+
+    tables.setup()
 
     matplotlib.rcParams.update(
         cast("dict[Any, Any]", THEME)
@@ -212,10 +219,15 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path) -> dict[str, Path
 
 
 def show(paths_: dict[str, Path], caption: str) -> None:
-    """Display a saved PNG with its caption in a notebook (deterministic outputs)."""
+    """Display a saved PNG with its caption in a notebook (deterministic outputs).
+
+    The image output carries ``{"analysis": {"figure": stem, "caption": caption}}`` in its
+    metadata, from which the build captions the figure on ``reports/index.html``.
+    """
     from IPython.display import Image, Markdown, display
 
-    display(Image(filename=str(paths_["png"])))
+    png = Path(paths_["png"])
+    display(Image(filename=str(png)), metadata={"analysis": {"figure": png.stem, "caption": caption}})
     display(Markdown(caption))
 
 

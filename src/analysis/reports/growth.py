@@ -254,35 +254,48 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
 
 
 def display_table(run: GrowthRun) -> pd.DataFrame:
-    """The growth table formatted for reading (percentages, rounded)."""
-    t = run.table.copy()
-    for c in ("cagr", "trend_growth", "trend_ci_low", "trend_ci_high"):
-        t[c] = t[c].map(lambda v: "" if v is None or pd.isna(v) else f"{100 * v:.2f}%")
-    t["change"] = [("" if pd.isna(v) else f"{v:+.2f} {u}") for v, u in zip(t["change"], t["change_unit"], strict=True)]
-    t["change_per_year"] = t["change_per_year"].map(lambda v: "" if pd.isna(v) else f"{v:+.2f}")
-    t["log_change"] = t["log_change"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
-    t["doubling_time"] = t["doubling_time"].map(lambda v: "" if pd.isna(v) or math.isinf(v) else f"{v:.1f}")
-    t["period"] = t["start_year"].astype(str) + "-" + t["end_year"].astype(str)
-    return t[
-        [
-            "series_id",
-            "period",
-            "n_points",
-            "method",
-            "cagr",
-            "trend_growth",
-            "trend_ci_low",
-            "trend_ci_high",
-            "change",
-            "change_per_year",
-            "log_change",
-            "doubling_time",
-            "external_used",
-            "vintages",
-            "missing_years",
-            "note",
-        ]
+    """The growth table for reading: the columns a reader needs, rates in percent, units in the headers.
+
+    The CSV (``tables/<run_name>.csv``) keeps every column at full precision; this view
+    leaves out the method text, the log change, the total change and the years used.
+    ``attrs["decimals"]`` fixes the decimals of the HTML view (:mod:`analysis.reports.tables`).
+    """
+    t = run.table
+
+    def pct(col: str) -> pd.Series:
+        return t[col].map(lambda v: float("nan") if v is None or pd.isna(v) else 100 * float(v))
+
+    ci = [
+        "" if pd.isna(lo) else f"{100 * lo:.2f} to {100 * hi:.2f}"
+        for lo, hi in zip(t["trend_ci_low"], t["trend_ci_high"], strict=True)
     ]
+    unit = {"percentage points": "pp"}
+    out = pd.DataFrame(
+        {
+            "series": t["series_id"],
+            "period": t["start_year"].astype(str) + "-" + t["end_year"].astype(str),
+            "years observed": t["n_points"],
+            "CAGR (%/yr)": pct("cagr"),
+            "trend (%/yr)": pct("trend_growth"),
+            "trend 95% CI (%/yr)": ci,
+            "change": [
+                "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}"
+                for v, u in zip(t["change"], t["change_unit"], strict=True)
+            ],
+            "change per year": [
+                "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}"
+                for v, u in zip(t["change_per_year"], t["change_unit"], strict=True)
+            ],
+            "doubling time (years)": t["doubling_time"].map(
+                lambda v: float("nan") if pd.isna(v) or math.isinf(v) else v
+            ),
+            "external values": t["external_used"],
+            "years missing": t["missing_years"],
+            "note": t["note"],
+        }
+    )
+    out.attrs["decimals"] = {"CAGR (%/yr)": 2, "trend (%/yr)": 2, "doubling time (years)": 1}
+    return out
 
 
 def headline(run: GrowthRun, series_id: str, start: int | None = None, end: int | None = None) -> pd.Series | None:

@@ -1,0 +1,337 @@
+"""The pages around the reports: ``index.html``, ``data_catalog.html`` and one page per table.
+
+The build only gathers what the pages show (key findings, reports, captioned figures,
+tables, the replication table, the observations) and fills the Jinja2 templates in
+``analysis/build/templates/`` (``index.html.j2``, ``data_catalog.html.j2``,
+``table.html.j2``, the shared ``base.html.j2`` and ``site.css``). Change the look there,
+not here.
+
+``reports/tables/<name>.html`` shows every row of ``<name>.csv`` as a card with the
+anchor ``#row-<n>`` (``n`` = the 1-based data row of the CSV), so a finding can link to
+the exact row it is read from.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import platform
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.build import findings as fnd
+from analysis.build.exports import data_exports
+from analysis.build.report import PACKAGES, _git_commit, built_runs, raw_inputs, run_outputs, sha256
+from analysis.build.runs import Run
+from analysis.data.csvio import atomic_write_bytes
+
+TEMPLATES = Path(__file__).parent / "templates"
+ANCHOR_CHARS = re.compile(r"\s")
+
+
+def environment():
+    """The Jinja2 environment of the site templates (autoescaping on)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, **context) -> bytes:
+    """Render one template to UTF-8 bytes."""
+    return environment().get_template(template).render(**context).encode("utf-8")
+
+
+def _rel(p: Path) -> str:
+    return Path(p).relative_to(paths.REPORTS).as_posix()
+
+
+def section_anchor(heading: str) -> str:
+    """The id nbconvert gives a markdown heading (spaces become hyphens)."""
+    return ANCHOR_CHARS.sub("-", heading.strip())
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def _caption_html(markdown: str) -> str:
+    """A figure caption (markdown with **bold** and `code`) as safe HTML."""
+    text = html.escape(markdown.strip())
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
+
+
+def figure_captions(run: Run) -> dict[str, str]:
+    """Caption of each figure of a run, read from the executed notebook (``figures.show`` metadata)."""
+    nb_path = paths.REPORTS / f"{run.name}.ipynb"
+    if not nb_path.exists():
+        return {}
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    out = {}
+    for cell in nb.get("cells", []):
+        for o in cell.get("outputs", []):
+            meta = o.get("metadata", {}).get("analysis", {})
+            if "figure" in meta:
+                out[meta["figure"]] = meta.get("caption", "")
+    return out
+
+
+def _figures(run: Run, outs: dict) -> list[dict]:
+    """The run's figures in the order its notebook shows them (then any others by name), captioned."""
+    captions = figure_captions(run)
+    order = {stem: i for i, stem in enumerate(captions)}
+    figs = []
+    for png in sorted(outs["figures"], key=lambda p: (order.get(p.stem, len(order)), p.name)):
+        others = [(p.suffix[1:].upper(), _rel(p)) for p in sorted(png.parent.glob(f"{png.stem}.*")) if p != png]
+        caption = captions.get(png.stem)
+        figs.append(
+            {
+                "stem": png.stem,
+                "png": _rel(png),
+                "others": others,
+                "alt": (caption or png.stem).replace("**", "")[:200],
+                "caption_html": _markup(caption) if caption else png.stem.replace("_", " "),
+            }
+        )
+    return figs
+
+
+def _markup(text: str):
+    from markupsafe import Markup
+
+    return Markup(_caption_html(text))
+
+
+# ---------------------------------------------------------------------------- tables
+
+
+def _tables(outs: dict) -> list[dict]:
+    rows = []
+    for csv in outs["tables"]:
+        page = csv.with_suffix(".html")
+        others = [
+            (p.suffix[1:].upper(), _rel(p))
+            for p in sorted(csv.parent.glob(f"{csv.stem}.*"))
+            if p.suffix not in (".csv", ".html")
+        ]
+        rows.append({"name": csv.stem, "csv": _rel(csv), "html": _rel(page) if page.exists() else "", "others": others})
+    return rows
+
+
+def _linker(obs_ids: set[str]):
+    """A function that escapes text and links every observation id in it to the data catalog."""
+    from markupsafe import Markup, escape
+
+    if not obs_ids:
+        return escape
+    pattern = re.compile(
+        r"(?<![\w.])(" + "|".join(re.escape(i) for i in sorted(obs_ids, key=len, reverse=True)) + r")(?![\w])"
+    )
+
+    def link(text: str) -> Markup:
+        out, last = [], 0
+        for m in pattern.finditer(text):
+            out.append(escape(text[last : m.start()]))
+            out.append(Markup('<a href="../data_catalog.html#{0}">{0}</a>').format(m.group(1)))
+            last = m.end()
+        out.append(escape(text[last:]))
+        return Markup("").join(out)
+
+    return link
+
+
+def table_page(csv: Path, run: Run, obs_ids: set[str] | None = None) -> bytes:
+    """One card per CSV row, anchored ``#row-<n>``; long text fields span the card.
+
+    Observation ids in any field link to their data-catalog entry.
+    """
+    link = _linker(obs_ids or set())
+    df = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    title_cols = [
+        c
+        for c in df.columns
+        if c
+        in (
+            "series_id",
+            "run",
+            "claim_id",
+            "metric",
+            "document",
+            "variant",
+            "region",
+            "start_year",
+            "end_year",
+            "year_or_period",
+            "gini",
+        )
+    ][:4]
+    rows = []
+    for i, r in enumerate(df.itertuples(index=False), start=1):
+        rec = dict(zip(df.columns, r, strict=True))
+        fields = [(k, link(v), len(v) > 60) for k, v in rec.items() if v != ""]
+        title = " · ".join(rec[c] for c in title_cols if rec[c]) or f"row {i}"
+        rows.append({"n": i, "title": title, "fields": fields})
+    return render(
+        "table.html.j2",
+        title=f"Table {csv.stem}",
+        name=csv.stem,
+        rows=rows,
+        report=run.name,
+        report_title=run.title or run.name,
+    )
+
+
+def write_table_pages(obs_ids: set[str]) -> list[Path]:
+    """Write ``tables/<name>.html`` for every table of every built run."""
+    written = []
+    for run in built_runs():
+        for csv in run_outputs(run)["tables"]:
+            page = csv.with_suffix(".html")
+            atomic_write_bytes(page, table_page(csv, run, obs_ids))
+            written.append(page)
+    return written
+
+
+# ---------------------------------------------------------------------------- index
+
+
+def finding_context(f: fnd.Finding) -> dict:
+    """A finding with its links resolved.
+
+    ``f.section`` may list alternative headings separated by ``|`` (a section renamed by a
+    later version of the notebook); the first one present in the report HTML is linked, else
+    the report page itself (and the build says so).
+    """
+    report = paths.REPORTS / f"{f.report}.html"
+    text = report.read_text(encoding="utf-8") if report.exists() else ""
+    href, section = f"{f.report}.html", f.section.split("|")[0]
+    for heading in f.section.split("|"):
+        if f'id="{section_anchor(heading)}"' in text:
+            href, section = f"{f.report}.html#{section_anchor(heading)}", heading
+            break
+    else:
+        print(f"[findings] {f.key}: section {f.section!r} not found in {f.report}.html; linking the report")
+    return {
+        **f.__dict__,
+        "section": section,
+        "section_href": href,
+        "row_href": f"tables/{f.table}.html#row-{f.row}",
+        "csv_href": f"tables/{f.table}.csv",
+    }
+
+
+def replication_rows() -> list[dict]:
+    """Output -> program -> parameters -> inputs, one row per output file of every built run."""
+    rows = []
+    for run in built_runs():
+        outs = run_outputs(run)
+        inputs = [run.notebook_path, *[paths.ROOT / i for i in run.inputs]]
+        inp = [(paths.relative(p), sha256(p)[:16]) for p in inputs if p.exists()]
+        params = json.dumps(run.all_parameters, sort_keys=True, ensure_ascii=False)
+        files = [("figure", f) for f in outs["figures"]] + [("table", t) for t in outs["tables"]]
+        for key, items in outs.items():
+            if key not in ("figures", "tables"):
+                files += [(key.rstrip("s"), p) for p in items]
+        files.append(("report", paths.REPORTS / f"{run.name}.html"))
+        for kind, o in files:
+            rows.append(
+                {
+                    "kind": kind,
+                    "href": _rel(o),
+                    "name": o.name,
+                    "program": f"notebooks/{run.notebook}",
+                    "parameters": params,
+                    "inputs": inp,
+                }
+            )
+    for e in data_exports():
+        rows.append(
+            {
+                "kind": e.kind,
+                "href": e.rel,
+                "name": e.path.name,
+                "program": "python -m analysis.data.exports",
+                "parameters": "",
+                "inputs": [(i, sha256(paths.ROOT / i)[:16]) for i in e.inputs if (paths.ROOT / i).exists()],
+            }
+        )
+    return rows
+
+
+def index_page(observations: pd.DataFrame) -> bytes:
+    """The index: key findings, reports, captioned figures, tables, replication package."""
+    found = fnd.collect(paths.TABLES, observations)
+    reports = []
+    for run in built_runs():
+        outs = run_outputs(run)
+        reports.append(
+            {
+                "name": run.name,
+                "title": run.title or run.name,
+                "href": f"{run.name}.html",
+                "ipynb": f"{run.name}.ipynb",
+                "notebook": run.notebook,
+                "figures": _figures(run, outs),
+                "tables": _tables(outs),
+            }
+        )
+    versions = ", ".join(f"{p} {version(p)}" for p in PACKAGES)
+    return render(
+        "index.html.j2",
+        title="Poverty-alleviation analysis: reports",
+        findings=[finding_context(f) for f in found],
+        reports=reports,
+        replication=replication_rows(),
+        data_exports=[
+            {"href": e.rel, "name": e.path.name, "kind": e.kind, "description": e.description} for e in data_exports()
+        ],
+        raw_inputs=[(paths.relative(p), sha256(p)) for p in raw_inputs()],
+        python=platform.python_version(),
+        versions=versions,
+        commit=_git_commit(),
+    )
+
+
+# ---------------------------------------------------------------------------- catalog
+
+
+def _blank(v: object) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def catalog_page(observations: pd.DataFrame) -> bytes:
+    """Every observation with value, unit, year, kind, source and quote, anchored by its id."""
+    rows = []
+    for r in observations.to_dict("records"):
+        start = _blank(r["period_start"])
+        value = _blank(r["value_printed"]) or _blank(r["value"])
+        qualifier = "" if r["qualifier"] == "exact" else str(r["qualifier"]).replace("_", " ")
+        rows.append(
+            {
+                **{k: _blank(v) for k, v in r.items()},
+                "value": value,
+                "qualifier": qualifier,
+                "period": f"{int(float(start))}-{r['year']}" if start else str(r["year"]),
+                "external": r["kind"] == "external",
+            }
+        )
+    return render("data_catalog.html.j2", title="Data catalog", rows=rows)
+
+
+def write_pages() -> None:
+    """Write the table pages, ``data_catalog.html`` and ``index.html``."""
+    from analysis.data.load import load_observations
+
+    obs = load_observations()
+    write_table_pages(set(obs["obs_id"]))
+    atomic_write_bytes(paths.REPORTS / "data_catalog.html", catalog_page(obs))
+    atomic_write_bytes(paths.REPORTS / "index.html", index_page(obs))

@@ -1,0 +1,138 @@
+"""Key findings: generated from the report tables, numbers checked by hand, absent tables skipped.
+
+The report tables are built in-process (no kernel) into a temporary folder with the same
+functions the notebooks call, so the findings are checked on exactly what a build writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import load_observations
+from analysis.build import findings as fnd
+from analysis.reports import audit as ar
+from analysis.reports import comparison as cr
+from analysis.reports import elasticity as er
+from analysis.reports import growth as gr
+from analysis.reports import tables
+
+
+@pytest.fixture(scope="module")
+def tables_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    gr.build_table(gr.prepare(output_dir=out, run_name="growth_rates"))
+    gr.build_table(gr.prepare(include_external=False, output_dir=out, run_name="growth_documents_only"))
+    er.build_table(er.prepare(output_dir=out, run_name="elasticities"))
+    cr.build_table(cr.prepare(output_dir=out, run_name="comparisons"))
+    run = ar.prepare(output_dir=out, run_name="claims_audit")
+    ar.build_table(run)
+    ar.summary(run)
+    return out / "tables"
+
+
+@pytest.fixture(scope="module")
+def found(tables_dir):
+    return {f.key: f for f in fnd.collect(tables_dir, load_observations())}
+
+
+def csv_row(tables_dir, table: str, n: int) -> dict:
+    with open(tables_dir / f"{table}.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))[n - 1]
+
+
+def test_eight_to_twelve_findings_each_one_sentence_with_period_and_basis(found):
+    assert 8 <= len(found) <= 12
+    for f in found.values():
+        assert f.text.endswith(".") and f.text.count(". ") == 0, f.text  # one sentence
+        assert f.period and f.basis and f.inputs, f.key
+        assert "nominal" in f.basis or "real" in f.basis or "rate" in f.basis or "documents" in f.basis, f.basis
+
+
+def test_gdp_growth_numbers_by_hand(found, tables_dir):
+    f = found["gdp-growth"]
+    # (705.7 / 418.9) ** (1/6) - 1 = 9.08%; without 2019: (605.05 / 418.9) ** (1/5) - 1 = 7.63%
+    assert "grew 9.1% a year in nominal terms over 2013-2019" in f.text
+    assert "from 41.89 bn yuan to 70.57 bn yuan" in f.text  # 418.9 and 705.7 亿元
+    assert "without it growth was 7.6% a year (2013-2018)" in f.text
+    assert f.basis == "nominal; documents + external values"
+    row = csv_row(tables_dir, f.table, f.row)  # the link points at the row the number comes from
+    assert (row["series_id"], row["start_year"], row["end_year"]) == ("xiangxi.gdp", "2013", "2019")
+    assert f.inputs == (
+        "xiangxi.gdp.2013",
+        "xiangxi.gdp.2015.ext",
+        "xiangxi.gdp.2016.ext",
+        "xiangxi.gdp.2018.ext",
+        "xiangxi.gdp.2019",
+    )
+
+
+def test_poverty_elasticity_and_audit_by_hand(found, tables_dir):
+    pov = found["poverty-xiangxi"]
+    assert "fell from 31.93% in 2013 to 0.65% in 2019, 31.28 percentage points (5.21 a year)" in pov.text
+    el = found["elasticity-gdp"]
+    # ln(0.65/31.93) / ln(26691/16171) = -7.77, more negative than the band -2.3 to -1.0
+    assert "log arc elasticity of −7.77 over 2013-2019" in el.text and "more negative than" in el.text
+    assert csv_row(tables_dir, el.table, el.row)["variant"] == "log_arc"
+    audit = found["audit"]
+    summary = pd.read_csv(tables_dir / "claims_audit_summary.csv")
+    docs = summary[summary["document"].str.fullmatch(r"doc\d+")]  # the documents' claims, not external ones
+    assert f"Of the {docs['total'].sum()} derived statements" in audit.text
+    assert f"{docs['inconsistent'].sum()} are not (doc001.c06, doc004.c01)" in audit.text
+    line = found["dibao-line"]
+    # 1980 / 2800 = 70.7%; 2640 / 2800 = 94.3%
+    assert "(1,980 yuan a year) was 71% of the national poverty line" in line.text and "94%" in line.text
+    assert set(line.inputs) == {
+        "xiangxi.rural_dibao_standard.2014",
+        "xiangxi.extreme_poverty_support_standard.2014",
+        "china.poverty_line_current_prices.2014.ext",
+    }
+
+
+def test_every_input_is_an_observation(found):
+    ids = set(load_observations()["obs_id"])
+    for f in found.values():
+        assert set(f.inputs) <= ids, (f.key, set(f.inputs) - ids)
+
+
+def test_absent_table_is_skipped_with_its_reason(tables_dir, tmp_path, capsys):
+    (tmp_path / "growth_rates.csv").write_bytes((tables_dir / "growth_rates.csv").read_bytes())
+    got = fnd.collect(tmp_path, load_observations())
+    assert {f.key for f in got} == {"gdp-growth", "income-growth", "poverty-xiangxi", "poverty-wuling", "dibao-growth"}
+    out = capsys.readouterr().out
+    assert "[findings] skipped elasticity_gdp: table elasticities.csv not built" in out
+    # a row that is absent: the row lookup names table and keys
+    ctx = fnd.Context(tmp_path, load_observations())
+    with pytest.raises(fnd.Skip, match=re.escape("growth_rates.csv has no row with {'series_id': 'nowhere.gdp'}")):
+        ctx.row("growth_rates", series_id="nowhere.gdp")
+
+
+def test_limit_drops_optional_findings_first(tables_dir):
+    got = [f.key for f in fnd.collect(tables_dir, load_observations(), limit=9)]
+    assert len(got) == 9 and "counties" not in got and "dibao-growth" not in got
+    assert got[0] == "gdp-growth" and "audit" in got  # the headline ones stay, in page order
+
+
+def test_styler_hides_index_aligns_and_fixes_decimals():
+    df = pd.DataFrame(
+        {
+            "series": ["xiangxi.gdp", "wuling.poor_population"],
+            "CAGR (%/yr)": [9.08163, 14.2],
+            "years": [5, 2],
+            "change": ["", "−24.60 pp"],
+            "note": ["a long note " * 5, ""],
+        }
+    )
+    df.attrs["decimals"] = {"CAGR (%/yr)": 2}
+    html = tables.to_html(df)
+    assert html == tables.to_html(df)  # deterministic id
+    assert "9.08</td>" in html and "14.20</td>" in html and ">5</td>" in html
+    assert 'class="row_heading' not in html  # no 0, 1, 2 index
+    assert "text-align: right" in html and "text-align: left" in html
+    assert tables.is_number_column(df["change"]) and not tables.is_number_column(df["note"])
+    assert tables.auto_decimals(pd.Series([0.38, 0.41])) == 3 and tables.auto_decimals(pd.Series([2013, 2019])) == 0
+    with pytest.raises(KeyError, match="no column"):
+        tables.style(df, decimals={"nope": 1})
