@@ -51,7 +51,7 @@ def test_stata_reads_back_with_values_and_labels(written, processed):
         assert reader.data_label.startswith("Poverty-alleviation observations")
     assert (out / "observations.dta").read_bytes().startswith(b"<stata_dta><header><release>118</release>")
     obs = processed["observations"]
-    assert len(df) == len(obs) == len(load_observations())
+    assert len(df) == len(obs) == len(load_observations(preferred_only=False))  # alternatives exported too
     assert list(df["obs_id"]) == list(obs["obs_id"])
     gdp = df.set_index("obs_id").loc["xiangxi.gdp.2019"]
     assert gdp["value"] == pytest.approx(705.7) and gdp["value_base"] == pytest.approx(70570000000.0)

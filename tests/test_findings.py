@@ -65,6 +65,7 @@ def test_gdp_growth_numbers_by_hand(found, tables_dir):
         "xiangxi.gdp.2013",
         "xiangxi.gdp.2015.ext",
         "xiangxi.gdp.2016.ext",
+        "xiangxi.gdp.2017.ext",
         "xiangxi.gdp.2018.ext",
         "xiangxi.gdp.2019",
     )
