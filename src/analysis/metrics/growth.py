@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -149,7 +150,7 @@ class Trend:
     n_points: int
     years: list[int]
     r_squared: float
-    fit: object = field(repr=False, default=None)
+    fit: Any = field(repr=False, default=None)  # statsmodels' RegressionResults (untyped library)
 
     def band(self, years: np.ndarray) -> pd.DataFrame:
         """Fitted values and 95% confidence band (in levels) at ``years``."""
@@ -372,7 +373,11 @@ def vintages_of(series: pd.DataFrame) -> str:
     """
     if "vintage" not in series:
         return ""
-    marks = [f"{int(y)} {v}" for y, v in zip(series["year"], series["vintage"]) if v in ("preliminary", "revised")]
+    marks = [
+        f"{int(y)} {v}"
+        for y, v in zip(series["year"], series["vintage"], strict=False)
+        if v in ("preliminary", "revised")
+    ]
     return "; ".join(marks)
 
 
@@ -385,18 +390,19 @@ def _row(
     if "external" in kinds:
         notes.append(
             "includes external values: "
-            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"]) if k == "external")
+            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"], strict=True) if k == "external")
         )
     if "derived" in kinds:
         notes.append(
-            "includes derived values: " + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"]) if k == "derived")
+            "includes derived values: "
+            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"], strict=True) if k == "derived")
         )
     row = GrowthRow(
         sid, region, indicator, start, end, len(years), "", years_used=" ".join(map(str, years)), kinds_used=kinds
     )
     row.external_used = "external" in kinds
     row.vintages = vintages_of(s)
-    row.missing_years = " ".join(str(y) for y in range(start, end + 1) if y not in set(int(v) for v in years))
+    row.missing_years = " ".join(str(y) for y in range(start, end + 1) if y not in {int(v) for v in years})
     if mode in ("rate", "count"):
         rc = rate_change(s, start, end)
         row.change, row.change_per_year, row.log_change = rc["pp_change"], rc["pp_per_year"], rc["log_change"]

@@ -255,7 +255,7 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     t = run.table.copy()
     for c in ("cagr", "trend_growth", "trend_ci_low", "trend_ci_high"):
         t[c] = t[c].map(lambda v: "" if v is None or pd.isna(v) else f"{100 * v:.2f}%")
-    t["change"] = [("" if pd.isna(v) else f"{v:+.2f} {u}") for v, u in zip(t["change"], t["change_unit"])]
+    t["change"] = [("" if pd.isna(v) else f"{v:+.2f} {u}") for v, u in zip(t["change"], t["change_unit"], strict=True)]
     t["change_per_year"] = t["change_per_year"].map(lambda v: "" if pd.isna(v) else f"{v:+.2f}")
     t["log_change"] = t["log_change"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
     t["doubling_time"] = t["doubling_time"].map(lambda v: "" if pd.isna(v) or math.isinf(v) else f"{v:.1f}")
