@@ -11,8 +11,10 @@ Xiangxi GDP as doc004 states it (亿元), then with the external values between 
 >>> s = get_series("Xiangxi", "gdp", kinds=("document",))
 >>> s["year"].tolist(), s["value"].tolist(), s["unit"].iloc[0]
 ([2013, 2019], [418.9, 705.7], '亿元')
->>> get_series("Xiangxi", "gdp", start=2013, end=2019)["year"].tolist()
-[2013, 2015, 2016, 2018, 2019]
+>>> get_series("Xiangxi", "gdp", start=2013, end=2019)["year"].tolist()  # 2014: in no source
+[2013, 2015, 2016, 2017, 2018, 2019]
+>>> get_series("Xiangxi", "gdp", substitute=["xiangxi.gdp.2015.ext.alt1"]).set_index("year").loc[2015, "value"]
+np.float64(511.9)
 >>> float(observation("xiangxi.gdp.2019")["value_base"])  # yuan
 70570000000.0
 """
