@@ -24,10 +24,10 @@ RAW_TABLES := $(wildcard data/raw/*.csv)
 RAW_FILES  := $(RAW_TABLES) $(wildcard data/raw/documents/*) $(wildcard data/raw/external/*)
 DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildcard src/analysis/data/*.py)
 VALIDATED  := data/processed/.validated
-PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/sources.csv
+PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/consistency.csv data/processed/sources.csv
 # The report runs (src/analysis/build/runs.py): name and notebook.
 RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
-        comparisons:comparisons claims_audit:claims_audit
+        comparisons:comparisons claims_audit:claims_audit start_here:00_start_here
 RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
@@ -76,13 +76,26 @@ build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
 include build/deps.mk
 
-define run_rule
-reports/$(1).html: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv) $$(DEPS_$(2)) $(BUILD_SRC) | $(STAMP)
-	@$(PY) -m analysis.build.report run $(1)
+# The runs of one notebook are one rule (one driver process, one kernel reused between
+# them: they share every input but their parameters). The driver writes each report
+# atomically, so a failed run never leaves half a file: the reports are precious.
+uniq = $(if $(1),$(firstword $(1)) $(call uniq,$(filter-out $(firstword $(1)),$(1))))
+RUN_NOTEBOOKS := $(call uniq,$(foreach r,$(RUNS),$(word 2,$(subst :, ,$(r)))))
+runs_of = $(foreach r,$(RUNS),$(if $(filter $(1),$(word 2,$(subst :, ,$(r)))),$(word 1,$(subst :, ,$(r)))))
+define notebook_rule
+$(foreach n,$(call runs_of,$(1)),reports/$(n).html) &: notebooks/$(1).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv data/processed/consistency.csv) $(if $(filter 00_start_here,$(1)),data/processed/sources.csv) $$(DEPS_$(1)) $(BUILD_SRC) | $(STAMP)
+	@$(PY) -m analysis.build.report run $(call runs_of,$(1))
 endef
-$(foreach r,$(RUNS),$(eval $(call run_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))))))
+$(foreach nb,$(RUN_NOTEBOOKS),$(eval $(call notebook_rule,$(nb))))
+.PRECIOUS: $(REPORT_HTML)
 
-reports/index.html: $(REPORT_HTML) $(PROCESSED) $(BUILD_SRC) | $(STAMP)
+# The processed tables for Stata and Excel users (both files or neither; touched so that
+# Make sees them current when their content did not change).
+DATA_EXPORTS := reports/data/observations.dta reports/data/observations.xlsx
+$(DATA_EXPORTS) &: $(PROCESSED) src/analysis/data/exports.py | $(STAMP)
+	@$(PY) -m analysis.data.exports && touch $(DATA_EXPORTS)
+
+reports/index.html: $(REPORT_HTML) $(DATA_EXPORTS) $(PROCESSED) $(BUILD_SRC) src/analysis/build/exports.py | $(STAMP)
 	@$(PY) -m analysis.build.report index
 
 report: reports/index.html ## Build every report, figure and table, and reports/index.html

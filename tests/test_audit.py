@@ -136,7 +136,7 @@ def test_dispatch_table_covers_every_claim_type():
 def test_columns_are_exactly_the_required_ones_first(real):
     t = audit_claims()
     assert tuple(t.columns[: len(AUDIT_COLUMNS)]) == AUDIT_COLUMNS
-    assert len(t) == 32 and t["claim_id"].is_unique
+    assert len(t) == 68 and t["claim_id"].is_unique
     assert set(t["verdict"]) <= set(audit.VERDICTS)
     assert t["stated"].dtype == float and t["recomputed"].dtype == float and t["tolerance"].dtype == float
     assert t["reason"].str.len().gt(20).all() and not t["reason"].str.contains("\n").any()
@@ -516,8 +516,8 @@ def test_real_register_reasons(real):
     assert "census" in real.loc["doc004.c09", "reason"]
     r = real.loc["doc004.c06"]
     assert r.verdict == NOT_CHECKABLE and "is above 400" in r.reason and "not observed" in r.reason
-    c08 = real.loc["doc004.c08", "reason"]
-    assert "585 亿元 in 2017" in c08 and "preliminary" in c08
+    c08 = real.loc["doc004.c08"]
+    assert c08.verdict == CONSISTENT and "585 亿元 in 2017" in c08.reason and "preliminary" in c08.reason
     assert real.loc["doc004.c05", "verdict"] == NOT_CHECKABLE
 
 
@@ -542,7 +542,10 @@ def test_real_register_not_checkable_name_what_is_missing(real):
 
 
 def test_real_register_counts(real):
-    assert real["verdict"].value_counts().to_dict() == {NOT_CHECKABLE: 21, CONSISTENT: 9, INCONSISTENT: 2}
+    docs = real[real["source_id"] != "external"]
+    assert docs["verdict"].value_counts().to_dict() == {NOT_CHECKABLE: 20, CONSISTENT: 9, INCONSISTENT: 3}
+    ext = real[real["source_id"] == "external"]
+    assert ext["verdict"].value_counts().to_dict() == {CONSISTENT: 32, INCONSISTENT: 4}
 
 
 # ------------------------------------------------------------------------- report module
@@ -553,6 +556,10 @@ def test_prepare_rejects_unknown_choices_listing_valid_ones(tmp_path):
         audit_report.prepare(document="doc999", output_dir=tmp_path)
     with pytest.raises(UnknownChoice, match=r"valid choices: all, consistent, inconsistent, not checkable"):
         audit_report.prepare(verdict="wrong", output_dir=tmp_path)
+    with pytest.raises(UnknownChoice, match=r"valid choices: agree, all, different definitions, disagree"):
+        audit_report.prepare(check_verdict="fine", output_dir=tmp_path)
+    with pytest.raises(UnknownChoice, match="include_external"):
+        audit_report.prepare(include_external="no", output_dir=tmp_path)
     with pytest.raises(UnknownChoice, match="file stem"):
         audit_report.prepare(run_name="../x", output_dir=tmp_path)
 
@@ -560,11 +567,21 @@ def test_prepare_rejects_unknown_choices_listing_valid_ones(tmp_path):
 def test_report_tables_and_figure(tmp_path):
     run = audit_report.prepare(document=["doc004", "doc001"], verdict="all", output_dir=tmp_path, run_name="t")
     t = audit_report.build_table(run)
-    assert set(t["source_id"]) == {"doc001", "doc004"} and len(t) == 28
+    assert set(t["source_id"]) == {"doc001", "doc004", "external"} and len(t) == 28 + 36
     written = pd.read_csv(tmp_path / "tables" / "t.csv", dtype=str, keep_default_na=False)
     assert list(written["claim_id"]) == list(t["claim_id"])
+    assert list(written.columns[: len(AUDIT_COLUMNS)]) == list(AUDIT_COLUMNS)
     s = audit_report.summary(run).set_index("document")
-    assert s.loc["all", "total"] == 28 and s.loc["doc004", "consistent"] == 9 and s.loc["doc001", "inconsistent"] == 1
+    assert s.loc["all", "total"] == 64 and s.loc["doc004", "consistent"] == 9 and s.loc["doc001", "inconsistent"] == 1
+    assert s.loc["external", "inconsistent"] == 4
+    checks = audit_report.build_consistency_table(run)
+    assert (tmp_path / "tables" / "t_consistency.csv").exists() and "doc004.k01" in set(checks["check_id"])
+    assert "doc003.k01" not in set(checks["check_id"])
+    counts = audit_report.counts(run).set_index(["document", "kind"])
+    assert counts.loc[("doc004", "consistency check"), "disagree"] == 6
+    assert counts.loc[("doc004", "consistency check"), "different definitions"] == 7
+    assert counts.loc[("doc004", "claim (document)"), "inconsistent"] == 2
+    assert (tmp_path / "tables" / "t_counts.csv").exists()
     assert (tmp_path / "tables" / "t_summary.csv").exists()
     saved = af.fig_stated_vs_recomputed(run)
     first = {k: p.read_bytes() for k, p in saved.items()}
@@ -574,10 +591,29 @@ def test_report_tables_and_figure(tmp_path):
 
 
 def test_report_filter_by_verdict(tmp_path):
-    run = audit_report.prepare(document="doc004", verdict="inconsistent", output_dir=tmp_path)
+    run = audit_report.prepare(document="doc004", verdict="inconsistent", output_dir=tmp_path, include_external=False)
     t = audit_report.build_table(run)
-    assert list(t["claim_id"]) == ["doc004.c01"]
+    assert list(t["claim_id"]) == ["doc004.c01", "doc004.c17"]
     assert audit_report.not_checkable_table(run).empty
+    # without the external figures the crossing years that need them cannot be checked
+    run = audit_report.prepare(document="doc004", verdict="not checkable", output_dir=tmp_path, include_external=False)
+    assert {"doc004.c07", "doc004.c08", "doc004.c09"} <= set(audit_report.build_table(run)["claim_id"])
+    with_ext = audit_report.prepare(document="doc004", verdict="inconsistent", output_dir=tmp_path)
+    assert {"ext.c10", "ext.c14"} <= set(audit_report.build_table(with_ext)["claim_id"])
+
+
+def test_findings_open_with_every_inconsistency_and_disagreement_with_its_size(tmp_path):
+    from analysis.reports import audit_text
+
+    run = audit_report.prepare(output_dir=tmp_path)
+    text = audit_text.findings(run)
+    for cid in ("doc004.c17", "doc004.c01", "doc001.c06", "ext.c10", "doc004.k01", "doc004.k02", "doc004.k06"):
+        assert f"**{cid}**" in text
+    assert "doc004.k03" not in text  # agreements are not findings
+    assert "1726 个 / 91.9% = 1,878 个 against 1567 个, a ratio of 1.199" in text
+    assert "65.77 万人 / 31.93% = 206 万人 against 1.56 万人 / 0.65% = 240 万人, a ratio of 0.858" in text
+    assert "different definitions: “规模厂房式" in text
+    assert "18.2 percentage points higher" in text
 
 
 # ------------------------------------------------------------------------- the notebook (papermill)
@@ -619,10 +655,12 @@ def test_notebook_structure():
 def test_notebook_default_run_matches_committed_outputs(tmp_path):
     nb = _execute(tmp_path, "default")
     t = pd.read_csv(tmp_path / "out" / "tables" / "claims_audit.csv", dtype=str, keep_default_na=False)
-    assert len(t) == 32
+    assert len(t) == 68
     assert (tmp_path / "out" / "figures" / "claims_audit_stated_vs_recomputed.svg").exists()
     text = "\n".join(_texts(nb))
-    assert "**9 consistent**, **2 inconsistent**, **21 not checkable**" in text
+    assert "Claims of the documents (32): **9 consistent**, **3 inconsistent**, **20 not checkable**" in text
+    assert (tmp_path / "out" / "tables" / "claims_audit_consistency.csv").exists()
+    assert text.index("**doc004.c17**") < text.index("Claims of the documents (32)")  # findings come first
     assert str(tmp_path) not in text and str(paths.ROOT) not in text and " at 0x" not in text
     committed = nbformat.read(NOTEBOOK, as_version=4)
     # the first output names the output folder, which differs by how the notebook was run
@@ -635,9 +673,11 @@ def test_notebook_default_run_matches_committed_outputs(tmp_path):
 
 def test_notebook_filtered_run(interactive):
     """Plain papermill without output_dir: reports/ untouched, outputs in build/interactive/test_audit_doc004/."""
-    nb, out = interactive("claims_audit", "test_audit_doc004", document="doc004", verdict="inconsistent")
+    nb, out = interactive(
+        "claims_audit", "test_audit_doc004", document="doc004", verdict="inconsistent", include_external=False
+    )
     t = pd.read_csv(out / "tables" / "test_audit_doc004.csv", dtype=str, keep_default_na=False)
-    assert list(t["claim_id"]) == ["doc004.c01"]
+    assert list(t["claim_id"]) == ["doc004.c01", "doc004.c17"]
     text = "\n".join(_texts(nb))
     assert "Nominal vs real" in text and "doc001.c06" not in text
     assert "No claim in this selection is not checkable." in text

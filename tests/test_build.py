@@ -53,6 +53,14 @@ def two_builds(tmp_path_factory) -> tuple[Path, Path]:
     a, b = tmp_path_factory.mktemp("a") / "reports", tmp_path_factory.mktemp("b") / "reports"
     for d in (a, b):
         build(d, "run", RUN, "--no-progress")
+        r = subprocess.run(
+            [sys.executable, "-m", "analysis.data.exports"],
+            env={**os.environ, "ANALYSIS_REPORTS_DIR": str(d)},
+            capture_output=True,
+            text=True,
+            cwd=paths.ROOT,
+        )
+        assert r.returncode == 0, r.stderr[-3000:]
         build(d, "index")
     return a, b
 
@@ -77,6 +85,10 @@ def test_two_builds_are_byte_identical(two_builds):
         f"tables/{RUN}.csv",
         f"figures/{RUN}_levels.png",
         f"figures/{RUN}_levels.svg",
+        f"figures/{RUN}_levels.pdf",
+        f"tables/{RUN}.tex",
+        "data/observations.dta",
+        "data/observations.xlsx",
     } <= set(fa)
 
 
@@ -125,6 +137,18 @@ def test_index_links_every_output_and_the_replication_table(two_builds):
 
     assert hashlib.sha256(obs.read_bytes()).hexdigest()[:16] in index
     assert "pandas " in index and "Git commit" in index
+
+
+def test_index_links_and_lists_the_exports(two_builds):
+    a, _ = two_builds
+    index = (a / "index.html").read_text(encoding="utf-8")
+    for f in (a / "figures").glob(f"{RUN}_*.pdf"):
+        assert f'href="figures/{f.name}"' in index
+    assert f'href="tables/{RUN}.tex"' in index
+    assert 'href="data/observations.dta"' in index and 'href="data/observations.xlsx"' in index
+    replication = index[index.index("Replication package") :]
+    assert "<td>LaTeX table</td>" in replication and "<td>PDF figure</td>" in replication
+    assert "<td>Stata data</td>" in replication and "python -m analysis.data.exports" in replication
 
 
 def test_data_catalog_lists_every_observation(two_builds):
@@ -237,3 +261,21 @@ def test_readme_tables_equal_the_notebook_run(two_builds, tmp_path):
     readme.compute_run_tables(BY_NAME[RUN], tmp_path)
     built = (two_builds[0] / "tables" / f"{RUN}.csv").read_bytes()
     assert (tmp_path / "tables" / f"{RUN}.csv").read_bytes() == built
+
+
+def test_normalise_renumbers_execution_counts_as_a_fresh_kernel():
+    """Runs that reuse a kernel (runs of one notebook) get the counts a fresh kernel gives."""
+    from analysis.build.report import normalise
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# t"),
+        nbformat.v4.new_code_cell("a = 1", execution_count=17),
+        nbformat.v4.new_code_cell("a", execution_count=18),
+        nbformat.v4.new_code_cell("# not run"),
+    ]
+    nb.cells[2].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "1"}, execution_count=18)]
+    normalise(nb, {"run_name": "x"})
+    assert [c.get("execution_count") for c in nb.cells[1:]] == [1, 2, None]
+    assert nb.cells[2].outputs[0]["execution_count"] == 2
+    assert [c["id"] for c in nb.cells] == ["cell-00", "cell-01", "cell-02", "cell-03"]

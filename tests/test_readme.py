@@ -81,7 +81,6 @@ def test_a_changed_verdict_changes_the_counts(tables, tmp_path):
     write_rows(path, rows)
     message = readme.out_of_date_message(readme.check(README, readme.Sources(planted)))
     assert f"README.md:{readme_line('Of the 32 claims')} [results.audit]" in message
-    # 9 consistent since the external 2017 GDP makes doc004.c08 checkable
     assert "'9' -> '8'" in message and "doc004.c14" in message and "make readme" in message
 
 

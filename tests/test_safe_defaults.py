@@ -135,7 +135,7 @@ def test_make_data_outputs_get_the_mode_of_the_umask(umask, tmp_path):
     out = tmp_path / "processed"
     build(None, out)
     modes = {p.name: mode(p) for p in out.iterdir()}
-    assert set(modes) == {"observations.csv", "claims.csv", "sources.csv", ".validated"}
+    assert set(modes) == {"observations.csv", "claims.csv", "consistency.csv", "sources.csv", ".validated"}
     assert set(modes.values()) == {expected}, modes
 
 

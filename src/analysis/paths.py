@@ -30,6 +30,7 @@ TABLES: Path = REPORTS / "tables"
 
 OBSERVATIONS_CSV: Path = PROCESSED / "observations.csv"
 CLAIMS_CSV: Path = PROCESSED / "claims.csv"
+CONSISTENCY_CSV: Path = PROCESSED / "consistency.csv"
 
 
 def relative(path: Path) -> str:

@@ -69,7 +69,8 @@ TABLE_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "growth_rates.ipynb": ("analysis.reports.growth", ("build_table", "levels_table", "sensitivity")),
     "elasticities.ipynb": ("analysis.reports.elasticity", ("build_table", "build_benchmark")),
     "comparisons.ipynb": ("analysis.reports.comparison", ("build_table",)),
-    "claims_audit.ipynb": ("analysis.reports.audit", ("build_table", "summary")),
+    "claims_audit.ipynb": ("analysis.reports.audit", ("build_table", "build_consistency_table", "summary")),
+    "00_start_here.ipynb": ("analysis.reports.start_here", ()),  # its small table is written in a notebook cell
 }
 
 
@@ -464,22 +465,50 @@ def _claim_text(r: pd.Series) -> str:
     return f'{r["claim_id"]} "{_clause(str(r["quote"]), str(r["stated_printed"]))}": {formula}'
 
 
+def _sized(v: float) -> str:
+    """A value with about four significant digits and thousands separators (``1,878``, ``64.21``)."""
+    mag = abs(v)
+    d = 0 if mag >= 100 else 1 if mag >= 10 else 2 if mag >= 0.1 else 3
+    return f"{v:,.{d}f}"
+
+
 @block("results.audit")
 def _results_audit(s: Sources) -> str:
     t = s.table("claims_audit", text=("stated_printed", "quote", "reason"))
-    n = {v: int((t["verdict"] == v).sum()) for v in ("consistent", "inconsistent", "not checkable")}
-    consistent = t[t["verdict"] == "consistent"]
+    verdicts = ("consistent", "inconsistent", "not checkable")
+    docs, ext = t[t["source_id"] != "external"], t[t["source_id"] == "external"]
+    n = {v: int((docs["verdict"] == v).sum()) for v in verdicts}
+    consistent = docs[docs["verdict"] == "consistent"]
     example = consistent[consistent["claim_id"] == "doc004.c03"]
     example = example if len(example) else consistent.head(1)
+    ext_counts = ", ".join(f"{int((ext['verdict'] == v).sum())} {v}" for v in verdicts if (ext["verdict"] == v).any())
     lines = [
         para(
-            f"Of the {len(t)} claims, {n['consistent']} are consistent"
+            f"Of the {len(docs)} claims of the documents, {n['consistent']} are consistent"
             + (f" (e.g. {_claim_text(example.iloc[0])})" if len(example) else "")
-            + f", {n['inconsistent']} inconsistent and {n['not checkable']} not checkable. The inconsistent ones:"
+            + f", {n['inconsistent']} inconsistent and {n['not checkable']} not checkable"
+            + (f"; of the {len(ext)} claims of the external sources, {ext_counts}" if len(ext) else "")
+            + ". The inconsistent ones:"
         ),
         "",
     ]
     lines += [f"- {_claim_text(r)}" for _, r in t[t["verdict"] == "inconsistent"].iterrows()]
+    c = s.table("claims_audit_consistency", text=("shown_a", "shown_b", "definitions"))
+    k = {v: int((c["verdict"] == v).sum()) for v in ("agree", "disagree", "different definitions")}
+    lines += [
+        "",
+        para(
+            f"Of the {len(c)} consistency checks, {k['agree']} agree, {k['disagree']} disagree and "
+            f"{k['different definitions']} differ because the wording measures different things. The ones that "
+            "do not agree (a against b, ratio a/b):"
+        ),
+        "",
+    ]
+    lines += [
+        f"- {r['check_id']} ({r['verdict']}): {r['shown_a']} = {_sized(r['value_a'])} {r['unit']} against "
+        f"{r['shown_b']} = {_sized(r['value_b'])} {r['unit']}, a/b = {r['ratio']:.3f}"
+        for _, r in c[c["verdict"] != "agree"].iterrows()
+    ]
     return "\n".join(lines)
 
 
@@ -488,7 +517,7 @@ def _met(ok: bool) -> str:
 
 
 # Targets of the build (project requirements, not measurements).
-TARGET_COLD_OVER_FLOOR = 2.0
+TARGET_COLD_OVER_FLOOR = 1.5  # cold make -j2 report / (floor / 2 cores): issue 15
 TARGET_NAIVE_OVER_COLD = 2.0
 TARGET_NOOP_S = 0.3
 TARGET_TEST_S = 75.0
@@ -500,7 +529,7 @@ def _performance(s: Sources) -> str:
     b = s.benchmark()
     floor, naive = b.seconds("floor:"), b.seconds("naive:")
     cold, noop = b.seconds("make -j2 report, cold"), b.seconds("make report, no-op")
-    (ratio_cold, _), (ratio_naive, _) = b.ratios["cold/floor"], b.ratios["naive/cold"]
+    ratio_cold, (ratio_naive, _) = cold / (floor / 2), b.ratios["naive/cold"]  # against the two-core floor
     test = b.seconds("make test")
     its_runs = {r.name for r in RUNS if r.notebook == "comparisons.ipynb"}
     only_its = set(b.reruns.split(", ")) == its_runs
@@ -518,7 +547,8 @@ def _performance(s: Sources) -> str:
             f"| naive: papermill CLI then `jupyter nbconvert --to html`, one run after another | {naive:.1f} | |",
             (
                 f"| cold `make -j2 report` (clean `reports/` and `data/processed/`) | {cold:.1f} | "
-                f"<= {TARGET_COLD_OVER_FLOOR:g}x floor: **{ratio_cold:.2f}x**, {_met(ratio_cold <= TARGET_COLD_OVER_FLOOR)} |"
+                f"<= {TARGET_COLD_OVER_FLOOR:g}x the two-core floor (floor / 2): **{ratio_cold:.2f}x**, "
+                f"{_met(ratio_cold <= TARGET_COLD_OVER_FLOOR)} |"
             ),
             (
                 f"| naive / cold `make report` | **{ratio_naive:.2f}x** | >= {TARGET_NAIVE_OVER_COLD:g}x: "

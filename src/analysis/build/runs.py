@@ -22,6 +22,7 @@ class Run:
     parameters: dict = field(default_factory=dict)
     title: str = ""
     inputs: tuple[str, ...] = ("data/processed/observations.csv",)
+    show_code: bool = False  # keep the code in the HTML (the start-here template is about the code)
 
     @property
     def notebook_path(self):
@@ -34,6 +35,14 @@ class Run:
 
 
 RUNS: tuple[Run, ...] = (
+    Run(
+        "start_here",
+        "00_start_here.ipynb",
+        {},
+        "Start here: load, cite, grow, an elasticity, a figure (the template)",
+        ("data/processed/observations.csv", "data/processed/sources.csv"),
+        show_code=True,
+    ),
     Run("growth_rates", "growth_rates.ipynb", {}, "Growth rates (default series, document and external values)"),
     Run(
         "growth_documents_only",
@@ -48,7 +57,7 @@ RUNS: tuple[Run, ...] = (
         "claims_audit.ipynb",
         {},
         "Claims audit: derived statements recomputed",
-        ("data/processed/observations.csv", "data/processed/claims.csv"),
+        ("data/processed/observations.csv", "data/processed/claims.csv", "data/processed/consistency.csv"),
     ),
 )
 

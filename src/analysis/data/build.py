@@ -4,6 +4,7 @@ Outputs (replaced together, atomically, only when every check passes):
 
 ``observations.csv``  one tidy row per observation (document, external, derived)
 ``claims.csv``        the validated claims register
+``consistency.csv``   the validated internal-consistency register
 ``sources.csv``       the source catalog
 
 On any problem the command prints each one (file, row, column, what to do), exits
@@ -138,6 +139,7 @@ class BuildCounts(TypedDict):
 
     observations: int
     claims: int
+    consistency: int
     sources: int
     changed: int
     changes: list[TableChanges]
@@ -173,6 +175,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
     files = {
         out / "observations.csv": _frame_bytes(obs, list(OBSERVATION_OUTPUT)),
         out / "claims.csv": _frame_bytes(claims, list(claims.columns)),
+        out / "consistency.csv": _frame_bytes(data.consistency, list(data.consistency.columns)),
         out / "sources.csv": _frame_bytes(sources, list(sources.columns)),
     }
     changes = [
@@ -191,6 +194,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
     return {
         "observations": len(obs),
         "claims": len(claims),
+        "consistency": len(data.consistency),
         "sources": len(sources),
         "changed": len(written),
         "changes": changes,
@@ -219,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     where = paths.relative(Path(args.out or paths.PROCESSED))
     changed = f"{counts['changed']} file(s) changed" if counts["changed"] else "no file changed"
     print(
-        f"make data: validated; {counts['observations']} observations, {counts['claims']} claims and "
+        f"make data: validated; {counts['observations']} observations, {counts['claims']} claims, "
+        f"{counts['consistency']} consistency checks and "
         f"{counts['sources']} sources in {where}/ ({changed})"
     )
     print(change_report(counts["changes"]))

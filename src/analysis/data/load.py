@@ -11,10 +11,8 @@ Xiangxi GDP as doc004 states it (亿元), then with the external values between 
 >>> s = get_series("Xiangxi", "gdp", kinds=("document",))
 >>> s["year"].tolist(), s["value"].tolist(), s["unit"].iloc[0]
 ([2013, 2019], [418.9, 705.7], '亿元')
->>> get_series("Xiangxi", "gdp", start=2013, end=2019)["year"].tolist()  # 2014: in no source
+>>> get_series("Xiangxi", "gdp", start=2013, end=2019)["year"].tolist()
 [2013, 2015, 2016, 2017, 2018, 2019]
->>> get_series("Xiangxi", "gdp", substitute=["xiangxi.gdp.2015.ext.alt1"]).set_index("year").loc[2015, "value"]
-np.float64(511.9)
 >>> float(observation("xiangxi.gdp.2019")["value_base"])  # yuan
 70570000000.0
 """
@@ -237,6 +235,14 @@ def observation(obs_id: str, path: Path | None = None) -> pd.Series:
 def load_claims(path: Path | None = None) -> pd.DataFrame:
     """The validated claims register (``data/processed/claims.csv``)."""
     p = Path(path or paths.CLAIMS_CSV)
+    if not p.exists():
+        raise FileNotFoundError(f"{paths.relative(p)} does not exist: run `make data` first.")
+    return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def load_consistency(path: Path | None = None) -> pd.DataFrame:
+    """The validated internal-consistency register (``data/processed/consistency.csv``)."""
+    p = Path(path or paths.CONSISTENCY_CSV)
     if not p.exists():
         raise FileNotFoundError(f"{paths.relative(p)} does not exist: run `make data` first.")
     return pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")

@@ -13,7 +13,10 @@ every problem found (file, row, column, what to do). The checks:
 * identity: ``obs_id`` follows ``region.indicator.year`` (external:
   ``.ext``/``.ext.altN``); a (region, indicator, year, kind) appears once across all
   tables among the preferred rows;
-* claims: quote verbatim, stated value printed in it, inputs exist.
+* claims: quote verbatim, stated value printed in it, inputs exist;
+* consistency checks: both quotes verbatim in their documents (or in an external
+  row's quote), both sides well-formed expressions of known observation ids, each
+  operand's printed value in its side's quote.
 """
 
 from __future__ import annotations
@@ -25,16 +28,19 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data.csvio import read_table
+from analysis.data.expressions import parse_expression
 from analysis.data.external import FIGURES, MAP_TABLE, external_observations, read_indicator_map
-from analysis.data.numbers import cell_number, parse_printed
+from analysis.data.numbers import cell_number, parse_printed, parse_printed_scaled
 from analysis.data.provenance import check_quote, printed_matches, verify_checksums
 from analysis.data.schema import (
     CLAIM_COLUMNS,
+    CONSISTENCY_COLUMNS,
     INDICATOR_SCHEMA,
     OBSERVATION_COLUMNS,
     REGION_SCHEMA,
     SOURCE_SCHEMA,
     claim_schema,
+    consistency_schema,
     observation_schema,
     validate,
 )
@@ -58,6 +64,7 @@ class RawData:
     observations: pd.DataFrame
     claims: pd.DataFrame
     documents: dict[str, str] = field(default_factory=dict)
+    consistency: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CONSISTENCY_COLUMNS)))
 
 
 def _vocab_table(path: Path, schema, key: str, problems: list[Problem]) -> pd.DataFrame:
@@ -176,10 +183,15 @@ def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
 
 
 def _check_claims(
-    claims: pd.DataFrame, data: RawData, obs_ids: set[str] | None, problems: list[Problem]
+    claims: pd.DataFrame,
+    data: RawData,
+    obs_ids: set[str] | None,
+    problems: list[Problem],
+    ext_quotes: set[str] | None = None,
 ) -> pd.DataFrame:
     """Row checks of the claims register; ``obs_ids`` None skips the input-id check (a table was unreadable)."""
     name = claims.attrs["file"]
+    ext_quotes = ext_quotes or set()
     stated = []
     for row, r in claims.iterrows():
         v = cell_number(r["stated"], name, row, "stated", problems)
@@ -187,6 +199,16 @@ def _check_claims(
         stated.append(v)
         if r["source_id"] in data.documents and r["quote"]:
             problems.extend(check_quote(r["quote"], data.documents[r["source_id"]], name, row, r["source_id"]))
+        elif r["source_id"] == "external" and r["quote"] and not any(r["quote"] in q for q in ext_quotes):
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "quote",
+                    "the quote of an external claim must occur in the quote of an external row "
+                    "(external/figures.csv); copy it from there exactly.",
+                )
+            )
         if r["stated_printed"] and r["quote"] and r["stated_printed"] not in r["quote"]:
             problems.append(
                 Problem(
@@ -198,7 +220,10 @@ def _check_claims(
             )
         if v is not None and r["stated_printed"]:
             try:
-                if parse_printed(r["stated_printed"]) != v:
+                parse = parse_printed_scaled if r["source_id"] == "external" else parse_printed
+                printed_value = parse(r["stated_printed"])
+                printed_value = printed_value[0] if isinstance(printed_value, tuple) else printed_value
+                if printed_value != v:
                     problems.append(
                         Problem(
                             name,
@@ -222,6 +247,48 @@ def _check_claims(
     out = claims.copy()
     out["stated_decimal"] = stated
     return out
+
+
+def _check_consistency(register: pd.DataFrame, data: RawData, obs: pd.DataFrame, problems: list[Problem]) -> None:
+    """Quotes verbatim, expressions well-formed over known ids, printed values in their side's quote."""
+    name = register.attrs["file"]
+    printed = dict(zip(obs.get("obs_id", []), obs.get("value_printed", []), strict=True))
+    ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
+    for row, r in register.iterrows():
+        for side, col in (("a", "left"), ("b", "right")):
+            sid, quote = r[f"source_{side}"], r[f"quote_{side}"]
+            if sid in data.documents and quote:
+                for p in check_quote(quote, data.documents[sid], name, row, sid):
+                    problems.append(Problem(p.file, p.row, f"quote_{side}", p.message))
+            elif sid == "external" and quote and not any(quote in q for q in ext_quotes):
+                problems.append(
+                    Problem(name, row, f"quote_{side}", "the quote does not occur in the quote of any external row.")
+                )
+            try:
+                expr = parse_expression(r[col])
+            except ValueError as exc:
+                problems.append(Problem(name, row, col, f"{exc}."))
+                continue
+            for oid in expr.ids:
+                if oid not in printed:
+                    problems.append(
+                        Problem(
+                            name,
+                            row,
+                            col,
+                            f"'{oid}' is not a curated observation id (data/raw/{OBSERVATION_GLOB} or the external figures).",
+                        )
+                    )
+                elif quote and printed[oid] not in quote:
+                    problems.append(
+                        Problem(
+                            name,
+                            row,
+                            col,
+                            f"the printed value '{printed[oid]}' of {oid} does not occur in quote_{side}; "
+                            "quote the sentence that states it.",
+                        )
+                    )
 
 
 def load_raw(raw: Path | None = None) -> RawData:
@@ -298,8 +365,19 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += exc.problems
         else:
             problems += validate(claim_schema(sources["source_id"], units), claims)
+            ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
             obs_ids = None if unreadable else set(obs.get("obs_id", []))
-            claims = _check_claims(claims, data, obs_ids, problems)
+            claims = _check_claims(claims, data, obs_ids, problems, ext_quotes)
+    consistency_path = raw / "consistency.csv"
+    if consistency_path.exists() and not unreadable:
+        try:
+            register = read_table(consistency_path, required=CONSISTENCY_COLUMNS, strict=True)
+        except DataError as exc:
+            problems += exc.problems
+        else:
+            problems += validate(consistency_schema(sources["source_id"], units), register)
+            _check_consistency(register, data, obs, problems)
+            data.consistency = register.reset_index(drop=True)
     if problems:
         raise DataError(problems)
     data.observations = obs.reset_index(drop=True)

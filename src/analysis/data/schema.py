@@ -38,8 +38,45 @@ CLAIM_TYPES = (
     "threshold_crossed_in",
     "count_thresholds",
     "min_years_between_thresholds",
+    "difference_per_year",
+    "real_growth",
 )
 """Machine-checkable forms of a derived statement (see :mod:`analysis.metrics.audit`)."""
+
+RELATIONS = ("equal", "at_most")
+CONSISTENCY_KINDS = (
+    "same_count",
+    "parts_sum",
+    "subset",
+    "implied_denominator",
+    "implied_base",
+    "implied_ratio",
+)
+"""What a consistency check compares (``kind`` column of ``consistency.csv``)."""
+CONSISTENCY_KIND_WORDS = {
+    "same_count": "the same quantity stated twice",
+    "parts_sum": "parts against their stated total",
+    "subset": "a part against the whole it belongs to",
+    "implied_denominator": "the denominator a share implies against a stated denominator",
+    "implied_base": "the population base implied by a poor population and its incidence",
+    "implied_ratio": "a stated ratio against the ratio of two stated counts",
+}
+
+CONSISTENCY_COLUMNS = (
+    "check_id",
+    "kind",
+    "source_a",
+    "quote_a",
+    "left",
+    "source_b",
+    "quote_b",
+    "right",
+    "relation",
+    "unit",
+    "definitions",
+    "note",
+)
+"""Columns of the register ``data/raw/consistency.csv``."""
 
 OBSERVATION_COLUMNS = (
     "obs_id",
@@ -141,7 +178,9 @@ def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSc
         {
             "claim_id": pa.Column(
                 TEXT,
-                pa.Check.str_matches(r"^doc\d{3}\.c\d{2,3}$", error="claim_id must look like doc004.c01"),
+                pa.Check.str_matches(
+                    r"^(doc\d{3}|ext)\.c\d{2,3}$", error="claim_id must look like doc004.c01 (external: ext.c01)"
+                ),
                 unique=True,
             ),
             "source_id": pa.Column(TEXT, _vocab(sources, "source_id")),
@@ -160,6 +199,30 @@ def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSc
         coerce=False,
         name="claims",
     )
+
+
+def consistency_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSchema:
+    """Schema of ``consistency.csv`` (see :mod:`analysis.metrics.consistency`)."""
+    cols = {
+        "check_id": pa.Column(
+            TEXT,
+            pa.Check.str_matches(
+                r"^(doc\d{3}|ext)\.k\d{2,3}$", error="check_id must look like doc004.k01 (external: ext.k01)"
+            ),
+            unique=True,
+        ),
+        "kind": pa.Column(TEXT, _vocab(CONSISTENCY_KINDS, "kind")),
+        "relation": pa.Column(TEXT, _vocab(RELATIONS, "relation")),
+        "unit": pa.Column(TEXT, _vocab(units, "unit (add it to data/raw/units.csv)")),
+        "definitions": pa.Column(TEXT),
+        "note": pa.Column(TEXT, _nonempty("note")),
+    }
+    for side in ("a", "b"):
+        cols[f"source_{side}"] = pa.Column(TEXT, _vocab(sources, f"source_{side}"))
+        cols[f"quote_{side}"] = pa.Column(TEXT, _nonempty(f"quote_{side}"))
+    for c in ("left", "right"):
+        cols[c] = pa.Column(TEXT, _nonempty(c))
+    return pa.DataFrameSchema(cols, strict=False, coerce=False, name="consistency")
 
 
 def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] | None = None) -> pa.DataFrameSchema:

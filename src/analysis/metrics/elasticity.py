@@ -29,8 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
+
+# statsmodels and scipy.stats are imported where they are used: a report that needs only
+# the arc elasticities (the start-here notebook) does not pay ~1.5 s of CPU to import them.
 
 MIN_OLS_POINTS = 4
 """Fewest paired years for the log-log OLS point elasticity (METHODS.md)."""
@@ -279,7 +280,10 @@ def ols_elasticity(
     if len(h_arr) < MIN_OLS_POINTS:
         return None
     _positive(*h_arr, *y_arr)
-    fit = sm.OLS(np.log(h_arr), sm.add_constant(np.log(y_arr), has_constant="add")).fit()
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
+    fit = OLS(np.log(h_arr), add_constant(np.log(y_arr), has_constant="add")).fit()
     lo, hi = fit.conf_int(alpha=alpha)[1]
     yrs = tuple(int(v) for v in years) if years is not None else ()
     return OLSElasticity(
@@ -480,6 +484,8 @@ def sigma_from_gini(gini: float | np.ndarray) -> float | np.ndarray:
     g = np.asarray(gini, dtype=float)
     if np.any((g <= 0) | (g >= 1)):
         raise ValueError(f"a Gini coefficient must lie strictly between 0 and 1, got {gini}")
+    from scipy import stats
+
     out = math.sqrt(2.0) * stats.norm.ppf((g + 1.0) / 2.0)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -495,6 +501,8 @@ def headcount(z_over_mu: float | np.ndarray, gini: float) -> float | np.ndarray:
         Gini coefficient of the lognormal distribution.
     """
     s = sigma_from_gini(gini)
+    from scipy import stats
+
     out = stats.norm.cdf(np.log(np.asarray(z_over_mu, dtype=float)) / s + s / 2.0)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -517,6 +525,8 @@ def benchmark_elasticity(h: float | np.ndarray, gini: float) -> float | np.ndarr
     if np.any((h_arr <= 0) | (h_arr >= 1)):
         raise ValueError(f"the headcount must be a fraction strictly between 0 and 1, got {h}")
     s = sigma_from_gini(gini)
+    from scipy import stats
+
     x = stats.norm.ppf(h_arr)
     out = -stats.norm.pdf(x) / (s * h_arr)
     return float(out) if np.ndim(out) == 0 else out
@@ -538,6 +548,8 @@ def required_log_growth(h0: float, h1: float, gini: float) -> float:
         if not 0 < v < 1:
             raise ValueError(f"the headcount must be a fraction strictly between 0 and 1, got {v}")
     s = sigma_from_gini(gini)
+    from scipy import stats
+
     return float(s * (stats.norm.ppf(h0) - stats.norm.ppf(h1)))
 
 
@@ -551,6 +563,8 @@ def benchmark_curve(
     pandas.DataFrame
         ``gini, sigma, headcount_pct, z_over_mu, elasticity``; the grid is log-spaced in H.
     """
+    from scipy import stats
+
     grid = np.geomspace(h_min, h_max, n)
     frames = []
     for g in gini_values:

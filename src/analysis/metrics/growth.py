@@ -154,9 +154,9 @@ class Trend:
 
     def band(self, years: np.ndarray) -> pd.DataFrame:
         """Fitted values and 95% confidence band (in levels) at ``years``."""
-        import statsmodels.api as sm
+        from statsmodels.tools.tools import add_constant
 
-        x = sm.add_constant(np.asarray(years, dtype=float) - self.years[0], has_constant="add")
+        x = add_constant(np.asarray(years, dtype=float) - self.years[0], has_constant="add")
         frame = self.fit.get_prediction(x).summary_frame(alpha=0.05)
         return pd.DataFrame(
             {
@@ -186,10 +186,11 @@ def trend_growth(series: pd.DataFrame, alpha: float = 0.05) -> Trend | None:
     years, values = _years_values(series)
     if len(years) < MIN_TREND_POINTS:
         return None
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     t = years - years[0]
-    fit = sm.OLS(np.log(values), sm.add_constant(t.astype(float))).fit()
+    fit = OLS(np.log(values), add_constant(t.astype(float))).fit()
     lo, hi = fit.conf_int(alpha=alpha)[1]
     b = fit.params[1]
     return Trend(

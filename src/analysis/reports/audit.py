@@ -10,7 +10,13 @@ Outputs of a run named ``run_name`` (default ``claims_audit``), under ``output_d
 ``tables/<run_name>.csv``          the selected claims, audited (every column of
                                    :func:`analysis.metrics.audit.audit_claims`); the default run
                                    selects the whole register
-``tables/<run_name>_summary.csv``  counts by document and verdict
+``tables/<run_name>_summary.csv``  counts of the claims by document and verdict
+``tables/<run_name>_consistency.csv``  the selected internal-consistency checks, judged
+                                   (every column of :func:`analysis.metrics.consistency.check_consistency`)
+``tables/<run_name>_counts.csv``   verdict counts by document and kind (claims from the
+                                   documents, external claims, consistency checks)
+``tables/<run_name>_corroboration.csv``  external figures set against the document value
+                                   of the same series and year
 ``figures/<run_name>_stated_vs_recomputed.png/.svg``
 """
 
@@ -22,9 +28,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis import paths
-from analysis.data.load import UnknownChoice, check_choice, load_claims, load_observations
+from analysis.data.load import UnknownChoice, check_choice, load_claims, load_consistency, load_observations
 from analysis.data.numbers import decimals_of
 from analysis.metrics.audit import CONSISTENT, INCONSISTENT, MISSING, NOT_CHECKABLE, VERDICTS, audit_claims
+from analysis.metrics.consistency import CHECK_VERDICTS, check_consistency
+from analysis.metrics.corroboration import corroborate
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import as_list
 
@@ -57,6 +65,11 @@ class AuditRun:
     out: Outputs
     name: str
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    checks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Every consistency check of the register, judged."""
+    check_verdicts: list[str] = field(default_factory=lambda: list(CHECK_VERDICTS))
+    include_external: bool = True
+    corroboration: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def load_sources() -> pd.DataFrame:
@@ -83,7 +96,12 @@ def _choices(value: object, name: str, valid: list[str]) -> list[str]:
 
 
 def prepare(
-    document: object = "all", verdict: object = "all", output_dir: object = None, run_name: str = "claims_audit"
+    document: object = "all",
+    verdict: object = "all",
+    output_dir: object = None,
+    run_name: str = "claims_audit",
+    check_verdict: object = "all",
+    include_external: object = True,
 ) -> AuditRun:
     """Validate the notebook parameters and audit the register.
 
@@ -91,8 +109,16 @@ def prepare(
     ----------
     document : str or list of str
         A document source id (``doc000`` ... ``doc004``), a list of them, or ``"all"``.
+        External claims (source ``external``) belong to every selection unless
+        ``include_external`` is False.
     verdict : str or list of str
         ``consistent``, ``inconsistent``, ``not checkable``, a list of them, or ``"all"``.
+    check_verdict : str or list of str
+        Verdicts of the consistency checks to show: ``agree``, ``disagree``,
+        ``different definitions``, a list of them, or ``"all"``.
+    include_external : bool
+        False leaves every external figure out: external claims, and external
+        observations as inputs (claims that need them become not checkable).
     output_dir : str or Path, optional
         Where tables and figures go; default: the build's folder under ``make report``, else
         ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
@@ -110,10 +136,39 @@ def prepare(
     verdicts = _choices(verdict, "verdict", [*VERDICTS, "all"])
     if not isinstance(run_name, str) or not _STEM.match(run_name):
         raise UnknownChoice(f"parameter run_name={run_name!r} must be a file stem (letters, digits, _ . -)")
+    cverdicts = _choices(check_verdict, "check_verdict", [*CHECK_VERDICTS, "all"])
+    if not isinstance(include_external, bool):
+        raise UnknownChoice(f"parameter include_external={include_external!r}; valid choices: True, False")
     docs = document_choices(sources)[:-1] if "all" in docs else sorted(set(docs))
+    if include_external:
+        docs = [*docs, "external"]
     verdicts = list(VERDICTS) if "all" in verdicts else [v for v in VERDICTS if v in verdicts]
-    audit = audit_claims(load_claims(), load_observations())
-    return AuditRun(docs, verdicts, audit, sources, outputs(output_dir, run_name), run_name)
+    cverdicts = list(CHECK_VERDICTS) if "all" in cverdicts else [v for v in CHECK_VERDICTS if v in cverdicts]
+    obs = load_observations()
+    claims = load_claims()
+    if not include_external:
+        obs = obs[obs["kind"] != "external"].reset_index(drop=True)
+        claims = claims[claims["source_id"] != "external"].reset_index(drop=True)
+    audit = audit_claims(claims, obs)
+    register = load_consistency()
+    ext_ids = set(load_observations(kinds=["external"])["obs_id"])
+    if not include_external:
+        uses_ext = register[["left", "right"]].apply(lambda r: any(t in ext_ids for t in " ".join(r).split()), axis=1)
+        register = register[~uses_ext].reset_index(drop=True)
+    checks = check_consistency(register, load_observations())
+    corro = corroborate(load_observations()) if include_external else pd.DataFrame()
+    return AuditRun(
+        docs,
+        verdicts,
+        audit,
+        sources,
+        outputs(output_dir, run_name),
+        run_name,
+        checks=checks,
+        check_verdicts=cverdicts,
+        include_external=include_external,
+        corroboration=corro,
+    )
 
 
 def selected(run: AuditRun) -> pd.DataFrame:
@@ -148,6 +203,11 @@ def build_table(run: AuditRun) -> pd.DataFrame:
     """Select the claims, write ``tables/<run_name>.csv`` and return the selection."""
     run.table = selected(run)
     run.out.table(run.table, run.name)
+    run.out.latex(
+        display_table(run.table),
+        run.name,
+        "Claims audit: each derived statement of the documents recomputed from the curated values, with its verdict.",
+    )
     return run.table
 
 
@@ -162,6 +222,7 @@ def summary(run: AuditRun) -> pd.DataFrame:
     total = {"document": "all", **{v: int(out[v].sum()) for v in run.verdicts}, "total": int(out["total"].sum())}
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     run.out.table(out, f"{run.name}_summary")
+    run.out.latex(out, f"{run.name}_summary", "Claims audit: verdicts by document.")
     return out
 
 
@@ -271,12 +332,16 @@ def narrate(run: AuditRun) -> str:
             f"No claim of the register ({n_reg} claims) matches this selection "
             f"(documents {', '.join(run.documents)}; verdicts {', '.join(run.verdicts)})."
         )
-    counts = {v: int((t["verdict"] == v).sum()) for v in VERDICTS}
+
+    def tally(g: pd.DataFrame) -> str:
+        return ", ".join(f"**{int((g['verdict'] == v).sum())} {v}**" for v in VERDICTS if v in run.verdicts)
+
+    docs, ext = t[t["source_id"] != "external"], t[t["source_id"] == "external"]
     head = (
         f"This run audits **{len(t)}** of the {n_reg} claims in the register "
-        f"(documents {', '.join(run.documents)}; verdicts {', '.join(run.verdicts)}): "
-        + ", ".join(f"**{counts[v]} {v}**" for v in VERDICTS if v in run.verdicts)
-        + "."
+        f"(documents {', '.join(run.documents)}; verdicts {', '.join(run.verdicts)}). "
+        f"Claims of the documents ({len(docs)}): {tally(docs)}."
+        + (f" Claims of the external sources ({len(ext)}): {tally(ext)}." if len(ext) else "")
     )
     lines = [head]
     nc = t[t["verdict"] == NOT_CHECKABLE]
@@ -311,3 +376,117 @@ def narrate(run: AuditRun) -> str:
             + "."
         )
     return "\n\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Internal consistency, counts and corroboration
+# --------------------------------------------------------------------------------------
+
+
+def selected_checks(run: AuditRun) -> pd.DataFrame:
+    """Consistency checks touching a selected document (either side), with a selected verdict."""
+    c = run.checks
+    if c.empty:
+        return c
+    docs = set(run.documents)
+    keep = (c["source_a"].isin(docs) | c["source_b"].isin(docs)) & c["verdict"].isin(run.check_verdicts)
+    return c[keep].reset_index(drop=True)
+
+
+def build_consistency_table(run: AuditRun) -> pd.DataFrame:
+    """Write ``tables/<run_name>_consistency.csv`` (the selected checks, every column) and return it."""
+    t = selected_checks(run)
+    run.out.table(t, f"{run.name}_consistency")
+    return t
+
+
+def display_checks(t: pd.DataFrame) -> pd.DataFrame:
+    """Consistency checks formatted for reading: both quotes, both values, the size, verdict and reason."""
+    cols = ["check", "kind", "statement a", "statement b", "a", "b", "a / b", "verdict", "reason"]
+    if t.empty:
+        return pd.DataFrame(columns=cols)
+
+    def side(r: pd.Series, s: str) -> str:
+        return f"{_fmt(r[f'value_{s}'])} {r['unit']} ({_fmt(r[f'low_{s}'])} to {_fmt(r[f'high_{s}'])})"
+
+    return pd.DataFrame(
+        {
+            "check": t["check_id"],
+            "kind": t["kind"],
+            "statement a": [f"{r['source_a']}: 「{r['quote_a']}」" for _, r in t.iterrows()],
+            "statement b": [f"{r['source_b']}: 「{r['quote_b']}」" for _, r in t.iterrows()],
+            "a": [f"{r['shown_a']} = {side(r, 'a')}" for _, r in t.iterrows()],
+            "b": [f"{r['shown_b']} = {side(r, 'b')}" for _, r in t.iterrows()],
+            "a / b": [f"{v:.3f}" for v in t["ratio"]],
+            "verdict": t["verdict"],
+            "reason": [f"{r['note']}. Computed: {r['reason']}" for _, r in t.iterrows()],
+        }
+    ).reset_index(drop=True)
+
+
+def _fmt(v: float) -> str:
+    if pd.isna(v):
+        return ""
+    if abs(v) == float("inf"):
+        return "unbounded"
+    mag = abs(v)
+    d = 0 if mag >= 100 else 1 if mag >= 10 else 2 if mag >= 1 else 3
+    return f"{v:,.{d}f}"
+
+
+KIND_LABELS = {"claim": "claim (document)", "external": "claim (external)", "consistency": "consistency check"}
+"""The kinds of :func:`counts`: claims of the documents, claims of the external sources, consistency checks."""
+
+
+def counts(run: AuditRun) -> pd.DataFrame:
+    """Verdict counts by document and kind (claims and consistency checks); also written to CSV.
+
+    A consistency check is counted under the document of its side a (the document whose
+    statement is set against another). Columns: document, kind, one per verdict of
+    claims and of checks (blank where a verdict does not apply to the kind), total.
+    """
+    claims = selected(run)
+    checks = selected_checks(run)
+    cols = [*VERDICTS, *CHECK_VERDICTS]
+    rows: list[dict[str, object]] = []
+    for d in run.documents:
+        g = claims[claims["source_id"] == d]
+        kind = "external" if d == "external" else "claim"
+        if len(g):
+            rows.append(
+                {"document": d, "kind": KIND_LABELS[kind], "total": len(g)}
+                | {v: int((g["verdict"] == v).sum()) for v in VERDICTS}
+            )
+        h = checks[checks["source_a"] == d] if len(checks) else checks
+        if len(h):
+            rows.append(
+                {"document": d, "kind": KIND_LABELS["consistency"], "total": len(h)}
+                | {v: int((h["verdict"] == v).sum()) for v in CHECK_VERDICTS}
+            )
+    out = pd.DataFrame(rows, columns=["document", "kind", *cols, "total"])
+    for kind in KIND_LABELS.values():
+        k = out[out["kind"] == kind]
+        if len(k):
+            tot = {
+                "document": "all",
+                "kind": kind,
+                **{v: k[v].sum(min_count=1) for v in cols},
+                "total": k["total"].sum(),
+            }
+            out = pd.concat([out, pd.DataFrame([tot])], ignore_index=True)
+    for c in [*cols, "total"]:
+        out[c] = out[c].astype("Int64")
+    run.out.table(out, f"{run.name}_counts")
+    return out
+
+
+def corroboration_table(run: AuditRun) -> pd.DataFrame:
+    """External figures that restate a document value (same series and year); also written to CSV."""
+    t = run.corroboration
+    if t.empty or not run.include_external:
+        return pd.DataFrame()
+    docs = set(run.documents)
+    ids = set(load_observations().loc[lambda o: o["source_id"].isin(docs), "obs_id"])
+    t = t[t["document_obs"].isin(ids)].reset_index(drop=True)
+    run.out.table(t, f"{run.name}_corroboration")
+    return t

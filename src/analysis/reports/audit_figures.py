@@ -121,9 +121,10 @@ def fig_stated_vs_recomputed(run: AuditRun) -> dict | None:
 
     Two panels when the selection has threshold-year claims: derived values on a log
     scale (symlog when any value is not positive) and crossing years on a linear one.
-    Returns None when no selected claim has a recomputed value or range.
+    Returns None when no selected claim has a recomputed value or range. Only the
+    documents' claims are drawn; the external claims (``ext.cNN``) are in the tables.
     """
-    t = _plottable(run.table)
+    t = _plottable(_documents_only(run.table))
     if t.empty:
         return None
     is_year = t["claim_type"] == "threshold_crossed_in"
@@ -159,14 +160,21 @@ def fig_stated_vs_recomputed(run: AuditRun) -> dict | None:
     return saved
 
 
+def _documents_only(t: pd.DataFrame) -> pd.DataFrame:
+    return t[t["source_id"] != "external"]
+
+
 def figure_caption(run: AuditRun) -> str:
     """Caption of the figure, computed from what it shows."""
-    t = _plottable(run.table)
-    n_none = len(run.table) - len(t)
+    docs = _documents_only(run.table)
+    t = _plottable(docs)
+    n_none = len(docs) - len(t)
+    n_ext = len(run.table) - len(docs)
     return (
-        f"**Figure 1.** Stated against recomputed value for the {len(t)} selected claims that could be "
-        f"recomputed at least as a range or bound ({n_none} others have no value to recompute and are not "
-        "drawn). Points on the dashed line agree exactly; horizontal bars show the tolerance the stated "
+        f"**Figure 1.** Stated against recomputed value for the {len(t)} selected claims of the documents that "
+        f"could be recomputed at least as a range or bound ({n_none} others have no value to recompute and are "
+        "not drawn" + (f"; the {n_ext} external claims are in the tables, not in the figure" if n_ext else "") + ")."
+        " Points on the dashed line agree exactly; horizontal bars show the tolerance the stated "
         "rounding implies, vertical bars the range the inputs' own rounding allows; a bare vertical line is a "
         "not-checkable claim whose value depends on unobserved years (a downward arrow: that year or earlier)."
     )

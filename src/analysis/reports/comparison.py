@@ -294,6 +294,16 @@ def build_table(run: ComparisonRun) -> pd.DataFrame:
     run.table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(TABLE_COLUMNS))
     run.table["external_used"] = run.table["kinds"].fillna("").str.contains("external")
     run.out.table(run.table, run.name)
+    from analysis.reports.comparison_text import display_rows  # the text module builds on this one
+
+    shown = [display_rows(run, s).assign(section=s) for s in SECTIONS if (run.table["section"] == s).any()]
+    if shown:
+        basis = "document and external values" if run.include_external else "document values only"
+        run.out.latex(
+            pd.concat(shown, ignore_index=True)[["section", *shown[0].columns[:-1]]],
+            run.name,
+            f"Regions, benchmarks and standards compared: gaps and ratios at matched years ({basis}).",
+        )
     return run.table
 
 

@@ -391,6 +391,14 @@ def build_table(run: ElasticityRun) -> pd.DataFrame:
     run.table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     run.table["n_points"] = run.table["n_points"].astype(int)
     run.out.table(run.table, run.name)
+    from analysis.reports.elasticity_text import display_table  # the text module builds on this one
+
+    basis = "document and external values" if run.include_external else "document values only"
+    run.out.latex(
+        display_table(run),
+        run.name,
+        f"Elasticities of poverty and standards with respect to income and output ({basis}); descriptive, nominal drivers.",
+    )
     return run.table
 
 
@@ -445,6 +453,14 @@ def build_benchmark(run: ElasticityRun) -> pd.DataFrame:
             )
     run.benchmark = pd.DataFrame(rows, columns=list(BENCHMARK_COLUMNS))
     run.out.table(run.benchmark, f"{run.name}_benchmark")
+    if not run.benchmark.empty:
+        from analysis.reports.elasticity_text import benchmark_display
+
+        run.out.latex(
+            benchmark_display(run),
+            f"{run.name}_benchmark",
+            "Distribution-neutral lognormal benchmark elasticities (Bourguignon 2003) beside the observed ones.",
+        )
     return run.benchmark
 
 

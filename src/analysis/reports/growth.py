@@ -138,6 +138,9 @@ def build_table(run: GrowthRun) -> pd.DataFrame:
         rows += analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode, sp.breaks)
     run.table = growth_table(rows)
     run.out.table(run.table, run.name)
+    external = any((s["kind"] == "external").any() for s in run.series.values())
+    basis = "document and external values" if external else "document values only"
+    run.out.latex(display_table(run), run.name, f"Growth rates of the curated series, current prices ({basis}).")
     return run.table
 
 

@@ -11,7 +11,8 @@ Exploring never overwrites the built reports. A run writes to, in this order:
 
 The first output of every run says which folder it writes to, with a project-relative
 path (never a machine-specific one). Tables are written atomically with deterministic
-number formatting.
+number formatting, as CSV (full precision) and, through :meth:`Outputs.latex`, as LaTeX
+formatted as in the report.
 """
 
 from __future__ import annotations
@@ -51,6 +52,18 @@ class Outputs:
         path = self.tables / f"{name}.csv"
         write_frame(path, df)
         return path
+
+    def latex(self, table: pd.DataFrame, name: str, caption: str) -> Path:
+        """Write the displayed ``table`` to ``tables/<name>.tex`` (booktabs, caption, label ``tab:<name>``).
+
+        ``table`` is the table as the report shows it (display strings or a Styler), so the
+        LaTeX carries the same rows and number formatting as the HTML.
+        """
+        from analysis.reports.exports import write_latex
+
+        return write_latex(
+            table, self.tables / f"{name}.tex", caption, source=f"Full-precision values: tables/{name}.csv"
+        )
 
     def show_path(self, path: Path) -> str:
         """A path for display: relative to the output root (never machine-specific)."""

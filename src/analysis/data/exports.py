@@ -1,0 +1,312 @@
+"""The processed tables in the formats economists open directly: Stata and Excel.
+
+``python -m analysis.data.exports [--out DIR]`` (run by ``make report``; default
+``reports/data``) writes:
+
+``observations.dta``  every processed observation (Stata 14+ format, version 118: UTF-8,
+                      Chinese quotes intact), with a variable label on every column and
+                      value labels on the closed vocabularies (region, kind, qualifier,
+                      confidence, source_id); free text (units as printed, quotes, notes)
+                      stays text;
+``observations.xlsx`` sheets ``observations``, ``claims``, ``sources`` and ``columns`` (what
+                      each column of each sheet means).
+
+Both are deterministic: the Stata time stamp, the workbook's created/modified dates and
+every zip entry's date are fixed (``SOURCE_DATE_EPOCH`` when set, else 2000-01-01), so the
+same processed tables give byte-identical files. Both files are written atomically, and
+only when both could be produced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.data.csvio import replace_all
+
+DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z
+STATA_VERSION = 118
+STATA_STR_MAX = 2045  # bytes; longer text is stored as strL
+
+OBSERVATION_COLUMNS: dict[str, tuple[str, str]] = {
+    "series_id": ("Series id (region.indicator)", "Identifier of the series: region.indicator in lower case."),
+    "obs_id": (
+        "Observation id (region.indicator.year[.ext])",
+        "Identifier of the observation, cited in the reports and the data catalog; external rows end in .ext.",
+    ),
+    "region": ("Region", "Region the value refers to (controlled vocabulary, data/raw/regions.csv)."),
+    "indicator": ("Indicator", "What is measured (controlled vocabulary, data/raw/indicators.csv)."),
+    "label": ("Indicator label (English)", "Readable English name of the indicator."),
+    "year": ("Reference year", "The year the value refers to (for cumulative totals: the last year)."),
+    "period_start": (
+        "First year of a cumulative period",
+        "First year of the period a cumulative total covers; empty for values of a single year.",
+    ),
+    "value": ("Value in the unit as printed", "The number in the unit as printed in the source (column unit)."),
+    "unit": ("Unit as printed (Chinese)", "The unit exactly as the source prints it, e.g. 亿元, 万人, 元/年, %."),
+    "value_base": (
+        "Value in base unit (yuan, persons, fraction)",
+        "The value converted exactly to the base unit: yuan, persons, or a fraction for percentages.",
+    ),
+    "base_unit": ("Base unit of value_base", "Unit of value_base (yuan, persons, fraction, ...)."),
+    "value_low": (
+        "Derived: lower end of rounding range",
+        "For derived values only: the lowest value the rounding of their inputs allows.",
+    ),
+    "value_high": (
+        "Derived: upper end of rounding range",
+        "For derived values only: the highest value the rounding of their inputs allows.",
+    ),
+    "kind": (
+        "Kind: document, external or derived",
+        (
+            "document: printed in one of the five documents (verbatim quote); external: a secondary source "
+            "(publisher and address); derived: computed from other observations (formula in note)."
+        ),
+    ),
+    "qualifier": (
+        "Qualifier of the printed number",
+        "exact, more_than (多/余/以上/超过), at_least, nearly (近), about (约) or less_than.",
+    ),
+    "value_printed": ("Number exactly as printed", "The number exactly as printed in the source, without unit."),
+    "source_id": ("Source id (see sources sheet)", "The document (doc000-doc004) or external; see the sources."),
+    "quote": ("Verbatim quote from the source", "The sentence the value comes from, copied verbatim."),
+    "publisher": ("External: publisher", "For external values: who published the figure."),
+    "url": ("External: address of the source", "For external values: the address the figure was read from."),
+    "basis": ("External: basis of the figure", "For external values: what the figure is based on."),
+    "confidence": (
+        "External: confidence (high ... low)",
+        "For external values: how far the secondary figure can be trusted (high, medium-high, medium, low).",
+    ),
+    "note": ("Note (derived: formula)", "Curator's note; for derived values the formula and inputs."),
+    "source_file": ("Curated table the row comes from", "The file in data/raw the row was curated in."),
+    "source_row": ("Row in that curated table", "The row number in that file (header = row 1)."),
+}
+"""Observation columns: (Stata variable label, at most 80 characters; description)."""
+
+CLAIM_COLUMNS: dict[str, str] = {
+    "claim_id": "Identifier of the claim (document.cNN).",
+    "source_id": "The document that states the claim.",
+    "quote": "The sentence that states the claim, verbatim.",
+    "stated_printed": "The stated number exactly as printed.",
+    "stated": "The stated number as a plain number.",
+    "unit": "Unit of the stated number as printed.",
+    "qualifier": "exact, more_than, at_least, nearly, about or less_than.",
+    "rounding": "The rounding step of the printed number (the audit's tolerance).",
+    "claim_type": "What kind of statement it is (growth, multiple, difference, share, threshold, ...).",
+    "inputs": "The observations (obs_id) the claim is recomputed from.",
+    "params": "Parameters of the recomputation (e.g. direction=decrease).",
+    "note": "Curator's note: what the claim says and what the documents lack.",
+}
+
+SOURCE_COLUMNS: dict[str, str] = {
+    "source_id": "Identifier of the source.",
+    "file": "The project's copy of the document (under data/raw).",
+    "slug": "Short readable name.",
+    "issuer": "Issuing body (Chinese).",
+    "issuer_en": "Issuing body (English).",
+    "date": "Date of the document.",
+    "title": "Title (Chinese).",
+    "title_en": "Title (English).",
+    "covers": "What figures the source covers.",
+}
+
+VALUE_LABELS: dict[str, tuple[str, ...]] = {
+    "kind": ("document", "external", "derived"),
+    "qualifier": ("exact", "more_than", "at_least", "nearly", "about", "less_than"),
+    "confidence": ("high", "medium-high", "medium", "low"),
+}
+"""Closed vocabularies stored as labelled integers (codes in this order, from 0); region
+and source_id are labelled too, with the values present (sorted)."""
+
+LABELLED_FROM_DATA = ("region", "source_id")
+
+
+def fixed_time() -> datetime:
+    """The time stamp written into every export (``SOURCE_DATE_EPOCH`` or 2000-01-01, UTC)."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or DEFAULT_EPOCH)
+    return datetime.fromtimestamp(max(epoch, 315532800), tz=UTC).replace(tzinfo=None)  # zip: >= 1980
+
+
+def read_processed(name: str, processed: Path | None = None) -> pd.DataFrame:
+    """A processed table (``observations``, ``claims``, ``sources``) as text columns."""
+    path = Path(processed or paths.PROCESSED) / f"{name}.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{paths.relative(path)} does not exist: run `make data` first.")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def observations_for_stata(obs: pd.DataFrame) -> pd.DataFrame:
+    """Typed observations: numbers as floats, years as integers, vocabularies as categoricals.
+
+    Raises
+    ------
+    ValueError
+        When a vocabulary column holds a value outside its vocabulary (naming the column,
+        the value and its row in ``observations.csv``).
+    """
+    out = pd.DataFrame(index=obs.index)
+    for col in OBSERVATION_COLUMNS:
+        s = obs[col] if col in obs else pd.Series("", index=obs.index)
+        if col in ("value", "value_base", "value_low", "value_high"):
+            out[col] = pd.to_numeric(s.replace("", None), errors="raise").astype("float64")
+        elif col in ("year", "period_start", "source_row"):
+            out[col] = pd.to_numeric(s.replace("", None), errors="raise").astype("Int32")
+        elif col in VALUE_LABELS or col in LABELLED_FROM_DATA:
+            cats = VALUE_LABELS.get(col) or tuple(sorted(set(s) - {""}))
+            bad = sorted(set(s) - set(cats) - {""})
+            if bad:
+                row = int(s[s == bad[0]].index[0]) + 2
+                raise ValueError(
+                    f"data/processed/observations.csv, row {row}, column {col!r}: {bad[0]!r} is not one of "
+                    f"{', '.join(cats)}"
+                )
+            out[col] = pd.Categorical(s.replace("", None), categories=list(cats))
+        else:
+            out[col] = s.astype(object)
+    return out.reset_index(drop=True)
+
+
+def stata_bytes(obs: pd.DataFrame) -> bytes:
+    """``observations.dta`` (version 118) with variable and value labels, as bytes."""
+    df = observations_for_stata(obs)
+    strl = [
+        c
+        for c in df.columns
+        if df[c].dtype == object and df[c].map(lambda v: len(str(v).encode("utf-8"))).max() > STATA_STR_MAX
+    ]
+    buf = io.BytesIO()
+    df.to_stata(
+        buf,
+        write_index=False,
+        version=STATA_VERSION,
+        time_stamp=fixed_time(),
+        data_label="Poverty-alleviation observations (data/processed, analysis suite)",
+        variable_labels={c: OBSERVATION_COLUMNS[c][0] for c in df.columns},
+        convert_strl=strl,
+    )
+    return buf.getvalue()
+
+
+def normalise_zip(data: bytes, when: datetime) -> bytes:
+    """Rewrite a zip (an .xlsx) with fixed entry dates and fixed document-property dates."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                text = content.decode("utf-8")
+                for tag in ("created", "modified"):
+                    text = re.sub(rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", text)
+                content = text.encode("utf-8")
+            info = zipfile.ZipInfo(item.filename, date_time=when.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, content, compresslevel=6)
+    return out.getvalue()
+
+
+def columns_sheet(obs: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """One row per (sheet, column): what the column means."""
+    rows = []
+    for sheet, frame, desc in (
+        ("observations", obs, {c: d for c, (_, d) in OBSERVATION_COLUMNS.items()}),
+        ("claims", claims, CLAIM_COLUMNS),
+        ("sources", sources, SOURCE_COLUMNS),
+    ):
+        for c in frame.columns:
+            rows.append({"sheet": sheet, "column": c, "description": desc.get(c, "")})
+    return pd.DataFrame(rows)
+
+
+def excel_bytes(obs: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame) -> bytes:
+    """``observations.xlsx``: observations, claims, sources and a column guide, as bytes."""
+    from openpyxl.styles import Alignment, Font
+
+    typed = observations_for_stata(obs)
+    for col in typed.columns:  # plain text in the workbook (empty cell for missing)
+        if isinstance(typed[col].dtype, pd.CategoricalDtype):
+            typed[col] = typed[col].astype(object)
+    when = fixed_time()
+    about = pd.DataFrame(
+        {
+            "sheet": ["observations", "claims", "sources", "columns"],
+            "contents": [
+                (
+                    f"{len(typed)} observations (data/processed/observations.csv): document values with their "
+                    "verbatim quote, external values with publisher and address, derived values with their formula."
+                ),
+                f"{len(claims)} derived statements of the documents (claims register), recomputed by the claims audit.",
+                f"{len(sources)} sources: the five documents and the external figures.",
+                "What each column of each sheet means.",
+            ],
+        }
+    )
+    sheets = {
+        "observations": typed,
+        "claims": claims,
+        "sources": sources,
+        "columns": columns_sheet(typed, claims, sources),
+        "about": about,
+    }
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, frame in sheets.items():
+            frame.to_excel(xw, sheet_name=name, index=False, freeze_panes=(1, 0))
+            ws = xw.sheets[name]
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            for i, col in enumerate(frame.columns, start=1):
+                longest = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
+                letter = ws.cell(row=1, column=i).column_letter
+                ws.column_dimensions[letter].width = min(max(10, longest + 2), 60)
+                if longest > 60:
+                    for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.auto_filter.ref = ws.dimensions
+        xw.book.properties.creator = "analysis suite (make report)"
+        xw.book.properties.created = when
+        xw.book.properties.modified = when
+    return normalise_zip(buf.getvalue(), when)
+
+
+def export_files(out_dir: Path | None = None) -> dict[Path, bytes]:
+    """The export files and their bytes (nothing written)."""
+    out_dir = Path(out_dir or paths.REPORTS / "data")
+    obs, claims, sources = (read_processed(n) for n in ("observations", "claims", "sources"))
+    return {
+        out_dir / "observations.dta": stata_bytes(obs),
+        out_dir / "observations.xlsx": excel_bytes(obs, claims, sources),
+    }
+
+
+def write_exports(out_dir: Path | None = None) -> list[Path]:
+    """Write ``observations.dta`` and ``observations.xlsx`` (both or neither); return their paths."""
+    files = export_files(out_dir)
+    replace_all(files)
+    return list(files)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Write the Stata and Excel exports of data/processed.")
+    ap.add_argument("--out", type=Path, default=None, help="output folder (default reports/data)")
+    args = ap.parse_args(argv)
+    for p in write_exports(args.out):
+        print(f"[exports] {paths.relative(p)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""The claims-audit report's computed prose: the findings that open it.
+
+Every number in these sentences comes from the audit tables (:func:`analysis.metrics.audit.audit_claims`,
+:func:`analysis.metrics.consistency.check_consistency`, :func:`analysis.metrics.corroboration.corroborate`);
+nothing is typed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.data.schema import CONSISTENCY_KIND_WORDS
+from analysis.metrics.audit import INCONSISTENT
+from analysis.metrics.consistency import AGREE, DIFFERENT, DISAGREE
+from analysis.reports.audit import (
+    AuditRun,
+    corroboration_table,
+    recomputed_text,
+    selected,
+    selected_checks,
+    stated_text,
+)
+
+
+def _num(v: float) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    mag = abs(v)
+    d = 0 if mag >= 100 else 1 if mag >= 10 else 2 if mag >= 0.1 else 3
+    return f"{v:,.{d}f}"
+
+
+def claim_size(r: pd.Series) -> str:
+    """How far the recomputed value is from the stated one, in words (``18.2 percentage points higher``)."""
+    rec, st = r["recomputed"], r["stated"]
+    if pd.isna(rec):
+        lo, hi = r["recomputed_low"], r["recomputed_high"]
+        if pd.notna(hi) and r["claim_type"] == "threshold_crossed_in":
+            return f"the threshold was already reached in {int(hi)}, not first in {int(st)}"
+        return f"recomputed {recomputed_text(r)}" if pd.notna(lo) else "no recomputed value"
+    diff = rec - st
+    unit = "percentage points" if r["unit"] == "%" else r["unit"]
+    way = "higher" if diff > 0 else "lower"
+    ratio = f"; {rec / st:.2f} times the stated value" if st and r["unit"] != "%" else ""
+    if r["qualifier"] in ("more_than", "at_least"):
+        return f"{_num(abs(diff))} {unit} {'above' if diff >= 0 else 'below'} the bound"
+    if r["qualifier"] == "less_than":
+        return f"{_num(abs(diff))} {unit} {'above' if diff >= 0 else 'below'} the bound"
+    return f"{_num(abs(diff))} {unit} {way}{ratio}"
+
+
+def claim_sentence(r: pd.Series) -> str:
+    """One sentence for an inconsistent claim, with its size."""
+    where = "external source" if r["source_id"] == "external" else r["source_id"]
+    why = ""
+    if r["claim_type"] == "real_growth" and "deflated with" in r["reason"]:
+        why = " (" + r["reason"].split("; ", 1)[1].split("; the official")[0] + ")"
+    return (
+        f"**{r['claim_id']}** ({where}, {r['claim_type']}): 「{r['quote']}」 states {stated_text(r)}, "
+        f"the inputs give {recomputed_text(r)}: {claim_size(r)}{why}."
+    )
+
+
+def _side(r: pd.Series, s: str, u: str) -> str:
+    """``65.77 万人 / 31.93% = 206 万人``; a lone value already in the check's unit is shown once."""
+    shown, value = r[f"shown_{s}"], f"{_num(r[f'value_{s}'])}{u}"
+    expr = r["left" if s == "a" else "right"]
+    if not any(op in expr for op in "+-*/") and shown.endswith(u.strip()) and u.strip():
+        return shown
+    return f"{shown} = {value}"
+
+
+def check_sentence(r: pd.Series) -> str:
+    """One sentence for a consistency check that does not agree, with its size."""
+    u = "" if r["unit"] == "%" else f" {r['unit']}"
+    what = CONSISTENCY_KIND_WORDS.get(r["kind"], r["kind"])
+    head = (
+        f"**{r['check_id']}** ({what}): {_side(r, 'a', u)} against {_side(r, 'b', u)}, a ratio of {r['ratio']:.3f} "
+        f"(a difference of {_num(r['difference'])}{u})"
+    )
+    if r["verdict"] == DIFFERENT:
+        return f"{head}; different definitions: {r['definitions']}."
+    return f"{head}; {r['note']}."
+
+
+def findings(run: AuditRun) -> str:
+    """Markdown: every inconsistent claim and every check that does not agree, one sentence each, largest first."""
+    claims = selected(run)
+    bad = claims[claims["verdict"] == INCONSISTENT]
+    checks = selected_checks(run)
+    dis = checks[checks["verdict"] == DISAGREE] if len(checks) else checks
+    diff = checks[checks["verdict"] == DIFFERENT] if len(checks) else checks
+    parts = []
+    if len(bad):
+        doc = bad[bad["source_id"] != "external"]
+        ext = bad[bad["source_id"] == "external"]
+        if len(doc):
+            parts.append(
+                f"**Claims the documents' own numbers contradict ({len(doc)}):**\n\n"
+                + "\n".join(f"- {claim_sentence(r)}" for _, r in doc.iterrows())
+            )
+        if len(ext):
+            parts.append(
+                f"**External claims their own levels contradict ({len(ext)}):**\n\n"
+                + "\n".join(f"- {claim_sentence(r)}" for _, r in ext.iterrows())
+            )
+    order = lambda t: t.assign(_s=(t["ratio"].apply(lambda x: abs(math.log(x)) if x > 0 else 0.0))).sort_values(  # noqa: E731
+        "_s", ascending=False, kind="stable"
+    )
+    if len(dis):
+        parts.append(
+            f"**Statements that disagree with each other ({len(dis)}):**\n\n"
+            + "\n".join(f"- {check_sentence(r)}" for _, r in order(dis).iterrows())
+        )
+    if len(diff):
+        parts.append(
+            f"**Statements whose numbers differ because the wording measures different things ({len(diff)}):**\n\n"
+            + "\n".join(f"- {check_sentence(r)}" for _, r in order(diff).iterrows())
+        )
+    corro = corroboration_table(run)
+    if len(corro):
+        off = corro[corro["verdict"] != AGREE]
+        if len(off):
+            parts.append(
+                f"**External figures that differ from the document value ({len(off)}):**\n\n"
+                + "\n".join(
+                    f"- {r['series_id']} {r['year']}: document {_num(r['document_value'])} {r['unit']}, external "
+                    f"{_num(r['external_value'])} {r['unit']} ({r['publisher']}, {r['basis']}): a difference of "
+                    f"{_num(r['difference'])} {r['unit']}."
+                    for _, r in off.iterrows()
+                )
+            )
+    if not parts:
+        return "No claim in this selection is inconsistent and every consistency check agrees."
+    return "\n\n".join(parts)

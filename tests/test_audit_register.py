@@ -1,0 +1,258 @@
+"""The real registers pinned: every claim and every consistency check, verdict and value by hand.
+
+Each expected value is written as the arithmetic on the printed numbers (from the quote
+of the claim or check), not taken from the code, so a change of a formula, an input id,
+a rounding rule or a curated value makes the matching case fail. Not-checkable claims
+are pinned with the words of what is missing. Bad consistency rows are refused by
+``make data`` with file, row and column.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from analysis.data.build import build
+from analysis.errors import DataError
+from analysis.metrics.audit import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, audit_claims
+from analysis.metrics.consistency import AGREE, DIFFERENT, DISAGREE, check_consistency
+from analysis.metrics.corroboration import corroborate
+from conftest import read_rows, write_rows
+
+C, X, N = CONSISTENT, INCONSISTENT, NOT_CHECKABLE
+
+
+@pytest.fixture(scope="module")
+def claims():
+    return audit_claims().set_index("claim_id")
+
+
+@pytest.fixture(scope="module")
+def checks():
+    return check_consistency().set_index("check_id")
+
+
+# ------------------------------------------------------------------------- claims with a value
+
+HAND = {
+    # document claims
+    "doc001.c06": (X, 100 * (25.35 / 7.2 - 1)),
+    "doc004.c01": (X, 100 * ((26691 / 16171) ** (1 / 6) - 1)),
+    "doc004.c03": (C, 100 * (705.7 / 418.9 - 1)),
+    "doc004.c04": (C, 100 * (26691 / 16171 - 1)),
+    "doc004.c07": (C, 2016),
+    "doc004.c08": (C, 2018),  # 585 (2017, external preliminary) < 600 <= 605.05 (2018)
+    "doc004.c09": (C, 2019),
+    "doc004.c10": (C, 1),
+    "doc004.c14": (C, 100 * (3927 / 1980 - 1)),
+    "doc004.c15": (C, 100 * (206 / 106 - 1)),
+    "doc004.c16": (C, 100 * (4800 / 2640 - 1)),
+    "doc004.c17": (X, 100 * 1726 / 1567),
+    # external claims: growth between curated external levels
+    "ext.c01": (C, 100 * (7413 / 6648 - 1)),
+    "ext.c02": (C, 100 * (20810 / 19267 - 1)),
+    "ext.c03": (C, 100 * (8300 / 7413 - 1)),
+    "ext.c04": (C, 100 * (22790 / 20810 - 1)),
+    "ext.c05": (C, 100 * (11422 / 10489 - 1)),
+    "ext.c06": (C, 100 * ((11422 / 10489) / 1.013 - 1)),  # rural CPI 2015
+    "ext.c07": (C, 100 * (12363 / 11422 - 1)),
+    "ext.c08": (C, 100 * ((12363 / 11422) / 1.020 - 1)),  # national CPI 2016
+    "ext.c09": (C, 100 * (13432 / 12363 - 1)),
+    "ext.c10": (X, 100 * ((13432 / 12363) / 1.016 - 1)),  # national CPI 2017: 6.94 vs 7.3
+    "ext.c11": (C, 100 * (14617 / 13432 - 1)),
+    "ext.c12": (C, 100 * ((14617 / 13432) / 1.021 - 1)),
+    "ext.c13": (C, 100 * (16021 / 14617 - 1)),
+    "ext.c14": (X, 100 * ((16021 / 14617) / 1.029 - 1)),  # 6.52 vs 6.2
+    "ext.c15": (C, 100 * (17131 / 16021 - 1)),
+    "ext.c16": (X, 100 * ((17131 / 16021) / 1.025 - 1)),  # 4.32 vs 3.8
+    "ext.c17": (C, 100 * (8896 / 7917 - 1)),
+    "ext.c18": (C, 100 * ((8896 / 7917) / 1.028 - 1)),  # rural CPI 2013
+    "ext.c19": (X, 100 * ((6977 / 5919) / 1.054 - 1)),  # 11.84 vs 11.4
+    "ext.c20": (C, 100 * ((7917 / 6977) / 1.026 - 1)),
+    "ext.c21": (C, 6977 - 5919),
+    "ext.c22": (C, 9899 - 4335),
+    "ext.c23": (C, (9899 - 4335) / 4),
+    "ext.c24": (C, 10.2 - 4.5),
+    "ext.c25": (C, (10.2 - 4.5) / 4),
+    "ext.c26": (C, 4335 - 3046),
+    "ext.c27": (C, 4.5 - 3.1),
+    "ext.c28": (C, 3046 - 1660),
+    "ext.c29": (C, 3.1 - 1.7),
+    "ext.c30": (C, 1660 - 551),
+    "ext.c31": (C, 1.7 - 0.6),
+    "ext.c32": (C, 100 * (1 - 551 / 1660)),
+    "ext.c33": (C, 7017 - 5575),
+    "ext.c34": (C, 9899 - 8249),
+    "ext.c35": (C, 12800 - 9899),  # only through the 约1.28亿 band
+    "ext.c36": (C, 16600 - 9899),
+}
+
+# ------------------------------------------------------------------------- not checkable, with what is missing
+
+MISSING = {
+    "doc000.c01": "2010 rural per-capita income of the Wuling",
+    "doc001.c01": "Hunan poor population at end-2013 and end-2015",
+    "doc001.c02": "Hunan poverty incidence of 2013",
+    "doc001.c03": "2014 rural per-capita disposable income of the 40 key",
+    "doc001.c04": "2014 provincial special poverty fund",
+    "doc001.c05": "2014 special poverty funds of Hunan prefectures",
+    "doc001.c07": "policy floor",
+    "doc001.c08": "policy target",
+    "doc003.c01": "number of poor villages",
+    "doc003.c02": "number of rural poor insured",
+    "doc003.c03": "inpatient costs of the poor",
+    "doc004.c02": "ethnic-minority population",
+    "doc004.c05": "unobserved level of 2012",
+    "doc004.c06": "2012 is not observed",
+    "doc004.c11": "Dapo villagers' income before and after",
+    "doc004.c12": "Shibadong shareholders' income before and after",
+    "doc004.c13": "agricultural-hukou population",
+    "doc004.c18": "villages with 4G coverage",
+    "doc004.c19": "villages with broadband",
+    "doc004.c20": "lifted out of poverty through tourism",
+}
+
+
+def test_every_claim_is_pinned(claims):
+    assert set(claims.index) == set(HAND) | set(MISSING), "a claim was added or removed: pin it here"
+
+
+@pytest.mark.parametrize("claim_id", sorted(HAND))
+def test_claim_verdict_and_value_by_hand(claims, claim_id):
+    verdict, value = HAND[claim_id]
+    r = claims.loc[claim_id]
+    assert r.verdict == verdict, r.reason
+    assert r.recomputed == pytest.approx(value, rel=1e-6, abs=1e-6)
+
+
+@pytest.mark.parametrize("claim_id", sorted(MISSING))
+def test_not_checkable_names_what_is_missing(claims, claim_id):
+    r = claims.loc[claim_id]
+    assert r.verdict == NOT_CHECKABLE and math.isnan(r.recomputed)
+    assert MISSING[claim_id] in r.reason, r.reason
+
+
+def test_not_checkable_share_well_below_before(claims):
+    docs = claims[claims["source_id"] != "external"]
+    assert (docs["verdict"] == N).sum() == 20 and len(docs) == 32
+    assert (claims["verdict"] == N).sum() / len(claims) < 0.3  # 20 of 68, was 22 of 32
+
+
+def test_real_growth_reasons_name_the_price_index(claims):
+    assert "rural CPI" in claims.loc["ext.c06", "reason"]
+    r = claims.loc["ext.c10", "reason"]
+    assert "national CPI" in r and "few tenths" in r
+    assert "only through the input rounding" in claims.loc["ext.c35", "reason"]
+
+
+# ------------------------------------------------------------------------- consistency checks
+
+CHECKS = {
+    # check id: (verdict, a by hand, b by hand) in the check's unit
+    "doc004.k01": (DISAGREE, 1726 / 0.919, 1567),
+    "doc004.k02": (DISAGREE, 65.77 / 0.3193, 1.56 / 0.0065),
+    "doc004.k03": (AGREE, 1.56 / 0.0065, 156484 / 0.066 / 1e4),
+    "doc004.k04": (DISAGREE, 65.77 / 0.3193, 156484 / 0.066 / 1e4),
+    "doc004.k05": (AGREE, 1.56 / 0.0065, 299.3),
+    "doc004.k06": (DIFFERENT, 211, 309),
+    "doc004.k07": (DIFFERENT, 20000, 5349),
+    "doc004.k08": (DIFFERENT, 1.9 + 1.1, 2.5),
+    "doc004.k09": (AGREE, 636 + 210, 2221),
+    "doc004.k10": (AGREE, 2000, 5100),
+    "doc004.k11": (AGREE, 5360, 8200),
+    "doc004.k12": (AGREE, 8200, 12600),
+    "doc004.k13": (AGREE, 25, 86),
+    "doc004.k14": (AGREE, 68.6, 300),
+    "doc004.k15": (AGREE, 2, 5),
+    "doc004.k16": (DIFFERENT, 105, 115),
+    "doc004.k17": (DIFFERENT, 1813, 1567),
+    "doc004.k18": (AGREE, 57.2 / 10.6, 5),
+    "doc004.k19": (DISAGREE, 8.9527, 65.77 - 1.56),
+    "doc004.k20": (DISAGREE, 12.4, 2.4531),
+    "doc004.k21": (AGREE, 31.93 - 0.65, 31.93 - 0.65),
+    "doc004.k22": (DIFFERENT, 20363, 17600),
+    "doc004.k23": (DIFFERENT, 11000, 5349),
+    "doc004.k24": (AGREE, 45, 65.77),
+    "doc004.k25": (AGREE, 1.56, 49),
+    "doc004.k26": (AGREE, 1.56 / 0.0065, (66 - 55.42) / 0.0439),
+    "doc004.k27": (DISAGREE, 65.77 / 0.3193, (66 - 55.42) / 0.0439),
+    "doc004.k28": (AGREE, 65.77, 66),
+    "doc000.k01": (DISAGREE, 793 / 0.263, 49 / 0.017),
+    "doc000.k02": (AGREE, 7.3, 6300),
+    "doc000.k03": (AGREE, 70, 71),
+    "doc001.k01": (AGREE, 6 + 6, 12),
+    "doc001.k02": (AGREE, 8, 10),
+    "doc001.k03": (AGREE, 14, 17),
+    "doc003.k01": (AGREE, 832, 832),
+    "doc003.k02": (AGREE, 22, 22),
+}
+
+
+def test_every_check_is_pinned(checks):
+    assert set(checks.index) == set(CHECKS), "a consistency check was added or removed: pin it here"
+
+
+@pytest.mark.parametrize("check_id", sorted(CHECKS))
+def test_check_verdict_and_values_by_hand(checks, check_id):
+    verdict, a, b = CHECKS[check_id]
+    r = checks.loc[check_id]
+    assert r.verdict == verdict, r.reason
+    assert r.value_a == pytest.approx(a, rel=1e-9)
+    assert r.value_b == pytest.approx(b, rel=1e-9)
+    assert r.ratio == pytest.approx(a / b, rel=1e-9)
+    assert r.difference == pytest.approx(a - b, rel=1e-9, abs=1e-9)
+    assert r.low_a <= r.value_a <= r.high_a and r.low_b <= r.value_b <= r.high_b
+    assert r.quote_a and r.quote_b and r.note
+
+
+def test_the_issue_examples_and_their_intervals(checks):
+    k01 = checks.loc["doc004.k01"]
+    assert k01.low_a == pytest.approx(1725.5 / 0.9195) and k01.high_a == pytest.approx(1726.5 / 0.9185)
+    k02 = checks.loc["doc004.k02"]
+    assert k02.low_b == pytest.approx(1.555 / 0.00655) and k02.high_b == pytest.approx(1.565 / 0.00645)
+    assert k02.high_a == pytest.approx(65.775 / 0.31925)
+    # 2.5万多 is [2.5, 2.6) 万, so the two 其中 groups (at least 2.9万) cannot both fit: they overlap
+    k08 = checks.loc["doc004.k08"]
+    assert k08.high_b == pytest.approx(2.6) and k08.low_a == pytest.approx(2.9)
+    assert "规模厂房式" in checks.loc["doc004.k06", "reason"] and "就业扶贫车间" in checks.loc["doc004.k06", "reason"]
+    assert "about 5" in checks.loc["doc004.k18", "reason"] or "about 5 户" in checks.loc["doc004.k18", "reason"]
+
+
+def test_corroboration_lists_external_restating_document_values():
+    c = corroborate().set_index("external_obs")
+    assert (
+        c.loc["xiangxi.gdp.2013.ext", "verdict"] == AGREE and c.loc["xiangxi.gdp.2013.ext", "document_value"] == 418.9
+    )
+    assert c.loc["xiangxi.gdp_per_capita.2013.ext", "verdict"] == AGREE
+
+
+# ------------------------------------------------------------------------- bad consistency rows
+
+
+def _problems(raw: Path, edit) -> list[str]:
+    rows = read_rows(raw / "consistency.csv")
+    edit(rows)
+    write_rows(raw / "consistency.csv", rows)
+    with pytest.raises(DataError) as exc:
+        build(raw, raw.parent / "out_unused")
+    return [str(p) for p in exc.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("edit", "column", "needle"),
+    [
+        (lambda rows: rows[0].update(left="xiangxi.nothing.2019"), "left", "is not a curated observation id"),
+        (lambda rows: rows[0].update(right="xiangxi.mutual_aid_villages_covered.2020 * 2"), "right", "'2' is not"),
+        (lambda rows: rows[0].update(left="xiangxi.gdp.2019"), "left", "does not occur in quote_a"),
+        (lambda rows: rows[0].update(quote_a=rows[0]["quote_a"].replace(",", "，", 1)), "quote_a", "verbatim"),
+        (lambda rows: rows[0].update(relation="roughly"), "relation", "unknown relation"),
+        (lambda rows: rows[0].update(left="xiangxi.gdp.2019 +"), "left", "well-formed"),
+        (lambda rows: rows[1].update(check_id=rows[0]["check_id"]), "check_id", "more than once"),
+    ],
+)
+def test_bad_consistency_rows_are_refused_with_file_row_column(raw_copy, edit, column, needle):
+    problems = _problems(raw_copy, edit)
+    hits = [p for p in problems if "consistency.csv" in p and column in p and needle in p]
+    assert hits, problems
