@@ -92,24 +92,23 @@ def test_china_is_a_valid_growth_region(tmp_path):
         gr.prepare(region="Chian")
 
 
-def test_readme_growth_headlines_match_the_computed_values(run):
-    """README.md types the headline numbers: they must be the ones the code computes."""
-    from analysis import paths
+def test_elasticity_and_comparison_figure_notes_say_whether_external_values_entered(tmp_path):
+    from analysis.reports import comparison as cr
+    from analysis.reports import comparison_figures as cf
+    from analysis.reports import elasticity as er
+    from analysis.reports import elasticity_figures as ef
 
-    readme = " ".join((paths.ROOT / "README.md").read_text(encoding="utf-8").split())
-    t = run.table[run.table["series_id"] == "xiangxi.gdp"]
-    full, pre = t.iloc[0], t.iloc[1]
-
-    def pct(v):
-        return f"{100 * v:.2f}%"
-
-    assert f"{pct(full['cagr'])} a year" in readme
+    e = er.prepare(output_dir=tmp_path, run_name="e")
+    note = ef._ext(e)
     assert (
-        f"{pct(full['trend_growth'])} a year (95% CI {pct(full['trend_ci_low'])} to {pct(full['trend_ci_high'])}, "
-        f"{full['n_points'] - 2} degrees of freedom" in readme
+        note.startswith("External values: ") and "China National poverty line (current prices) 2011-2016, 2020" in note
     )
-    assert f"{pct(pre['cagr'])} a year over {pre['start_year']}-{pre['end_year']}" in readme
-    assert f"(trend {pct(pre['trend_growth'])}, {pre['n_points'] - 2} degrees of freedom)" in readme
-    alt = gr.sensitivity(run).set_index("substitute").loc["xiangxi.gdp.2015.ext.alt1"]
-    assert f"the trend is {pct(alt['trend_alternative'])}" in readme
-    assert f"over 2014-2019 is {pct((16021 / 10489) ** (1 / 5) - 1)} a year" in readme
+    assert note.count("Xiangxi GDP per capita") == 1
+    assert ef._ext(er.prepare(include_external=False, output_dir=tmp_path, run_name="d")) == "No external values."
+    c = cr.prepare(output_dir=tmp_path, run_name="c")
+    cr.build_table(c)
+    assert cf._ext(c, "counties") == "No external values."
+    assert cf._ext(c, "poverty").startswith("External values enter ")
+    d = cr.prepare(include_external=False, output_dir=tmp_path, run_name="cd")
+    cr.build_table(d)
+    assert all(cf._ext(d, s) == "No external values." for s in ("poverty", "growth", "assistance", "counties"))

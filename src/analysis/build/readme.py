@@ -66,7 +66,7 @@ END = re.compile(r"^<!-- end: (?P<name>[\w.-]+) -->\s*$")
 # What each notebook calls after ``prepare`` to write its tables (the notebook's own calls;
 # tests/test_readme.py checks that every notebook still makes them).
 TABLE_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "growth_rates.ipynb": ("analysis.reports.growth", ("build_table",)),
+    "growth_rates.ipynb": ("analysis.reports.growth", ("build_table", "levels_table", "sensitivity")),
     "elasticities.ipynb": ("analysis.reports.elasticity", ("build_table", "build_benchmark")),
     "comparisons.ipynb": ("analysis.reports.comparison", ("build_table",)),
     "claims_audit.ipynb": ("analysis.reports.audit", ("build_table", "build_consistency_table", "summary")),
@@ -330,9 +330,14 @@ def _data_loading_api(s: Sources) -> str:
         [
             "```python",
             "from analysis import load_observations, get_series, observation",
-            'obs = load_observations()                         # every row; kinds=("document",) to filter',
+            "from analysis.data.load import alternatives, series_catalog",
+            'obs = load_observations()                         # every preferred row; kinds=("document",) to filter',
             'gdp = get_series("Xiangxi", "gdp")                # one row per year, document preferred over external',
             f'docs = get_series("Xiangxi", "gdp", kinds=("document",))  # years {", ".join(map(str, years))}',
+            'every = get_series("China", "gdp", preferred_only=False)  # all candidate rows; in_series marks the one used',
+            'sens = get_series("Xiangxi", "gdp", substitute=["xiangxi.gdp.2015.ext.alt1"])  # a labelled sensitivity',
+            "alternatives()                                    # each alternative beside the value used, difference in %",
+            "series_catalog()                                  # every series: years, unit, kinds, vintages, alternatives",
             f'observation("xiangxi.gdp.2019")["value_base"]     # {float(o["value_base"])!r}',
             "```",
         ]
@@ -347,12 +352,48 @@ def _results_growth(s: Sources) -> str:
     dibao = row(t, "growth_rates", series_id="xiangxi.rural_dibao_standard", start_year=2014, end_year=2019)
     g0, g1 = s.observation("xiangxi.gdp.2013"), s.observation("xiangxi.gdp.2019")
     d0, d1 = s.observation("xiangxi.rural_dibao_standard.2014"), s.observation("xiangxi.rural_dibao_standard.2019")
-    return para(
+    text = (
         f"Headline: Xiangxi GDP {g0['value_printed']} -> {printed(g1)} over {gdp['start_year']}-{gdp['end_year']} "
         f"is {pct(gdp['cagr'])} a year ({pct(brk['cagr'])} over {brk['start_year']}-{brk['end_year']} without the "
-        f"revised {gdp['end_year']}); the rural dibao standard {d0['value_printed']} -> {printed(d1)} over "
+        f"revised {gdp['end_year']})"
+    )
+    if str(gdp.get("trend_growth", "")) not in ("", "nan"):
+        n, nb = int(gdp["n_points"]), int(brk["n_points"])
+        missing = str(gdp.get("missing_years", "")).split()
+        text += (
+            f". With the external annual figures it is observed in {n} of the "
+            f"{int(gdp['end_year']) - int(gdp['start_year']) + 1} years"
+            + (f" (no source gives {', '.join(missing)}" if missing else "")
+            + (f"; vintages: {gdp['vintages']}" if str(gdp.get("vintages", "")) not in ("", "nan") else "")
+            + (")" if missing else "")
+            + f", so a log-linear trend is estimated: {pct(gdp['trend_growth'])} a year (95% CI "
+            f"{pct(gdp['trend_ci_low'])} to {pct(gdp['trend_ci_high'])}, {n - 2} degrees of freedom: descriptive)"
+        )
+        if str(brk.get("trend_growth", "")) not in ("", "nan"):
+            text += f"; without the break year the trend is {pct(brk['trend_growth'])} ({nb - 2} degrees of freedom)"
+        sens = s.table("growth_rates_sensitivity")
+        if not sens.empty:
+            a = sens[sens["series_id"] == "xiangxi.gdp"]
+            if not a.empty:
+                a = a.iloc[0]
+                text += (
+                    f"; with the alternative {a['year']} figure ({num(float(a['value_alternative']))} instead of "
+                    f"{num(float(a['value_used']))}) the trend is {pct(a['trend_alternative'])}"
+                )
+    text += (
+        f"; the rural dibao standard {d0['value_printed']} -> {printed(d1)} over "
         f"{dibao['start_year']}-{dibao['end_year']} is {100 * dibao['total_change']:+.1f}%."
     )
+    c0, c1 = (
+        s.observation("china.rural_disposable_income.2014.ext"),
+        s.observation("china.rural_disposable_income.2019.ext"),
+    )
+    rate = (float(c1["value"]) / float(c0["value"])) ** (1 / 5) - 1
+    text += (
+        f" China's rural disposable income {num(float(c0['value']))} -> {num(float(c1['value']))} 元 over 2014-2019 "
+        f"is {pct(rate)} a year, nominal (external; `-p region China -p indicator rural_disposable_income`)."
+    )
+    return para(text)
 
 
 def _band_word(e: float, low: float, high: float) -> str:

@@ -22,6 +22,16 @@ from analysis.reports.comparison_sections import growth_changes
 from analysis.reports.comparison_text import fmt_value, section_rows
 
 
+def _ext(run: ComparisonRun, section: str) -> str:
+    """Whether external values entered a section's rows (the table's ``external_used``), for figure notes."""
+    t = run.table[run.table["section"] == section] if not run.table.empty else run.table
+    used = t[t["external_used"].astype(bool)] if "external_used" in t else t.iloc[0:0]
+    if used.empty:
+        return "No external values."
+    regions = ", ".join(sorted(set(used["region"])))
+    return f"External values enter {len(used)} of the {len(t)} table rows behind this figure ({regions}; see kinds)."
+
+
 def _spread(values: list[float], min_gap: float) -> list[float]:
     """Label positions at least ``min_gap`` apart, in the order of ``values``."""
     order = np.argsort(values, kind="stable")
@@ -126,7 +136,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
         + (f" ({region_label(who.region)} vs {region_label(who.benchmark)})" if who else ""),
         fontweight="bold",
     )
-    note = SOURCE_NOTE + " Periods differ by region; years are labelled."
+    note = SOURCE_NOTE + " Periods differ by region; years are labelled. " + _ext(run, "poverty")
     saved = figures.save(fig, f"{run.name}_slope_{indicator}", note, run.out.figures)
     plt.close(fig)
     return saved
@@ -192,7 +202,7 @@ def fig_index(run: ComparisonRun) -> dict | None:
         handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=7, ncol=3, bbox_to_anchor=(1, 0.03)
     )
     fig.suptitle("Income and output: growth since each base year, and CAGR", fontweight="bold")
-    saved = figures.save(fig, f"{run.name}_index", SOURCE_NOTE, run.out.figures)
+    saved = figures.save(fig, f"{run.name}_index", SOURCE_NOTE + " " + _ext(run, "growth"), run.out.figures)
     plt.close(fig)
     return saved
 
@@ -262,7 +272,10 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
     ax.legend(fontsize=7, loc="lower right", facecolor="white", frameon=True)
     ax.set_title("Ratio to the national poverty line (matched years only)")
     saved = figures.save(
-        fig, f"{run.name}_ratio_to_poverty_line", SOURCE_NOTE + " Poverty line: external values.", run.out.figures
+        fig,
+        f"{run.name}_ratio_to_poverty_line",
+        SOURCE_NOTE + " Poverty line: external values. " + _ext(run, "assistance"),
+        run.out.figures,
     )
     plt.close(fig)
     return saved
@@ -313,7 +326,9 @@ def fig_standards(run: ComparisonRun) -> dict | None:
     saved = figures.save(
         fig,
         f"{run.name}_standards",
-        SOURCE_NOTE + " Hatched: a side of the ratio is not observed that year (no interpolation).",
+        SOURCE_NOTE
+        + " Hatched: a side of the ratio is not observed that year (no interpolation). "
+        + _ext(run, "assistance"),
         run.out.figures,
     )
     plt.close(fig)
@@ -357,6 +372,7 @@ def fig_counties(run: ComparisonRun) -> dict | None:
     ax.set_title("Poverty counties exited")
     years = sorted({c.year_or_period for c in items})
     note = SOURCE_NOTE + (f" Years differ ({', '.join(years)}): not a ranking." if len(years) > 1 else "")
+    note += " " + _ext(run, "counties")
     saved = figures.save(fig, f"{run.name}_counties", note, run.out.figures)
     plt.close(fig)
     return saved

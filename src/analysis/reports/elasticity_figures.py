@@ -12,6 +12,11 @@ from analysis.reports.elasticity import SOURCE_NOTE, UNIT_LABELS, VARIANT_STYLE,
 from analysis.reports.elasticity_select import SHORT_LABELS
 
 
+def _ext(run: ElasticityRun) -> str:
+    """Which external values the runs' series hold (figures.external_note), for every figure's note."""
+    return figures.external_note(s for sel in run.runs for s in (sel.outcome, sel.driver))
+
+
 def _unit(u: str) -> str:
     return UNIT_LABELS.get(u, u)
 
@@ -131,7 +136,7 @@ def fig_paths(run: ElasticityRun) -> dict | None:
     saved = figures.save(
         fig,
         f"{run.name}_paths",
-        SOURCE_NOTE + " Only years observed in both series are joined; nothing is interpolated.",
+        SOURCE_NOTE + " Only years observed in both series are joined; nothing is interpolated. " + _ext(run),
         run.out.figures,
     )
     plt.close(fig)
@@ -254,7 +259,10 @@ def fig_variants(run: ElasticityRun) -> dict | None:
     fig.legend(handles=handles, loc="lower right", fontsize=7.5, ncol=3, bbox_to_anchor=(1, 0.035))
     fig.suptitle("Elasticity variants by run", fontweight="bold")
     saved = figures.save(
-        fig, f"{run.name}_variants", SOURCE_NOTE + " Bands: Ravallion & Chen 1997; Adams 2004.", run.out.figures
+        fig,
+        f"{run.name}_variants",
+        SOURCE_NOTE + " Bands: Ravallion & Chen 1997; Adams 2004. " + _ext(run),
+        run.out.figures,
     )
     plt.close(fig)
     return saved
@@ -287,7 +295,7 @@ def fig_semi(run: ElasticityRun) -> dict | None:
         ncol=2,
         fontsize=8,
     )
-    saved = figures.save(fig, f"{run.name}_semi", SOURCE_NOTE, run.out.figures)
+    saved = figures.save(fig, f"{run.name}_semi", SOURCE_NOTE + " " + _ext(run), run.out.figures)
     plt.close(fig)
     return saved
 
@@ -348,7 +356,7 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.13), ncol=1)
     note = (
         SOURCE_NOTE + f" Markers on the Gini {mid:.2f} curve: benchmark point elasticity at each observed "
-        "incidence; horizontal bars: observed elasticity over the window (its H range)."
+        "incidence; horizontal bars: observed elasticity over the window (its H range). " + _ext(run)
     )
     saved = figures.save(fig, f"{run.name}_benchmark", note, run.out.figures)
     plt.close(fig)

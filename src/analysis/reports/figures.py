@@ -319,7 +319,7 @@ def external_note(series: Iterable[pd.DataFrame]) -> str:
         parts.append(text)
     if not parts:
         return "No external values."
-    return "External values: " + "; ".join(parts) + "."
+    return "External values: " + "; ".join(dict.fromkeys(parts)) + "."
 
 
 def year_ranges(years: Iterable[int]) -> str:
