@@ -87,6 +87,18 @@ OBSERVATION_COLUMNS: dict[str, tuple[str, str]] = {
         "External: confidence (high ... low)",
         "For external values: how far the secondary figure can be trusted (high, medium-high, medium, low).",
     ),
+    "unit_printed": (
+        "External: unit as printed in the source",
+        "For external values: the unit as the source prints it when it differs from unit (e.g. 亿人, billion yuan).",
+    ),
+    "vintage": (
+        "External: vintage (preliminary, revised, final)",
+        "For external values: preliminary, revised, final or as published.",
+    ),
+    "preferred": (
+        "External: preferred figure (yes/no)",
+        "yes: the figure reports use; no: an alternative of another vintage or basis, for sensitivity checks only.",
+    ),
     "note": ("Note (derived: formula)", "Curator's note; for derived values the formula and inputs."),
     "source_file": ("Curated table the row comes from", "The file in data/raw the row was curated in."),
     "source_row": ("Row in that curated table", "The row number in that file (header = row 1)."),
