@@ -1,0 +1,10 @@
+"""Build layer: turning notebooks into the published reports.
+
+``runs``           the report runs (each notebook with each default parameter set)
+``report``         the build driver (``python -m analysis.build.report``): papermill,
+                   normalised notebooks, nbconvert HTML, ``reports/index.html``
+``deps``           the Make dependencies of each run (which modules its notebook imports)
+``pytest_plugin``  loaded first by pytest (skips an import-time cost of jsonschema)
+
+May import every other layer.
+"""
