@@ -13,14 +13,16 @@ import pandas as pd
 
 from analysis.data.load import get_series, load_observations
 from analysis.metrics.growth import analyse_series, growth_table
+from analysis.reports import real_terms as rt
 from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import SeriesSpec, as_bool, as_year, pairs_from, resolve_series
+from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
 
 DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
     ("Xiangxi", "gdp", 2013, 2019),
     ("Xiangxi", "gdp_per_capita", 2013, 2019),
     ("Xiangxi", "rural_disposable_income", 2012, 2018),
     ("Wuling", "rural_disposable_income", 2010, 2019),
+    ("China", "rural_disposable_income", 2014, 2019),
     ("Xiangxi", "rural_dibao_standard", 2014, 2019),
     ("Xiangxi", "rural_dibao_monthly_assistance", 2014, 2019),
     ("Xiangxi", "extreme_poverty_support_standard", 2014, 2019),
@@ -36,8 +38,24 @@ DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
 
 SOURCE_NOTE = (
     "Source: curated from the five policy documents (data/raw); open markers are external "
-    "(secondary) values, diamonds derived values. Current prices."
+    "(secondary) values, diamonds derived values. Current prices unless marked real."
 )
+
+REAL_COLUMNS = (
+    "prices",
+    "real_cagr",
+    "real_trend_growth",
+    "real_trend_ci_low",
+    "real_trend_ci_high",
+    "price_index",
+    "price_base_year",
+    "official_real_growth",
+    "official_gap",
+    "real_note",
+)
+"""Columns appended to the growth table: real growth beside the nominal, the index used in every
+row, the official real growth where NBS publishes it and the gap (CPI-deflated minus official, a
+fraction a year). The nominal columns are always written; ``prices`` says what was requested."""
 
 
 @dataclass
@@ -51,6 +69,16 @@ class GrowthRun:
     name: str
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     skipped: list[str] = field(default_factory=list)
+    prices: str = "both"
+    real: dict = field(default_factory=dict)
+
+    @property
+    def show_nominal(self) -> bool:
+        return self.prices in ("both", "nominal")
+
+    @property
+    def show_real(self) -> bool:
+        return self.prices in ("both", "real")
 
     def by_mode(self, *modes: str) -> list[SeriesSpec]:
         return [s for s in self.specs if s.mode in modes]
@@ -66,14 +94,19 @@ def prepare(
     break_years: object = "auto",
     output_dir: object = None,
     run_name: str = "growth_rates",
+    prices: object = "both",
 ) -> GrowthRun:
     """Validate the notebook parameters and load the selected series.
+
+    ``prices`` is one of :data:`analysis.reports.real_terms.PRICES`: ``both`` (default) puts
+    real growth beside the nominal, ``nominal`` or ``real`` shows one of them.
 
     Raises
     ------
     analysis.data.load.UnknownChoice
         On any unknown or impossible parameter, listing the valid choices.
     """
+    price_choice = as_choice(prices, "prices", rt.PRICES)
     start, end, base = as_year(start_year, "start_year"), as_year(end_year, "end_year"), as_year(base_year, "base_year")
     ext = as_bool(include_external, "include_external")
     obs = load_observations()
@@ -102,7 +135,7 @@ def prepare(
                     f"choices: {', '.join(map(str, sorted(years)))}"
                 )
     series = {sp.series_id: get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end) for sp in specs}
-    return GrowthRun(specs, series, base, outputs(output_dir), run_name, skipped=skipped)
+    return GrowthRun(specs, series, base, outputs(output_dir), run_name, skipped=skipped, prices=price_choice)
 
 
 def selection(run: GrowthRun) -> pd.DataFrame:
@@ -133,41 +166,72 @@ def selection(run: GrowthRun) -> pd.DataFrame:
 
 def build_table(run: GrowthRun) -> pd.DataFrame:
     """Compute the growth table, write it to ``tables/<run_name>.csv`` and return it."""
-    rows = []
+    rows, real = [], []
+    obs = load_observations()
     for sp in run.specs:
-        rows += analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode, sp.breaks)
-    run.table = growth_table(rows)
+        for r in analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode, sp.breaks):
+            rows.append(r)
+            real.append(_real_columns(run, sp, r.start_year, r.end_year, obs))
+    table = growth_table(rows)
+    run.table = pd.concat([table, pd.DataFrame(real, columns=list(REAL_COLUMNS))], axis=1)
     run.out.table(run.table, run.name)
     return run.table
 
 
+def _real_columns(run: GrowthRun, sp: SeriesSpec, start: int, end: int, obs: pd.DataFrame) -> dict:
+    """The real columns of one growth row (empty values with a note where there is no real value)."""
+    row: dict = {"prices": run.prices}
+    if sp.mode != "growth":
+        row["real_note"] = "not a money amount: no deflation (a poverty measure under a fixed real line is real)"
+        return row
+    if not run.show_real:
+        row["real_note"] = "real terms not requested (prices = nominal)"
+        return row
+    g = rt.real_growth(run.series[sp.series_id], start, end, sp.kinds, obs)
+    run.real[(sp.series_id, start, end)] = g
+    row.update(
+        real_cagr=g.real_cagr,
+        real_trend_growth=g.trend_growth,
+        real_trend_ci_low=g.trend_ci_low,
+        real_trend_ci_high=g.trend_ci_high,
+        price_index=g.index,
+        price_base_year=g.base_year,
+        official_real_growth=g.official,
+        official_gap=g.gap,
+    )
+    notes = [g.reason] if g.reason else []
+    if g.real_cagr is not None:
+        notes.append(f"real values in {start} prices")
+    if g.official_label:
+        notes.append(g.official_label)
+    row["real_note"] = "; ".join(notes)
+    return row
+
+
+def _pcts(v: object) -> str:
+    return "" if v is None or pd.isna(v) else f"{100 * v:.2f}%"
+
+
 def display_table(run: GrowthRun) -> pd.DataFrame:
-    """The growth table formatted for reading (percentages, rounded)."""
+    """The growth table formatted for reading (percentages, rounded), with the columns ``prices`` asks for."""
     t = run.table.copy()
-    for c in ("cagr", "trend_growth", "trend_ci_low", "trend_ci_high"):
-        t[c] = t[c].map(lambda v: "" if v is None or pd.isna(v) else f"{100 * v:.2f}%")
+    for c in ("cagr", "trend_growth", "trend_ci_low", "trend_ci_high", "real_cagr", "real_trend_growth",
+              "real_trend_ci_low", "real_trend_ci_high", "official_real_growth"):
+        t[c] = t[c].map(_pcts)
+    t["official_gap"] = t["official_gap"].map(lambda v: rt.fmt_pp(None if pd.isna(v) else float(v)))
     t["change"] = [("" if pd.isna(v) else f"{v:+.2f} {u}") for v, u in zip(t["change"], t["change_unit"])]
     t["change_per_year"] = t["change_per_year"].map(lambda v: "" if pd.isna(v) else f"{v:+.2f}")
     t["log_change"] = t["log_change"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
     t["doubling_time"] = t["doubling_time"].map(lambda v: "" if pd.isna(v) or math.isinf(v) else f"{v:.1f}")
     t["period"] = t["start_year"].astype(str) + "-" + t["end_year"].astype(str)
-    return t[
-        [
-            "series_id",
-            "period",
-            "n_points",
-            "method",
-            "cagr",
-            "trend_growth",
-            "trend_ci_low",
-            "trend_ci_high",
-            "change",
-            "change_per_year",
-            "log_change",
-            "doubling_time",
-            "note",
-        ]
-    ]
+    nominal = ["cagr", "trend_growth", "trend_ci_low", "trend_ci_high", "doubling_time"]
+    real = ["real_cagr", "real_trend_growth", "real_trend_ci_low", "real_trend_ci_high", "price_index",
+            "official_real_growth", "official_gap", "real_note"]
+    cols = ["series_id", "period", "n_points", "method"]
+    cols += nominal if run.show_nominal else []
+    cols += real if run.show_real else []
+    cols += ["change", "change_per_year", "log_change", "note"]
+    return t[cols]
 
 
 def headline(run: GrowthRun, series_id: str, start: int | None = None, end: int | None = None) -> pd.Series | None:
@@ -180,6 +244,25 @@ def headline(run: GrowthRun, series_id: str, start: int | None = None, end: int 
 
 def _pct(v: float) -> str:
     return f"{100 * v:.2f}%"
+
+
+def _real_sentence(r: pd.Series) -> str:
+    """The real part of a series' sentence: real CAGR and trend, the index, the official check."""
+    if pd.isna(r["real_cagr"]):
+        return f"real: {r['real_note']}"
+    txt = f"**real** CAGR {_pct(r['real_cagr'])} a year in {int(r['price_base_year'])} prices"
+    if pd.notna(r["real_trend_growth"]):
+        txt += (
+            f", real trend {_pct(r['real_trend_growth'])} (95% CI {_pct(r['real_trend_ci_low'])} to "
+            f"{_pct(r['real_trend_ci_high'])})"
+        )
+    txt += f" (index: {r['price_index']})"
+    if pd.notna(r["official_gap"]):
+        txt += (
+            f"; the official real growth chained over the same years is {_pct(r['official_real_growth'])} a year, "
+            f"a gap of {rt.fmt_pp(float(r['official_gap']))} a year (CPI-deflated minus official)"
+        )
+    return txt
 
 
 def narrate(run: GrowthRun) -> str:
@@ -208,6 +291,10 @@ def narrate(run: GrowthRun) -> str:
                 txt += "; too few points for a trend"
             for _, r in rows[rows["note"].str.contains("without the break")].iterrows():
                 txt += f"; without the break year: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
+            if run.show_real:
+                txt += "; " + _real_sentence(main)
+            if not run.show_nominal:
+                txt = _real_sentence(main)
         else:
             unit = "percentage points" if sp.mode == "rate" else sp.unit
             txt = (
