@@ -18,8 +18,19 @@ import pytest
 from analysis.metrics import prices
 from analysis.metrics.convergence import convergence, national_elasticity, ratios_by_year
 
-CPI = {2010: 3.3, 2011: 5.4, 2012: 2.6, 2013: 2.6, 2014: 2.0, 2015: 1.4, 2016: 2.0, 2017: 1.6, 2018: 2.1, 2019: 2.9,
-       2020: 2.5}
+CPI = {
+    2010: 3.3,
+    2011: 5.4,
+    2012: 2.6,
+    2013: 2.6,
+    2014: 2.0,
+    2015: 1.4,
+    2016: 2.0,
+    2017: 1.6,
+    2018: 2.1,
+    2019: 2.9,
+    2020: 2.5,
+}
 CPI_F = {y: v / 100 for y, v in CPI.items()}
 RURAL_CPI_F = {2013: 0.028, 2014: 0.018, 2015: 0.013}
 INCOME = {2014: 10489, 2015: 11422, 2016: 12363, 2017: 13432, 2018: 14617, 2019: 16021}

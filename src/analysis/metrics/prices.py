@@ -96,9 +96,7 @@ def check_coverage(
         )
 
 
-def chain_index(
-    rates: Mapping[int, float], base_year: int, years: Iterable[int], what: str = "inflation"
-) -> pd.Series:
+def chain_index(rates: Mapping[int, float], base_year: int, years: Iterable[int], what: str = "inflation") -> pd.Series:
     """Chain annual rates into an index with ``base_year`` = 100, at ``years``.
 
     Parameters

@@ -215,8 +215,17 @@ def _pcts(v: object) -> str:
 def display_table(run: GrowthRun) -> pd.DataFrame:
     """The growth table formatted for reading (percentages, rounded), with the columns ``prices`` asks for."""
     t = run.table.copy()
-    for c in ("cagr", "trend_growth", "trend_ci_low", "trend_ci_high", "real_cagr", "real_trend_growth",
-              "real_trend_ci_low", "real_trend_ci_high", "official_real_growth"):
+    for c in (
+        "cagr",
+        "trend_growth",
+        "trend_ci_low",
+        "trend_ci_high",
+        "real_cagr",
+        "real_trend_growth",
+        "real_trend_ci_low",
+        "real_trend_ci_high",
+        "official_real_growth",
+    ):
         t[c] = t[c].map(_pcts)
     t["official_gap"] = t["official_gap"].map(lambda v: rt.fmt_pp(None if pd.isna(v) else float(v)))
     t["change"] = [("" if pd.isna(v) else f"{v:+.2f} {u}") for v, u in zip(t["change"], t["change_unit"])]
@@ -225,8 +234,16 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     t["doubling_time"] = t["doubling_time"].map(lambda v: "" if pd.isna(v) or math.isinf(v) else f"{v:.1f}")
     t["period"] = t["start_year"].astype(str) + "-" + t["end_year"].astype(str)
     nominal = ["cagr", "trend_growth", "trend_ci_low", "trend_ci_high", "doubling_time"]
-    real = ["real_cagr", "real_trend_growth", "real_trend_ci_low", "real_trend_ci_high", "price_index",
-            "official_real_growth", "official_gap", "real_note"]
+    real = [
+        "real_cagr",
+        "real_trend_growth",
+        "real_trend_ci_low",
+        "real_trend_ci_high",
+        "price_index",
+        "official_real_growth",
+        "official_gap",
+        "real_note",
+    ]
     cols = ["series_id", "period", "n_points", "method"]
     cols += nominal if run.show_nominal else []
     cols += real if run.show_real else []

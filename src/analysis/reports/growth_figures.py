@@ -45,8 +45,16 @@ def fig_levels(run: GrowthRun) -> dict | None:
         has_real = g is not None and g.real_values is not None
         if has_real:
             rv = g.real_values
-            ax.plot(rv.index, rv.values, color="C2", ls="--", lw=1.2, marker="x", ms=4,
-                    label=f"real, {g.base_year} prices {100 * g.real_cagr:.1f}%/yr")
+            ax.plot(
+                rv.index,
+                rv.values,
+                color="C2",
+                ls="--",
+                lw=1.2,
+                marker="x",
+                ms=4,
+                label=f"real, {g.base_year} prices {100 * g.real_cagr:.1f}%/yr",
+            )
         if sp.breaks:
             figures.mark_breaks(ax, [b for b in sp.breaks if sp.start < b <= sp.end], "census revision")
         figures.plain_log_axis(ax)
@@ -126,8 +134,14 @@ def fig_cagr(run: GrowthRun) -> dict | None:
     top = 1.0
     for y, vals, hatch, what in bars:
         ok = vals.notna().to_numpy()
-        ax.barh(y[ok], vals[ok], height=h, color=[c for c, k in zip(colors, ok) if k], hatch=hatch,
-                edgecolor="white" if hatch else None)
+        ax.barh(
+            y[ok],
+            vals[ok],
+            height=h,
+            color=[c for c, k in zip(colors, ok) if k],
+            hatch=hatch,
+            edgecolor="white" if hatch else None,
+        )
         for yi, v in zip(y[ok], vals[ok]):
             ax.text(max(v, 0) + 0.2, yi, f"{v:.1f}% {what}", va="center", fontsize=7)
         if ok.any():
