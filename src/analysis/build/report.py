@@ -41,8 +41,8 @@ from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from analysis import paths  # noqa: E402
-from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 from analysis.build.runs import BY_NAME, RUNS, Run  # noqa: E402
+from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 KERNEL = "poverty-analysis"
 TIMING = (paths.ROOT / "build" / "timing" if paths.REPORTS == paths.ROOT / "reports"

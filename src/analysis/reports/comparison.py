@@ -66,7 +66,7 @@ STANDARDS = ("rural_dibao_standard", "extreme_poverty_support_standard")
 MONTHLY_ASSISTANCE = "rural_dibao_monthly_assistance"
 INCOME = "rural_disposable_income"
 
-SECTIONS = ("poverty", "growth", "assistance", "counties")
+SECTIONS = ("poverty", "growth", "assistance", "counties", "national")
 TABLE_COLUMNS = (*ROW_COLUMNS, "section")
 
 OVERLAPS: dict[tuple[str, str], str] = {
@@ -88,6 +88,17 @@ BASIS_NOTES: dict[str, str] = {
         "regions of different size: the absolute gap measures size, the share remaining measures the fall"
     ),
 }
+
+BENCHMARK_BASIS_NOTES: dict[tuple[str, str], str] = {
+    ("poverty_incidence", "China"): (
+        "two measurement systems: the regions' incidence is registered-poor (建档立卡) or unstated, China's the NBS "
+        "rural household survey from 2013 (2010-2012: the poverty office's count); compare changes, not levels alone"
+    ),
+    ("poor_population", "China"): (
+        "two measurement systems: registered poor (建档立卡) in the regions, the NBS survey estimate for China from 2013"
+    ),
+}
+"""Basis notes that depend on the benchmark (they replace :data:`BASIS_NOTES` for that pair)."""
 
 SOURCE_NOTE = (
     "Source: curated from the five policy documents (data/raw); open markers are external "
@@ -276,6 +287,7 @@ def selection(run: ComparisonRun) -> pd.DataFrame:
 def build_table(run: ComparisonRun) -> pd.DataFrame:
     """Compute every section, write ``tables/<run_name>.csv`` and return the table."""
     # The sections module builds on ComparisonRun and the constants above, hence imported here.
+    from analysis.reports import comparison_national as nat
     from analysis.reports import comparison_sections as sec
 
     run.rows = {
@@ -283,6 +295,7 @@ def build_table(run: ComparisonRun) -> pd.DataFrame:
         "growth": sec.growth_comparisons(run),
         "assistance": sec.assistance_comparisons(run),
         "counties": sec.county_comparisons(run),
+        "national": nat.national_comparisons(run),
     }
     frames = [
         pd.DataFrame([{**c.row(), "section": s} for c in rows], columns=list(TABLE_COLUMNS))
@@ -300,9 +313,10 @@ def build_table(run: ComparisonRun) -> pd.DataFrame:
 STATIC_LIMITS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         (),
-        "**Real comparisons.** Every income, output and standard is in current prices; no deflator is in the data, "
-        "so no comparison here is in real terms, and a nominal CAGR is never set against an official real growth "
-        "rate.",
+        "**Real comparisons.** Incomes, output and standards are in current prices. Only the national section "
+        "puts a real CAGR difference beside the nominal one (both sides deflated by the national CPI, a proxy for "
+        "the regions); ratios at one year need no deflator, and a nominal CAGR is never set against an official "
+        "real growth rate.",
     ),
     (
         ("Xiangxi", "Wuling"),

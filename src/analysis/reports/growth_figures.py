@@ -158,6 +158,11 @@ def fig_cagr(run: GrowthRun) -> dict | None:
             Patch(color="C0", label="document values only"),
             Patch(color="C1", label="uses external values"),
             Patch(color="C2", label="uses a derived value"),
+            *(
+                [Patch(facecolor="0.6", hatch="////", edgecolor="white", label="real (external price index)")]
+                if run.show_real and real.notna().any()
+                else []
+            ),
         ],
         loc="lower right",
         fontsize=8,

@@ -80,7 +80,7 @@ def _rates(obs: pd.DataFrame, region: str, indicator: str, kinds: tuple[str, ...
 def _index(obs: pd.DataFrame, region: str, indicator: str, kinds: tuple[str, ...], for_region: str) -> pr.PriceIndex:
     what = {CPI: "CPI", RURAL_CPI: "rural CPI"}.get(indicator, indicator.replace("_", " "))
     kind = "volume" if indicator in VOLUME.values() else "cpi"
-    label = f"{region} {what}" if kind == "cpi" else f"{region} official real GDP growth, chained"
+    label = f"{region} {what}" if kind == "cpi" else f"{region} official real GDP growth (chained volume index)"
     proxy = ""
     if region != for_region:
         scope = "national" if region == NATIONAL else region
@@ -182,6 +182,11 @@ def real_growth(
         tr = trend_growth(pd.DataFrame({"year": list(real.index), "value": list(real.values)}))
         if tr is not None:
             out.trend_growth, out.trend_ci_low, out.trend_ci_high = tr.growth, tr.ci_low, tr.ci_high
+    if idx.kind == "volume":
+        nominal_cagr = cagr(nominal[start], nominal[end], end - start)
+        out.official_label = (
+            f"implied deflator {(1 + nominal_cagr) / (1 + out.real_cagr) - 1:.2%} a year (nominal over volume)"
+        )
     off_ind = OFFICIAL_REAL.get(indicator)
     if off_ind and idx.kind == "cpi":
         rates = _rates(obs, region, off_ind, kinds)
