@@ -39,6 +39,8 @@ RUNS: tuple[Run, ...] = (
         "Growth rates from document values only (external values left out)"),
     Run("elasticities", "elasticities.ipynb", {}, "Poverty-growth and standards elasticities"),
     Run("comparisons", "comparisons.ipynb", {}, "Regions, benchmarks and standards side by side"),
+    Run("china_comparisons", "comparisons.ipynb", {"benchmark": "China"},
+        "The same regions against China as the benchmark (national figures: NBS, external)"),
     Run("claims_audit", "claims_audit.ipynb", {}, "Claims audit: derived statements recomputed",
         ("data/processed/observations.csv", "data/processed/claims.csv")),
 )
