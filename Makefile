@@ -29,7 +29,7 @@ RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help venv data report notebooks test lab clean bench
+.PHONY: help venv data external report notebooks test lab clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,6 +52,15 @@ $(PROCESSED): $(VALIDATED)
 	@test -f $@ || { rm -f $(VALIDATED); $(MAKE) --no-print-directory $(VALIDATED); }
 
 data: $(PROCESSED) ## Validate the raw tables and write data/processed/
+
+# The external figures are a checksummed copy in data/raw/external/; this is the only way to
+# update it: the candidate (with the README.md beside it) is validated against every raw table
+# first, then figures.csv, README.md and SHA256SUMS are replaced together and make data reruns.
+FIGURES ?=
+external: | $(STAMP) ## Install a new external figures file: make external FIGURES=path/to/figures.csv
+	@test -n "$(FIGURES)" || { echo "usage: make external FIGURES=path/to/figures.csv (with its README.md beside it)" >&2; exit 2; }
+	$(PY) -m analysis.data.external update "$(FIGURES)"
+	@$(MAKE) --no-print-directory data
 
 # Each run depends on its notebook, its processed inputs, the build driver and exactly the
 # package modules its notebook imports (DEPS_<notebook>, computed from the imports by

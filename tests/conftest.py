@@ -32,3 +32,21 @@ def write_rows(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", 
         w = csv.DictWriter(fh, fieldnames=fieldnames, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+def resum(raw: Path) -> None:
+    """Rewrite data/raw/external/SHA256SUMS after a test edited figures.csv (as `make external` would)."""
+    from analysis.data.external import sums_text
+
+    (raw / "external" / "SHA256SUMS").write_text(sums_text(raw / "external"), encoding="utf-8")
+
+
+def edit_figures(raw: Path, edit, encoding: str = "utf-8") -> Path:
+    """Apply ``edit(rows)`` to the raw copy's figures.csv, rewrite it and its checksums; return its path."""
+    path = raw / "external" / "figures.csv"
+    rows = read_rows(path)
+    fields = list(rows[0])
+    edit(rows)
+    write_rows(path, rows, encoding=encoding, fieldnames=fields if rows and set(rows[0]) == set(fields) else None)
+    resum(raw)
+    return path

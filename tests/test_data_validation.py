@@ -14,7 +14,7 @@ import pytest
 
 from analysis.data.build import build, main
 from analysis.errors import DataError
-from conftest import read_rows, write_rows
+from conftest import edit_figures, read_rows, resum, write_rows
 
 QUOTE = "全州总面积1.55万平方千米,总人口299.3万人,其中以土家族、苗族为主的少数民族占80%。"
 PROBE = {
@@ -81,34 +81,51 @@ def test_valid_probe_row_passes(raw_copy):
 
 def test_missing_column_names_file_and_column(built):
     raw, out, before = built
-    rows = read_rows(raw / "observations_external.csv")
+    rows = read_rows(raw / "observations_hunan.csv")
     for r in rows:
         del r["quote"]
-    write_rows(raw / "observations_external.csv", rows)
-    msg = only(problems_of(raw), "observations_external.csv", "column 'quote'", "missing")
+    write_rows(raw / "observations_hunan.csv", rows)
+    msg = only(problems_of(raw), "observations_hunan.csv", "column 'quote'", "missing")
     assert "row 1" in msg
+    assert main(["--raw", str(raw), "--out", str(out)]) == 1
+    assert_untouched(out, before)
+
+
+def test_missing_figures_column_names_file_and_column(built):
+    raw, out, before = built
+
+    def drop(rows):
+        for r in rows:
+            del r["preferred"]
+
+    edit_figures(raw, drop)
+    only(problems_of(raw), "external/figures.csv", "column 'preferred'", "missing")
     assert main(["--raw", str(raw), "--out", str(out)]) == 1
     assert_untouched(out, before)
 
 
 def test_non_numeric_value(built, capsys):
     raw, out, before = built
-    rows = read_rows(raw / "observations_external.csv")
-    rows[2]["value"] = "16171元"
-    write_rows(raw / "observations_external.csv", rows)
+
+    def bad(rows):
+        assert rows[7]["value"] == "16171"  # line 9: Xiangxi GDP per capita 2013
+        rows[7]["value"] = "16171元"
+
+    edit_figures(raw, bad)
     assert main(["--raw", str(raw), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "observations_external.csv, row 4, column 'value'" in err and "not a plain number" in err
+    assert "external/figures.csv, row 9, column 'value'" in err and "not a plain number" in err
     assert_untouched(out, before)
 
 
 def test_duplicate_year_names_both_rows(built):
     raw, out, before = built
-    rows = read_rows(raw / "observations_external.csv")
-    rows.append(dict(rows[3]))  # Xiangxi gdp 2015 again
-    write_rows(raw / "observations_external.csv", rows)
-    msg = only(problems_of(raw), "row 24", "already appears", "row 5")
-    assert "Xiangxi gdp 2015" in msg
+    rows = read_rows(raw / "observations_xiangxi.csv")
+    i = next(k for k, r in enumerate(rows) if r["obs_id"] == "xiangxi.gdp.2019")
+    rows.append(dict(rows[i]))
+    write_rows(raw / "observations_xiangxi.csv", rows)
+    msg = only(problems_of(raw), f"row {len(rows) + 1}", "already appears", f"row {i + 2}")
+    assert "Xiangxi gdp 2019" in msg
     assert main(["--raw", str(raw), "--out", str(out)]) == 1
     assert_untouched(out, before)
 
@@ -142,41 +159,59 @@ def test_value_differs_from_printed(raw_copy):
 
 def test_gbk_file_is_refused_with_a_fix(built):
     raw, out, before = built
-    path = raw / "observations_external.csv"
+    path = raw / "observations_hunan.csv"
     rows = read_rows(path)
     write_rows(path, rows, encoding="gbk")
-    msg = only(problems_of(raw), "observations_external.csv", "not valid UTF-8")
+    msg = only(problems_of(raw), "observations_hunan.csv", "not valid UTF-8")
     assert "GBK" in msg and "CSV UTF-8" in msg and "iconv" in msg and "row 2" in msg
     assert main(["--raw", str(raw), "--out", str(out)]) == 1
     assert_untouched(out, before)
 
 
+def test_gbk_figures_file_is_refused(raw_copy):
+    edit_figures(raw_copy, lambda rows: None, encoding="gb18030")
+    only(problems_of(raw_copy), "external/figures.csv", "not valid UTF-8")
+
+
 def test_empty_file(built):
     raw, out, before = built
-    (raw / "observations_external.csv").write_bytes(b"")
-    only(problems_of(raw), "observations_external.csv", "empty")
+    (raw / "observations_hunan.csv").write_bytes(b"")
+    only(problems_of(raw), "observations_hunan.csv", "empty")
     assert main(["--raw", str(raw), "--out", str(out)]) == 1
     assert_untouched(out, before)
 
 
+def test_empty_figures_file(raw_copy):
+    (raw_copy / "external" / "figures.csv").write_bytes(b"")
+    resum(raw_copy)
+    only(problems_of(raw_copy), "external/figures.csv", "empty")
+
+
+def test_missing_figures_file(raw_copy):
+    (raw_copy / "external" / "figures.csv").unlink()
+    only(problems_of(raw_copy), "figures.csv", "missing")
+
+
 def test_header_only_file(raw_copy):
-    text = (raw_copy / "observations_external.csv").read_text(encoding="utf-8").splitlines()[0] + "\n"
-    (raw_copy / "observations_external.csv").write_text(text, encoding="utf-8")
-    only(problems_of(raw_copy), "observations_external.csv", "no data rows")
+    path = raw_copy / "observations_hunan.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    only(problems_of(raw_copy), "observations_hunan.csv", "no data rows")
 
 
 def test_ragged_row(raw_copy):
-    path = raw_copy / "observations_external.csv"
+    path = raw_copy / "external" / "figures.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3] + ",extra"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    only(problems_of(raw_copy), "observations_external.csv, row 4", "fields")
+    resum(raw_copy)
+    only(problems_of(raw_copy), "external/figures.csv, row 4", "fields")
 
 
 def test_bom_is_accepted_and_output_identical(raw_copy, tmp_path):
     build(raw_copy, tmp_path / "plain")
-    path = raw_copy / "observations_external.csv"
+    path = raw_copy / "external" / "figures.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    resum(raw_copy)
     build(raw_copy, tmp_path / "bom")
     assert (tmp_path / "plain" / "observations.csv").read_bytes() == (
         tmp_path / "bom" / "observations.csv"
@@ -184,12 +219,12 @@ def test_bom_is_accepted_and_output_identical(raw_copy, tmp_path):
 
 
 def test_full_width_digits_are_normalised_not_misread(raw_copy, tmp_path):
-    path = raw_copy / "observations_external.csv"
-    rows = read_rows(path)
-    assert rows[3]["value"] == "497.19"
-    rows[3]["value"] = "４９７．１９"
-    rows[3]["year"] = "２０１５"
-    write_rows(path, rows)
+    def fw(rows):
+        assert rows[1]["value"] == "497.19"
+        rows[1]["value"] = "４９７．１９"
+        rows[1]["year"] = "２０１５"
+
+    edit_figures(raw_copy, fw)
     build(raw_copy, tmp_path / "fw")
     out = read_rows(tmp_path / "fw" / "observations.csv")
     r = [o for o in out if o["obs_id"] == "xiangxi.gdp.2015.ext"][0]
@@ -216,21 +251,57 @@ def test_unknown_region_and_indicator(raw_copy):
     only(problems_of(raw_copy), "column 'region'", "unknown region", "Wuling")
 
 
-def test_external_row_must_match_figures_csv(raw_copy):
-    path = raw_copy / "observations_external.csv"
-    rows = read_rows(path)
-    rows[3]["quote"] = "湘西自治州512亿元"
-    write_rows(path, rows)
-    only(problems_of(raw_copy), "observations_external.csv, row 5, column 'quote'", "figures.csv")
+def _set(i: int, **changes: str):
+    def edit(rows):
+        rows[i].update(changes)
+
+    return edit
 
 
-def test_external_unit_must_match_figures_csv(raw_copy):
-    path = raw_copy / "observations_external.csv"
-    rows = read_rows(path)
-    assert rows[3]["unit"] == "亿元"
-    rows[3]["unit"], rows[3]["value"] = "万元", "4971900"  # same amount, other unit than the source prints
-    write_rows(path, rows)
-    only(problems_of(raw_copy), "observations_external.csv, row 5, column 'unit'", "differs from")
+def test_external_printed_value_must_be_in_quote(raw_copy):
+    edit_figures(raw_copy, _set(1, quote="湘西自治州512亿元"))  # line 3: Xiangxi GDP 2015 (497.19)
+    only(problems_of(raw_copy), "figures.csv, row 3, column 'value_printed'", "does not occur in the quote")
+
+
+def test_external_value_must_equal_printed_value_in_its_unit(raw_copy):
+    edit_figures(raw_copy, _set(1, unit="万元", value="4971900"))  # same amount, but 497.19 is printed in 亿元
+    only(problems_of(raw_copy), "figures.csv, row 3, column 'value'", "does not equal the printed value '497.19'")
+    edit_figures(raw_copy, _set(1, unit="亿元", value="497.2"))
+    only(problems_of(raw_copy), "figures.csv, row 3, column 'value'", "497.2")
+
+
+def test_external_scaled_printed_value_is_checked(raw_copy):
+    edit_figures(raw_copy, _set(5, value="605.5"))  # line 7: '60.505 billion CNY' is 605.05 亿元
+    only(problems_of(raw_copy), "figures.csv, row 7, column 'value'", "60.505 billion CNY")
+
+
+def test_external_unknown_unit_indicator_region_vintage(raw_copy):
+    edit_figures(raw_copy, _set(1, unit="亿美元", indicator="gdp_usd", region="Xiangxi Prefecture", vintage="draft"))
+    problems = problems_of(raw_copy)
+    only(problems, "figures.csv, row 3, column 'unit'", "unknown unit", "units.csv")
+    only(problems, "figures.csv, row 3, column 'indicator'", "external_indicators.csv")
+    only(problems, "figures.csv, row 3, column 'region'", "unknown region", "Xiangxi")
+    only(problems, "figures.csv, row 3, column 'vintage'", "preliminary")
+
+
+def test_external_unit_that_cannot_convert_to_the_series_unit(raw_copy):
+    edit_figures(raw_copy, _set(1, unit="万人", value="497.19"))
+    only(problems_of(raw_copy), "figures.csv, row 3, column 'unit'", "cannot convert 万人")
+
+
+def test_external_needs_exactly_one_preferred(raw_copy):
+    edit_figures(raw_copy, _set(1, preferred="no"))  # Xiangxi GDP 2015: both rows now alternatives
+    only(problems_of(raw_copy), "figures.csv, row 3, column 'preferred'", "no row for Xiangxi gdp 2015", "rows 3, 4")
+    edit_figures(raw_copy, lambda rows: (rows[1].update(preferred="yes"), rows[2].update(preferred="yes")))
+    only(problems_of(raw_copy), "figures.csv, row 4, column 'preferred'", "more than one preferred")
+    edit_figures(raw_copy, _set(2, preferred="maybe"))
+    only(problems_of(raw_copy), "figures.csv, row 4, column 'preferred'", "yes or no")
+
+
+def test_edited_figures_without_new_checksums_is_refused(raw_copy):
+    path = raw_copy / "external" / "figures.csv"
+    path.write_bytes(path.read_bytes().replace("497.19".encode(), "497.18".encode()))
+    only(problems_of(raw_copy), "external/figures.csv", "checksum")
 
 
 def test_altered_document_fails_checksum(raw_copy):
@@ -240,14 +311,14 @@ def test_altered_document_fails_checksum(raw_copy):
 
 
 def test_command_line_exit_status(raw_copy, tmp_path):
-    (raw_copy / "observations_external.csv").write_bytes(b"")
+    (raw_copy / "observations_hunan.csv").write_bytes(b"")
     r = subprocess.run(
         [sys.executable, "-m", "analysis.data.build", "--raw", str(raw_copy), "--out", str(tmp_path / "o")],
         capture_output=True,
         text=True,
     )
     assert r.returncode == 1
-    assert "observations_external.csv" in r.stderr and "empty" in r.stderr
+    assert "observations_hunan.csv" in r.stderr and "empty" in r.stderr
     assert not (tmp_path / "o").exists()
 
 

@@ -135,11 +135,11 @@ def test_external_rows_keep_their_provenance():
 
 def test_get_series_prefers_documents_and_can_leave_external_out():
     s = get_series("Xiangxi", "gdp")
-    assert list(s["year"]) == [2013, 2015, 2016, 2018, 2019, 2020]
+    assert list(s["year"]) == [2013, 2015, 2016, 2017, 2018, 2019, 2020]
     assert s.loc[s["year"] == 2013, "kind"].item() == "document"
     docs = get_series("Xiangxi", "gdp", kinds=("document",))
     assert list(docs["year"]) == [2013, 2019]
-    assert list(get_series("Xiangxi", "gdp", start=2015, end=2018)["year"]) == [2015, 2016, 2018]
+    assert list(get_series("Xiangxi", "gdp", start=2015, end=2018)["year"]) == [2015, 2016, 2017, 2018]
 
 
 def test_get_series_unknown_choices_are_listed():

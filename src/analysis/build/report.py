@@ -45,11 +45,28 @@ from analysis.build.runs import BY_NAME, RUNS, Run  # noqa: E402
 from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 KERNEL = "poverty-analysis"
-TIMING = (paths.ROOT / "build" / "timing" if paths.REPORTS == paths.ROOT / "reports"
-          else paths.REPORTS.parent / f"{paths.REPORTS.name}.timing")
+TIMING = (
+    paths.ROOT / "build" / "timing"
+    if paths.REPORTS == paths.ROOT / "reports"
+    else paths.REPORTS.parent / f"{paths.REPORTS.name}.timing"
+)
 FAILED = paths.REPORTS / "failed"
-PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels", "scipy", "pandera", "papermill",
-            "nbconvert", "nbformat", "nbval", "jupyterlab", "ipykernel", "pytest")
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "statsmodels",
+    "scipy",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "nbval",
+    "jupyterlab",
+    "ipykernel",
+    "pytest",
+)
 
 
 def normalise(nb, parameters: dict) -> None:
@@ -81,8 +98,7 @@ def to_html(nb, title: str, hide_code: bool) -> bytes:
     """Render a notebook as standalone HTML (nbconvert), optionally without code input."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=hide_code,
-                            exclude_output_prompt=hide_code)
+    exporter = HTMLExporter(exclude_input=hide_code, exclude_input_prompt=hide_code, exclude_output_prompt=hide_code)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body.encode("utf-8")
 
@@ -106,16 +122,26 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
     params = {**run.all_parameters, **(overrides or {})}
     print(f"[report] {run.name}: {run.notebook} {json.dumps(params, sort_keys=True)}", flush=True)
     try:
-        pm.execute_notebook(str(run.notebook_path), str(partial), parameters=params, kernel_name=KERNEL,
-                            progress_bar=progress, cwd=str(paths.NOTEBOOKS), log_output=False)
+        pm.execute_notebook(
+            str(run.notebook_path),
+            str(partial),
+            parameters=params,
+            kernel_name=KERNEL,
+            progress_bar=progress,
+            cwd=str(paths.NOTEBOOKS),
+            log_output=False,
+        )
     except PapermillExecutionError as exc:
         FAILED.mkdir(parents=True, exist_ok=True)
         os.replace(partial, failed)
         nb = nbformat.read(failed, as_version=4)
         cell, err = _error_summary(nb)
-        print(f"[report] FAILED: notebook {run.notebook} (run {run.name}), cell {exc.exec_count} "
-              f"(index {cell}): {exc.ename}: {exc.evalue}\n[report] partial output kept in "
-              f"{paths.relative(failed)}; earlier complete reports left in place.", file=sys.stderr)
+        print(
+            f"[report] FAILED: notebook {run.notebook} (run {run.name}), cell {exc.exec_count} "
+            f"(index {cell}): {exc.ename}: {exc.evalue}\n[report] partial output kept in "
+            f"{paths.relative(failed)}; earlier complete reports left in place.",
+            file=sys.stderr,
+        )
         raise SystemExit(1) from None
     nb = nbformat.read(partial, as_version=4)
     normalise(nb, params)
@@ -127,10 +153,13 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
     failed.unlink(missing_ok=True)  # an earlier failure of this run is resolved
     seconds = time.perf_counter() - start
     TIMING.mkdir(parents=True, exist_ok=True)
-    (TIMING / f"{run.name}.json").write_text(json.dumps({"run": run.name, "seconds": round(seconds, 2),
-                                                          "finished": datetime.now(timezone.utc).isoformat()}))
-    print(f"[report] {run.name}: done in {seconds:.1f} s -> {paths.relative(paths.REPORTS / (run.name + '.html'))}",
-          flush=True)
+    (TIMING / f"{run.name}.json").write_text(
+        json.dumps({"run": run.name, "seconds": round(seconds, 2), "finished": datetime.now(timezone.utc).isoformat()})
+    )
+    print(
+        f"[report] {run.name}: done in {seconds:.1f} s -> {paths.relative(paths.REPORTS / (run.name + '.html'))}",
+        flush=True,
+    )
     return seconds
 
 
@@ -162,8 +191,7 @@ def sha256(path: Path) -> str:
 
 def _git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True,
-                             timeout=10)
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, timeout=10)
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -172,8 +200,11 @@ def _git_commit() -> str:
 def run_outputs(run: Run) -> dict[str, list[Path]]:
     """Figures and tables a run wrote (found by its name)."""
     figs = sorted(paths.FIGURES.glob(f"{run.name}_*.png"))
-    return {"figures": figs, "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
-            "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv"))}
+    return {
+        "figures": figs,
+        "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
+        "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv")),
+    }
 
 
 def built_runs() -> list[Run]:
@@ -199,8 +230,10 @@ figcaption{font-size:.8rem}.small{font-size:.8rem;color:#555}
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n").encode("utf-8")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n"
+    ).encode("utf-8")
 
 
 def _rel(p: Path) -> str:
@@ -210,28 +243,37 @@ def _rel(p: Path) -> str:
 def index_page() -> bytes:
     """The index: reports, figures, tables, data catalog link, replication package."""
     e = html.escape
-    parts = ["<h1>Poverty-alleviation analysis: reports</h1>",
-             "<p>Built by <code>make report</code> from the curated tables in <code>data/raw</code>. Every number "
-             "traces to a verbatim quote in one of five policy documents or to an external (secondary) source; "
-             "see the <a href=\"data_catalog.html\">data catalog</a>. Run times and the build date are in "
-             "<a href=\"build_info.json\">build_info.json</a>.</p>", "<h2>Reports</h2><ul>"]
+    parts = [
+        "<h1>Poverty-alleviation analysis: reports</h1>",
+        "<p>Built by <code>make report</code> from the curated tables in <code>data/raw</code>. Every number "
+        "traces to a verbatim quote in one of five policy documents or to an external (secondary) source; "
+        'see the <a href="data_catalog.html">data catalog</a>. Run times and the build date are in '
+        '<a href="build_info.json">build_info.json</a>.</p>',
+        "<h2>Reports</h2><ul>",
+    ]
     for run in built_runs():
-        parts.append(f"<li><a href=\"{e(run.name)}.html\">{e(run.title or run.name)}</a> "
-                     f"(<a href=\"{e(run.name)}.ipynb\">executed notebook</a>; source <code>notebooks/"
-                     f"{e(run.notebook)}</code>)</li>")
+        parts.append(
+            f'<li><a href="{e(run.name)}.html">{e(run.title or run.name)}</a> '
+            f'(<a href="{e(run.name)}.ipynb">executed notebook</a>; source <code>notebooks/'
+            f"{e(run.notebook)}</code>)</li>"
+        )
     parts.append("</ul>")
     for run in built_runs():
         out = run_outputs(run)
         parts.append(f"<h2>{e(run.title or run.name)}</h2>")
         if out["tables"]:
-            parts.append("<p>Tables: " + ", ".join(f"<a href=\"{_rel(t)}\">{e(t.name)}</a>" for t in out["tables"])
-                         + "</p>")
-        parts.append("<div class=\"figs\">")
+            parts.append(
+                "<p>Tables: " + ", ".join(f'<a href="{_rel(t)}">{e(t.name)}</a>' for t in out["tables"]) + "</p>"
+            )
+        parts.append('<div class="figs">')
         for f in out["figures"]:
             svg = f.with_suffix(".svg")
-            parts.append(f"<figure><a href=\"{_rel(f)}\"><img src=\"{_rel(f)}\" alt=\"{e(f.stem)}\"></a>"
-                         f"<figcaption>{e(f.stem)} (<a href=\"{_rel(f)}\">PNG</a>"
-                         + (f", <a href=\"{_rel(svg)}\">SVG</a>" if svg.exists() else "") + ")</figcaption></figure>")
+            parts.append(
+                f'<figure><a href="{_rel(f)}"><img src="{_rel(f)}" alt="{e(f.stem)}"></a>'
+                f'<figcaption>{e(f.stem)} (<a href="{_rel(f)}">PNG</a>'
+                + (f', <a href="{_rel(svg)}">SVG</a>' if svg.exists() else "")
+                + ")</figcaption></figure>"
+            )
         parts.append("</div>")
     parts.append(replication_section())
     return _page("Poverty-alleviation analysis: reports", "\n".join(parts))
@@ -244,26 +286,35 @@ def replication_section() -> str:
     for run in built_runs():
         out = run_outputs(run)
         inputs = [run.notebook_path, *[paths.ROOT / i for i in run.inputs]]
-        inp = "<br>".join(f"<code>{e(paths.relative(p))}</code> <span class=\"small\">sha256 {sha256(p)[:16]}</span>"
-                          for p in inputs if p.exists())
+        inp = "<br>".join(
+            f'<code>{e(paths.relative(p))}</code> <span class="small">sha256 {sha256(p)[:16]}</span>'
+            for p in inputs
+            if p.exists()
+        )
         params = e(json.dumps(run.all_parameters, sort_keys=True, ensure_ascii=False))
         for o in out["figures"] + out["tables"] + [paths.REPORTS / f"{run.name}.html"]:
             kind = "figure" if o.suffix == ".png" else ("table" if o.suffix == ".csv" else "report")
-            rows.append(f"<tr><td>{kind}</td><td><a href=\"{_rel(o)}\">{e(o.name)}</a></td><td><code>notebooks/"
-                        f"{e(run.notebook)}</code></td><td><code>{params}</code></td><td>{inp}</td></tr>")
-    raw = "".join(f"<tr><td><code>{e(paths.relative(p))}</code></td><td><code>{sha256(p)}</code></td></tr>"
-                  for p in raw_inputs())
+            rows.append(
+                f'<tr><td>{kind}</td><td><a href="{_rel(o)}">{e(o.name)}</a></td><td><code>notebooks/'
+                f"{e(run.notebook)}</code></td><td><code>{params}</code></td><td>{inp}</td></tr>"
+            )
+    raw = "".join(
+        f"<tr><td><code>{e(paths.relative(p))}</code></td><td><code>{sha256(p)}</code></td></tr>" for p in raw_inputs()
+    )
     versions = ", ".join(f"{p} {version(p)}" for p in PACKAGES)
-    return ("<h2>Replication package</h2><p>Generated from the build (Social Science Data Editors template: "
-            "output &rarr; program &rarr; parameters &rarr; inputs). Software: Python "
-            f"{e(platform.python_version())}; {e(versions)}. Git commit <code>{e(_git_commit())}</code>. "
-            "Expected run time and hardware: see <a href=\"build_info.json\">build_info.json</a>; "
-            "reproduce with <code>make report</code>.</p>"
-            "<table><tr><th>kind</th><th>output</th><th>program</th><th>parameters</th><th>inputs (sha256)</th></tr>"
-            + "".join(rows) + "</table><h3>Raw inputs</h3><p>The processed tables are built by <code>make data</code> "
-            "from these files (data availability: the five documents are public policy texts, copied unchanged; "
-            "external figures are secondary data with publisher and address in the catalog).</p>"
-            "<table><tr><th>file</th><th>sha256</th></tr>" + raw + "</table>")
+    return (
+        "<h2>Replication package</h2><p>Generated from the build (Social Science Data Editors template: "
+        "output &rarr; program &rarr; parameters &rarr; inputs). Software: Python "
+        f"{e(platform.python_version())}; {e(versions)}. Git commit <code>{e(_git_commit())}</code>. "
+        'Expected run time and hardware: see <a href="build_info.json">build_info.json</a>; '
+        "reproduce with <code>make report</code>.</p>"
+        "<table><tr><th>kind</th><th>output</th><th>program</th><th>parameters</th><th>inputs (sha256)</th></tr>"
+        + "".join(rows)
+        + "</table><h3>Raw inputs</h3><p>The processed tables are built by <code>make data</code> "
+        "from these files (data availability: the five documents are public policy texts, copied unchanged; "
+        "external figures are secondary data with publisher and address in the catalog).</p>"
+        "<table><tr><th>file</th><th>sha256</th></tr>" + raw + "</table>"
+    )
 
 
 def catalog_page() -> bytes:
@@ -276,19 +327,25 @@ def catalog_page() -> bytes:
     for _, r in obs.iterrows():
         ext = ""
         if r["kind"] == "external":
-            ext = (f"<br><span class=\"small\">{e(r['publisher'])}; <a href=\"{e(r['url'])}\">{e(r['url'])}</a>; "
-                   f"confidence {e(r['confidence'])}; basis: {e(r['basis'])}</span>")
+            ext = (
+                f'<br><span class="small">{e(r["publisher"])}; <a href="{e(r["url"])}">{e(r["url"])}</a>; '
+                f"confidence {e(r['confidence'])}; basis: {e(r['basis'])}</span>"
+            )
         period = f"{r['period_start']}-{r['year']}" if not _isna(r["period_start"]) else f"{r['year']}"
-        rows.append(f"<tr id=\"{e(r['obs_id'])}\"><td><code>{e(r['obs_id'])}</code></td><td>{e(r['region'])}</td>"
-                    f"<td>{e(r['label'])}</td><td>{e(period)}</td><td>{e(r['value_printed'] or str(r['value']))}"
-                    f"{'' if r['qualifier'] == 'exact' else ' (' + e(r['qualifier']) + ')'}</td><td>{e(r['unit'])}"
-                    f"</td><td>{e(r['kind'])}</td><td>{e(r['source_id'])}</td><td lang=\"zh\">{e(r['quote'])}{ext}"
-                    f"</td><td class=\"small\">{e(r['note'])}</td></tr>")
-    body = ("<h1>Data catalog</h1><p><a href=\"index.html\">&larr; reports</a>. Every observation in "
-            "<code>data/processed/observations.csv</code>: document values with the verbatim sentence they come "
-            "from; external values with publisher, address and confidence; derived values with their formula. "
-            f"{len(obs)} rows.</p><table><tr><th>id</th><th>region</th><th>indicator</th><th>year</th><th>value</th>"
-            "<th>unit</th><th>kind</th><th>source</th><th>quote</th><th>note</th></tr>" + "".join(rows) + "</table>")
+        rows.append(
+            f'<tr id="{e(r["obs_id"])}"><td><code>{e(r["obs_id"])}</code></td><td>{e(r["region"])}</td>'
+            f"<td>{e(r['label'])}</td><td>{e(period)}</td><td>{e(r['value_printed'] or str(r['value']))}"
+            f"{'' if r['qualifier'] == 'exact' else ' (' + e(r['qualifier']) + ')'}</td><td>{e(r['unit'])}"
+            f'</td><td>{e(r["kind"])}</td><td>{e(r["source_id"])}</td><td lang="zh">{e(r["quote"])}{ext}'
+            f'</td><td class="small">{e(r["note"])}</td></tr>'
+        )
+    body = (
+        '<h1>Data catalog</h1><p><a href="index.html">&larr; reports</a>. Every observation in '
+        "<code>data/processed/observations.csv</code>: document values with the verbatim sentence they come "
+        "from; external values with publisher, address and confidence; derived values with their formula. "
+        f"{len(obs)} rows.</p><table><tr><th>id</th><th>region</th><th>indicator</th><th>year</th><th>value</th>"
+        "<th>unit</th><th>kind</th><th>source</th><th>quote</th><th>note</th></tr>" + "".join(rows) + "</table>"
+    )
     return _page("Data catalog", body)
 
 
@@ -308,10 +365,16 @@ def build_info() -> bytes:
         f = TIMING / f"{run.name}.json"
         if f.exists():
             runs[run.name] = json.loads(f.read_text())
-    info = {"built": datetime.now(timezone.utc).isoformat(timespec="seconds"), "git_commit": _git_commit(),
-            "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-            "runs": runs, "total_run_seconds": round(sum(r["seconds"] for r in runs.values()), 1),
-            "packages": {p: version(p) for p in PACKAGES}}
+    info = {
+        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "git_commit": _git_commit(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "runs": runs,
+        "total_run_seconds": round(sum(r["seconds"] for r in runs.values()), 1),
+        "packages": {p: version(p) for p in PACKAGES},
+    }
     return (json.dumps(info, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -323,8 +386,10 @@ def write_index() -> None:
     if FAILED.exists() and not any(FAILED.iterdir()):
         FAILED.rmdir()
     info = json.loads((paths.REPORTS / "build_info.json").read_text())
-    print(f"[report] {len(info['runs'])} runs, {info['total_run_seconds']} s of notebook time; "
-          f"index: {paths.relative(paths.REPORTS / 'index.html')}")
+    print(
+        f"[report] {len(info['runs'])} runs, {info['total_run_seconds']} s of notebook time; "
+        f"index: {paths.relative(paths.REPORTS / 'index.html')}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -333,8 +398,13 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="execute one run")
     r.add_argument("name", choices=sorted(BY_NAME))
     r.add_argument("--no-progress", action="store_true")
-    r.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a parameter for this run (value parsed as JSON, else text)")
+    r.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter for this run (value parsed as JSON, else text)",
+    )
     sub.add_parser("index", help="write index.html, data_catalog.html, build_info.json")
     nb = sub.add_parser("notebook", help="re-execute a notebook in place with its defaults")
     nb.add_argument("path", type=Path, nargs="+")

@@ -35,14 +35,27 @@ class Run:
 
 RUNS: tuple[Run, ...] = (
     Run("growth_rates", "growth_rates.ipynb", {}, "Growth rates (default series, document and external values)"),
-    Run("growth_documents_only", "growth_rates.ipynb", {"include_external": False},
-        "Growth rates from document values only (external values left out)"),
+    Run(
+        "growth_documents_only",
+        "growth_rates.ipynb",
+        {"include_external": False},
+        "Growth rates from document values only (external values left out)",
+    ),
     Run("elasticities", "elasticities.ipynb", {}, "Poverty-growth and standards elasticities"),
     Run("comparisons", "comparisons.ipynb", {}, "Regions, benchmarks and standards side by side"),
-    Run("china_comparisons", "comparisons.ipynb", {"benchmark": "China"},
-        "The same regions against China as the benchmark (national figures: NBS, external)"),
-    Run("claims_audit", "claims_audit.ipynb", {}, "Claims audit: derived statements recomputed",
-        ("data/processed/observations.csv", "data/processed/claims.csv")),
+    Run(
+        "china_comparisons",
+        "comparisons.ipynb",
+        {"benchmark": "China"},
+        "The same regions against China as the benchmark (national figures: NBS, external)",
+    ),
+    Run(
+        "claims_audit",
+        "claims_audit.ipynb",
+        {},
+        "Claims audit: derived statements recomputed",
+        ("data/processed/observations.csv", "data/processed/claims.csv"),
+    ),
 )
 
 BY_NAME = {r.name: r for r in RUNS}

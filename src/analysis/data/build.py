@@ -44,12 +44,15 @@ OBSERVATION_OUTPUT = (
     "kind",
     "qualifier",
     "value_printed",
+    "unit_printed",
     "source_id",
     "quote",
     "publisher",
     "url",
     "basis",
     "confidence",
+    "vintage",
+    "preferred",
     "note",
     "source_file",
     "source_row",
@@ -83,7 +86,17 @@ def tidy_observations(data: RawData) -> pd.DataFrame:
             }
         )
     for _, r in derived.iterrows():
-        rows.append({**r.to_dict(), "qualifier": "exact", "value_printed": "", "source_file": "", "source_row": ""})
+        rows.append(
+            {
+                **r.to_dict(),
+                "qualifier": "exact",
+                "value_printed": "",
+                "preferred": "yes",
+                "vintage": "",
+                "source_file": "",
+                "source_row": "",
+            }
+        )
     out = pd.DataFrame(rows)
     for c in OBSERVATION_OUTPUT:
         if c not in out.columns:
@@ -96,7 +109,8 @@ def tidy_observations(data: RawData) -> pd.DataFrame:
     for c in ("value", "value_low", "value_high"):
         out[c] = [_plain(Decimal(v)) if v is not None and v == v and v != "" else "" for v in out[c]]
     out["_k"] = out["kind"].map(KIND_ORDER)
-    out = out.sort_values(["series_id", "year", "_k"], kind="stable").drop(columns="_k")
+    out["_p"] = (out["preferred"] == "no").astype(int)
+    out = out.sort_values(["series_id", "year", "_k", "_p"], kind="stable").drop(columns=["_k", "_p"])
     return out[list(OBSERVATION_OUTPUT)].reset_index(drop=True)
 
 

@@ -55,7 +55,9 @@ def _read(path: str, mtime: float) -> pd.DataFrame:
     return df
 
 
-def load_observations(kinds: Sequence[str] | None = None, path: Path | None = None) -> pd.DataFrame:
+def load_observations(
+    kinds: Sequence[str] | None = None, path: Path | None = None, preferred_only: bool = True
+) -> pd.DataFrame:
     """All processed observations, one tidy row each.
 
     Parameters
@@ -64,6 +66,10 @@ def load_observations(kinds: Sequence[str] | None = None, path: Path | None = No
         Keep only these kinds (``document``, ``external``, ``derived``); default all.
     path : Path, optional
         Default ``data/processed/observations.csv``.
+    preferred_only : bool
+        Leave out the external alternatives (rows with ``preferred == "no"``: another
+        vintage or basis of a figure, kept for sensitivity checks). Default True, so an
+        alternative never enters an analysis unless asked for.
 
     Returns
     -------
@@ -79,6 +85,8 @@ def load_observations(kinds: Sequence[str] | None = None, path: Path | None = No
         for k in kinds:
             check_choice("kind", k, KINDS)
         df = df[df["kind"].isin(list(kinds))]
+    if preferred_only:
+        df = df[df["preferred"] != "no"]
     return df.reset_index(drop=True)
 
 
@@ -89,6 +97,8 @@ def get_series(
     start: int | None = None,
     end: int | None = None,
     path: Path | None = None,
+    preferred_only: bool = True,
+    substitute: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One series, one row per year, document values preferred over external over derived.
 
@@ -104,6 +114,16 @@ def get_series(
         Inclusive year range.
     path : Path, optional
         Processed observations file (default ``data/processed/observations.csv``).
+    preferred_only : bool
+        True (default): one row per year, never an external alternative. False: every
+        candidate row of every year (documents, preferred external rows, alternatives,
+        derived), with a boolean column ``in_series`` marking the row the default series
+        uses: the long view for a labelled sensitivity table.
+    substitute : sequence of str
+        Ids of external alternatives (e.g. ``"xiangxi.gdp.2015.ext.alt1"``) to use instead
+        of the row their year would otherwise use: a sensitivity series. The substituted
+        rows keep their ``obs_id``, ``vintage`` and ``preferred = "no"``, so the result
+        says what was swapped.
 
     Returns
     -------
@@ -114,26 +134,91 @@ def get_series(
     Raises
     ------
     UnknownChoice
-        Unknown region, or an indicator that region does not have (valid choices listed).
+        Unknown region, or an indicator that region does not have (valid choices listed),
+        or a ``substitute`` id that is not an alternative of this series.
     """
-    obs = load_observations(path=path)
+    obs = load_observations(path=path, preferred_only=False)
     check_choice("region", region, obs["region"])
     check_choice(f"indicator for {region}", indicator, obs.loc[obs["region"] == region, "indicator"])
     for k in kinds:
         check_choice("kind", k, KINDS)
     s = obs[(obs["region"] == region) & (obs["indicator"] == indicator) & obs["kind"].isin(list(kinds))].copy()
+    alternatives = s[s["preferred"] == "no"]
+    for oid in substitute:
+        check_choice(f"alternative of {region} {indicator}", oid, alternatives["obs_id"])
     if start is not None:
         s = s[s["year"] >= start]
     if end is not None:
         s = s[s["year"] <= end]
     order = {k: i for i, k in enumerate(KINDS)}
-    s = s.assign(_k=s["kind"].map(order)).sort_values(["year", "_k"]).drop_duplicates("year")
-    return s.drop(columns="_k").reset_index(drop=True)
+    s = s.assign(_k=s["kind"].map(order), _p=(s["preferred"] == "no").astype(int))
+    s = s.sort_values(["year", "_k", "_p", "obs_id"], kind="stable")
+    default = s[s["preferred"] != "no"].drop_duplicates("year")
+    if not preferred_only:
+        s["in_series"] = s.index.isin(default.index)
+        return s.drop(columns=["_k", "_p"]).reset_index(drop=True)
+    if substitute:
+        swap = s[s["obs_id"].isin(list(substitute))]
+        if swap["year"].duplicated().any():
+            raise UnknownChoice(f"substitute names two alternatives for one year: {', '.join(substitute)}")
+        default = pd.concat([default[~default["year"].isin(swap["year"])], swap]).sort_values("year")
+    return default.drop(columns=["_k", "_p"]).reset_index(drop=True)
+
+
+def alternatives(region: str | None = None, indicator: str | None = None, path: Path | None = None) -> pd.DataFrame:
+    """The external alternatives (``preferred == "no"``) beside the row each year uses by default.
+
+    Parameters
+    ----------
+    region, indicator : str, optional
+        Restrict to one region and/or indicator.
+    path : Path, optional
+        Processed observations file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per alternative: ``series_id, year, obs_id, value, unit, vintage, basis,
+        used_obs_id, used_value, used_kind, used_vintage, difference_pct`` (the
+        alternative relative to the used value, in percent).
+    """
+    obs = load_observations(path=path, preferred_only=False)
+    if region is not None:
+        check_choice("region", region, obs["region"])
+        obs = obs[obs["region"] == region]
+    if indicator is not None:
+        check_choice("indicator", indicator, obs["indicator"])
+        obs = obs[obs["indicator"] == indicator]
+    rows = []
+    for _, a in obs[obs["preferred"] == "no"].iterrows():
+        used = get_series(a["region"], a["indicator"], start=int(a["year"]), end=int(a["year"]), path=path)
+        u = used.iloc[0]
+        rows.append(
+            {
+                "series_id": a["series_id"],
+                "year": int(a["year"]),
+                "obs_id": a["obs_id"],
+                "value": a["value"],
+                "unit": a["unit"],
+                "vintage": a["vintage"],
+                "basis": a["basis"],
+                "used_obs_id": u["obs_id"],
+                "used_value": u["value"],
+                "used_kind": u["kind"],
+                "used_vintage": u["vintage"],
+                "difference_pct": 100 * (a["value"] / u["value"] - 1),
+            }
+        )
+    cols = [
+        "series_id", "year", "obs_id", "value", "unit", "vintage", "basis",
+        "used_obs_id", "used_value", "used_kind", "used_vintage", "difference_pct",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
 
 
 def observation(obs_id: str, path: Path | None = None) -> pd.Series:
     """One observation by id (e.g. ``"xiangxi.gdp.2019"``)."""
-    obs = load_observations(path=path)
+    obs = load_observations(path=path, preferred_only=False)
     m = obs[obs["obs_id"] == obs_id]
     if m.empty:
         raise KeyError(f"no observation {obs_id!r} in {paths.relative(Path(path or paths.OBSERVATIONS_CSV))}")
@@ -149,12 +234,18 @@ def load_claims(path: Path | None = None) -> pd.DataFrame:
 
 
 def series_catalog(path: Path | None = None) -> pd.DataFrame:
-    """Every (region, indicator) with its years, unit and kinds: the valid choices."""
-    obs = load_observations(path=path)
-    g = obs.groupby(["series_id", "region", "indicator", "label", "unit"], sort=True)
-    return g.agg(
+    """Every (region, indicator) with its years, unit, kinds and alternatives: the valid choices."""
+    obs = load_observations(path=path, preferred_only=False)
+    obs = obs.assign(_alt=obs["preferred"] == "no")
+    pref = obs[~obs["_alt"]]
+    g = pref.groupby(["series_id", "region", "indicator", "label", "unit"], sort=True)
+    out = g.agg(
         first_year=("year", "min"),
         last_year=("year", "max"),
         n_points=("year", "nunique"),
         kinds=("kind", lambda k: " ".join(sorted(set(k)))),
+        vintages=("vintage", lambda v: " ".join(sorted(set(v) - {""}))),
     ).reset_index()
+    n_alt = obs[obs["_alt"]].groupby("series_id").size()
+    out["alternatives"] = out["series_id"].map(n_alt).fillna(0).astype(int)
+    return out

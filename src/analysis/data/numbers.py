@@ -114,3 +114,82 @@ def cell_number(
     except ValueError as exc:
         problems.append(Problem(file, row, column, f"{exc}."))
         return None
+
+
+# Numbers as printed in external sources: Chinese, English, Spanish, Korean and Hindi pages
+# reprint the official figures with their own separators and scale words.
+_SCALE_WORDS = {
+    "billion": Decimal(10) ** 9,
+    "million": Decimal(10) ** 6,
+    "万": Decimal(10) ** 4,
+    "萬": Decimal(10) ** 4,
+    "亿": Decimal(10) ** 8,
+    "億": Decimal(10) ** 8,
+    "만": Decimal(10) ** 4,
+    "억": Decimal(10) ** 8,
+    "조": Decimal(10) ** 12,
+}
+_UNIT_WORDS = ("CNY", "yuanes", "yuan", "元", "원", "위안", "%", "por ciento", "percent")
+_SPANISH = ("yuanes", "por ciento")
+_TOKEN = re.compile(r"(\d[\d.,。]*)\s*(" + "|".join(map(re.escape, _SCALE_WORDS)) + r")?")
+
+
+def _number(digits: str, spanish: bool) -> Decimal:
+    """One run of digits and separators (``82,712.2``; Spanish ``7.917`` and ``10,7``; ``7。3``)."""
+    t = digits.replace("。", ".")
+    thousands, point = (".", ",") if spanish else (",", ".")
+    if thousands in t:
+        head, *groups = t.split(point)[0].split(thousands)
+        if not (1 <= len(head) <= 3 and all(len(g) == 3 for g in groups)):
+            raise ValueError(f"'{digits}' has misplaced thousands separators")
+    t = t.replace(thousands, "").replace(point, ".")
+    if not re.fullmatch(r"\d+(\.\d+)?", t):
+        raise ValueError(f"'{digits}' is not a number")
+    return Decimal(t)
+
+
+def parse_printed_scaled(text: str) -> tuple[Decimal, bool]:
+    """Parse an external source's printed number, with scale words and unit words.
+
+    Handles thousands separators (``2,488,105``), the ideographic full stop as decimal
+    point (``7。3%``), Spanish conventions (``7.917 yuanes`` is 7917, ``10,7 por ciento``
+    is 10.7), English scale words (``82,712.2 billion``) and Chinese or Korean ones
+    (``63조 6463억 위안`` is 636463 亿, ``1만 4617원`` is 14617).
+
+    Returns
+    -------
+    (Decimal, bool)
+        The number, and whether a scale word was printed. With a scale word the number
+        is in the base unit (yuan, persons); without, it is in the row's unit.
+
+    Raises
+    ------
+    ValueError
+        When the text holds words that are neither scale nor unit words, or no number.
+
+    Examples
+    --------
+    >>> parse_printed_scaled("63조 6463억 위안")
+    (Decimal('63646300000000'), True)
+    >>> parse_printed_scaled("10,7 por ciento")
+    (Decimal('10.7'), False)
+    """
+    t = text.strip()
+    spanish = any(w in t for w in _SPANISH)
+    rest = t
+    for w in sorted(_UNIT_WORDS, key=len, reverse=True):
+        rest = rest.replace(w, " ")
+    tokens = list(_TOKEN.finditer(rest))
+    leftover = _TOKEN.sub(" ", rest).strip()
+    if not tokens or leftover:
+        try:  # a Chinese numeral (四) or a plain number
+            return parse_printed(t), False
+        except (ValueError, InvalidOperation):
+            raise ValueError(f"'{text}' is not a number this project can read (unknown words: '{leftover}')") from None
+    scaled = any(m.group(2) for m in tokens)
+    if len(tokens) > 1 and not all(m.group(2) for m in tokens[:-1]):
+        raise ValueError(f"'{text}' holds several numbers")
+    total = Decimal(0)
+    for m in tokens:
+        total += _number(m.group(1), spanish) * (_SCALE_WORDS[m.group(2)] if m.group(2) else 1)
+    return total, scaled

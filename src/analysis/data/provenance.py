@@ -2,9 +2,8 @@
 
 For a document row: the quote occurs character for character in the document; the
 printed value occurs in the quote; the printed value, converted from its unit, equals
-the numeric value. For an external row the named source is the project's copy of
-``external/figures.csv``: a row with the same region, indicator, year, value, quote and
-address must exist there.
+the numeric value. External rows are derived from the project's checksummed copy of
+``external/figures.csv`` and checked in :mod:`analysis.data.external`.
 """
 
 from __future__ import annotations
@@ -13,10 +12,7 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
-from analysis.data.csvio import read_table
-from analysis.data.numbers import normalise, parse_printed
+from analysis.data.numbers import parse_printed
 from analysis.data.units import Unit
 from analysis.errors import DataError, Problem
 from analysis.paths import relative
@@ -65,54 +61,6 @@ def printed_matches(value_printed: str, unit_printed: str, value: Decimal, unit:
     if pb != vb and not (pb == "yuan" and vb in ("yuan/year", "yuan/month")):
         return False
     return abs(a - b) <= abs(b) * Decimal("1e-12")
-
-
-def load_external_reference(path: Path) -> pd.DataFrame:
-    """Read the project's copy of ``external/figures.csv`` (the external rows' source)."""
-    return read_table(
-        path, required=["indicator", "region", "year", "value", "unit", "publisher", "url", "quote", "confidence"]
-    )
-
-
-def check_external_row(r: pd.Series, row: int, name: str, ref: pd.DataFrame) -> list[Problem]:
-    """Check that an external row matches a row of the reference ``figures.csv``."""
-    year = normalise(r["year"])
-    m = ref[(ref["region"] == r["region"]) & (ref["indicator"] == r["indicator"]) & (ref["year"] == year)]
-    if m.empty:
-        return [
-            Problem(name, row, "obs_id", f"no row for {r['region']} {r['indicator']} {year} in {ref.attrs['file']}.")
-        ]
-    problems = []
-    for col, refcol in (("quote", "quote"), ("url", "url"), ("publisher", "publisher"), ("confidence", "confidence")):
-        if not (m[refcol] == r[col]).any():
-            problems.append(
-                Problem(
-                    name,
-                    row,
-                    col,
-                    f"differs from {ref.attrs['file']} (expected "
-                    f"'{m.iloc[0][refcol]}'); external rows keep the source's text.",
-                )
-            )
-    units = {r["unit"], r.get("unit_printed") or r["unit"]}
-    if not m["unit"].isin(list(units)).any():
-        problems.append(
-            Problem(
-                name,
-                row,
-                "unit",
-                f"unit '{r['unit']}' differs from {ref.attrs['file']} (which has "
-                f"'{m.iloc[0]['unit']}'); set unit_printed to the source's unit.",
-            )
-        )
-    try:
-        if not any(Decimal(v) == Decimal(normalise(r["value"])) for v in m["value"]):
-            problems.append(
-                Problem(name, row, "value", f"differs from {ref.attrs['file']} (expected {m.iloc[0]['value']}).")
-            )
-    except Exception:  # non-numeric values are reported by the numeric check
-        pass
-    return problems
 
 
 def check_quote(quote: str, text: str, name: str, row: int, source_id: str) -> list[Problem]:

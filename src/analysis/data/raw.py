@@ -6,11 +6,13 @@ every problem found (file, row, column, what to do). The checks:
 * schema (pandera): required columns, controlled vocabularies, non-empty cells;
 * numbers: ``value``, ``year`` and ``period_start`` are plain numbers (full-width digits
   are normalised, anything else refused); years are plausible;
-* provenance: the quote occurs verbatim in the named document (or, for external rows,
-  in the project's copy of ``external/figures.csv``); the printed value occurs in the
-  quote and equals the numeric value in its unit;
-* identity: ``obs_id`` follows ``region.indicator.year[.ext]``; a (region, indicator,
-  year, kind) appears once across all tables;
+* provenance: the quote occurs verbatim in the named document; the printed value occurs
+  in the quote and equals the numeric value in its unit;
+* external rows: derived from the checksummed copy ``external/figures.csv`` with its own
+  checks (:mod:`analysis.data.external`), never typed into a table;
+* identity: ``obs_id`` follows ``region.indicator.year`` (external:
+  ``.ext``/``.ext.altN``); a (region, indicator, year, kind) appears once across all
+  tables among the preferred rows;
 * claims: quote verbatim, stated value printed in it, inputs exist.
 """
 
@@ -23,17 +25,11 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data.csvio import read_table
+from analysis.data.external import FIGURES, MAP_TABLE, external_observations, read_indicator_map
 from analysis.data.numbers import cell_number, parse_printed
-from analysis.data.provenance import (
-    check_external_row,
-    check_quote,
-    load_external_reference,
-    printed_matches,
-    verify_checksums,
-)
+from analysis.data.provenance import check_quote, printed_matches, verify_checksums
 from analysis.data.schema import (
     CLAIM_COLUMNS,
-    EXTERNAL_COLUMNS,
     INDICATOR_SCHEMA,
     OBSERVATION_COLUMNS,
     REGION_SCHEMA,
@@ -49,7 +45,6 @@ YEAR_MIN, YEAR_MAX = 1978, 2025
 """Plausible reference years: reform era to the latest source's coverage."""
 
 OBSERVATION_GLOB = "observations_*.csv"
-EXTERNAL_TABLE = "observations_external.csv"
 
 
 @dataclass
@@ -84,12 +79,9 @@ def _documents(sources: pd.DataFrame, raw: Path, problems: list[Problem]) -> dic
     return texts
 
 
-def _check_observations(
-    df: pd.DataFrame, data: RawData, ref: pd.DataFrame | None, problems: list[Problem]
-) -> pd.DataFrame:
-    """Row-by-row numeric and provenance checks; returns the table with parsed columns."""
+def _check_observations(df: pd.DataFrame, data: RawData, problems: list[Problem]) -> pd.DataFrame:
+    """Row-by-row numeric and provenance checks of a document table; returns it with parsed columns."""
     name = df.attrs["file"]
-    external = name.endswith(EXTERNAL_TABLE)
     years, starts, values = [], [], []
     for row, r in df.iterrows():
         year = cell_number(r["year"], name, row, "year", problems)
@@ -113,7 +105,7 @@ def _check_observations(
         starts.append(int(start) if start is not None else None)
         values.append(value)
         if year is not None and r["region"] and r["indicator"]:
-            expected = f"{r['region'].lower()}.{r['indicator']}.{int(year)}" + (".ext" if external else "")
+            expected = f"{r['region'].lower()}.{r['indicator']}.{int(year)}"
             if r["obs_id"] != expected:
                 problems.append(
                     Problem(
@@ -125,7 +117,7 @@ def _check_observations(
             problems.append(
                 Problem(name, row, "value_printed", f"the printed value '{printed}' does not occur in the quote.")
             )
-        unit_printed = (r.get("unit_printed") or r["unit"]) if external else r["unit"]
+        unit_printed = r["unit"]
         if value is not None and printed and r["unit"] in data.units and unit_printed in data.units:
             try:
                 ok = printed_matches(printed, unit_printed, value, r["unit"], data.units)
@@ -143,10 +135,7 @@ def _check_observations(
                         )
                     )
         sid = r["source_id"]
-        if external:
-            if ref is not None:
-                problems.extend(check_external_row(r, row, name, ref))
-        elif sid in data.documents and quote:
+        if sid in data.documents and quote:
             problems.extend(check_quote(quote, data.documents[sid], name, row, sid))
         elif sid and not sid.startswith("doc"):
             problems.append(
@@ -163,7 +152,8 @@ def _check_observations(
 
 def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
     key = ["region", "indicator", "year", "kind"]
-    dup = obs[obs.duplicated(key, keep=False) & obs["year"].notna()]
+    pref = obs[obs["preferred"] != "no"]
+    dup = pref[pref.duplicated(key, keep=False) & pref["year"].notna()]
     for _, g in dup.groupby(key, dropna=True):
         first = g.iloc[0]
         for _, r in g.iloc[1:].iterrows():
@@ -261,25 +251,35 @@ def load_raw(raw: Path | None = None) -> RawData:
     if problems:
         raise DataError(problems)
 
-    ref_path = raw / "external" / "figures.csv"
-    ref = load_external_reference(ref_path) if ref_path.exists() else None
     frames = []
     files = sorted(raw.glob(OBSERVATION_GLOB))
     if not files:
         raise DataError.one(paths.relative(raw), None, None, f"no {OBSERVATION_GLOB} tables found.")
     for f in files:
-        external = f.name == EXTERNAL_TABLE
         try:
-            df = read_table(
-                f, required=OBSERVATION_COLUMNS + (EXTERNAL_COLUMNS if external else ()), optional=EXTERNAL_COLUMNS
-            )
+            df = read_table(f, required=OBSERVATION_COLUMNS)
         except DataError as exc:
             problems += exc.problems
             continue
-        schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], external)
+        schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], False)
         found = validate(schema, df)
         problems += found
-        frames.append(_check_observations(df, data, ref, problems))
+        checked = _check_observations(df, data, problems)
+        checked["preferred"] = "yes"
+        checked["vintage"] = ""
+        frames.append(checked)
+    figures = raw / "external" / FIGURES
+    if figures.exists():
+        try:
+            imap = read_indicator_map(raw / MAP_TABLE, set(indicators["indicator"]), units, problems)
+        except DataError as exc:
+            problems += exc.problems
+        else:
+            ext = external_observations(figures, set(regions["region"]), imap, units, problems)
+            if not ext.empty:
+                frames.append(ext)
+    else:
+        problems.append(Problem(paths.relative(figures), None, None, "the external figures file is missing."))
     obs = pd.concat(frames) if frames else pd.DataFrame()
     if not obs.empty:
         _check_unique(obs, problems)

@@ -56,7 +56,6 @@ OBSERVATION_COLUMNS = (
     "quote",
     "note",
 )
-EXTERNAL_COLUMNS = ("unit_printed", "basis", "publisher", "url", "confidence")
 CONFIDENCE = ("high", "medium-high", "medium", "low")
 CLAIM_COLUMNS = (
     "claim_id",
@@ -133,18 +132,6 @@ def observation_schema(
         "quote": pa.Column(TEXT, _nonempty("quote")),
         "note": pa.Column(TEXT),
     }
-    if external:
-        cols["unit_printed"] = pa.Column(
-            TEXT,
-            pa.Check(
-                lambda s: s.eq("") | s.isin(list(units)),
-                element_wise=False,
-                error="unknown unit_printed (leave empty when equal to unit)",
-            ),
-        )
-        for c in ("basis", "publisher", "url"):
-            cols[c] = pa.Column(TEXT, _nonempty(c))
-        cols["confidence"] = pa.Column(TEXT, _vocab(CONFIDENCE, "confidence"))
     return pa.DataFrameSchema(cols, strict=False, coerce=False, name="observations")
 
 

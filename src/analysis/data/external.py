@@ -1,0 +1,426 @@
+"""External (secondary) observations, derived from the project's copy of ``figures.csv``.
+
+``data/raw/external/figures.csv`` is a checksummed copy of the shared file of yearly
+values the documents lack (publisher, address, verbatim quote, confidence, vintage and a
+``preferred`` flag per row). ``make data`` turns every row into an observation here;
+nothing is retyped. Each row is checked:
+
+* the columns are present and the vocabularies known: region (``regions.csv``),
+  indicator (``external_indicators.csv``, which maps the file's indicator names to the
+  project's ``indicators.csv`` and names the unit each series is kept in), unit
+  (``units.csv``), confidence, vintage, ``preferred`` (yes/no);
+* ``value`` and ``year`` are plain numbers; ``value_printed`` occurs in ``quote`` and,
+  read with its separators and scale words (``1만 4617원``, ``82,712.2 billion``,
+  ``10,7 por ciento``), equals ``value`` in ``unit`` exactly;
+* exactly one row per (indicator, region, year) is preferred.
+
+The value is then converted exactly (decimal) to the series unit (``1.12 万元`` is
+``11200 元``, ``1.66 亿人`` is ``16600 万人``), keeping ``value_printed`` and
+``unit_printed`` as the source printed them. Ids are ``region.indicator.year.ext`` for
+the preferred row and ``region.indicator.year.ext.alt1``, ``.alt2``... (file order) for
+the alternatives, which keep ``preferred = no`` and are never used by default.
+
+``python -m analysis.data.external update PATH`` (``make external FIGURES=PATH``)
+validates a new ``figures.csv`` (with the README beside it) against the whole raw data,
+and only then replaces the project's copy and its ``SHA256SUMS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import shutil
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis import paths
+from analysis.data.csvio import read_table, replace_all
+from analysis.data.numbers import cell_number, parse_printed_scaled
+from analysis.data.schema import CONFIDENCE, TEXT, validate
+from analysis.data.units import Unit
+from analysis.errors import DataError, Problem
+
+FIGURES = "figures.csv"
+README = "README.md"
+SUMS = "SHA256SUMS"
+MAP_TABLE = "external_indicators.csv"
+
+FIGURES_COLUMNS = (
+    "indicator",
+    "region",
+    "year",
+    "value",
+    "value_printed",
+    "unit",
+    "basis",
+    "publisher",
+    "url",
+    "quote",
+    "confidence",
+    "note",
+    "vintage",
+    "preferred",
+)
+"""Columns of ``figures.csv`` (all required)."""
+
+VINTAGES = ("preliminary", "revised", "final", "as published")
+PREFERRED = ("yes", "no")
+YEAR_MIN, YEAR_MAX = 1978, 2025
+
+_QUALIFIER_BEFORE = (
+    (re.compile(r"(约为?|大约|around|about|approximately|some)\s*$"), "about"),
+    (re.compile(r"(近|nearly|almost)\s*$"), "nearly"),
+    (re.compile(r"(超过|逾|more than|over)\s*$"), "more_than"),
+)
+_QUALIFIER_AFTER = ((re.compile(r"^\s*(多|余)"), "more_than"),)
+
+
+def _nonempty(col: str) -> pa.Check:
+    return pa.Check.str_length(min_value=1, error=f"'{col}' must not be empty")
+
+
+def _vocab(values, what: str) -> pa.Check:
+    vals = sorted(set(values))
+    shown = ", ".join(vals) if len(vals) <= 40 else ", ".join(vals[:40]) + ", ..."
+    return pa.Check.isin(vals, error=f"unknown {what}; valid: {shown}")
+
+
+def figures_schema(regions, indicators, units) -> pa.DataFrameSchema:
+    """pandera schema of ``figures.csv`` given the project's vocabularies."""
+    cols = {c: pa.Column(TEXT, _nonempty(c)) for c in FIGURES_COLUMNS if c != "note"}
+    cols["note"] = pa.Column(TEXT)
+    cols["region"] = pa.Column(TEXT, _vocab(regions, "region (add it to data/raw/regions.csv)"))
+    cols["indicator"] = pa.Column(
+        TEXT, _vocab(indicators, f"indicator (map it to a project indicator in data/raw/{MAP_TABLE})")
+    )
+    cols["unit"] = pa.Column(TEXT, _vocab(units, "unit (add it to data/raw/units.csv)"))
+    cols["confidence"] = pa.Column(TEXT, _vocab(CONFIDENCE, "confidence"))
+    cols["vintage"] = pa.Column(TEXT, _vocab(VINTAGES, "vintage"))
+    cols["preferred"] = pa.Column(TEXT, _vocab(PREFERRED, "preferred (yes or no)"))
+    return pa.DataFrameSchema(cols, strict=False, coerce=False, name="figures")
+
+
+def read_indicator_map(
+    path: Path, indicators: set[str], units: dict[str, Unit], problems: list[Problem]
+) -> dict[str, tuple[str, str]]:
+    """``external_indicators.csv``: figures indicator -> (project indicator, series unit)."""
+    df = read_table(path, required=["figures_indicator", "indicator", "unit", "note"])
+    name = df.attrs["file"]
+    out: dict[str, tuple[str, str]] = {}
+    for row, r in df.iterrows():
+        if r["figures_indicator"] in out:
+            problems.append(Problem(name, row, "figures_indicator", f"'{r['figures_indicator']}' is mapped twice."))
+        if r["indicator"] not in indicators:
+            problems.append(
+                Problem(name, row, "indicator", f"unknown indicator '{r['indicator']}'; add it to indicators.csv.")
+            )
+        if r["unit"] not in units:
+            problems.append(Problem(name, row, "unit", f"unknown unit '{r['unit']}'; add it to units.csv."))
+        out[r["figures_indicator"]] = (r["indicator"], r["unit"])
+    return out
+
+
+def convert(value: Decimal, unit: str, to: str, units: dict[str, Unit]) -> Decimal:
+    """Convert ``value`` from ``unit`` to ``to`` exactly (decimal factors).
+
+    A yearly or monthly standard printed in plain yuan (``2536元``) converts to
+    ``元/年``/``元/月`` one to one.
+
+    Raises
+    ------
+    ValueError
+        When the base units differ (persons cannot become yuan).
+    """
+    a, b = units[unit], units[to]
+    if a.base_unit != b.base_unit and not (a.base_unit == "yuan" and b.base_unit in ("yuan/year", "yuan/month")):
+        raise ValueError(f"cannot convert {unit} ({a.base_unit}) to {to} ({b.base_unit})")
+    out = value * a.factor / b.factor
+    return out.normalize() if out == out.to_integral_value() else out
+
+
+def qualifier_of(quote: str, printed: str) -> str:
+    """``about``, ``nearly``, ``more_than`` or ``exact``, from the words around the printed value."""
+    k = quote.find(printed)
+    if k < 0:
+        return "exact"
+    before, after = quote[max(0, k - 16) : k], quote[k + len(printed) : k + len(printed) + 4]
+    for rx, q in _QUALIFIER_BEFORE:
+        if rx.search(before):
+            return q
+    for rx, q in _QUALIFIER_AFTER:
+        if rx.search(after):
+            return q
+    return "exact"
+
+
+def printed_equals(printed: str, value: Decimal, unit: str, units: dict[str, Unit]) -> bool:
+    """Whether ``printed`` (as the source prints it) equals ``value`` in ``unit``."""
+    number, scaled = parse_printed_scaled(printed)
+    if scaled:  # a scale word was printed: the number is in the base unit
+        return number == value * units[unit].factor
+    return number == value
+
+
+def external_observations(
+    path: Path,
+    regions: set[str],
+    indicator_map: dict[str, tuple[str, str]],
+    units: dict[str, Unit],
+    problems: list[Problem],
+) -> pd.DataFrame:
+    """Validate ``figures.csv`` and return one observation row per line.
+
+    Parameters
+    ----------
+    path : Path
+        The project's copy, ``data/raw/external/figures.csv``.
+    regions : set of str
+        Valid regions.
+    indicator_map : dict
+        From :func:`read_indicator_map`.
+    units : dict
+        The unit table.
+    problems : list of Problem
+        Problems found are appended (file, row, column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Observation columns plus ``unit_printed, basis, publisher, url, confidence,
+        vintage, preferred, value_decimal, source_file, source_row``.
+    """
+    try:
+        df = read_table(path, required=list(FIGURES_COLUMNS))
+    except DataError as exc:
+        problems += exc.problems
+        return pd.DataFrame()
+    name = df.attrs["file"]
+    found = validate(figures_schema(regions, indicator_map, units), df)
+    problems += found
+    bad_rows = {p.row for p in found}
+    rows = []
+    for row, r in df.iterrows():
+        year = cell_number(r["year"], name, row, "year", problems)
+        if year is not None and (year != year.to_integral_value() or not YEAR_MIN <= year <= YEAR_MAX):
+            problems.append(
+                Problem(name, row, "year", f"year {r['year']} is not a whole year between {YEAR_MIN} and {YEAR_MAX}.")
+            )
+            year = None
+        value = cell_number(r["value"], name, row, "value", problems)
+        printed, quote = r["value_printed"], r["quote"]
+        if printed and quote and printed not in quote:
+            problems.append(
+                Problem(name, row, "value_printed", f"the printed value '{printed}' does not occur in the quote.")
+            )
+        if row in bad_rows or year is None or value is None or r["indicator"] not in indicator_map:
+            continue
+        try:
+            ok = printed_equals(printed, value, r["unit"], units)
+        except ValueError as exc:
+            problems.append(Problem(name, row, "value_printed", f"{exc}."))
+            continue
+        if not ok:
+            problems.append(
+                Problem(
+                    name, row, "value", f"value {r['value']} {r['unit']} does not equal the printed value '{printed}'."
+                )
+            )
+            continue
+        indicator, series_unit = indicator_map[r["indicator"]]
+        try:
+            v = convert(value, r["unit"], series_unit, units)
+        except ValueError as exc:
+            problems.append(Problem(name, row, "unit", f"{exc} (the series unit in data/raw/{MAP_TABLE})."))
+            continue
+        rows.append(
+            {
+                "region": r["region"],
+                "indicator": indicator,
+                "year": int(year),
+                "period_start": None,
+                "value_printed": printed,
+                "unit_printed": r["unit"] if r["unit"] != series_unit else "",
+                "qualifier": qualifier_of(quote, printed),
+                "unit": series_unit,
+                "value": format(v, "f"),
+                "value_decimal": v,
+                "kind": "external",
+                "source_id": "external",
+                "quote": quote,
+                "note": r["note"],
+                "basis": r["basis"],
+                "publisher": r["publisher"],
+                "url": r["url"],
+                "confidence": r["confidence"],
+                "vintage": r["vintage"],
+                "preferred": r["preferred"],
+                "source_file": name,
+                "source_row": row,
+            }
+        )
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    _check_one_preferred(out, name, problems)
+    ids = []
+    alt: dict[tuple, int] = {}
+    for _, r in out.iterrows():
+        key = (r["region"], r["indicator"], r["year"])
+        base = f"{r['region'].lower()}.{r['indicator']}.{r['year']}.ext"
+        if r["preferred"] == "yes":
+            ids.append(base)
+        else:
+            alt[key] = alt.get(key, 0) + 1
+            ids.append(f"{base}.alt{alt[key]}")
+    out.insert(0, "obs_id", ids)
+    out["year"] = pd.array(out["year"], dtype="Int64")
+    out["period_start"] = pd.array([None] * len(out), dtype="Int64")
+    return out
+
+
+def _check_one_preferred(out: pd.DataFrame, name: str, problems: list[Problem]) -> None:
+    for (region, indicator, year), g in out.groupby(["region", "indicator", "year"], sort=False):
+        yes = g[g["preferred"] == "yes"]
+        rows = ", ".join(str(r) for r in g["source_row"])
+        if yes.empty:
+            problems.append(
+                Problem(
+                    name,
+                    int(g["source_row"].iloc[0]),
+                    "preferred",
+                    f"no row for {region} {indicator} {year} is preferred (rows {rows}); mark exactly one 'yes'.",
+                )
+            )
+        for r in yes["source_row"].iloc[1:]:
+            problems.append(
+                Problem(
+                    name,
+                    int(r),
+                    "preferred",
+                    f"{region} {indicator} {year} has more than one preferred row (rows {rows}); mark exactly one "
+                    "'yes'.",
+                )
+            )
+
+
+def sums_text(folder: Path, names: tuple[str, ...] = (FIGURES, README)) -> str:
+    """``sha256sum``-format list of ``names`` in ``folder``."""
+    return "".join(
+        f"{hashlib.sha256((folder / n).read_bytes()).hexdigest()}  {n}\n" for n in names if (folder / n).exists()
+    )
+
+
+def _keys(path: Path) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """(region, indicator, year) -> the sorted values the file gives for it."""
+    if not path.exists():
+        return {}
+    df = read_table(path, required=["indicator", "region", "year", "value"])
+    out: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    for _, r in df.iterrows():
+        k = (r["region"], r["indicator"], r["year"])
+        out[k] = tuple(sorted((*out.get(k, ()), r["value"])))
+    return out
+
+
+def update(figures: Path, raw: Path | None = None) -> str:
+    """Validate a new ``figures.csv`` (and the README beside it), then install it.
+
+    The candidate is checked with every raw table (a copy of ``raw`` with the new file in
+    place, so claims that cite external ids are checked too). Only when it passes are
+    ``external/figures.csv``, ``external/README.md`` and ``external/SHA256SUMS``
+    replaced, together.
+
+    Parameters
+    ----------
+    figures : Path
+        The new ``figures.csv``; its ``README.md`` must be in the same folder.
+    raw : Path, optional
+        Raw data folder (default ``data/raw``).
+
+    Returns
+    -------
+    str
+        A summary: rows by region, and keys added, removed or changed.
+
+    Raises
+    ------
+    DataError
+        When the candidate (or the raw data with it) fails validation; nothing changes.
+    """
+    from analysis.data.raw import load_raw  # raw imports this module
+
+    raw = Path(raw or paths.RAW)
+    figures = Path(figures)
+    readme = figures.parent / README
+    if not figures.is_file():
+        raise DataError.one(str(figures), None, None, "the file does not exist.")
+    if not readme.is_file():
+        raise DataError.one(str(readme), None, None, f"the README beside {figures.name} is missing; copy it too.")
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / "raw"
+        shutil.copytree(raw, trial, ignore=shutil.ignore_patterns("documents"))
+        (trial / "documents").symlink_to((raw / "documents").resolve(), target_is_directory=True)
+        shutil.copyfile(figures, trial / "external" / FIGURES)
+        shutil.copyfile(readme, trial / "external" / README)
+        (trial / "external" / SUMS).write_text(sums_text(trial / "external"), encoding="utf-8")
+        try:
+            data = load_raw(trial)
+        except DataError as exc:
+            ext = str(trial / "external" / FIGURES)
+            for p in exc.problems:
+                p.file = str(figures) if p.file in (ext, paths.relative(trial / "external" / FIGURES)) else p.file
+            raise
+        new_bytes = (trial / "external" / FIGURES).read_bytes()
+        readme_bytes = (trial / "external" / README).read_bytes()
+        sums = (trial / "external" / SUMS).read_bytes()
+    before = _keys(raw / "external" / FIGURES)
+    after = _keys(figures)
+    replace_all(
+        {
+            raw / "external" / FIGURES: new_bytes,
+            raw / "external" / README: readme_bytes,
+            raw / "external" / SUMS: sums,
+        }
+    )
+    ext = data.observations[data.observations["kind"] == "external"]
+    by_region = ", ".join(f"{k} {v}" for k, v in ext["region"].value_counts().sort_index().items())
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(k for k in set(after) & set(before) if after[k] != before[k])
+    lines = [
+        f"make external: installed {figures} as {paths.relative(raw / 'external' / FIGURES)} "
+        f"({len(ext)} rows: {by_region}; {int((ext['preferred'] == 'yes').sum())} preferred).",
+        f"  (region, indicator, year): {len(added)} added, {len(removed)} removed, {len(changed)} with changed values.",
+    ]
+    for label, keys in (("added", added), ("removed", removed), ("changed", changed)):
+        for k in keys[:20]:
+            lines.append(f"  {label}: {' '.join(k)}")
+        if len(keys) > 20:
+            lines.append(f"  ... and {len(keys) - 20} more {label}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point (``update PATH``); returns the exit status."""
+    ap = argparse.ArgumentParser(description="Install a new external figures.csv after validating it.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    up = sub.add_parser("update", help="validate PATH (and the README.md beside it) and install it")
+    up.add_argument("figures", type=Path)
+    up.add_argument("--raw", type=Path, default=None, help="raw data folder (default data/raw)")
+    args = ap.parse_args(argv)
+    try:
+        print(update(args.figures, args.raw))
+    except DataError as exc:
+        print(f"make external: FAILED, data/raw/external left unchanged.\n{exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
