@@ -87,7 +87,7 @@ def test_choose_index_prefers_the_rural_cpi_where_it_covers_the_window():
     national = prices.PriceIndex("China CPI", "China", "cpi_change", CPI_F, proxy="national CPI for Xiangxi")
     assert prices.choose_index([rural, national], 2013, 2015) is rural
     assert prices.choose_index([rural, national], 2014, 2019) is national
-    with pytest.raises(prices.MissingRates, match="China rural CPI is missing 2016, 2017, 2018, 2019"):
+    with pytest.raises(prices.MissingRates, match="China rural CPI is missing for 2016, 2017, 2018, 2019"):
         prices.choose_index([rural], 2014, 2019)
     assert national.description == "China CPI (national CPI for Xiangxi)"
 

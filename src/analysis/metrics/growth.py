@@ -49,7 +49,7 @@ TABLE_COLUMNS = (
 )
 """Columns of ``reports/tables/growth_rates.csv`` (the first twelve are the issue's)."""
 
-COUNT_INDICATORS = ("poor_population",)
+COUNT_INDICATORS = ("poor_population", "rural_poor_population")
 """Counts that fall towards zero: reported as absolute and log changes, never compounded."""
 
 

@@ -283,7 +283,7 @@ def choose_index(candidates: Iterable[PriceIndex], start: int, end: int) -> Pric
         if not miss:
             return c
         missing_all.update(miss)
-        reasons.append(f"{c.label} is missing {', '.join(map(str, miss))}")
+        reasons.append(f"{c.label} is missing for {', '.join(map(str, miss))}")
     raise MissingRates(
         f"no real value for {start}-{end}: " + ("; ".join(reasons) or "no price index in the data"),
         missing_all,

@@ -66,6 +66,20 @@ STANDARDS = ("rural_dibao_standard", "extreme_poverty_support_standard")
 MONTHLY_ASSISTANCE = "rural_dibao_monthly_assistance"
 INCOME = "rural_disposable_income"
 
+EQUIVALENTS: dict[tuple[str, str], str] = {("China", "poor_population"): "rural_poor_population"}
+"""Where a benchmark has no series of an indicator but one that stands for it: China's rural poor under
+the 2,300-yuan line (NBS survey) for the regions' registered poor population (two measurement systems;
+the rows keep the benchmark's own indicator name and say so)."""
+
+
+def series_indicator(obs: pd.DataFrame, region: str, indicator: str) -> str:
+    """The indicator that stands for ``indicator`` in ``region`` (itself unless :data:`EQUIVALENTS` applies)."""
+    alt = EQUIVALENTS.get((region, indicator))
+    if alt and not ((obs["region"] == region) & (obs["indicator"] == indicator)).any():
+        return alt
+    return indicator
+
+
 SECTIONS = ("poverty", "growth", "assistance", "counties", "national")
 TABLE_COLUMNS = (*ROW_COLUMNS, "section")
 
@@ -165,7 +179,11 @@ class ComparisonRun:
         return [r for r in self.regions if r != self.benchmark]
 
     def points(self, region: str, indicator: str, end: int | None = None) -> list[Point]:
-        """Observed points of a series with the run's kinds (empty when there are none)."""
+        """Observed points of a series with the run's kinds (empty when there are none).
+
+        China's rural poor population stands for the poor population (:data:`EQUIVALENTS`).
+        """
+        indicator = series_indicator(self.obs, region, indicator)
         if not ((self.obs["region"] == region) & (self.obs["indicator"] == indicator)).any():
             return []
         return series_points(get_series(region, indicator, self.kinds, end=end))
@@ -233,7 +251,11 @@ def prepare(
     inds = list(DEFAULT_INDICATORS) if inds == ["default"] else inds
     if not inds:
         raise UnknownChoice("indicator is empty; valid choices: " + ", ".join(GAP_INDICATORS))
-    valid_inds = [i for i in GAP_INDICATORS if ((used["region"] == benchmark) & (used["indicator"] == i)).any()]
+    valid_inds = [
+        i
+        for i in GAP_INDICATORS
+        if ((used["region"] == benchmark) & (used["indicator"] == series_indicator(obs, str(benchmark), i))).any()
+    ]
     for i in inds:
         check_choice(f"indicator (observed for the benchmark {benchmark})", i, valid_inds)
     if not [r for r in regs if r != benchmark]:

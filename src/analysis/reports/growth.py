@@ -23,6 +23,7 @@ DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
     ("Xiangxi", "rural_disposable_income", 2012, 2018),
     ("Wuling", "rural_disposable_income", 2010, 2019),
     ("China", "rural_disposable_income", 2014, 2019),
+    ("China", "gdp", 2013, 2019),
     ("Xiangxi", "rural_dibao_standard", 2014, 2019),
     ("Xiangxi", "rural_dibao_monthly_assistance", 2014, 2019),
     ("Xiangxi", "extreme_poverty_support_standard", 2014, 2019),
