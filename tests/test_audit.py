@@ -496,6 +496,8 @@ def test_threshold_params_missing_or_falling_series():
         ("doc004.c07", CONSISTENT, 2016),
         ("doc004.c09", CONSISTENT, 2019),
         ("doc004.c10", CONSISTENT, 1),
+        # 585 亿元 in 2017 (external, preliminary) < 600 <= 605.05 in 2018: first reached in 2018
+        ("doc004.c08", CONSISTENT, 2018),
     ],
 )
 def test_real_register_hand_results(real, claim_id, verdict, value):
@@ -511,9 +513,10 @@ def test_real_register_reasons(real):
     c07 = real.loc["doc004.c07", "reason"]
     assert "497.19" in c07 and "512" in c07 and "cigarette" in c07
     assert "census" in real.loc["doc004.c09", "reason"]
-    for cid, thr in (("doc004.c06", "400"), ("doc004.c08", "600")):
-        r = real.loc[cid]
-        assert r.verdict == NOT_CHECKABLE and f"is above {thr}" in r.reason and "not observed" in r.reason
+    r = real.loc["doc004.c06"]
+    assert r.verdict == NOT_CHECKABLE and "is above 400" in r.reason and "not observed" in r.reason
+    c08 = real.loc["doc004.c08", "reason"]
+    assert "585 亿元 in 2017" in c08 and "preliminary" in c08
     assert real.loc["doc004.c05", "verdict"] == NOT_CHECKABLE
 
 
@@ -538,7 +541,7 @@ def test_real_register_not_checkable_name_what_is_missing(real):
 
 
 def test_real_register_counts(real):
-    assert real["verdict"].value_counts().to_dict() == {NOT_CHECKABLE: 22, CONSISTENT: 8, INCONSISTENT: 2}
+    assert real["verdict"].value_counts().to_dict() == {NOT_CHECKABLE: 21, CONSISTENT: 9, INCONSISTENT: 2}
 
 
 # ------------------------------------------------------------------------- report module
@@ -560,7 +563,7 @@ def test_report_tables_and_figure(tmp_path):
     written = pd.read_csv(tmp_path / "tables" / "t.csv", dtype=str, keep_default_na=False)
     assert list(written["claim_id"]) == list(t["claim_id"])
     s = audit_report.summary(run).set_index("document")
-    assert s.loc["all", "total"] == 28 and s.loc["doc004", "consistent"] == 8 and s.loc["doc001", "inconsistent"] == 1
+    assert s.loc["all", "total"] == 28 and s.loc["doc004", "consistent"] == 9 and s.loc["doc001", "inconsistent"] == 1
     assert (tmp_path / "tables" / "t_summary.csv").exists()
     saved = af.fig_stated_vs_recomputed(run)
     first = {k: p.read_bytes() for k, p in saved.items()}
@@ -618,7 +621,7 @@ def test_notebook_default_run_matches_committed_outputs(tmp_path):
     assert len(t) == 32
     assert (tmp_path / "out" / "figures" / "claims_audit_stated_vs_recomputed.svg").exists()
     text = "\n".join(_texts(nb))
-    assert "**8 consistent**, **2 inconsistent**, **22 not checkable**" in text
+    assert "**9 consistent**, **2 inconsistent**, **21 not checkable**" in text
     assert str(tmp_path) not in text and str(paths.ROOT) not in text and " at 0x" not in text
     committed = nbformat.read(NOTEBOOK, as_version=4)
     assert _texts(nb) == _texts(committed), "the committed notebook outputs are stale or not deterministic"

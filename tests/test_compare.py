@@ -162,8 +162,9 @@ def test_ratios_at_matched_years_use_only_common_years():
     income = series_points(get_series("Xiangxi", "rural_disposable_income"))
     line = series_points(get_series("China", "poverty_line_current_prices"))
     got = {c.year_or_period: round(c.ratio, 4) for c in ratios_at_matched_years(income, line)}
-    # 4229/2625 = 1.6110, 5891/2800 = 2.1039, 6648/2855 = 2.3285, 7413/2952 = 2.5112; 2018 has no line
-    assert got == {"2012": 1.6110, "2014": 2.1039, "2015": 2.3285, "2016": 2.5112}
+    # 4229/2625 = 1.6110, 5891/2800 = 2.1039, 6648/2855 = 2.3285, 7413/2952 = 2.5112, and 2020:
+    # 1.12万元 = 11200 / 4000 (about) = 2.8; 2017 and 2018 have no line
+    assert got == {"2012": 1.6110, "2014": 2.1039, "2015": 2.3285, "2016": 2.5112, "2020": 2.8}
 
 
 # ----------------------------------------------------------------------------- refusals
@@ -337,7 +338,10 @@ def test_default_run(tmp_path):
     assert change["status"] == "different periods" and change["gap"] == "" and change["ratio"] == ""
     assert float(change["value"]) == pytest.approx(-31.28) and float(change["benchmark_value"]) == pytest.approx(-24.6)
     assert find(t, "poverty_incidence: gap to benchmark", "Luoxiao")["status"] == "not observed"
-    assert find(t, "poverty_incidence: gap to benchmark", "Hunan")["status"] == "refused"
+    # Hunan 2019 incidence (0.36%, external) now matches Wuling 2019 (1.7%): -1.34 pp
+    hunan = find(t, "poverty_incidence: gap at end of period", "Hunan")
+    assert (hunan["status"], hunan["kinds"]) == ("matched", "external/document")
+    assert float(hunan["gap"]) == pytest.approx(-1.34) and float(hunan["ratio"]) == pytest.approx(0.36 / 1.7)
     line = "rural_dibao_standard / poverty_line_current_prices"
     assert float(find(t, line, "Xiangxi", "2014")["ratio"]) == pytest.approx(0.70714, abs=1e-5)
     no2019 = find(t, line, "Xiangxi", "2019")

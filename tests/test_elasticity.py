@@ -258,8 +258,10 @@ def test_report_states_both_windows_when_they_differ(default_report: er.Elastici
     la = _row(t, "wuling.poverty_incidence ~ rural_disposable_income", "log_arc")
     assert pd.isna(la["elasticity"]) and la["note"].startswith("not computed")
     d = _row(t, "xiangxi.rural_dibao_standard ~ gdp_per_capita", "window")
-    assert d["elasticity"] == pytest.approx(1.6398, abs=1e-4)
-    assert (d["outcome_years"], d["driver_years"]) == ("2014 2019", "2013 2019")
+    # the nearest driver window is now 2015-2019 (19488 external -> 26691):
+    # (ln(3927/1980)/5) / (ln(26691/19488)/4) = 0.136956 / 0.078628 = 1.7418
+    assert d["elasticity"] == pytest.approx(1.7418, abs=1e-4)
+    assert (d["outcome_years"], d["driver_years"]) == ("2014 2019", "2015 2019")
     line = _row(t, "xiangxi.rural_dibao_standard ~ china.poverty_line_current_prices", "window")
     # (0.684779 / 5) / (ln(2952/2800) / 2) = 0.136956 / (0.052863 / 2) = 5.1815
     assert line["elasticity"] == pytest.approx(5.1815, abs=1e-3)
@@ -277,13 +279,13 @@ def test_report_benchmark_for_xiangxi(default_report: er.ElasticityRun):
 
 
 def test_report_ols_where_four_years_are_paired(tmp_path: Path):
-    # Xiangxi GDP (not per capita) is observed 2013 2015 2016 2018 2019 2020; incidence 2013 2016 2018 2019.
+    # Xiangxi GDP (not per capita) is observed 2013 2015-2020; incidence 2013 2016 2017 2018 2019.
     run = er.prepare(region="Xiangxi", outcome="poverty_incidence", driver="gdp", output_dir=str(tmp_path))
     t = er.build_table(run)
     r = _row(t, "xiangxi.poverty_incidence ~ gdp", "ols")
-    assert r["outcome_years"] == "2013 2016 2018 2019" and r["n_points"] == 4 and r["dof"] == 2
-    x = np.log([418.9, 551.7, 605.05, 705.7])
-    z = np.log([31.93, 16.14, 4.39, 0.65])
+    assert r["outcome_years"] == "2013 2016 2017 2018 2019" and r["n_points"] == 5 and r["dof"] == 3
+    x = np.log([418.9, 551.7, 585, 605.05, 705.7])
+    z = np.log([31.93, 16.14, 10.52, 4.39, 0.65])
     slope = ((x - x.mean()) * (z - z.mean())).sum() / ((x - x.mean()) ** 2).sum()
     assert r["elasticity"] == pytest.approx(slope, rel=1e-9)
     assert r["ci_low"] < r["elasticity"] < r["ci_high"]

@@ -86,16 +86,21 @@ def test_yoy_labels_gaps():
 
 
 def test_trend_growth_of_xiangxi_gdp_with_external_years():
-    # OLS of ln(GDP) on year over 2013, 2015, 2016, 2018, 2019 (418.9, 497.19, 551.7, 605.05, 705.7):
-    # slope b = Sxy/Sxx = 0.081645, growth exp(b)-1 = 8.507%, se 0.0071162, t(0.975, 3) = 3.1824
+    # OLS of ln(GDP) on year over 2013, 2015, 2016, 2017, 2018, 2019
+    # (418.9, 497.19, 551.7, 585 preliminary, 605.05 preliminary, 705.7; 2014 not found):
+    # slope b = Sxy/Sxx = 0.0816869, growth exp(b)-1 = 8.5116%, se 0.0060935, t(0.975, 4) = 2.77645
     s = get_series("Xiangxi", "gdp", start=2013, end=2019)
     tr = trend_growth(s)
-    assert tr.n_points == 5 and tr.years == [2013, 2015, 2016, 2018, 2019]
-    assert tr.slope == pytest.approx(0.081645, abs=1e-6)
-    assert tr.growth == pytest.approx(0.08507, abs=1e-5)
-    assert tr.slope_se == pytest.approx(0.0071162, abs=1e-6)
-    assert tr.ci_low == pytest.approx(math.expm1(0.081645 - 3.1824 * 0.0071162), abs=1e-4)
-    assert tr.ci_high == pytest.approx(math.expm1(0.081645 + 3.1824 * 0.0071162), abs=1e-4)
+    assert tr.n_points == 6 and tr.years == [2013, 2015, 2016, 2017, 2018, 2019]
+    assert tr.slope == pytest.approx(0.0816869, abs=1e-6)
+    assert tr.growth == pytest.approx(0.085116, abs=1e-5)
+    assert tr.slope_se == pytest.approx(0.0060935, abs=1e-6)
+    assert tr.ci_low == pytest.approx(math.expm1(0.0816869 - 2.77645 * 0.0060935), abs=1e-5)
+    assert tr.ci_high == pytest.approx(math.expm1(0.0816869 + 2.77645 * 0.0060935), abs=1e-5)
+    # the non-preferred 2015 figure (511.9, own basis incl. relocated cigarette output) as a sensitivity:
+    alt = get_series("Xiangxi", "gdp", start=2013, end=2019, substitute=["xiangxi.gdp.2015.ext.alt1"])
+    assert alt.loc[alt["year"] == 2015, "value"].item() == 511.9
+    assert trend_growth(alt).growth == pytest.approx(0.0833096, abs=1e-6)
 
 
 def test_no_trend_with_fewer_than_five_points():
@@ -116,12 +121,14 @@ def test_analyse_series_reports_with_and_without_break():
     s = get_series("Xiangxi", "gdp", start=2013, end=2019)
     rows = analyse_series(s, 2013, 2019, "growth", (2019,))
     full, pre = rows
-    assert (full.start_year, full.end_year, full.n_points) == (2013, 2019, 5)
-    assert full.cagr == pytest.approx(0.0908163, abs=1e-6) and full.trend_growth == pytest.approx(0.08507, abs=1e-5)
-    # 2013-2018 without the census-revised 2019: (605.05/418.9) ** (1/5) - 1 = 0.076307
-    assert (pre.start_year, pre.end_year, pre.n_points) == (2013, 2018, 4)
-    assert pre.cagr == pytest.approx(0.076307, abs=1e-6) and pre.trend_growth is None
+    assert (full.start_year, full.end_year, full.n_points) == (2013, 2019, 6)
+    assert full.cagr == pytest.approx(0.0908163, abs=1e-6) and full.trend_growth == pytest.approx(0.085116, abs=1e-5)
+    # 2013-2018 without the census-revised 2019: (605.05/418.9) ** (1/5) - 1 = 0.076307; now five points
+    # (2013, 2015-2018), so a trend: b = 0.0761940, exp(b) - 1 = 7.9172%, 3 degrees of freedom
+    assert (pre.start_year, pre.end_year, pre.n_points) == (2013, 2018, 5)
+    assert pre.cagr == pytest.approx(0.076307, abs=1e-6) and pre.trend_growth == pytest.approx(0.079172, abs=1e-5)
     assert "without the break year 2019" in pre.note and "external" in full.note
+    assert "3 degrees of freedom" in pre.note and "4 degrees of freedom" in full.note
 
 
 def test_endpoint_series_get_cagr_and_no_fake_trend():
@@ -141,7 +148,7 @@ def test_wuling_income_uses_the_derived_2010_value():
 
 
 def test_unobserved_endpoint_is_refused():
-    with pytest.raises(ValueError, match="observed years are 2013, 2015, 2016, 2018, 2019, 2020"):
+    with pytest.raises(ValueError, match="observed years are 2013, 2015, 2016, 2017, 2018, 2019, 2020"):
         analyse_series(get_series("Xiangxi", "gdp"), 2014, 2019)
 
 
