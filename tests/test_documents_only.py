@@ -26,7 +26,17 @@ def _same(out: Path, name: str) -> None:
 def test_growth_documents_only_is_unchanged(tmp_path):
     run = gr.prepare(include_external=False, output_dir=tmp_path, run_name="growth_documents_only")
     table = gr.build_table(run)
-    _same(tmp_path, "growth_documents_only.csv")
+    # Issue 13 appended the real-terms columns (gr.REAL_COLUMNS); every column of the fixture is
+    # unchanged, string for string, and no real value exists without the (external) price indices.
+    import pandas as pd
+
+    got = pd.read_csv(tmp_path / "tables" / "growth_documents_only.csv", dtype=str, keep_default_na=False)
+    want = pd.read_csv(FIXTURES / "growth_documents_only.csv", dtype=str, keep_default_na=False)
+    assert list(got.columns) == [*want.columns, *gr.REAL_COLUMNS]
+    assert got[list(want.columns)].equals(want), "growth_documents_only.csv differs from the documents-only fixture"
+    assert (got["real_cagr"] == "").all()
+    dibao = table[table["series_id"] == "xiangxi.rural_dibao_standard"].iloc[0]
+    assert "price data are external values, left out of this run" in dibao["real_note"]
     assert set(table["kinds_used"]) <= {"document", "derived", "derived document"}
     assert not table["external_used"].any() if "external_used" in table else True
 
