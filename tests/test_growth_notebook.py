@@ -29,10 +29,15 @@ def test_non_default_run_from_the_issue(tmp_path):
         run_name="pc",
     )
     t = rows(tmp_path / "tables/pc.csv")
-    # only 2013 is observed before the 2019 census break, so there is no "without the break" row
-    assert [(r["series_id"], r["start_year"], r["end_year"]) for r in t] == [("xiangxi.gdp_per_capita", "2013", "2019")]
+    # 2013 and the external 2015 are observed before the 2019 census break: a "without the break" row
+    assert [(r["series_id"], r["start_year"], r["end_year"]) for r in t] == [
+        ("xiangxi.gdp_per_capita", "2013", "2019"),
+        ("xiangxi.gdp_per_capita", "2013", "2015"),
+    ]
     assert float(t[0]["cagr"]) == pytest.approx(0.087105, abs=1e-6)  # (26691/16171)^(1/6) - 1
-    assert (tmp_path / "figures" / "pc_dumbbell.png").exists()
+    assert float(t[1]["cagr"]) == pytest.approx(0.097780, abs=1e-6)  # (19488/16171)^(1/2) - 1
+    assert "a CPI is not a GDP deflator" in t[0]["real_note"]
+    assert (tmp_path / "figures" / "pc_levels.png").exists()
 
 
 def test_documents_only_leaves_external_out(tmp_path):
