@@ -46,8 +46,16 @@ TABLE_COLUMNS = (
     "years_used",
     "kinds_used",
     "note",
+    "external_used",
+    "vintages",
+    "missing_years",
 )
-"""Columns of ``reports/tables/growth_rates.csv`` (the first twelve are the issue's)."""
+"""Columns of ``reports/tables/growth_rates.csv`` (the first twelve are the issue's).
+
+``external_used`` says whether any external (secondary) value entered the row;
+``vintages`` lists the years whose value is a preliminary or revised figure (e.g.
+``2017 preliminary; 2018 preliminary``); ``missing_years`` the years inside the period
+that no source gives (never interpolated)."""
 
 COUNT_INDICATORS = ("poor_population", "rural_poor_population")
 """Counts that fall towards zero: reported as absolute and log changes, never compounded."""
@@ -288,6 +296,9 @@ class GrowthRow:
     years_used: str = ""
     kinds_used: str = ""
     note: str = ""
+    external_used: bool = False
+    vintages: str = ""
+    missing_years: str = ""
 
 
 def _meta(series: pd.DataFrame) -> tuple[str, str, str]:
@@ -353,6 +364,18 @@ def analyse_series(
     return rows
 
 
+def vintages_of(series: pd.DataFrame) -> str:
+    """Years whose value is a preliminary or revised figure: ``"2017 preliminary; 2018 preliminary"``.
+
+    Reads the ``vintage`` column of :func:`analysis.get_series` rows (document and derived
+    rows have none); ``as published`` and ``final`` values are not listed.
+    """
+    if "vintage" not in series:
+        return ""
+    marks = [f"{int(y)} {v}" for y, v in zip(series["year"], series["vintage"]) if v in ("preliminary", "revised")]
+    return "; ".join(marks)
+
+
 def _row(
     s: pd.DataFrame, sid: str, region: str, indicator: str, start: int, end: int, mode: str, extra: str
 ) -> GrowthRow:
@@ -371,6 +394,9 @@ def _row(
     row = GrowthRow(
         sid, region, indicator, start, end, len(years), "", years_used=" ".join(map(str, years)), kinds_used=kinds
     )
+    row.external_used = "external" in kinds
+    row.vintages = vintages_of(s)
+    row.missing_years = " ".join(str(y) for y in range(start, end + 1) if y not in set(int(v) for v in years))
     if mode in ("rate", "count"):
         rc = rate_change(s, start, end)
         row.change, row.change_per_year, row.log_change = rc["pp_change"], rc["pp_per_year"], rc["log_change"]

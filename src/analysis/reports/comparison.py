@@ -81,7 +81,8 @@ def series_indicator(obs: pd.DataFrame, region: str, indicator: str) -> str:
 
 
 SECTIONS = ("poverty", "growth", "assistance", "counties", "national")
-TABLE_COLUMNS = (*ROW_COLUMNS, "section")
+TABLE_COLUMNS = (*ROW_COLUMNS, "section", "external_used")
+"""``external_used``: whether an external (secondary) value entered the row (``kinds`` says which side)."""
 
 OVERLAPS: dict[tuple[str, str], str] = {
     ("Xiangxi", "Wuling"): "Xiangxi's counties are part of the Wuling Mountain Area",
@@ -325,6 +326,7 @@ def build_table(run: ComparisonRun) -> pd.DataFrame:
         if rows
     ]
     run.table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(TABLE_COLUMNS))
+    run.table["external_used"] = run.table["kinds"].fillna("").str.contains("external")
     run.out.table(run.table, run.name)
     return run.table
 

@@ -287,7 +287,9 @@ def narrate_national(run: ComparisonRun) -> str:
             path = ", ".join(f"{c.ratio:.3f} ({c.year_or_period})" for c in ratios)
             text = f"- **{r} rural income relative to China:** {path}."
             conv = [c for c in rows if c.region == r and c.metric == nat.CONVERGENCE_METRIC and c.status == "matched"]
-            realc = [c for c in rows if c.region == r and c.metric == nat.REAL_CONVERGENCE_METRIC and c.status == "matched"]
+            realc = [
+                c for c in rows if c.region == r and c.metric == nat.REAL_CONVERGENCE_METRIC and c.status == "matched"
+            ]
             if conv:
                 c = conv[0]
                 r0, r1 = ratios[0].ratio, [x for x in ratios if x.year_or_period == c.year_or_period[-4:]][0].ratio

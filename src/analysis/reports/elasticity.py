@@ -49,6 +49,8 @@ TABLE_COLUMNS = (
     "p_value",
     "dof",
     "status",
+    "kinds_used",
+    "external_used",
 )
 """Columns of ``tables/elasticities.csv``: the issue's eleven, then extras."""
 
@@ -381,9 +383,18 @@ def n_years_text(n: int) -> str:
     return f"{n} paired year{'' if n == 1 else 's'}"
 
 
+def _kinds_used(sel: Selected, row: dict) -> dict:
+    """Kinds of the values a table row used (outcome and driver years it names) and whether any is external."""
+    kinds: set[str] = set()
+    for series, years in ((sel.outcome, row["outcome_years"]), (sel.driver, row["driver_years"])):
+        used = series[series["year"].isin([int(y) for y in years.split()])]
+        kinds |= set(used["kind"])
+    return {"kinds_used": " ".join(sorted(kinds)), "external_used": "external" in kinds}
+
+
 def build_table(run: ElasticityRun) -> pd.DataFrame:
     """Compute every requested variant for every run, write ``tables/<run_name>.csv`` and return it."""
-    rows = [r for sel in run.runs for v in run.variants if (r := _row(sel, v)) is not None]
+    rows = [{**r, **_kinds_used(sel, r)} for sel in run.runs for v in run.variants if (r := _row(sel, v)) is not None]
     run.table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     run.table["n_points"] = run.table["n_points"].astype(int)
     run.out.table(run.table, run.name)

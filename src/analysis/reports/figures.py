@@ -133,7 +133,15 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> 
     out_dir = Path(out_dir or paths.FIGURES)
     source_note(fig, note)
     check_ascii(fig, name)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    # Room for the note (it wraps: about 17 characters of 7.5-point text per inch) and, above it,
+    # any figure-level legend, so that a long note never runs under the legend.
+    w, h = fig.get_size_inches()
+    lines = max(1, -(-len(note) // int(w * 16)))
+    note_top = (lines * 0.13 + 0.04) / h
+    for leg in fig.legends:
+        leg.set_bbox_to_anchor((1, note_top), transform=fig.transFigure)
+    bottom = max(0.06, note_top + (0.35 / h if fig.legends else 0.0))
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     out = {}
     for fmt, meta in (("png", PNG_METADATA), ("svg", SVG_METADATA)):
         buf = io.BytesIO()
@@ -207,6 +215,65 @@ def kind_legend_handles(kinds: Iterable[str]) -> list:
                 )
             )
     return handles
+
+
+def external_note(series: Iterable[pd.DataFrame]) -> str:
+    """Sentence for a figure's source note saying which external values it shows, if any.
+
+    Parameters
+    ----------
+    series : iterable of DataFrame
+        The plotted series (rows from :func:`analysis.get_series`, with ``kind``,
+        ``region``, ``label``/``indicator``, ``year`` and ``vintage``).
+
+    Returns
+    -------
+    str
+        e.g. ``"External values: Xiangxi GDP 2015-2018 (preliminary: 2017-2018)."`` or
+        ``"No external values."``
+    """
+    parts = []
+    for s in series:
+        ext = s[s["kind"] == "external"] if "kind" in s else s.iloc[0:0]
+        if ext.empty:
+            continue
+        r = ext.iloc[0]
+        name = r["label"] if "label" in ext and r["label"] else r["indicator"]
+        text = f"{REGION_LABELS.get(r['region'], r['region'])} {name} {year_ranges(ext['year'])}"
+        vintages = ext.get("vintage", pd.Series([""] * len(ext), index=ext.index))
+        for v in VINTAGE_MARKS:
+            ys = ext.loc[vintages == v, "year"]
+            if len(ys):
+                text += f" ({v}: {year_ranges(ys)})"
+        parts.append(text)
+    if not parts:
+        return "No external values."
+    return "External values: " + "; ".join(parts) + "."
+
+
+def year_ranges(years: Iterable[int]) -> str:
+    """Years as compact ranges: ``[2014, 2015, 2016, 2018]`` -> ``"2014-2016, 2018"``."""
+    ys, out = sorted(set(int(y) for y in years)), []
+    for y in ys:
+        if out and y == out[-1][1] + 1:
+            out[-1][1] = y
+        else:
+            out.append([y, y])
+    return ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in out)
+
+
+VINTAGE_MARKS = {"preliminary": "p", "revised": "r"}
+"""Marks for non-final vintages, drawn beside points and used in notes (2017p = preliminary)."""
+
+
+def mark_vintages(ax: plt.Axes, s: pd.DataFrame, color: str = "0.25") -> None:
+    """Write ``p`` (preliminary) or ``r`` (revised) beside each point of that vintage."""
+    if "vintage" not in s:
+        return
+    for y, v, val in zip(s["year"], s["vintage"], s["value"]):
+        m = VINTAGE_MARKS.get(v, "") if isinstance(v, str) else ""
+        if m:
+            ax.annotate(m, (y, val), xytext=(4, -10), textcoords="offset points", fontsize=7.5, color=color)
 
 
 def mark_breaks(ax: plt.Axes, years: Iterable[int], label: str = "series break") -> None:

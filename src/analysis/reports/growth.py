@@ -213,6 +213,115 @@ def _pcts(v: object) -> str:
     return "" if v is None or pd.isna(v) else f"{100 * v:.2f}%"
 
 
+LEVEL_COLUMNS = ("series_id", "year", "value", "unit", "kind", "vintage", "source", "note")
+
+
+def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
+    """Every year of each annual growth series' period: the value used, where it comes from, or that it is missing.
+
+    Series with at least ``min_points`` observed years are listed (endpoint-only series are in
+    the dumbbell chart). A year no source gives is a row with no value (never interpolated);
+    break years and preliminary or revised figures are marked, and an external alternative of
+    another vintage or basis is named beside the value used. Written to
+    ``tables/<run_name>_levels.csv``.
+    """
+    rows = []
+    for sp in run.by_mode("growth"):
+        s = run.series[sp.series_id]
+        if len(s) < min_points:
+            continue
+        cands = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, preferred_only=False)
+        alts = cands[cands["preferred"] == "no"]
+        by_year = s.set_index(s["year"].astype(int))
+        for y in range(sp.start, sp.end + 1):
+            notes = []
+            if y in sp.breaks:
+                notes.append(
+                    "series break: revised basis (fourth economic census), not like-for-like with earlier years"
+                )
+            if y not in by_year.index:
+                notes.append("no source gives this year: not interpolated")
+                rows.append({**dict.fromkeys(LEVEL_COLUMNS, ""), "series_id": sp.series_id, "year": y, "unit": sp.unit})
+                rows[-1]["note"] = "; ".join(notes)
+                continue
+            r = by_year.loc[y]
+            source = (
+                r["source_id"] if r["kind"] == "document" else r["publisher"] if r["kind"] == "external" else "derived"
+            )
+            if r["kind"] == "external":
+                notes.append(f"external ({r['confidence']} confidence): {r['basis']}")
+            for _, a in alts[alts["year"] == y].iterrows():
+                notes.append(f"alternative not used: {a['value']:g} ({a['vintage']}; {a['basis']})")
+            rows.append(
+                {
+                    "series_id": sp.series_id,
+                    "year": y,
+                    "value": r["value"],
+                    "unit": sp.unit,
+                    "kind": r["kind"],
+                    "vintage": r["vintage"],
+                    "source": source,
+                    "note": "; ".join(notes),
+                }
+            )
+    out = pd.DataFrame(rows, columns=list(LEVEL_COLUMNS))
+    run.out.table(out, f"{run.name}_levels")
+    return out
+
+
+SENSITIVITY_COLUMNS = (
+    "series_id",
+    "period",
+    "substitute",
+    "year",
+    "value_used",
+    "value_alternative",
+    "vintage",
+    "basis",
+    "cagr",
+    "cagr_alternative",
+    "trend_growth",
+    "trend_alternative",
+)
+
+
+def sensitivity(run: GrowthRun) -> pd.DataFrame:
+    """Growth with each external alternative (another vintage or basis) in place of the value used.
+
+    One row per alternative inside a growth series' period: the CAGR and trend of the default
+    series beside those of the series with the alternative substituted (labelled by its id,
+    vintage and basis). Alternatives never enter the growth table itself. Written to
+    ``tables/<run_name>_sensitivity.csv``.
+    """
+    rows = []
+    for sp in run.by_mode("growth"):
+        cands = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, preferred_only=False)
+        base = analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode)[0]
+        for _, a in cands[cands["preferred"] == "no"].iterrows():
+            alt = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, substitute=[a["obs_id"]])
+            r = analyse_series(alt, sp.start, sp.end, sp.mode)[0]
+            used = run.series[sp.series_id]
+            rows.append(
+                {
+                    "series_id": sp.series_id,
+                    "period": f"{sp.start}-{sp.end}",
+                    "substitute": a["obs_id"],
+                    "year": int(a["year"]),
+                    "value_used": used.loc[used["year"] == a["year"], "value"].iloc[0],
+                    "value_alternative": a["value"],
+                    "vintage": a["vintage"],
+                    "basis": a["basis"],
+                    "cagr": base.cagr,
+                    "cagr_alternative": r.cagr,
+                    "trend_growth": base.trend_growth,
+                    "trend_alternative": r.trend_growth,
+                }
+            )
+    out = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+    run.out.table(out, f"{run.name}_sensitivity")
+    return out
+
+
 def display_table(run: GrowthRun) -> pd.DataFrame:
     """The growth table formatted for reading (percentages, rounded), with the columns ``prices`` asks for."""
     t = run.table.copy()
@@ -248,7 +357,7 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     cols = ["series_id", "period", "n_points", "method"]
     cols += nominal if run.show_nominal else []
     cols += real if run.show_real else []
-    cols += ["change", "change_per_year", "log_change", "note"]
+    cols += ["change", "change_per_year", "log_change", "external_used", "vintages", "missing_years", "note"]
     return t[cols]
 
 
@@ -296,6 +405,10 @@ def narrate(run: GrowthRun) -> str:
             f"- **{sp.region} {sp.label}** ({sp.unit}), {sp.start}-{sp.end}, {main['n_points']} observed years "
             f"({main['kinds_used']}): {v0:g} to {v1:g}; "
         )
+        if main["missing_years"] and main["n_points"] > 2:
+            head += f"no value for {', '.join(main['missing_years'].split())} (not found, not interpolated); "
+        if main["vintages"]:
+            head += f"vintages: {main['vintages']}; "
         if sp.mode == "growth":
             txt = f"CAGR {_pct(main['cagr'])} a year"
             if not math.isinf(main["doubling_time"]):
@@ -309,6 +422,11 @@ def narrate(run: GrowthRun) -> str:
                 txt += "; too few points for a trend"
             for _, r in rows[rows["note"].str.contains("without the break")].iterrows():
                 txt += f"; without the break year: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
+                if pd.notna(r["trend_growth"]):
+                    txt += (
+                        f", trend {_pct(r['trend_growth'])} (95% CI {_pct(r['trend_ci_low'])} to "
+                        f"{_pct(r['trend_ci_high'])}, {r['n_points'] - 2} degrees of freedom)"
+                    )
             if run.show_real:
                 txt += "; " + _real_sentence(main)
             if not run.show_nominal:

@@ -18,6 +18,11 @@ def _unit_label(sp: SeriesSpec) -> str:
     return figures.unit_label(sp.unit)
 
 
+def _note(run: GrowthRun, specs: list[SeriesSpec]) -> str:
+    """The source note plus which external values (and vintages) the plotted series use."""
+    return f"{SOURCE_NOTE} {figures.external_note(run.series[sp.series_id] for sp in specs)}"
+
+
 def fig_levels(run: GrowthRun) -> dict | None:
     """Semi-log level panels with trend line, 95% band and breaks (growth series)."""
     specs = run.by_mode("growth")
@@ -33,6 +38,19 @@ def fig_levels(run: GrowthRun) -> dict | None:
         s = run.series[sp.series_id]
         kinds |= set(s["kind"])
         figures.plot_points(ax, s, "C0")
+        figures.mark_vintages(ax, s)
+        missing = [y for y in range(sp.start, sp.end + 1) if y not in set(s["year"].astype(int))]
+        if missing:
+            ax.text(
+                0.99,
+                0.03,
+                f"not observed: {figures.year_ranges(missing)}",
+                transform=ax.transAxes,
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="0.35",
+            )
         tr = trend_growth(s)
         if tr is not None:
             yrs = np.arange(sp.start, sp.end + 1)
@@ -73,7 +91,7 @@ def fig_levels(run: GrowthRun) -> dict | None:
     if run.real and any(g.real_values is not None for g in run.real.values()):
         title += "; dashed: real"
     fig.suptitle(title, fontweight="bold")
-    saved = figures.save(fig, f"{run.name}_levels", SOURCE_NOTE, run.out.figures)
+    saved = figures.save(fig, f"{run.name}_levels", _note(run, specs), run.out.figures)
     plt.close(fig)
     return saved
 
@@ -104,7 +122,7 @@ def fig_index(run: GrowthRun) -> dict | None:
     figures.year_axis(ax, range(min(yrs), max(yrs) + 1))
     ax.legend(fontsize=7, loc="upper left", ncol=1)
     ax.set_title("Growth since each series' base year (nominal)")
-    saved = figures.save(fig, f"{run.name}_index", SOURCE_NOTE, run.out.figures)
+    saved = figures.save(fig, f"{run.name}_index", _note(run, specs), run.out.figures)
     plt.close(fig)
     return saved
 
@@ -167,7 +185,8 @@ def fig_cagr(run: GrowthRun) -> dict | None:
         loc="lower right",
         fontsize=8,
     )
-    saved = figures.save(fig, f"{run.name}_cagr", SOURCE_NOTE, run.out.figures)
+    shown = [sp for sp in run.specs if sp.series_id in set(t["series_id"])]
+    saved = figures.save(fig, f"{run.name}_cagr", _note(run, shown), run.out.figures)
     plt.close(fig)
     return saved
 
@@ -212,7 +231,9 @@ def fig_dumbbell(run: GrowthRun) -> dict | None:
         * 2.0,
     )
     ax.set_title("Endpoint-only series: start = 100 and end level")
-    saved = figures.save(fig, f"{run.name}_dumbbell", SOURCE_NOTE + " Diamonds: derived start values.", run.out.figures)
+    saved = figures.save(
+        fig, f"{run.name}_dumbbell", _note(run, specs) + " Diamonds: derived start values.", run.out.figures
+    )
     plt.close(fig)
     return saved
 
@@ -245,7 +266,10 @@ def fig_poverty(run: GrowthRun) -> dict | None:
         handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3, bbox_to_anchor=(1, 0.02)
     )
     saved = figures.save(
-        fig, f"{run.name}_poverty", SOURCE_NOTE + " Registered-poor (jiandang lika) basis.", run.out.figures
+        fig,
+        f"{run.name}_poverty",
+        _note(run, rates + counts) + " Registered-poor (jiandang lika) basis.",
+        run.out.figures,
     )
     plt.close(fig)
     return saved
