@@ -15,6 +15,9 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 KERNEL := poverty-analysis
 export PYTHONHASHSEED := 0
+# Only the build driver marks its notebook runs as build runs (it sets this itself); an
+# inherited value must not turn `make lab`, `make notebooks` or nbval runs into build runs.
+unexport ANALYSIS_BUILD_OUTPUT_DIR
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 RAW_TABLES := $(wildcard data/raw/*.csv)
@@ -83,7 +86,7 @@ reports/index.html: $(REPORT_HTML) $(PROCESSED) $(BUILD_SRC) | $(STAMP)
 report: reports/index.html ## Build every report, figure and table, and reports/index.html
 	@echo "make report: reports are current; open reports/index.html"
 
-notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval)
+notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval; figures/tables to build/interactive/)
 	$(PY) -m analysis.build.report notebook $(NOTEBOOKS)
 
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg

@@ -65,6 +65,7 @@ import sys, time, json
 sys.modules.setdefault("rfc3987_syntax", None)
 import os
 os.environ["ANALYSIS_REPORTS_DIR"] = {str(scratch)!r}
+os.environ["ANALYSIS_BUILD_OUTPUT_DIR"] = {str(scratch)!r}  # figures and tables into the scratch, as a build run
 import nbformat, IPython.display as D
 D.display = lambda *a, **k: None
 from analysis.build.runs import RUNS
@@ -104,7 +105,7 @@ def naive(scratch: Path) -> float:
 
     scratch.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    env = {"ANALYSIS_REPORTS_DIR": str(scratch)}
+    env = {"ANALYSIS_REPORTS_DIR": str(scratch), "ANALYSIS_BUILD_OUTPUT_DIR": str(scratch)}
     subprocess.run([PY, "-m", "analysis.data.build"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     for run in RUNS:
         out = scratch / f"{run.name}.ipynb"

@@ -1,8 +1,18 @@
-"""Run notebooks with papermill's API in tests (outputs go to a temporary folder)."""
+"""Run notebooks with papermill's API in tests.
+
+:func:`run_notebook` passes ``output_dir`` (a temporary folder). :func:`run_interactive`
+runs a notebook as a user would outside the build (plain papermill, no ``output_dir``, no
+build mark) and checks that it leaves ``reports/`` byte-identical and writes to its scratch
+folder ``build/interactive/<run_name>/``, whose location its first output names.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.modules.setdefault("rfc3987_syntax", None)  # see analysis.build.report: skips a slow optional import
@@ -41,3 +51,73 @@ def outputs_text(nb: nbformat.NotebookNode) -> str:
                 if key in out.get("data", {}):
                     parts.append(out["data"][key])
     return "\n".join(parts)
+
+
+REPORTS = paths.ROOT / "reports"
+"""The project's real reports folder (not ``paths.REPORTS``, which ``make test`` redirects)."""
+
+
+def reports_digest(root: Path = REPORTS) -> dict[str, str]:
+    """sha256 of every file under ``reports/`` by relative path (new or missing files show too)."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@contextmanager
+def _without_build_marks():
+    """The environment of a user's shell: no build mark and no reports redirection."""
+    saved = {k: os.environ.pop(k) for k in (paths.BUILD_OUTPUT_ENV, "ANALYSIS_REPORTS_DIR") if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def first_output(nb: nbformat.NotebookNode) -> str:
+    """The text of the notebook's first output (whatever cell produced it)."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            return out.get("text") or out.get("data", {}).get("text/plain", "")
+    return ""
+
+
+def run_interactive(name: str, run_name: str, **parameters) -> tuple[nbformat.NotebookNode, Path]:
+    """Execute a notebook as an exploring user would: papermill, no ``output_dir``.
+
+    Asserts that every file under ``reports/`` is byte-identical afterwards (no file
+    changed, appeared or vanished) and that the first output names the scratch folder.
+    Returns the executed notebook and the scratch folder (``build/interactive/<run_name>``);
+    tests call it through the ``interactive`` fixture, which removes the folder afterwards.
+    """
+    assert "output_dir" not in parameters
+    scratch = paths.SCRATCH / run_name
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    before = reports_digest()
+    out = scratch.parent / f".{run_name}.out.ipynb"
+    with _without_build_marks():
+        pm.execute_notebook(
+            str(paths.NOTEBOOKS / f"{name}.ipynb"),
+            str(out),
+            parameters={**parameters, "run_name": run_name},
+            kernel_name=KERNEL,
+            cwd=str(paths.NOTEBOOKS),
+            progress_bar=False,
+        )
+    nb = nbformat.read(out, as_version=4)
+    out.unlink()
+    after = reports_digest()
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    assert not changed, f"an exploratory run of {name} changed files under reports/: {changed[:10]}"
+    assert f"build/interactive/{run_name}/" in first_output(nb), first_output(nb)
+    assert str(paths.ROOT) not in first_output(nb)
+    assert (scratch / "tables").is_dir() and any((scratch / "tables").iterdir()), f"nothing written to {scratch}"
+    return nb, scratch
+
+
+def without_notice(texts: list[str]) -> list[str]:
+    """Text outputs without the run's location notice (it names a different folder per run mode)."""
+    return [t for t in texts if not t.startswith(("Exploratory run:", "Build run:", "Tables and figures go to"))]

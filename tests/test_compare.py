@@ -380,23 +380,24 @@ def test_default_run(tmp_path):
     assert not re.search(r"0x[0-9a-f]{6,}", text)
 
 
-def test_non_default_run(tmp_path):
-    run_notebook(
-        tmp_path,
+def test_non_default_run(interactive):
+    """Plain papermill without output_dir: reports/ untouched, outputs in build/interactive/test_compare_xh/."""
+    _, out = interactive(
+        "comparisons",
+        "test_compare_xh",
         regions=["Xiangxi"],
         indicator="rural_disposable_income",
         benchmark="Hunan40",
         base_year=2015,
-        run_name="xh",
     )
-    t = read_table(tmp_path / "tables" / "xh.csv")
+    t = read_table(out / "tables" / "test_compare_xh.csv")
     row = find(t, "rural_disposable_income: gap at matched year", "Xiangxi", "2015")
     # 6648 / 7114 = 0.93450; 6648 - 7114 = -466 元
     assert row["benchmark"] == "Hunan40" and float(row["ratio"]) == pytest.approx(0.93450, abs=1e-5)
     assert float(row["gap"]) == -466
     assert not [r for r in t if "Wuling" in (r["region"], r["benchmark"])]
-    assert (tmp_path / "figures" / "xh_index.png").exists()
-    assert (tmp_path / "figures" / "xh_slope_rural_disposable_income.png").exists()
+    assert (out / "figures" / "test_compare_xh_index.png").exists()
+    assert (out / "figures" / "test_compare_xh_slope_rural_disposable_income.png").exists()
 
 
 def test_documents_only_selection_says_what_is_lost(tmp_path):

@@ -56,16 +56,6 @@ def only(problems: list[str], *needles: str) -> str:
     return hits[0]
 
 
-@pytest.fixture()
-def built(raw_copy: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
-    """A successful build into tmp/out, and the bytes it wrote."""
-    out = tmp_path / "out"
-    build(raw_copy, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert "observations.csv" in before
-    return raw_copy, out, before
-
-
 def assert_untouched(out: Path, before: dict[str, bytes]) -> None:
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert after == before, "a failed build changed data/processed"

@@ -11,24 +11,23 @@ import csv
 import pytest
 
 from analysis.reports import growth as gr
-from notebook_helpers import run_notebook
 
 
 def rows(path):
     return list(csv.DictReader(open(path, encoding="utf-8")))
 
 
-def test_non_default_run_from_the_issue(tmp_path):
-    run_notebook(
+def test_non_default_run_from_the_issue(interactive):
+    """Plain papermill without output_dir: reports/ untouched, outputs in build/interactive/test_growth_pc/."""
+    _, out = interactive(
         "growth_rates",
-        tmp_path,
+        "test_growth_pc",
         region="Xiangxi",
         indicator="gdp_per_capita",
         start_year=2013,
         end_year=2019,
-        run_name="pc",
     )
-    t = rows(tmp_path / "tables/pc.csv")
+    t = rows(out / "tables/test_growth_pc.csv")
     # 2013 and the external 2015 are observed before the 2019 census break: a "without the break" row
     assert [(r["series_id"], r["start_year"], r["end_year"]) for r in t] == [
         ("xiangxi.gdp_per_capita", "2013", "2019"),
@@ -37,7 +36,7 @@ def test_non_default_run_from_the_issue(tmp_path):
     assert float(t[0]["cagr"]) == pytest.approx(0.087105, abs=1e-6)  # (26691/16171)^(1/6) - 1
     assert float(t[1]["cagr"]) == pytest.approx(0.097780, abs=1e-6)  # (19488/16171)^(1/2) - 1
     assert "a CPI is not a GDP deflator" in t[0]["real_note"]
-    assert (tmp_path / "figures" / "pc_levels.png").exists()
+    assert (out / "figures" / "test_growth_pc_levels.png").exists()
 
 
 def test_documents_only_leaves_external_out(tmp_path):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from analysis import paths
 from analysis.build import deps
+from analysis.build.runs import RUNS
 
 PKG = paths.ROOT / "src" / "analysis"
 LAYERS = ("data", "metrics", "reports", "build")
@@ -81,3 +85,37 @@ def test_run_dependencies_follow_the_imports():
     assert "src/analysis/metrics/audit.py" not in growth
     audit = deps.notebook_sources(paths.NOTEBOOKS / "claims_audit.ipynb")
     assert "src/analysis/metrics/audit.py" in audit and "src/analysis/reports/growth_figures.py" not in audit
+
+
+def _make_prerequisites() -> dict[str, set[str]]:
+    """Prerequisites of each ``reports/<run>.html`` target in Make's database (nothing is run)."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    out = subprocess.run(
+        [make, "-pnq", "--no-print-directory", "reports/index.html"],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    targets = {}
+    for line in out.splitlines():
+        m = re.match(r"^reports/([a-z0-9_]+)\.html: (.*)$", line)
+        if m and m.group(1) != "index":
+            targets[m.group(1)] = set(m.group(2).split())
+    return targets
+
+
+def test_make_reruns_only_the_runs_that_import_a_changed_module():
+    pre = _make_prerequisites()
+    assert set(pre) == {r.name for r in RUNS}
+    for module, runs in {
+        "src/analysis/reports/growth_figures.py": {"growth_rates", "growth_documents_only"},
+        "src/analysis/reports/comparison_text.py": {r.name for r in RUNS if r.notebook == "comparisons.ipynb"},
+        "src/analysis/metrics/audit.py": {r.name for r in RUNS if r.notebook == "claims_audit.ipynb"},
+    }.items():
+        assert {name for name, files in pre.items() if module in files} == runs, module
+    # the data layer and the build driver concern every run
+    for name, files in pre.items():
+        assert {"src/analysis/data/load.py", "src/analysis/build/report.py"} <= files, name

@@ -18,6 +18,13 @@ EXTERNAL: Path = RAW / "external"
 NOTEBOOKS: Path = ROOT / "notebooks"
 REPORTS: Path = Path(os.environ.get("ANALYSIS_REPORTS_DIR") or ROOT / "reports")
 """Where the build writes reports; ``ANALYSIS_REPORTS_DIR`` redirects it (tests, nbval)."""
+BUILD_OUTPUT_ENV = "ANALYSIS_BUILD_OUTPUT_DIR"
+"""Set by the build driver for the kernels it starts: their figures and tables go there.
+
+Without it (JupyterLab, plain papermill, ``make notebooks``, nbval) a notebook writes to
+:data:`SCRATCH` ``/<run_name>/`` instead (:mod:`analysis.reports.outputs`)."""
+SCRATCH: Path = ROOT / "build" / "interactive"
+"""Scratch folders of notebook runs outside the build (``build/`` is ignored by git)."""
 FIGURES: Path = REPORTS / "figures"
 TABLES: Path = REPORTS / "tables"
 

@@ -13,7 +13,12 @@ Commands (``python -m analysis.build.report COMMAND``):
                observation with its source) and ``reports/build_info.json`` (what varies:
                run times, build date).
 ``notebook PATH``  re-execute a notebook in ``notebooks/`` in place with its defaults
-               (``make notebooks``), normalised the same way.
+               (``make notebooks``), normalised the same way; its tables and figures go to
+               the scratch folder ``build/interactive/<run_name>/``, not ``reports/``.
+
+Only ``run`` writes figures and tables into ``reports/``: it sets ``ANALYSIS_BUILD_OUTPUT_DIR``
+for the kernel it starts (:mod:`analysis.reports.outputs`). Every written file gets the mode
+the umask gives a new file.
 
 Timings go to ``build/timing/`` and into ``reports/build_info.json`` only, never into the
 deterministic files.
@@ -120,6 +125,10 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
     partial = paths.REPORTS / f".{run.name}.partial.ipynb"  # per run: safe under make -j
     failed = FAILED / f"{run.name}.ipynb"
     params = {**run.all_parameters, **(overrides or {})}
+    # The build marks its runs: the kernel inherits this and writes its figures and tables
+    # into the build's report folder. Every other run (JupyterLab, plain papermill) writes to
+    # build/interactive/<run_name>/ (analysis.reports.outputs).
+    os.environ[paths.BUILD_OUTPUT_ENV] = str(paths.REPORTS)
     print(f"[report] {run.name}: {run.notebook} {json.dumps(params, sort_keys=True)}", flush=True)
     try:
         pm.execute_notebook(
@@ -171,9 +180,9 @@ def execute_in_place(path: Path) -> None:
     path = Path(path).resolve()
     tmp = paths.ROOT / "build" / "notebooks" / path.name
     tmp.parent.mkdir(parents=True, exist_ok=True)
-    # The kernel inherits this: the refresh writes its figures and tables under build/,
-    # not into reports/.
-    os.environ["ANALYSIS_REPORTS_DIR"] = str(paths.ROOT / "build" / "notebook-outputs")
+    # Not a build run: like a run in JupyterLab, the refresh writes its figures and tables to
+    # build/interactive/<run_name>/, never into reports/, and its first output says so.
+    os.environ.pop(paths.BUILD_OUTPUT_ENV, None)
     pm.execute_notebook(str(path), str(tmp), kernel_name=KERNEL, cwd=str(path.parent), progress_bar=True)
     nb = nbformat.read(tmp, as_version=4)
     normalise(nb, {})

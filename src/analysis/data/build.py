@@ -7,7 +7,9 @@ Outputs (replaced together, atomically, only when every check passes):
 ``sources.csv``       the source catalog
 
 On any problem the command prints each one (file, row, column, what to do), exits
-with status 1, and leaves the previous ``data/processed/`` untouched.
+with status 1, and leaves the previous ``data/processed/`` untouched. On success it
+reports what changed against the previous processed tables (:mod:`analysis.data.changes`):
+one summary line, then the ids of removed, changed and added rows with old and new value.
 
 Usage: ``python -m analysis.data.build [--raw DIR] [--out DIR]``
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.data.changes import TableChanges, compare
 from analysis.data.csvio import csv_bytes, replace_all
 from analysis.data.derive import derive_all
 from analysis.data.raw import RawData, load_raw
@@ -123,7 +126,14 @@ def _frame_bytes(df: pd.DataFrame, columns: list[str]) -> bytes:
     return csv_bytes(columns, ([cell(v) for v in rec] for rec in df[columns].itertuples(index=False, name=None)))
 
 
-def build(raw: Path | None = None, out: Path | None = None) -> dict[str, int]:
+def _previous(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def build(raw: Path | None = None, out: Path | None = None) -> dict[str, object]:
     """Validate ``raw`` and write the processed tables to ``out`` atomically.
 
     Parameters
@@ -136,7 +146,9 @@ def build(raw: Path | None = None, out: Path | None = None) -> dict[str, int]:
     Returns
     -------
     dict
-        Row counts written, by table.
+        Row counts written, by table; ``changed`` (files rewritten) and ``changes``
+        (:class:`analysis.data.changes.TableChanges` of observations and claims against
+        the previous version).
 
     Raises
     ------
@@ -153,9 +165,34 @@ def build(raw: Path | None = None, out: Path | None = None) -> dict[str, int]:
         out / "claims.csv": _frame_bytes(claims, list(claims.columns)),
         out / "sources.csv": _frame_bytes(sources, list(sources.columns)),
     }
+    changes = [
+        compare(
+            "observations",
+            _previous(out / "observations.csv"),
+            files[out / "observations.csv"],
+            "obs_id",
+            "value",
+            "unit",
+        ),
+        compare("claims", _previous(out / "claims.csv"), files[out / "claims.csv"], "claim_id", "stated", "unit"),
+    ]
     written = replace_all(files)
     (out / ".validated").write_text("validated\n", encoding="utf-8")
-    return {"observations": len(obs), "claims": len(claims), "sources": len(sources), "changed": len(written)}
+    return {
+        "observations": len(obs),
+        "claims": len(claims),
+        "sources": len(sources),
+        "changed": len(written),
+        "changes": changes,
+    }
+
+
+def change_report(changes: list[TableChanges]) -> str:
+    """The summary line and the listed rows (see :mod:`analysis.data.changes`)."""
+    lines = ["make data: changes against the previous data/processed: " + "; ".join(c.summary() for c in changes)]
+    for c in changes:
+        lines += c.details()
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         f"make data: validated; {counts['observations']} observations, {counts['claims']} claims and "
         f"{counts['sources']} sources in {where}/ ({changed})"
     )
+    print(change_report(counts["changes"]))
     return 0
 
 

@@ -1,13 +1,18 @@
 """Strict CSV reading and atomic writing.
 
 Reading refuses what would otherwise be misread silently: a file that is not UTF-8
-(Excel on a Chinese-language Windows saves GBK), an empty file, a header-only file,
-rows with the wrong number of fields. A UTF-8 byte-order mark (as Excel's "CSV UTF-8"
-writes) is accepted. Every cell is read as text; numbers are parsed later by
+(Excel on a Chinese-language Windows saves GBK; "Unicode text" is UTF-16), NUL bytes,
+an empty file, a header-only file, a last line without a line break (the file may have
+been cut short), a header repeated as a data row, an empty column name, malformed
+quoting, rows with the wrong number of fields. A UTF-8 byte-order mark (as Excel's
+"CSV UTF-8" writes) and Windows (CRLF) or old Mac (CR) line ends are accepted. Every cell is read as text; numbers are parsed later by
 :mod:`analysis.data.numbers` so that nothing is guessed.
 
 Writing goes to a temporary file in the target directory followed by ``os.replace``,
-so a reader never sees a half-written file and a failed run leaves the old file.
+so a reader never sees a half-written file and a failed run leaves the old file. The
+temporary file is given the mode a new file gets under the process umask (0644 under
+umask 022, 0664 under 002) before it replaces the target: ``tempfile.mkstemp`` creates
+it private (0600), and ``os.replace`` would otherwise carry that mode over.
 """
 
 from __future__ import annotations
@@ -48,6 +53,23 @@ def decode_utf8(data: bytes, name: str) -> str:
     """
     if data.startswith(BOM):
         data = data[len(BOM) :]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError.one(
+            name,
+            1,
+            None,
+            "the file is UTF-16 (Excel's 'Unicode Text'), not UTF-8. Fix: in Excel use 'Save As' > "
+            f"'CSV UTF-8 (Comma delimited)', or convert it with: iconv -f UTF-16 -t UTF-8 {name} > fixed.csv",
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DataError.one(
+            name,
+            _line_of_offset(data, nul),
+            None,
+            f"the file contains a NUL byte (offset {nul}): it is binary, UTF-16 or damaged, not a UTF-8 CSV "
+            "table. Fix: restore it from git (git checkout -- FILE) or re-save it as 'CSV UTF-8'.",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -71,7 +93,39 @@ def decode_utf8(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_table(path: Path, required: Sequence[str] = (), optional: Sequence[str] = ()) -> pd.DataFrame:
+def check_complete(text: str, name: str) -> None:
+    """Refuse a table whose last line does not end with a line break.
+
+    A file cut short (an interrupted copy or download, an editor that crashed) usually
+    ends in the middle of a row, and the partial row may still have the right number of
+    fields (a truncated last column). Every table the project writes, and every common
+    editor, ends the last line with a line break, so a missing one is taken as a sign of
+    truncation rather than guessed around.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the last row's line and its first characters, with the fix.
+    """
+    last = text.rsplit("\n", 1)[-1]
+    if not last.strip():  # ends with a line break (possibly followed by stray blanks)
+        return
+    line = text.count("\n") + 1
+    shown = last if len(last) <= 80 else last[:40] + " ... " + last[-30:]
+    raise DataError.one(
+        name,
+        line,
+        None,
+        f"the last line does not end with a line break, so the file may have been cut short (an "
+        f"interrupted copy or save); the last row reads: {shown!r}. Fix: compare the file with its "
+        f"last good version (git diff {name}) and restore what is missing; if the row is complete, "
+        "add a line break at the end of the file.",
+    )
+
+
+def read_table(
+    path: Path, required: Sequence[str] = (), optional: Sequence[str] = (), strict: bool = False
+) -> pd.DataFrame:
     """Read a UTF-8 CSV as text, indexed by the line number of each record.
 
     Parameters
@@ -82,6 +136,9 @@ def read_table(path: Path, required: Sequence[str] = (), optional: Sequence[str]
         Columns that must be present in the header.
     optional : sequence of str
         Columns that may be absent; they are added empty when missing.
+    strict : bool
+        Refuse any other column (a stray or misspelled column would otherwise be
+        dropped silently with its data).
 
     Returns
     -------
@@ -93,8 +150,9 @@ def read_table(path: Path, required: Sequence[str] = (), optional: Sequence[str]
     Raises
     ------
     DataError
-        Encoding problems, an empty or header-only file, a missing or duplicated
-        column, or a row with the wrong number of fields.
+        Encoding problems or NUL bytes, an empty or header-only file, a last line
+        without a line break, a missing, unnamed or duplicated column, a repeated header
+        row, malformed quoting, or a row with the wrong number of fields.
     """
     name = relative(Path(path))
     try:
@@ -104,14 +162,43 @@ def read_table(path: Path, required: Sequence[str] = (), optional: Sequence[str]
     text = decode_utf8(data, name)
     if not text.strip():
         raise DataError.one(name, None, None, "the file is empty; it needs a header row and at least one data row.")
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader)]
+    if "\n" not in text.rstrip("\n"):
+        raise DataError.one(name, None, None, "the file has a header but no data rows.")
+    check_complete(text, name)
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise DataError.one(name, 1, None, f"the header cannot be read as CSV ({exc}).") from None
     problems: list[Problem] = []
     seen: set[str] = set()
-    for h in header:
-        if h in seen:
+    for i, h in enumerate(header, start=1):
+        if not h:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    None,
+                    f"column {i} of the header has no name (a stray column, e.g. a trailing comma on "
+                    "every line); remove it or name it.",
+                )
+            )
+        elif h in seen:
             problems.append(Problem(name, 1, h, "the column appears twice in the header."))
         seen.add(h)
+    if strict:
+        known = [*required, *optional]
+        for h in header:
+            if h and h not in known:
+                problems.append(
+                    Problem(
+                        name,
+                        1,
+                        h,
+                        f"unknown column (stray or misspelled?); its values would be ignored. The table's "
+                        f"columns are: {', '.join(known)}.",
+                    )
+                )
     for col in required:
         if col not in header:
             problems.append(Problem(name, 1, col, f"required column is missing (the header has: {', '.join(header)})."))
@@ -120,10 +207,29 @@ def read_table(path: Path, required: Sequence[str] = (), optional: Sequence[str]
     rows: list[list[str]] = []
     index: list[int] = []
     start = 2
-    for rec in reader:
+    while True:
         line = start
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(
+                Problem(name, line, None, f"the row cannot be read as CSV ({exc}); check its double quotes.")
+            )
+            break
         start = reader.line_num + 1
         if not rec or all(not c.strip() for c in rec):
+            continue
+        if [c.strip() for c in rec] == header:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    "the row repeats the header (two copies of the table pasted together?); delete it.",
+                )
+            )
             continue
         if len(rec) != len(header):
             problems.append(
@@ -149,11 +255,49 @@ def read_table(path: Path, required: Sequence[str] = (), optional: Sequence[str]
     return df
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file + ``os.replace``)."""
-    path = Path(path)
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows.
+
+    Linux reports it in ``/proc/self/status``; elsewhere it is read with ``os.umask``
+    (set and immediately restored).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode() -> int:
+    """The mode ``open(path, "w")`` gives a new file: ``0o666`` minus the umask."""
+    return 0o666 & ~current_umask()
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A temporary file next to ``path`` with the mode a new file gets (not mkstemp's 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, new_file_mode())
+    except BaseException:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return fd, tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file + ``os.replace``).
+
+    The file gets the mode the umask gives a new file (see :func:`new_file_mode`).
+    """
+    path = Path(path)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -196,7 +340,8 @@ def write_frame(path: Path, df: pd.DataFrame) -> None:
 def replace_all(files: dict[Path, bytes]) -> list[Path]:
     """Replace several files, writing all temporaries before renaming any.
 
-    If writing any temporary file fails, nothing is replaced. Files whose content is
+    If writing any temporary file fails, nothing is replaced (and no temporary file is
+    left behind). Each file gets the mode the umask gives a new file. Files whose content is
     already identical are left alone (their modification time too), so that Make does
     not rebuild what depends on them.
 
@@ -210,11 +355,10 @@ def replace_all(files: dict[Path, bytes]) -> list[Path]:
         for path, data in files.items():
             if path.exists() and path.read_bytes() == data:
                 continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp = _temporary(path)
+            temps.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            temps.append((tmp, path))
     except BaseException:
         for tmp, _ in temps:
             Path(tmp).unlink(missing_ok=True)

@@ -175,7 +175,10 @@ def _check_unique(obs: pd.DataFrame, problems: list[Problem]) -> None:
         problems.append(Problem(r["source_file"], int(r["source_row"]), "obs_id", f"obs_id '{oid}' is not unique."))
 
 
-def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], problems: list[Problem]) -> pd.DataFrame:
+def _check_claims(
+    claims: pd.DataFrame, data: RawData, obs_ids: set[str] | None, problems: list[Problem]
+) -> pd.DataFrame:
+    """Row checks of the claims register; ``obs_ids`` None skips the input-id check (a table was unreadable)."""
     name = claims.attrs["file"]
     stated = []
     for row, r in claims.iterrows():
@@ -206,7 +209,7 @@ def _check_claims(claims: pd.DataFrame, data: RawData, obs_ids: set[str], proble
                     )
             except ValueError as exc:
                 problems.append(Problem(name, row, "stated_printed", f"{exc}."))
-        for oid in r["inputs"].split():
+        for oid in r["inputs"].split() if obs_ids is not None else ():
             if oid not in obs_ids:
                 problems.append(
                     Problem(
@@ -252,14 +255,16 @@ def load_raw(raw: Path | None = None) -> RawData:
         raise DataError(problems)
 
     frames = []
+    unreadable = False  # an unreadable table's ids are unknown: the claims' input ids are not checked then
     files = sorted(raw.glob(OBSERVATION_GLOB))
     if not files:
         raise DataError.one(paths.relative(raw), None, None, f"no {OBSERVATION_GLOB} tables found.")
     for f in files:
         try:
-            df = read_table(f, required=OBSERVATION_COLUMNS)
+            df = read_table(f, required=OBSERVATION_COLUMNS, strict=True)
         except DataError as exc:
             problems += exc.problems
+            unreadable = True
             continue
         schema = observation_schema(regions["region"], indicators["indicator"], units, sources["source_id"], False)
         found = validate(schema, df)
@@ -288,12 +293,13 @@ def load_raw(raw: Path | None = None) -> RawData:
     claims = pd.DataFrame(columns=list(CLAIM_COLUMNS))
     if claims_path.exists():
         try:
-            claims = read_table(claims_path, required=CLAIM_COLUMNS)
+            claims = read_table(claims_path, required=CLAIM_COLUMNS, strict=True)
         except DataError as exc:
             problems += exc.problems
         else:
             problems += validate(claim_schema(sources["source_id"], units), claims)
-            claims = _check_claims(claims, data, set(obs.get("obs_id", [])), problems)
+            obs_ids = None if unreadable else set(obs.get("obs_id", []))
+            claims = _check_claims(claims, data, obs_ids, problems)
     if problems:
         raise DataError(problems)
     data.observations = obs.reset_index(drop=True)

@@ -5,7 +5,7 @@ markdown) or saves a figure, so the notebook stays a short narrative. The audit 
 (formulas, tolerances, qualifier rules) is in :mod:`analysis.metrics.audit`.
 
 Outputs of a run named ``run_name`` (default ``claims_audit``), under ``output_dir``
-(default ``reports/``):
+(default: see :mod:`analysis.reports.outputs`; ``reports/`` only under ``make report``):
 
 ``tables/<run_name>.csv``          the selected claims, audited (every column of
                                    :func:`analysis.metrics.audit.audit_claims`); the default run
@@ -94,7 +94,8 @@ def prepare(
     verdict : str or list of str
         ``consistent``, ``inconsistent``, ``not checkable``, a list of them, or ``"all"``.
     output_dir : str or Path, optional
-        Where tables and figures go (default the project's ``reports/``).
+        Where tables and figures go; default: the build's folder under ``make report``, else
+        ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
     run_name : str
         Stem of the output files.
 
@@ -112,7 +113,7 @@ def prepare(
     docs = document_choices(sources)[:-1] if "all" in docs else sorted(set(docs))
     verdicts = list(VERDICTS) if "all" in verdicts else [v for v in VERDICTS if v in verdicts]
     audit = audit_claims(load_claims(), load_observations())
-    return AuditRun(docs, verdicts, audit, sources, outputs(output_dir), run_name)
+    return AuditRun(docs, verdicts, audit, sources, outputs(output_dir, run_name), run_name)
 
 
 def selected(run: AuditRun) -> pd.DataFrame:

@@ -226,7 +226,8 @@ def prepare(
     include_external : bool
         Use external (secondary) values, among them the national poverty line.
     output_dir : str or None
-        Output root (default ``reports/``).
+        Output root; default: the build's folder under ``make report``, else
+        ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
     run_name : str
         Stem of the table and figure files.
 
@@ -267,7 +268,7 @@ def prepare(
     if not isinstance(run_name, str) or not run_name or any(c in run_name for c in "/\\ "):
         raise UnknownChoice(f"run_name={run_name!r} must be a plain file stem (no spaces or slashes)")
     run = ComparisonRun(
-        regs, list(dict.fromkeys(inds)), str(benchmark), None, ext, kinds, outputs(output_dir), run_name, obs
+        regs, list(dict.fromkeys(inds)), str(benchmark), None, ext, kinds, outputs(output_dir, run_name), run_name, obs
     )
     base = as_year(base_year, "base_year")
     if base is not None:

@@ -179,7 +179,8 @@ def prepare(
     include_external : bool
         Whether external (secondary) values may be used.
     output_dir : str, optional
-        Default the project's ``reports/``.
+        Output root; default: the build's folder under ``make report``, else
+        ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
     run_name : str
         Stem of the table and figure files.
 
@@ -215,7 +216,7 @@ def prepare(
             skipped.append(f"{spec.run_id}: {e}")
     if not runs:
         raise UnknownChoice("no run can be computed: " + "; ".join(skipped))
-    return ElasticityRun(runs, vs, ginis, ext, outputs(output_dir), run_name, skipped)
+    return ElasticityRun(runs, vs, ginis, ext, outputs(output_dir, run_name), run_name, skipped)
 
 
 # --- The table ----------------------------------------------------------------------------------------------

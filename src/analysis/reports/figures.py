@@ -19,7 +19,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import paths  # noqa: E402
 from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 PNG_METADATA = {"Software": None}
@@ -112,7 +111,7 @@ def check_ascii(fig: plt.Figure, name: str) -> None:
         raise ValueError(f"figure {name!r} has text the figure font cannot draw (use English/pinyin): {bad[:3]}")
 
 
-def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> dict[str, Path]:
+def save(fig: plt.Figure, name: str, note: str, out_dir: Path) -> dict[str, Path]:
     """Add the source note and save ``name``.png and ``name``.svg deterministically.
 
     Parameters
@@ -122,15 +121,16 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path | None = None) -> 
         File stem (e.g. ``growth_xiangxi_gdp_levels``).
     note : str
         Source note printed under the figure ("Source: ...").
-    out_dir : Path, optional
-        Default ``reports/figures``.
+    out_dir : Path
+        The run's figure folder (``run.out.figures``, see :mod:`analysis.reports.outputs`);
+        there is no default, so that nothing writes into ``reports/`` by accident.
 
     Returns
     -------
     dict
         ``{"png": path, "svg": path}``.
     """
-    out_dir = Path(out_dir or paths.FIGURES)
+    out_dir = Path(out_dir)
     source_note(fig, note)
     check_ascii(fig, name)
     # Room for the note (it wraps: about 17 characters of 7.5-point text per inch) and, above it,

@@ -136,7 +136,7 @@ def prepare(
                     f"choices: {', '.join(map(str, sorted(years)))}"
                 )
     series = {sp.series_id: get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end) for sp in specs}
-    return GrowthRun(specs, series, base, outputs(output_dir), run_name, skipped=skipped, prices=price_choice)
+    return GrowthRun(specs, series, base, outputs(output_dir, run_name), run_name, skipped=skipped, prices=price_choice)
 
 
 def selection(run: GrowthRun) -> pd.DataFrame:

@@ -1,12 +1,23 @@
 """Where a notebook run writes its tables and figures, and how.
 
-Every notebook has an ``output_dir`` parameter (default: the project's ``reports/``);
-tests pass a temporary folder so that a test run never touches the real reports.
-Tables are written atomically with deterministic number formatting.
+Exploring never overwrites the built reports. A run writes to, in this order:
+
+1. the ``output_dir`` parameter, when given (relative paths are taken from the project root);
+2. the folder in the environment variable ``ANALYSIS_BUILD_OUTPUT_DIR``: the build driver
+   (:mod:`analysis.build.report`, behind ``make report``) sets it for the kernels it starts,
+   so only the build writes ``reports/``;
+3. otherwise, the scratch folder ``build/interactive/<run_name>/`` (ignored by git): a run
+   in JupyterLab, by plain papermill, ``make notebooks`` or nbval.
+
+The first output of every run says which folder it writes to, with a project-relative
+path (never a machine-specific one). Tables are written atomically with deterministic
+number formatting.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,13 +25,18 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data.csvio import write_frame
+from analysis.data.load import UnknownChoice
+
+_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
 class Outputs:
-    """The figure and table folders of one run."""
+    """The figure and table folders of one run, and why the run writes there."""
 
     root: Path
+    origin: str = "output_dir"
+    """``output_dir`` (the parameter), ``build`` (the build driver) or ``scratch``."""
 
     @property
     def figures(self) -> Path:
@@ -43,18 +59,72 @@ class Outputs:
         except ValueError:
             return Path(path).name
 
+    @property
+    def where(self) -> str:
+        """The output folder for display: project-relative, or ``.../<name>/`` outside the project."""
+        try:
+            return f"{self.root.resolve().relative_to(paths.ROOT).as_posix()}/"
+        except ValueError:
+            return f".../{self.root.name}/"
 
-def outputs(output_dir: str | Path | None = None) -> Outputs:
-    """The outputs of a run: ``output_dir`` or the project's ``reports/``.
+    @property
+    def notice(self) -> str:
+        """One line saying where this run writes, and why (the first output of every run)."""
+        if self.origin == "scratch":
+            return (
+                f"Exploratory run: tables and figures go to {self.where} (scratch, ignored by git); "
+                "reports/ is written only by `make report`. Set output_dir to choose another folder."
+            )
+        if self.origin == "build":
+            return f"Build run: tables and figures go to {self.where}"
+        return f"Tables and figures go to {self.where} (output_dir)."
 
-    A relative ``output_dir`` is resolved against the project root, not the working
-    directory (papermill may run the notebook from anywhere). The default follows
-    :data:`analysis.paths.REPORTS`, which the environment variable ``ANALYSIS_REPORTS_DIR``
-    redirects (``make test`` does, so that nbval never rewrites ``reports/``).
-    """
-    root = paths.REPORTS if output_dir in (None, "") else Path(output_dir)
+
+def check_run_name(run_name: object) -> str:
+    """A run name is a file stem (letters, digits, ``_ . -``): it names files and a folder."""
+    if not isinstance(run_name, str) or not _STEM.match(run_name):
+        raise UnknownChoice(
+            f"parameter run_name={run_name!r} must be a file stem (letters, digits, _ . -; no spaces or slashes)"
+        )
+    return run_name
+
+
+def resolve(output_dir: str | Path | None, run_name: str) -> Outputs:
+    """Where a run writes (see the module docstring), without creating anything."""
+    check_run_name(run_name)
+    if output_dir not in (None, ""):
+        root, origin = Path(output_dir), "output_dir"
+    elif os.environ.get(paths.BUILD_OUTPUT_ENV):
+        root, origin = Path(os.environ[paths.BUILD_OUTPUT_ENV]), "build"
+    else:
+        root, origin = paths.SCRATCH / run_name, "scratch"
     if not root.is_absolute():
         root = paths.ROOT / root
-    (root / "figures").mkdir(parents=True, exist_ok=True)
-    (root / "tables").mkdir(parents=True, exist_ok=True)
-    return Outputs(root)
+    return Outputs(root, origin)
+
+
+def outputs(output_dir: str | Path | None = None, run_name: str = "run", announce: bool = True) -> Outputs:
+    """The outputs of a run: ``output_dir``, the build's folder, or the scratch folder.
+
+    Parameters
+    ----------
+    output_dir : str or Path, optional
+        The notebook's ``output_dir`` parameter; wins when given. A relative path is
+        resolved against the project root, not the working directory (papermill may run
+        the notebook from anywhere).
+    run_name : str
+        The run's name; the scratch folder is ``build/interactive/<run_name>/``.
+    announce : bool
+        Print :attr:`Outputs.notice` (the notebooks' first output says where they write).
+
+    Returns
+    -------
+    Outputs
+        With ``figures/`` and ``tables/`` created.
+    """
+    out = resolve(output_dir, run_name)
+    out.figures.mkdir(parents=True, exist_ok=True)
+    out.tables.mkdir(parents=True, exist_ok=True)
+    if announce:
+        print(out.notice, flush=True)
+    return out
