@@ -28,15 +28,16 @@ def test_non_default_run_from_the_issue(interactive):
         end_year=2019,
     )
     t = rows(out / "tables/test_growth_pc.csv")
-    # 2013 and the external 2015 are observed before the 2019 census break: a "without the break" row
+    # 2013 and 2015 (external, 19488) are observed before the 2019 census break: a "without the break" row
     assert [(r["series_id"], r["start_year"], r["end_year"]) for r in t] == [
         ("xiangxi.gdp_per_capita", "2013", "2019"),
         ("xiangxi.gdp_per_capita", "2013", "2015"),
     ]
     assert float(t[0]["cagr"]) == pytest.approx(0.087105, abs=1e-6)  # (26691/16171)^(1/6) - 1
     assert float(t[1]["cagr"]) == pytest.approx(0.097780, abs=1e-6)  # (19488/16171)^(1/2) - 1
+    assert t[0]["missing_years"] == "2014 2016 2017 2018" and t[0]["external_used"] == "True"
+    assert (out / "figures" / "test_growth_pc_levels.png").exists()  # three points now: not endpoint-only
     assert "a CPI is not a GDP deflator" in t[0]["real_note"]
-    assert (out / "figures" / "test_growth_pc_levels.png").exists()
 
 
 def test_documents_only_leaves_external_out(tmp_path):

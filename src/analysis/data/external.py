@@ -110,7 +110,7 @@ def read_indicator_map(
     path: Path, indicators: set[str], units: dict[str, Unit], problems: list[Problem]
 ) -> dict[str, tuple[str, str]]:
     """``external_indicators.csv``: figures indicator -> (project indicator, series unit)."""
-    df = read_table(path, required=["figures_indicator", "indicator", "unit", "note"])
+    df = read_table(path, required=["figures_indicator", "indicator", "unit", "note"], strict=True)
     name = df.attrs["file"]
     out: dict[str, tuple[str, str]] = {}
     for row, r in df.iterrows():
@@ -196,7 +196,7 @@ def external_observations(
         vintage, preferred, value_decimal, source_file, source_row``.
     """
     try:
-        df = read_table(path, required=list(FIGURES_COLUMNS))
+        df = read_table(path, required=list(FIGURES_COLUMNS), strict=True)
     except DataError as exc:
         problems += exc.problems
         return pd.DataFrame()
