@@ -32,7 +32,7 @@ RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help venv data external report notebooks test lab clean bench
+.PHONY: help venv data external report notebooks test lint format readme hooks lab clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,6 +43,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --disable-pip-version-check --no-input -q -r requirements.txt
 	$(BIN)/pip install --disable-pip-version-check --no-input -q --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (poverty-analysis)" >/dev/null
+	@# Warm mypy's cache (.mypy_cache) with the libraries' types, so that `make lint` only rechecks what changed.
+	@-$(BIN)/mypy >/dev/null 2>&1 || true
 	@touch $@
 
 venv: $(STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
@@ -89,8 +91,27 @@ report: reports/index.html ## Build every report, figure and table, and reports/
 notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval; figures/tables to build/interactive/)
 	$(PY) -m analysis.build.report notebook $(NOTEBOOKS)
 
+# Style and types: ruff (lint and format check; config in pyproject.toml) on the Python code,
+# mypy on the package (incremental cache in .mypy_cache). `make format` applies ruff's fixes.
+LINT_PATHS := src tests benchmarks tools
+lint: | $(STAMP) ## Ruff (lint + format check) and mypy on src/analysis; run by make test
+	@$(BIN)/ruff check --quiet $(LINT_PATHS) && echo "ruff check: no findings"
+	@$(BIN)/ruff format --check --quiet $(LINT_PATHS) && echo "ruff format: formatted"
+	@$(BIN)/mypy
+
+format: | $(STAMP) ## Apply ruff's automatic fixes and formatting to src, tests, benchmarks, tools
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+
+readme: $(PROCESSED) | $(STAMP) ## Regenerate README.md's result blocks from the report tables and benchmarks/results.md
+	$(PY) -m analysis.build.readme --write
+
+hooks: | $(STAMP) ## Optional: install the pre-commit hooks and nbdime's git diff/merge drivers for notebooks
+	$(BIN)/pre-commit install
+	$(BIN)/nbdime config-git --enable
+
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
-test: $(PROCESSED) | $(STAMP) ## Run the unit tests and nbval on the committed notebooks
+test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (README numbers, docstring examples) and nbval
 	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs $(PY) -m pytest -n 2 --dist loadfile tests notebooks $(NBVAL)
 
 LAB_ARGS ?=
@@ -102,5 +123,6 @@ clean: ## Remove generated files (data/processed, reports, build); keeps .venv
 	rm -rf data/processed/*.csv $(VALIDATED) build .pytest_cache
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md
+bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and README's table
 	$(PY) benchmarks/bench.py
+	$(PY) -m analysis.build.readme --write

@@ -101,7 +101,7 @@ def in_process(scratch: Path) -> tuple[float, dict]:
 
 
 def naive(scratch: Path) -> float:
-    from analysis.build.runs import RUNS  # noqa: PLC0415
+    from analysis.build.runs import RUNS
 
     scratch.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
@@ -223,8 +223,10 @@ def main() -> int:
         )
         + ".",
         "",
-        f"**Headline:** cold `make -j2 report` / floor = **{cold / floor:.2f}x** (target <= 2); "
-        f"naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2).",
+        (
+            f"**Headline:** cold `make -j2 report` / floor = **{cold / floor:.2f}x** (target <= 2); "
+            f"naive / `make report` = **{naive_t / cold:.2f}x** (target >= 2)."
+        ),
         "",
         "| scenario | median | min | max |",
         "|---|---|---|---|",
@@ -236,14 +238,19 @@ def main() -> int:
         "",
         "## Scale: vectorised growth and elasticity functions",
         "",
-        "Synthetic series of 7 to 30 years (random lengths); growth = log-linear trend + CAGR; elasticity = "
-        "window log arc elasticity. Seconds per call, and microseconds per series.",
+        (
+            "Synthetic series of 7 to 30 years (random lengths); growth = log-linear trend + CAGR; elasticity = "
+            "window log arc elasticity. Seconds per call, and microseconds per series."
+        ),
         "",
         "| series | growth s | growth us/series | elasticity s | elasticity us/series |",
         "|---|---|---|---|---|",
         *[f"| {k:,} | {g:.4f} | {1e6 * g / k:.1f} | {e:.5f} | {1e6 * e / k:.2f} |" for k, g, e in scale_rows],
         "",
     ]
+    # README.md's performance table is generated from this file (analysis.build.readme parses the
+    # headline, the scenario table and the rerun line; tests/test_readme.py fails if it cannot):
+    # after `make bench`, run `make readme`.
     text = "\n".join(lines)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -18,7 +18,7 @@ import pytest
 from analysis import paths
 
 
-@pytest.fixture()
+@pytest.fixture
 def interactive():
     """Run a notebook as an exploring user would (``notebook_helpers.run_interactive``).
 
@@ -38,7 +38,7 @@ def interactive():
         shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.fixture()
+@pytest.fixture
 def raw_copy(tmp_path: Path) -> Path:
     """A complete copy of data/raw in a temporary folder."""
     dst = tmp_path / "raw"
@@ -46,7 +46,7 @@ def raw_copy(tmp_path: Path) -> Path:
     return dst
 
 
-@pytest.fixture()
+@pytest.fixture
 def built(raw_copy: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     """A successful build of the raw copy into tmp/out, and the bytes it wrote."""
     from analysis.data.build import build

@@ -150,7 +150,7 @@ def claim_obj(**kw: object) -> Claim:
 
 
 @pytest.mark.parametrize(
-    "printed, rounding, low, high",
+    ("printed", "rounding", "low", "high"),
     [("98", "", 97.5, 98.5), ("68.47", "", 68.465, 68.475), ("3.3", "0.1", 3.25, 3.35), ("205", "1", 204.5, 205.5)],
 )
 def test_stated_value_stands_for_half_a_rounding_unit_either_side(printed, rounding, low, high):
@@ -195,7 +195,7 @@ def test_point_just_outside_stated_interval_without_input_slack_is_inconsistent(
 
 
 @pytest.mark.parametrize(
-    "kw, verdict, value",
+    ("kw", "verdict", "value"),
     [
         (dict(stated="68.47", claim_type="percent_change", inputs="x.gdp.2013 x.gdp.2019"), CONSISTENT, 68.465),
         (dict(stated="70", claim_type="percent_change", inputs="x.gdp.2013 x.gdp.2019"), INCONSISTENT, 68.465),
@@ -281,7 +281,7 @@ def test_percent_change_tries_same_sentence_bases():
 
 
 @pytest.mark.parametrize(
-    "qualifier, stated, verdict",
+    ("qualifier", "stated", "verdict"),
     [
         ("more_than", "12", CONSISTENT),
         ("more_than", "12.5", CONSISTENT),
@@ -314,7 +314,7 @@ def test_qualifier_rules(qualifier, stated, verdict):
 
 
 @pytest.mark.parametrize(
-    "qualifier, verdict",
+    ("qualifier", "verdict"),
     [("more_than", INCONSISTENT), ("at_least", CONSISTENT), ("less_than", INCONSISTENT), ("nearly", CONSISTENT)],
 )
 def test_bounds_are_strict_or_not_at_the_stated_value(qualifier, verdict):
@@ -340,7 +340,7 @@ def test_qualified_input_widens_its_interval():
 
 
 @pytest.mark.parametrize(
-    "inputs, needle, missing",
+    ("inputs", "needle", "missing"),
     [
         ("", "no inputs: neither the a (base level) nor the b (later level)", "inputs"),
         ("x.gdp.2019", "only one of a (base level) and b (later level) is given (x.gdp.2019 = 705.7 亿元", "one input"),
@@ -485,7 +485,7 @@ def test_threshold_params_missing_or_falling_series():
 
 
 @pytest.mark.parametrize(
-    "claim_id, verdict, value",
+    ("claim_id", "verdict", "value"),
     [
         ("doc004.c03", CONSISTENT, 68.465),
         ("doc004.c04", CONSISTENT, 65.055),
@@ -538,7 +538,7 @@ def test_real_register_not_checkable_name_what_is_missing(real):
         "doc004.c02",
         "doc004.c13",
     }
-    assert all(i in r for i, r in zip(single["inputs"], single["reason"]))
+    assert all(i in r for i, r in zip(single["inputs"], single["reason"], strict=True))
 
 
 def test_real_register_counts(real):

@@ -227,3 +227,13 @@ def test_default_growth_run_writes_the_table_and_figures(two_builds):
             assert (tmp_path / "figures" / f"growth_rates_{stem}.{ext}").stat().st_size > 1000
     text = outputs_text(nb)
     assert "9.08%" in text and "Traceback" not in text and str(tmp_path) not in text
+
+
+def test_readme_tables_equal_the_notebook_run(two_builds, tmp_path):
+    """make readme computes the tables in-process; they are byte-identical to the papermill run's."""
+    from analysis.build import readme
+    from analysis.build.runs import BY_NAME
+
+    readme.compute_run_tables(BY_NAME[RUN], tmp_path)
+    built = (two_builds[0] / "tables" / f"{RUN}.csv").read_bytes()
+    assert (tmp_path / "tables" / f"{RUN}.csv").read_bytes() == built

@@ -263,13 +263,15 @@ def test_other_refusals():
 
 
 @pytest.mark.parametrize(
-    "kw,message",
+    ("kw", "message"),
     [
         ({"regions": ["Xiangxy"]}, r"unknown region 'Xiangxy'; valid choices: .*Hunan40, Luoxiao.*Xiangxi"),
         (
             {"indicator": "gpd"},
-            r"unknown indicator \(observed for the benchmark Wuling\) 'gpd'; valid choices: "
-            r"poor_population, poverty_incidence, rural_disposable_income",
+            (
+                r"unknown indicator \(observed for the benchmark Wuling\) 'gpd'; valid choices: "
+                r"poor_population, poverty_incidence, rural_disposable_income"
+            ),
         ),
         ({"benchmark": "Wulin"}, r"unknown benchmark .* 'Wulin'; valid choices: .*Wuling"),
         ({"base_year": 2011}, r"unknown base_year .* 2011; valid choices: 2010, 2012, 2013"),
@@ -289,7 +291,7 @@ def test_figures_are_byte_identical_across_runs(tmp_path):
         cr.build_table(run)
         # two of the six figures (all go through figures.save; test_build checks whole builds)
         saved.append([cf.fig_slope(run, "poverty_incidence"), cf.fig_counties(run)])
-    for a, b in zip(*saved):
+    for a, b in zip(*saved, strict=True):
         for ext in ("png", "svg"):
             assert a[ext].read_bytes() == b[ext].read_bytes(), a[ext].name
     assert (tmp_path / "a/tables/comparisons.csv").read_bytes() == (tmp_path / "b/tables/comparisons.csv").read_bytes()
@@ -420,7 +422,7 @@ def test_notebook_first_cell_validates_with_prepare(tmp_path):
     nb = json.loads((paths.NOTEBOOKS / "comparisons.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert "parameters" in code[0]["metadata"]["tags"] and "cr.prepare(" in "".join(code[1]["source"])
-    with pytest.raises(UnknownChoice, match="unknown region 'Xiangxy'; valid choices:.*Luoxiao.*Xiangxi"):
+    with pytest.raises(UnknownChoice, match=r"unknown region 'Xiangxy'; valid choices:.*Luoxiao.*Xiangxi"):
         cr.prepare(regions=["Xiangxy", "Wuling"], output_dir=str(tmp_path))
 
 
@@ -432,7 +434,7 @@ def test_committed_notebook_has_outputs_and_the_conventions():
     assert len(params) == 1 and "'" not in "".join(params[0]["source"])
     src = "".join(params[0]["source"])
     for name in ("regions", "indicator", "base_year", "benchmark", "include_external", "output_dir", "run_name"):
-        assert re.search(rf"^{name} = ", src, re.M), name
+        assert re.search(rf"^{name} = ", src, re.MULTILINE), name
     import papermill as pm
 
     # papermill parses every parameter line (an apostrophe or "=" in a comment breaks its parser)

@@ -78,7 +78,7 @@ def _drop_rows(path: Path, ids: list[str]) -> None:
 
 
 def test_make_data_names_removed_and_changed_rows(built, capsys):
-    raw, out, before = built
+    raw, out, _before = built
     old = {r["obs_id"]: r for r in read_rows(out / "observations.csv")}
     claims = (raw / "claims.csv").read_text(encoding="utf-8")
     derived_inputs = " ".join(r["note"] for r in old.values() if r["kind"] == "derived")
@@ -202,30 +202,30 @@ def _named_stray(lines: list[str]) -> list[str]:
 
 
 def _header_again(lines: list[str]) -> list[str]:
-    return lines[: ROW - 1] + [lines[0]] + lines[ROW - 1 :]
+    return [*lines[: ROW - 1], lines[0], *lines[ROW - 1 :]]
 
 
 def _too_few(lines: list[str]) -> list[str]:
     rec = next(csv.reader([lines[ROW - 1]]))
     buf = io.StringIO()
     csv.writer(buf, lineterminator="").writerow(rec[:-2])
-    return lines[: ROW - 1] + [buf.getvalue()] + lines[ROW:]
+    return [*lines[: ROW - 1], buf.getvalue(), *lines[ROW:]]
 
 
 def _too_many(lines: list[str]) -> list[str]:
-    return lines[: ROW - 1] + [lines[ROW - 1] + ",x,y"] + lines[ROW:]
+    return [*lines[: ROW - 1], lines[ROW - 1] + ",x,y", *lines[ROW:]]
 
 
 def _bad_quotes(lines: list[str]) -> list[str]:
-    return lines[: ROW - 1] + ['"xiangxi.gdp"x' + lines[ROW - 1][lines[ROW - 1].index(",") :]] + lines[ROW:]
+    return [*lines[: ROW - 1], '"xiangxi.gdp"x' + lines[ROW - 1][lines[ROW - 1].index(",") :], *lines[ROW:]]
 
 
 def _open_quote(lines: list[str]) -> list[str]:
-    return lines + ['xiangxi.gdp.2030,Xiangxi,gdp,2030,,1,exact,亿元,1,document,doc004,"unfinished']
+    return [*lines, 'xiangxi.gdp.2030,Xiangxi,gdp,2030,,1,exact,亿元,1,document,doc004,"unfinished']
 
 
 @pytest.mark.parametrize(
-    "damage,needles",
+    ("damage", "needles"),
     [
         (_trailing_comma, ("row 1", "has no name", "stray column")),
         (_named_stray, ("row 1", "column 'checked_by'", "unknown column")),
@@ -280,7 +280,7 @@ def test_blank_lines_are_skipped_and_rows_keep_their_line_numbers(raw_copy, tmp_
     build(raw_copy, tmp_path / "a")
     path = raw_copy / XIANGXI
     lines = _lines(path)
-    _write(path, lines[:3] + ["", "  "] + lines[3:] + [""])
+    _write(path, [*lines[:3], "", "  ", *lines[3:], ""])
     path.write_bytes(path.read_bytes() + b"  ")  # blanks after the final line break are not a cut-short row
     build(raw_copy, tmp_path / "b")
     a, b = read_rows(tmp_path / "a" / "observations.csv"), read_rows(tmp_path / "b" / "observations.csv")

@@ -65,7 +65,7 @@ def test_valid_probe_row_passes(raw_copy):
     add_probe(raw_copy)
     build(raw_copy, raw_copy.parent / "ok")
     rows = read_rows(raw_copy.parent / "ok" / "observations.csv")
-    probe = [r for r in rows if r["obs_id"] == "xiangxi.probe_area.2019"][0]
+    probe = next(r for r in rows if r["obs_id"] == "xiangxi.probe_area.2019")
     assert probe["value_base"] == "15500" and probe["base_unit"] == "km2"
 
 
@@ -217,7 +217,7 @@ def test_full_width_digits_are_normalised_not_misread(raw_copy, tmp_path):
     edit_figures(raw_copy, fw)
     build(raw_copy, tmp_path / "fw")
     out = read_rows(tmp_path / "fw" / "observations.csv")
-    r = [o for o in out if o["obs_id"] == "xiangxi.gdp.2015.ext"][0]
+    r = next(o for o in out if o["obs_id"] == "xiangxi.gdp.2015.ext")
     assert r["value"] == "497.19" and r["year"] == "2015" and r["value_base"] == "49719000000"
 
 
@@ -290,13 +290,13 @@ def test_external_needs_exactly_one_preferred(raw_copy):
 
 def test_edited_figures_without_new_checksums_is_refused(raw_copy):
     path = raw_copy / "external" / "figures.csv"
-    path.write_bytes(path.read_bytes().replace("497.19".encode(), "497.18".encode()))
+    path.write_bytes(path.read_bytes().replace(b"497.19", b"497.18"))
     only(problems_of(raw_copy), "external/figures.csv", "checksum")
 
 
 def test_altered_document_fails_checksum(raw_copy):
     doc = next((raw_copy / "documents").glob("004_*.txt"))
-    doc.write_bytes(doc.read_bytes().replace("705.7".encode(), "705.8".encode()))
+    doc.write_bytes(doc.read_bytes().replace(b"705.7", b"705.8"))
     only(problems_of(raw_copy), "004_", "checksum")
 
 
@@ -330,7 +330,7 @@ def test_claims_quote_and_inputs_are_checked(raw_copy):
         "note": "",
     }
     fields = list(bad)
-    write_rows(path, rows + [bad, {**bad, "claim_id": "doc004.c98", "quote": "增幅68.48%"}], fieldnames=fields)
+    write_rows(path, [*rows, bad, {**bad, "claim_id": "doc004.c98", "quote": "增幅68.48%"}], fieldnames=fields)
     problems = problems_of(raw_copy)
     only(problems, "claims.csv", "column 'inputs'", "xiangxi.nothing.2019")
     only(problems, "claims.csv", "column 'quote'", "does not occur verbatim")

@@ -75,7 +75,7 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize("obs_id,value,unit,value_base,base_unit", EXPECTED, ids=[e[0] for e in EXPECTED])
+@pytest.mark.parametrize(("obs_id", "value", "unit", "value_base", "base_unit"), EXPECTED, ids=[e[0] for e in EXPECTED])
 def test_value_and_base_conversion(obs_id, value, unit, value_base, base_unit):
     r = observation(obs_id)
     assert r["value"] == pytest.approx(value, rel=1e-12)
@@ -85,7 +85,8 @@ def test_value_and_base_conversion(obs_id, value, unit, value_base, base_unit):
 
 
 def test_processed_value_base_is_exact_text():
-    rows = {r["obs_id"]: r for r in csv.DictReader(open(paths.OBSERVATIONS_CSV, encoding="utf-8"))}
+    with open(paths.OBSERVATIONS_CSV, encoding="utf-8") as fh:
+        rows = {r["obs_id"]: r for r in csv.DictReader(fh)}
     assert rows["xiangxi.gdp.2019"]["value_base"] == "70570000000"
     assert rows["xiangxi.poor_population.2013"]["value_base"] == "657700"
     assert rows["xiangxi.poverty_incidence.2013"]["value_base"] == "0.3193"
@@ -143,7 +144,7 @@ def test_get_series_prefers_documents_and_can_leave_external_out():
 
 
 def test_get_series_unknown_choices_are_listed():
-    with pytest.raises(UnknownChoice, match="valid choices: .*Wuling.*Xiangxi"):
+    with pytest.raises(UnknownChoice, match=r"valid choices: .*Wuling.*Xiangxi"):
         get_series("Xiangxy", "gdp")
     with pytest.raises(UnknownChoice, match="gdp_per_capita"):
         get_series("Xiangxi", "gpd")
@@ -174,7 +175,8 @@ def test_build_is_deterministic(tmp_path):
 
 
 def test_catalog_ids():
-    rows = list(csv.DictReader(open(paths.RAW / "sources.csv", encoding="utf-8")))
+    with open(paths.RAW / "sources.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     ids = [r["source_id"] for r in rows]
     assert ids == ["doc000", "doc001", "doc002", "doc003", "doc004", "external"]
     for r in rows[:5]:

@@ -93,11 +93,11 @@ def test_monthly_assistance_vs_dibao_standard():
 
 
 def test_formulas_refuse_impossible_inputs():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"need positive values, got 0\.0"):
         el.log_arc_elasticity(31.93, 0.0, 16171, 26691)  # incidence reaching zero: log undefined
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="the driver does not change"):
         el.log_arc_elasticity(31.93, 0.65, 16171, 16171)  # driver unchanged
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="window lengths must be positive, got 0 and 6"):
         el.window_elasticity(1980, 3927, 0, 16171, 26691, 6)
 
 
@@ -113,7 +113,8 @@ def test_vectorised_log_arc_matches_the_scalar_formula():
     assert math.isnan(got[4])  # a zero end value gives NaN, not -inf
     plain = el.log_arc_elasticity_many(h0[:2], h1[:2], y0[:2], y1[:2])
     assert plain == pytest.approx(
-        [el.log_arc_elasticity(a, b, c, d) for a, b, c, d in zip(h0[:2], h1[:2], y0[:2], y1[:2])], rel=1e-12
+        [el.log_arc_elasticity(a, b, c, d) for a, b, c, d in zip(h0[:2], h1[:2], y0[:2], y1[:2], strict=True)],
+        rel=1e-12,
     )
 
 
@@ -132,7 +133,7 @@ def test_ols_on_four_points_with_hand_values():
     # s^2 = 4 * 0.01 / 2 = 0.02; se = sqrt(0.02 / 2.402265) = 0.091244
     # t(0.975, 2 df) = 4.3027 (table); CI = -2 -/+ 4.3027 * 0.091244 = (-2.3926, -1.6074)
     y = [1.0, 2.0, 4.0, 8.0]
-    h = [math.exp(3 - 2 * math.log(v) + e) for v, e in zip(y, (0.1, -0.1, -0.1, 0.1))]
+    h = [math.exp(3 - 2 * math.log(v) + e) for v, e in zip(y, (0.1, -0.1, -0.1, 0.1), strict=True)]
     fit = el.ols_elasticity(h, y, [2013, 2016, 2018, 2019])
     assert fit is not None
     assert fit.elasticity == pytest.approx(-2.0, abs=1e-10)
@@ -190,7 +191,7 @@ def test_sigma_from_gini_hand_value():
     # Phi(0.45) = 0.67364, Phi(0.46) = 0.67724 (table): Phi^-1(0.675) = 0.45 + 0.01 * 0.00136 / 0.0036 = 0.45378
     # sigma = 1.414214 * 0.45378 = 0.64174 (the brief's 0.6433 is a rounding slip)
     assert el.sigma_from_gini(0.35) == pytest.approx(0.64174, abs=2e-4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"strictly between 0 and 1, got 1\.2"):
         el.sigma_from_gini(1.2)
 
 
@@ -293,11 +294,11 @@ def test_report_ols_where_four_years_are_paired(tmp_path: Path):
 
 
 def test_prepare_lists_valid_choices():
-    with pytest.raises(UnknownChoice, match="valid choices: .*poverty_incidence"):
+    with pytest.raises(UnknownChoice, match=r"valid choices: .*poverty_incidence"):
         er.prepare(region="Xiangxi", outcome="poverty_headcount", driver="gdp_per_capita")
-    with pytest.raises(UnknownChoice, match="valid choices: .*log_arc"):
+    with pytest.raises(UnknownChoice, match=r"valid choices: .*log_arc"):
         er.prepare(variants=["log_arc", "elasticity"])
-    with pytest.raises(UnknownChoice, match="valid choices: .*Wuling"):
+    with pytest.raises(UnknownChoice, match=r"valid choices: .*Wuling"):
         er.prepare(region="Wulingshan")
     with pytest.raises(UnknownChoice, match="between 0 and 1"):
         er.prepare(gini_values=[0.35, 35])
@@ -349,9 +350,10 @@ def test_notebook_default_parameters(tmp_path: Path):
     assert str(tmp_path) not in texts and " at 0x" not in texts
     # the only stream output is the first one, saying where the run writes
     streams = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "stream"]
-    assert len(streams) == 1 and "".join(
-        streams[0]["text"]
-    ) == "Tables and figures go to .../{}/ (output_dir).\n".format(tmp_path.name)
+    assert (
+        len(streams) == 1
+        and "".join(streams[0]["text"]) == f"Tables and figures go to .../{tmp_path.name}/ (output_dir).\n"
+    )
     t = pd.read_csv(tmp_path / "tables" / "elasticities.csv")
     assert list(t.columns[:11]) == ISSUE_COLUMNS
     assert _row(t, "xiangxi.poverty_incidence ~ gdp_per_capita", "log_arc")["elasticity"] == pytest.approx(
@@ -400,5 +402,5 @@ def test_notebook_first_cell_validates_with_prepare(tmp_path: Path):
     nb = json.loads((paths.NOTEBOOKS / "elasticities.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert "parameters" in code[0]["metadata"]["tags"] and "er.prepare(" in "".join(code[1]["source"])
-    with pytest.raises(UnknownChoice, match="valid choices.*poverty_incidence"):
+    with pytest.raises(UnknownChoice, match=r"valid choices.*poverty_incidence"):
         er.prepare(outcome="poverty_headcount", output_dir=str(tmp_path))

@@ -21,6 +21,10 @@ REQUIRED = (
     "ipykernel",
     "numpy",
     "scipy",
+    "ruff",
+    "mypy",
+    "nbdime",
+    "pre-commit",
 )
 
 

@@ -132,17 +132,17 @@ def test_units_convert_exactly(obs_id, value, unit, value_base, unit_printed):
 @pytest.mark.parametrize(
     "printed, number, scaled",
     [
-        ("63조 6463억 위안", Decimal("63646300000000"), True),
-        ("1만 4617원", Decimal("14617"), True),
-        ("82,712.2 billion", Decimal("82712200000000"), True),
-        ("60.505 billion CNY", Decimal("60505000000"), True),
-        ("2,488,105", Decimal("2488105"), False),
-        ("7.917 yuanes", Decimal("7917"), False),
+        ("63조 6463억 위안", Decimal(63646300000000), True),
+        ("1만 4617원", Decimal(14617), True),
+        ("82,712.2 billion", Decimal(82712200000000), True),
+        ("60.505 billion CNY", Decimal(60505000000), True),
+        ("2,488,105", Decimal(2488105), False),
+        ("7.917 yuanes", Decimal(7917), False),
         ("10,7 por ciento", Decimal("10.7"), False),
         ("7。3%", Decimal("7.3"), False),
-        ("4,000 yuan", Decimal("4000"), False),
+        ("4,000 yuan", Decimal(4000), False),
         ("705.7", Decimal("705.7"), False),
-        ("四", Decimal("4"), False),
+        ("四", Decimal(4), False),
     ],
 )
 def test_printed_numbers_are_read_as_printed(printed, number, scaled):
@@ -157,12 +157,12 @@ def test_unreadable_printed_numbers_are_refused(printed):
 
 def test_convert_is_exact_and_refuses_other_base_units():
     units = default_units()
-    assert convert(Decimal("1.66"), "亿人", "万人", units) == Decimal("16600")
-    assert convert(Decimal("2488105"), "人", "万人", units) == Decimal("248.8105")
-    assert convert(Decimal("82712.2"), "billion yuan", "亿元", units) == Decimal("827122")
-    assert convert(Decimal("2536"), "元", "元/年", units) == Decimal("2536")
+    assert convert(Decimal("1.66"), "亿人", "万人", units) == Decimal(16600)
+    assert convert(Decimal(2488105), "人", "万人", units) == Decimal("248.8105")
+    assert convert(Decimal("82712.2"), "billion yuan", "亿元", units) == Decimal(827122)
+    assert convert(Decimal(2536), "元", "元/年", units) == Decimal(2536)
     with pytest.raises(ValueError, match="cannot convert"):
-        convert(Decimal("1"), "万人", "元", units)
+        convert(Decimal(1), "万人", "元", units)
 
 
 def test_qualifiers_come_from_the_words_before_the_number():
@@ -266,7 +266,7 @@ def test_document_values_take_precedence_over_external_ones():
 # ----------------------------------------------------------------------------- make external
 
 
-@pytest.fixture()
+@pytest.fixture
 def candidate(tmp_path: Path) -> Path:
     """A copy of the project's figures.csv and README in a folder of its own."""
     d = tmp_path / "incoming"

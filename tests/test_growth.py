@@ -62,9 +62,9 @@ def test_doubling_time():
 
 
 def test_cagr_refuses_bad_input():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a positive number of years, got 0"):
         cagr(100, 200, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a CAGR needs positive values"):
         cagr(0, 200, 3)
 
 

@@ -59,7 +59,7 @@ def test_documents_only_leaves_external_out(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "params,message",
+    ("params", "message"),
     [
         (
             {"region": "Xiangxi", "indicator": "gpd"},

@@ -176,27 +176,17 @@ def test_elasticity_real_variants_deflate_the_driver(tmp_path):
     assert "proxy for Xiangxi" in r["price_index"]
 
 
-def test_readme_headlines_match_the_computed_values(growth_run, china_run, tmp_path):
-    """The README's real, convergence and national-elasticity headlines are the code's numbers."""
-    from analysis import paths
+def test_readme_extra_table_steps_are_the_notebooks_calls():
+    """analysis.build.readme recomputes the real and national tables with the calls the notebook makes."""
+    import json
 
-    readme = " ".join((paths.ROOT / "README.md").read_text(encoding="utf-8").split())
-    china = _row(growth_run.table, "china.rural_disposable_income", 2014, 2019)
-    xx = _row(growth_run.table, "xiangxi.rural_disposable_income", 2012, 2018)
-    gdp = _row(growth_run.table, "china.gdp", 2013, 2019)
-    conv = [c for c in china_run.rows[cn.SECTION] if c.region == "Xiangxi" and c.metric == cn.CONVERGENCE_METRIC][0]
-    run = er.prepare(output_dir=str(tmp_path))
-    er.build_table(run)
-    erl.build_national(run)
-    n_ols = erl.national_value(run, "nominal", "ols")
-    expected = [
-        f"is {100 * china['cagr']:.2f}% a year nominal and {100 * china['real_cagr']:.2f}% real",
-        f"against an official real {100 * china['official_real_growth']:.2f}% (gap {100 * china['official_gap']:.2f} pp",
-        f"13.80% nominal, {100 * xx['real_cagr']:.2f}% real",
-        f"{100 * gdp['cagr']:.2f}% nominal and {100 * gdp['real_cagr']:.2f}% real",
-        f"its CAGR {100 * conv.value:.2f}% against {100 * conv.benchmark_value:.2f}% (+{100 * conv.gap:.2f} pp a year",
-        f"nominal OLS {n_ols['elasticity']:.2f} (95% CI {n_ols['ci_low']:.2f} to {n_ols['ci_high']:.2f}",
-        f"real (2014 prices) OLS {erl.national_value(run, 'real', 'ols')['elasticity']:.2f}",
-    ]
-    for text in expected:
-        assert text in readme, text
+    from analysis import paths
+    from analysis.build import readme
+
+    code = "\n".join(
+        "".join(c["source"])
+        for c in json.loads((paths.NOTEBOOKS / "elasticities.ipynb").read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code"
+    )
+    for module, fn in readme.EXTRA_STEPS["elasticities.ipynb"]:
+        assert f"import {module.rsplit('.', 1)[1]} as erl" in code and f"erl.{fn}(run)" in code

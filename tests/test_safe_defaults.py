@@ -31,7 +31,7 @@ TESTS = Path(__file__).parent
 # ----------------------------------------------------------------------------- where runs write
 
 
-@pytest.fixture()
+@pytest.fixture
 def no_build_mark(monkeypatch):
     monkeypatch.delenv(paths.BUILD_OUTPUT_ENV, raising=False)
 
@@ -127,7 +127,7 @@ def test_atomic_writes_get_the_mode_of_the_umask(umask, tmp_path):
     saved = figures.save(fig, "probe", "Source: test.", tmp_path / "figures")
     plt.close(fig)
     assert [mode(saved["png"]), mode(saved["svg"])] == [expected, expected]
-    assert not [p for p in tmp_path.rglob(".*.tmp")], "temporary files left behind"
+    assert not list(tmp_path.rglob(".*.tmp")), "temporary files left behind"
 
 
 def test_make_data_outputs_get_the_mode_of_the_umask(umask, tmp_path):
@@ -139,7 +139,7 @@ def test_make_data_outputs_get_the_mode_of_the_umask(umask, tmp_path):
     assert set(modes.values()) == {expected}, modes
 
 
-@pytest.mark.parametrize("mask,expected", [(0o022, 0o644), (0o002, 0o664)])
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o002, 0o664)])
 def test_build_index_pages_get_the_mode_of_the_umask(tmp_path, mask, expected):
     """The build driver's own files (index, data catalog, build info), in a process with that umask."""
     reports = tmp_path / "reports"

@@ -59,6 +59,6 @@ class DataError(Exception):
         return "\n".join([head, *lines])
 
     @classmethod
-    def one(cls, file: str, row: int | None, column: str | None, message: str) -> "DataError":
+    def one(cls, file: str, row: int | None, column: str | None, message: str) -> DataError:
         """Build an error with a single problem."""
         return cls([Problem(file, row, column, message)])

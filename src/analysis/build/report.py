@@ -31,7 +31,7 @@ import sys
 # jsonschema imports the optional rfc3987_syntax package for its "iri" format check,
 # which builds a grammar at import time (~1.3 s of every `import nbformat`). Neither
 # papermill nor nbconvert validates "iri" formats, so the build skips it.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None makes its import fail fast
 
 import argparse  # noqa: E402
 import hashlib  # noqa: E402
@@ -41,7 +41,7 @@ import os  # noqa: E402
 import platform  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
-from datetime import datetime, timezone  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -144,7 +144,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
         FAILED.mkdir(parents=True, exist_ok=True)
         os.replace(partial, failed)
         nb = nbformat.read(failed, as_version=4)
-        cell, err = _error_summary(nb)
+        cell, _err = _error_summary(nb)
         print(
             f"[report] FAILED: notebook {run.notebook} (run {run.name}), cell {exc.exec_count} "
             f"(index {cell}): {exc.ename}: {exc.evalue}\n[report] partial output kept in "
@@ -163,7 +163,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None) -> f
     seconds = time.perf_counter() - start
     TIMING.mkdir(parents=True, exist_ok=True)
     (TIMING / f"{run.name}.json").write_text(
-        json.dumps({"run": run.name, "seconds": round(seconds, 2), "finished": datetime.now(timezone.utc).isoformat()})
+        json.dumps({"run": run.name, "seconds": round(seconds, 2), "finished": datetime.now(UTC).isoformat()})
     )
     print(
         f"[report] {run.name}: done in {seconds:.1f} s -> {paths.relative(paths.REPORTS / (run.name + '.html'))}",
@@ -242,7 +242,7 @@ def _page(title: str, body: str) -> bytes:
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _rel(p: Path) -> str:
@@ -254,10 +254,12 @@ def index_page() -> bytes:
     e = html.escape
     parts = [
         "<h1>Poverty-alleviation analysis: reports</h1>",
-        "<p>Built by <code>make report</code> from the curated tables in <code>data/raw</code>. Every number "
-        "traces to a verbatim quote in one of five policy documents or to an external (secondary) source; "
-        'see the <a href="data_catalog.html">data catalog</a>. Run times and the build date are in '
-        '<a href="build_info.json">build_info.json</a>.</p>',
+        (
+            "<p>Built by <code>make report</code> from the curated tables in <code>data/raw</code>. Every number "
+            "traces to a verbatim quote in one of five policy documents or to an external (secondary) source; "
+            'see the <a href="data_catalog.html">data catalog</a>. Run times and the build date are in '
+            '<a href="build_info.json">build_info.json</a>.</p>'
+        ),
         "<h2>Reports</h2><ul>",
     ]
     for run in built_runs():
@@ -375,7 +377,7 @@ def build_info() -> bytes:
         if f.exists():
             runs[run.name] = json.loads(f.read_text())
     info = {
-        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
         "python": platform.python_version(),
         "machine": platform.machine(),

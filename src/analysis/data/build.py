@@ -20,6 +20,7 @@ import argparse
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 
@@ -69,15 +70,14 @@ def _plain(d: Decimal | None) -> str:
     """Decimal as plain text without exponent or trailing zeros (``7.057E+10`` -> ``70570000000``)."""
     if d is None:
         return ""
-    t = format(d.normalize(), "f")
-    return t
+    return format(d.normalize(), "f")
 
 
 def tidy_observations(data: RawData) -> pd.DataFrame:
     """Combine document, external and derived rows into the tidy processed table."""
     obs = data.observations.copy()
     derived = derive_all(obs)
-    labels = dict(zip(data.indicators["indicator"], data.indicators["label"]))
+    labels = dict(zip(data.indicators["indicator"], data.indicators["label"], strict=True))
     rows = []
     for _, r in obs.iterrows():
         rows.append(
@@ -108,7 +108,7 @@ def tidy_observations(data: RawData) -> pd.DataFrame:
     out["label"] = out["indicator"].map(labels).fillna(out["indicator"])
     base = [data.units[u] for u in out["unit"]]
     out["base_unit"] = [u.base_unit for u in base]
-    out["value_base"] = [_plain(Decimal(v) * u.factor) for v, u in zip(out["value"], base)]
+    out["value_base"] = [_plain(Decimal(v) * u.factor) for v, u in zip(out["value"], base, strict=True)]
     for c in ("value", "value_low", "value_high"):
         out[c] = [_plain(Decimal(v)) if v is not None and v == v and v != "" else "" for v in out[c]]
     out["_k"] = out["kind"].map(KIND_ORDER)
@@ -133,7 +133,17 @@ def _previous(path: Path) -> bytes | None:
         return None
 
 
-def build(raw: Path | None = None, out: Path | None = None) -> dict[str, object]:
+class BuildCounts(TypedDict):
+    """What :func:`build` validated and wrote."""
+
+    observations: int
+    claims: int
+    sources: int
+    changed: int
+    changes: list[TableChanges]
+
+
+def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
     """Validate ``raw`` and write the processed tables to ``out`` atomically.
 
     Parameters

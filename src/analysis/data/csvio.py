@@ -51,8 +51,7 @@ def decode_utf8(data: bytes, name: str) -> str:
     str
         The decoded text without BOM, with ``\\r\\n`` normalised to ``\\n``.
     """
-    if data.startswith(BOM):
-        data = data[len(BOM) :]
+    data = data.removeprefix(BOM)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError.one(
             name,

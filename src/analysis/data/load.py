@@ -5,9 +5,16 @@ papermill from any directory reads the same files. Run ``make data`` first.
 
 Examples
 --------
->>> from analysis import get_series
->>> s = get_series("Xiangxi", "gdp")            # doctest: +SKIP
->>> s[["year", "value", "unit", "kind"]]        # doctest: +SKIP
+Xiangxi GDP as doc004 states it (亿元), then with the external values between the endpoints:
+
+>>> from analysis import get_series, observation
+>>> s = get_series("Xiangxi", "gdp", kinds=("document",))
+>>> s["year"].tolist(), s["value"].tolist(), s["unit"].iloc[0]
+([2013, 2019], [418.9, 705.7], '亿元')
+>>> get_series("Xiangxi", "gdp", start=2013, end=2019)["year"].tolist()
+[2013, 2015, 2016, 2018, 2019]
+>>> float(observation("xiangxi.gdp.2019")["value_base"])  # yuan
+70570000000.0
 """
 
 from __future__ import annotations

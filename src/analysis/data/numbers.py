@@ -96,7 +96,7 @@ def decimals_of(text: str) -> int:
 
 
 def cell_number(
-    value: str, file: str, row: int, column: str, problems: list[Problem], required: bool = True
+    value: str | None, file: str, row: int, column: str, problems: list[Problem], required: bool = True
 ) -> Decimal | None:
     """Parse one numeric cell, appending a :class:`Problem` instead of raising.
 

@@ -210,7 +210,7 @@ def _check_claims(
             except ValueError as exc:
                 problems.append(Problem(name, row, "stated_printed", f"{exc}."))
         for oid in r["inputs"].split() if obs_ids is not None else ():
-            if oid not in obs_ids:
+            if obs_ids is not None and oid not in obs_ids:
                 problems.append(
                     Problem(
                         name, row, "inputs", f"input '{oid}' is not an observation id in data/raw/{OBSERVATION_GLOB}."

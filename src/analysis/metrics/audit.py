@@ -98,9 +98,15 @@ falls between observed years is ``not checkable`` (crossings assume a rising ser
 
 Examples
 --------
+doc004's "增幅68.47%" for Xiangxi GDP 418.9 -> 705.7 亿元 (100 (705.7 / 418.9 - 1) = 68.465%),
+and doc004's "人均GDP年均增幅超过9%" against the nominal CAGR (26691 / 16171)^(1/6) - 1 = 8.71%:
+
 >>> from analysis.metrics.audit import audit_claims
->>> t = audit_claims()                                        # doctest: +SKIP
->>> t.loc[t.claim_id == "doc004.c03", ["recomputed", "verdict"]]  # doctest: +SKIP
+>>> t = audit_claims().set_index("claim_id")
+>>> round(float(t.loc["doc004.c03", "recomputed"]), 3), t.loc["doc004.c03", "verdict"]
+(68.465, 'consistent')
+>>> round(float(t.loc["doc004.c01", "recomputed"]), 2), t.loc["doc004.c01", "verdict"]
+(8.71, 'inconsistent')
 """
 
 from __future__ import annotations
@@ -108,7 +114,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import product
+from itertools import pairwise, product
 
 import pandas as pd
 
@@ -219,7 +225,7 @@ class Claim:
     note: str
 
     @classmethod
-    def from_row(cls, row: Mapping[str, object]) -> "Claim":
+    def from_row(cls, row: Mapping[str, object]) -> Claim:
         """Parse a register row (all cells text, as in ``data/processed/claims.csv``)."""
 
         def get(key: str) -> str:
@@ -299,7 +305,7 @@ class Context:
     by_id: dict[str, Input] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, observations: pd.DataFrame) -> "Context":
+    def of(cls, observations: pd.DataFrame) -> Context:
         ctx = cls(observations)
         for _, r in observations.iterrows():
             ctx.by_id[str(r["obs_id"])] = input_of(r)
@@ -357,7 +363,7 @@ def rounding_of(rounding: str, stated_printed: str) -> float:
 
 def _fnum(v: object) -> float:
     try:
-        f = float(v)  # type: ignore[arg-type]
+        f = float(v)  # type: ignore[arg-type]  # any cell value; what float() refuses is caught below
     except (TypeError, ValueError):
         return math.nan
     return f
@@ -398,13 +404,13 @@ def input_of(r: Mapping[str, object]) -> Input:
             "about": (value - band, value + band),
             "nearly": (value - band, value + h),
         }.get(qualifier, (value - h, value + h))
-    year = r.get("year")
+    year = _fnum(r.get("year"))
     return Input(
         obs_id=str(r["obs_id"]),
         value=value,
         low=low,
         high=high,
-        year=int(year) if year is not None and not pd.isna(year) else 0,
+        year=0 if math.isnan(year) else int(year),
         unit=str(r.get("unit", "")),
         kind=str(r.get("kind", "")),
         series_id=str(r.get("series_id", "")),
@@ -428,7 +434,7 @@ def propagate(func: Callable[..., float], inputs: Sequence[Input]) -> tuple[floa
     corners = [c for c in corners if not math.isnan(c)]
     if not corners:
         return point, math.nan, math.nan
-    return point, min(corners + [point]), max(corners + [point])
+    return point, min([*corners, point]), max([*corners, point])
 
 
 def _safe(func: Callable[..., float], args: list[float]) -> float:
@@ -481,7 +487,7 @@ def judge(claim: Claim, low: float, high: float) -> Judgement:
         q = "at_least"
     tol, slo, shi = stated_interval(claim)
     eps = EPS * max(1.0, abs(s))
-    u = "" if claim.unit in ("%",) else " "
+    u = "" if claim.unit == "%" else " "
     sv = f"{claim.stated_printed}{u}{claim.unit}"
     if q in ("exact", "about", "nearly"):
         ok = high >= slo - eps and low <= (s if q == "nearly" else shi) + eps
@@ -792,7 +798,7 @@ def check_threshold_crossed_in(claim: Claim, ctx: Context) -> Result:
     if isinstance(got, Result):
         return got
     cur = got[0]
-    year = int(round(claim.stated))
+    year = round(claim.stated)
     t = _g(thr)
     base = Result(NOT_CHECKABLE, "", tolerance=0.0, stated_low=claim.stated, stated_high=claim.stated)
     if cur.year != year:
@@ -952,10 +958,10 @@ def crossings(claim: Claim, ctx: Context) -> Crossings | Result:
     if len(levels) < 2:
         return _missing(claim, f"series {p['series']} has fewer than two observed years", "unobserved years")
     yrs = list(levels)
-    for y0, y1 in zip(yrs, yrs[1:]):
+    for y0, y1 in pairwise(yrs):
         if levels[y1].value < levels[y0].value:
             return _missing(claim, f"{p['series']} falls from {y0} to {y1}; threshold crossings assume a rising series")
-    cap = max((levels[y1].value / levels[y0].value) ** (1 / (y1 - y0)) - 1 for y0, y1 in zip(yrs, yrs[1:]))
+    cap = max((levels[y1].value / levels[y0].value) ** (1 / (y1 - y0)) - 1 for y0, y1 in pairwise(yrs))
     window = range(start - 1, end + 1)
     bounds: dict[int, tuple[float, float]] = {}
     for y in window:
@@ -1063,7 +1069,7 @@ def check_min_years_between_thresholds(claim: Claim, ctx: Context) -> Result:
 
     def gap(sc: dict[int, int]) -> float | None:
         ev = cx.events(sc)
-        gaps = [y2 - y1 for (_, y1), (_, y2) in zip(ev, ev[1:])]
+        gaps = [y2 - y1 for (_, y1), (_, y2) in pairwise(ev)]
         return float(min(gaps)) if gaps else None
 
     return _judge_outcomes(claim, cx, gap, "the shortest gap between successive crossings (years)")
@@ -1170,7 +1176,7 @@ def audit_claims(claims: pd.DataFrame | None = None, observations: pd.DataFrame 
     return out
 
 
-def _g(v: float, sig: int = 6) -> str:
+def _g(v: float | None, sig: int = 6) -> str:
     """A number for a message: up to ``sig`` significant digits, no exponent for ordinary sizes."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"

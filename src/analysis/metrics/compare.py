@@ -86,6 +86,26 @@ class ComparisonError(ValueError):
     """A comparison refused because its two sides do not match (years, units, region, period)."""
 
 
+def known(v: float | None, what: str = "a value") -> float:
+    """``v`` when it was computed, else a :class:`ComparisonError` naming ``what``.
+
+    Refused or uncomputed comparisons keep ``None`` in their numeric fields; code that
+    formats a computed one states that it expects a number (and type checkers see a float).
+
+    The 2014 dibao standard over the national poverty line (1980 / 2800 元/年):
+
+    >>> round(known(1980 / 2800, "ratio"), 3)
+    0.707
+    >>> known(None, "ratio")
+    Traceback (most recent call last):
+    ...
+    analysis.metrics.compare.ComparisonError: ratio was not computed
+    """
+    if v is None:
+        raise ComparisonError(f"{what} was not computed")
+    return v
+
+
 @dataclass(frozen=True)
 class Point:
     """One observed value of one series.
@@ -679,12 +699,13 @@ def period_change(p0: Point, p1: Point, mode: str | None = None) -> PeriodChange
     years = p1.year - p0.year
     ratio = v1 / v0
     g = cagr(v0, v1, years) if mode == "growth" else None
+    stat: float
     if mode == "rate":
         stat, unit = v1 - v0, "percentage points"
     elif mode == "count":
         stat, unit = ratio, "share remaining (end / start)"
     else:
-        stat, unit = g, "CAGR (per year)"
+        stat, unit = known(g, "CAGR"), "CAGR (per year)"
     return PeriodChange(p0, p1, mode, v1 - v0, (v1 - v0) / years, ratio, math.log(ratio), g, float(stat), unit)
 
 

@@ -251,7 +251,10 @@ class OLSElasticity:
 
 
 def ols_elasticity(
-    h: Sequence[float], y: Sequence[float], years: Sequence[int] | None = None, alpha: float = 0.05
+    h: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    years: Sequence[int] | None = None,
+    alpha: float = 0.05,
 ) -> OLSElasticity | None:
     """Log-log OLS point elasticity with a t-based ``1 - alpha`` interval.
 
@@ -459,7 +462,7 @@ def paired_values(
 
 def _as_map(s: Mapping[int, float] | pd.DataFrame) -> dict[int, float]:
     if isinstance(s, pd.DataFrame):
-        return {int(y): float(v) for y, v in zip(s["year"], s["value"])}
+        return {int(y): float(v) for y, v in zip(s["year"], s["value"], strict=True)}
     return {int(k): float(v) for k, v in s.items()}
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -149,7 +150,7 @@ class Trend:
     n_points: int
     years: list[int]
     r_squared: float
-    fit: object = field(repr=False, default=None)
+    fit: Any = field(repr=False, default=None)  # statsmodels' RegressionResults (untyped library)
 
     def band(self, years: np.ndarray) -> pd.DataFrame:
         """Fitted values and 95% confidence band (in levels) at ``years``."""
@@ -385,11 +386,12 @@ def _row(
     if "external" in kinds:
         notes.append(
             "includes external values: "
-            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"]) if k == "external")
+            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"], strict=True) if k == "external")
         )
     if "derived" in kinds:
         notes.append(
-            "includes derived values: " + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"]) if k == "derived")
+            "includes derived values: "
+            + ", ".join(str(int(y)) for y, k in zip(s["year"], s["kind"], strict=True) if k == "derived")
         )
     row = GrowthRow(
         sid, region, indicator, start, end, len(years), "", years_used=" ".join(map(str, years)), kinds_used=kinds

@@ -70,7 +70,7 @@ def load_sources() -> pd.DataFrame:
 def document_choices(sources: pd.DataFrame | None = None) -> list[str]:
     """The valid ``document`` values: every document source id, and ``"all"``."""
     sources = load_sources() if sources is None else sources
-    return sorted(s for s in sources["source_id"] if s.startswith("doc")) + ["all"]
+    return [*sorted(s for s in sources["source_id"] if s.startswith("doc")), "all"]
 
 
 def _choices(value: object, name: str, valid: list[str]) -> list[str]:

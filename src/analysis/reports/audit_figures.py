@@ -130,7 +130,7 @@ def fig_stated_vs_recomputed(run: AuditRun) -> dict | None:
     parts = [(t[~is_year], False), (t[is_year], True)]
     parts = [(p, y) for p, y in parts if not p.empty]
     fig, axes = plt.subplots(1, len(parts), figsize=(5.2 * len(parts) + 0.6, 5.4), squeeze=False)
-    for ax, (p, years) in zip(axes.flat, parts):
+    for ax, (p, years) in zip(axes.flat, parts, strict=True):
         _panel(ax, p, log=True, years=years)
         if years:
             ax.set_title("Years a threshold was first crossed", fontsize=10)

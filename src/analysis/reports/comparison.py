@@ -345,36 +345,48 @@ STATIC_LIMITS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (
         ("Xiangxi", "Wuling"),
-        "**A common poverty period for Xiangxi and the Wuling area.** Xiangxi's incidence and "
-        "poor population run 2013-2019, the Wuling area's 2011-2019; without interpolation there "
-        "is no common start year, so only the 2019 gap is a same-year gap.",
+        (
+            "**A common poverty period for Xiangxi and the Wuling area.** Xiangxi's incidence and "
+            "poor population run 2013-2019, the Wuling area's 2011-2019; without interpolation there "
+            "is no common start year, so only the 2019 gap is a same-year gap."
+        ),
     ),
     (
         ("Hunan",),
-        "**Hunan's trajectory.** Hunan's incidence is observed only in 2015 (8.2%); the stated fall of "
-        '"3个多百分点" since 2013 gives no 2013 level to compare.',
+        (
+            "**Hunan's trajectory.** Hunan's incidence is observed only in 2015 (8.2%); the stated fall of "
+            '"3个多百分点" since 2013 gives no 2013 level to compare.'
+        ),
     ),
     (
         ("Luoxiao",),
-        "**Luoxiao poverty.** The data give no poverty incidence or poor population for the Luoxiao area, "
-        "only counties.",
+        (
+            "**Luoxiao poverty.** The data give no poverty incidence or poor population for the Luoxiao area, "
+            "only counties."
+        ),
     ),
     (
         ("Xiangxi",),
-        "**Independent areas.** Xiangxi lies inside the Wuling area, Hunan and the 40 key counties: where "
-        "one of them is the benchmark, region and benchmark overlap and the gap understates the difference "
-        "to the rest of the benchmark area.",
+        (
+            "**Independent areas.** Xiangxi lies inside the Wuling area, Hunan and the 40 key counties: where "
+            "one of them is the benchmark, region and benchmark overlap and the gap understates the difference "
+            "to the rest of the benchmark area."
+        ),
     ),
     (
         ("Xiangxi",),
-        "**Whether the 2019 dibao standard met the poverty line (两线合一).** The line in current prices is "
-        "in the data for 2011-2016 and about 4000 元 for 2020 (approximate, external); there is no 2019 "
-        "line and nothing is interpolated.",
+        (
+            "**Whether the 2019 dibao standard met the poverty line (两线合一).** The line in current prices is "
+            "in the data for 2011-2016 and about 4000 元 for 2020 (approximate, external); there is no 2019 "
+            "line and nothing is interpolated."
+        ),
     ),
     (
         ("Xiangxi",),
-        "**Adequacy of assistance.** Assistance per recipient divided by the standard is the average "
-        "top-up, not the share of need met; recipients' own incomes are not in the data.",
+        (
+            "**Adequacy of assistance.** Assistance per recipient divided by the standard is the average "
+            "top-up, not the share of need met; recipients' own incomes are not in the data."
+        ),
     ),
 )
 """Limits stated whenever the regions they concern are in the run (``()``: always)."""

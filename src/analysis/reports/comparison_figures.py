@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.metrics.compare import Comparison
+from analysis.metrics.compare import Comparison, known
 from analysis.metrics.growth import index as index_series
 from analysis.reports import figures
 from analysis.reports.comparison import (
@@ -54,7 +54,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
     }
     gu = lambda c: " pp" if c.gap_unit == "percentage points" else UNIT_SHORT.get(c.gap_unit, "")  # noqa: E731
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.9))
-    for ax, log in zip(axes, (False, True)):
+    for ax, log in zip(axes, (False, True), strict=True):
         tr = np.log10 if log else (lambda v: v)
         inv = (lambda v: 10**v) if log else (lambda v: v)
         span = (tr(hi) - tr(lo)) or 1.0
@@ -86,7 +86,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
                 labels[x].append((p, color))
         for x, group in labels.items():
             pos = _spread([tr(p.value) for p, _ in group], 0.07 * span)
-            for (p, color), y in zip(group, pos):
+            for (p, color), y in zip(group, pos, strict=True):
                 ax.text(
                     x + (-0.06 if x == 0 else 0.06),
                     inv(y),
@@ -168,7 +168,7 @@ def fig_index(run: ComparisonRun) -> dict | None:
         fontsize=10,
     )
     labels = [f"{region_label(c.start.region)} {indicator_label(c.start.indicator)}, {c.period}" for c in changes][::-1]
-    vals = [100 * c.cagr for c in changes][::-1]
+    vals = [100 * known(c.cagr, "CAGR") for c in changes][::-1]
     colors = ["C1" if {c.start.kind, c.end.kind} - {"document"} else "C0" for c in changes][::-1]
     bx.barh(range(len(vals)), vals, color=colors)
     for i, v in enumerate(vals):
@@ -229,7 +229,7 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
         groups.setdefault((c.region, c.metric.split(" / ")[0]), []).append(c)
     for i, ((r, ind), cs) in enumerate(groups.items()):
         yrs = [int(c.year_or_period) for c in cs]
-        vals = [c.ratio for c in cs]
+        vals = [known(c.ratio, c.metric) for c in cs]
         color = f"C{i}"
         ax.plot(
             yrs,
@@ -256,8 +256,8 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
                 zorder=0,
                 label=f"no poverty line in the data ({min(missing)}-{max(missing)})",
             )
-    figures.year_axis(ax, range(min(line_years + [2014]), max(line_years + [2019]) + 1))
-    ax.set_ylim(0, max(c.ratio for c in rows) * 1.15)
+    figures.year_axis(ax, range(min([*line_years, 2014]), max([*line_years, 2019]) + 1))
+    ax.set_ylim(0, max(known(c.ratio, c.metric) for c in rows) * 1.15)
     ax.set_ylabel("ratio to the national poverty line (current prices)", fontsize=9)
     ax.legend(fontsize=7, loc="lower right", facecolor="white", frameon=True)
     ax.set_title("Ratio to the national poverty line (matched years only)")
@@ -286,7 +286,7 @@ def fig_standards(run: ComparisonRun) -> dict | None:
     fig, ax = plt.subplots(figsize=(8.0, 4.4))
     width = 0.8 / max(len(years), 1)
     for j, y in enumerate(years):
-        for i, (m, lab) in enumerate(metrics):
+        for i, (m, _label) in enumerate(metrics):
             x = i + (j - (len(years) - 1) / 2) * width
             c = next((c for c in rows if c.metric == m and c.year_or_period == str(y)), None)
             if c is not None and c.ratio is not None and not pd.isna(c.ratio):
@@ -330,11 +330,12 @@ def fig_counties(run: ComparisonRun) -> dict | None:
     for i, c in enumerate(items[::-1]):
         if c.status == "matched":
             ax.barh(i, 100, color="0.88")
-            ax.barh(i, 100 * c.ratio, color="C2")
+            share = 100 * known(c.ratio, c.metric)
+            ax.barh(i, share, color="C2")
             ax.text(
                 101,
                 i,
-                f"{c.value:g} of {c.benchmark_value:g} ({100 * c.ratio:.1f}%), {c.year_or_period}",
+                f"{c.value:g} of {c.benchmark_value:g} ({share:.1f}%), {c.year_or_period}",
                 va="center",
                 fontsize=8,
             )

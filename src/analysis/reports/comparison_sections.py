@@ -5,6 +5,7 @@ Each function returns the :class:`~analysis.metrics.compare.Comparison` rows of 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -18,6 +19,7 @@ from analysis.metrics.compare import (
     compare_changes,
     exit_share,
     gap,
+    known,
     not_compared,
     period_change,
     point_at,
@@ -122,8 +124,8 @@ def poverty_comparisons(run: ComparisonRun) -> list[Comparison]:
                     )
                 continue
             pairs = (("start", rp[0], bp[0]), ("end", rp[-1], bp[-1]))
-            for label, x, y in pairs:
-                c = gap(x, y, allow_different_years=True, metric=f"{ind}: gap at {label} of period")
+            for label, x, bx in pairs:
+                c = gap(x, bx, allow_different_years=True, metric=f"{ind}: gap at {label} of period")
                 where = f"{label} of each document's period" if c.status == "different years" else ""
                 rows.append(_append_note(c, where, over, basis))
             used = {(x.year, y.year) for _, x, y in pairs}
@@ -289,10 +291,8 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
                     extra=extra,
                 )
             for series in (tekun, annual):
-                try:
+                with contextlib.suppress(ComparisonError):  # 2019 only: stated once, for the dibao standard above
                     rows += ratios_at_matched_years(series, line)
-                except ComparisonError:
-                    pass  # 2019 only: stated once, for the dibao standard above
         if income and line:
             try:
                 rows += ratios_at_matched_years(income, line)
@@ -309,7 +309,7 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
         for p in tekun:
             _try(
                 rows,
-                lambda p=p: standards_ratio(p, point_at(dibao, p.year)),
+                lambda p=p, dibao=dibao: standards_ratio(p, point_at(dibao, p.year)),
                 "extreme_poverty_support_standard / rural_dibao_standard",
                 p,
                 f"{r} rural_dibao_standard",
@@ -317,7 +317,7 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
         for p in annual:
             _try(
                 rows,
-                lambda p=p: assistance_to_standard(p, point_at(dibao, p.year)),
+                lambda p=p, dibao=dibao: assistance_to_standard(p, point_at(dibao, p.year)),
                 "rural_dibao_monthly_assistance x12 / rural_dibao_standard",
                 p,
                 f"{r} rural_dibao_standard",
@@ -325,7 +325,7 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
         for p in dibao:
             _try(
                 rows,
-                lambda p=p: share_of_income(p, point_at(income, p.year)),
+                lambda p=p, income=income: share_of_income(p, point_at(income, p.year)),
                 "rural_dibao_standard / rural_disposable_income",
                 p,
                 f"{r} rural_disposable_income",
@@ -390,13 +390,13 @@ def county_comparisons(run: ComparisonRun) -> list[Comparison]:
         for p in ex:
             try:
                 c = exit_share(p, point_at(tot, p.year))
-                rows.append(_with_note(c, f"{int(p.value)} of {int(c.benchmark_value)} exited"))
+                rows.append(_with_note(c, f"{int(p.value)} of {int(known(c.benchmark_value))} exited"))
                 shares.append(
                     Point(
                         r,
                         "poverty_counties_exit_share",
                         p.year,
-                        100 * c.ratio,
+                        100 * known(c.ratio),
                         "%",
                         "fraction",
                         "computed",

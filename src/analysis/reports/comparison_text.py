@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.data.load import check_choice
-from analysis.metrics.compare import Comparison
+from analysis.metrics.compare import Comparison, known
 from analysis.reports.comparison import (
     INCOME,
     SECTIONS,
@@ -21,7 +21,7 @@ from analysis.reports.comparison import (
 from analysis.reports.comparison_sections import growth_changes
 
 
-def _num(v: object, unit: str = "") -> str:
+def _num(v: float | None, unit: str = "") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     v = float(v)
@@ -44,8 +44,8 @@ def display_rows(run: ComparisonRun, section: str) -> pd.DataFrame:
             "region": t["region"],
             "benchmark": t["benchmark"],
             "year_or_period": t["year_or_period"],
-            "value": [_num(v, u) for v, u in zip(t["value"], t["unit"])],
-            "benchmark_value": [_num(v, u) for v, u in zip(t["benchmark_value"], t["benchmark_unit"])],
+            "value": [_num(v, u) for v, u in zip(t["value"], t["unit"], strict=True)],
+            "benchmark_value": [_num(v, u) for v, u in zip(t["benchmark_value"], t["benchmark_unit"], strict=True)],
             "ratio": ["" if pd.isna(v) else f"{v:.3f}" for v in t["ratio"]],
             "gap": [
                 ""
@@ -55,7 +55,7 @@ def display_rows(run: ComparisonRun, section: str) -> pd.DataFrame:
                     if u.startswith("CAGR")
                     else f"{v:+,.2f} {u}".replace("percentage points", "pp")
                 )
-                for v, u in zip(t["gap"], t["gap_unit"])
+                for v, u in zip(t["gap"], t["gap_unit"], strict=True)
             ],
             "status": t["status"],
             "note": t["note"],
@@ -110,8 +110,8 @@ def narrate_poverty(run: ComparisonRun) -> str:
                     c = matched[0]
                     lines.append(
                         head + f"The only year observed for both is {c.year_or_period}: "
-                        f"{_v(c.value, c.unit)} vs {_v(c.benchmark_value, c.benchmark_unit)}, gap "
-                        f"{c.gap:+.2f} {c.gap_unit}, ratio {c.ratio:.2f}."
+                        f"{_v(known(c.value), c.unit)} vs {_v(known(c.benchmark_value), c.benchmark_unit)}, gap "
+                        f"{known(c.gap):+.2f} {c.gap_unit}, ratio {known(c.ratio):.2f}."
                     )
                 else:
                     lines.append(
@@ -123,7 +123,7 @@ def narrate_poverty(run: ComparisonRun) -> str:
                 continue
             s = section_rows(run, "poverty", f"{ind}: gap at start of period", r)[0]
             e = section_rows(run, "poverty", f"{ind}: gap at end of period", r)[0]
-            ch = [c for c in run.rows["poverty"] if c.metric == f"{ind}: change over period" and c.region == r][0]
+            ch = next(c for c in run.rows["poverty"] if c.metric == f"{ind}: change over period" and c.region == r)
             gu = "pp" if s.gap_unit == "percentage points" else s.gap_unit
             sy = (
                 ", different years: the documents' periods start in different years"
@@ -131,30 +131,32 @@ def narrate_poverty(run: ComparisonRun) -> str:
                 else ", same year"
             )
             ey = ", same year" if e.status == "matched" else ", different years"
+            s_gap, s_ratio = known(s.gap, f"{s.metric} gap"), known(s.ratio, f"{s.metric} ratio")
+            e_gap, e_ratio = known(e.gap, f"{e.metric} gap"), known(e.ratio, f"{e.metric} ratio")
             txt = (
-                f"Start: {_v(s.value, s.unit)} vs {_v(s.benchmark_value, s.benchmark_unit)} "
-                f"({s.year_or_period}{sy}), gap {s.gap:+.2f} {gu}, ratio {s.ratio:.2f}. "
-                f"End: {_v(e.value, e.unit)} vs {_v(e.benchmark_value, e.benchmark_unit)} ({e.year_or_period}{ey}), "
-                f"gap {e.gap:+.2f} {gu}, ratio {e.ratio:.2f}. "
+                f"Start: {_v(known(s.value), s.unit)} vs {_v(known(s.benchmark_value), s.benchmark_unit)} "
+                f"({s.year_or_period}{sy}), gap {s_gap:+.2f} {gu}, ratio {s_ratio:.2f}. "
+                f"End: {_v(known(e.value), e.unit)} vs {_v(known(e.benchmark_value), e.benchmark_unit)} "
+                f"({e.year_or_period}{ey}), gap {e_gap:+.2f} {gu}, ratio {e_ratio:.2f}. "
             )
-            rel0, rel1 = abs(math.log(s.ratio)), abs(math.log(e.ratio))
+            rel0, rel1 = abs(math.log(s_ratio)), abs(math.log(e_ratio))
             if rp[0].base_unit == "fraction":
                 txt += (
-                    f"The absolute gap {'narrowed' if abs(e.gap) < abs(s.gap) else 'widened'} from "
-                    f"{abs(s.gap):.2f} to {abs(e.gap):.2f} {gu}, while the relative gap (|ln ratio|) "
+                    f"The absolute gap {'narrowed' if abs(e_gap) < abs(s_gap) else 'widened'} from "
+                    f"{abs(s_gap):.2f} to {abs(e_gap):.2f} {gu}, while the relative gap (|ln ratio|) "
                     f"{'widened' if rel1 > rel0 else 'narrowed'} from {rel0:.2f} to {rel1:.2f}"
                 )
-                if (s.ratio - 1) * (e.ratio - 1) < 0:
+                if (s_ratio - 1) * (e_ratio - 1) < 0:
                     txt += (
-                        f": {region_label(r)} went from {100 * abs(s.ratio - 1):.0f}% "
-                        f"{'above' if s.ratio > 1 else 'below'} the benchmark to {100 * abs(e.ratio - 1):.0f}% "
-                        f"{'above' if e.ratio > 1 else 'below'} it"
+                        f": {region_label(r)} went from {100 * abs(s_ratio - 1):.0f}% "
+                        f"{'above' if s_ratio > 1 else 'below'} the benchmark to {100 * abs(e_ratio - 1):.0f}% "
+                        f"{'above' if e_ratio > 1 else 'below'} it"
                     )
                 txt += ". "
             else:
                 txt += (
                     f"The areas differ in size, so the absolute gap measures size; as a ratio, {region_label(r)} had "
-                    f"{100 * s.ratio:.1f}% of the benchmark's level at the start and {100 * e.ratio:.1f}% at the "
+                    f"{100 * s_ratio:.1f}% of the benchmark's level at the start and {100 * e_ratio:.1f}% at the "
                     "end. "
                 )
             if ch.status == "different periods":
@@ -186,7 +188,7 @@ def narrate_growth(run: ComparisonRun) -> str:
         kinds = sorted({c.start.kind, c.end.kind} - {"document"})
         lines.append(
             f"- **{region_label(c.start.region)} {indicator_label(c.start.indicator)}** {c.period}: {c.start.value:g} to "
-            f"{c.end.value:g} {c.start.unit}, CAGR {100 * c.cagr:.2f}% a year (nominal)"
+            f"{c.end.value:g} {c.start.unit}, CAGR {100 * known(c.cagr, 'CAGR'):.2f}% a year (nominal)"
             + (f"; uses {' and '.join(kinds)} values" if kinds else "")
             + "."
         )
@@ -196,12 +198,12 @@ def narrate_growth(run: ComparisonRun) -> str:
             f"- The rural-income periods differ ({', '.join(sorted(periods))}): the CAGRs are shown side "
             "by side, not differenced."
         )
-    for c in section_rows(run, "growth", status=("matched",)):
-        if c.metric.endswith("gap at matched year"):
+    for m in section_rows(run, "growth", status=("matched",)):
+        if m.metric.endswith("gap at matched year"):
             lines.append(
-                f"- **{region_label(c.region)} vs {region_label(c.benchmark)}, {indicator_label(c.metric.split(':')[0])}, "
-                f"{c.year_or_period}:** {c.value:g} vs {c.benchmark_value:g} {c.unit}, ratio {c.ratio:.3f} "
-                f"(gap {c.gap:+,.0f} {c.gap_unit}); {c.note}."
+                f"- **{region_label(m.region)} vs {region_label(m.benchmark)}, {indicator_label(m.metric.split(':')[0])}, "
+                f"{m.year_or_period}:** {known(m.value):g} vs {known(m.benchmark_value):g} {m.unit}, "
+                f"ratio {known(m.ratio):.3f} (gap {known(m.gap):+,.0f} {m.gap_unit}); {m.note}."
             )
     return "\n".join(lines)
 
@@ -239,7 +241,7 @@ def narrate_counties(run: ComparisonRun) -> str:
         if c.status == "matched" and c.metric.startswith("poverty_counties_exited"):
             lines.append(
                 f"- {region_label(c.region)} ({c.year_or_period}): {c.value:g} of {c.benchmark_value:g} poverty "
-                f"counties exited, **{100 * c.ratio:.1f}%**."
+                f"counties exited, **{100 * known(c.ratio):.1f}%**."
             )
         elif c.status == "matched":
             lines.append(

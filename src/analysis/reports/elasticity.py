@@ -124,7 +124,7 @@ def _variants(value: object) -> tuple[str, ...]:
     if vs in (["all"], []):
         return el.VARIANTS
     for v in vs:
-        check_choice("variant", v, list(el.VARIANTS) + ["all"])
+        check_choice("variant", v, [*list(el.VARIANTS), "all"])
     return tuple(v for v in el.VARIANTS if v in vs)
 
 
@@ -253,7 +253,7 @@ def _break_note(sel: Selected) -> str:
 def _range_note(sel: Selected, variant: str) -> str:
     """Elasticity range from derived endpoints' rounding ranges (e.g. Wuling 2010 income)."""
     p = sel.pairing
-    lo_hi = []
+    lo_hi: list[float | None] = []
     d0, d1 = value_in(sel.driver, p.driver_window[0]), value_in(sel.driver, p.driver_window[1])
     o0, o1 = value_in(sel.outcome, p.outcome_window[0]), value_in(sel.outcome, p.outcome_window[1])
     has_range = any(pd.notna(r.get("value_low")) for r in (d0, d1, o0, o1))
@@ -268,8 +268,8 @@ def _range_note(sel: Selected, variant: str) -> str:
         for b in ("value_low", "value_high"):
             vals = (v(o0, a), v(o1, b), v(d0, a), v(d1, b))
             lo_hi.append(_compute(variant, sel, *vals))
-    lo_hi = [x for x in lo_hi if x is not None and math.isfinite(x)]
-    return f"range from rounding of derived inputs: {min(lo_hi):.3f} to {max(lo_hi):.3f}" if lo_hi else ""
+    finite = [x for x in lo_hi if x is not None and math.isfinite(x)]
+    return f"range from rounding of derived inputs: {min(finite):.3f} to {max(finite):.3f}" if finite else ""
 
 
 def _compute(variant: str, sel: Selected, h0: float, h1: float, y0: float, y1: float) -> float | None:

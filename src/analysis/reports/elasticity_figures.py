@@ -49,16 +49,16 @@ def fig_paths(run: ElasticityRun) -> dict | None:
     nrow = math.ceil(len(sels) / ncol)
     fig, axes = plt.subplots(nrow, ncol, figsize=(3.9 * ncol, 3.3 * nrow + 0.9), squeeze=False)
     kinds: set[str] = set()
-    for ax, sel in zip(axes.flat, sels):
+    for ax, sel in zip(axes.flat, sels, strict=False):  # the grid may have spare panels (hidden below)
         p = sel.pairing
-        o = {int(y): r for y, r in zip(sel.outcome["year"], sel.outcome.to_dict("records"))}
-        d = {int(y): r for y, r in zip(sel.driver["year"], sel.driver.to_dict("records"))}
+        o = {int(y): r for y, r in zip(sel.outcome["year"], sel.outcome.to_dict("records"), strict=True)}
+        d = {int(y): r for y, r in zip(sel.driver["year"], sel.driver.to_dict("records"), strict=True)}
         years = list(p.paired_years)
         xs = [d[y]["value"] for y in years]
         ys = [o[y]["value"] for y in years]
         if len(years) > 1:
             ax.plot(xs, ys, color="C0", lw=1.2, zorder=2)
-        for y, xv, yv in zip(years, xs, ys):
+        for y, xv, yv in zip(years, xs, ys, strict=True):
             k = _marker_kind(o[y]["kind"], d[y]["kind"])
             kinds.add(k)
             _point(ax, xv, yv, k, "C0")
@@ -68,7 +68,7 @@ def fig_paths(run: ElasticityRun) -> dict | None:
             ex = [d[dy]["value"] for _, dy in ends]
             ey = [o[oy]["value"] for oy, _ in ends]
             ax.plot(ex, ey, color="C1", lw=1.1, ls=":", zorder=2)
-            for (oy, dy), xv, yv in zip(ends, ex, ey):
+            for (oy, dy), xv, yv in zip(ends, ex, ey, strict=True):
                 if oy == dy:
                     continue
                 k = _marker_kind(o[oy]["kind"], d[dy]["kind"])
@@ -159,7 +159,7 @@ def fig_variants(run: ElasticityRun) -> dict | None:
     )
     used: set[str] = set()
     band_used: set[str] = set()
-    for ax, (title, sels) in zip(axes[:, 0], groups):
+    for ax, (title, sels) in zip(axes[:, 0], groups, strict=True):
         sels = sels[::-1]
         for i, sel in enumerate(sels):
             band, key = sel.band, sel.band_key
@@ -228,10 +228,11 @@ def fig_variants(run: ElasticityRun) -> dict | None:
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("elasticity (ratio of log changes; window formula: of annualised log changes)", fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], ls="none", marker=VARIANT_STYLE[v][0], color=VARIANT_STYLE[v][1], label=VARIANT_STYLE[v][2])
         for v in VARIANT_STYLE
         if v in used
@@ -331,8 +332,8 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
                 ax.annotate(
                     str(y), (h, e), textcoords="offset points", xytext=(0, 5), fontsize=7, color=color, ha="center"
                 )
-        for v, k in zip(sel.outcome["value"], sel.outcome["kind"]):
-            be = el.benchmark_elasticity(float(v) / 100.0, mid)
+        for v, k in zip(sel.outcome["value"], sel.outcome["kind"], strict=True):
+            be = float(el.benchmark_elasticity(float(v) / 100.0, mid))
             _point(ax, float(v), be, k, color)
     ax.set_xscale("log")
     from matplotlib.ticker import FuncFormatter, NullFormatter

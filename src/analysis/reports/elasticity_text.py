@@ -11,7 +11,7 @@ from analysis.reports.elasticity import ElasticityRun, kind_note, n_years_text, 
 from analysis.reports.elasticity_select import SHORT_LABELS, Selected
 
 
-def _fmt(v: object, digits: int = 2) -> str:
+def _fmt(v: float | None, digits: int = 2) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else f"{float(v):.{digits}f}"
 
 
@@ -26,10 +26,12 @@ def selection(run: ElasticityRun) -> pd.DataFrame:
                 "outcome unit": sel.outcome_unit,
                 "driver unit": sel.driver_unit,
                 "outcome years": " ".join(
-                    f"{int(y)}{'' if k == 'document' else ' (' + k[:3] + ')'}" for y, k in zip(o["year"], o["kind"])
+                    f"{int(y)}{'' if k == 'document' else ' (' + k[:3] + ')'}"
+                    for y, k in zip(o["year"], o["kind"], strict=True)
                 ),
                 "driver years": " ".join(
-                    f"{int(y)}{'' if k == 'document' else ' (' + k[:3] + ')'}" for y, k in zip(d["year"], d["kind"])
+                    f"{int(y)}{'' if k == 'document' else ' (' + k[:3] + ')'}"
+                    for y, k in zip(d["year"], d["kind"], strict=True)
                 ),
             }
         )
@@ -56,23 +58,24 @@ def pairing_table(run: ElasticityRun) -> pd.DataFrame:
 def display_table(run: ElasticityRun) -> pd.DataFrame:
     """The elasticity table for reading: rounded, one short line per row."""
     t = run.table
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "run": t["run"],
             "variant": t["variant"],
             "outcome years": t["outcome_years"],
             "driver years": t["driver_years"],
             "elasticity": t["elasticity"].map(_fmt),
-            "95% CI": [f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"])],
+            "95% CI": [
+                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"], strict=True)
+            ],
             "n": t["n_points"],
             "literature band": [
                 f"{_fmt(a, 1)} to {_fmt(b, 1)}" if pd.notna(a) else ""
-                for a, b in zip(t["literature_low"], t["literature_high"])
+                for a, b in zip(t["literature_low"], t["literature_high"], strict=True)
             ],
             "status": t["status"],
         }
     )
-    return out
 
 
 def benchmark_display(run: ElasticityRun) -> pd.DataFrame:
@@ -85,14 +88,15 @@ def benchmark_display(run: ElasticityRun) -> pd.DataFrame:
             "run": b["run"],
             "Gini": b["gini"].map(lambda v: f"{v:.2f}"),
             "sigma": b["sigma"].map(lambda v: f"{v:.4f}"),
-            "H start-end, %": [f"{a:g} -> {c:g}" for a, c in zip(b["h_start_pct"], b["h_end_pct"])],
+            "H start-end, %": [f"{a:g} -> {c:g}" for a, c in zip(b["h_start_pct"], b["h_end_pct"], strict=True)],
             "point elasticity at start": b["benchmark_start"].map(_fmt),
             "point elasticity at end": b["benchmark_end"].map(_fmt),
             "arc benchmark": b["benchmark_arc"].map(_fmt),
             "mean-income multiple needed": b["required_multiple"].map(_fmt),
             "observed driver multiple (nominal)": b["observed_driver_multiple"].map(_fmt),
             "observed": [
-                f"{_fmt(v)} ({m.replace('_', ' ')})" for v, m in zip(b["observed_elasticity"], b["observed_method"])
+                f"{_fmt(v)} ({m.replace('_', ' ')})"
+                for v, m in zip(b["observed_elasticity"], b["observed_method"], strict=True)
             ],
         }
     )

@@ -308,6 +308,6 @@ def plain_log_axis(ax: plt.Axes, axis: str = "y", values: Iterable[float] | None
 
 def year_axis(ax: plt.Axes, years: Iterable[int]) -> None:
     """Integer year ticks over the given years."""
-    ys = sorted(set(int(y) for y in years))
+    ys = sorted({int(y) for y in years})
     ax.set_xticks(np.arange(ys[0], ys[-1] + 1, 1 if ys[-1] - ys[0] <= 12 else 2))
     ax.set_xlim(ys[0] - 0.6, ys[-1] + 0.6)

@@ -338,7 +338,7 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     ):
         t[c] = t[c].map(_pcts)
     t["official_gap"] = t["official_gap"].map(lambda v: rt.fmt_pp(None if pd.isna(v) else float(v)))
-    t["change"] = [("" if pd.isna(v) else f"{v:+.2f} {u}") for v, u in zip(t["change"], t["change_unit"])]
+    t["change"] = [("" if pd.isna(v) else f"{v:+.2f} {u}") for v, u in zip(t["change"], t["change_unit"], strict=True)]
     t["change_per_year"] = t["change_per_year"].map(lambda v: "" if pd.isna(v) else f"{v:+.2f}")
     t["log_change"] = t["log_change"].map(lambda v: "" if pd.isna(v) else f"{v:.3f}")
     t["doubling_time"] = t["doubling_time"].map(lambda v: "" if pd.isna(v) or math.isinf(v) else f"{v:.1f}")

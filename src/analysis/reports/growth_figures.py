@@ -34,7 +34,7 @@ def fig_levels(run: GrowthRun) -> dict | None:
         nrow, ncol, figsize=(7.5 * (ncol / 2 + 0.5) if ncol > 1 else 7.5, 2.9 * nrow + 0.6), squeeze=False
     )
     kinds: set[str] = set()
-    for ax, sp in zip(axes.flat, specs):
+    for ax, sp in zip(axes.flat, specs, strict=False):  # the grid may have spare panels (hidden below)
         s = run.series[sp.series_id]
         kinds |= set(s["kind"])
         figures.plot_points(ax, s, "C0")
@@ -140,7 +140,7 @@ def fig_cagr(run: GrowthRun) -> dict | None:
     names = {sp.series_id: f"{figures.REGION_LABELS.get(sp.region, sp.region)} {sp.label}" for sp in run.specs}
     labels = [
         f"{names.get(sid, sid)}, {a}-{b}" + (" (excl. break)" if "without the break" in n else "")
-        for sid, a, b, n in zip(t["series_id"], t["start_year"], t["end_year"], t["note"])
+        for sid, a, b, n in zip(t["series_id"], t["start_year"], t["end_year"], t["note"], strict=True)
     ]
     colors = ["C1" if "external" in k else ("C2" if "derived" in k else "C0") for k in t["kinds_used"]]
     ypos = np.arange(len(t), dtype=float)

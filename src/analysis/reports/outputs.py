@@ -89,9 +89,11 @@ def check_run_name(run_name: object) -> str:
     return run_name
 
 
-def resolve(output_dir: str | Path | None, run_name: str) -> Outputs:
+def resolve(output_dir: object, run_name: str) -> Outputs:
     """Where a run writes (see the module docstring), without creating anything."""
     check_run_name(run_name)
+    if output_dir is not None and not isinstance(output_dir, str | Path):
+        raise UnknownChoice(f"parameter output_dir={output_dir!r} must be a folder path or None")
     if output_dir not in (None, ""):
         root, origin = Path(output_dir), "output_dir"
     elif os.environ.get(paths.BUILD_OUTPUT_ENV):
@@ -103,7 +105,7 @@ def resolve(output_dir: str | Path | None, run_name: str) -> Outputs:
     return Outputs(root, origin)
 
 
-def outputs(output_dir: str | Path | None = None, run_name: str = "run", announce: bool = True) -> Outputs:
+def outputs(output_dir: object = None, run_name: str = "run", announce: bool = True) -> Outputs:
     """The outputs of a run: ``output_dir``, the build's folder, or the scratch folder.
 
     Parameters

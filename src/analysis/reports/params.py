@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.data.load import UnknownChoice, check_choice, load_observations
 from analysis.metrics.growth import COUNT_INDICATORS
 
-GDP_BREAK_YEARS = {"gdp": (2019,), "gdp_per_capita": (2019,)}
+GDP_BREAK_YEARS: dict[str, tuple[int, ...]] = {"gdp": (2019,), "gdp_per_capita": (2019,)}
 """Default break years: 2019 regional GDP is on the 4th-economic-census basis (METHODS.md)."""
 
 
@@ -45,9 +45,11 @@ def as_year(value: object, name: str) -> int | None:
     """A year parameter: None, or an int between 1978 and 2030."""
     if value is None or value == "":
         return None
+    if not isinstance(value, int | float | str):
+        raise UnknownChoice(f"parameter {name}={value!r} is not a year")
     try:
         year = int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise UnknownChoice(f"parameter {name}={value!r} is not a year") from None
     if str(value).strip() != str(year) and not isinstance(value, int):
         raise UnknownChoice(f"parameter {name}={value!r} is not a plain year")
@@ -135,7 +137,7 @@ def resolve_series(
         check_choice("region", region, obs["region"])
         check_choice(f"indicator for {region}", indicator, obs.loc[obs["region"] == region, "indicator"])
         s = obs[(obs["region"] == region) & (obs["indicator"] == indicator) & obs["kind"].isin(kinds)]
-        years = sorted(set(int(y) for y in s["year"]))
+        years = sorted({int(y) for y in s["year"]})
         if len(years) < 2:
             raise UnknownChoice(
                 f"{region} {indicator} has fewer than two observed years with kinds "
@@ -200,4 +202,4 @@ def pairs_from(
             f"{len(regions)} regions and {len(indicators)} indicators: give one of each, "
             "one and several, or two lists of equal length"
         )
-    return list(zip(regions, indicators))
+    return list(zip(regions, indicators, strict=True))
