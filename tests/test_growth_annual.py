@@ -88,7 +88,7 @@ def test_china_is_a_valid_growth_region(tmp_path):
     )
     # (16021 / 10489) ** (1/5) - 1 = 8.84% a year, nominal
     assert gr.build_table(r).iloc[0]["cagr"] == pytest.approx(0.088406, abs=1e-6)
-    with pytest.raises(ValueError, match="valid choices: .*China"):
+    with pytest.raises(ValueError, match=r"valid choices: .*China"):
         gr.prepare(region="Chian")
 
 

@@ -119,18 +119,18 @@ def test_convergence_xiangxi_against_china(china_run):
     rows = china_run.rows[cn.SECTION]
     ratios = {c.year_or_period: c.ratio for c in rows if c.region == "Xiangxi" and c.metric == cn.RATIO_METRIC}
     assert round(ratios["2014"], 3) == 0.562 and round(ratios["2018"], 3) == 0.628
-    conv = [c for c in rows if c.region == "Xiangxi" and c.metric == cn.CONVERGENCE_METRIC][0]
+    conv = next(c for c in rows if c.region == "Xiangxi" and c.metric == cn.CONVERGENCE_METRIC)
     assert conv.year_or_period == "2014-2018"
     assert round(100 * conv.value, 2) == 11.74 and round(100 * conv.benchmark_value, 2) == 8.65
     assert round(100 * conv.gap, 2) == 3.09
-    real = [c for c in rows if c.region == "Xiangxi" and c.metric == cn.REAL_CONVERGENCE_METRIC][0]
+    real = next(c for c in rows if c.region == "Xiangxi" and c.metric == cn.REAL_CONVERGENCE_METRIC)
     assert round(100 * real.value, 2) == 9.79 and round(100 * real.gap, 2) == 3.03
     assert "China CPI" in real.note
 
 
 def test_poverty_against_china_is_labelled_as_two_measurement_systems(china_run):
     rows = [c for c in china_run.rows[cn.SECTION] if c.region == "Xiangxi" and c.metric.startswith("poverty_incidence")]
-    change = [c for c in rows if c.metric.endswith("change over common years")][0]
+    change = next(c for c in rows if c.metric.endswith("change over common years"))
     assert change.year_or_period == "2016-2019"
     # Xiangxi 16.14 -> 0.65 (-15.49 pp), China 4.5 -> 0.6 (-3.90 pp): gap -11.59 pp
     assert round(change.value, 2) == -15.49 and round(change.benchmark_value, 2) == -3.9

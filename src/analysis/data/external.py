@@ -394,8 +394,10 @@ def update(figures: Path, raw: Path | None = None) -> str:
     removed = sorted(set(before) - set(after))
     changed = sorted(k for k in set(after) & set(before) if after[k] != before[k])
     lines = [
-        f"make external: installed {figures} as {paths.relative(raw / 'external' / FIGURES)} "
-        f"({len(ext)} rows: {by_region}; {int((ext['preferred'] == 'yes').sum())} preferred).",
+        (
+            f"make external: installed {figures} as {paths.relative(raw / 'external' / FIGURES)} "
+            f"({len(ext)} rows: {by_region}; {int((ext['preferred'] == 'yes').sum())} preferred)."
+        ),
         f"  (region, indicator, year): {len(added)} added, {len(removed)} removed, {len(changed)} with changed values.",
     ]
     for label, keys in (("added", added), ("removed", removed), ("changed", changed)):

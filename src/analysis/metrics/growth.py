@@ -373,7 +373,11 @@ def vintages_of(series: pd.DataFrame) -> str:
     """
     if "vintage" not in series:
         return ""
-    marks = [f"{int(y)} {v}" for y, v in zip(series["year"], series["vintage"]) if v in ("preliminary", "revised")]
+    marks = [
+        f"{int(y)} {v}"
+        for y, v in zip(series["year"], series["vintage"], strict=False)
+        if v in ("preliminary", "revised")
+    ]
     return "; ".join(marks)
 
 
@@ -398,7 +402,7 @@ def _row(
     )
     row.external_used = "external" in kinds
     row.vintages = vintages_of(s)
-    row.missing_years = " ".join(str(y) for y in range(start, end + 1) if y not in set(int(v) for v in years))
+    row.missing_years = " ".join(str(y) for y in range(start, end + 1) if y not in {int(v) for v in years})
     if mode in ("rate", "count"):
         rc = rate_change(s, start, end)
         row.change, row.change_per_year, row.log_change = rc["pp_change"], rc["pp_per_year"], rc["log_change"]

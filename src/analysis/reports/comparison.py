@@ -338,10 +338,12 @@ def build_table(run: ComparisonRun) -> pd.DataFrame:
 STATIC_LIMITS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         (),
-        "**Real comparisons.** Incomes, output and standards are in current prices. Only the national section "
-        "puts a real CAGR difference beside the nominal one (both sides deflated by the national CPI, a proxy for "
-        "the regions); ratios at one year need no deflator, and a nominal CAGR is never set against an official "
-        "real growth rate.",
+        (
+            "**Real comparisons.** Incomes, output and standards are in current prices. Only the national section "
+            "puts a real CAGR difference beside the nominal one (both sides deflated by the national CPI, a proxy for "
+            "the regions); ratios at one year need no deflator, and a nominal CAGR is never set against an official "
+            "real growth rate."
+        ),
     ),
     (
         ("Xiangxi", "Wuling"),

@@ -395,11 +395,11 @@ def fig_national(run: ComparisonRun) -> dict | None:
             marker="o",
             label=f"{region_label(r)} (regional, registered-poor or unstated basis)",
         )
-        china.update({y: c.benchmark_value for y, c in zip(yrs, cs)})
+        china.update({y: float(c.benchmark_value or 0) for y, c in zip(yrs, cs, strict=True)})
     if china:
         ys = sorted(china)
         ax2.plot(ys, [china[y] for y in ys], color="0.2", ls="--", marker="s", label="China (NBS survey; 2011: count)")
-        figures.plain_log_axis(ax2, values=[*china.values(), *(c.value for c in gaps)])
+        figures.plain_log_axis(ax2, values=[*china.values(), *(float(c.value or 0) for c in gaps)])
         figures.year_axis(ax2, range(min(ys), max(ys) + 1))
     ax2.set_ylabel("poverty incidence, % (log scale)", fontsize=9)
     ax2.set_title("Poverty incidence in common years: two measurement systems", fontsize=9.5)

@@ -52,8 +52,10 @@ MEASUREMENT_NOTE = {
 
 NATIONAL_BASIS_YEARS = (
     2013,
-    "China 2010-2012: the poverty office's count of 扶贫对象 (registered rural population), "
-    "not the NBS survey of 2013 on",
+    (
+        "China 2010-2012: the poverty office's count of 扶贫对象 (registered rural population), "
+        "not the NBS survey of 2013 on"
+    ),
 )
 
 

@@ -294,20 +294,20 @@ def narrate_national(run: ComparisonRun) -> str:
             ]
             if conv:
                 c = conv[0]
-                r0, r1 = ratios[0].ratio, [x for x in ratios if x.year_or_period == c.year_or_period[-4:]][0].ratio
+                r0 = float(ratios[0].ratio or 1.0)
+                r1 = float(next(x for x in ratios if x.year_or_period == c.year_or_period[-4:]).ratio or 1.0)
+                cv, cb, cg = float(c.value or 0), float(c.benchmark_value or 0), float(c.gap or 0)
                 towards = abs(math.log(r1)) < abs(math.log(r0))
                 text += (
-                    f" Over {c.year_or_period} its CAGR was {100 * c.value:.2f}% against China's "
-                    f"{100 * c.benchmark_value:.2f}%: a difference of {100 * c.gap:+.2f} percentage points a year, "
+                    f" Over {c.year_or_period} its CAGR was {100 * cv:.2f}% against China's "
+                    f"{100 * cb:.2f}%: a difference of {100 * cg:+.2f} percentage points a year, "
                     f"the ratio moving from {r0:.3f} to {r1:.3f} "
                     f"({'relative convergence' if towards else 'relative divergence'})"
                 )
                 if realc:
                     rc = realc[0]
-                    text += (
-                        f"; in real terms {100 * rc.value:.2f}% against {100 * rc.benchmark_value:.2f}%, "
-                        f"{100 * rc.gap:+.2f} pp a year"
-                    )
+                    rv, rb, rg = float(rc.value or 0), float(rc.benchmark_value or 0), float(rc.gap or 0)
+                    text += f"; in real terms {100 * rv:.2f}% against {100 * rb:.2f}%, {100 * rg:+.2f} pp a year"
                 text += "."
             lines.append(text)
         for ind in nat.POVERTY:

@@ -390,7 +390,7 @@ def fig_real_national(run: ElasticityRun) -> dict | None:
         ax.axvline(n_ols["elasticity"], color="C0", lw=1.4, label=f"China nominal OLS {n_ols['elasticity']:.2f}")
     if r_ols is not None:
         ax.axvline(r_ols["elasticity"], color="C3", lw=1.4, ls="--", label=f"China real OLS {r_ols['elasticity']:.2f}")
-    for i, (label, nom, real) in enumerate(items):
+    for i, (_label, nom, real) in enumerate(items):
         ax.plot([nom], [i], "o", color="C0", ms=7)
         if real is not None:
             ax.plot([real], [i], "o", color="C3", ms=7, markerfacecolor="white", markeredgewidth=1.5)

@@ -84,11 +84,11 @@ def _real_rows(run: ElasticityRun, sel: Selected, obs: pd.DataFrame) -> list[dic
     variants = [v for v in run.variants if v in REAL_VARIANTS and (v != "semi" or sel.is_rate)]
     refusal = ""
     idx = None
+    years: list[int] = [*dw, *p.paired_years]
     if spec.driver in rt.NO_REAL:
         refusal = rt.NO_REAL[spec.driver]
     else:
         cands = rt.candidates(spec.d_region, spec.driver, run.kinds, obs)
-        years = [*dw, *p.paired_years]
         try:
             if not cands:
                 raise pr.MissingRates(
@@ -105,7 +105,9 @@ def _real_rows(run: ElasticityRun, sel: Selected, obs: pd.DataFrame) -> list[dic
             rows.append({**row, "status": "refused", "note": refusal})
             continue
         d = sel.driver
-        nominal = {int(y): float(x) for y, x in zip(d["year"], d["value"]) if min(years) <= int(y) <= max(years)}
+        nominal = {
+            int(y): float(x) for y, x in zip(d["year"], d["value"], strict=False) if min(years) <= int(y) <= max(years)
+        }
         real = pr.deflate(nominal, idx.rates, dw[0])
         o0 = float(value_in(sel.outcome, p.outcome_window[0])["value"])
         o1 = float(value_in(sel.outcome, p.outcome_window[1])["value"])
@@ -159,8 +161,8 @@ def national_series(include_external: bool) -> tuple[dict[int, float], dict[int,
     h = get_series(region, h_ind, kinds, lo, hi)
     y = get_series(region, y_ind, kinds, lo, hi)
     return (
-        {int(a): float(b) for a, b in zip(h["year"], h["value"])},
-        {int(a): float(b) for a, b in zip(y["year"], y["value"])},
+        {int(a): float(b) for a, b in zip(h["year"], h["value"], strict=False)},
+        {int(a): float(b) for a, b in zip(y["year"], y["value"], strict=False)},
         "",
     )
 

@@ -263,11 +263,18 @@ def real_display(run: ElasticityRun) -> pd.DataFrame:
         {
             "run": t["run"],
             "variant": t["variant"],
-            "nominal": [_fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["nominal_elasticity"], t["variant"])],
-            "real": [_fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"])],
-            "95% CI": [f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"])],
+            "nominal": [
+                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["nominal_elasticity"], t["variant"], strict=False)
+            ],
+            "real": [
+                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"], strict=False)
+            ],
+            "95% CI": [
+                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
+                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+            ],
             "price index": t["price_index"].fillna(""),
-            "status": [s if s != "refused" else f"refused: {n}" for s, n in zip(t["status"], t["note"])],
+            "status": [s if s != "refused" else f"refused: {n}" for s, n in zip(t["status"], t["note"], strict=False)],
         }
     ).reset_index(drop=True)
 
@@ -281,8 +288,13 @@ def national_display(run: ElasticityRun) -> pd.DataFrame:
         {
             "prices": t["prices"],
             "variant": t["variant"],
-            "elasticity": [_fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"])],
-            "95% CI": [f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"])],
+            "elasticity": [
+                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"], strict=False)
+            ],
+            "95% CI": [
+                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
+                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+            ],
             "n": t["n_points"],
             "years": t["years"],
             "price index": t["price_index"],
@@ -298,14 +310,17 @@ def narrate_national(run: ElasticityRun) -> str:
     if n_ols is None:
         return f"No national reference: {run.national_note or 'China has no paired incidence and income years'}."
     la, rla = national_value(run, "nominal", "log_arc"), national_value(run, "real", "log_arc")
+    assert la is not None  # computed together with the OLS row
     lines = [
-        f"- **China, poverty incidence against rural disposable income, {n_ols['years'].split()[0]}-"
-        f"{n_ols['years'].split()[-1]}** ({int(n_ols['n_points'])} paired years; incidence "
-        f"{n_ols['incidence_start']:g}% -> {n_ols['incidence_end']:g}%, NBS survey): log-log OLS "
-        f"{n_ols['elasticity']:.2f} nominal (95% CI {n_ols['ci_low']:.2f} to {n_ols['ci_high']:.2f}, "
-        f"{int(n_ols['dof'])} degrees of freedom, descriptive); log arc {la['elasticity']:.2f}."
+        (
+            f"- **China, poverty incidence against rural disposable income, {n_ols['years'].split()[0]}-"
+            f"{n_ols['years'].split()[-1]}** ({int(n_ols['n_points'])} paired years; incidence "
+            f"{n_ols['incidence_start']:g}% -> {n_ols['incidence_end']:g}%, NBS survey): log-log OLS "
+            f"{n_ols['elasticity']:.2f} nominal (95% CI {n_ols['ci_low']:.2f} to {n_ols['ci_high']:.2f}, "
+            f"{int(n_ols['dof'])} degrees of freedom, descriptive); log arc {la['elasticity']:.2f}."
+        )
     ]
-    if r_ols is not None:
+    if r_ols is not None and rla is not None:
         lines.append(
             f"- **Real** (income deflated by {r_ols['price_index']}): OLS {r_ols['elasticity']:.2f} (95% CI "
             f"{r_ols['ci_low']:.2f} to {r_ols['ci_high']:.2f}); log arc {rla['elasticity']:.2f}. Deflating the "

@@ -253,7 +253,8 @@ def external_note(series: Iterable[pd.DataFrame]) -> str:
 
 def year_ranges(years: Iterable[int]) -> str:
     """Years as compact ranges: ``[2014, 2015, 2016, 2018]`` -> ``"2014-2016, 2018"``."""
-    ys, out = sorted(set(int(y) for y in years)), []
+    ys = sorted({int(y) for y in years})
+    out: list[list[int]] = []
     for y in ys:
         if out and y == out[-1][1] + 1:
             out[-1][1] = y
@@ -270,7 +271,7 @@ def mark_vintages(ax: plt.Axes, s: pd.DataFrame, color: str = "0.25") -> None:
     """Write ``p`` (preliminary) or ``r`` (revised) beside each point of that vintage."""
     if "vintage" not in s:
         return
-    for y, v, val in zip(s["year"], s["vintage"], s["value"]):
+    for y, v, val in zip(s["year"], s["vintage"], s["value"], strict=False):
         m = VINTAGE_MARKS.get(v, "") if isinstance(v, str) else ""
         if m:
             ax.annotate(m, (y, val), xytext=(4, -10), textcoords="offset points", fontsize=7.5, color=color)

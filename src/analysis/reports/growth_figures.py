@@ -60,9 +60,9 @@ def fig_levels(run: GrowthRun) -> dict | None:
             )
             ax.fill_between(band["year"], band["low"], band["high"], color="C3", alpha=0.15, label="95% band")
         g = run.real.get((sp.series_id, sp.start, sp.end))
-        has_real = g is not None and g.real_values is not None
-        if has_real:
-            rv = g.real_values
+        rv = g.real_values if g is not None else None
+        has_real = rv is not None
+        if g is not None and rv is not None:
             ax.plot(
                 rv.index,
                 rv.values,
@@ -156,11 +156,11 @@ def fig_cagr(run: GrowthRun) -> dict | None:
             y[ok],
             vals[ok],
             height=h,
-            color=[c for c, k in zip(colors, ok) if k],
+            color=[c for c, k in zip(colors, ok, strict=False) if k],
             hatch=hatch,
             edgecolor="white" if hatch else None,
         )
-        for yi, v in zip(y[ok], vals[ok]):
+        for yi, v in zip(y[ok], vals[ok], strict=False):
             ax.text(max(v, 0) + 0.2, yi, f"{v:.1f}% {what}", va="center", fontsize=7)
         if ok.any():
             top = max(top, float(vals[ok].max()))

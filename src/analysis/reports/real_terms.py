@@ -74,7 +74,7 @@ def _rates(obs: pd.DataFrame, region: str, indicator: str, kinds: tuple[str, ...
     if "preferred" in s.columns:
         s = s[s["preferred"].astype(str).str.lower().isin(["yes", "true", ""])]
     s = s.sort_values("year").drop_duplicates("year")
-    return {int(y): float(v) for y, v in zip(s["year"], s["value_base"])}
+    return {int(y): float(v) for y, v in zip(s["year"], s["value_base"], strict=False)}
 
 
 def _index(obs: pd.DataFrame, region: str, indicator: str, kinds: tuple[str, ...], for_region: str) -> pr.PriceIndex:
@@ -169,7 +169,7 @@ def real_growth(
         out.reason = str(e)
         return out
     s = series[(series["year"] >= start) & (series["year"] <= end)].sort_values("year")
-    nominal = {int(y): float(v) for y, v in zip(s["year"], s["value"])}
+    nominal = {int(y): float(v) for y, v in zip(s["year"], s["value"], strict=False)}
     out.index, out.base_year = idx.description, start
     if idx.kind == "volume":
         vol = pr.volume_index(idx.rates, start, list(nominal))
