@@ -22,7 +22,7 @@ from analysis.build.runs import RUNS
 from conftest import read_rows, write_rows
 
 README = paths.ROOT / "README.md"
-USED_RUNS = ("growth_rates", "elasticities", "comparisons", "claims_audit")
+USED_RUNS = ("growth_rates", "elasticities", "comparisons", "china_comparisons", "claims_audit")
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_a_changed_verdict_changes_the_counts(tables, tmp_path):
     write_rows(path, rows)
     message = readme.out_of_date_message(readme.check(README, readme.Sources(planted)))
     assert f"README.md:{readme_line('Of the 32 claims')} [results.audit]" in message
-    assert "'8' -> '7'" in message and "doc004.c14" in message and "make readme" in message
+    assert "'9' -> '8'" in message and "doc004.c14" in message and "make readme" in message
 
 
 def test_a_changed_observation_and_benchmark_are_caught(tables, tmp_path):
@@ -123,7 +123,7 @@ def test_write_fills_the_blocks_and_keeps_the_prose(tables, tmp_path):
     ("edit", "message"),
     [
         (lambda t: t.replace("<!-- end: performance.table -->\n", ""), "'performance.table' has no end marker"),
-        (lambda t: t.replace("<!-- end: results.growth -->\n", ""), "'results.elasticity' begins inside"),
+        (lambda t: t.replace("<!-- end: results.growth -->\n", ""), "'results.real' begins inside"),
         (lambda t: t.replace(": results.audit -->", ": results.nothing -->"), "unknown block(s) ['results.nothing']"),
         (lambda t: re.sub(r"<!-- (begin|end): data.derived -->\n", "", t), "no markers for block(s) ['data.derived']"),
     ],

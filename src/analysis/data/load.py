@@ -12,7 +12,7 @@ Xiangxi GDP as doc004 states it (亿元), then with the external values between 
 >>> s["year"].tolist(), s["value"].tolist(), s["unit"].iloc[0]
 ([2013, 2019], [418.9, 705.7], '亿元')
 >>> get_series("Xiangxi", "gdp", start=2013, end=2019)["year"].tolist()
-[2013, 2015, 2016, 2018, 2019]
+[2013, 2015, 2016, 2017, 2018, 2019]
 >>> float(observation("xiangxi.gdp.2019")["value_base"])  # yuan
 70570000000.0
 """

@@ -210,7 +210,7 @@ def _real_columns(run: GrowthRun, sp: SeriesSpec, start: int, end: int, obs: pd.
 
 
 def _pcts(v: object) -> str:
-    return "" if v is None or pd.isna(v) else f"{100 * float(v):.2f}%"  # type: ignore[arg-type]
+    return "" if v is None or pd.isna(v) else f"{100 * float(v):.2f}%"  # type: ignore[arg-type]  # a table cell: float or NaN
 
 
 LEVEL_COLUMNS = ("series_id", "year", "value", "unit", "kind", "vintage", "source", "note")
