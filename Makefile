@@ -27,7 +27,7 @@ VALIDATED  := data/processed/.validated
 PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/consistency.csv data/processed/sources.csv
 # The report runs (src/analysis/build/runs.py): name and notebook.
 RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
-        comparisons:comparisons claims_audit:claims_audit start_here:00_start_here
+        comparisons:comparisons china_comparisons:comparisons claims_audit:claims_audit start_here:00_start_here
 RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)

@@ -44,6 +44,10 @@ def test_growth_documents_only_is_unchanged(tmp_path):
     # GDP is observed at the endpoints only in the documents: the years between are listed as missing
     gdp = t[t["series_id"] == "xiangxi.gdp"].iloc[0]
     assert gdp["missing_years"] == "2014 2015 2016 2017 2018"
+    # Issue 13 appended the real-terms columns: no real value exists without the (external) price indices
+    assert (t["real_cagr"] == "").all()
+    dibao = t[t["series_id"] == "xiangxi.rural_dibao_standard"].iloc[0]
+    assert "price data are external values, left out of this run" in dibao["real_note"]
 
 
 def test_elasticities_documents_only_are_unchanged(tmp_path):

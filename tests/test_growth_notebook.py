@@ -37,6 +37,7 @@ def test_non_default_run_from_the_issue(interactive):
     assert float(t[1]["cagr"]) == pytest.approx(0.097780, abs=1e-6)  # (19488/16171)^(1/2) - 1
     assert t[0]["missing_years"] == "2014 2016 2017 2018" and t[0]["external_used"] == "True"
     assert (out / "figures" / "test_growth_pc_levels.png").exists()  # three points now: not endpoint-only
+    assert "a CPI is not a GDP deflator" in t[0]["real_note"]
 
 
 def test_documents_only_leaves_external_out(tmp_path):

@@ -22,7 +22,7 @@ from analysis.build.runs import RUNS
 from conftest import read_rows, write_rows
 
 README = paths.ROOT / "README.md"
-USED_RUNS = ("growth_rates", "elasticities", "comparisons", "claims_audit")
+USED_RUNS = ("growth_rates", "elasticities", "comparisons", "china_comparisons", "claims_audit")
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_write_fills_the_blocks_and_keeps_the_prose(tables, tmp_path):
     ("edit", "message"),
     [
         (lambda t: t.replace("<!-- end: performance.table -->\n", ""), "'performance.table' has no end marker"),
-        (lambda t: t.replace("<!-- end: results.growth -->\n", ""), "'results.elasticity' begins inside"),
+        (lambda t: t.replace("<!-- end: results.growth -->\n", ""), "'results.real' begins inside"),
         (lambda t: t.replace(": results.audit -->", ": results.nothing -->"), "unknown block(s) ['results.nothing']"),
         (lambda t: re.sub(r"<!-- (begin|end): data.derived -->\n", "", t), "no markers for block(s) ['data.derived']"),
     ],

@@ -74,6 +74,15 @@ TABLE_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+EXTRA_STEPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "elasticities.ipynb": (
+        ("analysis.reports.elasticity_real", "build_real"),
+        ("analysis.reports.elasticity_real", "build_national"),
+    ),
+}
+"""Further table steps a notebook makes through another module (module, function), after TABLE_STEPS."""
+
+
 class ReadmeError(Exception):
     """README.md's markers or a block's inputs are not usable (the message says why)."""
 
@@ -106,6 +115,8 @@ def compute_run_tables(run: Run, dest: Path) -> None:
         prepared = module.prepare(**params)
         for step in steps:
             getattr(module, step)(prepared)
+        for extra_module, step in EXTRA_STEPS.get(run.notebook, ()):
+            getattr(importlib.import_module(extra_module), step)(prepared)
 
 
 @dataclass
@@ -420,6 +431,74 @@ def _results_elasticity(s: Sources) -> str:
         f"{w:.2f} (window formula: incidence {wl['outcome_window']}, income {wl['driver_window']}) is "
         f"{_band_word(w, wl['literature_low'], wl['literature_high'])} the {num(wl['literature_high'])} to "
         f"{num(wl['literature_low'])} band for household income."
+    )
+
+
+@block("results.real")
+def _results_real(s: Sources) -> str:
+    t = s.table("growth_rates")
+    china = row(t, "growth_rates", series_id="china.rural_disposable_income", start_year=2014, end_year=2019)
+    xx = row(t, "growth_rates", series_id="xiangxi.rural_disposable_income", start_year=2012, end_year=2018)
+    gdp = row(t, "growth_rates", series_id="china.gdp", start_year=2013, end_year=2019)
+    c0, c1 = (
+        s.observation("china.rural_disposable_income.2014.ext"),
+        s.observation("china.rural_disposable_income.2019.ext"),
+    )
+    return para(
+        f"Headlines: China's rural disposable income {num(c0['value'])} -> {num(c1['value'])} 元 over "
+        f"{china['start_year']}-{china['end_year']} is {pct(china['cagr'])} a year nominal and "
+        f"{pct(china['real_cagr'])} real ({china['price_index']}; the rural CPI does not cover the window), against "
+        f"an official real {pct(china['official_real_growth'])} (gap {100 * china['official_gap']:+.2f} pp a year); "
+        f"Xiangxi's rural income {xx['start_year']}-{xx['end_year']} is {pct(xx['cagr'])} nominal, "
+        f"{pct(xx['real_cagr'])} real (national CPI as a proxy); China's GDP {gdp['start_year']}-{gdp['end_year']} "
+        f"is {pct(gdp['cagr'])} nominal and {pct(gdp['real_cagr'])} real from the chained official rates."
+    )
+
+
+@block("results.national_elasticity")
+def _results_national_elasticity(s: Sources) -> str:
+    t = s.table("elasticities_national", text=("years",))
+    n = {
+        v: row(t, "elasticities_national", prices="nominal", variant=v) for v in ("ols", "log_arc", "midpoint", "semi")
+    }
+    r = {v: row(t, "elasticities_national", prices="real", variant=v) for v in ("ols", "log_arc")}
+    real = s.table("elasticities_real")
+    xr = row(real, "elasticities_real", run="xiangxi.poverty_incidence ~ rural_disposable_income", variant="log_arc")
+    years = str(n["ols"]["years"]).split()
+    return para(
+        f"Headlines: China {years[0]}-{years[-1]}, nominal OLS {n['ols']['elasticity']:.2f} (95% CI "
+        f"{n['ols']['ci_low']:.2f} to {n['ols']['ci_high']:.2f}, {int(n['ols']['dof'])} degrees of freedom, "
+        f"descriptive), log arc {n['log_arc']['elasticity']:.2f} (ln({num(n['log_arc']['incidence_end'])}/"
+        f"{num(n['log_arc']['incidence_start'])}) / ln({num(n['log_arc']['income_end'])}/"
+        f"{num(n['log_arc']['income_start'])})), midpoint {n['midpoint']['elasticity']:.2f}, semi "
+        f"{n['semi']['elasticity']:.3f} pp per 1%; real ({r['ols']['price_index']}) OLS {r['ols']['elasticity']:.2f} "
+        f"({r['ols']['ci_low']:.2f} to {r['ols']['ci_high']:.2f}), log arc {r['log_arc']['elasticity']:.2f}. "
+        f"Xiangxi's incidence against rural income {xr['driver_window']} is {xr['nominal_elasticity']:.2f} nominal and "
+        f"{xr['real_elasticity']:.2f} real."
+    )
+
+
+@block("results.convergence")
+def _results_convergence(s: Sources) -> str:
+    t = s.table("china_comparisons", text=("year_or_period",))
+    ratio = "rural income relative to China"
+    x0 = row(t, "china_comparisons", metric=ratio, region="Xiangxi", year_or_period="2014")
+    conv = row(t, "china_comparisons", metric="rural income convergence: CAGR difference", region="Xiangxi")
+    x1 = row(t, "china_comparisons", metric=ratio, region="Xiangxi", year_or_period=str(conv["year_or_period"])[-4:])
+    real = row(t, "china_comparisons", metric="rural income convergence: real CAGR difference", region="Xiangxi")
+    hconv = row(t, "china_comparisons", metric="rural income convergence: CAGR difference", region="Hunan")
+    h0 = row(t, "china_comparisons", metric=ratio, region="Hunan", year_or_period=str(hconv["year_or_period"])[:4])
+    h1 = row(t, "china_comparisons", metric=ratio, region="Hunan", year_or_period=str(hconv["year_or_period"])[-4:])
+    inc = row(t, "china_comparisons", metric="poverty_incidence vs China: change over common years", region="Xiangxi")
+    word = "convergence" if abs(math.log(x1["ratio"])) < abs(math.log(x0["ratio"])) else "divergence"
+    return para(
+        f"Headlines: Xiangxi's rural income was {x0['ratio']:.3f} of China's in {x0['year_or_period']} and "
+        f"{x1['ratio']:.3f} in {x1['year_or_period']}, its CAGR {pct(conv['value'])} against "
+        f"{pct(conv['benchmark_value'])} ({100 * conv['gap']:+.2f} pp a year, relative {word}; real "
+        f"{100 * real['gap']:+.2f} pp); Hunan's ratio moved from {h0['ratio']:.3f} ({h0['year_or_period']}) to "
+        f"{h1['ratio']:.3f} ({h1['year_or_period']}), {100 * hconv['gap']:+.2f} pp a year; Xiangxi's incidence fell "
+        f"{-inc['value']:.2f} pp over {inc['year_or_period']} against China's {-inc['benchmark_value']:.2f} pp "
+        "(different measurement systems)."
     )
 
 

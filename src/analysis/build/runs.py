@@ -53,6 +53,12 @@ RUNS: tuple[Run, ...] = (
     Run("elasticities", "elasticities.ipynb", {}, "Poverty-growth and standards elasticities"),
     Run("comparisons", "comparisons.ipynb", {}, "Regions, benchmarks and standards side by side"),
     Run(
+        "china_comparisons",
+        "comparisons.ipynb",
+        {"benchmark": "China"},
+        "The same regions against China as the benchmark (national figures: NBS, external)",
+    ),
+    Run(
         "claims_audit",
         "claims_audit.ipynb",
         {},

@@ -58,7 +58,7 @@ TABLE_COLUMNS = (
 ``2017 preliminary; 2018 preliminary``); ``missing_years`` the years inside the period
 that no source gives (never interpolated)."""
 
-COUNT_INDICATORS = ("poor_population",)
+COUNT_INDICATORS = ("poor_population", "rural_poor_population")
 """Counts that fall towards zero: reported as absolute and log changes, never compounded."""
 
 

@@ -66,7 +66,21 @@ STANDARDS = ("rural_dibao_standard", "extreme_poverty_support_standard")
 MONTHLY_ASSISTANCE = "rural_dibao_monthly_assistance"
 INCOME = "rural_disposable_income"
 
-SECTIONS = ("poverty", "growth", "assistance", "counties")
+EQUIVALENTS: dict[tuple[str, str], str] = {("China", "poor_population"): "rural_poor_population"}
+"""Where a benchmark has no series of an indicator but one that stands for it: China's rural poor under
+the 2,300-yuan line (NBS survey) for the regions' registered poor population (two measurement systems;
+the rows keep the benchmark's own indicator name and say so)."""
+
+
+def series_indicator(obs: pd.DataFrame, region: str, indicator: str) -> str:
+    """The indicator that stands for ``indicator`` in ``region`` (itself unless :data:`EQUIVALENTS` applies)."""
+    alt = EQUIVALENTS.get((region, indicator))
+    if alt and not ((obs["region"] == region) & (obs["indicator"] == indicator)).any():
+        return alt
+    return indicator
+
+
+SECTIONS = ("poverty", "growth", "assistance", "counties", "national")
 TABLE_COLUMNS = (*ROW_COLUMNS, "section", "external_used")
 """``external_used``: whether an external (secondary) value entered the row (``kinds`` says which side)."""
 
@@ -89,6 +103,17 @@ BASIS_NOTES: dict[str, str] = {
         "regions of different size: the absolute gap measures size, the share remaining measures the fall"
     ),
 }
+
+BENCHMARK_BASIS_NOTES: dict[tuple[str, str], str] = {
+    ("poverty_incidence", "China"): (
+        "two measurement systems: the regions' incidence is registered-poor (建档立卡) or unstated, China's the NBS "
+        "rural household survey from 2013 (2010-2012: the poverty office's count); compare changes, not levels alone"
+    ),
+    ("poor_population", "China"): (
+        "two measurement systems: registered poor (建档立卡) in the regions, the NBS survey estimate for China from 2013"
+    ),
+}
+"""Basis notes that depend on the benchmark (they replace :data:`BASIS_NOTES` for that pair)."""
 
 SOURCE_NOTE = (
     "Source: curated from the five policy documents (data/raw); open markers are external "
@@ -155,7 +180,11 @@ class ComparisonRun:
         return [r for r in self.regions if r != self.benchmark]
 
     def points(self, region: str, indicator: str, end: int | None = None) -> list[Point]:
-        """Observed points of a series with the run's kinds (empty when there are none)."""
+        """Observed points of a series with the run's kinds (empty when there are none).
+
+        China's rural poor population stands for the poor population (:data:`EQUIVALENTS`).
+        """
+        indicator = series_indicator(self.obs, region, indicator)
         if not ((self.obs["region"] == region) & (self.obs["indicator"] == indicator)).any():
             return []
         return series_points(get_series(region, indicator, self.kinds, end=end))
@@ -224,7 +253,11 @@ def prepare(
     inds = list(DEFAULT_INDICATORS) if inds == ["default"] else inds
     if not inds:
         raise UnknownChoice("indicator is empty; valid choices: " + ", ".join(GAP_INDICATORS))
-    valid_inds = [i for i in GAP_INDICATORS if ((used["region"] == benchmark) & (used["indicator"] == i)).any()]
+    valid_inds = [
+        i
+        for i in GAP_INDICATORS
+        if ((used["region"] == benchmark) & (used["indicator"] == series_indicator(obs, str(benchmark), i))).any()
+    ]
     for i in inds:
         check_choice(f"indicator (observed for the benchmark {benchmark})", i, valid_inds)
     if not [r for r in regs if r != benchmark]:
@@ -278,6 +311,7 @@ def selection(run: ComparisonRun) -> pd.DataFrame:
 def build_table(run: ComparisonRun) -> pd.DataFrame:
     """Compute every section, write ``tables/<run_name>.csv`` and return the table."""
     # The sections module builds on ComparisonRun and the constants above, hence imported here.
+    from analysis.reports import comparison_national as nat
     from analysis.reports import comparison_sections as sec
 
     run.rows = {
@@ -285,6 +319,7 @@ def build_table(run: ComparisonRun) -> pd.DataFrame:
         "growth": sec.growth_comparisons(run),
         "assistance": sec.assistance_comparisons(run),
         "counties": sec.county_comparisons(run),
+        "national": nat.national_comparisons(run),
     }
     frames = [
         pd.DataFrame([{**c.row(), "section": s} for c in rows], columns=list(TABLE_COLUMNS))
@@ -314,9 +349,10 @@ STATIC_LIMITS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         (),
         (
-            "**Real comparisons.** Every income, output and standard is in current prices; no deflator is in the data, "
-            "so no comparison here is in real terms, and a nominal CAGR is never set against an official real growth "
-            "rate."
+            "**Real comparisons.** Incomes, output and standards are in current prices. Only the national section "
+            "puts a real CAGR difference beside the nominal one (both sides deflated by the national CPI, a proxy for "
+            "the regions); ratios at one year need no deflator, and a nominal CAGR is never set against an official "
+            "real growth rate."
         ),
     ),
     (

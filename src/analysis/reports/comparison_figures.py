@@ -376,3 +376,55 @@ def fig_counties(run: ComparisonRun) -> dict | None:
     saved = figures.save(fig, f"{run.name}_counties", note, run.out.figures)
     plt.close(fig)
     return saved
+
+
+def fig_national(run: ComparisonRun) -> dict | None:
+    """Against China: rural income relative to China by year, and poverty incidence over common years."""
+    from analysis.reports import comparison_national as nat
+
+    rows = run.rows.get(nat.SECTION, [])
+    ratios = [c for c in rows if c.metric == nat.RATIO_METRIC and c.status == "matched"]
+    gaps = [c for c in rows if c.metric == "poverty_incidence vs China: gap at common year" and c.status == "matched"]
+    if not ratios and not gaps:
+        return None
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 4.4))
+    for i, r in enumerate(dict.fromkeys(c.region for c in ratios)):
+        cs = [c for c in ratios if c.region == r]
+        yrs, vals = [int(c.year_or_period) for c in cs], [c.ratio for c in cs]
+        ax1.plot(yrs, vals, color=f"C{i}", marker="o", ls=":" if len(yrs) > 1 else "none", label=region_label(r))
+        ax1.text(yrs[-1] + 0.15, vals[-1], f"{vals[-1]:.2f}", fontsize=7.5, color=f"C{i}", va="center")
+    ax1.axhline(1.0, color="0.15", lw=1.1, ls="--", label="= China (ratio 1.0)")
+    ax1.set_ylim(0, 1.15)
+    ax1.set_ylabel("rural disposable income / China's (same year)", fontsize=9)
+    ax1.set_title("Rural income relative to China (nominal; a ratio needs no deflator)", fontsize=9.5)
+    ax1.legend(fontsize=7, loc="lower right")
+    yrs_all = [int(c.year_or_period) for c in ratios] or [2014, 2019]
+    figures.year_axis(ax1, range(min(yrs_all), max(yrs_all) + 1))
+    china: dict[int, float] = {}
+    for i, r in enumerate(dict.fromkeys(c.region for c in gaps)):
+        cs = [c for c in gaps if c.region == r]
+        yrs = [int(c.year_or_period) for c in cs]
+        ax2.plot(
+            yrs,
+            [c.value for c in cs],
+            color=f"C{i}",
+            marker="o",
+            label=f"{region_label(r)} (regional, registered-poor or unstated basis)",
+        )
+        china.update({y: float(c.benchmark_value or 0) for y, c in zip(yrs, cs, strict=True)})
+    if china:
+        ys = sorted(china)
+        ax2.plot(ys, [china[y] for y in ys], color="0.2", ls="--", marker="s", label="China (NBS survey; 2011: count)")
+        figures.plain_log_axis(ax2, values=[*china.values(), *(float(c.value or 0) for c in gaps)])
+        figures.year_axis(ax2, range(min(ys), max(ys) + 1))
+    ax2.set_ylabel("poverty incidence, % (log scale)", fontsize=9)
+    ax2.set_title("Poverty incidence in common years: two measurement systems", fontsize=9.5)
+    ax2.legend(fontsize=7, loc="lower left")
+    saved = figures.save(
+        fig,
+        f"{run.name}_national",
+        SOURCE_NOTE + " China: external values (NBS).",
+        run.out.figures,
+    )
+    plt.close(fig)
+    return saved

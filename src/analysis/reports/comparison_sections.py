@@ -32,6 +32,7 @@ from analysis.metrics.compare import (
 )
 from analysis.reports.comparison import (
     BASIS_NOTES,
+    BENCHMARK_BASIS_NOTES,
     INCOME,
     INDEX_INDICATORS,
     MONTHLY_ASSISTANCE,
@@ -85,7 +86,7 @@ def poverty_comparisons(run: ComparisonRun) -> list[Comparison]:
     b = run.benchmark
     for ind in run.indicators:
         bp = run.points(b, ind)
-        basis = BASIS_NOTES.get(ind, "")
+        basis = BENCHMARK_BASIS_NOTES.get((ind, b), BASIS_NOTES.get(ind, ""))
         for r in run.compared:
             rp = run.points(r, ind)
             over = _overlap(r, b)

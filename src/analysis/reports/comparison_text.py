@@ -273,3 +273,46 @@ def cannot_support(run: ComparisonRun) -> str:
                 else:
                     lines.append(f"- *{c.metric}* ({where}; {c.status}): {c.note.removeprefix('refused: ')}.")
     return "\n".join(lines)
+
+
+def narrate_national(run: ComparisonRun) -> str:
+    """Markdown bullets (section ``national``): income relative to China and convergence, then poverty over common years."""
+    from analysis.reports import comparison_national as nat
+
+    rows = run.rows.get(nat.SECTION, [])
+    if not rows:
+        return "China has no rural income or poverty series with this run's kinds: no national comparison."
+    lines = []
+    for r in nat.regions(run):
+        ratios = [c for c in rows if c.region == r and c.metric == nat.RATIO_METRIC and c.status == "matched"]
+        if ratios:
+            path = ", ".join(f"{c.ratio:.3f} ({c.year_or_period})" for c in ratios)
+            text = f"- **{r} rural income relative to China:** {path}."
+            conv = [c for c in rows if c.region == r and c.metric == nat.CONVERGENCE_METRIC and c.status == "matched"]
+            realc = [
+                c for c in rows if c.region == r and c.metric == nat.REAL_CONVERGENCE_METRIC and c.status == "matched"
+            ]
+            if conv:
+                c = conv[0]
+                r0 = float(ratios[0].ratio or 1.0)
+                r1 = float(next(x for x in ratios if x.year_or_period == c.year_or_period[-4:]).ratio or 1.0)
+                cv, cb, cg = float(c.value or 0), float(c.benchmark_value or 0), float(c.gap or 0)
+                towards = abs(math.log(r1)) < abs(math.log(r0))
+                text += (
+                    f" Over {c.year_or_period} its CAGR was {100 * cv:.2f}% against China's "
+                    f"{100 * cb:.2f}%: a difference of {100 * cg:+.2f} percentage points a year, "
+                    f"the ratio moving from {r0:.3f} to {r1:.3f} "
+                    f"({'relative convergence' if towards else 'relative divergence'})"
+                )
+                if realc:
+                    rc = realc[0]
+                    rv, rb, rg = float(rc.value or 0), float(rc.benchmark_value or 0), float(rc.gap or 0)
+                    text += f"; in real terms {100 * rv:.2f}% against {100 * rb:.2f}%, {100 * rg:+.2f} pp a year"
+                text += "."
+            lines.append(text)
+        for ind in nat.POVERTY:
+            ch = [c for c in rows if c.region == r and c.metric == f"{ind} vs China: change over common years"]
+            if ch:
+                c = ch[0]
+                lines.append(f"- **{r} vs China, {ind.replace('_', ' ')}, {c.year_or_period}:** {c.note}.")
+    return "\n".join(lines)

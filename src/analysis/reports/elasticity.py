@@ -102,6 +102,14 @@ class ElasticityRun:
     skipped: list[str] = field(default_factory=list)
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     benchmark: pd.DataFrame = field(default_factory=pd.DataFrame)
+    real: pd.DataFrame = field(default_factory=pd.DataFrame)
+    national: pd.DataFrame = field(default_factory=pd.DataFrame)
+    national_note: str = ""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Kinds of values the run uses (``external`` only when ``include_external``)."""
+        return _kinds(self.include_external)
 
     def rows(self, variant: str | None = None) -> pd.DataFrame:
         t = self.table

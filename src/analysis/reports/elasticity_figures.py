@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
@@ -359,5 +360,58 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
         "incidence; horizontal bars: observed elasticity over the window (its H range). " + _ext(run)
     )
     saved = figures.save(fig, f"{run.name}_benchmark", note, run.out.figures)
+    plt.close(fig)
+    return saved
+
+
+def fig_real_national(run: ElasticityRun) -> dict | None:
+    """Nominal and real headline elasticities of the poverty-income runs against the national reference."""
+    from analysis.reports.elasticity_real import national_value
+
+    n_ols, r_ols = national_value(run, "nominal", "ols"), national_value(run, "real", "ols")
+    t = run.real[run.real["variant"].isin(["log_arc", "window"])] if not run.real.empty else run.real
+    items = []
+    for sel in run.runs:
+        if not sel.is_poverty:
+            continue
+        rows = t[t["run"] == sel.run_id] if not t.empty else t
+        v = "log_arc" if sel.pairing.same_window else "window"
+        r = rows[rows["variant"] == v] if not rows.empty else rows
+        if r.empty or pd.isna(r["nominal_elasticity"].iloc[0]):
+            continue
+        real = r["real_elasticity"].iloc[0]
+        items.append((sel.label(), float(r["nominal_elasticity"].iloc[0]), None if pd.isna(real) else float(real)))
+    if n_ols is None and not items:
+        return None
+    fig, ax = plt.subplots(figsize=(8.5, 0.55 * (len(items) + 2) + 1.6))
+    lo, hi, _ = el.LITERATURE_BANDS["income"]
+    ax.axvspan(lo, hi, color="0.88", zorder=0, label=f"literature, survey income ({lo:g} to {hi:g})")
+    if n_ols is not None:
+        ax.axvspan(
+            n_ols["ci_low"],
+            n_ols["ci_high"],
+            color="C0",
+            alpha=0.12,
+            zorder=0,
+            label="China 2014-2019, nominal OLS 95% CI",
+        )
+        ax.axvline(n_ols["elasticity"], color="C0", lw=1.4, label=f"China nominal OLS {n_ols['elasticity']:.2f}")
+    if r_ols is not None:
+        ax.axvline(r_ols["elasticity"], color="C3", lw=1.4, ls="--", label=f"China real OLS {r_ols['elasticity']:.2f}")
+    for i, (_label, nom, real) in enumerate(items):
+        ax.plot([nom], [i], "o", color="C0", ms=7)
+        if real is not None:
+            ax.plot([real], [i], "o", color="C3", ms=7, markerfacecolor="white", markeredgewidth=1.5)
+            ax.plot([nom, real], [i, i], color="0.5", lw=0.8)
+    ax.plot([], [], "o", color="C0", label="nominal (headline formula)")
+    ax.plot([], [], "o", color="C3", markerfacecolor="white", label="real (driver deflated)")
+    ax.set_yticks(range(len(items)), [it[0] for it in items], fontsize=8)
+    ax.set_ylim(-0.8, max(len(items), 1) - 0.2)
+    ax.set_xlabel("elasticity of poverty to income (dimensionless)")
+    ax.set_title("Nominal and real elasticities against the national reference", fontsize=10)
+    ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(1.01, 0))
+    saved = figures.save(
+        fig, f"{run.name}_real_national", SOURCE_NOTE + " China and price indices: external (NBS).", run.out.figures
+    )
     plt.close(fig)
     return saved

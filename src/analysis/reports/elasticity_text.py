@@ -249,3 +249,103 @@ def narrate_caveats(run: ElasticityRun) -> str:
             + "."
         )
     return "\n".join(lines)
+
+
+# --- Real variants and the national reference ---------------------------------------------------------------
+
+
+def real_display(run: ElasticityRun) -> pd.DataFrame:
+    """The real variants beside the nominal ones (rounded), one row per poverty run and variant."""
+    t = run.real
+    if t.empty:
+        return pd.DataFrame(columns=["run", "variant", "nominal", "real", "95% CI", "price index", "status"])
+    return pd.DataFrame(
+        {
+            "run": t["run"],
+            "variant": t["variant"],
+            "nominal": [
+                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["nominal_elasticity"], t["variant"], strict=False)
+            ],
+            "real": [
+                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"], strict=False)
+            ],
+            "95% CI": [
+                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
+                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+            ],
+            "price index": t["price_index"].fillna(""),
+            "status": [s if s != "refused" else f"refused: {n}" for s, n in zip(t["status"], t["note"], strict=False)],
+        }
+    ).reset_index(drop=True)
+
+
+def national_display(run: ElasticityRun) -> pd.DataFrame:
+    """The national reference elasticity, nominal and real (rounded)."""
+    t = run.national
+    if t.empty:
+        return pd.DataFrame(columns=["prices", "variant", "elasticity", "95% CI", "n", "years", "price index"])
+    return pd.DataFrame(
+        {
+            "prices": t["prices"],
+            "variant": t["variant"],
+            "elasticity": [
+                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"], strict=False)
+            ],
+            "95% CI": [
+                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
+                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+            ],
+            "n": t["n_points"],
+            "years": t["years"],
+            "price index": t["price_index"],
+        }
+    )
+
+
+def narrate_national(run: ElasticityRun) -> str:
+    """The national reference in words, and where Xiangxi and the Wuling area stand against it."""
+    from analysis.reports.elasticity_real import national_value
+
+    n_ols, r_ols = national_value(run, "nominal", "ols"), national_value(run, "real", "ols")
+    if n_ols is None:
+        return f"No national reference: {run.national_note or 'China has no paired incidence and income years'}."
+    la, rla = national_value(run, "nominal", "log_arc"), national_value(run, "real", "log_arc")
+    assert la is not None  # computed together with the OLS row
+    lines = [
+        (
+            f"- **China, poverty incidence against rural disposable income, {n_ols['years'].split()[0]}-"
+            f"{n_ols['years'].split()[-1]}** ({int(n_ols['n_points'])} paired years; incidence "
+            f"{n_ols['incidence_start']:g}% -> {n_ols['incidence_end']:g}%, NBS survey): log-log OLS "
+            f"{n_ols['elasticity']:.2f} nominal (95% CI {n_ols['ci_low']:.2f} to {n_ols['ci_high']:.2f}, "
+            f"{int(n_ols['dof'])} degrees of freedom, descriptive); log arc {la['elasticity']:.2f}."
+        )
+    ]
+    if r_ols is not None and rla is not None:
+        lines.append(
+            f"- **Real** (income deflated by {r_ols['price_index']}): OLS {r_ols['elasticity']:.2f} (95% CI "
+            f"{r_ols['ci_low']:.2f} to {r_ols['ci_high']:.2f}); log arc {rla['elasticity']:.2f}. Deflating the "
+            "driver shrinks income growth, so the real elasticity is larger in magnitude."
+        )
+    elif run.national_note:
+        lines.append(f"- No real national elasticity: {run.national_note}.")
+    for sel in run.runs:
+        if not (sel.is_rate and sel.spec.driver == "rural_disposable_income"):
+            continue
+        t = run.real[(run.real["run"] == sel.run_id) & run.real["real_elasticity"].notna()]
+        t = t[t["variant"].isin(["log_arc", "window"])]
+        nominal_row = run.table[(run.table["run"] == sel.run_id) & run.table["variant"].isin(["log_arc", "window"])]
+        nominal_row = nominal_row[nominal_row["elasticity"].notna()]
+        if nominal_row.empty:
+            continue
+        e = float(nominal_row["elasticity"].iloc[0])
+        inside = n_ols["ci_low"] <= e <= n_ols["ci_high"]
+        text = (
+            f"- **{sel.label()}**: {nominal_row['variant'].iloc[0].replace('_', ' ')} {e:.2f} nominal, "
+            f"{'inside' if inside else 'outside'} the national OLS interval"
+        )
+        if not t.empty and r_ols is not None:
+            er = float(t["real_elasticity"].iloc[0])
+            inside_r = r_ols["ci_low"] <= er <= r_ols["ci_high"]
+            text += f"; {er:.2f} real, {'inside' if inside_r else 'outside'} the real national interval"
+        lines.append(text + " (registered poor against a survey measure, over other years: a reading, not a test).")
+    return "\n".join(lines)

@@ -13,14 +13,17 @@ import pandas as pd
 
 from analysis.data.load import get_series, load_observations
 from analysis.metrics.growth import analyse_series, growth_table
+from analysis.reports import real_terms as rt
 from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import SeriesSpec, as_bool, as_year, pairs_from, resolve_series
+from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
 
 DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
     ("Xiangxi", "gdp", 2013, 2019),
     ("Xiangxi", "gdp_per_capita", 2013, 2019),
     ("Xiangxi", "rural_disposable_income", 2012, 2018),
     ("Wuling", "rural_disposable_income", 2010, 2019),
+    ("China", "rural_disposable_income", 2014, 2019),
+    ("China", "gdp", 2013, 2019),
     ("Xiangxi", "rural_dibao_standard", 2014, 2019),
     ("Xiangxi", "rural_dibao_monthly_assistance", 2014, 2019),
     ("Xiangxi", "extreme_poverty_support_standard", 2014, 2019),
@@ -36,8 +39,24 @@ DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
 
 SOURCE_NOTE = (
     "Source: curated from the five policy documents (data/raw); open markers are external "
-    "(secondary) values, diamonds derived values. Current prices."
+    "(secondary) values, diamonds derived values. Current prices unless marked real."
 )
+
+REAL_COLUMNS = (
+    "prices",
+    "real_cagr",
+    "real_trend_growth",
+    "real_trend_ci_low",
+    "real_trend_ci_high",
+    "price_index",
+    "price_base_year",
+    "official_real_growth",
+    "official_gap",
+    "real_note",
+)
+"""Columns appended to the growth table: real growth beside the nominal, the index used in every
+row, the official real growth where NBS publishes it and the gap (CPI-deflated minus official, a
+fraction a year). The nominal columns are always written; ``prices`` says what was requested."""
 
 
 @dataclass
@@ -51,6 +70,16 @@ class GrowthRun:
     name: str
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     skipped: list[str] = field(default_factory=list)
+    prices: str = "both"
+    real: dict = field(default_factory=dict)
+
+    @property
+    def show_nominal(self) -> bool:
+        return self.prices in ("both", "nominal")
+
+    @property
+    def show_real(self) -> bool:
+        return self.prices in ("both", "real")
 
     def by_mode(self, *modes: str) -> list[SeriesSpec]:
         return [s for s in self.specs if s.mode in modes]
@@ -66,14 +95,19 @@ def prepare(
     break_years: object = "auto",
     output_dir: object = None,
     run_name: str = "growth_rates",
+    prices: object = "both",
 ) -> GrowthRun:
     """Validate the notebook parameters and load the selected series.
+
+    ``prices`` is one of :data:`analysis.reports.real_terms.PRICES`: ``both`` (default) puts
+    real growth beside the nominal, ``nominal`` or ``real`` shows one of them.
 
     Raises
     ------
     analysis.data.load.UnknownChoice
         On any unknown or impossible parameter, listing the valid choices.
     """
+    price_choice = as_choice(prices, "prices", rt.PRICES)
     start, end, base = as_year(start_year, "start_year"), as_year(end_year, "end_year"), as_year(base_year, "base_year")
     ext = as_bool(include_external, "include_external")
     obs = load_observations()
@@ -102,7 +136,7 @@ def prepare(
                     f"choices: {', '.join(map(str, sorted(years)))}"
                 )
     series = {sp.series_id: get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end) for sp in specs}
-    return GrowthRun(specs, series, base, outputs(output_dir, run_name), run_name, skipped=skipped)
+    return GrowthRun(specs, series, base, outputs(output_dir, run_name), run_name, skipped=skipped, prices=price_choice)
 
 
 def selection(run: GrowthRun) -> pd.DataFrame:
@@ -133,15 +167,53 @@ def selection(run: GrowthRun) -> pd.DataFrame:
 
 def build_table(run: GrowthRun) -> pd.DataFrame:
     """Compute the growth table, write it to ``tables/<run_name>.csv`` and return it."""
-    rows = []
+    rows, real = [], []
+    obs = load_observations()
     for sp in run.specs:
-        rows += analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode, sp.breaks)
-    run.table = growth_table(rows)
+        for r in analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode, sp.breaks):
+            rows.append(r)
+            real.append(_real_columns(run, sp, r.start_year, r.end_year, obs))
+    table = growth_table(rows)
+    run.table = pd.concat([table, pd.DataFrame(real, columns=list(REAL_COLUMNS))], axis=1)
     run.out.table(run.table, run.name)
     external = any((s["kind"] == "external").any() for s in run.series.values())
     basis = "document and external values" if external else "document values only"
     run.out.latex(display_table(run), run.name, f"Growth rates of the curated series, current prices ({basis}).")
     return run.table
+
+
+def _real_columns(run: GrowthRun, sp: SeriesSpec, start: int, end: int, obs: pd.DataFrame) -> dict:
+    """The real columns of one growth row (empty values with a note where there is no real value)."""
+    row: dict = {"prices": run.prices}
+    if sp.mode != "growth":
+        row["real_note"] = "not a money amount: no deflation (a poverty measure under a fixed real line is real)"
+        return row
+    if not run.show_real:
+        row["real_note"] = "real terms not requested (prices = nominal)"
+        return row
+    g = rt.real_growth(run.series[sp.series_id], start, end, sp.kinds, obs)
+    run.real[(sp.series_id, start, end)] = g
+    row.update(
+        real_cagr=g.real_cagr,
+        real_trend_growth=g.trend_growth,
+        real_trend_ci_low=g.trend_ci_low,
+        real_trend_ci_high=g.trend_ci_high,
+        price_index=g.index,
+        price_base_year=g.base_year,
+        official_real_growth=g.official,
+        official_gap=g.gap,
+    )
+    notes = [g.reason] if g.reason else []
+    if g.real_cagr is not None:
+        notes.append(f"real values in {start} prices")
+    if g.official_label:
+        notes.append(g.official_label)
+    row["real_note"] = "; ".join(notes)
+    return row
+
+
+def _pcts(v: object) -> str:
+    return "" if v is None or pd.isna(v) else f"{100 * float(v):.2f}%"  # type: ignore[arg-type]  # a table cell: float or NaN
 
 
 LEVEL_COLUMNS = ("series_id", "year", "value", "unit", "kind", "vintage", "source", "note")
@@ -256,8 +328,9 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
 def display_table(run: GrowthRun) -> pd.DataFrame:
     """The growth table for reading: the columns a reader needs, rates in percent, units in the headers.
 
-    The CSV (``tables/<run_name>.csv``) keeps every column at full precision; this view
-    leaves out the method text, the log change, the total change and the years used.
+    Nominal and/or real columns as ``prices`` asks. The CSV (``tables/<run_name>.csv``) keeps
+    every column at full precision; this view leaves out the method text, the log and total
+    changes, the years used, the real trend and the price index (named in the note).
     ``attrs["decimals"]`` fixes the decimals of the HTML view (:mod:`analysis.reports.tables`).
     """
     t = run.table
@@ -265,36 +338,47 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     def pct(col: str) -> pd.Series:
         return t[col].map(lambda v: float("nan") if v is None or pd.isna(v) else 100 * float(v))
 
-    ci = [
-        "" if pd.isna(lo) else f"{100 * lo:.2f} to {100 * hi:.2f}"
-        for lo, hi in zip(t["trend_ci_low"], t["trend_ci_high"], strict=True)
-    ]
+    def ci(lo_col: str, hi_col: str) -> list[str]:
+        return [
+            "" if pd.isna(lo) else f"{100 * lo:.2f} to {100 * hi:.2f}"
+            for lo, hi in zip(t[lo_col], t[hi_col], strict=True)
+        ]
+
     unit = {"percentage points": "pp"}
-    out = pd.DataFrame(
-        {
-            "series": t["series_id"],
-            "period": t["start_year"].astype(str) + "-" + t["end_year"].astype(str),
-            "years observed": t["n_points"],
-            "CAGR (%/yr)": pct("cagr"),
-            "trend (%/yr)": pct("trend_growth"),
-            "trend 95% CI (%/yr)": ci,
-            "change": [
-                "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}"
-                for v, u in zip(t["change"], t["change_unit"], strict=True)
-            ],
-            "change per year": [
-                "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}"
-                for v, u in zip(t["change_per_year"], t["change_unit"], strict=True)
-            ],
-            "doubling time (years)": t["doubling_time"].map(
-                lambda v: float("nan") if pd.isna(v) or math.isinf(v) else v
-            ),
-            "external values": t["external_used"],
-            "years missing": t["missing_years"],
-            "note": t["note"],
-        }
-    )
-    out.attrs["decimals"] = {"CAGR (%/yr)": 2, "trend (%/yr)": 2, "doubling time (years)": 1}
+    cols: dict[str, object] = {
+        "series": t["series_id"],
+        "period": t["start_year"].astype(str) + "-" + t["end_year"].astype(str),
+        "years observed": t["n_points"],
+    }
+    if run.show_nominal:
+        cols["CAGR (%/yr)"] = pct("cagr")
+        cols["trend (%/yr)"] = pct("trend_growth")
+        cols["trend 95% CI (%/yr)"] = ci("trend_ci_low", "trend_ci_high")
+    if run.show_real:
+        cols["real CAGR (%/yr)"] = pct("real_cagr")
+        cols["official real (%/yr)"] = pct("official_real_growth")
+        cols["gap to official (pp/yr)"] = pct("official_gap")
+    cols["change"] = [
+        "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}" for v, u in zip(t["change"], t["change_unit"], strict=True)
+    ]
+    cols["change per year"] = [
+        "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}"
+        for v, u in zip(t["change_per_year"], t["change_unit"], strict=True)
+    ]
+    if run.show_nominal:
+        cols["doubling time (years)"] = t["doubling_time"].map(
+            lambda v: float("nan") if pd.isna(v) or math.isinf(v) else v
+        )
+    cols["external values"] = t["external_used"]
+    cols["years missing"] = t["missing_years"]
+    real_note = t["real_note"].fillna("") if run.show_real else pd.Series("", index=t.index)
+    cols["note"] = [n if not r else f"{n}; real: {r}" for n, r in zip(t["note"].fillna(""), real_note, strict=True)]
+    out = pd.DataFrame(cols)
+    out.attrs["decimals"] = {
+        c: 2
+        for c in ("CAGR (%/yr)", "trend (%/yr)", "real CAGR (%/yr)", "official real (%/yr)", "gap to official (pp/yr)")
+        if c in out
+    } | ({"doubling time (years)": 1} if "doubling time (years)" in out else {})
     return out
 
 
@@ -308,6 +392,25 @@ def headline(run: GrowthRun, series_id: str, start: int | None = None, end: int 
 
 def _pct(v: float) -> str:
     return f"{100 * v:.2f}%"
+
+
+def _real_sentence(r: pd.Series) -> str:
+    """The real part of a series' sentence: real CAGR and trend, the index, the official check."""
+    if pd.isna(r["real_cagr"]):
+        return f"real: {r['real_note']}"
+    txt = f"**real** CAGR {_pct(r['real_cagr'])} a year in {int(r['price_base_year'])} prices"
+    if pd.notna(r["real_trend_growth"]):
+        txt += (
+            f", real trend {_pct(r['real_trend_growth'])} (95% CI {_pct(r['real_trend_ci_low'])} to "
+            f"{_pct(r['real_trend_ci_high'])})"
+        )
+    txt += f" (index: {r['price_index']})"
+    if pd.notna(r["official_gap"]):
+        txt += (
+            f"; the official real growth chained over the same years is {_pct(r['official_real_growth'])} a year, "
+            f"a gap of {rt.fmt_pp(float(r['official_gap']))} a year (CPI-deflated minus official)"
+        )
+    return txt
 
 
 def narrate(run: GrowthRun) -> str:
@@ -345,6 +448,10 @@ def narrate(run: GrowthRun) -> str:
                         f", trend {_pct(r['trend_growth'])} (95% CI {_pct(r['trend_ci_low'])} to "
                         f"{_pct(r['trend_ci_high'])}, {r['n_points'] - 2} degrees of freedom)"
                     )
+            if run.show_real:
+                txt += "; " + _real_sentence(main)
+            if not run.show_nominal:
+                txt = _real_sentence(main)
         else:
             unit = "percentage points" if sp.mode == "rate" else sp.unit
             txt = (

@@ -6,6 +6,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from analysis.metrics.growth import index, trend_growth
 from analysis.reports import figures
@@ -58,6 +59,20 @@ def fig_levels(run: GrowthRun) -> dict | None:
                 band["year"], band["fitted"], color="C3", lw=1.2, label=f"log-linear trend {100 * tr.growth:.1f}%/yr"
             )
             ax.fill_between(band["year"], band["low"], band["high"], color="C3", alpha=0.15, label="95% band")
+        g = run.real.get((sp.series_id, sp.start, sp.end))
+        rv = g.real_values if g is not None else None
+        has_real = rv is not None
+        if g is not None and rv is not None:
+            ax.plot(
+                rv.index,
+                rv.values,
+                color="C2",
+                ls="--",
+                lw=1.2,
+                marker="x",
+                ms=4,
+                label=f"real, {g.base_year} prices {100 * g.real_cagr:.1f}%/yr",
+            )
         if sp.breaks:
             figures.mark_breaks(ax, [b for b in sp.breaks if sp.start < b <= sp.end], "census revision")
         figures.plain_log_axis(ax)
@@ -65,14 +80,17 @@ def fig_levels(run: GrowthRun) -> dict | None:
         ax.set_ylabel(_unit_label(sp) + " (log scale)", fontsize=8)
         figures.year_axis(ax, range(sp.start, sp.end + 1))
         ax.tick_params(labelsize=8)
-        if tr is not None or sp.breaks:
+        if tr is not None or sp.breaks or has_real:
             ax.legend(fontsize=7, loc="upper left")
     for ax in list(axes.flat)[len(specs) :]:
         ax.set_visible(False)
     fig.legend(
         handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3, bbox_to_anchor=(1, 0.02)
     )
-    fig.suptitle("Levels on a log scale (equal slopes = equal growth rates)", fontweight="bold")
+    title = "Levels on a log scale (equal slopes = equal growth rates)"
+    if run.real and any(g.real_values is not None for g in run.real.values()):
+        title += "; dashed: real"
+    fig.suptitle(title, fontweight="bold")
     saved = figures.save(fig, f"{run.name}_levels", _note(run, specs), run.out.figures)
     plt.close(fig)
     return saved
@@ -110,24 +128,46 @@ def fig_index(run: GrowthRun) -> dict | None:
 
 
 def fig_cagr(run: GrowthRun) -> dict | None:
-    """Horizontal bars of CAGR, each labelled with its value and period."""
+    """Horizontal bars of CAGR, each labelled with its value and period; nominal and real side by side."""
     t = run.table[run.table["cagr"].notna()].iloc[::-1]
     if t.empty:
         return None
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(t) + 1.4))
+    real = t["real_cagr"].astype(float) if run.show_real else pd.Series(np.nan, index=t.index)
+    nominal = t["cagr"].astype(float) if run.show_nominal else pd.Series(np.nan, index=t.index)
+    both = run.show_real and run.show_nominal and real.notna().any()
+    h = 0.4 if both else 0.8
+    fig, ax = plt.subplots(figsize=(7.5, (0.6 if both else 0.42) * len(t) + 1.4))
     names = {sp.series_id: f"{figures.REGION_LABELS.get(sp.region, sp.region)} {sp.label}" for sp in run.specs}
     labels = [
         f"{names.get(sid, sid)}, {a}-{b}" + (" (excl. break)" if "without the break" in n else "")
         for sid, a, b, n in zip(t["series_id"], t["start_year"], t["end_year"], t["note"], strict=True)
     ]
-    vals = 100 * t["cagr"].astype(float)
     colors = ["C1" if "external" in k else ("C2" if "derived" in k else "C0") for k in t["kinds_used"]]
-    ax.barh(range(len(t)), vals, color=colors)
-    for i, v in enumerate(vals):
-        ax.text(v + 0.2, i, f"{v:.1f}%", va="center", fontsize=8)
-    ax.set_yticks(range(len(t)), labels, fontsize=8)
-    ax.set_xlabel("CAGR, % per year (nominal)")
-    ax.set_xlim(0, max(vals.max() * 1.18, 1))
+    ypos = np.arange(len(t), dtype=float)
+    bars = []
+    if run.show_nominal:
+        bars.append((ypos + (h / 2 if both else 0), 100 * nominal, "", "nominal"))
+    if run.show_real:
+        bars.append((ypos - (h / 2 if both else 0), 100 * real, "////", "real"))
+    top = 1.0
+    for y, vals, hatch, what in bars:
+        ok = vals.notna().to_numpy()
+        ax.barh(
+            y[ok],
+            vals[ok],
+            height=h,
+            color=[c for c, k in zip(colors, ok, strict=False) if k],
+            hatch=hatch,
+            edgecolor="white" if hatch else None,
+        )
+        for yi, v in zip(y[ok], vals[ok], strict=False):
+            ax.text(max(v, 0) + 0.2, yi, f"{v:.1f}% {what}", va="center", fontsize=7)
+        if ok.any():
+            top = max(top, float(vals[ok].max()))
+    ax.set_yticks(ypos, labels, fontsize=8)
+    which = {"both": "nominal (solid) and real (hatched)", "nominal": "nominal", "real": "real"}[run.prices]
+    ax.set_xlabel(f"CAGR, % per year ({which})")
+    ax.set_xlim(min(0, float(np.nanmin([0, *real.dropna(), *nominal.dropna()])) * 1.2), top * 1.3)
     ax.set_title("CAGR by series and period")
     from matplotlib.patches import Patch
 
@@ -136,6 +176,11 @@ def fig_cagr(run: GrowthRun) -> dict | None:
             Patch(color="C0", label="document values only"),
             Patch(color="C1", label="uses external values"),
             Patch(color="C2", label="uses a derived value"),
+            *(
+                [Patch(facecolor="0.6", hatch="////", edgecolor="white", label="real (external price index)")]
+                if run.show_real and real.notna().any()
+                else []
+            ),
         ],
         loc="lower right",
         fontsize=8,

@@ -58,6 +58,13 @@ def as_year(value: object, name: str) -> int | None:
     return year
 
 
+def as_choice(value: object, name: str, valid: Sequence[str]) -> str:
+    """A parameter that must be one of ``valid`` (the message lists them)."""
+    if not isinstance(value, str) or value not in valid:
+        raise UnknownChoice(f"unknown {name} {value!r}; valid choices: {', '.join(valid)}")
+    return value
+
+
 def as_bool(value: object, name: str) -> bool:
     """A boolean parameter (papermill passes ``True``/``False``; strings are accepted)."""
     if isinstance(value, bool):

@@ -1,0 +1,236 @@
+"""The national section of the comparison table: every region against China.
+
+Whatever the run's benchmark, each selected region is set against the national figures
+where China observes the series (METHODS.md, "Benchmarks: China and the region"):
+
+* **rural income relative to China** at every common year (the ratio), and **convergence**:
+  the difference of the two CAGRs over the first and last common years, in percentage
+  points a year, nominal and real (both deflated by the same national CPI; a common
+  deflator leaves the ratios unchanged but scales the CAGR difference by 1 / (1 + inflation));
+* **poverty incidence and poor population** against China at every common year and their
+  changes over the common years. The regions' figures are registered-poor (建档立卡) counts
+  under exit targets, the national ones the NBS rural household survey (from 2013; 2010-2012
+  the poverty office's count): two measurement systems, compared by changes rather than
+  levels alone.
+
+Rural net income (纯收入, to 2013/2014) and disposable income (可支配收入) are separate
+indicators and never joined; only years observed on both sides enter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analysis.metrics import prices as pr
+from analysis.metrics.compare import (
+    Comparison,
+    ComparisonError,
+    Point,
+    compare_changes,
+    not_compared,
+    period_change,
+    ratio_to_benchmark,
+)
+from analysis.metrics.convergence import common_years
+from analysis.reports import real_terms as rt
+from analysis.reports.comparison import INCOME, PERIOD_END, ComparisonRun
+
+NATIONAL = "China"
+SECTION = "national"
+POVERTY = ("poverty_incidence", "poor_population")
+
+RATIO_METRIC = "rural income relative to China"
+CONVERGENCE_METRIC = "rural income convergence: CAGR difference"
+REAL_CONVERGENCE_METRIC = "rural income convergence: real CAGR difference"
+
+MEASUREMENT_NOTE = {
+    "Xiangxi": "two measurement systems: Xiangxi registered poor (建档立卡, under exit targets) vs China NBS survey",
+    "Wuling": "two measurement systems: the Wuling figure's basis is not stated; China NBS survey",
+    "Hunan": "two measurement systems: Hunan's figure is probably registration-based; China NBS survey",
+}
+"""The measurement-system label of each region's poverty figures against the national survey."""
+
+NATIONAL_BASIS_YEARS = (
+    2013,
+    (
+        "China 2010-2012: the poverty office's count of 扶贫对象 (registered rural population), "
+        "not the NBS survey of 2013 on"
+    ),
+)
+
+
+def _measurement(region: str, years: tuple[int, ...]) -> str:
+    text = MEASUREMENT_NOTE.get(region, f"two measurement systems: {region}'s basis vs China NBS survey")
+    if min(years) < NATIONAL_BASIS_YEARS[0]:
+        text += f"; {NATIONAL_BASIS_YEARS[1]}"
+    return text
+
+
+def _note(c: Comparison, *notes: str) -> Comparison:
+    return replace(c, note="; ".join(n for n in (*notes, c.note) if n))
+
+
+def has_national(run: ComparisonRun) -> bool:
+    """Whether China observes rural income or poverty with the run's kinds."""
+    return any(run.points(NATIONAL, ind) for ind in (INCOME, *POVERTY))
+
+
+def regions(run: ComparisonRun) -> list[str]:
+    """The run's regions other than China."""
+    return [r for r in run.all_regions if r != NATIONAL]
+
+
+def _by_year(points: list[Point]) -> dict[int, Point]:
+    return {p.year: p for p in points}
+
+
+def income_rows(run: ComparisonRun, region: str) -> list[Comparison]:
+    """Ratio to China at every common year, then the CAGR difference (nominal and real)."""
+    a = _by_year(run.points(region, INCOME, end=PERIOD_END))
+    b = _by_year(run.points(NATIONAL, INCOME, end=PERIOD_END))
+    if not a or not b:
+        who = region if not a else NATIONAL
+        return [
+            not_compared(
+                RATIO_METRIC,
+                None,
+                NATIONAL,
+                f"{who} has no rural disposable income in the data",
+                status="not observed",
+                region=region,
+                year_or_period="",
+            )
+        ]
+    years = common_years(a, b)
+    if not years:
+        return [
+            not_compared(
+                RATIO_METRIC,
+                next(iter(a.values())),
+                NATIONAL,
+                f"no common year: {region} {', '.join(map(str, sorted(a)))}; China {', '.join(map(str, sorted(b)))}; "
+                "nothing is interpolated (and net income before 2014 is another concept)",
+                status="not observed",
+                year_or_period=f"{' '.join(map(str, sorted(a)))} vs {' '.join(map(str, sorted(b)))}",
+            )
+        ]
+    rows = [ratio_to_benchmark(a[y], b[y], metric=RATIO_METRIC) for y in years]
+    if len(years) < 2:
+        rows.append(
+            not_compared(
+                CONVERGENCE_METRIC,
+                a[years[0]],
+                NATIONAL,
+                f"one common year ({years[0]}): no CAGR difference",
+                status="not observed",
+            )
+        )
+        return rows
+    y0, y1 = years[0], years[-1]
+    ca, cb = period_change(a[y0], a[y1], "growth"), period_change(b[y0], b[y1], "growth")
+    conv = compare_changes(ca, cb, metric=CONVERGENCE_METRIC)
+    r0, r1 = a[y0].value / b[y0].value, a[y1].value / b[y1].value
+    direction = "converging (ratio moving towards 1)" if abs(r1 - 1) < abs(r0 - 1) else "diverging"
+    rows.append(
+        _note(
+            conv,
+            f"nominal; ratio to China {r0:.3f} in {y0}, {r1:.3f} in {y1}: {direction}",
+            f"common years {' '.join(map(str, years))}",
+        )
+    )
+    rows.append(_real_convergence(run, a[y0], a[y1], b[y0], b[y1], conv))
+    return rows
+
+
+def _real_convergence(
+    run: ComparisonRun, a0: Point, a1: Point, b0: Point, b1: Point, nominal: Comparison
+) -> Comparison:
+    cands = rt.candidates(NATIONAL, INCOME, run.kinds, run.obs)
+    try:
+        idx = pr.choose_index(cands, a0.year, a1.year)
+    except pr.MissingRates as e:
+        return not_compared(REAL_CONVERGENCE_METRIC, a1, NATIONAL, str(e), year_or_period=f"{a0.year}-{a1.year}")
+    ga = pr.real_cagr(a0.value, a1.value, a0.year, a1.year, idx.rates)
+    gb = pr.real_cagr(b0.value, b1.value, b0.year, b1.year, idx.rates)
+    return replace(
+        nominal,
+        metric=REAL_CONVERGENCE_METRIC,
+        value=ga,
+        benchmark_value=gb,
+        ratio=ga / gb if gb else None,
+        gap=ga - gb,
+        note=f"real, both deflated by {idx.description} ({a0.year} prices; a proxy for {a0.region}); "
+        "the same deflator leaves the income ratios unchanged",
+    )
+
+
+def poverty_rows(run: ComparisonRun, region: str, indicator: str) -> list[Comparison]:
+    """Same-year gaps at every common year and the change over the common years."""
+    a, b = _by_year(run.points(region, indicator)), _by_year(run.points(NATIONAL, indicator))
+    metric = f"{indicator} vs China"
+    if not a or not b:
+        who = region if not a else NATIONAL
+        return [
+            not_compared(
+                metric,
+                None,
+                NATIONAL,
+                f"{who} has no {indicator} in the data",
+                status="not observed",
+                region=region,
+                year_or_period="",
+            )
+        ]
+    years = common_years(a, b)
+    if not years:
+        return [
+            not_compared(
+                metric,
+                next(iter(a.values())),
+                NATIONAL,
+                f"no common year: {region} {', '.join(map(str, sorted(a)))}; China {', '.join(map(str, sorted(b)))}",
+                status="not observed",
+                year_or_period="",
+            )
+        ]
+    label = _measurement(region, tuple(years))
+    rows = []
+    for y in years:
+        try:
+            rows.append(_note(ratio_to_benchmark(a[y], b[y], metric=f"{metric}: gap at common year"), label))
+        except ComparisonError as e:
+            rows.append(not_compared(f"{metric}: gap at common year", a[y], NATIONAL, str(e), benchmark_point=b[y]))
+    if len(years) >= 2:
+        y0, y1 = years[0], years[-1]
+        ca, cb = period_change(a[y0], a[y1]), period_change(b[y0], b[y1])
+        ch = compare_changes(ca, cb, metric=f"{metric}: change over common years")
+        if ca.mode == "rate":
+            detail = (
+                f"{region} {ca.change:+.2f} pp ({ca.change_per_year:+.2f} a year), log change {ca.log_change:+.2f}; "
+                f"China {cb.change:+.2f} pp ({cb.change_per_year:+.2f} a year), log change {cb.log_change:+.2f}"
+            )
+        else:
+            detail = (
+                f"{region} {100 * ca.ratio:.1f}% remaining (log change {ca.log_change:+.2f}); "
+                f"China {100 * cb.ratio:.1f}% remaining (log change {cb.log_change:+.2f})"
+            )
+        rows.append(_note(ch, label, detail, f"common years {' '.join(map(str, years))}"))
+    return rows
+
+
+def national_comparisons(run: ComparisonRun) -> list[Comparison]:
+    """Every region against China: income ratio and convergence, poverty over common years."""
+    if not has_national(run):
+        return []
+    rows: list[Comparison] = []
+    for r in regions(run):
+        rows += income_rows(run, r)
+        for ind in POVERTY:
+            rows += poverty_rows(run, r, ind)
+    return rows
+
+
+def convergence_rows(run: ComparisonRun, real: bool = False) -> list[Comparison]:
+    """The convergence rows that were computed (status matched)."""
+    metric = REAL_CONVERGENCE_METRIC if real else CONVERGENCE_METRIC
+    return [c for c in run.rows.get(SECTION, []) if c.metric == metric and c.status == "matched"]

@@ -1,0 +1,236 @@
+"""Real variants of the poverty elasticities and the national reference elasticity.
+
+METHODS.md, "Real terms": a poverty measure under the 2,300-yuan line (2010 prices) is
+already real, so the real variant of a poverty-income elasticity deflates the *driver*
+only. Rural income is deflated by the CPI that :mod:`analysis.reports.real_terms` chooses
+(for a prefecture or an area the national index is a proxy, and the row says so). GDP per
+capita has no acceptable real counterpart in the data (no official real growth per capita,
+and a CPI is not a GDP deflator): its real rows are refused with that reason.
+
+METHODS.md, "Benchmarks": the national poverty-income elasticity over the paired years
+2014-2019 (China's poverty incidence, NBS survey, against China's rural disposable income):
+a log-log OLS with its t-based interval beside the arc forms, nominal and real, the
+reference line against which Xiangxi and the Wuling area are read.
+
+Tables: ``tables/<run_name>_real.csv`` and ``tables/<run_name>_national.csv``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.data.load import get_series, load_observations
+from analysis.metrics import elasticity as el
+from analysis.metrics import prices as pr
+from analysis.metrics.convergence import national_elasticity
+from analysis.reports import real_terms as rt
+from analysis.reports.elasticity import ElasticityRun, _compute, value_in
+from analysis.reports.elasticity_select import Selected, _kinds
+
+REAL_COLUMNS = (
+    "run",
+    "variant",
+    "nominal_elasticity",
+    "real_elasticity",
+    "ci_low",
+    "ci_high",
+    "driver_window",
+    "price_index",
+    "price_base_year",
+    "real_driver_start",
+    "real_driver_end",
+    "status",
+    "note",
+)
+"""Columns of ``tables/<run_name>_real.csv``: one row per poverty run and variant."""
+
+NATIONAL_COLUMNS = (
+    "prices",
+    "variant",
+    "method",
+    "elasticity",
+    "ci_low",
+    "ci_high",
+    "n_points",
+    "dof",
+    "p_value",
+    "years",
+    "income_start",
+    "income_end",
+    "incidence_start",
+    "incidence_end",
+    "price_index",
+    "note",
+)
+"""Columns of ``tables/<run_name>_national.csv``."""
+
+NATIONAL = ("China", "poverty_incidence", "rural_disposable_income")
+NATIONAL_WINDOW = (2014, 2019)
+"""Paired national years: incidence under the 2,300-yuan line (NBS survey; 2013 not found) and
+rural disposable income (from 2014) up to 2019, the last year before the 2020 close-out."""
+
+REAL_VARIANTS = ("log_arc", "midpoint", "semi", "window", "ols")
+
+
+def _nominal(run: ElasticityRun, sel: Selected, variant: str) -> float | None:
+    t = run.table[(run.table["run"] == sel.run_id) & (run.table["variant"] == variant)]
+    return None if t.empty or pd.isna(t["elasticity"].iloc[0]) else float(t["elasticity"].iloc[0])
+
+
+def _real_rows(run: ElasticityRun, sel: Selected, obs: pd.DataFrame) -> list[dict]:
+    spec, p = sel.spec, sel.pairing
+    dw = p.driver_window
+    base = {"run": sel.run_id, "driver_window": f"{dw[0]}-{dw[1]}"}
+    variants = [v for v in run.variants if v in REAL_VARIANTS and (v != "semi" or sel.is_rate)]
+    refusal = ""
+    idx = None
+    years: list[int] = [*dw, *p.paired_years]
+    if spec.driver in rt.NO_REAL:
+        refusal = rt.NO_REAL[spec.driver]
+    else:
+        cands = rt.candidates(spec.d_region, spec.driver, run.kinds, obs)
+        try:
+            if not cands:
+                raise pr.MissingRates(
+                    f"no real value: no price index for {spec.d_region} {spec.driver} with kinds {', '.join(run.kinds)}",
+                    (),
+                )
+            idx = pr.choose_index(cands, min(years), max(years))
+        except pr.MissingRates as e:
+            refusal = str(e)
+    rows = []
+    for v in variants:
+        row = {**base, "variant": v, "nominal_elasticity": _nominal(run, sel, v)}
+        if idx is None:
+            rows.append({**row, "status": "refused", "note": refusal})
+            continue
+        d = sel.driver
+        nominal = {
+            int(y): float(x) for y, x in zip(d["year"], d["value"], strict=False) if min(years) <= int(y) <= max(years)
+        }
+        real = pr.deflate(nominal, idx.rates, dw[0])
+        o0 = float(value_in(sel.outcome, p.outcome_window[0])["value"])
+        o1 = float(value_in(sel.outcome, p.outcome_window[1])["value"])
+        row.update(
+            price_index=idx.description,
+            price_base_year=dw[0],
+            real_driver_start=real[dw[0]],
+            real_driver_end=real[dw[1]],
+        )
+        notes = [f"driver deflated by {idx.description}, {dw[0]} prices; the poverty measure is already real"]
+        if v == "ols":
+            yrs = list(p.paired_years)
+            h = [float(value_in(sel.outcome, y)["value"]) for y in yrs]
+            fit = el.ols_elasticity(h, [real[y] for y in yrs], yrs)
+            if fit is None:
+                rows.append({**row, "status": f"not estimated: {len(yrs)} paired year(s)", "note": "; ".join(notes)})
+                continue
+            row.update(real_elasticity=fit.elasticity, ci_low=fit.ci_low, ci_high=fit.ci_high)
+            notes.append(f"{fit.n_points} paired years, {fit.dof} degrees of freedom (descriptive)")
+        elif v in ("log_arc", "midpoint") and not p.same_window:
+            rows.append({**row, "status": "not computed: windows differ", "note": "; ".join(notes)})
+            continue
+        else:
+            row["real_elasticity"] = _compute(v, sel, o0, o1, real[dw[0]], real[dw[1]])
+        rows.append({**row, "status": "computed", "note": "; ".join(notes)})
+    return rows
+
+
+def build_real(run: ElasticityRun) -> pd.DataFrame:
+    """Real variants (driver deflated) of every poverty run; written to ``<run_name>_real.csv``."""
+    obs = load_observations()
+    rows = [r for sel in run.runs if sel.is_poverty for r in _real_rows(run, sel, obs)]
+    run.real = pd.DataFrame(rows, columns=list(REAL_COLUMNS))
+    run.out.table(run.real, f"{run.name}_real")
+    return run.real
+
+
+def national_series(include_external: bool) -> tuple[dict[int, float], dict[int, float], str]:
+    """China's incidence and rural income over :data:`NATIONAL_WINDOW` (empty with a reason if absent)."""
+    region, h_ind, y_ind = NATIONAL
+    kinds = _kinds(include_external)
+    obs = load_observations()
+    have = obs[(obs["region"] == region) & obs["kind"].isin(list(kinds))]
+    if not {h_ind, y_ind} <= set(have["indicator"]):
+        return (
+            {},
+            {},
+            f"China's poverty incidence and rural income are external values (kinds used: {', '.join(kinds)})",
+        )
+    lo, hi = NATIONAL_WINDOW
+    h = get_series(region, h_ind, kinds, lo, hi)
+    y = get_series(region, y_ind, kinds, lo, hi)
+    return (
+        {int(a): float(b) for a, b in zip(h["year"], h["value"], strict=False)},
+        {int(a): float(b) for a, b in zip(y["year"], y["value"], strict=False)},
+        "",
+    )
+
+
+def build_national(run: ElasticityRun) -> pd.DataFrame:
+    """The national reference elasticity, nominal and real; written to ``<run_name>_national.csv``."""
+    h, y, reason = national_series(run.include_external)
+    rows: list[dict] = []
+    if reason:
+        run.national_note = reason
+    else:
+        cands = rt.candidates("China", NATIONAL[2], run.kinds, load_observations())
+        lo, hi = min(set(h) & set(y)), max(set(h) & set(y))
+        bases: list[tuple[str, dict[int, float], str]] = [("nominal", y, "")]
+        try:
+            idx = pr.choose_index(cands, lo, hi)
+            bases.append(("real", dict(pr.deflate(y, idx.rates, lo)), f"{idx.description}, {lo} prices"))
+        except pr.MissingRates as e:
+            run.national_note = str(e)
+        for prices, income, index in bases:
+            ne = national_elasticity(h, income, prices)
+            yrs = ne.years
+            common = {
+                "prices": prices,
+                "years": " ".join(map(str, yrs)),
+                "income_start": income[yrs[0]],
+                "income_end": income[yrs[-1]],
+                "incidence_start": h[yrs[0]],
+                "incidence_end": h[yrs[-1]],
+                "price_index": index,
+            }
+            two = f"endpoints {yrs[0]} and {yrs[-1]}: no inference"
+            for variant, value in (("log_arc", ne.log_arc), ("midpoint", ne.midpoint), ("semi", ne.semi)):
+                rows.append(
+                    {
+                        **common,
+                        "variant": variant,
+                        "method": el.METHOD_NAMES[variant],
+                        "elasticity": value,
+                        "n_points": 2,
+                        "note": two,
+                    }
+                )
+            if ne.ols is not None:
+                o = ne.ols
+                rows.append(
+                    {
+                        **common,
+                        "variant": "ols",
+                        "method": el.METHOD_NAMES["ols"],
+                        "elasticity": o.elasticity,
+                        "ci_low": o.ci_low,
+                        "ci_high": o.ci_high,
+                        "n_points": o.n_points,
+                        "dof": o.dof,
+                        "p_value": o.p_value,
+                        "note": f"{o.n_points} paired years, {o.dof} degrees of freedom: interval and p-value descriptive",
+                    }
+                )
+    run.national = pd.DataFrame(rows, columns=list(NATIONAL_COLUMNS))
+    run.out.table(run.national, f"{run.name}_national")
+    return run.national
+
+
+def national_value(run: ElasticityRun, prices: str, variant: str) -> pd.Series | None:
+    """One row of the national table (None when it was not computed)."""
+    t = run.national
+    if t is None or t.empty:
+        return None
+    r = t[(t["prices"] == prices) & (t["variant"] == variant)]
+    return None if r.empty else r.iloc[0]
