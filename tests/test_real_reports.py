@@ -81,7 +81,7 @@ def test_growth_prices_parameter(tmp_path):
     run = gr.prepare(region="China", indicator="rural_disposable_income", prices="nominal", output_dir=str(tmp_path))
     t = gr.build_table(run)
     assert t["real_cagr"].isna().all() and "not requested" in t["real_note"].iloc[0]
-    assert "real_cagr" not in gr.display_table(run).columns
+    assert "real CAGR (%/yr)" not in gr.display_table(run).columns
     run = gr.prepare(
         region="China",
         indicator="rural_disposable_income",
@@ -92,7 +92,8 @@ def test_growth_prices_parameter(tmp_path):
     )
     gr.build_table(run)
     shown = gr.display_table(run)
-    assert "cagr" not in shown.columns and shown["real_cagr"].iloc[0] == "6.71%"
+    # ((16021 / 10489) / 1.104010) ** (1 / 5) - 1 = 6.71%
+    assert "CAGR (%/yr)" not in shown.columns and round(shown["real CAGR (%/yr)"].iloc[0], 2) == 6.71
 
 
 def test_growth_documents_only_has_no_price_index(tmp_path):

@@ -301,9 +301,9 @@ def run_outputs(run: Run) -> dict[str, list[Path]]:
     return {
         "figures": figs,
         "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
-        "pdf figures": [e.path for e in run_exports(run) if e.kind == "PDF figure"],
+        "PDF figures": [e.path for e in run_exports(run) if e.kind == "PDF figure"],
         "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv")),
-        "latex tables": [e.path for e in run_exports(run) if e.kind == "LaTeX table"],
+        "LaTeX tables": [e.path for e in run_exports(run) if e.kind == "LaTeX table"],
     }
 
 

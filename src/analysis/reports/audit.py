@@ -490,3 +490,14 @@ def corroboration_table(run: AuditRun) -> pd.DataFrame:
     t = t[t["document_obs"].isin(ids)].reset_index(drop=True)
     run.out.table(t, f"{run.name}_corroboration")
     return t
+
+
+def corroboration_display(t: pd.DataFrame) -> pd.DataFrame:
+    """The corroboration table for reading: values, verdict, publisher and reason (ids and basis in the CSV)."""
+    if t.empty:
+        return t
+    cols = ["series_id", "year", "document_value", "external_value", "unit", "difference", "verdict", "publisher"]
+    out = t[[*cols, "reason"]].rename(
+        columns={"series_id": "series", "document_value": "document", "external_value": "external"}
+    )
+    return out.reset_index(drop=True)

@@ -356,29 +356,37 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
         cols["trend 95% CI (%/yr)"] = ci("trend_ci_low", "trend_ci_high")
     if run.show_real:
         cols["real CAGR (%/yr)"] = pct("real_cagr")
-        cols["official real (%/yr)"] = pct("official_real_growth")
-        cols["gap to official (pp/yr)"] = pct("official_gap")
-    cols["change"] = [
-        "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}" for v, u in zip(t["change"], t["change_unit"], strict=True)
-    ]
-    cols["change per year"] = [
-        "" if pd.isna(v) else f"{v:+.2f} {unit.get(u, u)}"
-        for v, u in zip(t["change_per_year"], t["change_unit"], strict=True)
+        cols["official real, gap (%/yr, pp)"] = [
+            "" if pd.isna(o) else f"{100 * o:.2f} ({100 * g:+.2f})" if pd.notna(g) else f"{100 * o:.2f}"
+            for o, g in zip(t["official_real_growth"], t["official_gap"], strict=True)
+        ]
+    cols["change (per year)"] = [
+        ""
+        if pd.isna(v)
+        else f"{v:+.2f} {unit.get(u, u)} ({w:+.2f}/yr)"
+        if pd.notna(w)
+        else f"{v:+.2f} {unit.get(u, u)}"
+        for v, w, u in zip(t["change"], t["change_per_year"], t["change_unit"], strict=True)
     ]
     if run.show_nominal:
         cols["doubling time (years)"] = t["doubling_time"].map(
             lambda v: float("nan") if pd.isna(v) or math.isinf(v) else v
         )
     cols["external values"] = t["external_used"]
-    cols["years missing"] = t["missing_years"]
     real_note = t["real_note"].fillna("") if run.show_real else pd.Series("", index=t.index)
-    cols["note"] = [n if not r else f"{n}; real: {r}" for n, r in zip(t["note"].fillna(""), real_note, strict=True)]
+    notes = []
+    for n, miss, r in zip(t["note"].fillna(""), t["missing_years"].fillna(""), real_note, strict=True):
+        bits = [str(n)] if n else []
+        if miss:
+            bits.append(f"years missing: {miss}")
+        if r:
+            bits.append(f"real: {r}")
+        notes.append("; ".join(bits))
+    cols["note"] = notes
     out = pd.DataFrame(cols)
-    out.attrs["decimals"] = {
-        c: 2
-        for c in ("CAGR (%/yr)", "trend (%/yr)", "real CAGR (%/yr)", "official real (%/yr)", "gap to official (pp/yr)")
-        if c in out
-    } | ({"doubling time (years)": 1} if "doubling time (years)" in out else {})
+    out.attrs["decimals"] = {c: 2 for c in ("CAGR (%/yr)", "trend (%/yr)", "real CAGR (%/yr)") if c in out} | (
+        {"doubling time (years)": 1} if "doubling time (years)" in out else {}
+    )
     return out
 
 
