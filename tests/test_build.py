@@ -221,12 +221,12 @@ def test_index_in_headless_chromium(chromium, two_builds, tmp_path):
         local = [h for h in links if not h.startswith("http")]
         missing = [h for h in local if not (built_index / h.split("#")[0]).exists()]
         assert not missing, f"links to missing files: {missing}"
-        shots = paths.ROOT / "build" / "screenshots"  # not reports/: only the build writes there
+        shots = SCREENSHOTS  # review screenshots (the only thing a test writes under reports/)
         shots.mkdir(parents=True, exist_ok=True)
-        assert driver.save_screenshot(str(shots / "index.png"))
+        assert driver.save_screenshot(str(shots / "one_run_index.png"))
         driver.get((built_index / "data_catalog.html").as_uri())
         assert driver.find_element("id", "xiangxi.gdp.2019")
-        driver.save_screenshot(str(shots / "data_catalog.png"))
+        driver.save_screenshot(str(shots / "one_run_data_catalog.png"))
     finally:
         driver.quit()
 

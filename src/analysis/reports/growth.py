@@ -348,15 +348,17 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     cols: dict[str, object] = {
         "series": t["series_id"],
         "period": t["start_year"].astype(str) + "-" + t["end_year"].astype(str),
-        "years observed": t["n_points"],
+        "years": t["n_points"],
     }
     if run.show_nominal:
         cols["CAGR (%/yr)"] = pct("cagr")
-        cols["trend (%/yr)"] = pct("trend_growth")
-        cols["trend 95% CI (%/yr)"] = ci("trend_ci_low", "trend_ci_high")
+        cols["trend, 95% CI (%/yr)"] = [
+            "" if pd.isna(g) else f"{100 * g:.2f} ({c})"
+            for g, c in zip(t["trend_growth"], ci("trend_ci_low", "trend_ci_high"), strict=True)
+        ]
     if run.show_real:
         cols["real CAGR (%/yr)"] = pct("real_cagr")
-        cols["official real, gap (%/yr, pp)"] = [
+        cols["official real (gap), %/yr"] = [
             "" if pd.isna(o) else f"{100 * o:.2f} ({100 * g:+.2f})" if pd.notna(g) else f"{100 * o:.2f}"
             for o, g in zip(t["official_real_growth"], t["official_gap"], strict=True)
         ]
@@ -369,10 +371,8 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
         for v, w, u in zip(t["change"], t["change_per_year"], t["change_unit"], strict=True)
     ]
     if run.show_nominal:
-        cols["doubling time (years)"] = t["doubling_time"].map(
-            lambda v: float("nan") if pd.isna(v) or math.isinf(v) else v
-        )
-    cols["external values"] = t["external_used"]
+        cols["doubling (years)"] = t["doubling_time"].map(lambda v: float("nan") if pd.isna(v) or math.isinf(v) else v)
+    cols["external"] = t["external_used"]
     real_note = t["real_note"].fillna("") if run.show_real else pd.Series("", index=t.index)
     notes = []
     for n, miss, r in zip(t["note"].fillna(""), t["missing_years"].fillna(""), real_note, strict=True):
@@ -384,8 +384,8 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
         notes.append("; ".join(bits))
     cols["note"] = notes
     out = pd.DataFrame(cols)
-    out.attrs["decimals"] = {c: 2 for c in ("CAGR (%/yr)", "trend (%/yr)", "real CAGR (%/yr)") if c in out} | (
-        {"doubling time (years)": 1} if "doubling time (years)" in out else {}
+    out.attrs["decimals"] = {c: 2 for c in ("CAGR (%/yr)", "real CAGR (%/yr)") if c in out} | (
+        {"doubling (years)": 1} if "doubling (years)" in out else {}
     )
     return out
 
