@@ -32,7 +32,7 @@ RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help venv data external report notebooks test lint format readme hooks lab clean bench
+.PHONY: help venv data external report notebooks test test-full lint format readme hooks lab clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -126,8 +126,14 @@ hooks: | $(STAMP) ## Optional: install the pre-commit hooks and nbdime's git dif
 	$(BIN)/nbdime config-git --enable
 
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Tests marked `full` execute a notebook's default run a second time (nbval already runs
+# it and compares every output); `make test` skips them, CI (CI=true) runs them too.
+TEST_MARKS := $(if $(filter true 1,$(CI)),,-m "not full")
 test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (README numbers, docstring examples) and nbval
-	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs $(PY) -m pytest -n 2 --dist loadfile tests notebooks $(NBVAL)
+	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs $(PY) -m pytest -n 2 --dist loadfile $(TEST_MARKS) tests notebooks $(NBVAL)
+
+test-full: ## make test plus the tests marked `full` (what CI runs)
+	$(MAKE) --no-print-directory test CI=true
 
 LAB_ARGS ?=
 lab: $(PROCESSED) | $(STAMP) ## Start JupyterLab with the project kernel on 127.0.0.1

@@ -652,6 +652,7 @@ def test_notebook_structure():
     ), "commit with outputs"
 
 
+@pytest.mark.full
 def test_notebook_default_run_matches_committed_outputs(tmp_path):
     nb = _execute(tmp_path, "default")
     t = pd.read_csv(tmp_path / "out" / "tables" / "claims_audit.csv", dtype=str, keep_default_na=False)

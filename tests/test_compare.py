@@ -284,6 +284,7 @@ def test_prepare_refuses_bad_parameters_listing_valid_choices(tmp_path, kw, mess
         cr.prepare(output_dir=str(tmp_path), **kw)
 
 
+@pytest.mark.full
 def test_figures_are_byte_identical_across_runs(tmp_path):
     saved = []
     for d in ("a", "b"):
@@ -325,6 +326,7 @@ def find(rows, metric, region, year_or_period=None):
     return got[0]
 
 
+@pytest.mark.full
 def test_default_run(tmp_path):
     nb = run_notebook(tmp_path)
     path = tmp_path / "tables" / "comparisons.csv"

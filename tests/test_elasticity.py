@@ -344,6 +344,7 @@ def _by_id(nb: dict) -> dict[str, list[str]]:
     }
 
 
+@pytest.mark.full
 def test_notebook_default_parameters(tmp_path: Path):
     nb = _execute(tmp_path)
     texts = "\n".join(_texts(nb))
