@@ -203,3 +203,32 @@ def test_under_ci_a_missing_browser_fails(tmp_path):
 def test_ci_script_requires_the_browser_tests():
     ci = (paths.ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "export CI=true" in ci and "make test" in ci and "chromium-driver" in ci
+
+
+def test_driver_variant_run_leaves_reports_alone(tmp_path):
+    """``analysis.build.report run NAME --param ...`` writes a variant to build/variants/NAME/."""
+    from notebook_helpers import reports_digest
+
+    before = reports_digest()
+    env = {k: v for k, v in os.environ.items() if k not in ("ANALYSIS_REPORTS_DIR", paths.BUILD_OUTPUT_ENV)}
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.build.report",
+            "run",
+            "start_here",
+            "--no-progress",
+            "--param",
+            "indicator=gdp_per_capita",
+        ],
+        cwd=paths.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "build/variants/start_here/" in r.stdout
+    assert (paths.ROOT / "build" / "variants" / "start_here" / "start_here.html").is_file()
+    assert reports_digest() == before

@@ -372,6 +372,16 @@ def main(argv: list[str] | None = None) -> int:
     nb = sub.add_parser("notebook", help="re-execute a notebook in place with its defaults")
     nb.add_argument("path", type=Path, nargs="+")
     args = ap.parse_args(argv)
+    if args.cmd == "run" and args.param and not os.environ.get("ANALYSIS_REPORTS_DIR"):
+        # A run with other parameters is a variant, not the published report: it goes to
+        # build/variants/<run>/ so that reports/ and index.html always describe the default runs.
+        variant = paths.ROOT / "build" / "variants" / "+".join(args.name)
+        print(
+            f"[report] --param: a variant run; writing to {paths.relative(variant)}/ (reports/ untouched)", flush=True
+        )
+        env = {**os.environ, "ANALYSIS_REPORTS_DIR": str(variant)}
+        rest = list(argv) if argv is not None else sys.argv[1:]
+        os.execve(sys.executable, [sys.executable, "-m", "analysis.build.report", *rest], env)
     if args.cmd == "run":
         overrides = {}
         for kv in args.param:
