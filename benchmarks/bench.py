@@ -218,7 +218,15 @@ def main() -> int:
     dry = subprocess.run(
         ["make", "-n", "-W", str(nb.relative_to(ROOT)), "report"], cwd=ROOT, capture_output=True, text=True
     ).stdout
-    reruns = sorted({line.split()[-1] for line in dry.splitlines() if "analysis.build.report run" in line})
+    reruns = sorted(
+        {
+            name
+            for line in dry.splitlines()
+            if "analysis.build.report run" in line
+            for name in line.split("analysis.build.report run", 1)[1].split()
+            if not name.startswith("-")
+        }
+    )  # one command runs every run of a notebook
     if not args.skip_test:
         res["make test"] = repeat(n, lambda: timed(["make", "--no-print-directory", "test"]))
 
