@@ -124,6 +124,7 @@ class Bench:
     """``benchmarks/results.md``, parsed: date, machine line, headline ratios and scenario medians."""
 
     date: str
+    repeats: int
     python: str
     cores: str
     machine: str
@@ -144,6 +145,7 @@ class Bench:
             return m
 
         date = find(r"^Measured (\d{4}-\d{2}-\d{2})", "the date").group(1)
+        repeats = int(find(r"by `make bench` \((\d+) runs? each", "the number of runs").group(1))
         machine = find(r"^Machine: (\d+) cores, ([^,]+),.*?Python ([\d.]+)", "the machine line")
         head = find(
             r"floor = \*\*([\d.]+)x\*\* \(target ([^)]*)\);.*?= \*\*([\d.]+)x\*\* \(target ([^)]*)\)", "headline"
@@ -159,6 +161,7 @@ class Bench:
         reruns = find(r"reruns only: (.*)\.$", "the rerun line").group(1)
         return cls(
             date=date,
+            repeats=repeats,
             cores=machine.group(1),
             machine=machine.group(2),
             python=machine.group(3),
@@ -616,8 +619,11 @@ def _performance(s: Sources) -> str:
     scale_s = b.scale[biggest][0]
     return "\n".join(
         [
-            "`make bench` (script `benchmarks/bench.py`) measures each scenario three times and writes",
-            f"`benchmarks/results.md` (median, min, max, machine facts). Measured {b.date} on a",
+            "`make bench` (script `benchmarks/bench.py`) measures each scenario (three times by default) and",
+            (
+                f"writes `benchmarks/results.md` (median, min, max, machine facts). Measured {b.date}, "
+                f"{b.repeats} run{'s' if b.repeats != 1 else ''} each, on a"
+            ),
             f"{b.cores}-core {b.machine} machine (Python {b.python}):",
             "",
             "| scenario | median s | target |",
