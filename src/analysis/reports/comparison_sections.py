@@ -80,14 +80,26 @@ def _change_rows(a: PeriodChange, b: PeriodChange, metric: str, notes: Sequence[
         return _append_note(unmatched_changes(a, b, str(exc), metric=metric), _change_note(a, b), *notes)
 
 
+def _basis_note(ind: str, region: str, bench: str, note: str) -> str:
+    """The measurement note of a pair: the Xiangxi-specific incidence note only where Xiangxi is compared."""
+    if ind == "poverty_incidence" and note == BASIS_NOTES[ind] and "Xiangxi" not in (region, bench):
+        return (
+            f"the measurement basis of {region}'s and {bench}'s incidence is not stated with certainty (area "
+            "statistics are usually from the NBS rural household survey, provincial counts from the registered poor, "
+            "建档立卡), so part of any gap may be a difference of measurement"
+        )
+    return note
+
+
 def poverty_comparisons(run: ComparisonRun) -> list[Comparison]:
     """Each selected indicator of each region against the benchmark: start, end, matched years, change."""
     rows: list[Comparison] = []
     b = run.benchmark
     for ind in run.indicators:
         bp = run.points(b, ind)
-        basis = BENCHMARK_BASIS_NOTES.get((ind, b), BASIS_NOTES.get(ind, ""))
+        common_basis = BENCHMARK_BASIS_NOTES.get((ind, b), BASIS_NOTES.get(ind, ""))
         for r in run.compared:
+            basis = _basis_note(ind, r, b, common_basis)
             rp = run.points(r, ind)
             over = _overlap(r, b)
             if not rp:
