@@ -128,9 +128,16 @@ hooks: | $(STAMP) ## Optional: install the pre-commit hooks and nbdime's git dif
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
 # Tests marked `full` execute a notebook's default run a second time (nbval already runs
 # it and compares every output); `make test` skips them, CI (CI=true) runs them too.
+# Outside CI, notebook runs that are not build runs (nbval, the exploratory runs) save their
+# figures as PNG only (ANALYSIS_FIGURE_FORMATS, analysis.reports.figures): the SVG and PDF copies
+# cost two more draws of every figure. Build runs in the tests still write all three; CI writes
+# all three everywhere.
 TEST_MARKS := $(if $(filter true 1,$(CI)),,-m "not full")
+comma := ,
+TEST_FORMATS := $(if $(filter true 1,$(CI)),png$(comma)svg$(comma)pdf,png)
 test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (README numbers, docstring examples) and nbval
-	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs $(PY) -m pytest -n 2 --dist loadfile $(TEST_MARKS) tests notebooks $(NBVAL)
+	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs ANALYSIS_FIGURE_FORMATS=$(TEST_FORMATS) \
+	  $(PY) -m pytest -n 2 --dist loadfile $(TEST_MARKS) tests notebooks $(NBVAL)
 
 test-full: ## make test plus the tests marked `full` (what CI runs)
 	$(MAKE) --no-print-directory test CI=true

@@ -33,6 +33,7 @@ from analysis.metrics.audit import (
 )
 from analysis.reports import audit as audit_report
 from analysis.reports import audit_figures as af
+from analysis.reports import figures
 from notebook_helpers import without_notice
 
 NOTEBOOK = paths.NOTEBOOKS / "claims_audit.ipynb"
@@ -657,7 +658,8 @@ def test_notebook_default_run_matches_committed_outputs(tmp_path):
     nb = _execute(tmp_path, "default")
     t = pd.read_csv(tmp_path / "out" / "tables" / "claims_audit.csv", dtype=str, keep_default_na=False)
     assert len(t) == 68
-    assert (tmp_path / "out" / "figures" / "claims_audit_stated_vs_recomputed.svg").exists()
+    for ext in figures.formats():
+        assert (tmp_path / "out" / "figures" / f"claims_audit_stated_vs_recomputed.{ext}").exists()
     text = "\n".join(_texts(nb))
     assert "Claims of the documents (32): **9 consistent**, **3 inconsistent**, **20 not checkable**" in text
     assert (tmp_path / "out" / "tables" / "claims_audit_consistency.csv").exists()

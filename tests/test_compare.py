@@ -34,6 +34,7 @@ from analysis.metrics.compare import (
 )
 from analysis.reports import comparison as cr
 from analysis.reports import comparison_figures as cf
+from analysis.reports import figures
 
 TABLE_HEAD = ["metric", "region", "benchmark", "year_or_period", "value", "benchmark_value", "ratio", "gap", "note"]
 
@@ -293,7 +294,7 @@ def test_figures_are_byte_identical_across_runs(tmp_path):
         # two of the six figures (all go through figures.save; test_build checks whole builds)
         saved.append([cf.fig_slope(run, "poverty_incidence"), cf.fig_counties(run)])
     for a, b in zip(*saved, strict=True):
-        for ext in ("png", "svg"):
+        for ext in figures.formats():
             assert a[ext].read_bytes() == b[ext].read_bytes(), a[ext].name
     assert (tmp_path / "a/tables/comparisons.csv").read_bytes() == (tmp_path / "b/tables/comparisons.csv").read_bytes()
 
@@ -375,7 +376,7 @@ def test_default_run(tmp_path):
         "standards",
         "counties",
     ):
-        for ext in ("png", "svg"):
+        for ext in figures.formats():  # PNG only under make test outside CI (Makefile)
             assert (tmp_path / "figures" / f"comparisons_{stem}.{ext}").stat().st_size > 1000
     text = outputs_text(nb)
     assert "absolute gap narrowed from 5.63 to 1.05 pp" in text and "widened from 0.19 to 0.96" in text

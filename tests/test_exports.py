@@ -8,6 +8,7 @@ them as written by the build.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import matplotlib
@@ -184,7 +185,8 @@ def test_outputs_latex_writes_beside_the_csv(tmp_path):
 # ------------------------------------------------------------------------------------ PDF figures
 
 
-def test_figures_save_writes_deterministic_vector_pdf(tmp_path):
+def test_figures_save_writes_deterministic_vector_pdf(tmp_path, monkeypatch):
+    monkeypatch.delenv(figures.FORMATS_ENV, raising=False)  # all formats, as in a build
     figures.setup()
 
     def draw(d):
@@ -200,6 +202,51 @@ def test_figures_save_writes_deterministic_vector_pdf(tmp_path):
         assert a[fmt].read_bytes() == b[fmt].read_bytes(), fmt
     pdf = a["pdf"].read_bytes()
     assert pdf.startswith(b"%PDF") and b"CreationDate" not in pdf and b"/Subtype /Image" not in pdf  # vector, no raster
+
+
+def _demo_figure() -> plt.Figure:
+    fig, ax = plt.subplots()
+    ax.plot([2013, 2019], [418.9, 705.7])
+    return fig
+
+
+def test_figure_formats_outside_a_build_follow_the_environment(tmp_path, monkeypatch):
+    """ANALYSIS_FIGURE_FORMATS restricts exploratory runs (PNG kept); a build writes all three."""
+    monkeypatch.delenv(figures.FORMATS_ENV, raising=False)
+    monkeypatch.delenv("ANALYSIS_BUILD_OUTPUT_DIR", raising=False)
+    assert figures.formats() == ("png", "svg", "pdf")
+    monkeypatch.setenv(figures.FORMATS_ENV, " PNG , pdf")
+    assert figures.formats() == ("png", "pdf")
+    first = figures.save(_demo_figure(), "demo", "Source: test.", tmp_path)
+    assert set(first) == {"png", "pdf"}
+    (tmp_path / "demo.svg").write_text("stale", encoding="utf-8")
+    monkeypatch.setenv(figures.FORMATS_ENV, "png")
+    assert set(figures.save(_demo_figure(), "demo", "Source: test.", tmp_path)) == {"png"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.png"]  # no stale vector copies beside it
+    monkeypatch.setenv("ANALYSIS_BUILD_OUTPUT_DIR", str(tmp_path))
+    assert figures.formats() == ("png", "svg", "pdf")  # the build ignores the restriction
+    monkeypatch.delenv("ANALYSIS_BUILD_OUTPUT_DIR")
+    for bad, says in (("png,eps", "unknown format(s) eps"), ("svg", "png is missing")):
+        monkeypatch.setenv(figures.FORMATS_ENV, bad)
+        with pytest.raises(
+            ValueError, match=rf"ANALYSIS_FIGURE_FORMATS='{bad}': {re.escape(says)}; choose from png, svg, pdf"
+        ):
+            figures.formats()
+    plt.close("all")
+
+
+def test_source_note_is_wrapped_to_the_figure_width():
+    """The note is broken at spaces so that no line is wider than the figure (measured in the font)."""
+    note = "Source: curated from the five policy documents (data/raw); " * 6
+    fig = _demo_figure()
+    width = fig.get_size_inches()[0] * 72 * 0.97
+    lines = figures.wrap_text(note.strip(), width)
+    assert len(lines) > 1 and " ".join(lines) == note.strip()
+    assert all(figures.text_width(line) <= width for line in lines)
+    assert figures.text_width(lines[0] + " " + lines[1].split(" ")[0]) > width  # greedy: the next word did not fit
+    assert figures.source_note(fig, note.strip()) == len(lines)
+    assert figures.wrap_text("a\nb c", 1000) == ["a", "b c"]
+    plt.close(fig)
 
 
 # ------------------------------------------------------------------------------------ start here
@@ -263,4 +310,6 @@ def test_start_here_exploratory_run_with_other_parameters(interactive):
         values = [float(line.rsplit(",", 1)[1]) for line in fh.read().splitlines()[1:]]
     assert values == pytest.approx([0.087105, -7.46643], abs=1e-5)
     assert "\\label{tab:test_start_here}" in (out / "tables" / "test_start_here.tex").read_text(encoding="utf-8")
-    assert {p.suffix for p in (out / "figures").glob("test_start_here_series.*")} == {".png", ".svg", ".pdf"}
+    assert {p.suffix for p in (out / "figures").glob("test_start_here_series.*")} == {
+        f".{f}" for f in figures.formats()
+    }

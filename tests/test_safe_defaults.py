@@ -107,7 +107,7 @@ def test_umask_is_read_without_changing_it(umask):
     assert new_file_mode() == {0o022: 0o644, 0o002: 0o664}[umask]
 
 
-def test_atomic_writes_get_the_mode_of_the_umask(umask, tmp_path):
+def test_atomic_writes_get_the_mode_of_the_umask(umask, tmp_path, monkeypatch):
     expected = {0o022: 0o644, 0o002: 0o664}[umask]
     a = tmp_path / "a.bin"
     atomic_write_bytes(a, b"1")
@@ -121,12 +121,13 @@ def test_atomic_writes_get_the_mode_of_the_umask(umask, tmp_path):
     t = tmp_path / "t.csv"
     write_frame(t, pd.DataFrame({"x": [1.5]}))
     assert mode(t) == expected
+    monkeypatch.delenv(figures.FORMATS_ENV, raising=False)  # all formats, as in a build
     fig, ax = plt.subplots()
     ax.plot([1, 2], [1, 2])
     ax.set_xlabel("year")
     saved = figures.save(fig, "probe", "Source: test.", tmp_path / "figures")
     plt.close(fig)
-    assert [mode(saved["png"]), mode(saved["svg"])] == [expected, expected]
+    assert [mode(saved["png"]), mode(saved["svg"]), mode(saved["pdf"])] == [expected] * 3
     assert not list(tmp_path.rglob(".*.tmp")), "temporary files left behind"
 
 

@@ -285,7 +285,9 @@ def external_observations(
 
 
 def _check_one_preferred(out: pd.DataFrame, name: str, problems: list[Problem]) -> None:
-    for (region, indicator, year), g in out.groupby(["region", "indicator", "year"], sort=False):
+    keys = ["region", "indicator", "year"]
+    n_yes = (out["preferred"] == "yes").groupby([out[k] for k in keys], sort=False).transform("sum")
+    for (region, indicator, year), g in out[n_yes != 1].groupby(keys, sort=False):
         yes = g[g["preferred"] == "yes"]
         rows = ", ".join(str(r) for r in g["source_row"])
         if yes.empty:

@@ -28,6 +28,47 @@ SVG_METADATA = {"Date": None, "Creator": None}
 PDF_METADATA = {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
 FORMATS = (("png", PNG_METADATA), ("svg", SVG_METADATA), ("pdf", PDF_METADATA))
 """The formats :func:`save` writes, each with the metadata that makes it deterministic."""
+FORMATS_ENV = "ANALYSIS_FIGURE_FORMATS"
+"""Environment variable that restricts the formats of runs outside the build (e.g. ``png``).
+
+Each vector format costs about as much as the PNG (the whole figure is drawn again), so
+``png`` makes exploring (and ``make test``, which sets it outside CI) about three times
+faster per figure. The build (:mod:`analysis.build.report`) always writes all three.
+"""
+
+
+def formats() -> tuple[str, ...]:
+    """The formats :func:`save` writes in this process.
+
+    All of PNG, SVG and PDF in a build run (``ANALYSIS_BUILD_OUTPUT_DIR`` set by the build
+    driver) and by default; elsewhere :data:`FORMATS_ENV` may name a subset, which must
+    include ``png`` (the notebook shows the PNG).
+
+    Returns
+    -------
+    tuple of str
+        In the order of :data:`FORMATS`.
+
+    Raises
+    ------
+    ValueError
+        Naming the variable, the unknown formats and the valid ones.
+    """
+    import os
+
+    from analysis import paths
+
+    every = tuple(fmt for fmt, _ in FORMATS)
+    raw = os.environ.get(FORMATS_ENV, "").strip()
+    if not raw or os.environ.get(paths.BUILD_OUTPUT_ENV):
+        return every
+    chosen = {f.strip().lower() for f in raw.split(",") if f.strip()}
+    unknown = sorted(chosen - set(every))
+    if unknown or "png" not in chosen:
+        problem = f"unknown format(s) {', '.join(unknown)}" if unknown else "png is missing"
+        raise ValueError(f"{FORMATS_ENV}={raw!r}: {problem}; choose from {', '.join(every)}, png included")
+    return tuple(f for f in every if f in chosen)
+
 
 KIND_STYLE = {
     "document": {"marker": "o", "markerfacecolor": "C0", "label": "document value"},
@@ -149,15 +190,78 @@ def setup() -> None:
             "figure.figsize": (7.5, 4.2),
             "axes.titlesize": 12,
             "axes.titleweight": "bold",
+            # A fixed title height: matplotlib's automatic one (None) measures every tick label
+            # at each draw to lift the title over anything on top of the axes; no figure here
+            # puts ticks or labels there, so it never moved a title, and cost a fifth of a draw.
+            "axes.titley": 1.0,
             "legend.fontsize": 9,
             "legend.frameon": False,
         }
     )
 
 
-def source_note(fig: plt.Figure, text: str) -> None:
-    """Write a source note under the plot area."""
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=7.5, color="0.35", wrap=True)
+NOTE_SIZE = 7.5
+"""Font size (points) of the source note under each figure."""
+
+
+def text_width(text: str, size: float = NOTE_SIZE) -> float:
+    """Width in points of ``text`` in the figure font at ``size`` points, as wide as it draws anywhere.
+
+    The larger of the outline width (SVG, PDF) and the width Agg draws in the PNG at
+    ``savefig.dpi``, where hinting rounds each glyph to whole pixels (about 10% wider at
+    7.5 points and 120 dpi).
+
+    >>> text_width("Source: test") > text_width("Source:") > 0
+    True
+    """
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.ft2font import LoadFlags
+
+    font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties(size=size)))
+    dpi = float(matplotlib.rcParams["savefig.dpi"]) if matplotlib.rcParams["savefig.dpi"] != "figure" else 100.0
+    widths = []
+    for at, flags in ((72.0, LoadFlags.NO_HINTING), (dpi, get_hinting_flag())):
+        font.set_size(size, at)
+        font.set_text(text, 0, flags=flags)
+        widths.append(font.get_width_height()[0] / 64 * 72 / at)
+    return float(max(widths))
+
+
+def wrap_text(text: str, width: float, size: float = NOTE_SIZE) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` points (greedy, at spaces).
+
+    Each word is measured once, so a long note costs a few dozen font layouts where
+    matplotlib's own ``wrap=True`` lays out every candidate line again at each draw (in
+    every format: most of the text-layout time of a figure with a long note).
+    Line breaks already in ``text`` are kept; a word longer than the line stays whole.
+
+    >>> wrap_text("Source: curated from the five policy documents", 100)
+    ['Source: curated from the', 'five policy documents']
+    """
+    space = text_width(" ", size)
+    widths: dict[str, float] = {}
+    lines: list[str] = []
+    for para in text.split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for word in para.split(" "):
+            w = widths.setdefault(word, text_width(word, size))
+            if line and used + space + w > width:
+                lines.append(" ".join(line))
+                line, used = [], 0.0
+            used += (space if line else 0.0) + w
+            line.append(word)
+        lines.append(" ".join(line))
+    return lines
+
+
+def source_note(fig: plt.Figure, text: str) -> int:
+    """Write a source note under the plot area, wrapped to the figure's width; return its line count."""
+    width = fig.get_size_inches()[0] * 72 * 0.97  # from x = 0.01 to 2% short of the right edge
+    lines = wrap_text(text, width)
+    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=NOTE_SIZE, color="0.35")
+    return len(lines)
 
 
 def check_ascii(fig: plt.Figure, name: str) -> None:
@@ -176,6 +280,8 @@ def check_ascii(fig: plt.Figure, name: str) -> None:
 def save(fig: plt.Figure, name: str, note: str, out_dir: Path) -> dict[str, Path]:
     """Add the source note and save ``name``.png, ``.svg`` and ``.pdf`` deterministically.
 
+    Outside a build run, :data:`FORMATS_ENV` may restrict the formats (see :func:`formats`).
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -190,15 +296,14 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path) -> dict[str, Path
     Returns
     -------
     dict
-        ``{"png": path, "svg": path, "pdf": path}``.
+        ``{"png": path, "svg": path, "pdf": path}`` (the formats written).
     """
     out_dir = Path(out_dir)
-    source_note(fig, note)
+    lines = source_note(fig, note)
     check_ascii(fig, name)
-    # Room for the note (it wraps: about 17 characters of 7.5-point text per inch) and, above it,
-    # any figure-level legend, so that a long note never runs under the legend.
-    w, h = fig.get_size_inches()
-    lines = max(1, -(-len(note) // int(w * 16)))
+    # Room for the note and, above it, any figure-level legend, so that a long note never
+    # runs under the legend.
+    _, h = fig.get_size_inches()
     note_top = (lines * 0.13 + 0.04) / h
     for leg in fig.legends:
         leg.set_bbox_to_anchor((1, note_top), transform=fig.transFigure)
@@ -209,10 +314,14 @@ def save(fig: plt.Figure, name: str, note: str, out_dir: Path) -> dict[str, Path
     # already done, so drop the engine: each format is then drawn once.
     fig.set_layout_engine(None)
     out = {}
+    chosen = formats()
     for fmt, meta in FORMATS:
+        path = out_dir / f"{name}.{fmt}"
+        if fmt not in chosen:
+            path.unlink(missing_ok=True)  # no stale copy of an earlier run beside the new PNG
+            continue
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, metadata=meta)
-        path = out_dir / f"{name}.{fmt}"
         atomic_write_bytes(path, buf.getvalue())
         out[fmt] = path
     return out
