@@ -46,13 +46,31 @@ def raw_copy(tmp_path: Path) -> Path:
     return dst
 
 
-@pytest.fixture
-def built(raw_copy: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
-    """A successful build of the raw copy into tmp/out, and the bytes it wrote."""
+@pytest.fixture(scope="session")
+def clean_build(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """One build of an unchanged copy of data/raw per test process: the raw folder and the files written."""
     from analysis.data.build import build
 
+    base = tmp_path_factory.mktemp("clean_build")
+    shutil.copytree(paths.RAW, base / "raw")
+    build(base / "raw", base / "out")
+    return base / "raw", {p.name: p.read_bytes() for p in (base / "out").iterdir()}
+
+
+@pytest.fixture
+def built(raw_copy: Path, tmp_path: Path, clean_build) -> tuple[Path, Path, dict[str, bytes]]:
+    """A successful build of the raw copy into tmp/out, and the bytes it wrote.
+
+    The raw copy is unchanged when this runs, so its build is the session's build of an
+    identical copy (:func:`clean_build`) with that copy's folder name replaced by this one's
+    (outside the project, ``source_file`` holds the absolute path); test_damaged_inputs checks
+    that the two are byte-identical. Saves a build per bad-input test.
+    """
+    src, files = clean_build
     out = tmp_path / "out"
-    build(raw_copy, out)
+    out.mkdir()
+    for name, data in files.items():
+        (out / name).write_bytes(data.replace(str(src).encode(), str(raw_copy).encode()))
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert "observations.csv" in before
     return raw_copy, out, before
@@ -106,10 +124,61 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+FIRST = (
+    "tests/test_build.py",
+    "notebooks/elasticities.ipynb",
+    "notebooks/growth_rates.ipynb",
+    "notebooks/comparisons.ipynb",
+    "tests/test_safe_defaults.py",
+    "tests/test_readme.py",
+    "tests/test_damaged_inputs.py",
+    "tests/test_data_validation.py",
+    "tests/test_clients.py",
+)
+"""Modules that take longest, in the order they start: ``make test`` gives out whole modules
+(``--dist loadfile``) in collection order, so the long ones go first and the short ones fill the
+gaps at the end. test_findings (which shares ``report_tables`` with test_readme) goes last."""
+LAST = ("tests/test_findings.py",)
+
+
+@pytest.hookimpl(wrapper=True)  # the order is in place before pytest-xdist's hooks see the items
+def pytest_collection_modifyitems(items: list[pytest.Item]):
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path in LAST:
+            return len(FIRST) + 1
+        return FIRST.index(path) if path in FIRST else len(FIRST)
+
     for item in items:
         if "chromium" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=rank)  # stable: the order within a module (and a notebook's cells) is kept
+    return (yield)
+
+
+@pytest.fixture(scope="session")
+def report_tables(tmp_path_factory) -> Path:
+    """Every run's report tables, computed in-process as the notebook runs compute them
+    (:func:`analysis.build.readme.compute_run_tables`, checked byte-identical to a papermill run
+    by test_build); shared by the README and findings tests. Returns the ``tables`` folder."""
+    import fcntl
+
+    from analysis.build import readme
+    from analysis.build.runs import RUNS
+
+    # One computation per test session: pytest-xdist's workers share the folder above their own
+    # (the session's); without workers the session's own folder is used.
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "report_tables"
+    root.mkdir(exist_ok=True)
+    with open(root / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second worker waits for the first one's tables
+        if not (root / ".done").exists():
+            for run in RUNS:
+                if run.notebook in readme.TABLE_STEPS:
+                    readme.compute_run_tables(run, root)
+            (root / ".done").touch()
+    return root / "tables"
 
 
 @pytest.fixture(scope="session")

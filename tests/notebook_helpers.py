@@ -1,4 +1,4 @@
-"""Run notebooks with papermill's API in tests.
+"""Run notebooks with papermill's API in tests (one kernel per test process, reset between runs).
 
 :func:`run_notebook` passes ``output_dir`` (a temporary folder). :func:`run_interactive`
 runs a notebook as a user would outside the build (plain papermill, no ``output_dir``, no
@@ -25,18 +25,58 @@ from analysis import paths  # noqa: E402
 KERNEL = "poverty-analysis"
 
 
-def run_notebook(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
-    """Execute ``notebooks/<name>.ipynb`` with ``parameters``; outputs under ``tmp_path``."""
-    out = tmp_path / f"{name}.out.ipynb"
-    parameters.setdefault("output_dir", str(tmp_path))
-    pm.execute_notebook(
-        str(paths.NOTEBOOKS / f"{name}.ipynb"),
+_KERNEL: list = []
+"""The test process's kernel (at most one KernelManager), see :func:`kernel`."""
+
+
+def kernel():
+    """This test process's kernel, reset as the build resets a kernel it reuses.
+
+    Papermill runs in the tests share one kernel per pytest worker instead of starting one
+    each (kernel start-up and the imports of pandas, matplotlib and the package are most of
+    a small run). Between runs the kernel gets the build's reset
+    (:data:`analysis.build.report.KERNEL_RESET`: empty namespace, no figures, default
+    rcParams and warning filters), which the build relies on to make a reused kernel's
+    reports byte-identical to a fresh kernel's. The kernel starts with a user's environment
+    (no build mark, no reports redirection); a kernel that died is replaced.
+    """
+    import atexit
+
+    from jupyter_client.manager import KernelManager
+
+    from analysis.build.report import KERNEL_RESET, KERNEL_SNAPSHOT, kernel_exec
+
+    if _KERNEL and _KERNEL[0].is_alive():
+        kernel_exec(_KERNEL[0], KERNEL_RESET)
+        return _KERNEL[0]
+    _KERNEL.clear()
+    km = KernelManager(kernel_name=KERNEL)
+    with _without_build_marks():
+        km.start_kernel(cwd=str(paths.NOTEBOOKS))
+    kernel_exec(km, KERNEL_SNAPSHOT)
+    _KERNEL.append(km)
+    atexit.register(lambda: km.is_alive() and km.shutdown_kernel(now=True))
+    return km
+
+
+def execute(source: Path, out: Path, parameters: dict) -> nbformat.NotebookNode:
+    """Execute ``source`` with papermill in the test process's kernel (:func:`kernel`); write ``out``."""
+    return pm.execute_notebook(
+        str(source),
         str(out),
         parameters=parameters,
         kernel_name=KERNEL,
         cwd=str(paths.NOTEBOOKS),
         progress_bar=False,
+        km=kernel(),
     )
+
+
+def run_notebook(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
+    """Execute ``notebooks/<name>.ipynb`` with ``parameters``; outputs under ``tmp_path``."""
+    out = tmp_path / f"{name}.out.ipynb"
+    parameters.setdefault("output_dir", str(tmp_path))
+    execute(paths.NOTEBOOKS / f"{name}.ipynb", out, parameters)
     return nbformat.read(out, as_version=4)
 
 
@@ -103,14 +143,7 @@ def run_interactive(name: str, run_name: str, **parameters) -> tuple[nbformat.No
     before = reports_digest()
     out = scratch.parent / f".{run_name}.out.ipynb"
     with _without_build_marks():
-        pm.execute_notebook(
-            str(paths.NOTEBOOKS / f"{name}.ipynb"),
-            str(out),
-            parameters={**parameters, "run_name": run_name},
-            kernel_name=KERNEL,
-            cwd=str(paths.NOTEBOOKS),
-            progress_bar=False,
-        )
+        execute(paths.NOTEBOOKS / f"{name}.ipynb", out, {**parameters, "run_name": run_name})
     nb = nbformat.read(out, as_version=4)
     out.unlink()
     after = reports_digest()

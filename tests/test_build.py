@@ -27,18 +27,6 @@ RUN = "growth_rates"
 SCREENSHOTS = paths.ROOT / "reports" / "screenshots"
 """Where the page test saves its screenshots for review (issue 15 asks for reports/screenshots/;
 only screenshots go there from a test, never a report file)."""
-CHROME_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,2000",
-)
 
 
 def build(reports: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -195,40 +183,23 @@ def test_makefile_lists_every_run():
         assert f"{r.name}:{r.notebook.removesuffix('.ipynb')}" in mk
 
 
-def test_index_in_headless_chromium(chromium, two_builds, tmp_path):
-    """Chromium (Debian chromium + chromium-driver; skipped without them, required in CI) loads every figure."""
-    built_index = two_builds[0]
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+def test_index_in_headless_chromium(two_builds, browser_1280):
+    """Chromium (Debian chromium + chromium-driver; skipped without them, required in CI): the index
+    loads every figure, every local link resolves, and the data catalog has an anchor per observation."""
+    import browser_helpers as bh
 
-    browser, driver_bin = chromium
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = browser
-    for f in CHROME_FLAGS:
-        opts.add_argument(f)
-    opts.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
-    driver = webdriver.Chrome(service=Service(driver_bin), options=opts)
-    try:
-        driver.get((built_index / "index.html").as_uri())
-        assert "Poverty-alleviation analysis" in driver.title
-        images = driver.execute_script(
-            "return Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]);"
-        )
-        assert len(images) >= 5
-        broken = [src for src, done, width in images if not done or width == 0]
-        assert not broken, f"figures that did not load: {broken}"
-        links = driver.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
-        local = [h for h in links if not h.startswith("http")]
-        missing = [h for h in local if not (built_index / h.split("#")[0]).exists()]
-        assert not missing, f"links to missing files: {missing}"
-        shots = SCREENSHOTS  # review screenshots (the only thing a test writes under reports/)
-        shots.mkdir(parents=True, exist_ok=True)
-        assert driver.save_screenshot(str(shots / "one_run_index.png"))
-        driver.get((built_index / "data_catalog.html").as_uri())
-        assert driver.find_element("id", "xiangxi.gdp.2019")
-        driver.save_screenshot(str(shots / "one_run_data_catalog.png"))
-    finally:
-        driver.quit()
+    built_index = two_builds[0]
+    m = bh.load(browser_1280, built_index / "index.html")
+    assert "Poverty-alleviation analysis" in m["title"]
+    assert len(m["images"]) >= 5
+    broken = [i["src"] for i in m["images"] if not i["complete"] or i["w"] == 0]
+    assert not broken, f"figures that did not load: {broken}"
+    links = browser_1280.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
+    local = [h for h in links if not h.startswith("http")]
+    missing = [h for h in local if not (built_index / h.split("#")[0]).exists()]
+    assert not missing, f"links to missing files: {missing}"
+    bh.load(browser_1280, built_index / "data_catalog.html")
+    assert browser_1280.find_element("id", "xiangxi.gdp.2019")
 
 
 def test_default_growth_run_writes_the_table_and_figures(two_builds):

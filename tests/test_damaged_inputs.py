@@ -121,6 +121,15 @@ def test_make_data_names_removed_and_changed_rows(built, capsys):
     assert report.count("  ~ changed") == 1
 
 
+def test_built_fixture_equals_a_real_build_of_its_raw_copy(built, tmp_path):
+    """The ``built`` fixture reuses one build per process (conftest.py); it must be exactly a build."""
+    raw, _out, before = built
+    build(raw, tmp_path / "fresh")
+    fresh = {p.name: p.read_bytes() for p in (tmp_path / "fresh").iterdir()}
+    assert fresh == before
+    assert str(raw).encode() in before["observations.csv"]  # the path of this copy, not the session's
+
+
 def test_first_build_and_unchanged_rebuild(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["--out", str(out)]) == 0

@@ -14,24 +14,13 @@ import pytest
 
 from analysis import load_observations
 from analysis.build import findings as fnd
-from analysis.reports import audit as ar
-from analysis.reports import comparison as cr
-from analysis.reports import elasticity as er
-from analysis.reports import growth as gr
 from analysis.reports import tables
 
 
 @pytest.fixture(scope="module")
-def tables_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    gr.build_table(gr.prepare(output_dir=out, run_name="growth_rates"))
-    gr.build_table(gr.prepare(include_external=False, output_dir=out, run_name="growth_documents_only"))
-    er.build_table(er.prepare(output_dir=out, run_name="elasticities"))
-    cr.build_table(cr.prepare(output_dir=out, run_name="comparisons"))
-    run = ar.prepare(output_dir=out, run_name="claims_audit")
-    ar.build_table(run)
-    ar.summary(run)
-    return out / "tables"
+def tables_dir(report_tables):
+    """Every run's tables (the session's ``report_tables``, conftest.py)."""
+    return report_tables
 
 
 @pytest.fixture(scope="module")

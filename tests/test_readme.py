@@ -26,13 +26,10 @@ USED_RUNS = ("growth_rates", "elasticities", "comparisons", "china_comparisons",
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory) -> Path:
-    """The report tables the README uses, computed in-process as the notebook runs compute them."""
-    root = tmp_path_factory.mktemp("computed")
-    for run in RUNS:
-        if run.name in USED_RUNS:
-            readme.compute_run_tables(run, root)
-    return root / "tables"
+def tables(report_tables) -> Path:
+    """The report tables the README uses, computed in-process as the notebook runs compute them
+    (the session's ``report_tables``, conftest.py)."""
+    return report_tables
 
 
 def readme_line(text: str) -> int:

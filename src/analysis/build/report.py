@@ -142,7 +142,8 @@ del sys, warnings, matplotlib, m
 """
 
 
-def _kernel_exec(km, code: str) -> None:
+def kernel_exec(km, code: str) -> None:
+    """Run ``code`` in the kernel of ``km`` silently; raise if it fails (used for the reset)."""
     kc = km.client()
     kc.start_channels()
     try:
@@ -171,12 +172,12 @@ def execute_runs(runs: list[Run], progress: bool = True, overrides: dict | None 
         for run in runs:
             km = kms.get(run.notebook)
             if km is not None:
-                _kernel_exec(km, KERNEL_RESET)
+                kernel_exec(km, KERNEL_RESET)
             elif run.notebook in shared:
                 km = kms[run.notebook] = KernelManager(kernel_name=KERNEL)
                 os.environ[paths.BUILD_OUTPUT_ENV] = str(paths.REPORTS)  # as execute() does: the kernel inherits it
                 km.start_kernel(cwd=str(paths.NOTEBOOKS))
-                _kernel_exec(km, KERNEL_SNAPSHOT)
+                kernel_exec(km, KERNEL_SNAPSHOT)
             try:
                 execute(run, progress, overrides, km=km)
             except SystemExit:
