@@ -39,28 +39,46 @@ def build(reports: Path, *args: str, check: bool = True) -> subprocess.Completed
     return r
 
 
+def build_all(reports: Path) -> Path:
+    """A clean build of the run into ``reports``: the run, the data exports and the index pages."""
+    build(reports, "run", RUN, "--no-progress")
+    r = subprocess.run(
+        [sys.executable, "-m", "analysis.data.exports"],
+        env={**os.environ, "ANALYSIS_REPORTS_DIR": str(reports)},
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    build(reports, "index")
+    return reports
+
+
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory) -> tuple[Path, Path]:
-    a, b = tmp_path_factory.mktemp("a") / "reports", tmp_path_factory.mktemp("b") / "reports"
-    for d in (a, b):
-        build(d, "run", RUN, "--no-progress")
-        r = subprocess.run(
-            [sys.executable, "-m", "analysis.data.exports"],
-            env={**os.environ, "ANALYSIS_REPORTS_DIR": str(d)},
-            capture_output=True,
-            text=True,
-            cwd=paths.ROOT,
-        )
-        assert r.returncode == 0, r.stderr[-3000:]
-        build(d, "index")
-    return a, b
+def one_build(tmp_path_factory) -> Path:
+    """One clean build (the folder the other tests of this module read)."""
+    return build_all(tmp_path_factory.mktemp("a") / "reports")
+
+
+@pytest.fixture(scope="module")
+def two_builds(one_build, tmp_path_factory) -> tuple[Path, Path]:
+    """Two clean builds in separate processes (the second only for the `full` determinism test)."""
+    return one_build, build_all(tmp_path_factory.mktemp("b") / "reports")
 
 
 def files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.full
 def test_two_builds_are_byte_identical(two_builds):
+    """Every file of two clean builds, byte for byte (CI; locally ``make test-full``).
+
+    ``make test`` checks the cheaper parts that can differ between processes: the index pages
+    rebuilt from one build (below), figures saved twice in every format (test_exports), the
+    Excel and Stata exports written twice (test_exports) and nbval's comparison of every
+    notebook's outputs with the committed ones.
+    """
     a, b = two_builds
     fa, fb = files(a), files(b)
     assert set(fa) == set(fb)
@@ -83,8 +101,25 @@ def test_two_builds_are_byte_identical(two_builds):
     } <= set(fa)
 
 
-def test_executed_notebook_is_normalised(two_builds):
-    a, _ = two_builds
+def test_index_pages_are_rebuilt_byte_identical(one_build, tmp_path):
+    """The index, data catalog and table pages written again (another process) from the same build."""
+    import shutil
+
+    again = tmp_path / "reports"
+    shutil.copytree(one_build, again)
+    pages = [p for p in files(one_build) if p.endswith(".html") and not p.startswith(RUN)]
+    assert {"index.html", "data_catalog.html", f"tables/{RUN}.html"} <= set(pages)
+    for p in pages:
+        (again / p).unlink()
+    build(again, "index")
+    fa, fb = files(one_build), files(again)
+    assert set(fa) == set(fb)
+    differ = [k for k in fa if k != "build_info.json" and fa[k] != fb[k]]
+    assert not differ, f"pages differ when rebuilt: {differ}"
+
+
+def test_executed_notebook_is_normalised(one_build):
+    a = one_build
     nb = json.loads((a / f"{RUN}.ipynb").read_text(encoding="utf-8"))
     assert nb["metadata"]["papermill"] == {"parameters": {"run_name": RUN}}
     assert [c["id"] for c in nb["cells"]] == [f"cell-{i:02d}" for i in range(len(nb["cells"]))]
@@ -97,27 +132,23 @@ def test_executed_notebook_is_normalised(two_builds):
     )
 
 
-def test_built_files_get_the_mode_of_the_umask(two_builds):
+def test_built_files_get_the_mode_of_the_umask(one_build):
     """Notebook, HTML, index, figures and tables: 0o666 minus the umask (never mkstemp's 0600)."""
     expected = new_file_mode()
-    modes = {
-        str(p.relative_to(two_builds[0])): stat.S_IMODE(p.stat().st_mode)
-        for p in two_builds[0].rglob("*")
-        if p.is_file()
-    }
+    modes = {str(p.relative_to(one_build)): stat.S_IMODE(p.stat().st_mode) for p in one_build.rglob("*") if p.is_file()}
     assert {f"{RUN}.html", f"{RUN}.ipynb", "index.html", f"tables/{RUN}.csv", f"figures/{RUN}_levels.svg"} <= set(modes)
     assert {k: v for k, v in modes.items() if v != expected} == {}
 
 
-def test_html_hides_code_and_has_figures(two_builds):
-    a, _ = two_builds
+def test_html_hides_code_and_has_figures(one_build):
+    a = one_build
     text = (a / f"{RUN}.html").read_text(encoding="utf-8")
     assert "Growth rates of the curated series" in text and "data:image/png;base64" in text
     assert "gr.prepare(" not in text  # code input hidden for readers
 
 
-def test_index_links_every_output_and_the_replication_table(two_builds):
-    a, _ = two_builds
+def test_index_links_every_output_and_the_replication_table(one_build):
+    a = one_build
     index = (a / "index.html").read_text(encoding="utf-8")
     for f in (a / "figures").glob(f"{RUN}_*.png"):
         assert f"figures/{f.name}" in index
@@ -130,8 +161,8 @@ def test_index_links_every_output_and_the_replication_table(two_builds):
     assert "pandas " in index and "Git commit" in index
 
 
-def test_index_links_and_lists_the_exports(two_builds):
-    a, _ = two_builds
+def test_index_links_and_lists_the_exports(one_build):
+    a = one_build
     index = (a / "index.html").read_text(encoding="utf-8")
     for f in (a / "figures").glob(f"{RUN}_*.pdf"):
         assert f'href="figures/{f.name}"' in index
@@ -142,8 +173,8 @@ def test_index_links_and_lists_the_exports(two_builds):
     assert "<td>Stata data</td>" in replication and "python -m analysis.data.exports" in replication
 
 
-def test_data_catalog_lists_every_observation(two_builds):
-    a, _ = two_builds
+def test_data_catalog_lists_every_observation(one_build):
+    a = one_build
     cat = (a / "data_catalog.html").read_text(encoding="utf-8")
     from analysis import load_observations
 
@@ -154,14 +185,14 @@ def test_data_catalog_lists_every_observation(two_builds):
     assert "tjgb.hongheiku.com" in cat and "confidence medium-high" in cat
 
 
-def test_build_info_holds_what_varies(two_builds):
-    a, _ = two_builds
+def test_build_info_holds_what_varies(one_build):
+    a = one_build
     info = json.loads((a / "build_info.json").read_text(encoding="utf-8"))
     assert info["runs"][RUN]["seconds"] > 0 and info["built"] and info["packages"]["papermill"]
 
 
-def test_failing_notebook_names_cell_and_keeps_earlier_report(two_builds):
-    a, _ = two_builds
+def test_failing_notebook_names_cell_and_keeps_earlier_report(one_build):
+    a = one_build
     before = (a / f"{RUN}.html").read_bytes()
     r = build(a, "run", RUN, "--no-progress", "--param", "region=Nowhere", check=False)
     assert r.returncode == 1
@@ -183,12 +214,12 @@ def test_makefile_lists_every_run():
         assert f"{r.name}:{r.notebook.removesuffix('.ipynb')}" in mk
 
 
-def test_index_in_headless_chromium(two_builds, browser_1280):
+def test_index_in_headless_chromium(one_build, browser_1280):
     """Chromium (Debian chromium + chromium-driver; skipped without them, required in CI): the index
     loads every figure, every local link resolves, and the data catalog has an anchor per observation."""
     import browser_helpers as bh
 
-    built_index = two_builds[0]
+    built_index = one_build
     m = bh.load(browser_1280, built_index / "index.html")
     assert "Poverty-alleviation analysis" in m["title"]
     assert len(m["images"]) >= 5
@@ -202,9 +233,9 @@ def test_index_in_headless_chromium(two_builds, browser_1280):
     assert browser_1280.find_element("id", "xiangxi.gdp.2019")
 
 
-def test_default_growth_run_writes_the_table_and_figures(two_builds):
+def test_default_growth_run_writes_the_table_and_figures(one_build):
     """The default growth run (papermill, via the build): hand-computed values in its table."""
-    tmp_path = two_builds[0]
+    tmp_path = one_build
     nb = nbformat.read(tmp_path / "growth_rates.ipynb", as_version=4)
     with open(tmp_path / "tables/growth_rates.csv", encoding="utf-8") as fh:
         table = {(r["series_id"], r["start_year"], r["end_year"]): r for r in csv.DictReader(fh)}
@@ -238,7 +269,7 @@ def browser_1280(chromium, tmp_path_factory):
     driver.quit()
 
 
-def test_every_page_fits_1280_in_chromium(two_builds, browser_1280, tmp_path):
+def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
     """Index, data catalog, table pages and every report at 1280 x 800: nothing wider than the window,
     no table wider than its box, every image loaded; screenshots go to reports/screenshots/ (SCREENSHOTS).
 
@@ -250,7 +281,7 @@ def test_every_page_fits_1280_in_chromium(two_builds, browser_1280, tmp_path):
     import browser_helpers as bh
     from analysis.build.report import to_html
 
-    built = two_builds[0]
+    built = one_build
     pages = [built / "index.html", built / "data_catalog.html", built / f"{RUN}.html"]
     pages += sorted((built / "tables").glob("*.html"))
     for nb_path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
@@ -285,13 +316,13 @@ def test_every_page_fits_1280_in_chromium(two_builds, browser_1280, tmp_path):
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{h}: no anchor {anchor}"
 
 
-def test_readme_tables_equal_the_notebook_run(two_builds, tmp_path):
+def test_readme_tables_equal_the_notebook_run(one_build, tmp_path):
     """make readme computes the tables in-process; they are byte-identical to the papermill run's."""
     from analysis.build import readme
     from analysis.build.runs import BY_NAME
 
     readme.compute_run_tables(BY_NAME[RUN], tmp_path)
-    built = (two_builds[0] / "tables" / f"{RUN}.csv").read_bytes()
+    built = (one_build / "tables" / f"{RUN}.csv").read_bytes()
     assert (tmp_path / "tables" / f"{RUN}.csv").read_bytes() == built
 
 

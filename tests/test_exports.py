@@ -75,6 +75,14 @@ def test_stata_reads_back_with_values_and_labels(written, processed):
     assert set(value_labels["source_id"].values()) == set(obs["source_id"])
 
 
+def test_stata_file_is_deterministic(written, processed):
+    """Written again (in this process) it is the same file: the timestamp is fixed, not today's."""
+    out, _ = written
+    again = dx.stata_bytes(processed["observations"])
+    assert again == (out / "observations.dta").read_bytes()
+    assert dx.fixed_time().strftime("%d %b %Y").encode() in again[:200]  # the header's time stamp
+
+
 def test_stata_stores_the_vocabularies_as_integers(written):
     out, _ = written
     raw = pd.read_stata(out / "observations.dta", convert_categoricals=False)
