@@ -21,8 +21,9 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -365,3 +366,20 @@ def replace_all(files: dict[Path, bytes]) -> list[Path]:
     for tmp, path in temps:
         os.replace(tmp, path)
     return [path for _, path in temps]
+
+
+def iter_rows(df: pd.DataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """``(index, {column: value})`` for each row: what ``DataFrame.iterrows`` gives, as plain dicts.
+
+    The values are each column's own (``Series.tolist``: an ``Int64`` cell is an ``int`` or
+    ``<NA>``), not one Series per row, which makes row-by-row validation about ten times faster.
+
+    >>> list(iter_rows(pd.DataFrame({"a": ["x", "y"]}, index=[2, 3])))
+    [(2, {'a': 'x'}), (3, {'a': 'y'})]
+    """
+    columns = list(df.columns)
+    if not columns:
+        yield from ((index, {}) for index in df.index)
+        return
+    for index, values in zip(df.index, zip(*(df[c].tolist() for c in columns), strict=True), strict=True):
+        yield index, dict(zip(columns, values, strict=True))

@@ -40,7 +40,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis import paths
-from analysis.data.csvio import read_table, replace_all
+from analysis.data.csvio import iter_rows, read_table, replace_all
 from analysis.data.numbers import cell_number, parse_printed_scaled
 from analysis.data.schema import CONFIDENCE, TEXT, validate
 from analysis.data.units import Unit
@@ -113,7 +113,7 @@ def read_indicator_map(
     df = read_table(path, required=["figures_indicator", "indicator", "unit", "note"], strict=True)
     name = df.attrs["file"]
     out: dict[str, tuple[str, str]] = {}
-    for row, r in df.iterrows():
+    for row, r in iter_rows(df):
         if r["figures_indicator"] in out:
             problems.append(Problem(name, row, "figures_indicator", f"'{r['figures_indicator']}' is mapped twice."))
         if r["indicator"] not in indicators:
@@ -205,7 +205,7 @@ def external_observations(
     problems += found
     bad_rows = {p.row for p in found}
     rows = []
-    for row, r in df.iterrows():
+    for row, r in iter_rows(df):
         year = cell_number(r["year"], name, row, "year", problems)
         if year is not None and (year != year.to_integral_value() or not YEAR_MIN <= year <= YEAR_MAX):
             problems.append(
@@ -270,7 +270,7 @@ def external_observations(
     _check_one_preferred(out, name, problems)
     ids = []
     alt: dict[tuple, int] = {}
-    for _, r in out.iterrows():
+    for _, r in iter_rows(out):
         key = (r["region"], r["indicator"], r["year"])
         base = f"{r['region'].lower()}.{r['indicator']}.{r['year']}.ext"
         if r["preferred"] == "yes":
@@ -324,7 +324,7 @@ def _keys(path: Path) -> dict[tuple[str, str, str], tuple[str, ...]]:
         return {}
     df = read_table(path, required=["indicator", "region", "year", "value"])
     out: dict[tuple[str, str, str], tuple[str, ...]] = {}
-    for _, r in df.iterrows():
+    for _, r in iter_rows(df):
         k = (r["region"], r["indicator"], r["year"])
         out[k] = tuple(sorted((*out.get(k, ()), r["value"])))
     return out

@@ -144,7 +144,35 @@ def get_series(
         Unknown region, or an indicator that region does not have (valid choices listed),
         or a ``substitute`` id that is not an alternative of this series.
     """
-    obs = load_observations(path=path, preferred_only=False)
+    p = Path(path or paths.OBSERVATIONS_CSV)
+    if not p.exists():
+        raise FileNotFoundError(f"{paths.relative(p)} does not exist: run `make data` first.")
+    st = p.stat()
+    # The reports ask for the same series many times (each comparison pair, each table row):
+    # the result is cached per file version and returned as a copy the caller may change.
+    key = (str(p), st.st_mtime_ns, st.st_size, region, indicator, tuple(kinds), start, end, preferred_only)
+    try:
+        hash(key)
+    except TypeError:  # an unhashable argument (a list for a region): not cached, refused as usual
+        return _series.__wrapped__(*key, tuple(substitute))
+    return _series(*key, tuple(substitute)).copy()
+
+
+@lru_cache(maxsize=512)
+def _series(
+    path: str,
+    mtime_ns: int,
+    size: int,
+    region: str,
+    indicator: str,
+    kinds: tuple[str, ...],
+    start: int | None,
+    end: int | None,
+    preferred_only: bool,
+    substitute: tuple[str, ...],
+) -> pd.DataFrame:
+    """:func:`get_series` for one version (path, modification time, size) of the observations file."""
+    obs = load_observations(path=Path(path), preferred_only=False)
     check_choice("region", region, obs["region"])
     check_choice(f"indicator for {region}", indicator, obs.loc[obs["region"] == region, "indicator"])
     for k in kinds:

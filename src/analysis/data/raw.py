@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.data.csvio import read_table
+from analysis.data.csvio import iter_rows, read_table
 from analysis.data.expressions import parse_expression
 from analysis.data.external import FIGURES, MAP_TABLE, external_observations, read_indicator_map
 from analysis.data.numbers import cell_number, parse_printed, parse_printed_scaled
@@ -75,7 +75,7 @@ def _vocab_table(path: Path, schema, key: str, problems: list[Problem]) -> pd.Da
 
 def _documents(sources: pd.DataFrame, raw: Path, problems: list[Problem]) -> dict[str, str]:
     texts: dict[str, str] = {}
-    for row, r in sources.iterrows():
+    for row, r in iter_rows(sources):
         if not r["source_id"].startswith("doc"):
             continue
         f = raw / r["file"]
@@ -90,7 +90,7 @@ def _check_observations(df: pd.DataFrame, data: RawData, problems: list[Problem]
     """Row-by-row numeric and provenance checks of a document table; returns it with parsed columns."""
     name = df.attrs["file"]
     years, starts, values = [], [], []
-    for row, r in df.iterrows():
+    for row, r in iter_rows(df):
         year = cell_number(r["year"], name, row, "year", problems)
         if year is not None and (year != year.to_integral_value() or not YEAR_MIN <= year <= YEAR_MAX):
             problems.append(
@@ -193,7 +193,7 @@ def _check_claims(
     name = claims.attrs["file"]
     ext_quotes = ext_quotes or set()
     stated = []
-    for row, r in claims.iterrows():
+    for row, r in iter_rows(claims):
         v = cell_number(r["stated"], name, row, "stated", problems)
         cell_number(r["rounding"], name, row, "rounding", problems, required=False)
         stated.append(v)
@@ -254,7 +254,7 @@ def _check_consistency(register: pd.DataFrame, data: RawData, obs: pd.DataFrame,
     name = register.attrs["file"]
     printed = dict(zip(obs.get("obs_id", []), obs.get("value_printed", []), strict=True))
     ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
-    for row, r in register.iterrows():
+    for row, r in iter_rows(register):
         for side, col in (("a", "left"), ("b", "right")):
             sid, quote = r[f"source_{side}"], r[f"quote_{side}"]
             if sid in data.documents and quote:

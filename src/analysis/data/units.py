@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis import paths
-from analysis.data.csvio import read_table
+from analysis.data.csvio import iter_rows, read_table
 from analysis.data.numbers import parse_plain
 from analysis.errors import DataError, Problem
 
@@ -65,7 +65,7 @@ def read_units(path: Path | None = None) -> dict[str, Unit]:
     name = df.attrs["file"]
     problems: list[Problem] = []
     out: dict[str, Unit] = {}
-    for row, r in df.iterrows():
+    for row, r in iter_rows(df):
         if r["unit"] in out:
             problems.append(Problem(name, row, "unit", f"unit '{r['unit']}' is defined twice."))
         if r["base_unit"] not in BASE_UNITS:
