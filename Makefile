@@ -137,7 +137,7 @@ comma := ,
 TEST_FORMATS := $(if $(filter true 1,$(CI)),png$(comma)svg$(comma)pdf,png)
 test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (README numbers, docstring examples) and nbval
 	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs ANALYSIS_FIGURE_FORMATS=$(TEST_FORMATS) \
-	  $(PY) -m pytest -n 2 --dist loadfile $(TEST_MARKS) tests notebooks $(NBVAL)
+	  $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(TEST_MARKS) tests notebooks $(NBVAL)
 
 test-full: ## make test plus the tests marked `full` (what CI runs)
 	$(MAKE) --no-print-directory test CI=true

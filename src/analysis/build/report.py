@@ -51,7 +51,7 @@ from pathlib import Path  # noqa: E402
 from analysis import paths  # noqa: E402
 from analysis.build.exports import run_exports  # noqa: E402
 from analysis.build.runs import BY_NAME, RUNS, Run  # noqa: E402
-from analysis.data.csvio import atomic_write_bytes  # noqa: E402
+from analysis.data.fileio import atomic_write_bytes  # noqa: E402
 
 KERNEL = "poverty-analysis"
 TIMING = (
