@@ -452,3 +452,19 @@ def test_committed_notebook_has_outputs_and_the_conventions():
     ]
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])]
     assert all(c.get("outputs") for c in code[:3]), "the committed notebook is executed"
+
+
+def test_limits_quote_the_years_the_data_have(tmp_path):
+    """The 'cannot support' items about Hunan and the common poverty period are computed from the run's data."""
+    from analysis.reports import comparison_text as ct
+
+    regions = ["Xiangxi", "Wuling", "Hunan"]
+    with_ext = ct.cannot_support(cr.prepare(regions=regions, output_dir=str(tmp_path / "a")))
+    docs = ct.cannot_support(cr.prepare(regions=regions, include_external=False, output_dir=str(tmp_path / "b")))
+    assert "Hunan's incidence is observed in 2015 (8.2%, document) and 2019 (0.36%, external);" in with_ext
+    assert "Hunan's incidence is observed in 2015 (8.2%, document): a single year, so no trend;" in docs
+    assert "Xiangxi's incidence is observed 5 times in 2013-2019, the Wuling area's 2 times in 2011-2019" in with_ext
+    assert (
+        "only the 2019 gap is a same-year gap" in docs
+        and "Xiangxi's incidence is observed 2 times in 2013-2019" in docs
+    )

@@ -406,3 +406,9 @@ def test_notebook_first_cell_validates_with_prepare(tmp_path: Path):
     assert "parameters" in code[0]["metadata"]["tags"] and "er.prepare(" in "".join(code[1]["source"])
     with pytest.raises(UnknownChoice, match=r"valid choices.*poverty_incidence"):
         er.prepare(outcome="poverty_headcount", output_dir=str(tmp_path))
+
+
+def test_wuling_income_note_quotes_the_derivations_printed_inputs():
+    from analysis.reports.elasticity_select import wuling_income_note
+
+    assert wuling_income_note().startswith("2010 income derived as 11544 / 3.3 (stated multiple)")  # 元, 倍 as printed

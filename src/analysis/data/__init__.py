@@ -1,6 +1,7 @@
 """Data layer: read, validate and derive the curated tables; the loading API.
 
 ``csvio``       strict CSV reading (encoding, BOM, empty files) and atomic writes
+``fileio``      atomic writes with the umask's modes (standard library only)
 ``numbers``     printed numbers (full-width digits, decimals of the last printed digit)
 ``units``       the unit vocabulary and exact conversion to base units
 ``schema``      pandera schemas of the raw tables

@@ -255,7 +255,11 @@ def narrate_counties(run: ComparisonRun) -> str:
 
 def cannot_support(run: ComparisonRun) -> str:
     """Markdown list of the comparisons the data cannot support (fixed items and refused rows)."""
-    lines = [f"- {text}" for need, text in STATIC_LIMITS if set(need) <= set(run.all_regions)]
+    lines = [
+        f"- {text(run) if callable(text) else text}"
+        for need, text in STATIC_LIMITS
+        if set(need) <= set(run.all_regions)
+    ]
     seen = set()
     for s in SECTIONS:
         for c in run.rows.get(s, []):

@@ -370,7 +370,7 @@ def _row(sel: Selected, variant: str) -> dict | None:
         rn = _range_note(sel, variant)
         if rn:
             notes.append(rn)
-    for extra in (kind_note(sel), _break_note(sel), spec.note):
+    for extra in (kind_note(sel), _break_note(sel), spec.note_text):
         if extra:
             notes.append(extra)
     if sel.is_poverty:

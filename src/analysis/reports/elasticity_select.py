@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data.load import UnknownChoice, check_choice, get_series
+from analysis.data.load import UnknownChoice, check_choice, get_series, observation
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
 from analysis.reports.params import as_list, mode_of
@@ -35,7 +36,13 @@ class RunSpec:
     start: int | None = None
     end: int | None = None
     driver_window: tuple[int, int] | None = None
-    note: str = ""
+    note: str | Callable[[], str] = ""
+    """A caveat for the notes column; a function when it quotes data (called when the run is made)."""
+
+    @property
+    def note_text(self) -> str:
+        """:attr:`note`, computed if it is a function."""
+        return self.note() if callable(self.note) else self.note
 
     @property
     def d_region(self) -> str:
@@ -48,10 +55,26 @@ class RunSpec:
         return f"{self.region.lower()}.{self.outcome} ~ {d}{w}"
 
 
-WULING_INCOME_NOTE = (
-    "2010 income derived as 11544 / 3.3 (stated multiple) and spans the rural net-income (纯收入) "
-    "to disposable-income (可支配收入) break of 2013"
-)
+def wuling_income_note() -> str:
+    """The caveat on the Wuling income series, its derivation's inputs read from the data.
+
+    The 2010 value is derived (income of 2019 over the multiple of 2010 the document states);
+    the printed inputs come from ``data/processed/observations.csv``, so nothing is typed here.
+    """
+    derived = observation("wuling.rural_disposable_income.2010.derived")
+    inputs = {
+        o: observation(o) for o in ("wuling.rural_disposable_income.2019", "wuling.rural_income_multiple_2010.2019")
+    }
+    income, multiple = (inputs[o]["value_printed"] for o in inputs)
+    assert all(o in derived["note"] for o in inputs), derived["note"]  # the derivation's own inputs
+    return (
+        f"2010 income derived as {income} / {multiple} (stated multiple) and spans the rural net-income (纯收入) "
+        "to disposable-income (可支配收入) break of 2013"
+    )
+
+
+WULING_INCOME_NOTE = wuling_income_note
+"""The note of the Wuling income pairs (computed when a run uses it: see :attr:`RunSpec.note_text`)."""
 
 
 LINE_NOTE = "the poverty line in current prices is external and has no 2019 value"
