@@ -233,3 +233,28 @@ def test_driver_variant_run_leaves_reports_alone(tmp_path):
     assert "build/variants/start_here/" in r.stdout
     assert (paths.ROOT / "build" / "variants" / "start_here" / "start_here.html").is_file()
     assert reports_digest() == before
+
+
+def test_kernel_reset_restores_what_a_notebook_may_change():
+    """A reused kernel (the build's runs of one notebook, the tests' runs) starts each run as a fresh one
+    would: namespace, figures, rcParams, pandas display options and DataFrame display."""
+    from analysis.build.report import kernel_exec
+    from notebook_helpers import kernel
+
+    km = kernel()
+    kernel_exec(
+        km,
+        "import pandas as pd, matplotlib\n"
+        "pd.set_option('display.max_colwidth', None); matplotlib.rcParams['axes.titley'] = 0.5\n"
+        "get_ipython().display_formatter.formatters['text/html'].for_type(pd.DataFrame, lambda d: 'x')\n"
+        "leftover = 1",
+    )
+    km = kernel()  # the reset
+    kernel_exec(
+        km,
+        "import pandas as pd, matplotlib\n"
+        "assert 'leftover' not in globals()\n"
+        "assert pd.get_option('display.max_colwidth') == 50\n"
+        "assert matplotlib.rcParams['axes.titley'] is None\n"
+        "assert pd.DataFrame not in get_ipython().display_formatter.formatters['text/html'].type_printers",
+    )

@@ -128,13 +128,17 @@ def to_html(nb, title: str, hide_code: bool) -> bytes:
 
 
 # Run in a reused kernel before each further run: a clean namespace, no open figures,
-# matplotlib's default rcParams and the warning filters the kernel started with (so that a
-# warning shown by the earlier run is shown again).
+# matplotlib's default rcParams, pandas' default display options and DataFrame display (a
+# notebook may set either: the claims audit widens display.max_colwidth), and the warning
+# filters the kernel started with (so that a warning shown by the earlier run is shown again).
 KERNEL_SNAPSHOT = "import warnings as _w; _w._analysis_filters = list(_w.filters); del _w"
 KERNEL_RESET = """\
 get_ipython().run_line_magic("reset", "-f")
 import sys, warnings, matplotlib, matplotlib.pyplot
 matplotlib.pyplot.close("all"); matplotlib.rcdefaults()
+if "pandas" in sys.modules:
+    sys.modules["pandas"].reset_option(r"^display\\.")
+    get_ipython().display_formatter.formatters["text/html"].pop(sys.modules["pandas"].DataFrame, None)
 warnings.filters[:] = warnings._analysis_filters; warnings._filters_mutated()
 for m in list(sys.modules.values()):
     getattr(m, "__warningregistry__", {}).clear()
