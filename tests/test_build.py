@@ -118,6 +118,18 @@ def test_index_pages_are_rebuilt_byte_identical(one_build, tmp_path):
     assert not differ, f"pages differ when rebuilt: {differ}"
 
 
+def test_pages_load_nothing_from_the_network(one_build):
+    """Reports, index, catalog and table pages read the same offline: no script, stylesheet or image
+    from another host (links to the sources' web pages are fine)."""
+    import re
+
+    pages = sorted(one_build.rglob("*.html"))
+    assert len(pages) >= 4
+    fetched = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[\"']?(?:https?:)?//", re.IGNORECASE)
+    remote = {str(p.relative_to(one_build)): fetched.findall(p.read_text(encoding="utf-8"))[:3] for p in pages}
+    assert not {k: v for k, v in remote.items() if v}, remote
+
+
 def test_executed_notebook_is_normalised(one_build):
     a = one_build
     nb = json.loads((a / f"{RUN}.ipynb").read_text(encoding="utf-8"))
