@@ -455,7 +455,7 @@ def test_committed_notebook_has_outputs_and_the_conventions():
 
 
 def test_limits_quote_the_years_the_data_have(tmp_path):
-    """The 'cannot support' items about Hunan and the common poverty period are computed from the run's data."""
+    """The 'cannot support' items (Hunan, the common poverty period, the 2019 line) come from the run's data."""
     from analysis.reports import comparison_text as ct
 
     regions = ["Xiangxi", "Wuling", "Hunan"]
@@ -468,3 +468,5 @@ def test_limits_quote_the_years_the_data_have(tmp_path):
         "only the 2019 gap is a same-year gap" in docs
         and "Xiangxi's incidence is observed 2 times in 2013-2019" in docs
     )
+    line = "line in current prices is in the data for 2011-2016 and about 4000 元 for 2020 (external); there is no 2019"
+    assert line in with_ext and "The line in current prices is not in this run's data" in docs

@@ -387,6 +387,37 @@ def _hunan_trajectory(run: ComparisonRun) -> str:
     )
 
 
+def _year_ranges(years: list[int]) -> str:
+    """``2011-2013, 2015`` for 2011, 2012, 2013, 2015 (runs of consecutive years).
+
+    >>> _year_ranges([2016, 2011, 2012, 2013])
+    '2011-2013, 2016'
+    """
+    out: list[list[int]] = []
+    for y in sorted(set(years)):
+        if out and y == out[-1][-1] + 1:
+            out[-1].append(y)
+        else:
+            out.append([y])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in out)
+
+
+def _line_in_2019(run: ComparisonRun) -> str:
+    head = "**Whether the 2019 dibao standard met the poverty line (两线合一).** "
+    pts = run.points("China", "poverty_line_current_prices")
+    if not pts:
+        return head + "The line in current prices is not in this run's data; nothing is interpolated."
+    parts = [_year_ranges([p.year for p in pts if p.year <= 2019])] if any(p.year <= 2019 for p in pts) else []
+    for p in pts:
+        if p.year > 2019:
+            about = "about " if p.qualifier == "about" else ""
+            parts.append(f"{about}{p.value:g} {p.unit.split('/')[0]} for {p.year} ({p.kind})")
+    held = "The line in current prices is in the data for " + " and ".join(parts)
+    if any(p.year == 2019 for p in pts):
+        return head + held + ": the 2019 comparison is in the table."
+    return head + held + "; there is no 2019 line and nothing is interpolated."
+
+
 STATIC_LIMITS: tuple[tuple[tuple[str, ...], str | Callable[[ComparisonRun], str]], ...] = (
     (
         (),
@@ -414,14 +445,7 @@ STATIC_LIMITS: tuple[tuple[tuple[str, ...], str | Callable[[ComparisonRun], str]
             "to the rest of the benchmark area."
         ),
     ),
-    (
-        ("Xiangxi",),
-        (
-            "**Whether the 2019 dibao standard met the poverty line (两线合一).** The line in current prices is "
-            "in the data for 2011-2016 and about 4000 元 for 2020 (approximate, external); there is no 2019 "
-            "line and nothing is interpolated."
-        ),
-    ),
+    (("Xiangxi",), _line_in_2019),
     (
         ("Xiangxi",),
         (
