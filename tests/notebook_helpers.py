@@ -36,7 +36,7 @@ def kernel():
     each (kernel start-up and the imports of pandas, matplotlib and the package are most of
     a small run). Between runs the kernel gets the build's reset
     (:data:`analysis.build.report.KERNEL_RESET`: empty namespace, no figures, default
-    rcParams and warning filters), which the build relies on to make a reused kernel's
+    rcParams, pandas display options and warning filters), which the build relies on to make a reused kernel's
     reports byte-identical to a fresh kernel's. The kernel starts with a user's environment
     (no build mark, no reports redirection); a kernel that died is replaced.
     """

@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data.changes import TableChanges, compare
-from analysis.data.csvio import csv_bytes, replace_all
+from analysis.data.csvio import csv_bytes, iter_rows, replace_all
 from analysis.data.derive import derive_all
 from analysis.data.raw import RawData, load_raw
 from analysis.errors import DataError
@@ -80,11 +80,7 @@ def tidy_observations(data: RawData) -> pd.DataFrame:
     derived = derive_all(obs)
     labels = dict(zip(data.indicators["indicator"], data.indicators["label"], strict=True))
     rows = []
-    # Row dicts from each column's values as iterrows gives them (Int64: int or <NA>), ten times faster.
-    records = [
-        dict(zip(obs.columns, vals, strict=True)) for vals in zip(*(obs[c].tolist() for c in obs.columns), strict=True)
-    ]
-    for r in records:
+    for _, r in iter_rows(obs):
         rows.append(
             {
                 **{c: r.get(c, "") for c in OBSERVATION_OUTPUT if c in r},

@@ -402,20 +402,21 @@ def _year_ranges(years: list[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in out)
 
 
-def _line_in_2019(run: ComparisonRun) -> str:
-    head = "**Whether the 2019 dibao standard met the poverty line (两线合一).** "
+def _line_in_end_year(run: ComparisonRun) -> str:
+    head = f"**Whether the {PERIOD_END} dibao standard met the poverty line (两线合一).** "
     pts = run.points("China", "poverty_line_current_prices")
     if not pts:
         return head + "The line in current prices is not in this run's data; nothing is interpolated."
-    parts = [_year_ranges([p.year for p in pts if p.year <= 2019])] if any(p.year <= 2019 for p in pts) else []
+    within = [p.year for p in pts if p.year <= PERIOD_END]
+    parts = [_year_ranges(within)] if within else []
     for p in pts:
-        if p.year > 2019:
+        if p.year > PERIOD_END:
             about = "about " if p.qualifier == "about" else ""
             parts.append(f"{about}{p.value:g} {p.unit.split('/')[0]} for {p.year} ({p.kind})")
     held = "The line in current prices is in the data for " + " and ".join(parts)
-    if any(p.year == 2019 for p in pts):
-        return head + held + ": the 2019 comparison is in the table."
-    return head + held + "; there is no 2019 line and nothing is interpolated."
+    if PERIOD_END in within:
+        return head + held + f": the {PERIOD_END} comparison is in the table."
+    return head + held + f"; there is no {PERIOD_END} line and nothing is interpolated."
 
 
 STATIC_LIMITS: tuple[tuple[tuple[str, ...], str | Callable[[ComparisonRun], str]], ...] = (
@@ -445,7 +446,7 @@ STATIC_LIMITS: tuple[tuple[tuple[str, ...], str | Callable[[ComparisonRun], str]
             "to the rest of the benchmark area."
         ),
     ),
-    (("Xiangxi",), _line_in_2019),
+    (("Xiangxi",), _line_in_end_year),
     (
         ("Xiangxi",),
         (

@@ -9,6 +9,7 @@ every run (TOOLING.md).
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
@@ -21,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from analysis import paths  # noqa: E402
 from analysis.data.csvio import atomic_write_bytes  # noqa: E402
 
 PNG_METADATA = {"Software": None}
@@ -54,10 +56,6 @@ def formats() -> tuple[str, ...]:
     ValueError
         Naming the variable, the unknown formats and the valid ones.
     """
-    import os
-
-    from analysis import paths
-
     every = tuple(fmt for fmt, _ in FORMATS)
     raw = os.environ.get(FORMATS_ENV, "").strip()
     if not raw or os.environ.get(paths.BUILD_OUTPUT_ENV):
