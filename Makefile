@@ -71,25 +71,34 @@ external: | $(STAMP) ## Install a new external figures file: make external FIGUR
 # package modules its notebook imports (DEPS_<notebook>, computed from the imports by
 # analysis.build.deps into build/deps.mk), so editing one report module reruns only the
 # runs that import it. deps.py needs only the standard library (no venv).
-BUILD_SRC := src/analysis/build/report.py src/analysis/build/runs.py $(wildcard src/analysis/build/templates/report/*)
+BUILD_SRC := $(addprefix src/analysis/build/,report.py runs.py kernels.py) $(wildcard src/analysis/build/templates/report/*)
 # The index, catalog and table pages: their builder, the findings and the Jinja2 templates.
 SITE_SRC := src/analysis/build/site.py src/analysis/build/findings.py $(wildcard src/analysis/build/templates/*.*)
 build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
 include build/deps.mk
 
-# The runs of one notebook are one rule (one driver process, one kernel reused between
-# them: they share every input but their parameters). The driver writes each report
-# atomically, so a failed run never leaves half a file: the reports are precious.
-uniq = $(if $(1),$(firstword $(1)) $(call uniq,$(filter-out $(firstword $(1)),$(1))))
-RUN_NOTEBOOKS := $(call uniq,$(foreach r,$(RUNS),$(word 2,$(subst :, ,$(r)))))
-runs_of = $(foreach r,$(RUNS),$(if $(filter $(1),$(word 2,$(subst :, ,$(r)))),$(word 1,$(subst :, ,$(r)))))
-define notebook_rule
-$(foreach n,$(call runs_of,$(1)),reports/$(n).html) &: notebooks/$(1).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(1)),data/processed/claims.csv data/processed/consistency.csv) $(if $(filter 00_start_here,$(1)),data/processed/sources.csv) $$(DEPS_$(1)) $(BUILD_SRC) | $(STAMP)
-	@$(PY) -m analysis.build.report run $(call runs_of,$(1))
+# Make decides which runs are stale: build/runs/<run>.inputs depends on exactly that run's
+# inputs and is touched when one of them changed (or its report is missing). One driver
+# process then executes every run whose report is older than its marker, in a pool of
+# kernels reused across runs and notebooks (analysis.build.kernels; ANALYSIS_BUILD_JOBS
+# worker processes, default the CPUs): kernel start-up and the imports of the scientific
+# stack are paid once per worker, not once per run. The driver writes each report
+# atomically, so a failed run never leaves half a file (the reports are precious) and
+# stays stale for the next `make report`.
+RUN_NOTEBOOK = $(word 2,$(subst :, ,$(filter $(1):%,$(RUNS))))
+RUN_MARKERS := $(foreach n,$(RUN_NAMES),build/runs/$(n).inputs)
+define run_rule
+build/runs/$(1).inputs: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(2)),data/processed/claims.csv data/processed/consistency.csv) $(if $(filter 00_start_here,$(2)),data/processed/sources.csv) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
+	@mkdir -p $$(@D) && touch $$@
 endef
-$(foreach nb,$(RUN_NOTEBOOKS),$(eval $(call notebook_rule,$(nb))))
+$(foreach n,$(RUN_NAMES),$(eval $(call run_rule,$(n),$(call RUN_NOTEBOOK,$(n)))))
+build/reports.stamp: $(RUN_MARKERS) | $(STAMP)
+	@$(PY) -m analysis.build.report stale && touch $@
+$(REPORT_HTML): build/reports.stamp ;
 .PRECIOUS: $(REPORT_HTML)
+.PHONY: FORCE
+FORCE:
 
 # The processed tables for Stata and Excel users (both files or neither; touched so that
 # Make sees them current when their content did not change).
@@ -97,7 +106,7 @@ DATA_EXPORTS := reports/data/observations.dta reports/data/observations.xlsx
 $(DATA_EXPORTS) &: $(PROCESSED) src/analysis/data/exports.py | $(STAMP)
 	@$(PY) -m analysis.data.exports && touch $(DATA_EXPORTS)
 
-reports/index.html: $(REPORT_HTML) $(DATA_EXPORTS) $(PROCESSED) $(BUILD_SRC) $(SITE_SRC) src/analysis/build/exports.py | $(STAMP)
+reports/index.html: $(DATA_EXPORTS) build/reports.stamp $(REPORT_HTML) $(PROCESSED) $(BUILD_SRC) $(SITE_SRC) src/analysis/build/exports.py | $(STAMP)
 	@$(PY) -m analysis.build.report index
 
 report: reports/index.html ## Build every report, figure and table, and reports/index.html

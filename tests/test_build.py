@@ -214,6 +214,72 @@ def test_failing_notebook_names_cell_and_keeps_earlier_report(one_build):
     assert (a / f"{RUN}.html").read_bytes() == before
 
 
+def test_a_failing_run_does_not_stop_the_others_in_the_pool(one_build, tmp_path):
+    """Two workers: claims_audit succeeds while growth_rates fails (its parameter is wrong for it);
+    the failure is named, the earlier growth report stays, the other report is written, exit 1."""
+    import shutil
+
+    a = tmp_path / "reports"
+    shutil.copytree(one_build, a)
+    before = (a / f"{RUN}.html").read_bytes()
+    r = build(a, "run", RUN, "claims_audit", "--no-progress", "--jobs", "2", "--param", "region=Nowhere", check=False)
+    assert r.returncode == 1
+    assert "2 runs in 2 kernels" in r.stdout
+    assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "1 of 2 runs failed: growth_rates" in r.stderr
+    assert (a / f"{RUN}.html").read_bytes() == before
+    assert (a / "claims_audit.html").exists() and (a / "failed" / f"{RUN}.ipynb").exists()
+    assert not (a / "failed" / "claims_audit.ipynb").exists()
+
+
+def test_stale_runs_follow_the_markers_make_touches(tmp_path, monkeypatch):
+    from analysis.build import report
+
+    monkeypatch.setattr(paths, "REPORTS", tmp_path / "reports")
+    monkeypatch.setattr(report, "MARKERS", tmp_path / "runs")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "runs").mkdir()
+    assert [r.name for r in report.stale_runs()] == [r.name for r in RUNS]  # nothing built yet
+
+    def stamp(path: Path, t: int) -> None:
+        path.write_text("x")
+        os.utime(path, ns=(t, t))
+
+    for r in RUNS:
+        stamp(tmp_path / "runs" / f"{r.name}.inputs", 10**18)
+        stamp(tmp_path / "reports" / f"{r.name}.html", 2 * 10**18)
+        stamp(tmp_path / "reports" / f"{r.name}.ipynb", 2 * 10**18)
+    assert report.stale_runs() == []
+    stamp(tmp_path / "runs" / "comparisons.inputs", 3 * 10**18)  # an input of this run changed
+    (tmp_path / "reports" / "start_here.ipynb").unlink()  # a report file is missing
+    (tmp_path / "runs" / "claims_audit.inputs").unlink()  # never marked: run it
+    assert {r.name for r in report.stale_runs()} == {"comparisons", "start_here", "claims_audit"}
+
+
+def test_runs_start_longest_first(monkeypatch, tmp_path):
+    from analysis.build import report
+    from analysis.build.runs import START_ORDER
+
+    assert sorted(START_ORDER) == sorted(r.name for r in RUNS)  # every run once
+    monkeypatch.setattr(report, "TIMING", tmp_path)
+    assert [r.name for r in report.run_order(list(RUNS))] == list(START_ORDER)  # no timings yet
+    for r, s in zip(RUNS, range(1, len(RUNS) + 1), strict=True):
+        (tmp_path / f"{r.name}.json").write_text(json.dumps({"seconds": s}))
+    (tmp_path / "start_here.json").unlink()  # never timed: first
+    order = [r.name for r in report.run_order(list(RUNS))]
+    assert order[0] == "start_here" and order[1:] == [r.name for r in RUNS if r.name != "start_here"][::-1]
+
+
+def test_build_jobs_setting(monkeypatch):
+    from analysis.build.kernels import JOBS_ENV, default_jobs
+
+    monkeypatch.setenv(JOBS_ENV, "3")
+    assert default_jobs(7) == 3 and default_jobs(2) == 2
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(JOBS_ENV, bad)
+        with pytest.raises(ValueError, match=f"{JOBS_ENV}='{bad}': expected a positive whole number"):
+            default_jobs(7)
+
+
 def test_run_names_are_not_prefixes_of_each_other():
     names = [r.name for r in RUNS]
     for n in names:

@@ -87,22 +87,26 @@ def test_run_dependencies_follow_the_imports():
     assert "src/analysis/metrics/audit.py" in audit and "src/analysis/reports/growth_figures.py" not in audit
 
 
-def _make_prerequisites() -> dict[str, set[str]]:
-    """Prerequisites of each ``reports/<run>.html`` target in Make's database (nothing is run)."""
+def _make_database() -> str:
+    """Make's database for ``reports/index.html`` (``make -pnq``: nothing is run)."""
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
-    out = subprocess.run(
+    return subprocess.run(
         [make, "-pnq", "--no-print-directory", "reports/index.html"],
         cwd=paths.ROOT,
         capture_output=True,
         text=True,
         check=False,
     ).stdout
+
+
+def _make_prerequisites() -> dict[str, set[str]]:
+    """Prerequisites of each run's input marker ``build/runs/<run>.inputs`` in Make's database."""
     targets = {}
-    for line in out.splitlines():
-        m = re.match(r"^reports/([a-z0-9_]+)\.html: (.*)$", line)
-        if m and m.group(1) != "index":
+    for line in _make_database().splitlines():
+        m = re.match(r"^build/runs/([a-z0-9_]+)\.inputs: (.*)$", line)
+        if m:
             targets[m.group(1)] = set(m.group(2).split())
     return targets
 
@@ -119,3 +123,13 @@ def test_make_reruns_only_the_runs_that_import_a_changed_module():
     # the data layer and the build driver concern every run
     for name, files in pre.items():
         assert {"src/analysis/data/load.py", "src/analysis/build/report.py"} <= files, name
+
+
+def test_one_driver_runs_every_stale_run_and_each_report_waits_for_it():
+    db = _make_database().splitlines()
+    stamp = next(line for line in db if line.startswith("build/reports.stamp:"))
+    assert set(stamp.split(":", 1)[1].split("|")[0].split()) == {f"build/runs/{r.name}.inputs" for r in RUNS}
+    for r in RUNS:
+        assert f"reports/{r.name}.html: build/reports.stamp" in db, r.name
+    index = next(line for line in db if line.startswith("reports/index.html:"))
+    assert "build/reports.stamp" in index and "reports/data/observations.dta" in index

@@ -2,12 +2,17 @@
 
 Commands (``python -m analysis.build.report COMMAND``):
 
-``run NAME``   execute one run of :mod:`analysis.build.runs` with papermill, normalise the
+``run NAME ...``  execute runs of :mod:`analysis.build.runs` with papermill, normalise each
                executed notebook so that rebuilds are byte-identical, write
                ``reports/NAME.ipynb`` and ``reports/NAME.html`` (nbconvert; code input
-               hidden unless ``HIDE_CODE=0``). On failure: name the notebook, the cell and
-               the error, keep the partial notebook in ``reports/failed/``, leave the
-               previous complete report in place, exit 1.
+               hidden unless ``HIDE_CODE=0``). The runs share a pool of kernels
+               (:mod:`analysis.build.kernels`; ``--jobs N`` or ``ANALYSIS_BUILD_JOBS``
+               worker processes, default the CPUs). On failure: name the notebook, the
+               cell and the error, keep the partial notebook in ``reports/failed/``, leave
+               the previous complete report in place, finish the other runs, exit 1.
+``stale``      what ``make report`` calls: ``run`` for every run whose report is missing
+               or older than ``build/runs/<run>.inputs``, the marker Make touches when
+               one of that run's inputs changed (``--dry-run`` lists them).
 ``index``      write ``reports/index.html`` (key findings, every report, figure and table,
                and the replication-package table), ``reports/data_catalog.html`` (every
                observation with its source), ``reports/tables/<name>.html`` (one card per
@@ -50,16 +55,26 @@ from pathlib import Path  # noqa: E402
 
 from analysis import paths  # noqa: E402
 from analysis.build.exports import run_exports  # noqa: E402
-from analysis.build.runs import BY_NAME, RUNS, Run  # noqa: E402
+from analysis.build.kernels import (  # noqa: E402  (also the names tests and benchmarks use)
+    JOBS_ENV,
+    KERNEL,
+    KERNEL_RESET,
+    KERNEL_SNAPSHOT,
+    default_jobs,
+    kernel_exec,
+    run_pool,
+)
+from analysis.build.runs import BY_NAME, RUNS, START_ORDER, Run  # noqa: E402
 from analysis.data.fileio import atomic_write_bytes  # noqa: E402
 
-KERNEL = "poverty-analysis"
+__all__ = ["KERNEL", "KERNEL_RESET", "KERNEL_SNAPSHOT", "execute", "execute_runs", "kernel_exec", "main", "normalise"]
 TIMING = (
     paths.ROOT / "build" / "timing"
     if paths.REPORTS == paths.ROOT / "reports"
     else paths.REPORTS.parent / f"{paths.REPORTS.name}.timing"
 )
 FAILED = paths.REPORTS / "failed"
+MARKERS = paths.ROOT / "build" / "runs"  # build/runs/<run>.inputs: touched by Make when a run's inputs change
 TEMPLATES = Path(__file__).parent / "templates"  # nbconvert template "report" (lab + reading layout)
 PACKAGES = (
     "pandas",
@@ -127,74 +142,76 @@ def to_html(nb, title: str, hide_code: bool) -> bytes:
     return body.encode("utf-8")
 
 
-# Run in a reused kernel before each further run: a clean namespace, no open figures,
-# matplotlib's default rcParams, pandas' default display options and DataFrame display (a
-# notebook may set either: the claims audit widens display.max_colwidth), and the warning
-# filters the kernel started with (so that a warning shown by the earlier run is shown again).
-KERNEL_SNAPSHOT = "import warnings as _w; _w._analysis_filters = list(_w.filters); del _w"
-KERNEL_RESET = """\
-get_ipython().run_line_magic("reset", "-f")
-import sys, warnings, matplotlib, matplotlib.pyplot
-matplotlib.pyplot.close("all"); matplotlib.rcdefaults()
-if "pandas" in sys.modules:
-    sys.modules["pandas"].reset_option(r"^display\\.")
-    get_ipython().display_formatter.formatters["text/html"].pop(sys.modules["pandas"].DataFrame, None)
-warnings.filters[:] = warnings._analysis_filters; warnings._filters_mutated()
-for m in list(sys.modules.values()):
-    getattr(m, "__warningregistry__", {}).clear()
-del sys, warnings, matplotlib, m
-"""
+def run_order(runs: list[Run]) -> list[Run]:
+    """The runs longest first: by the seconds of their last build (``build/timing/``), runs never timed
+    first in the order of :data:`analysis.build.runs.START_ORDER` (the longest in ``benchmarks/results.md``)."""
+
+    def seconds(run: Run) -> float:
+        try:
+            return float(json.loads((TIMING / f"{run.name}.json").read_text())["seconds"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return float("inf")
+
+    return sorted(runs, key=lambda r: (-seconds(r), START_ORDER.index(r.name)))
 
 
-def kernel_exec(km, code: str) -> None:
-    """Run ``code`` in the kernel of ``km`` silently; raise if it fails (used for the reset)."""
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        reply = kc.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content']}")
-    finally:
-        kc.stop_channels()
+def stale_runs(runs: tuple[Run, ...] = RUNS) -> list[Run]:
+    """The runs whose report is missing or older than their inputs.
 
-
-def execute_runs(runs: list[Run], progress: bool = True, overrides: dict | None = None) -> None:
-    """Execute runs one after another; runs of the same notebook share one kernel.
-
-    Kernel start-up and the imports of the scientific stack are paid once per notebook,
-    not once per run; between runs the kernel is reset (:data:`KERNEL_RESET`) and the
-    execution counts are renumbered, so each report is byte-identical to a fresh-kernel
-    run. Every run is attempted; exits with status 1 if any failed.
+    Make decides which inputs a run has: it touches ``build/runs/<run>.inputs`` when any of
+    them changed (the notebook, the processed tables it reads, the package modules it
+    imports, the build driver). A run is stale when that marker is missing or newer than
+    its notebook or HTML report.
     """
-    from jupyter_client.manager import KernelManager
+    out = []
+    for run in runs:
+        marker = MARKERS / f"{run.name}.inputs"
+        reports = [paths.REPORTS / f"{run.name}.html", paths.REPORTS / f"{run.name}.ipynb"]
+        if (
+            not marker.exists()
+            or not all(r.exists() for r in reports)
+            or min(r.stat().st_mtime_ns for r in reports) < marker.stat().st_mtime_ns
+        ):
+            out.append(run)
+    return out
 
-    failed = []
-    shared = {r.notebook for r in runs if sum(o.notebook == r.notebook for o in runs) > 1}
-    kms: dict[str, KernelManager] = {}
-    try:
-        for run in runs:
-            km = kms.get(run.notebook)
-            if km is not None:
-                kernel_exec(km, KERNEL_RESET)
-            elif run.notebook in shared:
-                km = kms[run.notebook] = KernelManager(kernel_name=KERNEL)
-                os.environ[paths.BUILD_OUTPUT_ENV] = str(paths.REPORTS)  # as execute() does: the kernel inherits it
-                km.start_kernel(cwd=str(paths.NOTEBOOKS))
-                kernel_exec(km, KERNEL_SNAPSHOT)
-            try:
-                execute(run, progress, overrides, km=km)
-            except SystemExit:
-                failed.append(run.name)
-                if km is not None:  # a fresh kernel for the next run of this notebook
-                    km.shutdown_kernel(now=True)
-                    kms.pop(run.notebook)
-                    shared.discard(run.notebook)
-    finally:
-        for km in kms.values():
-            if km.has_kernel:
-                km.shutdown_kernel(now=True)
+
+def execute_runs(
+    runs: list[Run], progress: bool = True, overrides: dict | None = None, jobs: int | None = None
+) -> None:
+    """Execute runs in a pool of kernels (:mod:`analysis.build.kernels`), longest first.
+
+    ``jobs`` worker processes (default :func:`analysis.build.kernels.default_jobs`) each
+    reuse one kernel for every run they take, reset between runs, so each report is
+    byte-identical to a fresh-kernel run. Every run is attempted; exits with status 1 if any failed.
+    """
+    import nbconvert  # noqa: F401  (imported once here, before the workers fork)
+    import papermill  # noqa: F401
+
+    if not runs:
+        print("[report] every report is current", flush=True)
+        return
+    jobs = default_jobs(len(runs)) if jobs is None else max(1, min(jobs, len(runs)))
+    # The build marks its runs: the kernels inherit this and write their figures and tables into
+    # the build's report folder. Every other run (JupyterLab, plain papermill) writes to
+    # build/interactive/<run_name>/ (analysis.reports.outputs).
+    os.environ[paths.BUILD_OUTPUT_ENV] = str(paths.REPORTS)
+    ordered = run_order(runs)
+    if jobs > 1:
+        progress = False  # progress bars of several processes would overwrite each other
+        print(f"[report] {len(runs)} runs in {jobs} kernels: {', '.join(r.name for r in ordered)}", flush=True)
+
+    def run_one(name: str, km) -> bool:
+        try:
+            execute(BY_NAME[name], progress, overrides, km=km)
+        except SystemExit:
+            return False
+        return True
+
+    results = run_pool([r.name for r in ordered], run_one, jobs, str(paths.NOTEBOOKS))
+    failed = [name for name, ok in results.items() if not ok]
     if failed:
+        print(f"[report] {len(failed)} of {len(runs)} runs failed: {', '.join(failed)}", file=sys.stderr, flush=True)
         raise SystemExit(1)
 
 
@@ -367,16 +384,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     r.add_argument("--no-progress", action="store_true")
     r.add_argument(
+        "--jobs", type=int, default=None, help=f"worker processes (kernels); default ${JOBS_ENV} or the CPUs"
+    )
+    r.add_argument(
         "--param",
         action="append",
         default=[],
         metavar="KEY=VALUE",
         help="override a parameter for this run (value parsed as JSON, else text)",
     )
+    st = sub.add_parser("stale", help="execute every run whose report is older than its inputs (make report)")
+    st.add_argument(
+        "--jobs", type=int, default=None, help=f"worker processes (kernels); default ${JOBS_ENV} or the CPUs"
+    )
+    st.add_argument("--dry-run", action="store_true", help="only list the stale runs")
     sub.add_parser("index", help="write index.html, data_catalog.html, build_info.json")
     nb = sub.add_parser("notebook", help="re-execute a notebook in place with its defaults")
     nb.add_argument("path", type=Path, nargs="+")
     args = ap.parse_args(argv)
+    try:
+        if getattr(args, "jobs", None) is None and args.cmd in ("run", "stale"):
+            default_jobs(1)  # a bad ANALYSIS_BUILD_JOBS fails here, before anything runs
+    except ValueError as exc:
+        ap.error(str(exc))
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        ap.error(f"--jobs {args.jobs}: expected a positive whole number of worker processes")
     if args.cmd == "run" and args.param and not os.environ.get("ANALYSIS_REPORTS_DIR"):
         # A run with other parameters is a variant, not the published report: it goes to
         # build/variants/<run>/ so that reports/ and index.html always describe the default runs.
@@ -395,7 +427,15 @@ def main(argv: list[str] | None = None) -> int:
                 overrides[key] = json.loads(value)
             except json.JSONDecodeError:
                 overrides[key] = value
-        execute_runs([BY_NAME[n] for n in args.name], progress=not args.no_progress, overrides=overrides)
+        runs = [BY_NAME[n] for n in dict.fromkeys(args.name)]
+        execute_runs(runs, progress=not args.no_progress, overrides=overrides, jobs=args.jobs)
+    elif args.cmd == "stale":
+        stale = stale_runs()
+        if args.dry_run:
+            for run in stale:
+                print(run.name)
+        else:
+            execute_runs(stale, jobs=args.jobs)
     elif args.cmd == "index":
         write_index()
     else:

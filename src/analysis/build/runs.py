@@ -1,7 +1,7 @@
 """The report runs: each notebook with each of its default parameter sets.
 
-``make report`` executes every run listed here (one Make target per run, so only the
-runs whose notebook, code or data changed are redone). Each run writes its figures as
+``make report`` executes every run listed here (Make tracks the inputs of each run, so only
+the runs whose notebook, code or data changed are redone). Each run writes its figures as
 ``reports/figures/<run_name>_*.png|svg`` and its table as ``reports/tables/<run_name>.csv``,
 so a run's outputs are found by its name; no run name may be a prefix of another.
 """
@@ -68,3 +68,15 @@ RUNS: tuple[Run, ...] = (
 )
 
 BY_NAME = {r.name: r for r in RUNS}
+START_ORDER: tuple[str, ...] = (
+    "elasticities",
+    "growth_rates",
+    "comparisons",
+    "china_comparisons",
+    "claims_audit",
+    "growth_documents_only",
+    "start_here",
+)
+"""The order in which a build with no timings yet (``build/timing/``) starts the runs: longest
+first (as measured by ``make bench``), so that the short runs fill the end of a parallel build.
+Every run appears once (tests/test_build.py); a later build orders by the last timings."""

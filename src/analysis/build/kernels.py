@@ -1,0 +1,163 @@
+"""Kernels of the build: start one, reset it between runs, and a pool of workers that reuse them.
+
+The build executes its runs in ``jobs`` worker processes. Each worker starts one kernel
+and reuses it for every run it takes, whatever the notebook: between runs the kernel gets
+:data:`KERNEL_RESET`, which puts back everything a notebook may change (namespace, figures,
+rcParams, pandas display, warning filters), and the driver renumbers execution counts, so
+a report is byte-identical to one from a fresh kernel (checked by ``tests/test_build.py``
+and by nbval). Kernel start-up and the imports of the scientific stack are then paid once
+per worker instead of once per run, which is most of the difference between the build and
+its one-process floor (``benchmarks/results.md``).
+
+Runs go to whichever worker is free, longest first, so that the short ones fill the end.
+The workers are forked from the driver after it has imported papermill and nbconvert, so
+those imports are also paid once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+KERNEL = "poverty-analysis"
+JOBS_ENV = "ANALYSIS_BUILD_JOBS"
+"""Environment variable: number of worker processes (kernels) of the build; default: the CPUs."""
+
+# Run in a new kernel before its first run: remember the warning filters it started with.
+KERNEL_SNAPSHOT = "import warnings as _w; _w._analysis_filters = list(_w.filters); del _w"
+# Run in a reused kernel before each further run: a clean namespace, no open figures,
+# matplotlib's default rcParams, pandas' default display options and DataFrame display (a
+# notebook may set either: the claims audit widens display.max_colwidth), and the warning
+# filters the kernel started with (so that a warning shown by the earlier run is shown again).
+KERNEL_RESET = """\
+get_ipython().run_line_magic("reset", "-f")
+import sys, warnings, matplotlib, matplotlib.pyplot
+matplotlib.pyplot.close("all"); matplotlib.rcdefaults()
+if "pandas" in sys.modules:
+    sys.modules["pandas"].reset_option(r"^display\\.")
+    get_ipython().display_formatter.formatters["text/html"].pop(sys.modules["pandas"].DataFrame, None)
+warnings.filters[:] = warnings._analysis_filters; warnings._filters_mutated()
+for m in list(sys.modules.values()):
+    getattr(m, "__warningregistry__", {}).clear()
+del sys, warnings, matplotlib, m
+"""
+
+
+def kernel_exec(km: Any, code: str) -> None:
+    """Run ``code`` in the kernel of ``km`` silently; raise if it fails (used for the reset)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel reset failed: {reply['content']}")
+    finally:
+        kc.stop_channels()
+
+
+def start_kernel(cwd: str, env: dict[str, str] | None = None) -> Any:
+    """Start a project kernel in ``cwd`` (with ``env``, default this process's) and snapshot its state."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL)
+    km.start_kernel(cwd=cwd, env=dict(os.environ if env is None else env))
+    kernel_exec(km, KERNEL_SNAPSHOT)
+    return km
+
+
+def default_jobs(n_runs: int) -> int:
+    """Worker processes for ``n_runs`` runs: ``$ANALYSIS_BUILD_JOBS``, else the usable CPUs; at most one per run.
+
+    Raises
+    ------
+    ValueError
+        If ``ANALYSIS_BUILD_JOBS`` is set to anything but a positive whole number.
+    """
+    raw = os.environ.get(JOBS_ENV, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValueError(f"{JOBS_ENV}={raw!r}: expected a positive whole number of worker processes")
+        jobs = int(raw)
+    else:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(jobs, n_runs))
+
+
+RunOne = Callable[[str, Any], bool]
+"""Execute the named run in the given kernel; True if it succeeded (it reports its own errors)."""
+
+
+def _work(tasks: Iterator[str], done: Callable[[str, bool], None], run_one: RunOne, cwd: str) -> None:
+    """One worker: take runs until there are none left, in one kernel reset between runs."""
+    km = None
+    try:
+        for name in tasks:
+            ok = False
+            try:
+                if km is not None and km.is_alive():
+                    kernel_exec(km, KERNEL_RESET)
+                else:
+                    km = start_kernel(cwd)
+                ok = run_one(name, km)
+            except Exception as exc:  # the kernel could not be started or reset: report, go on
+                print(f"[report] FAILED: run {name}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            if not ok and km is not None:  # a failed run may leave anything behind: next run gets a new kernel
+                km.shutdown_kernel(now=True)
+                km = None
+            done(name, ok)
+    finally:
+        if km is not None and km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
+def _queue_iter(q: Any) -> Iterator[str]:
+    while (item := q.get()) is not None:
+        yield item
+
+
+def run_pool(names: Sequence[str], run_one: RunOne, jobs: int, cwd: str) -> dict[str, bool]:
+    """Execute the runs ``names`` (in this order of priority) in ``jobs`` workers; return success per run.
+
+    With one job the runs execute in this process, one after another, in one kernel. With
+    more, ``jobs`` forked processes take the next run whenever they are free. A run whose
+    worker died without reporting counts as failed.
+    """
+    results: dict[str, bool] = {}
+    if jobs <= 1 or len(names) <= 1:
+        _work(iter(names), results.__setitem__, run_one, cwd)
+        return results
+    ctx = multiprocessing.get_context("fork")
+    tasks: Any = ctx.Queue()
+    out: Any = ctx.Queue()
+    for name in [*names, *([None] * jobs)]:
+        tasks.put(name)
+    procs = [
+        ctx.Process(target=_work, args=(_queue_iter(tasks), lambda n, ok: out.put((n, ok)), run_one, cwd))
+        for _ in range(jobs)
+    ]
+    for p in procs:
+        p.start()
+    try:
+        while len(results) < len(names):
+            try:
+                name, ok = out.get(timeout=0.5)
+            except queue.Empty:
+                if not any(p.is_alive() for p in procs):
+                    break
+                continue
+            results[name] = ok
+    finally:
+        for p in procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()
+    for name in names:
+        if name not in results:
+            print(f"[report] FAILED: run {name}: its worker process ended without a result", file=sys.stderr)
+            results[name] = False
+    return results
