@@ -203,20 +203,10 @@ def test_build_info_holds_what_varies(one_build):
     assert info["runs"][RUN]["seconds"] > 0 and info["built"] and info["packages"]["papermill"]
 
 
-def test_failing_notebook_names_cell_and_keeps_earlier_report(one_build):
-    a = one_build
-    before = (a / f"{RUN}.html").read_bytes()
-    r = build(a, "run", RUN, "--no-progress", "--param", "region=Nowhere", check=False)
-    assert r.returncode == 1
-    assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "cell 3" in r.stderr  # the validation cell
-    assert "unknown region 'Nowhere'; valid choices: China, Dapo, Hunan" in r.stderr and "Xiangxi" in r.stderr
-    assert (a / "failed" / f"{RUN}.ipynb").exists()
-    assert (a / f"{RUN}.html").read_bytes() == before
-
-
-def test_a_failing_run_does_not_stop_the_others_in_the_pool(one_build, tmp_path):
+def test_a_failing_run_names_its_cell_and_does_not_stop_the_others(one_build, tmp_path):
     """Two workers: claims_audit succeeds while growth_rates fails (its parameter is wrong for it);
-    the failure is named, the earlier growth report stays, the other report is written, exit 1."""
+    the failure names notebook, cell and error, the partial notebook is kept in failed/, the
+    earlier growth report stays, the other report is written, and the exit status is 1."""
     import shutil
 
     a = tmp_path / "reports"
@@ -225,7 +215,9 @@ def test_a_failing_run_does_not_stop_the_others_in_the_pool(one_build, tmp_path)
     r = build(a, "run", RUN, "claims_audit", "--no-progress", "--jobs", "2", "--param", "region=Nowhere", check=False)
     assert r.returncode == 1
     assert "2 runs in 2 kernels" in r.stdout
-    assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "1 of 2 runs failed: growth_rates" in r.stderr
+    assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "cell 3" in r.stderr  # the validation cell
+    assert "unknown region 'Nowhere'; valid choices: China, Dapo, Hunan" in r.stderr and "Xiangxi" in r.stderr
+    assert "1 of 2 runs failed: growth_rates" in r.stderr
     assert (a / f"{RUN}.html").read_bytes() == before
     assert (a / "claims_audit.html").exists() and (a / "failed" / f"{RUN}.ipynb").exists()
     assert not (a / "failed" / "claims_audit.ipynb").exists()

@@ -55,7 +55,7 @@ def test_documents_only_leaves_external_out(tmp_path):
 
 # The papermill round trip of a bad parameter (the run fails in the validation cell with the
 # valid choices, and the error names the cell) is tested on this notebook in
-# test_build.py::test_failing_notebook_names_cell_and_keeps_earlier_report.
+# test_build.py::test_a_failing_run_names_its_cell_and_does_not_stop_the_others.
 
 
 @pytest.mark.parametrize(
