@@ -38,24 +38,22 @@ def kernel():
     (:data:`analysis.build.report.KERNEL_RESET`: empty namespace, no figures, default
     rcParams, pandas display options and warning filters), which the build relies on to make a reused kernel's
     reports byte-identical to a fresh kernel's. The kernel starts with a user's environment
-    (no build mark, no reports redirection); a kernel that died is replaced.
+    (no build mark, no reports redirection); a kernel that died is replaced. Like the build's,
+    it hands papermill one client for its life (``analysis.build.kernels.kernel_classes``).
     """
     import atexit
 
-    from jupyter_client.manager import KernelManager
-
-    from analysis.build.report import KERNEL_RESET, KERNEL_SNAPSHOT, kernel_exec
+    from analysis.build.kernels import KERNEL_RESET, kernel_exec, start_kernel, stop_kernel
 
     if _KERNEL and _KERNEL[0].is_alive():
         kernel_exec(_KERNEL[0], KERNEL_RESET)
         return _KERNEL[0]
-    _KERNEL.clear()
-    km = KernelManager(kernel_name=KERNEL)
+    if _KERNEL:
+        stop_kernel(_KERNEL.pop())
     with _without_build_marks():
-        km.start_kernel(cwd=str(paths.NOTEBOOKS))
-    kernel_exec(km, KERNEL_SNAPSHOT)
+        km = start_kernel(str(paths.NOTEBOOKS))  # the build's kernel: one client for its life
     _KERNEL.append(km)
-    atexit.register(lambda: km.is_alive() and km.shutdown_kernel(now=True))
+    atexit.register(lambda: stop_kernel(km))
     return km
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import json
 import os
 from collections.abc import Iterable
@@ -41,6 +42,18 @@ def _parents(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(body: list) -> Iterable[ast.AST]:
+    """Every statement in ``body`` and the blocks nested in it (imports are statements; the
+    expressions between them, most of a module's nodes, need no visit)."""
+    for node in body:
+        yield node
+        for field in _BODIES:
+            yield from _statements(getattr(node, field, None) or [])
+
+
 def imported_modules(source: str) -> set[str]:
     """Package modules named by the imports of ``source`` (and their parent packages).
 
@@ -53,7 +66,7 @@ def imported_modules(source: str) -> set[str]:
     ['analysis', 'analysis.reports', 'analysis.reports.growth']
     """
     found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in _statements(ast.parse(source).body):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
@@ -67,6 +80,13 @@ def imported_modules(source: str) -> set[str]:
     return found
 
 
+@functools.cache
+def _module_imports(mod: str) -> frozenset[str]:
+    """The package modules one module imports (each module parsed once per process)."""
+    path = module_file(mod)
+    return frozenset() if path is None else frozenset(imported_modules(path.read_text(encoding="utf-8")))
+
+
 def closure(modules: Iterable[str]) -> set[str]:
     """Every package module reachable from ``modules`` through imports."""
     todo, seen = list(modules), set()
@@ -75,9 +95,7 @@ def closure(modules: Iterable[str]) -> set[str]:
         if mod in seen:
             continue
         seen.add(mod)
-        path = module_file(mod)
-        if path is not None:
-            todo.extend(imported_modules(path.read_text(encoding="utf-8")) - seen)
+        todo.extend(_module_imports(mod) - seen)
     return seen
 
 

@@ -114,13 +114,20 @@ class Context:
 
     def obs(self, series_id: str, year: int, kinds=("document", "external", "derived")) -> pd.Series:
         """The observation of a series in a year (first of ``kinds`` in that order)."""
-        o = self.observations
-        sel = o[(o["series_id"] == series_id) & (o["year"] == int(year))]
+        rows = self._by_series_year.get((series_id, int(year)), {})
         for k in kinds:
-            hit = sel[sel["kind"] == k]
-            if not hit.empty:
-                return hit.iloc[0]
+            if k in rows:
+                return self.observations.iloc[rows[k]]
         raise Skip(f"no observation {series_id} {year}")
+
+    @cached_property
+    def _by_series_year(self) -> dict[tuple[str, int], dict[str, int]]:
+        """Row position of the first observation of each (series, year) and kind, in file order."""
+        o = self.observations
+        out: dict[tuple[str, int], dict[str, int]] = {}
+        for pos, (sid, year, kind) in enumerate(zip(o["series_id"], o["year"], o["kind"], strict=True)):
+            out.setdefault((sid, int(year)), {}).setdefault(kind, pos)
+        return out
 
     @cached_property
     def labels(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ those imports are also paid once.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import queue
@@ -47,9 +48,63 @@ del sys, warnings, matplotlib, m
 """
 
 
+@functools.cache
+def kernel_classes() -> tuple[Any, Any]:
+    """The build's kernel manager and client classes (``OneClientKernelManager``, ``OneClient``).
+
+    Defined on first use, so that commands that start no kernel (the index, a dry run) do not
+    import jupyter_client.
+    """
+    from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_client.manager import KernelManager
+
+    class OneClient(BlockingKernelClient):
+        """A kernel client that connects once: starting its channels or waiting for the kernel again
+        (papermill does both, per run) costs nothing."""
+
+        _ready = False
+
+        def start_channels(self, *args: Any, **kwargs: Any) -> None:
+            if not self.channels_running:
+                super().start_channels(*args, **kwargs)
+
+        def wait_for_ready(self, timeout: float | None = None) -> None:
+            """Wait for the kernel once; later calls return at once (jupyter_client's wait ends
+            with 0.2 s of listening for stray output, each time). A kernel that died later is
+            reported by the execution that finds it dead."""
+            if not self._ready:
+                super().wait_for_ready(timeout=timeout)
+                self._ready = True
+
+    class OneClientKernelManager(KernelManager):
+        """A kernel manager that hands out one client (``OneClient``) for the life of its kernel.
+
+        Every new client subscribes to the kernel's output channel afresh and then waits about
+        0.2 s for the subscription to catch up (jupyter_client's ``wait_for_ready``); the build
+        would ask for one per reset and one per papermill run. Papermill, which did not start
+        the kernel, leaves the client running; :func:`stop_kernel` stops it.
+        """
+
+        _one_client: Any = None
+
+        def client(self, **kwargs: Any) -> Any:
+            if self._one_client is None:
+                self._one_client = super().client(**kwargs)
+            return self._one_client
+
+        def close_client(self) -> None:
+            """Stop the client's channels (before the kernel is shut down)."""
+            if self._one_client is not None:
+                self._one_client.stop_channels()
+                self._one_client = None
+
+    return OneClientKernelManager, OneClient
+
+
 def kernel_exec(km: Any, code: str) -> None:
     """Run ``code`` in the kernel of ``km`` silently; raise if it fails (used for the reset)."""
     kc = km.client()
+    shared = isinstance(km, kernel_classes()[0])  # the build's manager: its one client stays open
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
@@ -57,17 +112,29 @@ def kernel_exec(km: Any, code: str) -> None:
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel reset failed: {reply['content']}")
     finally:
-        kc.stop_channels()
+        if not shared:
+            kc.stop_channels()
 
 
 def start_kernel(cwd: str, env: dict[str, str] | None = None) -> Any:
-    """Start a project kernel in ``cwd`` (with ``env``, default this process's) and snapshot its state."""
-    from jupyter_client.manager import KernelManager
+    """Start a project kernel in ``cwd`` (with ``env``, default this process's) and snapshot its state.
 
-    km = KernelManager(kernel_name=KERNEL)
+    The manager hands out one client for the kernel's life (``OneClientKernelManager`` of :func:`kernel_classes`);
+    stop both with :func:`stop_kernel`.
+    """
+    manager, client = kernel_classes()
+    km = manager(kernel_name=KERNEL, client_factory=client)
     km.start_kernel(cwd=cwd, env=dict(os.environ if env is None else env))
     kernel_exec(km, KERNEL_SNAPSHOT)
     return km
+
+
+def stop_kernel(km: Any) -> None:
+    """Stop the client of a kernel from :func:`start_kernel`, then the kernel."""
+    if isinstance(km, kernel_classes()[0]):
+        km.close_client()
+    if km.has_kernel:
+        km.shutdown_kernel(now=True)
 
 
 def default_jobs(n_runs: int) -> int:
@@ -107,12 +174,12 @@ def _work(tasks: Iterator[str], done: Callable[[str, bool], None], run_one: RunO
             except Exception as exc:  # the kernel could not be started or reset: report, go on
                 print(f"[report] FAILED: run {name}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             if not ok and km is not None:  # a failed run may leave anything behind: next run gets a new kernel
-                km.shutdown_kernel(now=True)
+                stop_kernel(km)
                 km = None
             done(name, ok)
     finally:
-        if km is not None and km.has_kernel:
-            km.shutdown_kernel(now=True)
+        if km is not None:
+            stop_kernel(km)
 
 
 def _queue_iter(q: Any) -> Iterator[str]:

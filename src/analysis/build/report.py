@@ -44,6 +44,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None
 os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
@@ -127,19 +128,37 @@ def _error_summary(nb) -> tuple[int | None, str]:
     return None, "unknown error"
 
 
-def to_html(nb, title: str, hide_code: bool) -> bytes:
-    """Render a notebook as standalone HTML (nbconvert), optionally without code input."""
+@functools.cache
+def html_exporter(hide_code: bool):
+    """The nbconvert exporter of the reports (one per process and setting: its templates compile once)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         exclude_input=hide_code,
         exclude_input_prompt=hide_code,
         exclude_output_prompt=hide_code,
         template_name="report",
         extra_template_basedirs=[str(TEMPLATES)],
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+
+
+def to_html(nb, title: str, hide_code: bool) -> bytes:
+    """Render a notebook as standalone HTML (nbconvert), optionally without code input."""
+    body, _ = html_exporter(hide_code).from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body.encode("utf-8")
+
+
+def _hide_code(run: Run) -> bool:
+    return os.environ.get("HIDE_CODE", "1") != "0" and not run.show_code
+
+
+def _warm_html_exporters(runs: list[Run]) -> None:
+    """Compile the report template once before the workers fork (each inherits it compiled)."""
+    import nbformat
+
+    empty = nbformat.v4.new_notebook()
+    for hide in {_hide_code(r) for r in runs}:
+        to_html(empty, "warm-up", hide)
 
 
 def run_order(runs: list[Run]) -> list[Run]:
@@ -185,8 +204,7 @@ def execute_runs(
     reuse one kernel for every run they take, reset between runs, so each report is
     byte-identical to a fresh-kernel run. Every run is attempted; exits with status 1 if any failed.
     """
-    import nbconvert  # noqa: F401  (imported once here, before the workers fork)
-    import papermill  # noqa: F401
+    import papermill  # noqa: F401  (imported once here, before the workers fork)
 
     if not runs:
         print("[report] every report is current", flush=True)
@@ -197,6 +215,8 @@ def execute_runs(
     # build/interactive/<run_name>/ (analysis.reports.outputs).
     os.environ[paths.BUILD_OUTPUT_ENV] = str(paths.REPORTS)
     ordered = run_order(runs)
+    if jobs > 1:
+        _warm_html_exporters(runs)
     if jobs > 1:
         progress = False  # progress bars of several processes would overwrite each other
         print(f"[report] {len(runs)} runs in {jobs} kernels: {', '.join(r.name for r in ordered)}", flush=True)
@@ -265,7 +285,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None, km=N
         )
         raise SystemExit(1) from None
     normalise(nb, params)
-    hide = os.environ.get("HIDE_CODE", "1") != "0" and not run.show_code
+    hide = _hide_code(run)
     html_bytes = to_html(nb, run.name, hide)
     atomic_write_bytes(paths.REPORTS / f"{run.name}.ipynb", nbformat.writes(nb).encode("utf-8") + b"\n")
     atomic_write_bytes(paths.REPORTS / f"{run.name}.html", html_bytes)

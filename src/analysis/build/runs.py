@@ -71,10 +71,10 @@ BY_NAME = {r.name: r for r in RUNS}
 START_ORDER: tuple[str, ...] = (
     "elasticities",
     "growth_rates",
-    "comparisons",
     "china_comparisons",
-    "claims_audit",
+    "comparisons",
     "growth_documents_only",
+    "claims_audit",
     "start_here",
 )
 """The order in which a build with no timings yet (``build/timing/``) starts the runs: longest

@@ -13,6 +13,7 @@ the exact row it is read from.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import platform
@@ -33,8 +34,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 ANCHOR_CHARS = re.compile(r"\s")
 
 
+@functools.cache
 def environment():
-    """The Jinja2 environment of the site templates (autoescaping on)."""
+    """The Jinja2 environment of the site templates (autoescaping on; one per process, so
+    each template is compiled once; Jinja2 reloads a template whose file changed)."""
     import jinja2
 
     return jinja2.Environment(
