@@ -214,9 +214,12 @@ def run_pool(names: Sequence[str], run_one: RunOne, jobs: int, cwd: str) -> dict
             try:
                 name, ok = out.get(timeout=0.5)
             except queue.Empty:
-                if not any(p.is_alive() for p in procs):
+                if any(p.is_alive() for p in procs):
+                    continue
+                try:  # every worker has ended: take what they sent just before
+                    name, ok = out.get(timeout=1)
+                except queue.Empty:
                     break
-                continue
             results[name] = ok
     finally:
         for p in procs:
