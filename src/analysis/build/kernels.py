@@ -22,6 +22,7 @@ import os
 import queue
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 KERNEL = "poverty-analysis"
@@ -159,7 +160,16 @@ RunOne = Callable[[str, Any], bool]
 """Execute the named run in the given kernel; True if it succeeded (it reports its own errors)."""
 
 
-def _work(tasks: Iterator[str], done: Callable[[str, bool], None], run_one: RunOne, cwd: str) -> None:
+@dataclass(frozen=True)
+class KernelOps:
+    """How a worker starts, resets and stops its kernel (the real ones by default; tests pass fakes)."""
+
+    start: Callable[[str], Any] = start_kernel
+    reset: Callable[[Any], None] = lambda km: kernel_exec(km, KERNEL_RESET)
+    stop: Callable[[Any], None] = stop_kernel
+
+
+def _work(tasks: Iterator[str], done: Callable[[str, bool], None], run_one: RunOne, cwd: str, ops: KernelOps) -> None:
     """One worker: take runs until there are none left, in one kernel reset between runs."""
     km = None
     try:
@@ -167,19 +177,19 @@ def _work(tasks: Iterator[str], done: Callable[[str, bool], None], run_one: RunO
             ok = False
             try:
                 if km is not None and km.is_alive():
-                    kernel_exec(km, KERNEL_RESET)
+                    ops.reset(km)
                 else:
-                    km = start_kernel(cwd)
+                    km = ops.start(cwd)
                 ok = run_one(name, km)
             except Exception as exc:  # the kernel could not be started or reset: report, go on
                 print(f"[report] FAILED: run {name}: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             if not ok and km is not None:  # a failed run may leave anything behind: next run gets a new kernel
-                stop_kernel(km)
+                ops.stop(km)
                 km = None
             done(name, ok)
     finally:
         if km is not None:
-            stop_kernel(km)
+            ops.stop(km)
 
 
 def _queue_iter(q: Any) -> Iterator[str]:
@@ -187,16 +197,19 @@ def _queue_iter(q: Any) -> Iterator[str]:
         yield item
 
 
-def run_pool(names: Sequence[str], run_one: RunOne, jobs: int, cwd: str) -> dict[str, bool]:
+def run_pool(
+    names: Sequence[str], run_one: RunOne, jobs: int, cwd: str, ops: KernelOps | None = None
+) -> dict[str, bool]:
     """Execute the runs ``names`` (in this order of priority) in ``jobs`` workers; return success per run.
 
     With one job the runs execute in this process, one after another, in one kernel. With
     more, ``jobs`` forked processes take the next run whenever they are free. A run whose
     worker died without reporting counts as failed.
     """
+    ops = ops or KernelOps()
     results: dict[str, bool] = {}
     if jobs <= 1 or len(names) <= 1:
-        _work(iter(names), results.__setitem__, run_one, cwd)
+        _work(iter(names), results.__setitem__, run_one, cwd, ops)
         return results
     ctx = multiprocessing.get_context("fork")
     tasks: Any = ctx.Queue()
@@ -204,7 +217,7 @@ def run_pool(names: Sequence[str], run_one: RunOne, jobs: int, cwd: str) -> dict
     for name in [*names, *([None] * jobs)]:
         tasks.put(name)
     procs = [
-        ctx.Process(target=_work, args=(_queue_iter(tasks), lambda n, ok: out.put((n, ok)), run_one, cwd))
+        ctx.Process(target=_work, args=(_queue_iter(tasks), lambda n, ok: out.put((n, ok)), run_one, cwd, ops))
         for _ in range(jobs)
     ]
     for p in procs:

@@ -1,0 +1,72 @@
+"""The build's pool of kernels (analysis.build.kernels) with fake kernels: scheduling and failures.
+
+The real kernels are exercised by every build run (tests/test_build.py); these tests check the
+pool's bookkeeping, which a real run would take seconds to reach.
+"""
+
+from __future__ import annotations
+
+import os
+
+from analysis.build.kernels import KernelOps, run_pool
+
+
+class FakeKernel:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def is_alive(self) -> bool:
+        return True
+
+
+def fake_ops(log: list) -> KernelOps:
+    counter = iter(range(100))
+
+    def start(cwd: str) -> FakeKernel:
+        km = FakeKernel(next(counter))
+        log.append(("start", km.n))
+        return km
+
+    return KernelOps(
+        start=start,
+        reset=lambda km: log.append(("reset", km.n)),
+        stop=lambda km: log.append(("stop", km.n)),
+    )
+
+
+def test_one_worker_reuses_its_kernel_and_replaces_it_after_a_failure():
+    log: list = []
+
+    def run_one(name: str, km: FakeKernel) -> bool:
+        log.append((name, km.n))
+        return name != "bad"
+
+    results = run_pool(["a", "bad", "b", "c"], run_one, 1, ".", fake_ops(log))
+    assert results == {"a": True, "bad": False, "b": True, "c": True}
+    assert log == [
+        ("start", 0), ("a", 0),
+        ("reset", 0), ("bad", 0), ("stop", 0),  # a failed run's kernel is not reused
+        ("start", 1), ("b", 1),
+        ("reset", 1), ("c", 1), ("stop", 1),
+    ]  # fmt: skip
+
+
+def test_a_worker_that_dies_fails_its_run_and_the_others_finish(capfd):
+    def run_one(name: str, km: FakeKernel) -> bool:
+        if name == "dies":
+            os._exit(3)  # the worker process ends without reporting (as if killed)
+        return True
+
+    results = run_pool(["a", "dies", "b", "c", "d"], run_one, 2, ".", fake_ops([]))
+    assert results["dies"] is False
+    assert {k: v for k, v in results.items() if k != "dies"} == {"a": True, "b": True, "c": True, "d": True}
+    assert "run dies: its worker process ended without a result" in capfd.readouterr().err
+
+
+def test_a_kernel_that_cannot_start_fails_the_run_with_its_error(capfd):
+    def start(cwd: str) -> FakeKernel:
+        raise RuntimeError("no kernel spec poverty-analysis")
+
+    results = run_pool(["a", "b"], lambda name, km: True, 1, ".", KernelOps(start=start, stop=lambda km: None))
+    assert results == {"a": False, "b": False}
+    assert "FAILED: run a: RuntimeError: no kernel spec poverty-analysis" in capfd.readouterr().err
