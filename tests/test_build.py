@@ -386,16 +386,6 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{h}: no anchor {anchor}"
 
 
-def test_readme_tables_equal_the_notebook_run(one_build, tmp_path):
-    """make readme computes the tables in-process; they are byte-identical to the papermill run's."""
-    from analysis.build import readme
-    from analysis.build.runs import BY_NAME
-
-    readme.compute_run_tables(BY_NAME[RUN], tmp_path)
-    built = (one_build / "tables" / f"{RUN}.csv").read_bytes()
-    assert (tmp_path / "tables" / f"{RUN}.csv").read_bytes() == built
-
-
 def test_normalise_renumbers_execution_counts_as_a_fresh_kernel():
     """Runs that reuse a kernel (runs of one notebook) get the counts a fresh kernel gives."""
     from analysis.build.report import normalise
@@ -412,3 +402,11 @@ def test_normalise_renumbers_execution_counts_as_a_fresh_kernel():
     assert [c.get("execution_count") for c in nb.cells[1:]] == [1, 2, None]
     assert nb.cells[2].outputs[0]["execution_count"] == 2
     assert [c["id"] for c in nb.cells] == ["cell-00", "cell-01", "cell-02", "cell-03"]
+
+
+def test_readme_tables_equal_the_notebook_run(one_build, report_tables):
+    """make readme computes the tables in-process (the README and findings tests share that
+    computation: ``report_tables``); they are byte-identical to the papermill run's. Last in
+    this module, so the shared tables are usually ready when it asks for them."""
+    built = (one_build / "tables" / f"{RUN}.csv").read_bytes()
+    assert (report_tables / f"{RUN}.csv").read_bytes() == built

@@ -217,7 +217,6 @@ def execute_runs(
     ordered = run_order(runs)
     if jobs > 1:
         _warm_html_exporters(runs)
-    if jobs > 1:
         progress = False  # progress bars of several processes would overwrite each other
         print(f"[report] {len(runs)} runs in {jobs} kernels: {', '.join(r.name for r in ordered)}", flush=True)
 
@@ -400,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="execute one run")
     r.add_argument(
-        "name", choices=sorted(BY_NAME), nargs="+", help="one or more runs; runs of the same notebook share one kernel"
+        "name", choices=sorted(BY_NAME), nargs="+", help="one or more runs; they share a pool of kernels (--jobs)"
     )
     r.add_argument("--no-progress", action="store_true")
     r.add_argument(
