@@ -258,3 +258,38 @@ def test_kernel_reset_restores_what_a_notebook_may_change():
         "assert matplotlib.rcParams['axes.titley'] is None\n"
         "assert pd.DataFrame not in get_ipython().display_formatter.formatters['text/html'].type_printers",
     )
+
+
+def test_make_notebooks_refreshes_in_place_in_a_pool_and_names_a_failure(tmp_path):
+    """``analysis.build.report notebook`` (``make notebooks``) with two workers: a good notebook is
+    rewritten byte-identical to the committed one (fresh-kernel outputs), a broken one fails by
+    name and is left as it was, and reports/ is untouched."""
+    import json
+
+    from notebook_helpers import reports_digest
+
+    good, bad = tmp_path / "refresh_good.ipynb", tmp_path / "refresh_bad.ipynb"
+    committed = (paths.NOTEBOOKS / "00_start_here.ipynb").read_bytes()
+    good.write_bytes(committed)
+    nb = json.loads(committed)
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" in c["metadata"].get("tags", []))
+    code["source"] = [*code["source"], "\nobs_id = 'no.such.observation'\n"]  # a default the next cell refuses
+    bad.write_text(json.dumps(nb), encoding="utf-8")
+    bad_before = bad.read_bytes()
+    good.write_bytes(committed.replace(b'"execution_count": 1', b'"execution_count": 99', 1))  # stale outputs
+    before = reports_digest()
+    env = {k: v for k, v in os.environ.items() if k not in ("ANALYSIS_REPORTS_DIR", paths.BUILD_OUTPUT_ENV)}
+    r = subprocess.run(
+        [sys.executable, "-m", "analysis.build.report", "notebook", str(good), str(bad), "--jobs", "2"],
+        cwd=paths.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert good.read_bytes() == committed
+    assert bad.read_bytes() == bad_before
+    assert "refresh_bad.ipynb" in r.stderr and "1 failed" in r.stderr and "no.such.observation" in r.stderr
+    assert "refreshed" in r.stdout and "refresh_good.ipynb" in r.stdout
+    assert reports_digest() == before

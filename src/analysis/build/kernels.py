@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import multiprocessing.connection
 import os
-import queue
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -213,32 +213,35 @@ def run_pool(
         return results
     ctx = multiprocessing.get_context("fork")
     tasks: Any = ctx.Queue()
-    out: Any = ctx.Queue()
-    for name in [*names, *([None] * jobs)]:
-        tasks.put(name)
-    procs = [
-        ctx.Process(target=_work, args=(_queue_iter(tasks), lambda n, ok: out.put((n, ok)), run_one, cwd, ops))
-        for _ in range(jobs)
-    ]
-    for p in procs:
-        p.start()
+    for task in [*names, *([None] * jobs)]:
+        tasks.put(task)
+    # One pipe per worker for its results: a send is written before the worker goes on, so a
+    # worker that dies loses no result it had sent, and the end of the pipe says it ended.
+    pipes: dict[Any, Any] = {}
+    for _ in range(jobs):
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(
+            target=_work, args=(_queue_iter(tasks), lambda n, ok, s=send: s.send((n, ok)), run_one, cwd, ops)
+        )
+        proc.start()
+        send.close()  # the worker holds the only writing end: its exit ends the pipe
+        pipes[receive] = proc
     try:
-        while len(results) < len(names):
-            try:
-                name, ok = out.get(timeout=0.5)
-            except queue.Empty:
-                if any(p.is_alive() for p in procs):
+        while pipes:
+            for ready in multiprocessing.connection.wait(list(pipes)):
+                conn: Any = ready  # one of the pipes' receiving ends
+                try:
+                    done, ok = conn.recv()
+                except EOFError:
+                    pipes.pop(conn).join()
                     continue
-                try:  # every worker has ended: take what they sent just before
-                    name, ok = out.get(timeout=1)
-                except queue.Empty:
-                    break
-            results[name] = ok
-    finally:
-        for p in procs:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.terminate()
+                results[str(done)] = bool(ok)
+    finally:  # only after an interruption: give the workers time to stop their kernels
+        for conn, proc in pipes.items():
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.terminate()
+            conn.close()
     for name in names:
         if name not in results:
             print(f"[report] FAILED: run {name}: its worker process ended without a result", file=sys.stderr)

@@ -18,9 +18,10 @@ Commands (``python -m analysis.build.report COMMAND``):
                observation with its source), ``reports/tables/<name>.html`` (one card per
                CSV row) from the Jinja2 templates of :mod:`analysis.build.site`, and
                ``reports/build_info.json`` (what varies: run times, build date).
-``notebook PATH``  re-execute a notebook in ``notebooks/`` in place with its defaults
-               (``make notebooks``), normalised the same way; its tables and figures go to
-               the scratch folder ``build/interactive/<run_name>/``, not ``reports/``.
+``notebook PATH ...``  re-execute notebooks in ``notebooks/`` in place with their defaults
+               (``make notebooks``; the same pool of kernels), normalised the same way; their
+               tables and figures go to the scratch folder ``build/interactive/<run_name>/``,
+               not ``reports/``.
 
 Only ``run`` writes figures and tables into ``reports/``: it sets ``ANALYSIS_BUILD_OUTPUT_DIR``
 for the kernel it starts (:mod:`analysis.reports.outputs`). Every written file gets the mode
@@ -302,7 +303,7 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None, km=N
     return seconds
 
 
-def execute_in_place(path: Path) -> None:
+def execute_in_place(path: Path, km=None) -> None:
     """Re-execute a committed notebook with its defaults and normalise it (``make notebooks``)."""
     import nbformat
     import papermill as pm
@@ -313,12 +314,53 @@ def execute_in_place(path: Path) -> None:
     # Not a build run: like a run in JupyterLab, the refresh writes its figures and tables to
     # build/interactive/<run_name>/, never into reports/, and its first output says so.
     os.environ.pop(paths.BUILD_OUTPUT_ENV, None)
-    pm.execute_notebook(str(path), str(tmp), kernel_name=KERNEL, cwd=str(path.parent), progress_bar=True)
+    pm.execute_notebook(
+        str(path),
+        str(tmp),
+        kernel_name=KERNEL,
+        cwd=str(path.parent),
+        progress_bar=km is None,
+        **({"km": km} if km is not None else {}),
+    )
     nb = nbformat.read(tmp, as_version=4)
     normalise(nb, {})
     nb.metadata.pop("papermill", None)
     atomic_write_bytes(path, nbformat.writes(nb).encode("utf-8") + b"\n")
-    print(f"[notebooks] refreshed {paths.relative(path)}")
+    print(f"[notebooks] refreshed {paths.relative(path)}", flush=True)
+
+
+def refresh_notebooks(notebooks: list[Path], jobs: int | None = None) -> None:
+    """``make notebooks``: re-execute notebooks in place in the build's pool of kernels.
+
+    Each worker reuses its kernel with the build's reset, so the refreshed outputs are
+    those of a fresh kernel (which nbval checks on every ``make test``). The kernels start
+    without the build mark: figures and tables go to ``build/interactive/``. Every notebook
+    is attempted; exits with status 1 naming those that failed.
+    """
+    import papermill  # noqa: F401  (imported once here, before the workers fork)
+
+    os.environ.pop(paths.BUILD_OUTPUT_ENV, None)
+
+    def run_one(name: str, km) -> bool:
+        try:
+            execute_in_place(Path(name), km=km)
+        except Exception as exc:  # papermill names the cell and the error
+            print(f"[notebooks] FAILED: {paths.relative(Path(name))}: {exc}", file=sys.stderr, flush=True)
+            return False
+        return True
+
+    failed = []
+    by_folder: dict[Path, list[str]] = {}
+    for nb in notebooks:
+        resolved = Path(nb).resolve()
+        by_folder.setdefault(resolved.parent, []).append(str(resolved))
+    for folder, names in by_folder.items():
+        n_jobs = default_jobs(len(names)) if jobs is None else max(1, min(jobs, len(names)))
+        results = run_pool(names, run_one, n_jobs, str(folder))
+        failed += [paths.relative(Path(n)) for n, ok in results.items() if not ok]
+    if failed:
+        print(f"[notebooks] {len(failed)} failed: {', '.join(failed)}", file=sys.stderr, flush=True)
+        raise SystemExit(1)
 
 
 # ---------------------------------------------------------------------------- index
@@ -420,9 +462,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("index", help="write index.html, data_catalog.html, build_info.json")
     nb = sub.add_parser("notebook", help="re-execute a notebook in place with its defaults")
     nb.add_argument("path", type=Path, nargs="+")
+    nb.add_argument(
+        "--jobs", type=int, default=None, help=f"worker processes (kernels); default ${JOBS_ENV} or the CPUs"
+    )
     args = ap.parse_args(argv)
     try:
-        if getattr(args, "jobs", None) is None and args.cmd in ("run", "stale"):
+        if getattr(args, "jobs", None) is None and args.cmd in ("run", "stale", "notebook"):
             default_jobs(1)  # a bad ANALYSIS_BUILD_JOBS fails here, before anything runs
     except ValueError as exc:
         ap.error(str(exc))
@@ -458,8 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "index":
         write_index()
     else:
-        for p in args.path:
-            execute_in_place(p)
+        refresh_notebooks(args.path, jobs=args.jobs)
     return 0
 
 
