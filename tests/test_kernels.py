@@ -70,3 +70,21 @@ def test_a_kernel_that_cannot_start_fails_the_run_with_its_error(capfd):
     results = run_pool(["a", "b"], lambda name, km: True, 1, ".", KernelOps(start=start, stop=lambda km: None))
     assert results == {"a": False, "b": False}
     assert "FAILED: run a: RuntimeError: no kernel spec poverty-analysis" in capfd.readouterr().err
+
+
+def test_kernels_talk_over_private_unix_sockets():
+    """The build's (and the tests') kernels use Unix sockets in a 0700 folder, not TCP ports."""
+    import stat
+    from pathlib import Path
+
+    from analysis.build.kernels import start_kernel, stop_kernel
+
+    km = start_kernel(".")
+    folder = Path(km.socket_folder)
+    try:
+        assert km.transport == "ipc" and km.ip.startswith(str(folder))
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert any(p.is_socket() for p in folder.iterdir())
+    finally:
+        stop_kernel(km)
+    assert not folder.exists()

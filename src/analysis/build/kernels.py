@@ -20,7 +20,9 @@ import functools
 import multiprocessing
 import multiprocessing.connection
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +89,7 @@ def kernel_classes() -> tuple[Any, Any]:
         """
 
         _one_client: Any = None
+        socket_folder: str | None = None  # set by start_kernel: removed by stop_kernel
 
         def client(self, **kwargs: Any) -> Any:
             if self._one_client is None:
@@ -120,22 +123,34 @@ def kernel_exec(km: Any, code: str) -> None:
 def start_kernel(cwd: str, env: dict[str, str] | None = None) -> Any:
     """Start a project kernel in ``cwd`` (with ``env``, default this process's) and snapshot its state.
 
-    The manager hands out one client for the kernel's life (``OneClientKernelManager`` of :func:`kernel_classes`);
-    stop both with :func:`stop_kernel`.
+    The kernel talks over Unix sockets in a private temporary folder (mode 0700), not TCP
+    ports on 127.0.0.1 that any local user could reach (ipykernel warns about those at
+    every start). The manager hands out one client for the kernel's life
+    (``OneClientKernelManager`` of :func:`kernel_classes`); stop both with :func:`stop_kernel`,
+    which also removes the folder.
     """
     manager, client = kernel_classes()
-    km = manager(kernel_name=KERNEL, client_factory=client)
-    km.start_kernel(cwd=cwd, env=dict(os.environ if env is None else env))
-    kernel_exec(km, KERNEL_SNAPSHOT)
+    sockets = tempfile.mkdtemp(prefix="analysis-kernel-")
+    km = manager(kernel_name=KERNEL, client_factory=client, transport="ipc", ip=os.path.join(sockets, "kernel"))
+    km.socket_folder = sockets
+    try:
+        km.start_kernel(cwd=cwd, env=dict(os.environ if env is None else env))
+        kernel_exec(km, KERNEL_SNAPSHOT)
+    except BaseException:
+        stop_kernel(km)
+        raise
     return km
 
 
 def stop_kernel(km: Any) -> None:
-    """Stop the client of a kernel from :func:`start_kernel`, then the kernel."""
+    """Stop the client of a kernel from :func:`start_kernel`, then the kernel; remove its socket folder."""
     if isinstance(km, kernel_classes()[0]):
         km.close_client()
     if km.has_kernel:
         km.shutdown_kernel(now=True)
+    folder = getattr(km, "socket_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def default_jobs(n_runs: int) -> int:
