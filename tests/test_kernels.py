@@ -88,3 +88,55 @@ def test_kernels_talk_over_private_unix_sockets():
     finally:
         stop_kernel(km)
     assert not folder.exists()
+
+
+def session_processes(sid: int) -> list[str]:
+    """Command lines of the live processes in session ``sid`` (Linux /proc; zombies excluded)."""
+    from pathlib import Path
+
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmd = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            out.append(cmd)
+    return out
+
+
+def test_ctrl_c_stops_the_workers_and_their_kernels(tmp_path):
+    """SIGINT to the driver's process group (what Ctrl-C in a terminal sends): exit 130 with a
+    message, no kernel or worker left running, no half-written report."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from analysis import paths
+
+    env = {**os.environ, "ANALYSIS_REPORTS_DIR": str(tmp_path / "reports")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis.build.report", "run", "elasticities", "growth_rates", "--jobs", "2"],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    started = 0
+    while started < 2:  # both workers have a kernel and are running a notebook
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read() if proc.stderr else ""
+        started += ".ipynb {" in line
+    time.sleep(1)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err[-2000:]
+    assert "[report] interrupted: kernels stopped" in err
+    time.sleep(0.5)
+    assert session_processes(proc.pid) == [], "processes left in the driver's session"
+    assert not list((tmp_path / "reports").glob("*.html"))

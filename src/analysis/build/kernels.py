@@ -207,6 +207,14 @@ def _work(tasks: Iterator[str], done: Callable[[str, bool], None], run_one: RunO
             ops.stop(km)
 
 
+def _worker(*args: Any) -> None:
+    """A forked worker: :func:`_work`, ending quietly on Ctrl-C (its kernel is stopped first)."""
+    try:
+        _work(*args)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
 def _queue_iter(q: Any) -> Iterator[str]:
     while (item := q.get()) is not None:
         yield item
@@ -236,7 +244,7 @@ def run_pool(
     for _ in range(jobs):
         receive, send = ctx.Pipe(duplex=False)
         proc = ctx.Process(
-            target=_work, args=(_queue_iter(tasks), lambda n, ok, s=send: s.send((n, ok)), run_one, cwd, ops)
+            target=_worker, args=(_queue_iter(tasks), lambda n, ok, s=send: s.send((n, ok)), run_one, cwd, ops)
         )
         proc.start()
         send.close()  # the worker holds the only writing end: its exit ends the pipe

@@ -437,6 +437,19 @@ def write_index() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (see the module docstring); Ctrl-C stops the kernels and exits 130."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(
+            "[report] interrupted: kernels stopped; reports written before the interruption are complete, "
+            "the others are as they were",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Report build driver (see module docstring).")
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="execute one run")
