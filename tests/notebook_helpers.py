@@ -21,9 +21,7 @@ import nbformat  # noqa: E402
 import papermill as pm  # noqa: E402
 
 from analysis import paths  # noqa: E402
-
-KERNEL = "poverty-analysis"
-
+from analysis.build.kernels import KERNEL  # noqa: E402  (the kernel name the notebooks and the build use)
 
 _KERNEL: list = []
 """The test process's kernel (at most one KernelManager), see :func:`kernel`."""

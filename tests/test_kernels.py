@@ -14,9 +14,10 @@ from analysis.build.kernels import KernelOps, run_pool
 class FakeKernel:
     def __init__(self, n: int) -> None:
         self.n = n
+        self.alive = True
 
     def is_alive(self) -> bool:
-        return True
+        return self.alive
 
 
 def fake_ops(log: list) -> KernelOps:
@@ -49,6 +50,21 @@ def test_one_worker_reuses_its_kernel_and_replaces_it_after_a_failure():
         ("start", 1), ("b", 1),
         ("reset", 1), ("c", 1), ("stop", 1),
     ]  # fmt: skip
+
+
+def test_a_kernel_that_died_between_runs_is_released_and_replaced():
+    log: list = []
+
+    def run_one(name: str, km: FakeKernel) -> bool:
+        log.append((name, km.n))
+        km.alive = name != "kills-its-kernel"
+        return True
+
+    assert run_pool(["kills-its-kernel", "next"], run_one, 1, ".", fake_ops(log)) == {
+        "kills-its-kernel": True,
+        "next": True,
+    }
+    assert log == [("start", 0), ("kills-its-kernel", 0), ("stop", 0), ("start", 1), ("next", 1), ("stop", 1)]
 
 
 def test_a_worker_that_dies_fails_its_run_and_the_others_finish(capfd):

@@ -206,29 +206,25 @@ def test_ci_script_requires_the_browser_tests():
     assert "export CI=true" in ci and "make test" in ci and "chromium-driver" in ci
 
 
-def test_driver_variant_run_leaves_reports_alone(tmp_path):
-    """``analysis.build.report run NAME --param ...`` writes a variant to build/variants/NAME/."""
-    from notebook_helpers import reports_digest
-
-    before = reports_digest()
+def user_driver(*args: str) -> subprocess.CompletedProcess:
+    """``python -m analysis.build.report ARGS`` from a user's shell (no build mark, no report redirection)."""
     env = {k: v for k, v in os.environ.items() if k not in ("ANALYSIS_REPORTS_DIR", paths.BUILD_OUTPUT_ENV)}
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis.build.report",
-            "run",
-            "start_here",
-            "--no-progress",
-            "--param",
-            "indicator=gdp_per_capita",
-        ],
+    return subprocess.run(
+        [sys.executable, "-m", "analysis.build.report", *args],
         cwd=paths.ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_driver_variant_run_leaves_reports_alone(tmp_path):
+    """``analysis.build.report run NAME --param ...`` writes a variant to build/variants/NAME/."""
+    from notebook_helpers import reports_digest
+
+    before = reports_digest()
+    r = user_driver("run", "start_here", "--no-progress", "--param", "indicator=gdp_per_capita")
     assert r.returncode == 0, r.stderr[-2000:]
     assert "build/variants/start_here/" in r.stdout
     assert (paths.ROOT / "build" / "variants" / "start_here" / "start_here.html").is_file()
@@ -270,7 +266,6 @@ def test_make_notebooks_refreshes_in_place_in_a_pool_and_names_a_failure(tmp_pat
 
     good, bad = tmp_path / "refresh_good.ipynb", tmp_path / "refresh_bad.ipynb"
     committed = (paths.NOTEBOOKS / "00_start_here.ipynb").read_bytes()
-    good.write_bytes(committed)
     nb = json.loads(committed)
     code = next(c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" in c["metadata"].get("tags", []))
     code["source"] = [*code["source"], "\nobs_id = 'no.such.observation'\n"]  # a default the next cell refuses
@@ -278,15 +273,7 @@ def test_make_notebooks_refreshes_in_place_in_a_pool_and_names_a_failure(tmp_pat
     bad_before = bad.read_bytes()
     good.write_bytes(committed.replace(b'"execution_count": 1', b'"execution_count": 99', 1))  # stale outputs
     before = reports_digest()
-    env = {k: v for k, v in os.environ.items() if k not in ("ANALYSIS_REPORTS_DIR", paths.BUILD_OUTPUT_ENV)}
-    r = subprocess.run(
-        [sys.executable, "-m", "analysis.build.report", "notebook", str(good), str(bad), "--jobs", "2"],
-        cwd=paths.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    r = user_driver("notebook", str(good), str(bad), "--jobs", "2")
     assert r.returncode == 1, r.stderr[-2000:]
     assert good.read_bytes() == committed
     assert bad.read_bytes() == bad_before

@@ -194,6 +194,9 @@ def _work(tasks: Iterator[str], done: Callable[[str, bool], None], run_one: RunO
                 if km is not None and km.is_alive():
                     ops.reset(km)
                 else:
+                    if km is not None:  # it died: release it (its sockets) before starting another
+                        ops.stop(km)
+                        km = None
                     km = ops.start(cwd)
                 ok = run_one(name, km)
             except Exception as exc:  # the kernel could not be started or reset: report, go on
