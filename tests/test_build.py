@@ -204,23 +204,42 @@ def test_build_info_holds_what_varies(one_build):
 
 
 def test_a_failing_run_names_its_cell_and_does_not_stop_the_others(one_build, tmp_path):
-    """Two workers: claims_audit succeeds while growth_rates fails (its parameter is wrong for it);
-    the failure names notebook, cell and error, the partial notebook is kept in failed/, the
-    earlier growth report stays, the other report is written, and the exit status is 1."""
+    """Two workers: start_here succeeds while growth_rates fails (``prices`` is a parameter of the
+    growth notebook only, and the value is wrong); the failure names notebook, cell and error, the
+    partial notebook is kept in failed/, the earlier growth report stays, the other report is
+    written, and the exit status is 1."""
     import shutil
 
     a = tmp_path / "reports"
     shutil.copytree(one_build, a)
     before = (a / f"{RUN}.html").read_bytes()
-    r = build(a, "run", RUN, "claims_audit", "--no-progress", "--jobs", "2", "--param", "region=Nowhere", check=False)
+    r = build(a, "run", RUN, "start_here", "--no-progress", "--jobs", "2", "--param", "prices=bogus", check=False)
     assert r.returncode == 1
     assert "2 runs in 2 kernels" in r.stdout
+    assert "--param prices: not a parameter of start_here; left out there" in r.stdout
     assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "cell 3" in r.stderr  # the validation cell
-    assert "unknown region 'Nowhere'; valid choices: China, Dapo, Hunan" in r.stderr and "Xiangxi" in r.stderr
+    assert "unknown prices 'bogus'; valid choices: both, nominal, real" in r.stderr
     assert "1 of 2 runs failed: growth_rates" in r.stderr
     assert (a / f"{RUN}.html").read_bytes() == before
-    assert (a / "claims_audit.html").exists() and (a / "failed" / f"{RUN}.ipynb").exists()
-    assert not (a / "failed" / "claims_audit.ipynb").exists()
+    assert (a / "start_here.html").exists() and (a / "failed" / f"{RUN}.ipynb").exists()
+    assert not (a / "failed" / "start_here.ipynb").exists()
+
+
+@pytest.mark.parametrize(
+    ("param", "message"),
+    [
+        ("regoin=Xiangxi", "--param regoin: not a parameter of claims_audit (claims_audit.ipynb: document, verdict"),
+        ("output_dir=/tmp/x", "--param output_dir: set by the build"),
+        ("run_name=x", "--param run_name: set by the build"),
+        ("region", "--param 'region': expected NAME=VALUE"),
+    ],
+)
+def test_a_parameter_no_named_run_has_is_refused_before_anything_runs(tmp_path, param, message):
+    """Papermill would inject a misspelt parameter and run anyway; the driver refuses it at once,
+    with each run's valid parameters, and writes nothing (not even a variant folder)."""
+    r = build(tmp_path / "reports", "run", "claims_audit", "--param", param, check=False)
+    assert r.returncode == 2 and message in r.stderr, r.stderr
+    assert not (tmp_path / "reports").exists()
 
 
 def test_stale_runs_follow_the_markers_make_touches(tmp_path, monkeypatch):

@@ -133,15 +133,23 @@ def test_ctrl_c_stops_the_workers_and_their_kernels(tmp_path):
     from analysis import paths
 
     env = {**os.environ, "ANALYSIS_REPORTS_DIR": str(tmp_path / "reports")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "analysis.build.report", "run", "elasticities", "growth_rates", "--jobs", "2"],
-        cwd=paths.ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    # A driver started from a terminal gets Ctrl-C; one started in the background by a
+    # non-interactive shell inherits SIGINT ignored (POSIX) and rightly keeps ignoring it. The
+    # test may itself run in such a background job, so the driver gets the terminal's default.
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)  # exec resets it to SIG_DFL
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis.build.report", "run", "elasticities", "growth_rates", "--jobs", "2"],
+            cwd=paths.ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        if saved is not None:  # None: a handler set outside Python, which this test did not replace
+            signal.signal(signal.SIGINT, saved)
     assert proc.stdout is not None
     started = 0
     while started < 2:  # both workers have a kernel and are running a notebook

@@ -35,12 +35,10 @@ run ``make readme``.
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import difflib
 import importlib
 import io
-import json
 import math
 import os
 import re
@@ -90,27 +88,13 @@ class ReadmeError(Exception):
 # --------------------------------------------------------------------------------------- inputs
 
 
-def notebook_defaults(notebook: Path) -> dict[str, object]:
-    """The assignments of a notebook's cell tagged ``parameters`` (literal values only)."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            src = "".join(cell["source"])
-            out: dict[str, object] = {}
-            for node in ast.parse(src).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    out[node.targets[0].id] = ast.literal_eval(node.value)
-            return out
-    raise ReadmeError(f"{paths.relative(notebook)} has no cell tagged 'parameters'")
-
-
 def compute_run_tables(run: Run, dest: Path) -> None:
     """Write the tables of ``run`` into ``dest/tables`` as the notebook run does, without a kernel."""
     if run.notebook not in TABLE_STEPS:
         raise ReadmeError(f"no table steps for notebook {run.notebook}; add it to TABLE_STEPS in {__name__}")
     module_name, steps = TABLE_STEPS[run.notebook]
     module = importlib.import_module(module_name)
-    params = {**notebook_defaults(run.notebook_path), **run.all_parameters, "output_dir": str(dest)}
+    params = {**run.defaults(), **run.all_parameters, "output_dir": str(dest)}
     with contextlib.redirect_stdout(io.StringIO()):  # the runs announce their output folder; not needed here
         prepared = module.prepare(**params)
         for step in steps:

@@ -66,7 +66,7 @@ from analysis.build.kernels import (  # noqa: E402  (also the names tests and be
     kernel_exec,
     run_pool,
 )
-from analysis.build.runs import BY_NAME, RUNS, START_ORDER, Run  # noqa: E402
+from analysis.build.runs import BY_NAME, RUNS, START_ORDER, Run, split_overrides  # noqa: E402
 from analysis.data.fileio import atomic_write_bytes  # noqa: E402
 
 __all__ = ["KERNEL", "KERNEL_RESET", "KERNEL_SNAPSHOT", "execute", "execute_runs", "kernel_exec", "main", "normalise"]
@@ -197,9 +197,12 @@ def stale_runs(runs: tuple[Run, ...] = RUNS) -> list[Run]:
 
 
 def execute_runs(
-    runs: list[Run], progress: bool = True, overrides: dict | None = None, jobs: int | None = None
+    runs: list[Run], progress: bool = True, overrides: dict[str, dict] | None = None, jobs: int | None = None
 ) -> None:
     """Execute runs in a pool of kernels (:mod:`analysis.build.kernels`), longest first.
+
+    ``overrides`` maps a run name to the parameters that replace its defaults (see
+    :func:`analysis.build.runs.split_overrides`).
 
     ``jobs`` worker processes (default :func:`analysis.build.kernels.default_jobs`) each
     reuse one kernel for every run they take, reset between runs, so each report is
@@ -223,7 +226,7 @@ def execute_runs(
 
     def run_one(name: str, km) -> bool:
         try:
-            execute(BY_NAME[name], progress, overrides, km=km)
+            execute(BY_NAME[name], progress, (overrides or {}).get(name), km=km)
         except SystemExit:
             return False
         return True
@@ -465,7 +468,8 @@ def _main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a parameter for this run (value parsed as JSON, else text)",
+        help="override a parameter (value parsed as JSON, else text); it must be a parameter of at least one "
+        "named run and applies to the runs that have it",
     )
     st = sub.add_parser("stale", help="execute every run whose report is older than its inputs (make report)")
     st.add_argument(
@@ -486,6 +490,23 @@ def _main(argv: list[str] | None = None) -> int:
         ap.error(str(exc))
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         ap.error(f"--jobs {args.jobs}: expected a positive whole number of worker processes")
+    runs: list[Run] = []
+    given: dict[str, object] = {}
+    overrides: dict[str, dict[str, object]] = {}
+    if args.cmd == "run":
+        runs = [BY_NAME[n] for n in dict.fromkeys(args.name)]
+        for kv in args.param:
+            key, sep, value = kv.partition("=")
+            if not sep or not key:
+                ap.error(f"--param {kv!r}: expected NAME=VALUE")
+            try:
+                given[key] = json.loads(value)
+            except json.JSONDecodeError:
+                given[key] = value
+        try:
+            overrides = split_overrides(runs, given)  # a misspelt name fails here, before anything runs
+        except ValueError as exc:
+            ap.error(str(exc))
     if args.cmd == "run" and args.param and not os.environ.get("ANALYSIS_REPORTS_DIR"):
         # A run with other parameters is a variant, not the published report: it goes to
         # build/variants/<run>/ so that reports/ and index.html always describe the default runs.
@@ -497,14 +518,9 @@ def _main(argv: list[str] | None = None) -> int:
         rest = list(argv) if argv is not None else sys.argv[1:]
         os.execve(sys.executable, [sys.executable, "-m", "analysis.build.report", *rest], env)
     if args.cmd == "run":
-        overrides = {}
-        for kv in args.param:
-            key, _, value = kv.partition("=")
-            try:
-                overrides[key] = json.loads(value)
-            except json.JSONDecodeError:
-                overrides[key] = value
-        runs = [BY_NAME[n] for n in dict.fromkeys(args.name)]
+        for run in runs:
+            if left := sorted(set(given) - set(overrides[run.name])):
+                print(f"[report] --param {', '.join(left)}: not a parameter of {run.name}; left out there", flush=True)
         execute_runs(runs, progress=not args.no_progress, overrides=overrides, jobs=args.jobs)
     elif args.cmd == "stale":
         stale = stale_runs()

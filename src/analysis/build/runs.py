@@ -8,9 +8,15 @@ so a run's outputs are found by its name; no run name may be a prefix of another
 
 from __future__ import annotations
 
+import ast
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from analysis import paths
+
+SET_BY_THE_BUILD = ("output_dir", "run_name")
+"""Notebook parameters the build sets itself (the report folder and the run's file stem)."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,62 @@ class Run:
     def all_parameters(self) -> dict:
         """Parameters passed to papermill (``run_name`` always set to the run name)."""
         return {**self.parameters, "run_name": self.name}
+
+    def defaults(self) -> dict[str, object]:
+        """The parameters of the run's notebook with their default values (:func:`notebook_parameters`)."""
+        return notebook_parameters(self.notebook_path)
+
+
+def notebook_parameters(notebook: Path) -> dict[str, object]:
+    """The assignments of a notebook's cell tagged ``parameters`` (literal values only).
+
+    Raises
+    ------
+    ValueError
+        When the notebook has no cell tagged ``parameters``.
+    """
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            out: dict[str, object] = {}
+            for node in ast.parse("".join(cell["source"])).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    out[node.targets[0].id] = ast.literal_eval(node.value)
+            return out
+    raise ValueError(f"{paths.relative(Path(notebook))} has no cell tagged 'parameters'")
+
+
+def split_overrides(runs: list[Run], overrides: dict[str, object]) -> dict[str, dict[str, object]]:
+    """Each run's share of ``--param`` overrides: the ones its notebook has as parameters.
+
+    A name that no named run's notebook has (a typo), or one the build sets itself
+    (:data:`SET_BY_THE_BUILD`), is refused before anything runs. Papermill itself would only
+    log an unknown name and inject it anyway, so a misspelt parameter would change nothing
+    and the run would look like a variant.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and the valid parameters of each run.
+
+    Examples
+    --------
+    >>> from analysis.build.runs import BY_NAME
+    >>> split_overrides([BY_NAME["growth_rates"], BY_NAME["claims_audit"]], {"prices": "real"})
+    {'growth_rates': {'prices': 'real'}, 'claims_audit': {}}
+    >>> split_overrides([BY_NAME["claims_audit"]], {"regoin": "Xiangxi"})
+    Traceback (most recent call last):
+    ...
+    ValueError: --param regoin: not a parameter of claims_audit (claims_audit.ipynb: document, verdict, check_verdict, include_external)
+    """
+    params = {r.name: [k for k in r.defaults() if k not in SET_BY_THE_BUILD] for r in runs}
+    for key in overrides:
+        if key in SET_BY_THE_BUILD:
+            raise ValueError(f"--param {key}: set by the build (the report folder and file names); not a choice here")
+        if not any(key in names for names in params.values()):
+            valid = "; ".join(f"{r.name} ({r.notebook}: {', '.join(params[r.name])})" for r in runs)
+            raise ValueError(f"--param {key}: not a parameter of {valid}")
+    return {r.name: {k: v for k, v in overrides.items() if k in params[r.name]} for r in runs}
 
 
 RUNS: tuple[Run, ...] = (
