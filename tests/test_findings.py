@@ -60,6 +60,26 @@ def test_gdp_growth_numbers_by_hand(found, tables_dir):
     )
 
 
+def test_income_findings_state_the_2013_concept_break(found, tables_dir):
+    """Xiangxi's 2012 rural income predates the 2013 change from net to disposable income: the
+    findings give the growth on one concept beside the full period, nominal and real."""
+    inc = found["income-growth"]
+    # (9183/4229) ** (1/6) - 1 = 13.8%; (9183/5891) ** (1/4) - 1 = 11.7%
+    assert "grew 13.8% a year in nominal terms over 2012-2018, from 4,229 yuan to 9,183 yuan" in inc.text
+    assert "the 2012 value predates the 2013 change of rural income concept" in inc.text
+    assert "2014-2018, growth was 11.7% a year" in inc.text
+    real = found["real-growth"]
+    # China CPI 2015-2018: 1.014 * 1.020 * 1.016 * 1.021 = 1.07289; (1.558818 / 1.07289) ** (1/4) - 1 = 9.8%
+    assert "Deflated by China CPI (2012 prices; national index used as a proxy for Xiangxi" in real.text
+    assert "grew 11.6% a year in real terms over 2012-2018, against 13.8% nominal" in real.text
+    assert "over 2014-2018, after the series break, 9.8% real against 11.7% nominal" in real.text
+    levels = pd.read_csv(tables_dir / "growth_rates_levels.csv", dtype=str, keep_default_na=False)
+    y2013 = levels[(levels["series_id"] == "xiangxi.rural_disposable_income") & (levels["year"] == "2013")].iloc[0]
+    assert (
+        y2013["value"] == "" and "net income (纯收入) before" in y2013["note"] and "not interpolated" in y2013["note"]
+    )
+
+
 def test_poverty_elasticity_and_audit_by_hand(found, tables_dir):
     pov = found["poverty-xiangxi"]
     assert "fell from 31.93% in 2013 to 0.65% in 2019, 31.28 percentage points (5.21 a year)" in pov.text

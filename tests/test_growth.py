@@ -131,6 +131,26 @@ def test_analyse_series_reports_with_and_without_break():
     assert "3 degrees of freedom" in pre.note and "4 degrees of freedom" in full.note
 
 
+def test_a_break_at_the_start_gives_the_growth_from_the_break_on():
+    """Rural income changed concept in 2013 (net to disposable income): Xiangxi's 2012 value is from
+    before it, so besides 2012-2018 a row gives 2014-2018 (2013 is in no source), on one concept."""
+    from analysis.metrics.growth import BREAK_MARK, is_break_row
+    from analysis.reports.params import INCOME_CONCEPT, SERIES_BREAKS
+
+    assert SERIES_BREAKS["rural_disposable_income"] == {2013: INCOME_CONCEPT}
+    s = get_series("Xiangxi", "rural_disposable_income", start=2012, end=2018)
+    full, post = analyse_series(s, 2012, 2018, "growth", (2013,))  # no row before 2013: one year only
+    # (9183/4229) ** (1/6) - 1 = 13.795%; (9183/5891) ** (1/4) - 1 = 11.737% (2014, 2015-2018: five points)
+    assert full.cagr == pytest.approx(0.137953, abs=1e-6) and full.note.find(BREAK_MARK) == -1
+    assert (post.start_year, post.end_year, post.n_points) == (2014, 2018, 5)
+    assert post.cagr == pytest.approx(0.117375, abs=1e-6)
+    assert post.note.startswith("without the years before the break year 2013 (series break)")
+    assert list(is_break_row(pd.Series([full.note, post.note, None]))) == [False, True, False]
+    # a break with one observed year on each side gives no extra row (Wuling income: 2010 and 2019)
+    w = get_series("Wuling", "rural_disposable_income")
+    assert len(analyse_series(w, 2010, 2019, "growth", (2013,))) == 1
+
+
 def test_endpoint_series_get_cagr_and_no_fake_trend():
     rows = analyse_series(get_series("Xiangxi", "rural_dibao_standard"), 2014, 2019)
     r = rows[0]

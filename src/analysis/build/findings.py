@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.metrics.growth import is_break_row
+
 
 class Skip(Exception):
     """A finding cannot be stated from the tables present (the message says why)."""
@@ -199,12 +201,22 @@ def _years(cell: object) -> list[int]:
     return [int(y) for y in str(cell).split() if y.isdigit()]
 
 
+def _before_break(notes: pd.Series) -> pd.Series:
+    """Growth rows of the years before a series break (``without the break year ... and after``)."""
+    return is_break_row(notes) & notes.fillna("").str.startswith("without the break year")
+
+
+def _after_break(notes: pd.Series) -> pd.Series:
+    """Growth rows of the years from a series break on (``without the years before the break year ...``)."""
+    return is_break_row(notes) & notes.fillna("").str.startswith("without the years before the break year")
+
+
 # ---------------------------------------------------------------------------- findings
 
 
 def _growth(ctx: Context, table: str, series_id: str, what: str, caveat: str, key: str) -> Finding:
     """A CAGR finding from a growth table row (full period, not the without-break row)."""
-    n, r = ctx.row(table, series_id=series_id, where=lambda t: ~t["note"].fillna("").str.contains("without the break"))
+    n, r = ctx.row(table, series_id=series_id, where=lambda t: ~is_break_row(t["note"]))
     if pd.isna(r["cagr"]):
         raise Skip(f"{table}.csv row {n}: no CAGR for {series_id}")
     s, e = int(r["start_year"]), int(r["end_year"])
@@ -256,9 +268,7 @@ def _poverty(ctx: Context, series_id: str, who: str, key: str, caveat: str) -> F
 @finding
 def gdp_growth(ctx: Context) -> Finding:
     """Xiangxi GDP: nominal CAGR, with the growth without the census-revised year."""
-    _, alt = ctx.row(
-        "growth_rates", series_id="xiangxi.gdp", where=lambda t: t["note"].fillna("").str.contains("without the break")
-    )
+    _, alt = ctx.row("growth_rates", series_id="xiangxi.gdp", where=lambda t: _before_break(t["note"]))
     caveat = (
         f"the {int(alt['end_year']) + 1} value is on the fourth-census basis, and without it growth was "
         f"{pct(alt['cagr'])} a year ({int(alt['start_year'])}-{int(alt['end_year'])})"
@@ -277,7 +287,7 @@ def real_growth(ctx: Context) -> Finding:
             n, r = ctx.row(
                 "growth_rates",
                 series_id=sid,
-                where=lambda t: ~t["note"].fillna("").str.contains("without the break") & t["real_cagr"].notna(),
+                where=lambda t: ~is_break_row(t["note"]) & t["real_cagr"].notna(),
             )
             break
         except Skip:
@@ -293,10 +303,21 @@ def real_growth(ctx: Context) -> Finding:
     official = ""
     if pd.notna(r.get("official_real_growth")):
         official = f"; the official real growth chained over the same years is {pct(r['official_real_growth'])} a year"
+    after = ""
+    try:  # the same on one side of a series break (rural income: one income concept)
+        _, a = ctx.row("growth_rates", series_id=sid, where=lambda t: _after_break(t["note"]) & t["real_cagr"].notna())
+        after = (
+            f"; over {int(a['start_year'])}-{int(a['end_year'])}, after the series break, {pct(a['real_cagr'])} "
+            f"real against {pct(a['cagr'])} nominal"
+        )
+    except Skip:
+        pass
+    index, _, why = str(r["price_index"]).partition(" (")
+    why = f"; {why.rstrip(')')}" if why else ""
     text = (
-        f"In real terms ({int(r['price_base_year'])} prices, deflated by {r['price_index']}) {what} grew "
-        f"{pct(r['real_cagr'])} a year over {s}-{e}, against {pct(r['cagr'])} nominal{official}; the deflator "
-        f"is a price index for a wider area, a proxy for the prefecture's own prices."
+        f"Deflated by {index} ({int(r['price_base_year'])} prices{why}), {what} grew {pct(r['real_cagr'])} a year "
+        f"in real terms over {s}-{e}, against {pct(r['cagr'])} nominal{official}{after}; a price index for a wider "
+        f"area stands in for the prefecture's own prices."
     )
     return Finding(
         "real-growth",
@@ -327,14 +348,20 @@ def gdp_per_capita_growth(ctx: Context) -> Finding:
 @finding
 def rural_income_growth(ctx: Context) -> Finding:
     """Xiangxi rural disposable income (external yearly values)."""
-    return _growth(
-        ctx,
-        "growth_rates",
-        "xiangxi.rural_disposable_income",
-        "Xiangxi's rural disposable income per capita",
-        "these yearly values are secondary (external) data, not from the documents",
-        "income-growth",
-    )
+    sid = "xiangxi.rural_disposable_income"
+    caveat = "these yearly values are secondary (external) data, not from the documents"
+    try:
+        _, a = ctx.row("growth_rates", series_id=sid, where=lambda t: _after_break(t["note"]))
+        start = int(ctx.row("growth_rates", series_id=sid, where=lambda t: ~is_break_row(t["note"]))[1]["start_year"])
+        brk = str(a["note"]).split("break year ")[1].split()[0]
+        caveat = (
+            f"the {start} value predates the {brk} change of rural income concept (net to disposable income), "
+            f"and on one concept, {int(a['start_year'])}-{int(a['end_year'])}, growth was {pct(a['cagr'])} a "
+            f"year; {caveat}"
+        )
+    except Skip:
+        pass
+    return _growth(ctx, "growth_rates", sid, "Xiangxi's rural disposable income per capita", caveat, "income-growth")
 
 
 @finding

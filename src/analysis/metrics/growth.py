@@ -308,6 +308,9 @@ def _meta(series: pd.DataFrame) -> tuple[str, str, str]:
     return r["series_id"], r["region"], r["indicator"]
 
 
+BREAK_MARK = "(series break)"
+"""How the note of a growth row computed on one side of a series break ends."""
+
 MODES = ("growth", "rate", "count")
 """``growth``: CAGR and trend; ``rate`` (incidence, %): percentage-point and log change;
 ``count`` (poor population falling towards zero): absolute and log change, no compounding."""
@@ -328,8 +331,10 @@ def analyse_series(
         See :data:`MODES`. Rates (poverty incidence, in percent) get percentage-point
         and log changes; counts falling towards zero get absolute and log changes.
     break_years : tuple of int
-        Statistical break years (e.g. 2019 for the census-revised GDP). For each break
-        inside the period an extra row gives the growth up to the year before it.
+        Statistical break years (e.g. 2019 for the census-revised GDP, 2013 for the change
+        of rural income concept). For each break inside the period, extra rows give the
+        growth of the observed years before it and of those from it on, where either has
+        at least two observed years; their notes end in :data:`BREAK_MARK`.
 
     Returns
     -------
@@ -348,22 +353,21 @@ def analyse_series(
     rows = [_row(s, sid, region, indicator, start, end, mode, "")]
     for b in break_years:
         if start < b <= end:
-            before = s[s["year"] < b]
-            pre_end = int(before["year"].max()) if not before.empty else None
-            if pre_end is not None and pre_end > start:
-                rows.append(
-                    _row(
-                        before,
-                        sid,
-                        region,
-                        indicator,
-                        start,
-                        pre_end,
-                        mode,
-                        f"without the break year {b} and after (series break)",
-                    )
-                )
+            before, after = s[s["year"] < b], s[s["year"] >= b]
+            if len(before) >= 2:
+                pre_end = int(before["year"].max())
+                note = f"without the break year {b} and after {BREAK_MARK}"
+                rows.append(_row(before, sid, region, indicator, start, pre_end, mode, note))
+            if len(after) >= 2:
+                post_start = int(after["year"].min())
+                note = f"without the years before the break year {b} {BREAK_MARK}"
+                rows.append(_row(after, sid, region, indicator, post_start, end, mode, note))
     return rows
+
+
+def is_break_row(notes: pd.Series) -> pd.Series:
+    """True for the rows :func:`analyse_series` adds around a series break (not the full period)."""
+    return notes.fillna("").str.contains(BREAK_MARK, regex=False)
 
 
 def vintages_of(series: pd.DataFrame) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.data.load import get_series, load_observations
-from analysis.metrics.growth import analyse_series, growth_table
+from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
 from analysis.reports import real_terms as rt
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
@@ -239,9 +239,7 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
         for y in range(sp.start, sp.end + 1):
             notes = []
             if y in sp.breaks:
-                notes.append(
-                    "series break: revised basis (fourth economic census), not like-for-like with earlier years"
-                )
+                notes.append(f"series break: {sp.break_at(y).reason}")
             if y not in by_year.index:
                 notes.append("no source gives this year: not interpolated")
                 rows.append({**dict.fromkeys(LEVEL_COLUMNS, ""), "series_id": sp.series_id, "year": y, "unit": sp.unit})
@@ -392,7 +390,7 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
 
 def headline(run: GrowthRun, series_id: str, start: int | None = None, end: int | None = None) -> pd.Series | None:
     """The table row of ``series_id`` over its full period (or ``start``-``end``)."""
-    t = run.table[(run.table["series_id"] == series_id) & ~run.table["note"].str.contains("without the break")]
+    t = run.table[(run.table["series_id"] == series_id) & ~is_break_row(run.table["note"])]
     if start is not None:
         t = t[(t["start_year"] == start) & (t["end_year"] == end)]
     return None if t.empty else t.iloc[0]
@@ -427,7 +425,7 @@ def narrate(run: GrowthRun) -> str:
     t = run.table
     for sp in run.specs:
         rows = t[t["series_id"] == sp.series_id]
-        main = rows[~rows["note"].str.contains("without the break")].iloc[0]
+        main = rows[~is_break_row(rows["note"])].iloc[0]
         s = run.series[sp.series_id]
         v0, v1 = float(s["value"].iloc[0]), float(s["value"].iloc[-1])
         head = (
@@ -449,8 +447,14 @@ def narrate(run: GrowthRun) -> str:
                 )
             else:
                 txt += "; too few points for a trend"
-            for _, r in rows[rows["note"].str.contains("without the break")].iterrows():
-                txt += f"; without the break year: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
+            for b in (b for b in sp.breaks if sp.start < b <= sp.end):
+                around = rows[is_break_row(rows["note"]) & rows["note"].str.contains(f"break year {b} ")]
+                txt += f"; series break in {b} ({sp.break_at(b).label})"
+                if around.empty:
+                    txt += ": too few observed years on either side for a growth rate on one basis"
+            for _, r in rows[is_break_row(rows["note"])].iterrows():
+                which = r["note"].split(BREAK_MARK)[0].strip()  # "without the break year 2019 and after"
+                txt += f"; {which}: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
                 if pd.notna(r["trend_growth"]):
                     txt += (
                         f", trend {_pct(r['trend_growth'])} (95% CI {_pct(r['trend_ci_low'])} to "

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.metrics.growth import index, trend_growth
+from analysis.metrics.growth import BREAK_MARK, index, trend_growth
 from analysis.reports import figures
 from analysis.reports.growth import SOURCE_NOTE, GrowthRun
 from analysis.reports.params import SeriesSpec
@@ -73,8 +73,8 @@ def fig_levels(run: GrowthRun) -> dict | None:
                 ms=4,
                 label=f"real, {g.base_year} prices {100 * g.real_cagr:.1f}%/yr",
             )
-        if sp.breaks:
-            figures.mark_breaks(ax, [b for b in sp.breaks if sp.start < b <= sp.end], "census revision")
+        for b in (b for b in sp.breaks if sp.start < b <= sp.end):
+            figures.mark_breaks(ax, [b], sp.break_at(b).label)
         figures.plain_log_axis(ax)
         ax.set_title(f"{figures.REGION_LABELS.get(sp.region, sp.region)}: {sp.label}", fontsize=10)
         ax.set_ylabel(_unit_label(sp) + " (log scale)", fontsize=8)
@@ -139,7 +139,7 @@ def fig_cagr(run: GrowthRun) -> dict | None:
     fig, ax = plt.subplots(figsize=(7.5, (0.6 if both else 0.42) * len(t) + 1.4))
     names = {sp.series_id: f"{figures.REGION_LABELS.get(sp.region, sp.region)} {sp.label}" for sp in run.specs}
     labels = [
-        f"{names.get(sid, sid)}, {a}-{b}" + (" (excl. break)" if "without the break" in n else "")
+        f"{names.get(sid, sid)}, {a}-{b}" + (" (excl. break)" if BREAK_MARK in n else "")
         for sid, a, b, n in zip(t["series_id"], t["start_year"], t["end_year"], t["note"], strict=True)
     ]
     colors = ["C1" if "external" in k else ("C2" if "derived" in k else "C0") for k in t["kinds_used"]]

@@ -17,8 +17,37 @@ import pandas as pd
 from analysis.data.load import UnknownChoice, check_choice, load_observations
 from analysis.metrics.growth import COUNT_INDICATORS
 
-GDP_BREAK_YEARS: dict[str, tuple[int, ...]] = {"gdp": (2019,), "gdp_per_capita": (2019,)}
-"""Default break years: 2019 regional GDP is on the 4th-economic-census basis (METHODS.md)."""
+
+@dataclass(frozen=True)
+class SeriesBreak:
+    """A year from which a series is on another basis: not like-for-like with the years before."""
+
+    label: str  # short, for a figure legend
+    reason: str  # one clause, for tables and text
+
+
+CENSUS_REVISION = SeriesBreak(
+    "census revision",
+    "revised basis (fourth economic census), not like-for-like with earlier years (partly a level shift)",
+)
+INCOME_CONCEPT = SeriesBreak(
+    "income concept",
+    "rural income concept changed in 2013: per-capita net income (纯收入) before, disposable income (可支配收入) "
+    "from the integrated household survey on; a pre-2013 figure published as disposable income may be either",
+)
+SERIES_BREAKS: dict[str, dict[int, SeriesBreak]] = {
+    "gdp": {2019: CENSUS_REVISION},
+    "gdp_per_capita": {2019: CENSUS_REVISION},
+    "rural_disposable_income": {2013: INCOME_CONCEPT},
+}
+"""Default break years by indicator (``break_years="auto"``): regional GDP from 2019 is on the
+fourth-economic-census basis (METHODS.md); rural income changed concept in 2013 (the external
+figures' README)."""
+
+GDP_BREAK_YEARS: dict[str, tuple[int, ...]] = {k: tuple(SERIES_BREAKS[k]) for k in ("gdp", "gdp_per_capita")}
+"""The GDP breaks alone (the elasticity notes name them for GDP drivers)."""
+
+USER_BREAK = SeriesBreak("series break", "series break given in break_years")
 
 
 def as_list(value: object, name: str) -> list:
@@ -92,6 +121,10 @@ class SeriesSpec:
     def series_id(self) -> str:
         return f"{self.region.lower()}.{self.indicator}"
 
+    def break_at(self, year: int) -> SeriesBreak:
+        """What the break in ``year`` is (the default breaks' reasons, else a user-given break)."""
+        return SERIES_BREAKS.get(self.indicator, {}).get(year, USER_BREAK)
+
 
 def mode_of(obs: pd.DataFrame, indicator: str) -> str:
     """``rate`` for percentages, ``count`` for poor populations, else ``growth``."""
@@ -120,7 +153,8 @@ def resolve_series(
     include_external : bool
         Whether external (secondary) values may be used.
     break_years : "auto", list of int, or None
-        ``auto`` marks 2019 for GDP series (census revision); a list applies to all.
+        ``auto`` marks the breaks of :data:`SERIES_BREAKS` (2019 for GDP series: census revision;
+        2013 for rural income: change of concept); a list applies to all.
 
     Raises
     ------
@@ -153,7 +187,7 @@ def resolve_series(
         if start >= end:
             raise UnknownChoice(f"start_year {start} must be before end_year {end} for {region} {indicator}")
         if break_years == "auto":
-            breaks = GDP_BREAK_YEARS.get(indicator, ())
+            breaks = tuple(SERIES_BREAKS.get(indicator, {}))
         else:
             breaks = tuple(int(b) for b in as_list(break_years, "break_years"))
         unit = s["unit"].iloc[0]
