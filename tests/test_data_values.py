@@ -63,6 +63,7 @@ EXPECTED = [
     ("hunan.poverty_incidence.2015", 8.2, "%", 0.082, "fraction"),
     ("hunan.poor_population_reduction.2015", 218, "万人", 2180000, "persons"),
     ("hunan40.rural_disposable_income.2015", 7114, "元", 7114, "yuan"),
+    ("hunan.poverty_counties_total.2015", 40, "个", 40, "count"),  # 40个国家扶贫开发工作重点县和片区县
     ("hunan.provincial_special_poverty_funds.2015", 7.2, "亿元", 720000000, "yuan"),
     ("hunan.provincial_special_poverty_funds.2016", 25.35, "亿元", 2535000000, "yuan"),
     # doc003: 832个贫困县累计发展农民合作社68.2万家 ... 参保率稳定在99.9%以上

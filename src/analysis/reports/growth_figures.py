@@ -52,9 +52,11 @@ def fig_levels(run: GrowthRun) -> dict | None:
                 color="0.35",
             )
         tr = trend_growth(s)
+        shown = [*s["value"]]  # what the panel plots, for its axis ticks
         if tr is not None:
             yrs = np.arange(sp.start, sp.end + 1)
             band = tr.band(yrs)
+            shown += [*band["low"], *band["high"]]
             ax.plot(
                 band["year"], band["fitted"], color="C3", lw=1.2, label=f"log-linear trend {100 * tr.growth:.1f}%/yr"
             )
@@ -75,7 +77,8 @@ def fig_levels(run: GrowthRun) -> dict | None:
             )
         for b in (b for b in sp.breaks if sp.start < b <= sp.end):
             figures.mark_breaks(ax, [b], sp.break_at(b).label)
-        figures.plain_log_axis(ax)
+        shown += [*(rv.values if rv is not None else [])]
+        figures.plain_log_axis(ax, values=shown)  # a narrow range gets evenly spaced ticks, not one
         ax.set_title(f"{figures.REGION_LABELS.get(sp.region, sp.region)}: {sp.label}", fontsize=10)
         ax.set_ylabel(_unit_label(sp) + " (log scale)", fontsize=8)
         figures.year_axis(ax, range(sp.start, sp.end + 1))
