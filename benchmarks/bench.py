@@ -61,6 +61,34 @@ def timed(cmd: list[str], env: dict | None = None, check: bool = True, cpu_key: 
     return wall
 
 
+PROBE = (
+    "import time; t = time.perf_counter(); x = sum(i * i for i in range(20_000_000)); print(time.perf_counter() - t)"
+)
+"""A fixed pure-Python workload: its time says how fast this (virtual) machine is at the moment."""
+
+
+def speed_probe() -> float:
+    """Seconds of :data:`PROBE` in a fresh interpreter (best of three).
+
+    On a shared virtual machine the same work can take 1.7x longer when the host is busy, and
+    every scenario slows down with it; the probe, measured before and after the scenarios,
+    lets a reader compare two benchmark runs (or a target in seconds) at the same speed.
+    """
+    runs = [
+        float(subprocess.run([PY, "-c", PROBE], capture_output=True, text=True, check=True).stdout) for _ in range(3)
+    ]
+    return min(runs)
+
+
+def steal_jiffies() -> int | None:
+    """CPU time the hypervisor gave to other guests (``steal`` of /proc/stat), where Linux reports it."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        return int(fields[8])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def clean() -> None:
     subprocess.run(["make", "--no-print-directory", "clean"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
@@ -192,6 +220,7 @@ def main() -> int:
     n = max(args.repeat, 1)
     res: dict[str, list[float]] = {}
     subprocess.run(["make", "--no-print-directory", "data"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    probe_before, steal_before, started = speed_probe(), steal_jiffies(), time.perf_counter()
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -231,6 +260,12 @@ def main() -> int:
     inproc = [t["growth_rates"] for t in per_nb]
     scale_rows = scale()
 
+    probe_after, steal_after = speed_probe(), steal_jiffies()
+    steal = ""
+    if steal_before is not None and steal_after is not None:
+        hz = os.sysconf("SC_CLK_TCK")
+        share = (steal_after - steal_before) / hz / ((time.perf_counter() - started) * (os.cpu_count() or 1))
+        steal = f"; hypervisor steal time {100 * share:.1f}% of the CPUs' time during the scenarios"
     med = {k: statistics.median(v) for k, v in res.items()}
     cold = med["make -j2 report, cold (clean reports/ and data/processed/)"]
     floor = med["floor: one process, all runs in-process"]
@@ -246,6 +281,12 @@ def main() -> int:
             for p in ("pandas", "matplotlib", "statsmodels", "papermill", "nbconvert", "nbformat", "ipykernel")
         )
         + ".",
+        (
+            f"Speed probe (a fixed pure-Python loop, `benchmarks/bench.py` PROBE): {probe_before:.2f} s before the "
+            f"scenarios, {probe_after:.2f} s after{steal}. On a shared virtual machine the same work can take "
+            "much longer when the host is busy, and every scenario moves with the probe: compare runs (and "
+            "targets in seconds) at similar probe values."
+        ),
         "",
         (
             f"**Headline:** cold `make -j2 report` / two-core floor = **{cold / (floor / 2):.2f}x** "

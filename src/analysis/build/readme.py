@@ -116,6 +116,7 @@ class Bench:
     median: dict[str, float]
     scale: dict[int, tuple[float, float]]  # series -> (growth s, elasticity s)
     reruns: str
+    probe: tuple[float, float] | None = None  # speed probe before and after the scenarios (s)
 
     @classmethod
     def parse(cls, path: Path) -> Bench:
@@ -143,6 +144,7 @@ class Bench:
             elif len(cells) == 5 and re.fullmatch(r"[\d,]+", cells[0]):
                 scale[int(cells[0].replace(",", ""))] = (float(cells[1]), float(cells[3]))
         reruns = find(r"reruns only: (.*)\.$", "the rerun line").group(1)
+        p = re.search(r"^Speed probe [^:]*: ([\d.]+) s before the scenarios, ([\d.]+) s after", text, re.MULTILINE)
         return cls(
             date=date,
             repeats=repeats,
@@ -156,6 +158,7 @@ class Bench:
             median=median,
             scale=scale,
             reruns=reruns,
+            probe=(float(p.group(1)), float(p.group(2))) if p else None,
         )
 
     def seconds(self, scenario: str) -> float:
@@ -611,7 +614,9 @@ def _performance(s: Sources) -> str:
                 f"writes `benchmarks/results.md` (median, min, max, machine facts). Measured {b.date}, "
                 f"{b.repeats} run{'s' if b.repeats != 1 else ''} each, on a"
             ),
-            f"{b.cores}-core {b.machine} machine (Python {b.python}):",
+            f"{b.cores}-core {b.machine} machine (Python {b.python}"
+            + (f"; speed probe {b.probe[0]:.2f} s before, {b.probe[1]:.2f} s after" if b.probe else "")
+            + "):",
             "",
             "| scenario | median s | target |",
             "|---|---|---|",
