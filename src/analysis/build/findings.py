@@ -306,18 +306,19 @@ def real_growth(ctx: Context) -> Finding:
     after = ""
     try:  # the same on one side of a series break (rural income: one income concept)
         _, a = ctx.row("growth_rates", series_id=sid, where=lambda t: _after_break(t["note"]) & t["real_cagr"].notna())
+        brk = str(a["note"]).split("break year ")[1].split()[0]
         after = (
-            f"; over {int(a['start_year'])}-{int(a['end_year'])}, after the series break, {pct(a['real_cagr'])} "
-            f"real against {pct(a['cagr'])} nominal"
+            f"; over {int(a['start_year'])}-{int(a['end_year'])}, after the {brk} series break, "
+            f"{pct(a['real_cagr'])} real against {pct(a['cagr'])} nominal"
         )
     except Skip:
         pass
     index, _, why = str(r["price_index"]).partition(" (")
     why = f"; {why.rstrip(')')}" if why else ""
+    proxy = "" if why else "; a price index for a wider area stands in for the prefecture's own prices"
     text = (
         f"Deflated by {index} ({int(r['price_base_year'])} prices{why}), {what} grew {pct(r['real_cagr'])} a year "
-        f"in real terms over {s}-{e}, against {pct(r['cagr'])} nominal{official}{after}; a price index for a wider "
-        f"area stands in for the prefecture's own prices."
+        f"in real terms over {s}-{e}, against {pct(r['cagr'])} nominal{official}{after}{proxy}."
     )
     return Finding(
         "real-growth",
