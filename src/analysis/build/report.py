@@ -381,6 +381,27 @@ def _git_commit() -> str:
         return "unknown"
 
 
+def _git_uncommitted() -> list[str] | None:
+    """Tracked files that differ from the commit (``git status``); None when git cannot tell.
+
+    A build from a working tree with such changes is not the commit it names, so the
+    replication record says so (files the build writes are not tracked).
+    """
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=paths.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return sorted(line[3:] for line in out.stdout.splitlines() if line.strip())
+
+
 def run_outputs(run: Run) -> dict[str, list[Path]]:
     """Figures and tables a run wrote (found by its name)."""
     figs = sorted(paths.FIGURES.glob(f"{run.name}_*.png"))
@@ -414,6 +435,7 @@ def build_info() -> bytes:
     info = {
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
+        "git_uncommitted_changes": _git_uncommitted(),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),

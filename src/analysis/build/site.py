@@ -26,7 +26,7 @@ import pandas as pd
 from analysis import paths
 from analysis.build import findings as fnd
 from analysis.build.exports import data_exports
-from analysis.build.report import PACKAGES, _git_commit, built_runs, raw_inputs, run_outputs, sha256
+from analysis.build.report import PACKAGES, _git_commit, _git_uncommitted, built_runs, raw_inputs, run_outputs, sha256
 from analysis.build.runs import Run
 from analysis.data.csvio import atomic_write_bytes
 
@@ -301,6 +301,7 @@ def index_page(observations: pd.DataFrame) -> bytes:
         python=platform.python_version(),
         versions=versions,
         commit=_git_commit(),
+        uncommitted=_git_uncommitted(),
     )
 
 
