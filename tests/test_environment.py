@@ -29,15 +29,29 @@ REQUIRED = (
 
 
 def _pins(lines: list[str]) -> dict[str, str]:
+    """``name==version`` lines as {name: version}; a pin with an environment marker (one version per
+    Python range) is keyed ``name; marker``, so both lines of such a pair are checked."""
     out = {}
     for line in lines:
-        line = line.strip().lstrip("-").strip()
+        line = line.split(" #")[0].strip().lstrip("-").strip()
         if not line or line.startswith("#"):
             continue
-        m = re.fullmatch(r"([A-Za-z0-9_.\-\[\]]+)==([^\s;]+)", line)
+        m = re.fullmatch(r"([A-Za-z0-9_.\-\[\]]+)==([^\s;]+)(?:\s*;\s*(.+))?", line)
         assert m, f"not an exact pin: {line!r}"
-        out[m.group(1).lower().replace("_", "-")] = m.group(2)
+        name = m.group(1).lower().replace("_", "-")
+        out[f"{name}; {m.group(3)}" if m.group(3) else name] = m.group(2)
     return out
+
+
+def test_a_marker_pin_pair_covers_every_python_311():
+    """soupsieve 3.x and later need Python 3.11.5 (possessive quantifiers in re); Debian 12's python3.11
+    is 3.11.2, so a second pin serves it: each Python 3.11 release gets exactly one version."""
+    pins = requirement_pins()
+    pair = {k: v for k, v in pins.items() if k.startswith("soupsieve;")}
+    assert pair == {
+        'soupsieve; python_full_version >= "3.11.5"': "4.1.3",
+        'soupsieve; python_full_version < "3.11.5"': "2.10",
+    }
 
 
 def requirement_pins() -> dict[str, str]:
