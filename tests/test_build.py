@@ -423,6 +423,16 @@ def test_normalise_renumbers_execution_counts_as_a_fresh_kernel():
     assert [c["id"] for c in nb.cells] == ["cell-00", "cell-01", "cell-02", "cell-03"]
 
 
+def test_normalise_keeps_the_python_version_to_major_minor():
+    """The same notebook refreshed on Python 3.11.2 (Debian 12) and 3.11.7 gives the same bytes."""
+    from analysis.build.report import normalise
+
+    for patch in ("3.11.2", "3.11.7"):
+        nb = nbformat.v4.new_notebook(metadata={"language_info": {"name": "python", "version": patch}})
+        normalise(nb, {})
+        assert nb.metadata["language_info"] == {"name": "python", "version": "3.11"}
+
+
 def test_readme_tables_equal_the_notebook_run(one_build, report_tables):
     """make readme computes the tables in-process (the README and findings tests share that
     computation: ``report_tables``); they are byte-identical to the papermill run's. Last in

@@ -99,8 +99,9 @@ PACKAGES = (
 def normalise(nb, parameters: dict) -> None:
     """Make an executed notebook deterministic (in place).
 
-    Renumbers cell ids, drops papermill/execution timing metadata from every cell and
-    keeps only the parameters in the notebook's ``metadata.papermill``.
+    Renumbers cell ids, drops papermill/execution timing metadata from every cell, keeps
+    only the parameters in the notebook's ``metadata.papermill`` and the kernel's Python
+    version as major.minor (``language_info.version``).
     """
     count = 0
     for i, cell in enumerate(nb.cells):
@@ -119,6 +120,11 @@ def normalise(nb, parameters: dict) -> None:
                     out["execution_count"] = cell.get("execution_count")
     nb.metadata["papermill"] = {"parameters": parameters}
     nb.metadata.pop("widgets", None)
+    # The kernel's Python as major.minor: the patch release (3.11.2 on Debian 12, 3.11.7 here)
+    # says nothing about the notebook and would make the same run differ between machines.
+    info = nb.metadata.get("language_info", {})
+    if "version" in info:
+        info["version"] = ".".join(str(info["version"]).split(".")[:2])
 
 
 def _error_summary(nb) -> tuple[int | None, str]:
