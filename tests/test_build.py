@@ -303,25 +303,6 @@ def test_makefile_lists_every_run():
         assert f"{r.name}:{r.notebook.removesuffix('.ipynb')}" in mk
 
 
-def test_index_in_headless_chromium(one_build, browser_1280):
-    """Chromium (Debian chromium + chromium-driver; skipped without them, required in CI): the index
-    loads every figure, every local link resolves, and the data catalog has an anchor per observation."""
-    import browser_helpers as bh
-
-    built_index = one_build
-    m = bh.load(browser_1280, built_index / "index.html")
-    assert "Poverty-alleviation analysis" in m["title"]
-    assert len(m["images"]) >= 5
-    broken = [i["src"] for i in m["images"] if not i["complete"] or i["w"] == 0]
-    assert not broken, f"figures that did not load: {broken}"
-    links = browser_1280.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
-    local = [h for h in links if not h.startswith("http")]
-    missing = [h for h in local if not (built_index / h.split("#")[0]).exists()]
-    assert not missing, f"links to missing files: {missing}"
-    bh.load(browser_1280, built_index / "data_catalog.html")
-    assert browser_1280.find_element("id", "xiangxi.gdp.2019")
-
-
 def test_default_growth_run_writes_the_table_and_figures(one_build):
     """The default growth run (papermill, via the build): hand-computed values in its table."""
     tmp_path = one_build
@@ -360,7 +341,11 @@ def browser_1280(chromium, tmp_path_factory):
 
 def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
     """Index, data catalog, table pages and every report at 1280 x 800: nothing wider than the window,
-    no table wider than its box, every image loaded; screenshots go to reports/screenshots/ (SCREENSHOTS).
+    no table wider than its box, every image loaded; every local link of the index resolves, every
+    finding link reaches its table row and catalog entries, and the catalog has an anchor per
+    observation; screenshots go to reports/screenshots/ (SCREENSHOTS).
+
+    Chromium (Debian chromium + chromium-driver): skipped without them, required in CI.
 
     The built run (growth rates) is checked as built; the other reports are rendered from their
     committed notebooks (default-run outputs) with the same nbconvert template.
@@ -387,10 +372,15 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
         if bad := bh.problems(m):
             failures[page.name] = bad
         name = ("table_" if page.parent.name == "tables" else "") + page.stem
-        bh.screenshot(browser_1280, shots / f"{name}.png", max_height=4000 if page.parent.name != "tables" else 1600)
+        tall = 1600 if page.parent.name == "tables" else 2000 if page.stem == "data_catalog" else 4000
+        bh.screenshot(browser_1280, shots / f"{name}.png", max_height=tall)
     assert not failures, f"pages that do not fit 1280 px or lost an image: {failures}"
     index = bh.load(browser_1280, built / "index.html")
+    assert "Poverty-alleviation analysis" in index["title"]
     assert len(index["images"]) >= 5
+    links = browser_1280.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
+    missing = [h for h in links if not h.startswith("http") and not (built / h.split("#")[0]).exists()]
+    assert not missing, f"links of the index to missing files: {missing}"
     findings = browser_1280.execute_script("return document.querySelectorAll('ol.findings > li').length;")
     assert findings >= 4  # the growth run alone supports the growth and poverty findings
     # every finding link resolves: its table row and its catalog entries exist
@@ -403,6 +393,8 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
         assert target.exists(), h
         if anchor:
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{h}: no anchor {anchor}"
+    bh.load(browser_1280, built / "data_catalog.html")
+    assert browser_1280.find_element("id", "xiangxi.gdp.2019")  # an anchor per observation
 
 
 def test_normalise_renumbers_execution_counts_as_a_fresh_kernel():
