@@ -32,7 +32,7 @@ RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help venv data external report notebooks test test-full lint format readme hooks lab clean bench
+.PHONY: help venv data external report screenshots notebooks test test-full lint format readme hooks lab clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -111,6 +111,9 @@ reports/index.html: $(DATA_EXPORTS) build/reports.stamp $(REPORT_HTML) $(PROCESS
 
 report: reports/index.html ## Build every report, figure and table, and reports/index.html
 	@echo "make report: reports are current; open reports/index.html"
+
+screenshots: report ## Check every page of reports/ in headless Chromium at 1280 x 800; PNGs to reports/screenshots/
+	$(PY) -m analysis.build.browser reports --screenshots reports/screenshots
 
 notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval; figures/tables to build/interactive/)
 	$(PY) -m analysis.build.report notebook $(NOTEBOOKS)

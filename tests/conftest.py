@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
+from analysis.build.browser import INSTALL as BROWSER_INSTALL  # what installs the browser (as .ci/run does)
 
 
 @pytest.fixture
@@ -107,10 +108,6 @@ def edit_figures(raw: Path, edit, encoding: str = "utf-8") -> Path:
     write_rows(path, rows, encoding=encoding, fieldnames=fields if rows and set(rows[0]) == set(fields) else None)
     resum(raw)
     return path
-
-
-BROWSER_INSTALL = "apt-get install chromium chromium-driver"
-"""The command that installs the browser tests' needs (as .ci/run does)."""
 
 
 def in_ci() -> bool:

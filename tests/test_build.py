@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -24,9 +25,10 @@ from analysis.data.csvio import new_file_mode
 from notebook_helpers import first_output, outputs_text
 
 RUN = "growth_rates"
-SCREENSHOTS = paths.ROOT / "reports" / "screenshots"
-"""Where the page test saves its screenshots for review (issue 15 asks for reports/screenshots/;
-only screenshots go there from a test, never a report file)."""
+SCREENSHOTS = paths.ROOT / "reports" / "screenshots" / "test-build"
+"""Where the page test saves the screenshots of its own build (growth run only) for review; ``make
+screenshots`` saves those of the full build one folder up. Only screenshots go under reports/ from a
+test, never a report file."""
 
 
 def build(reports: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -330,11 +332,11 @@ def test_default_growth_run_writes_the_table_and_figures(one_build):
 
 @pytest.fixture(scope="module")
 def browser_1280(chromium, tmp_path_factory):
-    """Headless Chromium with a 1280 x 800 viewport (tests/browser_helpers.py); ``chromium`` skips or
-    fails (CI) without a browser."""
-    import browser_helpers as bh
+    """Headless Chromium with a 1280 x 800 viewport (:mod:`analysis.build.browser`); ``chromium``
+    skips or fails (CI) without a browser."""
+    from analysis.build import browser
 
-    driver = bh.start(tmp_path_factory.mktemp("chromium-profile"), browser=chromium)
+    driver = browser.start(tmp_path_factory.mktemp("chromium-profile"), browser=chromium)
     yield driver
     driver.quit()
 
@@ -343,39 +345,33 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
     """Index, data catalog, table pages and every report at 1280 x 800: nothing wider than the window,
     no table wider than its box, every image loaded; every local link of the index resolves, every
     finding link reaches its table row and catalog entries, and the catalog has an anchor per
-    observation; screenshots go to reports/screenshots/ (SCREENSHOTS).
+    observation; screenshots go to reports/screenshots/test-build/ (SCREENSHOTS).
 
+    The built run (growth rates) is checked as built, with the pages ``make screenshots`` checks
+    (:func:`analysis.build.browser.site_pages`); the other reports are rendered from their committed
+    notebooks (default-run outputs) with the same nbconvert template.
     Chromium (Debian chromium + chromium-driver): skipped without them, required in CI.
-
-    The built run (growth rates) is checked as built; the other reports are rendered from their
-    committed notebooks (default-run outputs) with the same nbconvert template.
     """
     import nbformat
 
-    import browser_helpers as bh
+    from analysis.build import browser
     from analysis.build.report import to_html
 
     built = one_build
-    pages = [built / "index.html", built / "data_catalog.html", built / f"{RUN}.html"]
-    pages += sorted((built / "tables").glob("*.html"))
+    pages = browser.site_pages(built)
+    assert pages[:3] == [built / "index.html", built / "data_catalog.html", built / f"{RUN}.html"]
+    assert len(pages) == 3 + len(list((built / "tables").glob("*.html"))) >= 5
     for nb_path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
         if nb_path.stem == RUN:
             continue
         out = tmp_path / f"{nb_path.stem}.html"
         out.write_bytes(to_html(nbformat.read(nb_path, as_version=4), nb_path.stem, True))
         pages.append(out)
-    shots = SCREENSHOTS
-    failures = {}
-    for page in pages:
-        m = bh.load(browser_1280, page)
-        assert m["innerWidth"] == 1280, m["innerWidth"]
-        if bad := bh.problems(m):
-            failures[page.name] = bad
-        name = ("table_" if page.parent.name == "tables" else "") + page.stem
-        tall = 1600 if page.parent.name == "tables" else 2000 if page.stem == "data_catalog" else 4000
-        bh.screenshot(browser_1280, shots / f"{name}.png", max_height=tall)
+    assert browser_1280.execute_script("return window.innerWidth;") == 1280
+    failures = browser.check_pages(browser_1280, pages, SCREENSHOTS)
     assert not failures, f"pages that do not fit 1280 px or lost an image: {failures}"
-    index = bh.load(browser_1280, built / "index.html")
+    assert (SCREENSHOTS / "index.png").is_file() and (SCREENSHOTS / f"table_{RUN}.png").is_file()
+    index = browser.load(browser_1280, built / "index.html")
     assert "Poverty-alleviation analysis" in index["title"]
     assert len(index["images"]) >= 5
     links = browser_1280.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
@@ -393,8 +389,55 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
         assert target.exists(), h
         if anchor:
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{h}: no anchor {anchor}"
-    bh.load(browser_1280, built / "data_catalog.html")
+    browser.load(browser_1280, built / "data_catalog.html")
     assert browser_1280.find_element("id", "xiangxi.gdp.2019")  # an anchor per observation
+
+
+def test_make_screenshots_checks_a_build_and_names_a_page_that_does_not_fit(
+    browser_1280, tmp_path, capsys, monkeypatch
+):
+    """``make screenshots`` (``python -m analysis.build.browser``) on a small site: exit 0 and one PNG
+    per page when every page fits (a stale PNG removed); a table page with a 2251 px wide block fails
+    with exit 1, naming the page and its width; no build is exit 2 with the reason. (The real pages
+    are checked by the test above, with the same functions.) It borrows the module's browser rather
+    than starting two more (``start`` is what that fixture calls)."""
+    from analysis.build import browser
+
+    class Borrowed:
+        def __init__(self, driver):
+            self.driver = driver
+
+        def __getattr__(self, name):
+            return getattr(self.driver, name)
+
+        def quit(self):
+            """The fixture quits the browser after the module."""
+
+    monkeypatch.setattr(browser, "start", lambda *a, **k: Borrowed(browser_1280))
+
+    site, shots = tmp_path / "reports", tmp_path / "shots"
+    (site / "tables").mkdir(parents=True)
+    page = "<!DOCTYPE html><html><head><title>{0}</title></head><body><p>{0}</p></body></html>"
+    for name in ("index.html", "data_catalog.html", "growth_rates.html", "tables/growth_rates.html"):
+        (site / name).write_text(page.format(name), encoding="utf-8")
+    shots.mkdir()
+    (shots / "gone.png").write_bytes(b"")
+    assert browser.main([str(site), "--screenshots", str(shots)]) == 0
+    assert sorted(p.name for p in shots.iterdir()) == [
+        "data_catalog.png",
+        "growth_rates.png",
+        "index.png",
+        "table_growth_rates.png",
+    ]
+    assert (shots / "index.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    wide = site / "tables" / "growth_rates.html"
+    wide.write_text(page.format('<div style="width:2251px">wide</div>'), encoding="utf-8")
+    capsys.readouterr()
+    assert browser.main([str(site), "--screenshots", str(shots)]) == 1
+    said = re.search(rf"{re.escape(str(wide))}: page is (\d+) px wide in a 1280 px window", capsys.readouterr().err)
+    assert said and int(said[1]) >= 2251, said  # the planted 2251 px plus the page's margins
+    assert browser.main([str(tmp_path / "nothing"), "--screenshots", str(shots)]) == 2
+    assert "no index.html; build the reports first (make report)" in capsys.readouterr().err
 
 
 def test_normalise_renumbers_execution_counts_as_a_fresh_kernel():
