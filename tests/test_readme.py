@@ -54,6 +54,64 @@ def test_every_block_is_in_the_readme_and_the_numbers_are_the_documents():
     assert "0.707 of the national poverty line" in words and "(1980 / 2800)" in words
 
 
+PROSE_TIME = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))? ?(?:s|seconds|ms|min|minutes)\b")
+"""A time stated in README prose: ``61 s``, ``1.3-2 s``, ``0.2 seconds``."""
+
+NOT_BENCHMARKS = {
+    "1.3-2 s": "the import of jsonschema's rfc3987_syntax grammar per process (profiled; TOOLING.md)",
+    "0.2 s": "a new kernel client's wait for the output channel (profiled)",
+    "75 s": "the make test target (issues 15 and 16)",
+}
+"""Times the README may state in its prose that are not benchmark results: targets and profiled
+costs of one mechanism, each with where it comes from."""
+
+
+def prose_times(text: str) -> list[tuple[int, str]]:
+    """Every time stated in README prose (outside the generated blocks), with its 1-based line."""
+    found = []
+    inside = False
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.startswith("<!-- begin: "):
+            inside = True
+        elif line.startswith("<!-- end: "):
+            inside = False
+        elif not inside:
+            found += [(i, m[0]) for m in PROSE_TIME.finditer(line)]
+    return found
+
+
+def unsourced_times(text: str, results: str) -> list[str]:
+    """README prose times that are neither in :data:`NOT_BENCHMARKS` nor stated in results.md."""
+    stated = set(PROSE_TIME.findall(results))
+    numbers = {n for pair in stated for n in pair if n}
+    bad = []
+    for line, t in prose_times(text):
+        m = PROSE_TIME.fullmatch(t)
+        assert m
+        if t not in NOT_BENCHMARKS and not all(n in numbers for n in m.groups() if n):
+            bad.append(
+                f"README.md line {line}: '{t}' is a time benchmarks/results.md does not state; generate it "
+                "into a README block from results.md (make readme), or, if it is a target or a profiled cost, "
+                "add it to NOT_BENCHMARKS with its source"
+            )
+    return bad
+
+
+def test_readme_prose_states_no_time_the_benchmarks_do_not():
+    """Timings in README.md come from benchmarks/results.md: the table is generated, and a time in
+    the prose must be one results.md states (its notes keep the history) or a listed target."""
+    results = (paths.ROOT / "benchmarks" / "results.md").read_text(encoding="utf-8")
+    text = README.read_text(encoding="utf-8")
+    assert prose_times(text), "the pattern finds the README's times"
+    assert not unsourced_times(text, results)
+    # planted: a stale make test time in the prose is named with its line
+    planted = text.replace("meets the 75 s target", "meets the 75 s target (61.3 s)", 1)
+    assert planted != text
+    bad = unsourced_times(planted, results)
+    assert len(bad) == 1 and "'61.3 s' is a time benchmarks/results.md does not state" in bad[0]
+    assert bad[0].startswith(f"README.md line {readme_line('meets the 75 s target')}:")
+
+
 def test_a_changed_table_value_names_the_line_and_both_values(tables, tmp_path):
     planted = tmp_path / "tables"
     shutil.copytree(tables, planted)
