@@ -440,6 +440,20 @@ def test_make_screenshots_checks_a_build_and_names_a_page_that_does_not_fit(
     assert "no index.html; build the reports first (make report)" in capsys.readouterr().err
 
 
+def test_make_screenshots_without_a_browser_says_how_to_install_it(tmp_path, capsys, monkeypatch):
+    """No Chromium on PATH: exit 2 with the install command, and no screenshot folder is made
+    (runs everywhere, browser or not)."""
+    from analysis.build import browser
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "index.html").write_text("<html></html>", encoding="utf-8")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert browser.main([str(tmp_path / "reports"), "--screenshots", str(tmp_path / "shots")]) == 2
+    err = capsys.readouterr().err
+    assert "needs chromium and chromedriver on PATH; install with: apt-get install chromium chromium-driver" in err
+    assert not (tmp_path / "shots").exists()
+
+
 def test_normalise_renumbers_execution_counts_as_a_fresh_kernel():
     """Runs that reuse a kernel (runs of one notebook) get the counts a fresh kernel gives."""
     from analysis.build.report import normalise

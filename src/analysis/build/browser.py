@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``make screenshots``: check every page of a build and save a screenshot of each.
 
     Exit status 0 when every page fits, 1 when one does not (each problem printed), 2 when
-    there is no build or no browser.
+    there is no build, no browser, or the browser fails (its message printed).
     """
     ap = argparse.ArgumentParser(prog="python -m analysis.build.browser", description=main.__doc__)
     ap.add_argument("reports", nargs="?", type=Path, default=paths.REPORTS, help="the built folder (reports/)")
@@ -226,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--height", type=int, default=800)
     args = ap.parse_args(argv)
     shots = args.screenshots or args.reports / "screenshots"
+    from selenium.common.exceptions import WebDriverException
+
     try:
         pages = site_pages(args.reports)
         with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
@@ -234,8 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 failures = check_pages(driver, pages, shots)
             finally:
                 driver.quit()
-    except (FileNotFoundError, RuntimeError) as exc:
-        print(f"screenshots: {exc}", file=sys.stderr)
+    except (FileNotFoundError, RuntimeError, WebDriverException) as exc:
+        print(f"screenshots: {str(exc).strip()}", file=sys.stderr)
         return 2
     # Screenshots of pages this build no longer has would pass for current ones: remove them.
     current = {shot_name(p)[0] for p in pages}
