@@ -391,6 +391,15 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{h}: no anchor {anchor}"
     browser.load(browser_1280, built / "data_catalog.html")
     assert browser_1280.find_element("id", "xiangxi.gdp.2019")  # an anchor per observation
+    # A half-screen window: the reports with the widest tables still fit (cells wrap below 1280 px).
+    browser.set_viewport(browser_1280, 960, 800)
+    try:
+        narrow = {
+            p.name: browser.problems(browser.load(browser_1280, p)) for p in (pages[2], tmp_path / "comparisons.html")
+        }
+    finally:
+        browser.set_viewport(browser_1280, 1280, 800)
+    assert not any(narrow.values()), f"at 960 px: {narrow}"
 
 
 def test_make_screenshots_checks_a_build_and_names_a_page_that_does_not_fit(

@@ -103,11 +103,16 @@ def start(profile: Path, width: int = 1280, height: int = 800, browser: tuple[st
     opts.add_argument(f"--window-size={width},{height}")
     opts.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(found[1]), options=opts)
-    # --window-size sets the outer window; make the viewport exactly width x height.
+    set_viewport(driver, width, height)
+    return driver
+
+
+def set_viewport(driver: Any, width: int, height: int) -> None:
+    """Make the page's viewport exactly ``width`` x ``height`` (the window's frame is added)."""
+    driver.set_window_size(width, height)
     inner = driver.execute_script("return [window.innerWidth, window.innerHeight];")
     if inner != [width, height]:
         driver.set_window_size(width + (width - inner[0]), height + (height - inner[1]))
-    return driver
 
 
 def load(driver: Any, page: Path) -> dict[str, Any]:

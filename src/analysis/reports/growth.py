@@ -323,6 +323,47 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
     return out
 
 
+def display_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
+    """The sensitivity table (:func:`sensitivity`) for reading: rates in percent, plain headers.
+
+    One row per alternative: the series and period, the alternative's id, year, vintage and
+    basis, the value used and the alternative (in the series' unit), and the CAGR and trend with
+    each, in percent a year with two decimals. The CSV keeps the fractions at full precision.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([{"series_id": "xiangxi.gdp", "period": "2013-2019",
+    ...     "substitute": "xiangxi.gdp.2015.ext.alt1", "year": 2015, "value_used": 497.19,
+    ...     "value_alternative": 511.9, "vintage": "as published", "basis": "incl. tobacco",
+    ...     "cagr": (705.7 / 418.9) ** (1 / 6) - 1, "cagr_alternative": (705.7 / 418.9) ** (1 / 6) - 1,
+    ...     "trend_growth": 0.0851, "trend_alternative": 0.0833}])
+    >>> display_sensitivity(t)[["CAGR (%/yr)", "trend with alternative (%/yr)"]].round(2).iloc[0].tolist()
+    [9.08, 8.33]
+    """
+
+    def pct(col: str) -> pd.Series:
+        return table[col].map(lambda v: float("nan") if v is None or pd.isna(v) else 100 * float(v))
+
+    out = pd.DataFrame(
+        {
+            "series": table["series_id"],
+            "period": table["period"],
+            "alternative": table["substitute"],
+            "year": table["year"],
+            "vintage": table["vintage"],
+            "basis": table["basis"],
+            "value used": table["value_used"],
+            "alternative value": table["value_alternative"],
+            "CAGR (%/yr)": pct("cagr"),
+            "CAGR with alternative (%/yr)": pct("cagr_alternative"),
+            "trend (%/yr)": pct("trend_growth"),
+            "trend with alternative (%/yr)": pct("trend_alternative"),
+        }
+    )
+    out.attrs["decimals"] = {c: 2 for c in out.columns if c.endswith("(%/yr)")}
+    return out
+
+
 def display_table(run: GrowthRun) -> pd.DataFrame:
     """The growth table for reading: the columns a reader needs, rates in percent, units in the headers.
 
