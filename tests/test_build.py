@@ -182,9 +182,17 @@ def test_index_links_and_lists_the_exports(one_build):
         assert f'href="figures/{f.name}"' in index
     assert f'href="tables/{RUN}.tex"' in index
     assert 'href="data/observations.dta"' in index and 'href="data/observations.xlsx"' in index
-    replication = index[index.index("Replication package") :]
-    assert "<td>LaTeX table</td>" in replication and "<td>PDF figure</td>" in replication
-    assert "<td>Stata data</td>" in replication and "python -m analysis.data.exports" in replication
+    replication = index[index.index('<h2 id="replication">') : index.index("<h3>Raw inputs</h3>")]
+    for kind in ("report (HTML)", "tables (CSV)", "LaTeX tables", "figures (PNG)", "figures (SVG)", "figures (PDF)"):
+        assert f'<span class="kind">{kind}</span>' in replication, kind
+    assert '<span class="kind">Stata data</span>' in replication and "python -m analysis.data.exports" in replication
+    # one row per program (the run, then the data exports), and every output file of the build in it
+    assert replication.count("<tr id=") == 2 and 'id="repl-growth_rates"' in replication
+    outputs = [p for sub in ("figures", "tables", "data") for p in (a / sub).iterdir() if p.suffix != ".html"]
+    outputs.append(a / f"{RUN}.html")
+    assert len(outputs) > 20
+    missing = [str(p.relative_to(a)) for p in outputs if f'href="{p.relative_to(a)}"' not in replication]
+    assert not missing, f"outputs not in the replication table: {missing}"
 
 
 def test_data_catalog_lists_every_observation(one_build):

@@ -232,39 +232,51 @@ def finding_context(f: fnd.Finding) -> dict:
     }
 
 
+#: The replication table's output kinds, in the order a reader looks for them.
+OUTPUT_KINDS = (
+    ("reports", "report (HTML)"),
+    ("tables", "tables (CSV)"),
+    ("LaTeX tables", "LaTeX tables"),
+    ("figures", "figures (PNG)"),
+    ("svgs", "figures (SVG)"),
+    ("PDF figures", "figures (PDF)"),
+)
+
+
 def replication_rows() -> list[dict]:
-    """Output -> program -> parameters -> inputs, one row per output file of every built run."""
+    """Program -> parameters -> inputs -> outputs: one row per built run, then the data exports.
+
+    Each row lists every output file of its run, grouped by kind (:data:`OUTPUT_KINDS`), so the
+    table stays one short row per program however many figures a run draws.
+    """
     rows = []
     for run in built_runs():
-        outs = run_outputs(run)
+        outs = {**run_outputs(run), "reports": [paths.REPORTS / f"{run.name}.html"]}
         inputs = [run.notebook_path, *[paths.ROOT / i for i in run.inputs]]
-        inp = [(paths.relative(p), sha256(p)[:16]) for p in inputs if p.exists()]
-        params = json.dumps(run.all_parameters, sort_keys=True, ensure_ascii=False)
-        files = [("figure", f) for f in outs["figures"]] + [("table", t) for t in outs["tables"]]
-        for key, items in outs.items():
-            if key not in ("figures", "tables"):
-                files += [(key.rstrip("s"), p) for p in items]
-        files.append(("report", paths.REPORTS / f"{run.name}.html"))
-        for kind, o in files:
-            rows.append(
-                {
-                    "kind": kind,
-                    "href": _rel(o),
-                    "name": o.name,
-                    "program": f"notebooks/{run.notebook}",
-                    "parameters": params,
-                    "inputs": inp,
-                }
-            )
-    for e in data_exports():
         rows.append(
             {
-                "kind": e.kind,
-                "href": e.rel,
-                "name": e.path.name,
+                "run": run.name,
+                "program": f"notebooks/{run.notebook}",
+                "parameters": json.dumps(run.all_parameters, sort_keys=True, ensure_ascii=False),
+                "inputs": [(paths.relative(p), sha256(p)[:16]) for p in inputs if p.exists()],
+                "outputs": [
+                    (label, [(_rel(o), o.name) for o in outs[key]]) for key, label in OUTPUT_KINDS if outs.get(key)
+                ],
+            }
+        )
+    exports = data_exports()
+    if exports:
+        rows.append(
+            {
+                "run": "data exports",
                 "program": "python -m analysis.data.exports",
                 "parameters": "",
-                "inputs": [(i, sha256(paths.ROOT / i)[:16]) for i in e.inputs if (paths.ROOT / i).exists()],
+                "inputs": [
+                    (i, sha256(paths.ROOT / i)[:16])
+                    for i in dict.fromkeys(i for e in exports for i in e.inputs)
+                    if (paths.ROOT / i).exists()
+                ],
+                "outputs": [(e.kind, [(e.rel, e.path.name)]) for e in exports],
             }
         )
     return rows
