@@ -399,15 +399,25 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
             assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{h}: no anchor {anchor}"
     browser.load(browser_1280, built / "data_catalog.html")
     assert browser_1280.find_element("id", "xiangxi.gdp.2019")  # an anchor per observation
-    # A half-screen window: the reports with the widest tables still fit (cells wrap below 1280 px).
+    # A half-screen window: the index, the catalog and the reports with the widest tables still fit
+    # (below 1280 px table cells wrap and the catalog sizes its columns by their content).
     browser.set_viewport(browser_1280, 960, 800)
     try:
         narrow = {
-            p.name: browser.problems(browser.load(browser_1280, p)) for p in (pages[2], tmp_path / "comparisons.html")
+            p.name: browser.problems(browser.load(browser_1280, p)) for p in (*pages[:3], tmp_path / "comparisons.html")
         }
+        # ... and stays readable: the catalog's headers, years, kinds and sources keep one line each
+        browser.load(browser_1280, pages[1])
+        broken = browser_1280.execute_script(
+            "return Array.from(document.querySelectorAll('table.catalog th, table.catalog td.short'))"
+            ".filter(e => { const r = document.createRange(); r.selectNodeContents(e);"
+            " return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size > 1; })"
+            ".slice(0, 5).map(e => e.innerText);"
+        )
     finally:
         browser.set_viewport(browser_1280, 1280, 800)
     assert not any(narrow.values()), f"at 960 px: {narrow}"
+    assert not broken, f"catalog cells that wrap at 960 px: {broken}"
 
 
 def test_make_screenshots_checks_a_build_and_names_a_page_that_does_not_fit(

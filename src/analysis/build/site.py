@@ -324,6 +324,18 @@ def _blank(v: object) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
+def text_lang(text: str) -> str:
+    """``zh`` when ``text`` has Chinese characters, else ``en`` (the ``lang`` of a quote's cell:
+    Chinese may break between any two characters, English only between words).
+
+    Examples
+    --------
+    >>> text_lang("湘西州的生产总值从418.9亿元增加到705.7亿元"), text_lang("The CPI was up 3.3 percent in 2010")
+    ('zh', 'en')
+    """
+    return "zh" if re.search(r"[\u3400-\u9fff]", text) else "en"
+
+
 def catalog_page(observations: pd.DataFrame) -> bytes:
     """Every observation with value, unit, year, kind, source and quote, anchored by its id."""
     rows = []
@@ -338,6 +350,7 @@ def catalog_page(observations: pd.DataFrame) -> bytes:
                 "qualifier": qualifier,
                 "period": f"{int(float(start))}-{r['year']}" if start else str(r["year"]),
                 "external": r["kind"] == "external",
+                "lang": text_lang(_blank(r["quote"])),
             }
         )
     return render("data_catalog.html.j2", title="Data catalog", rows=rows)
