@@ -17,6 +17,7 @@ import pytest
 
 from analysis import paths
 from analysis.build.browser import INSTALL as BROWSER_INSTALL  # what installs the browser (as .ci/run does)
+from analysis.build.browser import chromium_paths
 
 
 @pytest.fixture
@@ -178,6 +179,28 @@ def report_tables(tmp_path_factory) -> Path:
     return root / "tables"
 
 
+SHARED_ENV = "ANALYSIS_SHARED_DIR"
+"""Where the team's shared folder is (documents/, external/); default ``../shared`` beside the
+project. ``.ci/run`` sets it when that folder exists, which makes the comparisons required."""
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The team's shared folder, for the tests that compare the project's copies with it.
+
+    Set through :data:`SHARED_ENV` (then required: a missing folder fails the test), else
+    ``../shared`` beside the project when it exists; otherwise the test is skipped, with the
+    reason and how to run it.
+    """
+    explicit = os.environ.get(SHARED_ENV)
+    folder = Path(explicit) if explicit else paths.ROOT.parent / "shared"
+    if (folder / "documents").is_dir() and (folder / "external").is_dir():
+        return folder
+    if explicit:
+        pytest.fail(f"{SHARED_ENV}={explicit}: no documents/ and external/ there", pytrace=False)
+    pytest.skip(f"../shared is not beside this clone; set {SHARED_ENV}=/path/to/shared to compare the copies")
+
+
 @pytest.fixture(scope="session")
 def chromium() -> tuple[str, str]:
     """Paths of the Chromium browser and its WebDriver, found on ``PATH``.
@@ -185,10 +208,9 @@ def chromium() -> tuple[str, str]:
     Skips the test with the install command when either is missing; under CI
     (``CI=true``) fails instead, so CI can never skip the browser tests silently.
     """
-    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if browser and driver:
-        return browser, driver
-    missing = " and ".join(n for n, p in (("chromium", browser), ("chromedriver", driver)) if not p)
+    if found := chromium_paths():  # the lookup make screenshots uses
+        return found
+    missing = " and ".join(n for n in ("chromium", "chromedriver") if not shutil.which(n))
     reason = f"browser test needs {missing} on PATH; install with: {BROWSER_INSTALL}"
     if in_ci():
         pytest.fail(f"CI=true: {reason} (browser tests are required in CI)", pytrace=False)

@@ -25,7 +25,6 @@ from analysis.metrics.growth import cagr
 from conftest import read_rows, write_rows
 
 FIGURES = paths.EXTERNAL / "figures.csv"
-SHARED = paths.ROOT.parent / "shared" / "external"
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +91,11 @@ def test_ids_of_preferred_rows_and_alternatives(ext):
     assert ext["obs_id"].is_unique
 
 
-@pytest.mark.skipif(not (SHARED / "figures.csv").exists(), reason="../shared/external is not beside this clone")
-def test_project_copy_matches_the_shared_file():
-    assert FIGURES.read_bytes() == (SHARED / "figures.csv").read_bytes(), "run make external FIGURES=..."
-    assert (paths.EXTERNAL / "README.md").read_bytes() == (SHARED / "README.md").read_bytes()
+def test_project_copy_matches_the_shared_file(shared_dir):
+    """The project's copy of the external figures is the team's shared file (``shared_dir``)."""
+    shared = shared_dir / "external"
+    assert FIGURES.read_bytes() == (shared / "figures.csv").read_bytes(), "run make external FIGURES=..."
+    assert (paths.EXTERNAL / "README.md").read_bytes() == (shared / "README.md").read_bytes()
 
 
 # ----------------------------------------------------------------------------- units and printed numbers

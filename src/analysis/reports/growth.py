@@ -323,6 +323,11 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
     return out
 
 
+def _percent(values: pd.Series) -> pd.Series:
+    """Fractions as percent (0.0908 -> 9.08); missing stays NaN."""
+    return values.map(lambda v: float("nan") if v is None or pd.isna(v) else 100 * float(v))
+
+
 def display_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
     """The sensitivity table (:func:`sensitivity`) for reading: rates in percent, plain headers.
 
@@ -342,7 +347,7 @@ def display_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
     """
 
     def pct(col: str) -> pd.Series:
-        return table[col].map(lambda v: float("nan") if v is None or pd.isna(v) else 100 * float(v))
+        return _percent(table[col])
 
     out = pd.DataFrame(
         {
@@ -375,7 +380,7 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     t = run.table
 
     def pct(col: str) -> pd.Series:
-        return t[col].map(lambda v: float("nan") if v is None or pd.isna(v) else 100 * float(v))
+        return _percent(t[col])
 
     def ci(lo_col: str, hi_col: str) -> list[str]:
         return [
