@@ -279,9 +279,9 @@ def test_external_unit_that_cannot_convert_to_the_series_unit(raw_copy):
     only(problems_of(raw_copy), "figures.csv, row 3, column 'unit'", "cannot convert 万人")
 
 
-def test_external_needs_exactly_one_preferred(raw_copy):
-    edit_figures(raw_copy, _set(1, preferred="no"))  # Xiangxi GDP 2015: both rows now alternatives
-    only(problems_of(raw_copy), "figures.csv, row 3, column 'preferred'", "no row for Xiangxi gdp 2015", "rows 3, 4")
+def test_external_needs_at_most_one_preferred(raw_copy):
+    # A key with no preferred row is allowed (it has no default value: figures.csv rows 135, 138);
+    # two preferred rows for one key are not.
     edit_figures(raw_copy, lambda rows: (rows[1].update(preferred="yes"), rows[2].update(preferred="yes")))
     only(problems_of(raw_copy), "figures.csv, row 4, column 'preferred'", "more than one preferred")
     edit_figures(raw_copy, _set(2, preferred="maybe"))

@@ -36,11 +36,13 @@ def ext() -> pd.DataFrame:
 
 
 def test_every_row_of_figures_csv_is_an_observation(ext):
+    # figures.csv: 175 data rows (lines 2-176); its README lists China 104, Hunan 25, Xiangxi 46.
+    # If a legitimate new row is installed with `make external`, update these counts from the file.
     rows = read_rows(FIGURES)
-    assert len(rows) == 133 and len(ext) == 133
-    assert ext["region"].value_counts().to_dict() == {"China": 82, "Xiangxi": 42, "Hunan": 9}
-    assert (ext["preferred"] == "yes").sum() == 126 and (ext["preferred"] == "no").sum() == 7
-    assert sorted(int(r) for r in ext["source_row"]) == list(range(2, 135))
+    assert len(rows) == 175 and len(ext) == 175
+    assert ext["region"].value_counts().to_dict() == {"China": 104, "Xiangxi": 46, "Hunan": 25}
+    assert (ext["preferred"] == "yes").sum() == 153 and (ext["preferred"] == "no").sum() == 22
+    assert sorted(int(r) for r in ext["source_row"]) == list(range(2, 177))
     assert set(ext["source_file"]) == {"data/raw/external/figures.csv"}
     for c in ("publisher", "url", "quote", "confidence", "basis", "vintage", "value_printed"):
         assert (ext[c] != "").all(), c
@@ -73,19 +75,52 @@ def test_exactly_one_preferred_per_indicator_region_year(ext):
     n = ext[ext["preferred"] == "yes"].groupby(["region", "indicator", "year"]).size()
     assert (n == 1).all()
     keys = set(map(tuple, ext[["region", "indicator", "year"]].astype(str).values))
-    assert len(n) == len(keys)
+    preferred = set(map(tuple, n.reset_index()[["region", "indicator", "year"]].astype(str).values))
+    # Keys with only `preferred = no` rows have no default value (figures.csv rows 135, 138, 175).
+    assert keys - preferred == {
+        ("Xiangxi", "gdp", "2014"),
+        ("Hunan", "gdp", "2014"),
+        ("China", "poverty_line_current_prices", "2019"),
+    }
+
+
+def test_a_key_with_only_alternatives_stays_unobserved_by_default():
+    for region in ("Xiangxi", "Hunan"):
+        assert 2014 not in set(get_series(region, "gdp")["year"])
+        every = get_series(region, "gdp", preferred_only=False)
+        row = every[every["year"] == 2014].iloc[0]
+        assert (row["preferred"], row["confidence"], bool(row["in_series"])) == ("no", "low", False)
+    assert 2019 not in set(get_series("China", "poverty_line_current_prices")["year"])
+    a = alternatives("Xiangxi", "gdp").set_index("obs_id")
+    assert a.loc["xiangxi.gdp.2014.ext.alt1", "used_obs_id"] == ""
+    assert pd.isna(a.loc["xiangxi.gdp.2014.ext.alt1", "difference_pct"])
 
 
 def test_ids_of_preferred_rows_and_alternatives(ext):
     alts = sorted(ext.loc[ext["preferred"] == "no", "obs_id"])
     assert alts == [
+        "china.gdp.2013.ext.alt1",  # 588019, after the third economic census
+        "china.gdp.2013.ext.alt2",  # 592963.2, fourth-census series (low)
         "china.gdp.2014.ext.alt1",
+        "china.gdp.2014.ext.alt2",
+        "china.gdp.2015.ext.alt1",
+        "china.gdp.2016.ext.alt1",
+        "china.gdp.2017.ext.alt1",
+        "china.gdp.2017.ext.alt2",  # 82.08 trillion, final verification
+        "china.gdp.2018.ext.alt1",
         "china.gdp.2019.ext.alt1",
         "china.gdp_real_growth.2014.ext.alt1",
         "china.gdp_real_growth.2017.ext.alt1",
         "china.gdp_real_growth.2019.ext.alt1",
+        "china.poverty_line_current_prices.2019.ext.alt1",
+        "china.rural_cpi_change.2011.ext.alt1",
+        "china.urban_cpi_change.2011.ext.alt1",
+        "hunan.gdp.2014.ext.alt1",
+        "xiangxi.gdp.2014.ext.alt1",
         "xiangxi.gdp.2015.ext.alt1",
+        "xiangxi.gdp.2015.ext.alt2",
         "xiangxi.gdp_real_growth.2015.ext.alt1",
+        "xiangxi.gdp_real_growth.2015.ext.alt2",
     ]
     assert all(re.fullmatch(r"[a-z]+\.[a-z_0-9]+\.\d{4}\.ext", i) for i in ext.loc[ext["preferred"] == "yes", "obs_id"])
     assert ext["obs_id"].is_unique
@@ -120,6 +155,14 @@ def test_project_copy_matches_the_shared_file(shared_dir):
         ("china.rural_net_income_real_growth.2012.ext", 10.7, "%", "0.107", ""),  # 10,7 por ciento
         ("china.rural_disposable_income_real_growth.2017.ext", 7.3, "%", "0.073", ""),  # 7。3%
         ("china.poverty_line_current_prices.2020.ext", 4000, "元/年", "4000", "元"),  # 4,000 yuan
+        ("hunan.gdp.2016.ext", 31200, "亿元", "3120000000000", "trillion yuan"),  # 3.12 trillion yuan
+        ("china.gdp.2017.ext.alt2", 820800, "亿元", "82080000000000", "trillion yuan"),  # 82.08 trillion yuan
+        ("hunan.rural_dibao_standard_min.2014.ext", 165, "元/月", "165", "yuan/month"),  # 165 yuan/month
+        ("hunan.urban_dibao_standard_avg_grade1_2.2018.ext", 510, "元/月", "510", "CNY/month"),  # 510 CNY/month
+        ("xiangxi.resident_population.2018.ext", 264.95, "万人", "2649500", "million"),  # 2.6495 million
+        ("china.rural_cpi_change.2010.ext", 3.6, "%", "0.036", "上年=100"),  # index 103.6
+        ("china.rural_cpi_change.2017.ext", 1.3, "%", "0.013", "上年=100"),  # index 101.3
+        ("china.urban_cpi_change.2011.ext", 5.3, "%", "0.053", "上年=100"),  # index 105.3
     ],
 )
 def test_units_convert_exactly(obs_id, value, unit, value_base, unit_printed):
@@ -228,8 +271,9 @@ def test_alternatives_are_never_mixed_in_by_default():
 def test_every_candidate_row_with_the_one_used():
     s = get_series("China", "gdp", preferred_only=False)
     y14 = s[s["year"] == 2014].set_index("obs_id")
-    assert list(y14.index) == ["china.gdp.2014.ext", "china.gdp.2014.ext.alt1"]
-    assert list(y14["in_series"]) == [True, False] and list(y14["vintage"]) == ["revised", "preliminary"]
+    assert list(y14.index) == ["china.gdp.2014.ext", "china.gdp.2014.ext.alt1", "china.gdp.2014.ext.alt2"]
+    assert list(y14["in_series"]) == [True, False, False]
+    assert list(y14["vintage"]) == ["revised", "preliminary", "revised"]
     assert s["in_series"].sum() == get_series("China", "gdp")["year"].nunique()
 
 
@@ -238,13 +282,15 @@ def test_substitute_builds_a_labelled_sensitivity_series():
     r = s[s["year"] == 2015].iloc[0]
     assert (r["value"], r["obs_id"], r["preferred"]) == (511.9, "xiangxi.gdp.2015.ext.alt1", "no")
     assert list(s["year"]) == [2013, 2015, 2016, 2017, 2018, 2019]
-    with pytest.raises(UnknownChoice, match=r"valid choices: xiangxi\.gdp\.2015\.ext\.alt1"):
+    with pytest.raises(
+        UnknownChoice, match=r"valid choices: xiangxi\.gdp\.2014\.ext\.alt1, xiangxi\.gdp\.2015\.ext\.alt1"
+    ):
         get_series("Xiangxi", "gdp", substitute=["xiangxi.gdp.2016.ext"])
 
 
 def test_alternatives_table():
     a = alternatives().set_index("obs_id")
-    assert len(a) == 7
+    assert len(a) == 22  # the preferred=no rows of figures.csv
     x = a.loc["xiangxi.gdp.2015.ext.alt1"]
     assert (x["used_obs_id"], x["used_value"], x["value"]) == ("xiangxi.gdp.2015.ext", 497.19, 511.9)
     assert x["difference_pct"] == pytest.approx(100 * (511.9 / 497.19 - 1))  # 2.9586%
@@ -286,7 +332,8 @@ def test_update_installs_a_valid_file_with_new_checksums(raw_copy, candidate):
     extra = dict(rows[0], year="2014", value="459.6", value_printed="459.6", quote="全州生产总值459.6亿元", note="test")
     write_rows(candidate, [*rows, extra], fieldnames=fields)
     report = update(candidate, raw_copy)
-    assert "134 rows" in report and "1 added" in report and "Xiangxi gdp 2014" in report
+    # 2014 already has the unverified alternative (row 135, 457, preferred=no): the key changes
+    assert "176 rows" in report and "0 added" in report and "changed: Xiangxi gdp 2014" in report
     assert (raw_copy / "external" / "figures.csv").read_bytes() == candidate.read_bytes()
     sums = (raw_copy / "external" / "SHA256SUMS").read_text(encoding="utf-8")
     assert "figures.csv" in sums and "README.md" in sums
@@ -299,13 +346,13 @@ def test_update_installs_a_valid_file_with_new_checksums(raw_copy, candidate):
 def test_update_refuses_a_bad_file_and_changes_nothing(raw_copy, candidate):
     before = _snapshot(raw_copy)
     rows = read_rows(candidate)
-    rows[1]["preferred"] = "no"  # line 3: Xiangxi GDP 2015 now has no preferred row
+    rows[2]["preferred"] = "yes"  # line 4: Xiangxi GDP 2015 now has two preferred rows (lines 3 and 4)
     rows[5]["value"] = "605.5"  # line 7: differs from the printed 60.505 billion
     write_rows(candidate, rows, fieldnames=list(FIGURES_COLUMNS))
     with pytest.raises(DataError) as exc:
         update(candidate, raw_copy)
     text = str(exc.value)
-    assert f"{candidate}, row 3, column 'preferred'" in text
+    assert f"{candidate}, row 4, column 'preferred'" in text
     assert f"{candidate}, row 7, column 'value'" in text
     assert _snapshot(raw_copy) == before
 

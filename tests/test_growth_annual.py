@@ -54,6 +54,21 @@ def test_sensitivity_shows_the_alternative_2015_gdp(run):
     assert r["cagr_alternative"] == pytest.approx(r["cagr"]) == pytest.approx(0.0908163, abs=1e-6)
     assert r["trend_alternative"] == pytest.approx(0.0833096, abs=1e-6)
     assert r["trend_growth"] == pytest.approx(0.085116, abs=1e-6)
+    assert r["use"] == "replaces the value used"
+
+
+def test_sensitivity_adds_the_unverified_2014_gdp_marked_as_such(run):
+    # figures.csv rows 135 (Xiangxi 2014, 457 亿元, low, preferred=no, no preferred row): the
+    # default series leaves 2014 unobserved; the sensitivity table adds it, labelled.
+    assert 2014 not in set(run.series["xiangxi.gdp"]["year"])
+    s = gr.sensitivity(run).set_index("substitute")
+    r = s.loc["xiangxi.gdp.2014.ext.alt1"]
+    assert r["use"] == "added: the year has no default value" and pd.isna(r["value_used"])
+    assert (r["value_alternative"], r["confidence"]) == (457, "low")
+    # OLS of ln GDP on year over 2013-2019 with 418.9, 457, 497.19, 551.7, 585, 605.05, 705.7:
+    # slope 0.0816895 -> exp - 1 = 8.5168% (without 2014: 8.5116%)
+    assert r["trend_alternative"] == pytest.approx(0.0851678, abs=1e-6)
+    assert r["cagr_alternative"] == pytest.approx(0.0908163, abs=1e-6)
 
 
 def test_narrative_names_missing_years_and_vintages(run):

@@ -374,7 +374,7 @@ def _results_growth(s: Sources) -> str:
             text += f"; without the break year the trend is {pct(brk['trend_growth'])} ({nb - 2} degrees of freedom)"
         sens = s.table("growth_rates_sensitivity")
         if not sens.empty:
-            a = sens[sens["series_id"] == "xiangxi.gdp"]
+            a = sens[(sens["series_id"] == "xiangxi.gdp") & sens["use"].str.startswith("replaces")]
             if not a.empty:
                 a = a.iloc[0]
                 text += (

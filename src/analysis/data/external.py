@@ -12,7 +12,8 @@ nothing is retyped. Each row is checked:
 * ``value`` and ``year`` are plain numbers; ``value_printed`` occurs in ``quote`` and,
   read with its separators and scale words (``1만 4617원``, ``82,712.2 billion``,
   ``10,7 por ciento``), equals ``value`` in ``unit`` exactly;
-* exactly one row per (indicator, region, year) is preferred.
+* at most one row per (project indicator, region, year) is preferred; a key with only
+  ``preferred = no`` rows (the unverified 2014 GDP figures) has no default value.
 
 The value is then converted exactly (decimal) to the series unit (``1.12 万元`` is
 ``11200 元``, ``1.66 亿人`` is ``16600 万人``), keeping ``value_printed`` and
@@ -127,7 +128,10 @@ def read_indicator_map(
 
 
 def convert(value: Decimal, unit: str, to: str, units: dict[str, Unit]) -> Decimal:
-    """Convert ``value`` from ``unit`` to ``to`` exactly (decimal factors).
+    """Convert ``value`` from ``unit`` to ``to`` exactly (decimal factors and offsets).
+
+    An index with the preceding year = 100 (``上年=100``) becomes the change in percent
+    exactly: the index minus 100.
 
     A yearly or monthly standard printed in plain yuan (``2536元``) converts to
     ``元/年``/``元/月`` one to one.
@@ -140,7 +144,7 @@ def convert(value: Decimal, unit: str, to: str, units: dict[str, Unit]) -> Decim
     a, b = units[unit], units[to]
     if a.base_unit != b.base_unit and not (a.base_unit == "yuan" and b.base_unit in ("yuan/year", "yuan/month")):
         raise ValueError(f"cannot convert {unit} ({a.base_unit}) to {to} ({b.base_unit})")
-    out = value * a.factor / b.factor
+    out = (value * a.factor + a.offset - b.offset) / b.factor
     return out.normalize() if out == out.to_integral_value() else out
 
 
@@ -238,6 +242,10 @@ def external_observations(
         except ValueError as exc:
             problems.append(Problem(name, row, "unit", f"{exc} (the series unit in data/raw/{MAP_TABLE})."))
             continue
+        note = r["note"]
+        if units[r["unit"]].offset:
+            derived = f"change derived from the printed index ({r['unit']}) as index minus 100"
+            note = f"{derived}; {note}" if note else derived
         rows.append(
             {
                 "region": r["region"],
@@ -253,7 +261,7 @@ def external_observations(
                 "kind": "external",
                 "source_id": "external",
                 "quote": quote,
-                "note": r["note"],
+                "note": note,
                 "basis": r["basis"],
                 "publisher": r["publisher"],
                 "url": r["url"],
@@ -287,18 +295,11 @@ def external_observations(
 def _check_one_preferred(out: pd.DataFrame, name: str, problems: list[Problem]) -> None:
     keys = ["region", "indicator", "year"]
     n_yes = (out["preferred"] == "yes").groupby([out[k] for k in keys], sort=False).transform("sum")
-    for (region, indicator, year), g in out[n_yes != 1].groupby(keys, sort=False):
+    for (region, indicator, year), g in out[n_yes > 1].groupby(keys, sort=False):
+        # A key with only `preferred = no` rows (unverified figures, say) is allowed: it has
+        # no default value, and its rows are alternatives that a report uses only when asked.
         yes = g[g["preferred"] == "yes"]
         rows = ", ".join(str(r) for r in g["source_row"])
-        if yes.empty:
-            problems.append(
-                Problem(
-                    name,
-                    int(g["source_row"].iloc[0]),
-                    "preferred",
-                    f"no row for {region} {indicator} {year} is preferred (rows {rows}); mark exactly one 'yes'.",
-                )
-            )
         for r in yes["source_row"].iloc[1:]:
             problems.append(
                 Problem(

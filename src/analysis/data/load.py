@@ -215,7 +215,8 @@ def alternatives(region: str | None = None, indicator: str | None = None, path: 
     pandas.DataFrame
         One row per alternative: ``series_id, year, obs_id, value, unit, vintage, basis,
         used_obs_id, used_value, used_kind, used_vintage, difference_pct`` (the
-        alternative relative to the used value, in percent).
+        alternative relative to the used value, in percent). A year with no default value
+        (only ``preferred = no`` rows) has empty ``used_*`` columns and no difference.
     """
     obs = load_observations(path=path, preferred_only=False)
     if region is not None:
@@ -227,7 +228,8 @@ def alternatives(region: str | None = None, indicator: str | None = None, path: 
     rows = []
     for _, a in obs[obs["preferred"] == "no"].iterrows():
         used = get_series(a["region"], a["indicator"], start=int(a["year"]), end=int(a["year"]), path=path)
-        u = used.iloc[0]
+        # A year with only alternatives (unverified figures) has no default value to set them beside.
+        u = used.iloc[0] if len(used) else pd.Series({"obs_id": "", "value": float("nan"), "kind": "", "vintage": ""})
         rows.append(
             {
                 "series_id": a["series_id"],

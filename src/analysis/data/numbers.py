@@ -119,6 +119,7 @@ def cell_number(
 # Numbers as printed in external sources: Chinese, English, Spanish, Korean and Hindi pages
 # reprint the official figures with their own separators and scale words.
 _SCALE_WORDS = {
+    "trillion": Decimal(10) ** 12,
     "billion": Decimal(10) ** 9,
     "million": Decimal(10) ** 6,
     "万": Decimal(10) ** 4,

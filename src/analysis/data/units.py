@@ -2,8 +2,10 @@
 
 Each unit as printed in the documents (亿元, 万人, %, 元/月 ...) maps to a base unit
 (yuan, persons, fraction ...) and an exact decimal factor, so that
-``value_base = value * factor`` is computed in decimal arithmetic: 65.77 万人 is
-exactly 657700 persons, 31.93% exactly 0.3193.
+``value_base = value * factor + offset`` is computed in decimal arithmetic: 65.77 万人 is
+exactly 657700 persons, 31.93% exactly 0.3193. The optional ``offset`` column serves
+indices printed with the preceding year = 100 (``上年=100``): factor 0.01 and offset -1
+make the index 103.6 the change 0.036 (3.6%), exactly the index minus 100.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Unit:
     base_unit: str
     factor: Decimal
     description: str
+    offset: Decimal = Decimal(0)
 
 
 def read_units(path: Path | None = None) -> dict[str, Unit]:
@@ -79,7 +82,16 @@ def read_units(path: Path | None = None) -> dict[str, Unit]:
         except ValueError as exc:
             problems.append(Problem(name, row, "factor", f"{exc}."))
             continue
-        out[r["unit"]] = Unit(r["unit"], r["base_unit"], factor, r["description"])
+        if not factor.is_finite() or factor <= 0:
+            problems.append(Problem(name, row, "factor", f"factor {r['factor']} must be a positive, finite number."))
+            continue
+        offset_text = str(r.get("offset", "") or "").strip()
+        try:
+            offset = parse_plain(offset_text) if offset_text else Decimal(0)
+        except ValueError as exc:
+            problems.append(Problem(name, row, "offset", f"{exc}."))
+            continue
+        out[r["unit"]] = Unit(r["unit"], r["base_unit"], factor, r["description"], offset)
     if problems:
         raise DataError(problems)
     return out
@@ -100,4 +112,4 @@ def to_base(value: Decimal, unit: str, units: dict[str, Unit] | None = None) -> 
     (Decimal('70570000000.0'), 'yuan')
     """
     u = (units or default_units())[unit]
-    return value * u.factor, u.base_unit
+    return value * u.factor + u.offset, u.base_unit

@@ -275,9 +275,11 @@ SENSITIVITY_COLUMNS = (
     "period",
     "substitute",
     "year",
+    "use",
     "value_used",
     "value_alternative",
     "vintage",
+    "confidence",
     "basis",
     "cagr",
     "cagr_alternative",
@@ -291,7 +293,9 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
 
     One row per alternative inside a growth series' period: the CAGR and trend of the default
     series beside those of the series with the alternative substituted (labelled by its id,
-    vintage and basis). Alternatives never enter the growth table itself. Written to
+    vintage, confidence and basis). An alternative for a year the default series does not
+    observe (the unverified 2014 GDP figures) is added rather than substituted, and ``use``
+    says so. Alternatives never enter the growth table itself. Written to
     ``tables/<run_name>_sensitivity.csv``.
     """
     rows = []
@@ -302,15 +306,21 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
             alt = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, substitute=[a["obs_id"]])
             r = analyse_series(alt, sp.start, sp.end, sp.mode)[0]
             used = run.series[sp.series_id]
+            same_year = used.loc[used["year"] == a["year"], "value"]
+            # A year with only alternatives (the unverified 2014 GDP) has no default value: the
+            # alternative is added to the series, never silently, and marked as such.
+            use = "replaces the value used" if len(same_year) else "added: the year has no default value"
             rows.append(
                 {
                     "series_id": sp.series_id,
                     "period": f"{sp.start}-{sp.end}",
                     "substitute": a["obs_id"],
                     "year": int(a["year"]),
-                    "value_used": used.loc[used["year"] == a["year"], "value"].iloc[0],
+                    "use": use,
+                    "value_used": same_year.iloc[0] if len(same_year) else float("nan"),
                     "value_alternative": a["value"],
                     "vintage": a["vintage"],
+                    "confidence": a["confidence"],
                     "basis": a["basis"],
                     "cagr": base.cagr,
                     "cagr_alternative": r.cagr,
@@ -338,8 +348,9 @@ def display_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> t = pd.DataFrame([{"series_id": "xiangxi.gdp", "period": "2013-2019",
-    ...     "substitute": "xiangxi.gdp.2015.ext.alt1", "year": 2015, "value_used": 497.19,
-    ...     "value_alternative": 511.9, "vintage": "as published", "basis": "incl. tobacco",
+    ...     "substitute": "xiangxi.gdp.2015.ext.alt1", "year": 2015, "use": "replaces the value used",
+    ...     "value_used": 497.19, "value_alternative": 511.9, "vintage": "as published",
+    ...     "confidence": "medium", "basis": "incl. tobacco",
     ...     "cagr": (705.7 / 418.9) ** (1 / 6) - 1, "cagr_alternative": (705.7 / 418.9) ** (1 / 6) - 1,
     ...     "trend_growth": 0.0851, "trend_alternative": 0.0833}])
     >>> display_sensitivity(t)[["CAGR (%/yr)", "trend with alternative (%/yr)"]].round(2).iloc[0].tolist()
@@ -355,7 +366,9 @@ def display_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
             "period": table["period"],
             "alternative": table["substitute"],
             "year": table["year"],
+            "use": table["use"],
             "vintage": table["vintage"],
+            "confidence": table["confidence"],
             "basis": table["basis"],
             "value used": table["value_used"],
             "alternative value": table["value_alternative"],
