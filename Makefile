@@ -73,7 +73,7 @@ external: | $(STAMP) ## Install a new external figures file: make external FIGUR
 # runs that import it. deps.py needs only the standard library (no venv).
 BUILD_SRC := $(addprefix src/analysis/build/,report.py runs.py kernels.py) $(wildcard src/analysis/build/templates/report/*)
 # The index, catalog and table pages: their builder, the findings and the Jinja2 templates.
-SITE_SRC := src/analysis/build/site.py src/analysis/build/findings.py $(wildcard src/analysis/build/templates/*.*)
+SITE_SRC := src/analysis/build/site.py src/analysis/build/findings.py src/analysis/build/citations.py $(wildcard src/analysis/build/templates/*.*)
 build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
 include build/deps.mk

@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.build import findings as fnd
+from analysis.build.citations import bibtex, cite_line
 from analysis.build.exports import data_exports
 from analysis.build.report import PACKAGES, _git_commit, _git_uncommitted, built_runs, raw_inputs, run_outputs, sha256
 from analysis.build.runs import Run
@@ -337,7 +338,9 @@ def text_lang(text: str) -> str:
 
 
 def catalog_page(observations: pd.DataFrame) -> bytes:
-    """Every observation with value, unit, year, kind, source and quote, anchored by its id."""
+    """Every observation with value, unit, year, kind, source and quote, anchored by its id, and
+    the line to cite it (its BibTeX key in ``sources.bib``)."""
+    sources = pd.read_csv(paths.PROCESSED / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8")
     rows = []
     for r in observations.to_dict("records"):
         start = _blank(r["period_start"])
@@ -351,16 +354,20 @@ def catalog_page(observations: pd.DataFrame) -> bytes:
                 "period": f"{int(float(start))}-{r['year']}" if start else str(r["year"]),
                 "external": r["kind"] == "external",
                 "lang": text_lang(_blank(r["quote"])),
+                "cite": cite_line(r, sources),
             }
         )
     return render("data_catalog.html.j2", title="Data catalog", rows=rows)
 
 
 def write_pages() -> None:
-    """Write the table pages, ``data_catalog.html`` and ``index.html``."""
+    """Write the table pages, ``sources.bib``, ``data_catalog.html`` and ``index.html``."""
     from analysis.data.load import load_observations
 
     obs = load_observations()
     write_table_pages(set(obs["obs_id"]))
+    sources = pd.read_csv(paths.PROCESSED / "sources.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    everything = load_observations(preferred_only=False)
+    atomic_write_bytes(paths.REPORTS / "sources.bib", bibtex(sources, everything).encode("utf-8"))
     atomic_write_bytes(paths.REPORTS / "data_catalog.html", catalog_page(obs))
     atomic_write_bytes(paths.REPORTS / "index.html", index_page(obs))
