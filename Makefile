@@ -1,7 +1,7 @@
 # Poverty-alleviation analysis suite. `make help` lists the targets.
 #
 # Every target that needs Python depends on the virtual environment (.venv), which is
-# created from the exact pins in requirements.txt when missing or out of date. The
+# created from the generated lock requirements-dev.lock when missing or out of date. The
 # report build uses real file targets, so a no-op `make report` does nothing.
 
 SHELL := /bin/bash
@@ -32,22 +32,35 @@ RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help venv data external report screenshots notebooks test test-full lint format readme hooks lab clean bench
+.PHONY: help venv lock data external report screenshots notebooks test test-full lint format readme hooks lab clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version' 
-	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
-	$(BIN)/pip install --disable-pip-version-check --no-input -q -r requirements.txt
-	$(BIN)/pip install --disable-pip-version-check --no-input -q --no-deps --no-build-isolation -e .
+# The environment comes from the generated lock (requirements-dev.lock, hashes checked) by
+# tools/mkvenv.py: uv installs it in seconds (uv itself is installed, pinned, by pip into
+# .bootstrap/ from the package index); where uv cannot be had (or ANALYSIS_NO_UV=1), plain pip
+# installs the same lock, slower. The first line printed says which.
+UV_VERSION := $(shell sed -n 's/^UV_VERSION = "\(.*\)"/\1/p' tools/mkvenv.py)
+BOOT := .bootstrap
+UV   := $(BOOT)/bin/uv
+$(STAMP): requirements-dev.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version'
+	@$(PYTHON) tools/mkvenv.py $(PYTHON)
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (poverty-analysis)" >/dev/null
 	@# Warm mypy's cache (.mypy_cache) with the libraries' types, so that `make lint` only rechecks what changed.
 	@-$(BIN)/mypy >/dev/null 2>&1 || true
 	@touch $@
 
-venv: $(STAMP) ## Create .venv from the pinned requirements and register the Jupyter kernel
+venv: $(STAMP) ## Create .venv from requirements-dev.lock (uv, else pip) and register the Jupyter kernel
+
+# The locks and environment.yml are generated from pyproject.toml, never edited by hand.
+# Add or change a dependency in pyproject.toml, then `make lock`; upgrade one with
+# `make lock UPGRADE=pandas` (uv keeps every other version).
+UPGRADE ?=
+lock: ## Regenerate requirements.lock, requirements-dev.lock and environment.yml from pyproject.toml (uv)
+	@test -x $(UV) || { $(PYTHON) -m venv $(BOOT) && $(BOOT)/bin/pip install --disable-pip-version-check --no-input -q uv==$(UV_VERSION); }
+	$(PYTHON) tools/lock.py compile $(UV) $(foreach p,$(UPGRADE),--upgrade-package $(p))
 
 # analysis.data.build rewrites a processed file only when its content changes, so touching a raw
 # table revalidates everything but reruns only the reports whose inputs really changed.

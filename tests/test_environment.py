@@ -1,92 +1,162 @@
-"""The pins are the single source of truth; environment.yml must repeat them exactly."""
+"""Dependencies: declared in pyproject.toml, locked by uv with hashes, environment.yml generated.
+
+``tools/lock.py`` generates the locks (``make lock``) and checks them (:func:`lock.problems`);
+these tests run that check, plant the mistakes it must catch, regenerate the locks with uv
+where uv is installed (``.bootstrap/bin/uv``, as ``make`` installs it), and follow the
+Makefile's fallback to pip.
+"""
 
 from __future__ import annotations
 
-import re
+import os
+import shutil
+import subprocess
+import sys
 from importlib.metadata import version
 
+import pytest
+
 from analysis import paths
+from conftest import in_ci
+
+sys.path.insert(0, str(paths.ROOT / "tools"))
+import lock
+import mkvenv
 
 REQUIRED = (
-    "jupyterlab",
-    "pandas",
-    "matplotlib",
-    "seaborn",
-    "statsmodels",
-    "papermill",
-    "nbval",
-    "pandera",
-    "pytest",
-    "nbconvert",
-    "ipykernel",
-    "numpy",
-    "scipy",
-    "ruff",
-    "mypy",
-    "nbdime",
-    "pre-commit",
-)
+    "jupyterlab", "pandas", "matplotlib", "seaborn", "statsmodels", "papermill", "nbval", "pandera", "pytest",
+    "nbconvert", "ipykernel", "numpy", "scipy", "ruff", "mypy", "nbdime", "pre-commit", "selenium",
+)  # fmt: skip
+"""The fixed stack (README): each must be declared and locked."""
+UV = paths.ROOT / ".bootstrap" / "bin" / "uv"
 
 
-def _pins(lines: list[str]) -> dict[str, str]:
-    """``name==version`` lines as {name: version}; a pin with an environment marker (one version per
-    Python range) is keyed ``name; marker``, so both lines of such a pair are checked."""
-    out = {}
-    for line in lines:
-        line = line.split(" #")[0].strip().lstrip("-").strip()
-        if not line or line.startswith("#"):
-            continue
-        m = re.fullmatch(r"([A-Za-z0-9_.\-\[\]]+)==([^\s;]+)(?:\s*;\s*(.+))?", line)
-        assert m, f"not an exact pin: {line!r}"
-        name = m.group(1).lower().replace("_", "-")
-        out[f"{name}; {m.group(3)}" if m.group(3) else name] = m.group(2)
-    return out
+@pytest.fixture
+def copy(tmp_path):
+    """The files the lock check reads, in a folder of their own."""
+    for name in ("pyproject.toml", "requirements.lock", "requirements-dev.lock", "environment.yml"):
+        shutil.copyfile(paths.ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def test_the_committed_locks_agree_with_pyproject():
+    assert lock.problems() == []
+
+
+def test_the_stack_is_declared_and_locked():
+    groups = lock.declared()
+    declared = {n for names in groups.values() for n in names}
+    assert set(REQUIRED) <= declared, set(REQUIRED) - declared
+    locked = {name for name, _ in lock.pins((paths.ROOT / "requirements-dev.lock").read_text(encoding="utf-8"))}
+    assert set(REQUIRED) <= locked
+    runtime = {name for name, _ in lock.pins((paths.ROOT / "requirements.lock").read_text(encoding="utf-8"))}
+    assert not {"ruff", "mypy", "selenium", "pytest"} & runtime, "development tools in the runtime lock"
 
 
 def test_a_marker_pin_pair_covers_every_python_311():
-    """soupsieve 3.x and later need Python 3.11.5 (possessive quantifiers in re); Debian 12's python3.11
-    is 3.11.2, so a second pin serves it: each Python 3.11 release gets exactly one version."""
-    pins = requirement_pins()
-    pair = {k: v for k, v in pins.items() if k.startswith("soupsieve;")}
-    assert pair == {
-        'soupsieve; python_full_version >= "3.11.5"': "4.1.3",
-        'soupsieve; python_full_version < "3.11.5"': "2.10",
-    }
+    """soupsieve 3.x and later need Python 3.11.5; Debian 12's python3.11 is 3.11.2. uv's universal
+    resolution pins one version per Python range, so each 3.11 release gets exactly one."""
+    pins = lock.pins((paths.ROOT / "requirements-dev.lock").read_text(encoding="utf-8"))
+    pair = {k[1]: v for k, v in pins.items() if k[0] == "soupsieve"}
+    assert pair == {"python_full_version < '3.11.5'": "2.10", "python_full_version >= '3.11.5'": "4.1.3"}
 
 
-def requirement_pins() -> dict[str, str]:
-    return _pins((paths.ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())
+def test_installed_versions_are_the_locked_ones():
+    pins = lock.pins((paths.ROOT / "requirements-dev.lock").read_text(encoding="utf-8"))
+    plain = {name: v for (name, marker), v in pins.items() if not marker}
+    wrong = {p: (plain[p], version(p)) for p in REQUIRED if p in plain and version(p) != plain[p]}
+    assert not wrong, f"installed versions differ from the lock (locked, installed): {wrong}; run `make venv`"
 
 
-def environment_pins() -> dict[str, str]:
-    lines = (paths.ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
-    i = lines.index("  - pip:")
-    return _pins(lines[i + 1 :])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: _append(d / "pyproject.toml", "dev", '    "hypothesis>=6",\n'), "lacks hypothesis"),
+        (lambda d: _strip_hashes(d / "requirements-dev.lock", "pandas=="), "pins without hashes: pandas"),
+        (lambda d: _sub(d / "requirements.lock", "pandas==3.1.1", "pandas==3.1.0", 1), "different versions: pandas"),
+        (lambda d: _sub(d / "environment.yml", "numpy==", "numpy>=", 1), "environment.yml is not the one generated"),
+        (lambda d: _sub(d / "requirements.lock", "uv pip compile", "pip-compile", 1), "not generated by uv"),
+    ],
+)
+def test_the_check_names_each_mistake(copy, edit, message):
+    edit(copy)
+    found = lock.problems(copy)
+    assert any(message in p for p in found), found
 
 
-def test_requirements_are_exact_pins_of_the_stack():
-    pins = requirement_pins()
-    missing = [p for p in REQUIRED if p not in pins]
-    assert not missing, f"requirements.txt lacks {missing}"
+def _sub(path, old, new, count):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def test_environment_yml_repeats_the_same_pins():
-    req, env = requirement_pins(), environment_pins()
-    only_req = sorted(set(req) - set(env))
-    only_env = sorted(set(env) - set(req))
-    differ = sorted(k for k in set(req) & set(env) if req[k] != env[k])
-    assert not (only_req or only_env or differ), (
-        f"requirements.txt and environment.yml disagree: only in requirements {only_req}, "
-        f"only in environment.yml {only_env}, different versions {differ}"
-    )
+def _strip_hashes(path, pin):
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = next(k for k, line in enumerate(lines) if line.startswith(pin))
+    lines[i] = lines[i].rstrip().rstrip("\\").rstrip() + "\n"
+    j = i + 1
+    while lines[j].lstrip().startswith("--hash="):
+        del lines[j]
+    path.write_text("".join(lines), encoding="utf-8")
 
 
-def test_installed_versions_match_the_pins():
-    pins = requirement_pins()
-    wrong = {p: (pins[p], version(p)) for p in REQUIRED if version(p) != pins[p]}
-    assert not wrong, f"installed versions differ from the pins (pinned, installed): {wrong}; run `make venv`"
+def _append(path, group, line):
+    text = path.read_text(encoding="utf-8")
+    head = f"{group} = [\n"
+    path.write_text(text.replace(head, head + line, 1), encoding="utf-8")
 
 
-def test_environment_yml_python_version():
+def test_environment_yml_is_generated_from_the_dev_lock():
     text = (paths.ROOT / "environment.yml").read_text(encoding="utf-8")
-    assert "python=3.11" in text
+    assert text.startswith("# Generated by `make lock`") and "  - python=3.11\n" in text
+    assert '      - "pandas==3.1.1"' in text
+    assert "      - \"soupsieve==2.10 ; python_full_version < '3.11.5'\"" in text
+
+
+def test_regenerating_the_locks_changes_nothing(copy):
+    """``make lock`` with no change to pyproject.toml gives the committed bytes (uv keeps the
+    locked versions). Needs uv (``.bootstrap/bin/uv``, installed by ``make``) and the index."""
+    if not UV.exists():
+        if in_ci():
+            pytest.fail(f"{paths.relative(UV)} is missing under CI: make venv installs it")
+        pytest.skip(f"{paths.relative(UV)} is not installed (make venv used the pip fallback)")
+    before = {n: (copy / n).read_bytes() for n in lock.LOCKS}
+    lock.compile_locks(str(UV), [], root=copy)
+    assert {n: (copy / n).read_bytes() for n in lock.LOCKS} == before
+    assert (copy / "environment.yml").read_bytes() == (paths.ROOT / "environment.yml").read_bytes()
+
+
+def test_uv_where_it_can_be_had_else_pip_and_the_line_says_which():
+    uv, line = mkvenv.choose("python3.11", {}, get_uv=lambda python: "/x/uv")
+    assert (uv, line) == ("/x/uv", "Creating .venv with uv 0.13.9 from requirements-dev.lock")
+    uv, line = mkvenv.choose("python3.11", {}, get_uv=lambda python: None)
+    assert uv is None and line == (
+        "uv is not available (uv 0.13.9 could not be installed from the package index): "
+        "creating .venv with pip from requirements-dev.lock (slower)"
+    )
+    uv, line = mkvenv.choose("python3.11", {"ANALYSIS_NO_UV": "1"}, get_uv=lambda python: pytest.fail("asked uv"))
+    assert uv is None and "(ANALYSIS_NO_UV is set)" in line
+
+
+def test_pip_installs_the_same_lock_with_its_hashes(tmp_path):
+    pip = mkvenv.commands("python3.11", None, root=tmp_path)
+    assert pip[0] == ["python3.11", "-m", "venv", str(tmp_path / ".venv")]
+    assert pip[1][-3:] == ["--require-hashes", "-r", str(tmp_path / "requirements-dev.lock")]
+    assert pip[2][-4:] == ["--no-deps", "--no-build-isolation", "-e", str(tmp_path)]
+    uv = mkvenv.commands("python3.11", "/x/uv", root=tmp_path)
+    assert uv[1][:3] == ["/x/uv", "pip", "sync"] and uv[1][-1] == str(tmp_path / "requirements-dev.lock")
+
+
+def test_the_makefile_creates_the_environment_with_the_script():
+    r = subprocess.run(
+        [sys.executable, str(paths.ROOT / "tools" / "mkvenv.py"), sys.executable, "--dry-run"],
+        env={**os.environ, "ANALYSIS_NO_UV": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    first, *cmds = r.stdout.splitlines()
+    assert first.startswith("uv is not available (ANALYSIS_NO_UV is set)")
+    assert any("--require-hashes -r" in c and c.endswith("requirements-dev.lock") for c in cmds)
+    make = subprocess.run(["make", "-n", "-B", ".venv/.installed"], cwd=paths.ROOT, capture_output=True, text=True)
+    assert "tools/mkvenv.py" in make.stdout

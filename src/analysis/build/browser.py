@@ -7,7 +7,7 @@ and saves a screenshot of each page to ``reports/screenshots/`` for review. The 
 ``tests/test_build.py`` runs the same checks on its own build.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``apt-get install chromium chromium-driver``)
-and selenium (pinned in requirements.txt). Nothing here runs during ``make report``.
+and selenium (locked in requirements-dev.lock). Nothing here runs during ``make report``.
 """
 
 from __future__ import annotations
