@@ -272,11 +272,17 @@ def test_make_notebooks_refreshes_in_place_in_a_pool_and_names_a_failure(tmp_pat
     bad.write_text(json.dumps(nb), encoding="utf-8")
     bad_before = bad.read_bytes()
     good.write_bytes(committed.replace(b'"execution_count": 1', b'"execution_count": 99', 1))  # stale outputs
+    same = tmp_path / "refresh_same.ipynb"  # current outputs: must not be rewritten, not even touched
+    same.write_bytes(committed)
+    os.utime(same, ns=(1_000_000_000, 1_000_000_000))
     before = reports_digest()
-    r = user_driver("notebook", str(good), str(bad), "--jobs", "2")
+    r = user_driver("notebook", str(good), str(bad), str(same), "--jobs", "2")
     assert r.returncode == 1, r.stderr[-2000:]
     assert good.read_bytes() == committed
     assert bad.read_bytes() == bad_before
+    assert same.read_bytes() == committed and same.stat().st_mtime_ns == 1_000_000_000
+    assert "unchanged" in r.stdout and "refresh_same.ipynb" in r.stdout
+    assert "3 of 3 notebooks done (1 failed)" in r.stdout and "notebooks in 2 kernels in" in r.stdout
     assert "refresh_bad.ipynb" in r.stderr and "1 failed" in r.stderr and "no.such.observation" in r.stderr
     assert "refreshed" in r.stdout and "refresh_good.ipynb" in r.stdout
     assert reports_digest() == before

@@ -224,18 +224,30 @@ def _queue_iter(q: Any) -> Iterator[str]:
 
 
 def run_pool(
-    names: Sequence[str], run_one: RunOne, jobs: int, cwd: str, ops: KernelOps | None = None
+    names: Sequence[str],
+    run_one: RunOne,
+    jobs: int,
+    cwd: str,
+    ops: KernelOps | None = None,
+    on_done: Callable[[str, bool], None] | None = None,
 ) -> dict[str, bool]:
     """Execute the runs ``names`` (in this order of priority) in ``jobs`` workers; return success per run.
 
     With one job the runs execute in this process, one after another, in one kernel. With
     more, ``jobs`` forked processes take the next run whenever they are free. A run whose
-    worker died without reporting counts as failed.
+    worker died without reporting counts as failed. ``on_done(name, ok)`` is called in this
+    process as each run finishes (the build's progress lines).
     """
     ops = ops or KernelOps()
     results: dict[str, bool] = {}
+
+    def record(name: str, ok: bool) -> None:
+        results[name] = ok
+        if on_done is not None:
+            on_done(name, ok)
+
     if jobs <= 1 or len(names) <= 1:
-        _work(iter(names), results.__setitem__, run_one, cwd, ops)
+        _work(iter(names), record, run_one, cwd, ops)
         return results
     ctx = multiprocessing.get_context("fork")
     tasks: Any = ctx.Queue()
@@ -261,7 +273,7 @@ def run_pool(
                 except EOFError:
                     pipes.pop(conn).join()
                     continue
-                results[str(done)] = bool(ok)
+                record(str(done), bool(ok))
     finally:  # only after an interruption: give the workers time to stop their kernels
         for conn, proc in pipes.items():
             proc.join(timeout=10)
@@ -271,5 +283,5 @@ def run_pool(
     for name in names:
         if name not in results:
             print(f"[report] FAILED: run {name}: its worker process ended without a result", file=sys.stderr)
-            results[name] = False
+            record(name, False)
     return results

@@ -66,6 +66,7 @@ from analysis.build.kernels import (  # noqa: E402  (also the names tests and be
     kernel_exec,
     run_pool,
 )
+from analysis.build.progress import Progress  # noqa: E402
 from analysis.build.runs import BY_NAME, RUNS, START_ORDER, Run, split_overrides  # noqa: E402
 from analysis.data.fileio import atomic_write_bytes  # noqa: E402
 
@@ -173,12 +174,18 @@ def run_order(runs: list[Run]) -> list[Run]:
     first in the order of :data:`analysis.build.runs.START_ORDER` (the longest in ``benchmarks/results.md``)."""
 
     def seconds(run: Run) -> float:
-        try:
-            return float(json.loads((TIMING / f"{run.name}.json").read_text())["seconds"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return float("inf")
+        s = last_seconds(run.name)
+        return float("inf") if s is None else s
 
     return sorted(runs, key=lambda r: (-seconds(r), START_ORDER.index(r.name)))
+
+
+def last_seconds(name: str) -> float | None:
+    """Seconds the run ``name`` took in the last build (``build/timing/``), None when never timed."""
+    try:
+        return float(json.loads((TIMING / f"{name}.json").read_text())["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def stale_runs(runs: tuple[Run, ...] = RUNS) -> list[Run]:
@@ -237,7 +244,13 @@ def execute_runs(
             return False
         return True
 
-    results = run_pool([r.name for r in ordered], run_one, jobs, str(paths.NOTEBOOKS))
+    progress_lines = Progress([r.name for r in ordered], {r.name: last_seconds(r.name) for r in ordered}, jobs)
+
+    def on_done(name: str, ok: bool) -> None:
+        print(f"[report] {progress_lines.done(name, ok)}", flush=True)
+
+    results = run_pool([r.name for r in ordered], run_one, jobs, str(paths.NOTEBOOKS), on_done=on_done)
+    print(f"[report] {progress_lines.summary()}", flush=True)
     failed = [name for name, ok in results.items() if not ok]
     if failed:
         print(f"[report] {len(failed)} of {len(runs)} runs failed: {', '.join(failed)}", file=sys.stderr, flush=True)
@@ -313,7 +326,8 @@ def execute(run: Run, progress: bool = True, overrides: dict | None = None, km=N
 
 
 def execute_in_place(path: Path, km=None) -> None:
-    """Re-execute a committed notebook with its defaults and normalise it (``make notebooks``)."""
+    """Re-execute a committed notebook with its defaults and normalise it (``make notebooks``); a
+    notebook whose bytes would not change is not rewritten."""
     import nbformat
     import papermill as pm
 
@@ -334,7 +348,13 @@ def execute_in_place(path: Path, km=None) -> None:
     nb = nbformat.read(tmp, as_version=4)
     normalise(nb, {})
     nb.metadata.pop("papermill", None)
-    atomic_write_bytes(path, nbformat.writes(nb).encode("utf-8") + b"\n")
+    new = nbformat.writes(nb).encode("utf-8") + b"\n"
+    # A notebook whose outputs did not change is left untouched (not even its time stamp), so the
+    # next `make report` reruns only the runs whose notebook really changed.
+    if path.read_bytes() == new:
+        print(f"[notebooks] unchanged {paths.relative(path)}", flush=True)
+        return
+    atomic_write_bytes(path, new)
     print(f"[notebooks] refreshed {paths.relative(path)}", flush=True)
 
 
@@ -365,7 +385,13 @@ def refresh_notebooks(notebooks: list[Path], jobs: int | None = None) -> None:
         by_folder.setdefault(resolved.parent, []).append(str(resolved))
     for folder, names in by_folder.items():
         n_jobs = default_jobs(len(names)) if jobs is None else max(1, min(jobs, len(names)))
-        results = run_pool(names, run_one, n_jobs, str(folder))
+        lines = Progress(names, {}, n_jobs, what="notebooks")
+
+        def on_done(name: str, ok: bool, lines: Progress = lines) -> None:
+            print(f"[notebooks] {lines.done(name, ok)}", flush=True)
+
+        results = run_pool(names, run_one, n_jobs, str(folder), on_done=on_done)
+        print(f"[notebooks] {lines.summary()}", flush=True)
         failed += [paths.relative(Path(n)) for n, ok in results.items() if not ok]
     if failed:
         print(f"[notebooks] {len(failed)} failed: {', '.join(failed)}", file=sys.stderr, flush=True)
