@@ -350,9 +350,9 @@ def _deflator_of(claim: Claim, ctx: Context) -> tuple[Claim, Result | None, str]
     what, sid = kind_label(rule.deflator), f"{prefix}.{price}"
     why = f"{a.label.lower()} is deflated by the {what} (deflator of {indicator} in data/raw/indicators.csv)"
     if len(ids) == 3:
-        p = ctx.by_id[ids[2]]
-        if p.series_id != sid:
-            reason = f"the register deflates with {p.obs_id}, but {why}: give {sid}.{b.year} or leave it out"
+        given = ctx.by_id[ids[2]]
+        if given.series_id != sid:
+            reason = f"the register deflates with {given.obs_id}, but {why}: give {sid}.{b.year} or leave it out"
             return claim, missing_result(claim, reason, "deflator"), what
         return claim, None, what
     p = ctx.series(sid).get(b.year)

@@ -159,7 +159,7 @@ def _real_convergence(
         benchmark_value=gb,
         ratio=ga / gb if gb else None,
         gap=ga - gb,
-        note=f"real, both deflated by {idx.description} ({a0.year} prices; a proxy for {a0.region}); "
+        note=f"real, both deflated by {idx.description}, {a0.year} prices; a national index is a proxy for {a0.region}; "
         "the same deflator leaves the income ratios unchanged",
     )
 
