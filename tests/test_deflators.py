@@ -113,6 +113,27 @@ def test_real_growth_claims_without_their_rural_cpi_are_not_checkable(claims, cl
     assert not math.isnan(before)
 
 
+BEFORE = {cid: (v[0], v[1]) for cid, v in REJUDGED.items()} | {
+    cid: (v[1], v[2]) for cid, v in MISSING_RURAL_CPI.items()
+}
+
+
+@pytest.mark.parametrize("claim_id", sorted(BEFORE))
+def test_the_verdicts_before_with_the_national_cpi(obs, claim_id):
+    """The same arithmetic on the national CPI of the year (the register's old third input) gives the old verdict."""
+    from analysis.data.load import load_claims
+    from analysis.metrics.claims import Claim, Context, evaluate
+
+    row = load_claims().set_index("claim_id").loc[claim_id]
+    claim = Claim.from_row({**row.to_dict(), "claim_id": claim_id})
+    ctx = Context.of(obs)
+    a, b = (ctx.by_id[i] for i in claim.inputs[:2])
+    p = ctx.by_id[f"china.cpi_change.{b.year}.ext"]
+    res = evaluate(claim, lambda x, y, z: 100 * ((y / x) / (1 + z / 100) - 1), [a, b, p], "old")
+    verdict, value = BEFORE[claim_id]
+    assert res.verdict == verdict and res.recomputed == pytest.approx(value, rel=1e-9)
+
+
 def test_real_growth_verdict_counts(claims):
     ext = claims[claims["source_id"] == "external"]
     real = ext[ext["claim_type"] == "real_growth"]
