@@ -546,7 +546,10 @@ def test_real_register_counts(real):
     docs = real[real["source_id"] != "external"]
     assert docs["verdict"].value_counts().to_dict() == {NOT_CHECKABLE: 20, CONSISTENT: 9, INCONSISTENT: 3}
     ext = real[real["source_id"] == "external"]
-    assert ext["verdict"].value_counts().to_dict() == {CONSISTENT: 32, INCONSISTENT: 4}
+    # real growth of rural income deflated by the rural CPI (tests/test_deflators.py): ext.c10 and ext.c19 become
+    # consistent, ext.c08 and ext.c12 (consistent) and ext.c14 and ext.c16 (inconsistent) not checkable for want
+    # of the rural CPI of 2016, 2018, 2019, 2020; was {CONSISTENT: 32, INCONSISTENT: 4}
+    assert ext["verdict"].value_counts().to_dict() == {CONSISTENT: 32, NOT_CHECKABLE: 4}
 
 
 # ------------------------------------------------------------------------- report module
@@ -574,7 +577,7 @@ def test_report_tables_and_figure(tmp_path):
     assert list(written.columns[: len(AUDIT_COLUMNS)]) == list(AUDIT_COLUMNS)
     s = audit_report.summary(run).set_index("document")
     assert s.loc["all", "total"] == 64 and s.loc["doc004", "consistent"] == 9 and s.loc["doc001", "inconsistent"] == 1
-    assert s.loc["external", "inconsistent"] == 4
+    assert s.loc["external", "inconsistent"] == 0  # was 4: the real growth claims judged with the national CPI
     checks = audit_report.build_consistency_table(run)
     assert (tmp_path / "tables" / "t_consistency.csv").exists() and "doc004.k01" in set(checks["check_id"])
     assert "doc003.k01" not in set(checks["check_id"])
@@ -599,8 +602,8 @@ def test_report_filter_by_verdict(tmp_path):
     # without the external figures the crossing years that need them cannot be checked
     run = audit_report.prepare(document="doc004", verdict="not checkable", output_dir=tmp_path, include_external=False)
     assert {"doc004.c07", "doc004.c08", "doc004.c09"} <= set(audit_report.build_table(run)["claim_id"])
-    with_ext = audit_report.prepare(document="doc004", verdict="inconsistent", output_dir=tmp_path)
-    assert {"ext.c10", "ext.c14"} <= set(audit_report.build_table(with_ext)["claim_id"])
+    with_ext = audit_report.prepare(document="doc004", verdict="not checkable", output_dir=tmp_path)
+    assert {"ext.c08", "ext.c14"} <= set(audit_report.build_table(with_ext)["claim_id"])  # no rural CPI of the year
 
 
 def test_findings_open_with_every_inconsistency_and_disagreement_with_its_size(tmp_path):
@@ -608,8 +611,9 @@ def test_findings_open_with_every_inconsistency_and_disagreement_with_its_size(t
 
     run = audit_report.prepare(output_dir=tmp_path)
     text = audit_text.findings(run)
-    for cid in ("doc004.c17", "doc004.c01", "doc001.c06", "ext.c10", "doc004.k01", "doc004.k02", "doc004.k06"):
+    for cid in ("doc004.c17", "doc004.c01", "doc001.c06", "doc004.k01", "doc004.k02", "doc004.k06"):
         assert f"**{cid}**" in text
+    assert "**ext.c10**" not in text  # consistent with the rural CPI (7.25% against 7.3), no longer a finding
     assert "doc004.k03" not in text  # agreements are not findings
     assert "1726 个 / 91.9% = 1,878 个 against 1567 个, a ratio of 1.199" in text
     assert "65.77 万人 / 31.93% = 206 万人 against 1.56 万人 / 0.65% = 240 万人, a ratio of 0.858" in text

@@ -5,8 +5,8 @@ Hand computations (national CPI, annual averages: 2013 2.6, 2014 2.0, 2015 1.4, 
 
 * China rural disposable income 10489 -> 16021 yuan, 2014-2019: nominal CAGR 8.84%; price factor
   1.014 * 1.020 * 1.016 * 1.021 * 1.029 = 1.104010, real CAGR 6.71%; official real growth 7.5, 6.2,
-  7.3, 6.6, 6.2% chained: 6.76% a year; gap -0.05 pp a year. The rural CPI (2013-2015 only) does not
-  cover the window, so the national CPI is used.
+  7.3, 6.6, 6.2% chained: 6.76% a year; gap -0.05 pp a year. The rural CPI (2010-2015 and 2017) does not
+  cover the window, so the national CPI is used for every year, labelled as a proxy.
 * Xiangxi rural income 4229 -> 9183 yuan, 2012-2018: price factor 2013-2018 = 1.122807, real CAGR
   ((9183 / 4229) / 1.122807)^(1/6) - 1 = 11.62%, with the national CPI as a proxy.
 * Convergence, Xiangxi vs China 2014-2018: (9183/5891)^(1/4) - 1 = 11.74% vs (14617/10489)^(1/4) - 1
@@ -47,7 +47,9 @@ def test_growth_real_china_rural_income_and_official_gap(growth_run):
     r = _row(growth_run.table, "china.rural_disposable_income", 2014, 2019)
     assert round(100 * r["cagr"], 2) == 8.84
     assert round(100 * r["real_cagr"], 2) == 6.71
-    assert r["price_index"] == "China CPI" and int(r["price_base_year"]) == 2014
+    # the rural CPI lacks 2016, 2018, 2019 (rows china.rural_cpi_change.*): the national CPI, a named proxy
+    assert r["price_index"] == "China CPI (proxy: the rural CPI lacks 2016, 2018, 2019)"
+    assert int(r["price_base_year"]) == 2014
     assert round(100 * r["official_real_growth"], 2) == 6.76
     assert round(100 * r["official_gap"], 2) == -0.05
     # six real points: a real trend with its interval beside the nominal one
@@ -57,7 +59,7 @@ def test_growth_real_china_rural_income_and_official_gap(growth_run):
 def test_growth_real_prefecture_uses_the_national_cpi_as_a_labelled_proxy(growth_run):
     r = _row(growth_run.table, "xiangxi.rural_disposable_income", 2012, 2018)
     assert round(100 * r["real_cagr"], 2) == 11.62
-    assert "proxy for Xiangxi" in r["price_index"]
+    assert r["price_index"].startswith("China CPI (proxy: the rural CPI lacks 2016, 2018; China index used for Xiangxi")
     assert pd.isna(r["official_gap"])
 
 
@@ -126,7 +128,8 @@ def test_convergence_xiangxi_against_china(china_run):
     assert round(100 * conv.gap, 2) == 3.09
     real = next(c for c in rows if c.region == "Xiangxi" and c.metric == cn.REAL_CONVERGENCE_METRIC)
     assert round(100 * real.value, 2) == 9.79 and round(100 * real.gap, 2) == 3.03
-    assert "China CPI" in real.note
+    # 2014-2018 needs the 2015-2018 rates; the rural CPI lacks 2016 and 2018: the national CPI, named as a proxy
+    assert "both deflated by China CPI (proxy: the rural CPI lacks 2016, 2018), 2014 prices" in real.note
 
 
 def test_poverty_against_china_is_labelled_as_two_measurement_systems(china_run):
@@ -159,6 +162,8 @@ def test_national_elasticity_nominal_and_real(tmp_path):
     assert round(r_ols["elasticity"], 2) == -7.25
     assert (round(r_ols["ci_low"], 2), round(r_ols["ci_high"], 2)) == (-10.55, -3.95)
     assert round(erl.national_value(run, "real", "log_arc")["elasticity"], 2) == -7.65
+    # 2014-2019: the rural CPI lacks 2016, 2018, 2019, so China's CPI for every year, named as a proxy
+    assert r_ols["price_index"] == "China CPI (proxy: the rural CPI lacks 2016, 2018, 2019), 2014 prices"
     assert (tmp_path / "tables" / "elasticities_national.csv").exists()
 
 
@@ -174,7 +179,8 @@ def test_elasticity_real_variants_deflate_the_driver(tmp_path):
     # real 9183 / 1.037336 = 8852.48; ln(4.39/16.14) / ln(8852.48/7413) = -7.34 (nominal -6.08)
     assert round(r["real_driver_end"], 2) == 8852.48
     assert round(r["real_elasticity"], 2) == -7.34 and round(r["nominal_elasticity"], 2) == -6.08
-    assert "proxy for Xiangxi" in r["price_index"]
+    # the window 2016-2018 needs the 2017 and 2018 rates; the rural CPI lacks 2018: the national CPI, named
+    assert r["price_index"].startswith("China CPI (proxy: the rural CPI lacks 2018; China index used for Xiangxi")
 
 
 def test_readme_extra_table_steps_are_the_notebooks_calls():

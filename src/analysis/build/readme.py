@@ -438,7 +438,7 @@ def _results_real(s: Sources) -> str:
     return para(
         f"Headlines: China's rural disposable income {num(c0['value'])} -> {num(c1['value'])} 元 over "
         f"{china['start_year']}-{china['end_year']} is {pct(china['cagr'])} a year nominal and "
-        f"{pct(china['real_cagr'])} real ({china['price_index']}; the rural CPI does not cover the window), against "
+        f"{pct(china['real_cagr'])} real, deflated by {china['price_index']}, against "
         f"an official real {pct(china['official_real_growth'])} (gap {100 * china['official_gap']:+.2f} pp a year); "
         f"Xiangxi's rural income {xx['start_year']}-{xx['end_year']} is {pct(xx['cagr'])} nominal, "
         f"{pct(xx['real_cagr'])} real (national CPI as a proxy), and {xo['start_year']}-{xo['end_year']}, on one "

@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data.csvio import iter_rows, read_table
+from analysis.data.deflators import deflator_problems
 from analysis.data.expressions import parse_expression
 from analysis.data.external import FIGURES, MAP_TABLE, external_observations, read_indicator_map
 from analysis.data.numbers import cell_number, parse_printed, parse_printed_scaled
@@ -315,6 +316,7 @@ def load_raw(raw: Path | None = None) -> RawData:
     sources = _vocab_table(raw / "sources.csv", SOURCE_SCHEMA, "source_id", problems)
     regions = _vocab_table(raw / "regions.csv", REGION_SCHEMA, "region", problems)
     indicators = _vocab_table(raw / "indicators.csv", INDICATOR_SCHEMA, "indicator", problems)
+    problems += deflator_problems(indicators)
     units = read_units(raw / "units.csv")
     data = RawData(sources, regions, indicators, units, pd.DataFrame(), pd.DataFrame())
     data.documents = _documents(sources, raw, problems)

@@ -233,8 +233,28 @@ def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] 
     return pa.DataFrameSchema(cols, strict=False, coerce=False)
 
 
+DEFLATORS = ("rural_cpi", "urban_cpi", "cpi", "volume", "none")
+"""Values of the ``deflator`` column of ``indicators.csv``: how a money series is made real
+(see :mod:`analysis.data.deflators`); empty for a series that is not deflated."""
+PRICE_INDICES = ("rural_cpi", "urban_cpi", "cpi")
+"""Values of the ``price_index`` column: the price index an inflation indicator measures."""
+
+
+def _choice(values: Iterable[str], what: str) -> pa.Check:
+    """Values from ``values`` or empty; the error lists the valid choices."""
+    return pa.Check.isin(["", *values], error=f"unknown {what}; valid: {', '.join(values)}, or empty")
+
+
 INDICATOR_SCHEMA = vocab_schema(
-    "indicator", ["label", "measure"], {"measure": pa.Column(TEXT, _vocab(MEASURES, "measure"))}
+    "indicator",
+    ["label", "measure"],
+    {
+        "measure": pa.Column(TEXT, _vocab(MEASURES, "measure")),
+        "deflator": pa.Column(TEXT, _choice(DEFLATORS, "deflator")),
+        "real_growth_indicator": pa.Column(TEXT),
+        "price_index": pa.Column(TEXT, _choice(PRICE_INDICES, "price_index")),
+        "real_note": pa.Column(TEXT),
+    },
 )
 REGION_SCHEMA = vocab_schema("region", ["name_zh", "level"])
 SOURCE_SCHEMA = vocab_schema("source_id", ["file", "issuer", "title"])

@@ -30,8 +30,9 @@ claim type                      inputs       recomputed value
 ``difference``                  ``a b``      b - a; with ``direction=decrease``: a - b
 ``share_of``                    ``part whole`` 100 part / whole
 ``difference_per_year``         ``a b``      (b - a) / (year_b - year_a); ``direction=decrease``: (a - b) / ...
-``real_growth``                 ``a b p``    100 ((b / a) / (1 + p / 100) - 1): levels of consecutive years
-                                             deflated by the later year's inflation p (%)
+``real_growth``                 ``a b [p]``  100 ((b / a) / (1 + p / 100) - 1): levels of consecutive years
+                                             deflated by the later year's inflation p (%) of the
+                                             index indicators.csv names (rural CPI for rural income)
 ``threshold_crossed_in``        the level in the stated year, ``threshold=N`` (observation unit)
 ``count_thresholds``            ``series=..;step=..;start=..;end=..``: multiples of step first
                                 reached in the years start..end
@@ -63,6 +64,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from analysis.data.deflators import GENERAL_CPI, default_rules, kind_label
 from analysis.data.load import load_claims, load_observations
 from analysis.data.numbers import decimals_of
 from analysis.data.schema import CLAIM_TYPES
@@ -326,14 +328,60 @@ def check_difference_per_year(claim: Claim, ctx: Context) -> Result:
     return evaluate(claim, f, got, f"{shown}/{years}", suffix=f" a year {a.year}-{b.year}")
 
 
+def _deflator_of(claim: Claim, ctx: Context) -> tuple[Claim, Result | None, str]:
+    """The claim with its price index resolved by the vocabulary, or ``not checkable``; and the index's name.
+
+    The index a level is deflated by is the ``deflator`` of its indicator in
+    ``data/raw/indicators.csv`` (rural income: the rural CPI), of the level's own region.
+    Inputs ``a b``: the rate of that index in the later year is looked up; if it is not in
+    the data the claim is not checkable (another index is never used in its place).
+    Inputs ``a b p``: ``p`` must be a rate of that index, else not checkable.
+    """
+    ids = claim.inputs
+    if len(ids) not in (2, 3) or any(i not in ctx.by_id for i in ids):
+        return claim, None, ""
+    rules = default_rules()
+    a, b = ctx.by_id[ids[0]], ctx.by_id[ids[1]]
+    prefix, _, indicator = a.series_id.partition(".")
+    rule = rules.rule(indicator)
+    price = rules.price_indicator(rule.deflator) if rule.by_cpi else ""
+    if not price:
+        return claim, None, ""
+    what, sid = kind_label(rule.deflator), f"{prefix}.{price}"
+    why = f"{a.label.lower()} is deflated by the {what} (deflator of {indicator} in data/raw/indicators.csv)"
+    if len(ids) == 3:
+        given = ctx.by_id[ids[2]]
+        if given.series_id != sid:
+            reason = f"the register deflates with {given.obs_id}, but {why}: give {sid}.{b.year} or leave it out"
+            return claim, missing_result(claim, reason, "deflator"), what
+        return claim, None, what
+    p = ctx.series(sid).get(b.year)
+    if p is None:
+        other = ctx.series(f"{prefix}.{rules.price_indicator(GENERAL_CPI)}").get(b.year)
+        shown = (
+            f"; the {kind_label(GENERAL_CPI)} of all residents ({other.obs_id} = {other.show()}) is another index "
+            "and is not used in its place"
+            if other
+            else ""
+        )
+        reason = f"the {what} of {b.year} ({sid}.{b.year}) is not in the data, and {why}{shown}"
+        return claim, missing_result(claim, reason, "deflator"), what
+    return replace(claim, inputs=(*ids, p.obs_id)), None, what
+
+
 def check_real_growth(claim: Claim, ctx: Context) -> Result:
-    """``real_growth``: stated = 100 ((b / a) / (1 + p / 100) - 1), inputs ``a b p``.
+    """``real_growth``: stated = 100 ((b / a) / (1 + p / 100) - 1), inputs ``a b`` or ``a b p``.
 
     A stated real growth rate (``扣除价格因素实际增长 x%``) against the nominal levels of
-    two consecutive years deflated by the inflation rate ``p`` of the later year. The
-    official rate uses the rural CPI; where only the national CPI is curated the reason
-    says so, and a gap of a few tenths of a point is what the index difference explains.
+    two consecutive years deflated by the inflation rate ``p`` of the later year, of the
+    index the vocabulary names for the levels (rural income: the rural CPI, as NBS
+    deflates it). With inputs ``a b`` the rate is looked up in the data; where that index
+    is missing for the year the claim is ``not checkable`` (``missing`` = ``deflator``),
+    never judged with another index.
     """
+    claim, refused, what = _deflator_of(claim, ctx)
+    if refused is not None:
+        return refused
     got = claim_inputs(claim, ctx)
     if isinstance(got, Result):
         return got
@@ -350,17 +398,9 @@ def check_real_growth(claim: Claim, ctx: Context) -> Result:
         return 100 * ((y / x) / (1 + z / 100) - 1)
 
     res = evaluate(claim, f, got, f"100*(({_g(b.value)}/{_g(a.value)})/(1 + {_g(p.value)}/100) - 1)")
-    index = (
-        "the rural CPI" if "rural_cpi" in p.series_id else "the national CPI (the rural CPI of the year is not curated)"
-    )
-    res.reason += f"; deflated with {index}, {p.obs_id}"
-    if res.verdict == INCONSISTENT:
-        res.reason += (
-            "; the official real rate is deflated with the rural CPI, so a gap of a few tenths of a point "
-            "is the difference between the two indices rather than an error"
-            if "rural_cpi" not in p.series_id
-            else "; the gap is not explained by the choice of price index"
-        )
+    res.reason += f"; deflated with the {what or 'price index given'}, {p.obs_id}"
+    if res.verdict == INCONSISTENT and what:
+        res.reason += f"; the gap is not explained by the choice of price index (the {what} is the index NBS uses)"
     return res
 
 

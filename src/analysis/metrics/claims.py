@@ -92,6 +92,7 @@ MISSING = {
     "one input": "only one of the two inputs is stated in the documents or the external figures",
     "unknown input": "an input id is not among the curated observations",
     "previous year": "the level of the year before the stated year is not observed",
+    "deflator": "the price index the levels are deflated by (their deflator) is not observed for the year",
     "unobserved years": "the answer depends on years that are not observed",
     "input rounding": "a level equals the threshold within its rounding",
     "params": "the claim's params are missing or invalid",

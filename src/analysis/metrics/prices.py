@@ -1,7 +1,8 @@
-"""Real terms: price levels from annual inflation, deflation, and volume indices (METHODS.md, "Real terms").
+"""Real terms: price levels from annual inflation, deflation, and volume indices.
 
 Money values in the documents are nominal (current prices). This module turns them into
-real values in the only two ways METHODS.md allows:
+real values in the only two ways the methods allow (which one a series takes is the
+``deflator`` column of ``data/raw/indicators.csv``, see :mod:`analysis.data.deflators`):
 
 * **Deflation by a CPI.** A price level is chained from annual inflation rates,
   ``P_base = 100``, ``P_t = P_(t-1) (1 + pi_t)`` forward and ``P_(t-1) = P_t / (1 + pi_t)``
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -243,8 +244,16 @@ class PriceIndex:
     kind : {"cpi", "volume"}
         ``cpi`` deflates a nominal series; ``volume`` chains official real growth.
     proxy : str
-        Empty when the index belongs to the series' own region; otherwise the sentence
-        saying it is a proxy (e.g. ``"national CPI used as a proxy for Xiangxi"``).
+        A fixed note that the index is a proxy (empty if none). :func:`choose_index`
+        adds the notes that depend on the window, from the fields below.
+    what : str
+        The index without its region (``"rural CPI"``, ``"CPI"``).
+    wanted : str
+        The index the series should be deflated by (``"rural CPI"``); when ``what``
+        differs, the chosen index is a proxy and :func:`choose_index` says which years
+        of the wanted index are missing.
+    for_region : str
+        The region of the series; an index of another region is a proxy.
     """
 
     label: str
@@ -253,10 +262,23 @@ class PriceIndex:
     rates: dict
     kind: str = "cpi"
     proxy: str = ""
+    what: str = ""
+    wanted: str = ""
+    for_region: str = ""
 
     def covers(self, start: int, end: int) -> bool:
         """Whether every rate the window ``start``-``end`` needs is observed."""
         return not missing_years(self.rates, start, end)
+
+    @property
+    def is_proxy(self) -> bool:
+        """Whether the index stands in for another (another kind, or another region)."""
+        return bool(self.proxy)
+
+    @property
+    def series_id(self) -> str:
+        """The series of the rates (``china.rural_cpi_change``)."""
+        return f"{self.region.lower()}.{self.indicator}"
 
     @property
     def description(self) -> str:
@@ -264,11 +286,41 @@ class PriceIndex:
         return self.label + (f" ({self.proxy})" if self.proxy else "")
 
 
-def choose_index(candidates: Iterable[PriceIndex], start: int, end: int) -> PriceIndex:
-    """The first candidate index observed for every year of ``start``-``end``.
+def _years(ys: Iterable[int]) -> str:
+    return ", ".join(map(str, ys))
 
-    Candidates are in order of preference (METHODS.md: the rural CPI where it is observed
-    for every year of the window, else the national CPI).
+
+def _with_proxy(chosen: PriceIndex, tried: list[tuple[PriceIndex, list[int]]], cands: list[PriceIndex]) -> PriceIndex:
+    """``chosen`` with the window's proxy notes: which years the wanted index lacks, whose index it is."""
+    parts = []
+    if chosen.wanted and chosen.what and chosen.what != chosen.wanted:
+        lacks = [
+            f"the {c.what if c.region == chosen.region else c.label} lacks {_years(miss)}"
+            for c, miss in tried
+            if c.what == chosen.wanted
+        ]
+        parts.append("; ".join(lacks) or f"no {chosen.wanted} in the data")
+    if chosen.for_region and chosen.region != chosen.for_region:
+        own = any(c.region == chosen.for_region for c in cands)
+        parts.append(
+            f"{chosen.region} index used for {chosen.for_region}"
+            + ("" if own else ", which has no price index of its own in the data")
+        )
+    if not parts:
+        return chosen
+    proxy = "proxy: " + "; ".join(parts) + (f"; {chosen.proxy}" if chosen.proxy else "")
+    return replace(chosen, proxy=proxy)
+
+
+def choose_index(candidates: Iterable[PriceIndex], start: int, end: int) -> PriceIndex:
+    """The first candidate index observed for every year of ``start``-``end``, one index for the whole window.
+
+    Candidates are in order of preference (the index the vocabulary names for the series,
+    its own region's before the national one, then the CPI of all residents). Indices are
+    never mixed within a window: a rural CPI missing one year gives way to the national
+    CPI for every year. The returned index carries, in ``proxy``, the years the preferred
+    index lacks and whether it belongs to another region (``"proxy: the rural CPI lacks
+    2016, 2018"``).
 
     Raises
     ------
@@ -277,13 +329,15 @@ def choose_index(candidates: Iterable[PriceIndex], start: int, end: int) -> Pric
     """
     cands = list(candidates)
     reasons = []
+    tried: list[tuple[PriceIndex, list[int]]] = []
     missing_all: set[int] = set()
     for c in cands:
         miss = missing_years(c.rates, start, end)
         if not miss:
-            return c
+            return _with_proxy(c, tried, cands)
+        tried.append((c, miss))
         missing_all.update(miss)
-        reasons.append(f"{c.label} is missing for {', '.join(map(str, miss))}")
+        reasons.append(f"{c.label} is missing for {_years(miss)}")
     raise MissingRates(
         f"no real value for {start}-{end}: " + ("; ".join(reasons) or "no price index in the data"),
         missing_all,

@@ -424,8 +424,8 @@ STATIC_LIMITS: tuple[tuple[tuple[str, ...], str | Callable[[ComparisonRun], str]
         (),
         (
             "**Real comparisons.** Incomes, output and standards are in current prices. Only the national section "
-            "puts a real CAGR difference beside the nominal one (both sides deflated by the national CPI, a proxy for "
-            "the regions); ratios at one year need no deflator, and a nominal CAGR is never set against an official "
+            "puts a real CAGR difference beside the nominal one (both sides deflated by China's rural CPI where it "
+            "covers the window, else China's CPI; a proxy for the regions, and each row names its index); ratios at one year need no deflator, and a nominal CAGR is never set against an official "
             "real growth rate."
         ),
     ),

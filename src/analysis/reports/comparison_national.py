@@ -5,7 +5,8 @@ where China observes the series (METHODS.md, "Benchmarks: China and the region")
 
 * **rural income relative to China** at every common year (the ratio), and **convergence**:
   the difference of the two CAGRs over the first and last common years, in percentage
-  points a year, nominal and real (both deflated by the same national CPI; a common
+  points a year, nominal and real (both deflated by the same national index, the rural CPI where
+  it covers the window, else the CPI of all residents, as :mod:`analysis.reports.real_terms` chooses; a common
   deflator leaves the ratios unchanged but scales the CAGR difference by 1 / (1 + inflation));
 * **poverty incidence and poor population** against China at every common year and their
   changes over the common years. The regions' figures are registered-poor (建档立卡) counts
@@ -159,8 +160,8 @@ def _real_convergence(
         benchmark_value=gb,
         ratio=ga / gb if gb else None,
         gap=ga - gb,
-        note=f"real, both deflated by {idx.description} ({a0.year} prices; a proxy for {a0.region}); "
-        "the same deflator leaves the income ratios unchanged",
+        note=f"real, both deflated by {idx.description}, {a0.year} prices; a national index is a proxy for "
+        f"{a0.region}; the same deflator leaves the income ratios unchanged",
     )
 
 

@@ -82,12 +82,10 @@ def _real_rows(run: ElasticityRun, sel: Selected, obs: pd.DataFrame) -> list[dic
     dw = p.driver_window
     base = {"run": sel.run_id, "driver_window": f"{dw[0]}-{dw[1]}"}
     variants = [v for v in run.variants if v in REAL_VARIANTS and (v != "semi" or sel.is_rate)]
-    refusal = ""
     idx = None
     years: list[int] = [*dw, *p.paired_years]
-    if spec.driver in rt.NO_REAL:
-        refusal = rt.NO_REAL[spec.driver]
-    else:
+    refusal = rt.no_real_reason(spec.driver)
+    if not refusal:
         cands = rt.candidates(spec.d_region, spec.driver, run.kinds, obs)
         try:
             if not cands:

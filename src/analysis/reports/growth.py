@@ -53,10 +53,13 @@ REAL_COLUMNS = (
     "official_real_growth",
     "official_gap",
     "real_note",
+    "price_index_series",
+    "price_index_proxy",
 )
 """Columns appended to the growth table: real growth beside the nominal, the index used in every
 row, the official real growth where NBS publishes it and the gap (CPI-deflated minus official, a
-fraction a year). The nominal columns are always written; ``prices`` says what was requested."""
+fraction a year). ``price_index_series`` is the series of the index used (``china.cpi_change``) and
+``price_index_proxy`` says why it stands in for another (empty when it is the series' own). The nominal columns are always written; ``prices`` says what was requested."""
 
 
 @dataclass
@@ -202,6 +205,8 @@ def _real_columns(run: GrowthRun, sp: SeriesSpec, start: int, end: int, obs: pd.
         price_base_year=g.base_year,
         official_real_growth=g.official,
         official_gap=g.gap,
+        price_index_series=g.index_series,
+        price_index_proxy=g.proxy,
     )
     notes = [g.reason] if g.reason else []
     if g.real_cagr is not None:

@@ -1,19 +1,23 @@
 """Which price index makes a series real, and the real growth of a series over a window.
 
-Shared by the growth, comparison and elasticity reports. The formulas are in
-:mod:`analysis.metrics.prices`; this module reads the rates from the processed data and
-applies METHODS.md's choice of index:
+Shared by the growth, comparison and elasticity reports: the one place that applies the
+deflator rules. The rules are facts of the vocabulary (``deflator``,
+``real_growth_indicator``, ``price_index`` and ``real_note`` columns of
+``data/raw/indicators.csv``, read by :mod:`analysis.data.deflators`); the formulas are in
+:mod:`analysis.metrics.prices`. For a series with deflator
 
-* rural incomes, assistance standards and the poverty line: the region's own rural CPI,
-  else the national (China) rural CPI, where it is observed for every year of the window;
-  else the region's own CPI, else the national CPI. An index of another region is a proxy
-  (no Xiangxi or Wuling CPI exists) and every row says so;
-* urban income: the region's CPI, else the national CPI;
-* GDP: never a CPI. The region's official real growth rates (比上年增长) are chained into a
-  volume index; where a year is missing, no real value;
-* GDP per capita: no official real growth per capita is in the data and a CPI is not a
-  GDP deflator, so no real value;
-* rates and counts (poverty incidence, poor population): not money; already real.
+* ``rural_cpi`` (rural incomes, assistance standards, the poverty line) or ``urban_cpi``
+  (urban income and standards): that index of the series' own region, else of China,
+  where it is observed for every year of the window; else the CPI of all residents of the
+  region, else of China, for the whole window. One index per window, never a mix. Any
+  other index is a proxy and the row says so, with the years the right index lacks
+  (``China CPI (proxy: the rural CPI lacks 2016, 2018; ...)``), computed from the data;
+* ``cpi``: the region's CPI, else China's;
+* ``volume`` (GDP): never a CPI. The region's official real growth rates
+  (``real_growth_indicator``, 比上年增长) are chained into a volume index; where a year
+  is missing, no real value;
+* ``none`` (GDP per capita): no real value, with the vocabulary's ``real_note``;
+* empty (rates and counts: poverty incidence, poor population): not deflated.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.data.deflators import GENERAL_CPI, VOLUME, default_rules, kind_label
 from analysis.data.load import load_observations
 from analysis.metrics import prices as pr
 from analysis.metrics.growth import MIN_TREND_POINTS, cagr, trend_growth
@@ -30,42 +35,8 @@ from analysis.metrics.growth import MIN_TREND_POINTS, cagr, trend_growth
 PRICES = ("both", "nominal", "real")
 """Valid values of the reports' ``prices`` parameter (``both`` is the default)."""
 
-CPI = "cpi_change"
-RURAL_CPI = "rural_cpi_change"
 NATIONAL = "China"
-
-RURAL_MONEY: tuple[str, ...] = (
-    "rural_disposable_income",
-    "rural_net_income",
-    "rural_dibao_standard",
-    "rural_dibao_standard_avg",
-    "rural_dibao_monthly_assistance",
-    "extreme_poverty_support_standard",
-    "severe_disability_care_subsidy",
-    "needy_disabled_living_subsidy",
-    "unsupported_children_aid_standard",
-    "poverty_line_current_prices",
-)
-"""Money series of rural households, deflated by a rural CPI where one covers the window."""
-
-URBAN_MONEY: tuple[str, ...] = ("urban_disposable_income",)
-"""Money series deflated by a (general) CPI."""
-
-VOLUME: dict[str, str] = {"gdp": "gdp_real_growth", "gdp_nominal": "gdp_real_growth"}
-"""Output series made real by chaining the official real growth rates (indicator of the rates)."""
-
-NO_REAL: dict[str, str] = {
-    "gdp_per_capita": (
-        "no real value: no official real growth of GDP per capita is in the data, and a CPI is not a GDP deflator"
-    ),
-}
-"""Money series with no acceptable real counterpart, and why."""
-
-OFFICIAL_REAL: dict[str, str] = {
-    "rural_disposable_income": "rural_disposable_income_real_growth",
-    "rural_net_income": "rural_net_income_real_growth",
-}
-"""Official real growth (扣除价格因素实际增长) published for a money series: the check on the CPI-deflated growth."""
+"""The region whose index stands in where a region has none of its own."""
 
 
 def _rates(obs: pd.DataFrame, region: str, indicator: str, kinds: tuple[str, ...]) -> dict[int, float]:
@@ -77,39 +48,43 @@ def _rates(obs: pd.DataFrame, region: str, indicator: str, kinds: tuple[str, ...
     return {int(y): float(v) for y, v in zip(s["year"], s["value_base"], strict=False)}
 
 
-def _index(obs: pd.DataFrame, region: str, indicator: str, kinds: tuple[str, ...], for_region: str) -> pr.PriceIndex:
-    what = {CPI: "CPI", RURAL_CPI: "rural CPI"}.get(indicator, indicator.replace("_", " "))
-    kind = "volume" if indicator in VOLUME.values() else "cpi"
-    label = f"{region} {what}" if kind == "cpi" else f"{region} official real GDP growth (chained volume index)"
-    proxy = ""
-    if region != for_region:
-        scope = "national" if region == NATIONAL else region
-        proxy = f"{scope} index used as a proxy for {for_region}: no {for_region} {what} in the data"
-    return pr.PriceIndex(label, region, indicator, _rates(obs, region, indicator, kinds), kind, proxy)
+def _cpi(obs: pd.DataFrame, region: str, kind: str, kinds: tuple[str, ...], for_region: str, wanted: str):
+    indicator = default_rules().price_indicator(kind)
+    what = kind_label(kind)
+    rates = _rates(obs, region, indicator, kinds) if indicator else {}
+    return pr.PriceIndex(
+        f"{region} {what}", region, indicator, rates, "cpi", what=what, wanted=kind_label(wanted), for_region=for_region
+    )
 
 
 def candidates(region: str, indicator: str, kinds: tuple[str, ...], obs: pd.DataFrame | None = None) -> list:
-    """Price indices for a series, in order of preference (empty: no real value possible)."""
+    """Price indices for a series, in order of preference (empty: no real value possible).
+
+    Only indices with at least one observed rate are listed; :func:`analysis.metrics.prices.choose_index`
+    takes the first that covers a window and labels it.
+    """
     obs = load_observations() if obs is None else obs
-    if indicator in VOLUME:
-        return [_index(obs, region, VOLUME[indicator], kinds, region)]
-    if indicator in RURAL_MONEY:
-        order = [(region, RURAL_CPI), (NATIONAL, RURAL_CPI), (region, CPI), (NATIONAL, CPI)]
-    elif indicator in URBAN_MONEY:
-        order = [(region, CPI), (NATIONAL, CPI)]
-    else:
+    rule = default_rules().rule(indicator)
+    if rule.deflator == VOLUME:
+        rates = _rates(obs, region, rule.real_growth_indicator, kinds)
+        label = f"{region} official real GDP growth (chained volume index)"
+        return [pr.PriceIndex(label, region, rule.real_growth_indicator, rates, "volume", for_region=region)]
+    if not rule.by_cpi:
         return []
-    out = []
-    for r, i in dict.fromkeys(order):
-        idx = _index(obs, r, i, kinds, region)
-        if idx.rates:
-            out.append(idx)
-    return out
+    order = [(region, rule.deflator), (NATIONAL, rule.deflator), (region, GENERAL_CPI), (NATIONAL, GENERAL_CPI)]
+    out = [_cpi(obs, r, k, kinds, region, rule.deflator) for r, k in dict.fromkeys(order)]
+    return [c for c in out if c.rates]
 
 
 def is_money(indicator: str) -> bool:
     """Whether the indicator is a money amount that has (or lacks) a real counterpart."""
-    return indicator in RURAL_MONEY or indicator in URBAN_MONEY or indicator in VOLUME or indicator in NO_REAL
+    return default_rules().rule(indicator).is_money
+
+
+def no_real_reason(indicator: str) -> str:
+    """Why a money series has no real counterpart at all (``deflator`` ``none``); ``""`` otherwise."""
+    rule = default_rules().rule(indicator)
+    return rule.real_note if rule.deflator == "none" else ""
 
 
 @dataclass
@@ -118,12 +93,16 @@ class RealGrowth:
 
     ``real_cagr`` is None when refused; ``reason`` then says why (missing years named).
     ``official`` is the chained official real growth over the window where NBS publishes
-    it, and ``gap`` the CPI-deflated CAGR minus it (fractions a year).
+    it, and ``gap`` the CPI-deflated CAGR minus it (fractions a year). ``index`` names the
+    index used (with its proxy note), ``index_series`` its series and ``proxy`` the note
+    alone (empty when the index is the series' own).
     """
 
     start: int
     end: int
     index: str = ""
+    index_series: str = ""
+    proxy: str = ""
     base_year: int | None = None
     real_cagr: float | None = None
     trend_growth: float | None = None
@@ -153,13 +132,14 @@ def real_growth(
     obs = load_observations() if obs is None else obs
     region, indicator = str(series["region"].iloc[0]), str(series["indicator"].iloc[0])
     out = RealGrowth(start, end)
-    if indicator in NO_REAL:
-        out.reason = NO_REAL[indicator]
+    rule = default_rules().rule(indicator)
+    if no_real_reason(indicator):
+        out.reason = no_real_reason(indicator)
         return out
     cands = candidates(region, indicator, kinds, obs)
     if not cands:
-        if indicator in VOLUME or is_money(indicator):
-            what = "official real growth" if indicator in VOLUME else "price index"
+        if rule.is_money:
+            what = "official real growth" if rule.deflator == VOLUME else "price index"
             ext = "" if "external" in kinds else " (price data are external values, left out of this run)"
             out.reason = f"no real value: no {what} for {region} in the data{ext}"
         return out
@@ -170,7 +150,7 @@ def real_growth(
         return out
     s = series[(series["year"] >= start) & (series["year"] <= end)].sort_values("year")
     nominal = {int(y): float(v) for y, v in zip(s["year"], s["value"], strict=False)}
-    out.index, out.base_year = idx.description, start
+    out.index, out.index_series, out.proxy, out.base_year = idx.description, idx.series_id, idx.proxy, start
     if idx.kind == "volume":
         vol = pr.volume_index(idx.rates, start, list(nominal))
         real = (vol / 100.0 * nominal[start]).rename("real")
@@ -187,7 +167,7 @@ def real_growth(
         out.official_label = (
             f"implied deflator {(1 + nominal_cagr) / (1 + out.real_cagr) - 1:.2%} a year (nominal over volume)"
         )
-    off_ind = OFFICIAL_REAL.get(indicator)
+    off_ind = rule.real_growth_indicator
     if off_ind and idx.kind == "cpi":
         rates = _rates(obs, region, off_ind, kinds)
         if rates and not pr.missing_years(rates, start, end):
