@@ -48,7 +48,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
-from analysis.data.numbers import decimals_of, normalise, parse_printed
+from analysis.data.numbers import decimals_of, parse_printed
 
 EPS = 1e-9
 """Relative slack in comparisons (floating point only)."""
