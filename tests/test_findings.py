@@ -92,7 +92,8 @@ def test_poverty_elasticity_and_audit_by_hand(found, tables_dir):
     summary = pd.read_csv(tables_dir / "claims_audit_summary.csv")
     docs = summary[summary["document"].str.fullmatch(r"doc\d+")]  # the documents' claims, not external ones
     assert f"Of the {docs['total'].sum()} derived statements" in audit.text
-    assert f"{docs['inconsistent'].sum()} are not (doc001.c06, doc004.c01, doc004.c17)" in audit.text
+    # doc001.c06 (base of 同比 not stated) and doc004.c17 (one home per village not stated) are not checkable now
+    assert f"{docs['inconsistent'].sum()} is not (doc004.c01)" in audit.text
     line = found["dibao-line"]
     # 1980 / 2800 = 70.7%; 2640 / 2800 = 94.3%
     assert "(1,980 yuan a year) was 71% of the national poverty line" in line.text and "94%" in line.text

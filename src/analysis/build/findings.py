@@ -570,29 +570,44 @@ def dibao_growth(ctx: Context) -> Finding:
 
 @finding
 def audit_verdicts(ctx: Context) -> Finding:
-    """Claims-audit verdict counts over the documents' claims (external claims counted apart)."""
+    """Claims-audit verdict counts over the documents' claims (external claims counted apart).
+
+    The not-checkable claims are split by why: an input never stated, or a check that would
+    rest on an assumption the text does not make or on inputs of different definitions
+    (the ``missing`` column of the audit table).
+    """
     n, _ = ctx.row("claims_audit_summary", document="all")
     summary = ctx.table("claims_audit_summary")
     docs = summary[summary["document"].astype(str).str.fullmatch(r"doc\d+")]
     count = {c: int(docs[c].sum()) for c in ("consistent", "inconsistent", "not checkable", "total")}
     audit = ctx.table("claims_audit")
-    bad = audit[(audit["verdict"] == "inconsistent") & audit["source_id"].astype(str).str.fullmatch(r"doc\d+")]
+    in_docs = audit["source_id"].astype(str).str.fullmatch(r"doc\d+")
+    bad = audit[(audit["verdict"] == "inconsistent") & in_docs]
+    nc = audit[(audit["verdict"] == "not checkable") & in_docs]
+    unstated = nc[nc["missing"].fillna("").isin(["assumption", "definitions"])]
     inputs: tuple[str, ...] = ()
     for cell in bad["inputs"].fillna(""):
         inputs += tuple(i for i in str(cell).split() if i not in inputs)
+    why = (
+        f" ({len(unstated)} of them, {', '.join(unstated['claim_id'])}, because the check would rest on an "
+        f"assumption the text does not make or on inputs of different definitions; the others because an input "
+        f"is never stated)"
+        if len(unstated)
+        else " because an input is never stated"
+    )
     text = (
-        f"Of the {count['total']} derived statements in the documents (growth rates, multiples, thresholds), "
-        f"{count['consistent']} are consistent with the documents' own levels, {count['inconsistent']} are not "
-        f"({', '.join(bad['claim_id'])}) and {count['not checkable']} cannot be checked because an input is never "
-        f"stated (within the rounding each number carries); an inconsistency often means another "
-        f"base or a real rate, not an arithmetic slip."
+        f"Of the {count['total']} derived statements in the documents (growth rates, multiples, thresholds, shares), "
+        f"{count['consistent']} are consistent with the documents' own levels within the rounding each number "
+        f"carries, {count['inconsistent']} {'is' if count['inconsistent'] == 1 else 'are'} not "
+        f"({', '.join(bad['claim_id'])}) and {count['not checkable']} cannot be checked{why}; an inconsistency "
+        f"often means another base or a real rate, not an arithmetic slip."
     )
     ext = summary[summary["document"].astype(str) == "external"]
     if not ext.empty:
         e = ext.iloc[0]
         text = text[:-1] + (
-            f"; of {int(e['total'])} figures in external sources checked the same way, {int(e['consistent'])} agree"
-            f" and {int(e['inconsistent'])} do not."
+            f"; of {int(e['total'])} figures in external sources checked the same way, {int(e['consistent'])} agree,"
+            f" {int(e['inconsistent'])} do not and {int(e['not checkable'])} cannot be checked."
         )
     return Finding(
         "audit",
@@ -609,24 +624,43 @@ def audit_verdicts(ctx: Context) -> Finding:
 
 @finding
 def audit_disagreements(ctx: Context) -> Finding:
-    """Statements of the documents checked against each other (consistency register)."""
+    """Statements of the documents checked against each other (consistency register).
+
+    The example of "different definitions" is a pair that is one by its wording: the
+    same-count check (a quantity stated twice) with the closest values that still differ
+    beyond rounding, and its ``definitions`` words are quoted.
+    """
     t = ctx.table("claims_audit_consistency")
     if "verdict" not in t.columns or t.empty:
         raise Skip("claims_audit_consistency.csv has no verdicts")
     counts = t["verdict"].value_counts()
-    n, first = ctx.row("claims_audit_consistency", verdict="disagree")
+    diff = t[(t["verdict"] == "different definitions") & (t["kind"] == "same_count")]
+    apart = diff[(diff["low_a"] > diff["high_b"]) | (diff["high_a"] < diff["low_b"])]
+    if apart.empty:
+        raise Skip("no same-count pair of different definitions differs beyond rounding")
+    ratio = apart["value_a"].astype(float) / apart["value_b"].astype(float)
+    gap = ratio.where(ratio >= 1, 1 / ratio)  # how far apart, whichever side is larger
+    example = apart.loc[gap.idxmin()]
+    n = int(gap.idxmin()) + 1  # the table's 1-based data row
     ids = set(ctx.observations["obs_id"])
     inputs: tuple[str, ...] = ()
     for col in ("left", "right"):
-        for tok in str(first.get(col, "")).replace("/", " ").replace("*", " ").split():
+        for tok in str(example.get(col, "")).replace("/", " ").replace("*", " ").replace("+", " ").split():
             if tok in ids and tok not in inputs:
                 inputs += (tok,)
+    undecided = int(counts.get("not decidable", 0))
     text = (
         f"Checked against each other, {len(t)} pairs of statements in the documents give "
-        f"{int(counts.get('agree', 0))} agreements, {int(counts.get('disagree', 0))} disagreements and "
-        f"{int(counts.get('different definitions', 0))} pairs that turn out to use different definitions (for "
-        f"example {first['check_id']}: {first.get('shown_a', '')} against {first.get('shown_b', '')}); a "
-        f"disagreement may reflect a different base or date rather than an error."
+        f"{int(counts.get('agree', 0))} agreements, {int(counts.get('disagree', 0))} disagreements, "
+        f"{int(counts.get('different definitions', 0))} pairs whose wording shows two different things (for "
+        f"example {example['check_id']}: {example.get('shown_a', '')} against {example.get('shown_b', '')}, "
+        f"where {example.get('definitions', '')})"
+        + (
+            f" and {undecided} that cannot be decided because the comparison needs an assumption the text does not make"
+            if undecided
+            else ""
+        )
+        + "; a disagreement may reflect a different base or date rather than an error."
     )
     return Finding(
         "consistency",

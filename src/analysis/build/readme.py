@@ -566,12 +566,13 @@ def _results_audit(s: Sources) -> str:
     ]
     lines += [f"- {_claim_text(r)}" for _, r in t[t["verdict"] == "inconsistent"].iterrows()]
     c = s.table("claims_audit_consistency", text=("shown_a", "shown_b", "definitions"))
-    k = {v: int((c["verdict"] == v).sum()) for v in ("agree", "disagree", "different definitions")}
+    k = {v: int((c["verdict"] == v).sum()) for v in ("agree", "disagree", "different definitions", "not decidable")}
     lines += [
         "",
         para(
-            f"Of the {len(c)} consistency checks, {k['agree']} agree, {k['disagree']} disagree and "
-            f"{k['different definitions']} differ because the wording measures different things. The ones that "
+            f"Of the {len(c)} consistency checks, {k['agree']} agree, {k['disagree']} disagree, "
+            f"{k['different definitions']} differ because the wording measures different things and "
+            f"{k['not decidable']} cannot be decided without an assumption the text does not make. The ones that "
             "do not agree (a against b, ratio a/b):"
         ),
         "",

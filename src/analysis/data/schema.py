@@ -43,7 +43,7 @@ CLAIM_TYPES = (
 )
 """Machine-checkable forms of a derived statement (see :mod:`analysis.metrics.audit`)."""
 
-RELATIONS = ("equal", "at_most")
+RELATIONS = ("equal", "at_most", "each_at_most")
 CONSISTENCY_KINDS = (
     "same_count",
     "parts_sum",
@@ -74,6 +74,7 @@ CONSISTENCY_COLUMNS = (
     "relation",
     "unit",
     "definitions",
+    "assumption",
     "note",
 )
 """Columns of the register ``data/raw/consistency.csv``."""
@@ -215,6 +216,7 @@ def consistency_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataF
         "relation": pa.Column(TEXT, _vocab(RELATIONS, "relation")),
         "unit": pa.Column(TEXT, _vocab(units, "unit (add it to data/raw/units.csv)")),
         "definitions": pa.Column(TEXT),
+        "assumption": pa.Column(TEXT),
         "note": pa.Column(TEXT, _nonempty("note")),
     }
     for side in ("a", "b"):

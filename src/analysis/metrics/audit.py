@@ -39,6 +39,13 @@ claim type                      inputs       recomputed value
 ``min_years_between_thresholds`` same params: shortest gap in years between successive crossings
 =============================== ============ =================================================
 
+Register params that change the verdict (see :func:`unstated`): ``definitions=<text>``
+(the inputs are of different definitions or bases) and ``assumption=<text>`` (the check
+needs an assumption the text does not make) make the verdict ``not checkable`` with the
+text as its reason, the arithmetic shown as taken at face value; ``same_fact=<check_id>``
+names the consistency check of the same fact. ``share_of`` with ``whole=count/rate`` takes
+the whole as a count over its rate (inputs ``part count rate``).
+
 The model of a claim and the qualifier rules are in :mod:`analysis.metrics.claims`, the
 rounding intervals in :mod:`analysis.metrics.intervals`, threshold claims in
 :mod:`analysis.metrics.thresholds`, and the internal-consistency pairs (statements that
@@ -90,7 +97,6 @@ from analysis.metrics.claims import (  # noqa: F401  (re-exported: the audit's p
     stated_interval,
 )
 from analysis.metrics.intervals import (  # noqa: F401
-    APPROX_REL,
     EPS,
     Input,
     half_unit,
@@ -269,9 +275,11 @@ def check_difference(claim: Claim, ctx: Context) -> Result:
         formula = f"{_g(b.value)} - {_g(a.value)}"
     res = evaluate(claim, f, got, formula)
     if res.verdict == INCONSISTENT:
+        implied = b.value + claim.stated if direction == "decrease" else b.value - claim.stated
         res.reason += (
             f"; the levels are {a.show()} ({a.year}) and {b.show()} ({b.year}): the stated change "
-            "probably uses other base or end years"
+            f"implies a {a.year} level of {_g(implied)} {a.unit}, so it probably uses other base or end years "
+            "or another definition"
         )
         res.explanation = (
             f"The stated change of {claim.stated_printed} {claim.unit} is not the difference of the "
@@ -282,11 +290,21 @@ def check_difference(claim: Claim, ctx: Context) -> Result:
 
 
 def check_share_of(claim: Claim, ctx: Context) -> Result:
-    """``share_of``: stated = 100 part / whole, inputs ``part whole``."""
+    """``share_of``: stated = 100 part / whole, inputs ``part whole``.
+
+    With ``whole=count/rate`` the whole is not printed but implied by a count and its
+    rate (inputs ``part count rate``: the population a poverty incidence is measured
+    against, 1.56万 / 0.65%), and stated = 100 part / (count / rate), in base units.
+    """
+    if claim.params.get("whole") == "count/rate":
+        return _share_of_implied_whole(claim, ctx)
     got = claim_inputs(claim, ctx)
     if isinstance(got, Result):
         return got
     part, whole = got
+    if part.unit != whole.unit:  # 156484 人 of 240 万人: compare in base units
+        part, whole = ctx.in_base(part), ctx.in_base(whole)
+        got = [part, whole]
 
     def f(x: float, y: float) -> float:
         return 100 * x / y
@@ -299,6 +317,24 @@ def check_share_of(claim: Claim, ctx: Context) -> Result:
             f"Different denominator: {claim.stated_printed}% of the whole would need a whole of "
             f"{_g(implied, 4)} {whole.unit}, not {whole.show()}. " + res.explanation
         )
+    return res
+
+
+def _share_of_implied_whole(claim: Claim, ctx: Context) -> Result:
+    unknown = [i for i in claim.inputs if i not in ctx.by_id]
+    if unknown or len(claim.inputs) != 3:
+        why = f"input {', '.join(unknown)} is not among the curated observations" if unknown else ""
+        return missing_result(
+            claim, why or "share_of with whole=count/rate takes three inputs (part count rate)", "params"
+        )
+    part, count, rate = (ctx.in_base(ctx.by_id[i]) for i in claim.inputs)
+
+    def f(x: float, y: float, z: float) -> float:
+        return 100 * x / (y / z)
+
+    formula = f"100*{_g(part.value)}/({_g(count.value)}/{_g(rate.value)})"
+    res = evaluate(claim, f, [part, count, rate], formula)
+    res.reason += f" (the whole, {count.value / rate.value:,.0f} persons, is the count over its rate)"
     return res
 
 
@@ -435,7 +471,38 @@ def audit_claim(claim: Claim | Mapping[str, object], ctx: Context) -> Result:
         return Result(
             NOT_CHECKABLE, f"unknown claim type {c.claim_type!r}; valid: {', '.join(CLAIM_TYPES)}", missing="params"
         )
-    return check(c, ctx)
+    return unstated(c, check(c, ctx))
+
+
+def unstated(claim: Claim, res: Result) -> Result:
+    """Apply the register's ``assumption``, ``definitions`` and ``same_fact`` params to a result.
+
+    ``assumption=<text>``: the check needs an assumption the text does not make (the 1726
+    homes as one per covered village). ``definitions=<text>``: the inputs are of different
+    definitions or bases (the poverty office's 扶贫对象 against the NBS survey count). In
+    both cases the arithmetic is kept (recomputed value and interval, as if the assumption
+    held), but it decides nothing: the verdict is ``not checkable`` and the reason says why,
+    then gives the arithmetic. ``same_fact=<check_id>`` names the consistency check of the
+    same fact, so the two tables refer to each other.
+    """
+    text, missing = "", ""
+    if claim.params.get("definitions"):
+        text = f"the inputs are of different definitions or bases: {claim.params['definitions']}"
+        missing = "definitions"
+    elif claim.params.get("assumption"):
+        text = f"the check needs an assumption the text does not make: {claim.params['assumption']}"
+        missing = "assumption"
+    if text and res.verdict != NOT_CHECKABLE:
+        res = replace(
+            res,
+            verdict=NOT_CHECKABLE,
+            missing=missing,
+            reason=f"not checkable: {text}. Taken at face value, {res.reason}",
+            explanation=f"Not checkable: {text}. " + res.explanation,
+        )
+    if claim.params.get("same_fact"):
+        res = replace(res, reason=f"{res.reason}; the same fact is consistency check {claim.params['same_fact']}")
+    return res
 
 
 def audit_claims(claims: pd.DataFrame | None = None, observations: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -9,15 +9,19 @@ With s the stated value, r its rounding, [lo, hi] the recomputed interval and t 
 qualifier       tolerance t                          consistent when
 =============== ==================================== ===================================
 ``exact``       r / 2                                [lo, hi] overlaps [s - t, s + t]
-``about``       max(r, 5% of abs(s))                 [lo, hi] overlaps [s - t, s + t]
-``nearly``      max(r, 5% of abs(s))                 lo <= s and hi >= s - t (at or just below s)
-``more_than``   0                                    hi > s (the interval reaches above s)
+``about``       r / 2                                [lo, hi] overlaps [s - t, s + t]
+``nearly``      r / 2                                lo <= s and hi >= s - t (at or just below s)
+``more_than``   0                                    hi > s (the interval reaches above s); with
+                                                     多/余 (``3个多``) also lo < s + u: [s, s + u)
 ``at_least``    0                                    hi >= s
 ``less_than``   0                                    lo < s
 =============== ==================================== ===================================
 
-A bound (``超过9%``, ``5000元以上``, ``不低于50%``) is a threshold, not a rounded value, so
-its rounding does not widen it. ``cagr_at_least`` always reads the stated value as a
+For ``about`` (约) and ``nearly`` (近) r defaults to one unit of the last *significant*
+digit (``近6700``: r = 100, so 6650 to 6700); the qualifier marks a rounded number and adds
+no band of its own. A stated 多/余 number (``3个多百分点``) stands for [s, s + u) with u one
+unit of its last significant digit. A bound (``超过9%``, ``5000元以上``, ``不低于50%``) is a
+threshold, not a rounded value, so its rounding does not widen it. ``cagr_at_least`` always reads the stated value as a
 lower bound (strict when the qualifier is ``more_than``). Comparisons allow a relative
 slack of 1e-9 for floating point.
 """
@@ -26,13 +30,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from analysis.data.load import KINDS
 from analysis.data.numbers import decimals_of
-from analysis.metrics.intervals import APPROX_REL, EPS, Input, input_of, propagate, rounding_of
+from analysis.metrics.intervals import EPS, Input, duo_unit, input_of, propagate, rounding_of
 from analysis.metrics.intervals import fmt as _g
 
 VERDICTS = ("consistent", "inconsistent", "not checkable")
@@ -95,6 +99,8 @@ MISSING = {
     "deflator": "the price index the levels are deflated by (their deflator) is not observed for the year",
     "unobserved years": "the answer depends on years that are not observed",
     "input rounding": "a level equals the threshold within its rounding",
+    "assumption": "the check needs an assumption the text does not make",
+    "definitions": "the inputs are of different definitions or bases",
     "params": "the claim's params are missing or invalid",
     "other": "the formula is undefined for these inputs",
 }
@@ -157,7 +163,7 @@ class Claim:
             stated=float(get("stated")),
             unit=get("unit"),
             qualifier=get("qualifier") or "exact",
-            rounding=rounding_of(get("rounding"), printed),
+            rounding=rounding_of(get("rounding"), printed, get("qualifier") or "exact"),
             claim_type=get("claim_type"),
             inputs=tuple(get("inputs").split()),
             params=parse_params(get("params")),
@@ -188,6 +194,8 @@ class Context:
 
     observations: pd.DataFrame
     by_id: dict[str, Input] = field(default_factory=dict)
+    factors: dict[str, float] = field(default_factory=dict)
+    """Base-unit factor of each observation (``value_base / value``; 10000 for 万人)."""
     alternatives: set[str] = field(default_factory=set)
     """External rows of another vintage or basis (``preferred = no``): usable by id, never in a series."""
 
@@ -195,7 +203,10 @@ class Context:
     def of(cls, observations: pd.DataFrame) -> Context:
         ctx = cls(observations)
         for _, r in observations.iterrows():
-            ctx.by_id[str(r["obs_id"])] = input_of(r)
+            ctx.by_id[str(r["obs_id"])] = inp = input_of(r)
+            base = pd.to_numeric(r.get("value_base"), errors="coerce")
+            if inp.value and not pd.isna(base):
+                ctx.factors[inp.obs_id] = float(base) / inp.value
             if str(r.get("preferred", "") or "") == "no":
                 ctx.alternatives.add(str(r["obs_id"]))
         return ctx
@@ -211,6 +222,11 @@ class Context:
             if cur is None or order.get(inp.kind, 9) < order.get(cur.kind, 9):
                 best[inp.year] = inp
         return dict(sorted(best.items()))
+
+    def in_base(self, inp: Input) -> Input:
+        """The input in its base unit (``240 万人`` -> 2400000 persons), interval included."""
+        f = self.factors.get(inp.obs_id, 1.0)
+        return replace(inp, value=inp.value * f, low=inp.low * f, high=inp.high * f)
 
     def same_sentence(self, inp: Input, exclude: Iterable[str] = ()) -> list[Input]:
         """Other observations quoted in the same sentence, same unit and year (candidate base parts)."""
@@ -242,11 +258,12 @@ def stated_interval(claim: Claim) -> tuple[float, float, float]:
     if q == "exact":
         return r / 2, s - r / 2, s + r / 2
     if q == "about":
-        t = max(r, APPROX_REL * abs(s))
-        return t, s - t, s + t
+        return r / 2, s - r / 2, s + r / 2
     if q == "nearly":
-        t = max(r, APPROX_REL * abs(s))
-        return t, s - t, s
+        return r / 2, s - r / 2, s
+    if q == "more_than" and claim.claim_type != "cagr_at_least":
+        u = duo_unit(s, claim.stated_printed, claim.quote)
+        return 0.0, s, (math.nan if math.isinf(u) else s + u)
     if q in ("more_than", "at_least"):
         return 0.0, s, math.nan
     if q == "less_than":
@@ -268,6 +285,8 @@ def judge(claim: Claim, low: float, high: float) -> Judgement:
         ok = high >= slo - eps and low <= (s if q == "nearly" else shi) + eps
         word = {"exact": "", "about": "about ", "nearly": "nearly "}[q]
         text = f"{word}{sv} (stands for {_g(slo)} to {_g(shi)})"
+    elif q == "more_than" and not math.isnan(shi):
+        ok, text = high > s + eps and low < shi - eps, f"{sv} and more (多: {_g(slo)} to under {_g(shi)})"
     elif q == "more_than":
         ok, text = high > s + eps, f"more than {sv}"
     elif q == "at_least":

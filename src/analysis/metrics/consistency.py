@@ -13,10 +13,14 @@ Each is a row of ``data/raw/consistency.csv`` (validated by ``make data`` into
 ``source_a``, ``quote_a``, ``left``   side a: the verbatim sentence and an expression over
                    observation ids whose printed values occur in it
 ``source_b``, ``quote_b``, ``right``  side b, likewise
-``relation``       ``equal`` (the two sides are the same quantity) or ``at_most`` (side a
-                   is part of side b: a subgroup, a subset, a part)
+``relation``       ``equal`` (the two sides are the same quantity), ``at_most`` (side a
+                   is part of side b: a subgroup, a subset, a part) or ``each_at_most``
+                   (side a is a sum of parts, ``x + y``, each of them part of side b, but
+                   not necessarily a partition of it: two 其中 groups that may overlap)
 ``unit``           the unit both sides are shown in (a unit of ``units.csv``)
 ``definitions``    blank, or the words that show the two sides measure different things
+``assumption``     blank, or the assumption the relation needs that the text does not
+                   make (the reason states it)
 ``note``           the curator's one-line reading
 
 Expressions combine observation ids with ``+ - * /`` (usual precedence, no typed
@@ -32,11 +36,17 @@ other qualifiers widened); an expression's interval is its value at every corner
 the operand intervals (every expression here is monotone in each operand for
 positive values). The verdict is
 
-``agree``                  the intervals overlap (``equal``), or side a's lower end is
-                           at most side b's upper end (``at_most``);
-``disagree``               they do not, and the wording gives no reason to expect it;
-``different definitions``  they do not, and ``definitions`` names the words that show
-                           two concepts (the reason quotes them).
+``different definitions``  ``definitions`` names the words that show two concepts (the
+                           reason quotes them); the numbers are still shown, and whether
+                           they happen to match decides nothing;
+``agree``                  else, the intervals overlap (``equal``), or side a's lower end
+                           is at most side b's upper end (``at_most``; for
+                           ``each_at_most`` every part's lower end);
+``not decidable``          they do not, and the relation rests on an ``assumption`` the
+                           text does not make (the reason states it);
+``disagree``               they do not, and the wording gives no reason to expect it.
+
+An agreement that rests on an ``assumption`` says so in its reason.
 
 The point values give the size: the ratio a / b and the difference a - b.
 """
@@ -56,8 +66,8 @@ from analysis.data.schema import CONSISTENCY_COLUMNS, CONSISTENCY_KINDS, RELATIO
 from analysis.data.units import read_units
 from analysis.metrics.intervals import EPS, Input, fmt, input_of, propagate
 
-AGREE, DISAGREE, DIFFERENT = "agree", "disagree", "different definitions"
-CHECK_VERDICTS = (AGREE, DISAGREE, DIFFERENT)
+AGREE, DISAGREE, DIFFERENT, NOT_DECIDABLE = "agree", "disagree", "different definitions", "not decidable"
+CHECK_VERDICTS = (AGREE, DISAGREE, DIFFERENT, NOT_DECIDABLE)
 """The three consistency verdicts, in display order."""
 RESULT_COLUMNS = (
     "check_id",
@@ -83,6 +93,7 @@ RESULT_COLUMNS = (
     "verdict",
     "reason",
     "definitions",
+    "assumption",
     "note",
 )
 """Columns of :func:`check_consistency`, in this order."""
@@ -125,15 +136,33 @@ def _num(v: float, ref: float) -> str:
     return f"{v:,.{d}f}"
 
 
-def judge_pair(a: Side, b: Side, relation: str, definitions: str) -> tuple[str, str]:
-    """The verdict and the words for how the two intervals relate (see the module docstring)."""
-    if relation == "at_most":
-        ok = a.low <= b.high + EPS * max(1.0, abs(b.high))
+def judge_pair(
+    a: Side, b: Side, relation: str, definitions: str, assumption: str = "", parts: tuple[Side, ...] = ()
+) -> tuple[str, str]:
+    """The verdict and the words for how the two intervals relate (see the module docstring).
+
+    ``parts`` are the terms of side a for ``each_at_most`` (each must fit within b).
+    """
+    tol = EPS * max(1.0, abs(b.high))
+    if relation == "each_at_most":
+        over = [p for p in parts if p.low > b.high + tol]
+        ok = not over
+        how = (
+            "each part is within b (the parts may overlap)"
+            if ok
+            else f"{', '.join(p.text for p in over)} exceeds b even at the ends of the rounding"
+        )
+    elif relation == "at_most":
+        ok = a.low <= b.high + tol
         how = "a is within b" if ok else "a exceeds b even at the ends of the rounding"
     else:
-        ok = a.high >= b.low - EPS * max(1.0, abs(b.low)) and a.low <= b.high + EPS * max(1.0, abs(b.high))
+        ok = a.high >= b.low - EPS * max(1.0, abs(b.low)) and a.low <= b.high + tol
         how = "the intervals overlap within rounding" if ok else "no overlap within rounding"
-    return (AGREE if ok else (DIFFERENT if definitions.strip() else DISAGREE)), how
+    if definitions.strip():
+        return DIFFERENT, how
+    if ok:
+        return AGREE, how
+    return (NOT_DECIDABLE if assumption.strip() else DISAGREE), how
 
 
 def check_consistency(register: pd.DataFrame | None = None, observations: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -173,7 +202,15 @@ def check_consistency(register: pd.DataFrame | None = None, observations: pd.Dat
         scale = float(units[cell["unit"]].factor)
         a = evaluate_side(left, obs, factors, scale)
         b = evaluate_side(right, obs, factors, scale)
-        verdict, how = judge_pair(a, b, cell["relation"], cell["definitions"])
+        parts: tuple[Side, ...] = ()
+        if cell["relation"] == "each_at_most" and any(op in cell["left"] for op in "-*/()"):
+            raise ValueError(
+                f"consistency check {cell['check_id']}: relation each_at_most needs a sum of parts as left "
+                f"(x + y), got {cell['left']!r}"
+            )
+        if cell["relation"] == "each_at_most":
+            parts = tuple(evaluate_side(parse_expression(i), obs, factors, scale) for i in left.ids)
+        verdict, how = judge_pair(a, b, cell["relation"], cell["definitions"], cell["assumption"], parts)
         ratio = a.value / b.value if b.value else math.nan
         diff = a.value - b.value
         u = cell["unit"]
@@ -185,8 +222,10 @@ def check_consistency(register: pd.DataFrame | None = None, observations: pd.Dat
         )
         if verdict == DIFFERENT:
             reason += f"; different definitions: {cell['definitions']}"
-        elif cell["definitions"].strip():
-            reason += f"; note the wording: {cell['definitions']}"
+        elif verdict == NOT_DECIDABLE:
+            reason += f"; not decidable: the comparison assumes {cell['assumption']}, which the text does not say"
+        elif cell["assumption"].strip():
+            reason += f"; this assumes {cell['assumption']}, which the text does not say"
         rows.append(
             {
                 **{k: cell[k] for k in ("check_id", "kind", "source_a", "quote_a", "source_b", "quote_b")},
@@ -207,6 +246,7 @@ def check_consistency(register: pd.DataFrame | None = None, observations: pd.Dat
                 "verdict": verdict,
                 "reason": reason,
                 "definitions": cell["definitions"],
+                "assumption": cell["assumption"],
                 "note": cell["note"],
             }
         )

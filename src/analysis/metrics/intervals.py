@@ -13,8 +13,16 @@ for [stated - r/2, stated + r/2]: ``98`` is [97.5, 98.5], ``68.47`` is [68.465, 
 printed digit (``705.7`` -> +-0.05), converted to the observation's unit when it was
 printed in another (an external 60.505 billion is 605.05 +- 0.005 亿元). Derived inputs use
 their stored range (``value_low``..``value_high``). An input that is itself qualified
-widens accordingly: ``more_than``/``at_least`` [v, inf), ``less_than`` (-inf, v],
-``about`` v +- max(half unit, 5% of v), ``nearly`` [v - max(half unit, 5% of v), v].
+widens accordingly: ``more_than``/``at_least`` [v, inf), ``less_than`` (-inf, v].
+
+*约 and 近.* A number printed with 约/左右 (``about``) or 近 (``nearly``) is a rounded
+number, and the qualifier says no more than that: it stands for the values that round to
+it at its last *significant* digit (:func:`significant_unit`: the trailing zeros of an
+integer are not significant, so ``约1.28亿`` is 1.28 +- 0.005 亿 = 12800 +- 50 万, ``约6.6%``
+is 6.55 to 6.65%, ``5户左右`` is 4.5 to 5.5, ``近6700`` is 6650 to 6700 and ``近2亿`` 1.5 to 2
+亿). ``about`` is v +- half that unit, ``nearly`` [v - half that unit, v]. No relative band
+is added: a band on a level (5% of 1.28亿 = +-640万) would become a much larger share of a
+difference of two levels (+-27% of 12800 - 9899) and decide the verdict by itself.
 
 *Recomputed value.* The point value (``recomputed``) uses the values as printed; its
 interval (``recomputed_low``..``recomputed_high``) evaluates the formula at every corner
@@ -22,9 +30,14 @@ of the input intervals, which bounds it because every formula above is monotone 
 input for positive levels.
 
 A ``more_than`` input printed with 多 or 余 right after it (``2.5万多``, ``57.2万余户``,
-``6300多亿元``) is read the way Chinese uses it: at least the printed value and less
-than the printed value plus one unit of its last printed digit (``2.5万多`` is
-[2.5, 2.6) 万); ``以上``, ``超过`` and other bounds stay open above.
+``6300多亿元``), or after a classifier (``3个多百分点``), is read the way Chinese uses it:
+at least the printed value and less than the printed value plus one unit of its last
+significant digit (``2.5万多`` is [2.5, 2.6) 万, ``3个多`` is [3, 4)); ``以上``, ``超过`` and
+other bounds stay open above.
+
+Intervals propagate through sums, differences and ratios by interval arithmetic (the
+formula at every corner): 约1.28亿 - 9899万 is [12750, 12850] - [9898.5, 9899.5] =
+[2850.5, 2951.5] 万.
 """
 
 from __future__ import annotations
@@ -35,10 +48,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 
-from analysis.data.numbers import decimals_of, normalise, parse_printed
+from analysis.data.numbers import decimals_of, parse_printed
 
-APPROX_REL = 0.05
-"""Relative half-width of the band for ``about`` and ``nearly`` (5% of the stated value)."""
 EPS = 1e-9
 """Relative slack in comparisons (floating point only)."""
 
@@ -74,14 +85,26 @@ class Input:
         return f"{self.year} value {self.show()} is external{basis}" + (f"; note: {self.note}" if self.note else "")
 
 
-def rounding_of(rounding: str, stated_printed: str) -> float:
+def rounding_of(rounding: str, stated_printed: str, qualifier: str = "exact") -> float:
     """The rounding unit: the ``rounding`` cell, or one unit of the last printed digit.
+
+    For a stated value qualified ``about`` (约) or ``nearly`` (近) the default is one unit of
+    its last *significant* digit (:func:`significant_unit`): ``近6700`` -> 100.
 
     >>> rounding_of("", "68.47"), rounding_of("", "98"), rounding_of("0.1", "3.3")
     (0.01, 1.0, 0.1)
+    >>> rounding_of("", "6700", "nearly"), rounding_of("", "6.6", "about")
+    (100.0, 0.1)
     """
     if rounding and rounding.strip():
         return float(rounding)
+    if qualifier in ("about", "nearly"):
+        try:
+            unit = significant_unit(float(parse_printed(stated_printed)), stated_printed)
+        except (ValueError, ArithmeticError):
+            unit = math.nan
+        if not math.isnan(unit):
+            return unit
     return float(10.0 ** -decimals_of(stated_printed))
 
 
@@ -110,7 +133,37 @@ def half_unit(value: float, printed: str) -> float:
     return 0.5 * 10.0**-d * abs(scale)
 
 
-_DUO = "{}\\s*[十百千万亿]?\\s*[多余]"
+_DUO = "(?<![0-9.]){}\\s*([十百千万亿]?)\\s*个?\\s*[多余]"
+"""A printed number followed by 多/余, with an optional magnitude (万) or classifier (个) between.
+
+The look-behind keeps ``3`` from matching the end of ``2013`` or ``1.3``.
+"""
+
+
+def significant_unit(value: float, printed: str) -> float:
+    """One unit of the last significant digit of ``printed``, in the unit of ``value``.
+
+    Decimals count as printed (``1.28`` -> 0.01); an integer's trailing zeros do not
+    (``6700`` -> 100, ``2000`` -> 1000, ``45`` -> 1). ``printed`` may be in another unit
+    than ``value`` (``1.28`` 亿 for 12800 万 -> 100 万). NaN when ``printed`` is not a number.
+
+    >>> significant_unit(6700, "6700"), significant_unit(12800, "1.28"), significant_unit(6.6, "6.6")
+    (100.0, 100.0, 0.1)
+    """
+    try:
+        p = float(parse_printed(printed))
+    except (ValueError, ArithmeticError, TypeError):
+        return math.nan
+    if not p:
+        return math.nan
+    d = decimals_of(printed) if any(ch.isdigit() for ch in printed) else 0
+    if d:
+        unit = 10.0**-d
+    else:
+        digits = f"{abs(round(p)):d}"
+        stripped = digits.rstrip("0")
+        unit = 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+    return float(f"{unit * abs(value / p):.12g}")
 
 
 def duo_bounded(printed: str, quote: str) -> bool:
@@ -125,28 +178,28 @@ def duo_bounded(printed: str, quote: str) -> bool:
 def duo_unit(value: float, printed: str, quote: str) -> float:
     """How far above ``value`` a number printed with 多/余 can go: one unit of its last significant digit.
 
-    ``2.5万多`` -> 0.1 (万), ``5100多`` -> 100, ``2000多`` -> 1000, ``4236余`` -> 1 (in the
-    unit of ``value``); ``inf`` when ``printed`` is not followed by 多 or 余 (``5000元以上``).
+    ``2.5万多`` -> 0.1 (万), ``5100多`` -> 100, ``2000多`` -> 1000, ``4236余`` -> 1,
+    ``3个多`` -> 1, ``10万多`` -> 1 (万: the 多 after the magnitude is less than one of it)
+    (in the unit of ``value``); ``inf`` when ``printed`` is not followed by 多 or 余
+    (``5000元以上``).
 
     >>> duo_unit(2.5, "2.5", "吸纳就业2.5万多人"), duo_unit(5100, "5100", "培训5100多人")
     (0.1, 100.0)
+    >>> duo_unit(3, "3", "较2013年下降3个多百分点"), duo_unit(10, "10", "委托帮扶建档立卡户10万多人")
+    (1.0, 1.0)
     >>> duo_unit(5000, "5000", "人均年增收5000元以上")
     inf
     """
-    if not duo_bounded(printed, quote):
+    m = re.search(_DUO.format(re.escape(printed)), quote) if printed else None
+    if m is None:
         return math.inf
-    try:
-        p = float(parse_printed(printed))
-    except (ValueError, ArithmeticError):
-        return math.inf
-    digits = normalise(printed).replace(",", "")
-    d = decimals_of(printed)
-    if d:
-        unit = 10.0**-d
-    else:
-        stripped = digits.rstrip("0")
-        unit = 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
-    return unit * abs(value / p) if p else math.inf
+    unit = significant_unit(value, printed)
+    if m.group(1) and not decimals_of(printed) and not math.isnan(unit):
+        # 10万多: the 多 stands after the magnitude, so it is less than one 万 (10 to 11 万),
+        # unlike 10多万 (10 to 20 万) or 2000多 (2000 to 3000)
+        unit = float(parse_printed(printed))
+        unit = abs(value / unit) if unit else math.nan
+    return math.inf if math.isnan(unit) else unit
 
 
 def input_of(r: Mapping[str, object]) -> Input:
@@ -159,13 +212,14 @@ def input_of(r: Mapping[str, object]) -> Input:
         low, high = vlow, vhigh
     else:
         h = half_unit(value, printed)
-        band = max(h, APPROX_REL * abs(value))
+        sig = significant_unit(value, printed) if printed else math.nan
+        band = h if math.isnan(sig) else max(h, sig / 2)
         low, high = {
             "more_than": (value, value + duo_unit(value, printed, str(r.get("quote") or ""))),
             "at_least": (value, math.inf),
             "less_than": (-math.inf, value),
             "about": (value - band, value + band),
-            "nearly": (value - band, value + h),
+            "nearly": (value - band, value),
         }.get(qualifier, (value - h, value + h))
     year = _fnum(r.get("year"))
     return Input(

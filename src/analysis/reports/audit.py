@@ -115,7 +115,7 @@ def prepare(
         ``consistent``, ``inconsistent``, ``not checkable``, a list of them, or ``"all"``.
     check_verdict : str or list of str
         Verdicts of the consistency checks to show: ``agree``, ``disagree``,
-        ``different definitions``, a list of them, or ``"all"``.
+        ``different definitions``, ``not decidable``, a list of them, or ``"all"``.
     include_external : bool
         False leaves every external figure out: external claims, and external
         observations as inputs (claims that need them become not checkable).

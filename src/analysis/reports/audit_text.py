@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.data.schema import CONSISTENCY_KIND_WORDS
 from analysis.metrics.audit import INCONSISTENT
-from analysis.metrics.consistency import AGREE, DIFFERENT, DISAGREE
+from analysis.metrics.consistency import AGREE, DIFFERENT, DISAGREE, NOT_DECIDABLE
 from analysis.reports.audit import (
     AuditRun,
     corroboration_table,
@@ -82,16 +82,23 @@ def check_sentence(r: pd.Series) -> str:
     )
     if r["verdict"] == DIFFERENT:
         return f"{head}; different definitions: {r['definitions']}."
+    if r["verdict"] == NOT_DECIDABLE:
+        return f"{head}; not decidable: the comparison assumes {r['assumption']}, which the text does not say."
     return f"{head}; {r['note']}."
 
 
 def findings(run: AuditRun) -> str:
-    """Markdown: every inconsistent claim and every check that does not agree, one sentence each, largest first."""
+    """Markdown: every inconsistent claim and every check that does not agree, one sentence each, largest first.
+
+    Checks are grouped by verdict: disagree, different definitions, not decidable (the
+    comparison rests on an assumption the text does not make, stated in the sentence).
+    """
     claims = selected(run)
     bad = claims[claims["verdict"] == INCONSISTENT]
     checks = selected_checks(run)
     dis = checks[checks["verdict"] == DISAGREE] if len(checks) else checks
     diff = checks[checks["verdict"] == DIFFERENT] if len(checks) else checks
+    undecided = checks[checks["verdict"] == NOT_DECIDABLE] if len(checks) else checks
     parts = []
     if len(bad):
         doc = bad[bad["source_id"] != "external"]
@@ -118,6 +125,11 @@ def findings(run: AuditRun) -> str:
         parts.append(
             f"**Statements whose numbers differ because the wording measures different things ({len(diff)}):**\n\n"
             + "\n".join(f"- {check_sentence(r)}" for _, r in order(diff).iterrows())
+        )
+    if len(undecided):
+        parts.append(
+            f"**Statements whose comparison rests on an assumption the text does not make ({len(undecided)}):**\n\n"
+            + "\n".join(f"- {check_sentence(r)}" for _, r in order(undecided).iterrows())
         )
     corro = corroboration_table(run)
     if len(corro):
