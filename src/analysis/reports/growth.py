@@ -165,16 +165,65 @@ def selection(run: GrowthRun) -> pd.DataFrame:
     return pd.DataFrame(rows).fillna("")
 
 
+SEGMENT_COLUMNS = ("segment", "break_year", "crosses_break")
+"""Columns appended after :data:`REAL_COLUMNS`: which side of a series break a row covers.
+
+``segment`` is ``full period``, ``before break`` (the observed years before ``break_year``) or
+``from break`` (the observed years from ``break_year`` on); ``crosses_break`` lists the break
+years strictly inside the row's window (``start < b <= end``), empty for a like-for-like row.
+Readers (the key findings, the README, the figures) pick like-for-like rows from these
+columns, never from the prose of ``note``."""
+
+def segment_of(start: int, end: int, series_start: int, series_end: int, breaks: tuple[int, ...]) -> dict:
+    """The :data:`SEGMENT_COLUMNS` of a growth row over ``start``-``end`` of a series with ``breaks``.
+
+    A row over the series' whole period is the ``full period``; a shorter one ending before a
+    break is ``before break`` (its ``break_year`` the first break after its end), one starting at
+    or after a break is ``from break`` (the last break at or before its start), as
+    :func:`analysis.metrics.growth.analyse_series` builds them.
+
+    Examples
+    --------
+    Xiangxi GDP 2013-2019 with the 2019 census revision, and its row without 2019:
+
+    >>> segment_of(2013, 2019, 2013, 2019, (2019,))
+    {'segment': 'full period', 'break_year': '', 'crosses_break': '2019'}
+    >>> segment_of(2013, 2018, 2013, 2019, (2019,))
+    {'segment': 'before break', 'break_year': '2019', 'crosses_break': ''}
+    """
+    inside = [b for b in sorted(breaks) if series_start < b <= series_end]
+    crosses = " ".join(str(b) for b in inside if start < b <= end)
+    if (start, end) == (series_start, series_end) or not inside:
+        return {"segment": "full period", "break_year": "", "crosses_break": crosses}
+    if start == series_start:
+        b = min(b for b in inside if b > end)
+        return {"segment": "before break", "break_year": str(b), "crosses_break": crosses}
+    b = max(b for b in inside if b <= start)
+    return {"segment": "from break", "break_year": str(b), "crosses_break": crosses}
+
+
 def build_table(run: GrowthRun) -> pd.DataFrame:
-    """Compute the growth table, write it to ``tables/<run_name>.csv`` and return it."""
-    rows, real = [], []
+    """Compute the growth table, write it to ``tables/<run_name>.csv`` and return it.
+
+    The columns are :data:`analysis.metrics.growth.TABLE_COLUMNS`, then :data:`REAL_COLUMNS`,
+    then :data:`SEGMENT_COLUMNS`.
+    """
+    rows, real, segments = [], [], []
     obs = load_observations()
     for sp in run.specs:
         for r in analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode, sp.breaks):
             rows.append(r)
             real.append(_real_columns(run, sp, r.start_year, r.end_year, obs))
+            segments.append(segment_of(r.start_year, r.end_year, sp.start, sp.end, sp.breaks))
     table = growth_table(rows)
-    run.table = pd.concat([table, pd.DataFrame(real, columns=list(REAL_COLUMNS))], axis=1)
+    run.table = pd.concat(
+        [
+            table,
+            pd.DataFrame(real, columns=list(REAL_COLUMNS)),
+            pd.DataFrame(segments, columns=list(SEGMENT_COLUMNS)),
+        ],
+        axis=1,
+    )
     run.out.table(run.table, run.name)
     external = any((s["kind"] == "external").any() for s in run.series.values())
     basis = "document and external values" if external else "document values only"
@@ -410,8 +459,10 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     if run.show_nominal:
         cols["CAGR (%/yr)"] = pct("cagr")
         cols["trend, 95% CI (%/yr)"] = [
-            "" if pd.isna(g) else f"{100 * g:.2f} ({c})"
-            for g, c in zip(t["trend_growth"], ci("trend_ci_low", "trend_ci_high"), strict=True)
+            "" if pd.isna(g) else "not fitted across a break" if crossed else f"{100 * g:.2f} ({c})"
+            for g, c, crossed in zip(
+                t["trend_growth"], ci("trend_ci_low", "trend_ci_high"), crosses_break(t), strict=True
+            )
         ]
     if run.show_real:
         cols["real CAGR (%/yr)"] = pct("real_cagr")
@@ -432,8 +483,10 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     cols["external"] = t["external_used"]
     real_note = t["real_note"].fillna("") if run.show_real else pd.Series("", index=t.index)
     notes = []
-    for n, miss, r in zip(t["note"].fillna(""), t["missing_years"].fillna(""), real_note, strict=True):
-        bits = [str(n)] if n else []
+    crossed = t["crosses_break"] if "crosses_break" in t else pd.Series("", index=t.index)
+    for n, miss, r, x in zip(t["note"].fillna(""), t["missing_years"].fillna(""), real_note, crossed, strict=True):
+        bits = [f"crosses the {' and '.join(_break_years(x))} series break: not like-for-like"] if _break_years(x) else []
+        bits += [str(n)] if n else []
         if miss:
             bits.append(f"years missing: {miss}")
         if r:
@@ -459,12 +512,30 @@ def _pct(v: float) -> str:
     return f"{100 * v:.2f}%"
 
 
+def crosses_break(table: pd.DataFrame) -> pd.Series:
+    """True for the growth rows whose window crosses a series break (column ``crosses_break``)."""
+    if "crosses_break" not in table:
+        return pd.Series(False, index=table.index)
+    return table["crosses_break"].map(lambda v: bool(_break_years(v)))
+
+
+def _break_years(cell: object) -> list[str]:
+    """Break years in a ``crosses_break`` cell (a string, or a float after a CSV round trip)."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return []
+    return [str(int(float(y))) for y in str(cell).split()]
+
+
+def _crossed(r: pd.Series) -> list[str]:
+    return _break_years(r.get("crosses_break"))
+
+
 def _real_sentence(r: pd.Series) -> str:
     """The real part of a series' sentence: real CAGR and trend, the index, the official check."""
     if pd.isna(r["real_cagr"]):
         return f"real: {r['real_note']}"
     txt = f"**real** CAGR {_pct(r['real_cagr'])} a year in {int(r['price_base_year'])} prices"
-    if pd.notna(r["real_trend_growth"]):
+    if pd.notna(r["real_trend_growth"]) and not _crossed(r):
         txt += (
             f", real trend {_pct(r['real_trend_growth'])} (95% CI {_pct(r['real_trend_ci_low'])} to "
             f"{_pct(r['real_trend_ci_high'])})"
@@ -499,10 +570,13 @@ def narrate(run: GrowthRun) -> str:
             txt = f"CAGR {_pct(main['cagr'])} a year"
             if not math.isinf(main["doubling_time"]):
                 txt += f" (doubling time {main['doubling_time']:.1f} years)"
-            if pd.notna(main["trend_growth"]):
+            crossed = _crossed(main)
+            if crossed:
+                txt += f" across the {' and '.join(crossed)} series break (not like-for-like); no trend is fitted across it"
+            elif pd.notna(main["trend_growth"]):
                 txt += (
                     f"; log-linear trend {_pct(main['trend_growth'])} (95% CI {_pct(main['trend_ci_low'])} to "
-                    f"{_pct(main['trend_ci_high'])}, {main['n_points'] - 2} degrees of freedom)"
+                    f"{_pct(main['trend_ci_high'])}, {main['n_points'] - 2} degrees of freedom: descriptive)"
                 )
             else:
                 txt += "; too few points for a trend"
@@ -514,10 +588,10 @@ def narrate(run: GrowthRun) -> str:
             for _, r in rows[is_break_row(rows["note"])].iterrows():
                 which = r["note"].split(BREAK_MARK)[0].strip()  # "without the break year 2019 and after"
                 txt += f"; {which}: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
-                if pd.notna(r["trend_growth"]):
+                if pd.notna(r["trend_growth"]) and not _crossed(r):
                     txt += (
                         f", trend {_pct(r['trend_growth'])} (95% CI {_pct(r['trend_ci_low'])} to "
-                        f"{_pct(r['trend_ci_high'])}, {r['n_points'] - 2} degrees of freedom)"
+                        f"{_pct(r['trend_ci_high'])}, {r['n_points'] - 2} degrees of freedom: descriptive)"
                     )
             if run.show_real:
                 txt += "; " + _real_sentence(main)
