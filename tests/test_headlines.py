@@ -44,7 +44,11 @@ def test_growth_table_says_which_rows_cross_a_break(growth):
     gdp = growth[growth["series_id"] == "xiangxi.gdp"].set_index(["start_year", "end_year"])
     # xiangxi.gdp.2019 (705.7, fourth-census basis) is the break year 2019
     assert gdp.loc[("2013", "2019"), ["segment", "break_year", "crosses_break"]].tolist() == ["full period", "", "2019"]
-    assert gdp.loc[("2013", "2018"), ["segment", "break_year", "crosses_break"]].tolist() == ["before break", "2019", ""]
+    assert gdp.loc[("2013", "2018"), ["segment", "break_year", "crosses_break"]].tolist() == [
+        "before break",
+        "2019",
+        "",
+    ]
     inc = growth[growth["series_id"] == "xiangxi.rural_disposable_income"].set_index(["start_year", "end_year"])
     # 2012 (4229, external) precedes the 2013 change of income concept; 2014-2018 is on one concept
     assert inc.loc[("2012", "2018"), "crosses_break"] == "2013"
@@ -68,7 +72,9 @@ def test_gdp_finding_leads_with_the_window_before_the_census_revision(found):
 def test_income_finding_leads_with_one_income_concept(found):
     text = found["income-growth"].text
     # 2014 5891 -> 2018 9183 (external): (9183/5891)**(1/4) - 1 = 11.7375%
-    assert text.startswith("Xiangxi's rural disposable income per capita grew 11.74% a year in nominal terms over 2014-2018")
+    assert text.startswith(
+        "Xiangxi's rural disposable income per capita grew 11.74% a year in nominal terms over 2014-2018"
+    )
     # 2012 4229 -> 2018 9183 across the 2013 concept change: (9183/4229)**(1/6) - 1 = 13.7953%
     assert "over 2012-2018, across the 2013 series break (income concept), 13.80% a year" in text
     assert text.index("11.74%") < text.index("13.80%")
@@ -85,12 +91,12 @@ def test_no_confidence_interval_in_any_key_finding(found):
 def test_poverty_findings_lead_with_log_change_per_year(found):
     xx, wl = found["poverty-xiangxi"].text, found["poverty-wuling"].text
     # Xiangxi 31.93% (2013) -> 0.65% (2019), doc004: ln(0.65/31.93) = -3.8944, / 6 = -0.649 a year
-    assert "fell by a log change of −0.65 a year over 2013-2019 (−3.89 in all" in xx
+    assert "incidence had a log change of −0.65 a year over 2013-2019 (−3.89 in all" in xx
     # pp only beside the starting level: 31.93 - 0.65 = 31.28
-    assert "31.28 percentage points of a starting level of 31.93%" in xx
+    assert "a fall of 31.28 percentage points from a starting level of 31.93%" in xx
     # Wuling 26.3% (2011) -> 1.7% (2019), doc000: ln(1.7/26.3) = -2.7389, / 8 = -0.342 a year
-    assert "fell by a log change of −0.34 a year over 2011-2019 (−2.74 in all" in wl
-    assert "24.60 percentage points of a starting level of 26.3%" in wl  # 26.3 - 1.7
+    assert "incidence had a log change of −0.34 a year over 2011-2019 (−2.74 in all" in wl
+    assert "a fall of 24.60 percentage points from a starting level of 26.3%" in wl  # 26.3 - 1.7
     for text in (xx, wl):  # no pp a year to set side by side
         assert "percentage points a year" not in text and "a year)" not in text
 
@@ -98,8 +104,10 @@ def test_poverty_findings_lead_with_log_change_per_year(found):
 def test_xiangxi_poverty_names_the_audits_doubt_about_2013(found):
     text = found["poverty-xiangxi"].text
     # consistency.csv: doc004.k02, k04 and k27 find the 2013 pair (65.77万 / 31.93%) implies a base
-    # of 206万, against about 240万 from the other figures
-    assert "the audit doubts the 2013 figure (doc004.k02, doc004.k04, doc004.k27 disagree" in text
+    # of 65.77 / 0.3193 = 206万, against 1.56 / 0.0065 = 240万 from the 2019 pair (k02)
+    assert "the audit doubts the 2013 and 2019 figures, which imply different population bases" in text
+    assert "(doc004.k02, doc004.k04, doc004.k27 disagree; doc004.k02: 65.77 万人 / 31.93% = 206 万人 against" in text
+    assert "1.56 万人 / 0.65% = 240 万人), so the fall rests on doubtful levels" in text
 
 
 # ------------------------------------------------------------------ convergence
@@ -185,12 +193,26 @@ def test_every_low_confidence_input_of_a_finding_is_named(found):
 # ------------------------------------------------------------------ figures and README
 
 
-def test_levels_figure_fits_each_side_of_a_break_apart():
-    run = gr.prepare(region="Xiangxi", indicator="gdp", output_dir=None)
+def test_levels_figure_fits_each_side_of_a_break_apart(tmp_path, monkeypatch):
+    from analysis.reports import growth_figures as gf
+
+    run = gr.prepare(region="Xiangxi", indicator="gdp", start_year=2013, end_year=2019, output_dir=str(tmp_path))
     sp = run.specs[0]
     parts = segments(run.series[sp.series_id], sp)
-    # 2013, 2015-2018 before the 2019 census revision; 2019 alone after it (no fit)
+    # 2013, 2015-2018 before the 2019 census revision; 2019 alone after it (one point: no fit)
     assert [list(p["year"].astype(int)) for p in parts] == [[2013, 2015, 2016, 2017, 2018], [2019]]
+    gr.build_table(run)
+    drawn = {}
+    monkeypatch.setattr(gf.figures, "save", lambda fig, name, *a, **k: drawn.setdefault(name, fig) and {})
+    monkeypatch.setattr(gf.plt, "close", lambda fig=None: None)
+    gf.fig_levels(run)
+    ax = drawn["growth_rates_levels"].axes[0]
+    fits = [ln for ln in ax.get_lines() if ln.get_label().startswith("log-linear fit")]
+    # one fit, 2013-2018: OLS of ln GDP on 2013, 2015-2018 gives exp(0.07620) - 1 = 7.9%
+    assert [ln.get_label() for ln in fits] == ["log-linear fit 2013-2018: 7.9%/yr (descriptive)"]
+    assert max(fits[0].get_xdata()) == 2018  # not drawn into the census-revised 2019
+    bands = [c for c in ax.collections if c.get_label() == "95% band"]
+    assert len(bands) == 1 and bands[0].get_paths()[0].vertices[:, 0].max() <= 2018
 
 
 def test_readme_blocks_say_what_the_findings_say(report_tables):

@@ -232,7 +232,9 @@ def _break_label(indicator: str, year: int) -> str:
     return f"series break ({brk.label})" if brk else "series break"
 
 
-def _lead_rows(ctx: Context, table: str, series_id: str, column: str) -> tuple[tuple[int, pd.Series] | None, tuple[int, pd.Series] | None]:
+def _lead_rows(
+    ctx: Context, table: str, series_id: str, column: str
+) -> tuple[tuple[int, pd.Series] | None, tuple[int, pd.Series] | None]:
     """The like-for-like row a finding leads with, and the full-period row when it crosses a break.
 
     The lead is the row of ``series_id`` whose window crosses no series break and has ``column``,
@@ -309,7 +311,10 @@ def _doubt(ctx: Context, start_id: str, end_id: str) -> str:
     if not {"verdict", "left", "right", "check_id"} <= set(t.columns):
         return ""
     sides = t["left"].fillna("").astype(str) + " " + t["right"].fillna("").astype(str)
-    bad = t[(t["verdict"] == "disagree") & (sides.str.contains(start_id, regex=False) | sides.str.contains(end_id, regex=False))]
+    bad = t[
+        (t["verdict"] == "disagree")
+        & (sides.str.contains(start_id, regex=False) | sides.str.contains(end_id, regex=False))
+    ]
     if bad.empty:
         return ""
     years = [i.split(".")[2] for i in (start_id, end_id) if sides[bad.index].str.contains(i, regex=False).any()]
@@ -390,7 +395,9 @@ def real_growth(ctx: Context) -> Finding:
     }[sid]
     official = ""
     if pd.notna(r.get("official_real_growth")):
-        official = f"; the official real growth chained over the same years is {pct(r['official_real_growth'], 2)} a year"
+        official = (
+            f"; the official real growth chained over the same years is {pct(r['official_real_growth'], 2)} a year"
+        )
     after = ""
     if cross is not None:
         c = cross[1]

@@ -485,10 +485,20 @@ def _results_convergence(s: Sources) -> str:
     ch = row(common, "china_comparisons", region="Hunan")
     inc = row(t, "china_comparisons", metric="poverty_incidence vs China: change over common years", region="Xiangxi")
     py0, py1 = str(inc["year_or_period"])[:4], str(inc["year_or_period"])[-4:]
-    p0 = row(t, "china_comparisons", metric="poverty_incidence vs China: gap at common year", region="Xiangxi",
-             year_or_period=py0)
-    p1 = row(t, "china_comparisons", metric="poverty_incidence vs China: gap at common year", region="Xiangxi",
-             year_or_period=py1)
+    p0 = row(
+        t,
+        "china_comparisons",
+        metric="poverty_incidence vs China: gap at common year",
+        region="Xiangxi",
+        year_or_period=py0,
+    )
+    p1 = row(
+        t,
+        "china_comparisons",
+        metric="poverty_incidence vs China: gap at common year",
+        region="Xiangxi",
+        year_or_period=py1,
+    )
     xv, hv = convergence_verdict(x0["ratio"], x1["ratio"]), convergence_verdict(h0["ratio"], h1["ratio"])
     xg = GAP_WORDS[gap_verdict(x0["gap"], x1["gap"])]
     return para(

@@ -50,7 +50,6 @@ REAL_CONVERGENCE_METRIC = "rural income convergence: real CAGR difference"
 COMMON_WINDOW_METRIC = "rural income convergence: CAGR difference, common window"
 
 
-
 MEASUREMENT_NOTE = {
     "Xiangxi": "two measurement systems: Xiangxi registered poor (建档立卡, under exit targets) vs China NBS survey",
     "Wuling": "two measurement systems: the Wuling figure's basis is not stated; China NBS survey",

@@ -174,6 +174,7 @@ years strictly inside the row's window (``start < b <= end``), empty for a like-
 Readers (the key findings, the README, the figures) pick like-for-like rows from these
 columns, never from the prose of ``note``."""
 
+
 def segment_of(start: int, end: int, series_start: int, series_end: int, breaks: tuple[int, ...]) -> dict:
     """The :data:`SEGMENT_COLUMNS` of a growth row over ``start``-``end`` of a series with ``breaks``.
 
@@ -485,7 +486,9 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     notes = []
     crossed = t["crosses_break"] if "crosses_break" in t else pd.Series("", index=t.index)
     for n, miss, r, x in zip(t["note"].fillna(""), t["missing_years"].fillna(""), real_note, crossed, strict=True):
-        bits = [f"crosses the {' and '.join(_break_years(x))} series break: not like-for-like"] if _break_years(x) else []
+        bits = (
+            [f"crosses the {' and '.join(_break_years(x))} series break: not like-for-like"] if _break_years(x) else []
+        )
         bits += [str(n)] if n else []
         if miss:
             bits.append(f"years missing: {miss}")

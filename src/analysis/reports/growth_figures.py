@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -37,7 +38,7 @@ def segments(s: pd.DataFrame, sp: SeriesSpec) -> list[pd.DataFrame]:
     cuts = [b for b in sorted(sp.breaks) if sp.start < b <= sp.end]
     edges = [sp.start, *cuts, sp.end + 1]
     years = s["year"].astype(int)
-    parts = [s[(years >= a) & (years < b)] for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    parts = [s[(years >= a) & (years < b)] for a, b in pairwise(edges)]
     return [p for p in parts if not p.empty]
 
 
