@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.data.load import get_series, load_observations
 from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
 from analysis.reports import real_terms as rt
+from analysis.reports.growth_segments import SEGMENT_COLUMNS, crossed_years, crosses_break, segment_of
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
 
@@ -163,44 +164,6 @@ def selection(run: GrowthRun) -> pd.DataFrame:
     for why in run.skipped:
         rows.append({"series": why.split(":")[0], "treatment": "skipped", "observed years": why.split(": ", 1)[1]})
     return pd.DataFrame(rows).fillna("")
-
-
-SEGMENT_COLUMNS = ("segment", "break_year", "crosses_break")
-"""Columns appended after :data:`REAL_COLUMNS`: which side of a series break a row covers.
-
-``segment`` is ``full period``, ``before break`` (the observed years before ``break_year``) or
-``from break`` (the observed years from ``break_year`` on); ``crosses_break`` lists the break
-years strictly inside the row's window (``start < b <= end``), empty for a like-for-like row.
-Readers (the key findings, the README, the figures) pick like-for-like rows from these
-columns, never from the prose of ``note``."""
-
-
-def segment_of(start: int, end: int, series_start: int, series_end: int, breaks: tuple[int, ...]) -> dict:
-    """The :data:`SEGMENT_COLUMNS` of a growth row over ``start``-``end`` of a series with ``breaks``.
-
-    A row over the series' whole period is the ``full period``; a shorter one ending before a
-    break is ``before break`` (its ``break_year`` the first break after its end), one starting at
-    or after a break is ``from break`` (the last break at or before its start), as
-    :func:`analysis.metrics.growth.analyse_series` builds them.
-
-    Examples
-    --------
-    Xiangxi GDP 2013-2019 with the 2019 census revision, and its row without 2019:
-
-    >>> segment_of(2013, 2019, 2013, 2019, (2019,))
-    {'segment': 'full period', 'break_year': '', 'crosses_break': '2019'}
-    >>> segment_of(2013, 2018, 2013, 2019, (2019,))
-    {'segment': 'before break', 'break_year': '2019', 'crosses_break': ''}
-    """
-    inside = [b for b in sorted(breaks) if series_start < b <= series_end]
-    crosses = " ".join(str(b) for b in inside if start < b <= end)
-    if (start, end) == (series_start, series_end) or not inside:
-        return {"segment": "full period", "break_year": "", "crosses_break": crosses}
-    if start == series_start:
-        b = min(b for b in inside if b > end)
-        return {"segment": "before break", "break_year": str(b), "crosses_break": crosses}
-    b = max(b for b in inside if b <= start)
-    return {"segment": "from break", "break_year": str(b), "crosses_break": crosses}
 
 
 def build_table(run: GrowthRun) -> pd.DataFrame:
@@ -486,8 +449,8 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     notes = []
     crossed = t["crosses_break"] if "crosses_break" in t else pd.Series("", index=t.index)
     for n, miss, r, x in zip(t["note"].fillna(""), t["missing_years"].fillna(""), real_note, crossed, strict=True):
-        bits = (
-            [f"crosses the {' and '.join(_break_years(x))} series break: not like-for-like"] if _break_years(x) else []
+        bits = [f"crosses the {' and '.join(crossed_years(x))} series break: not like-for-like"] * bool(
+            crossed_years(x)
         )
         bits += [str(n)] if n else []
         if miss:
@@ -515,30 +478,12 @@ def _pct(v: float) -> str:
     return f"{100 * v:.2f}%"
 
 
-def crosses_break(table: pd.DataFrame) -> pd.Series:
-    """True for the growth rows whose window crosses a series break (column ``crosses_break``)."""
-    if "crosses_break" not in table:
-        return pd.Series(False, index=table.index)
-    return table["crosses_break"].map(lambda v: bool(_break_years(v)))
-
-
-def _break_years(cell: object) -> list[str]:
-    """Break years in a ``crosses_break`` cell (a string, or a float after a CSV round trip)."""
-    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
-        return []
-    return [str(int(float(y))) for y in str(cell).split()]
-
-
-def _crossed(r: pd.Series) -> list[str]:
-    return _break_years(r.get("crosses_break"))
-
-
 def _real_sentence(r: pd.Series) -> str:
     """The real part of a series' sentence: real CAGR and trend, the index, the official check."""
     if pd.isna(r["real_cagr"]):
         return f"real: {r['real_note']}"
     txt = f"**real** CAGR {_pct(r['real_cagr'])} a year in {int(r['price_base_year'])} prices"
-    if pd.notna(r["real_trend_growth"]) and not _crossed(r):
+    if pd.notna(r["real_trend_growth"]) and not crossed_years(r.get("crosses_break")):
         txt += (
             f", real trend {_pct(r['real_trend_growth'])} (95% CI {_pct(r['real_trend_ci_low'])} to "
             f"{_pct(r['real_trend_ci_high'])})"
@@ -573,7 +518,7 @@ def narrate(run: GrowthRun) -> str:
             txt = f"CAGR {_pct(main['cagr'])} a year"
             if not math.isinf(main["doubling_time"]):
                 txt += f" (doubling time {main['doubling_time']:.1f} years)"
-            crossed = _crossed(main)
+            crossed = crossed_years(main.get("crosses_break"))
             if crossed:
                 txt += f" across the {' and '.join(crossed)} series break (not like-for-like); no trend is fitted across it"
             elif pd.notna(main["trend_growth"]):
@@ -591,7 +536,7 @@ def narrate(run: GrowthRun) -> str:
             for _, r in rows[is_break_row(rows["note"])].iterrows():
                 which = r["note"].split(BREAK_MARK)[0].strip()  # "without the break year 2019 and after"
                 txt += f"; {which}: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
-                if pd.notna(r["trend_growth"]) and not _crossed(r):
+                if pd.notna(r["trend_growth"]) and not crossed_years(r.get("crosses_break")):
                     txt += (
                         f", trend {_pct(r['trend_growth'])} (95% CI {_pct(r['trend_ci_low'])} to "
                         f"{_pct(r['trend_ci_high'])}, {r['n_points'] - 2} degrees of freedom: descriptive)"
