@@ -220,10 +220,15 @@ def test_readme_blocks_say_what_the_findings_say(report_tables):
     growth = " ".join(readme.BLOCKS["results.growth"](src).split())
     assert "over 2013-2018, like-for-like, is 7.63% a year; over 2013-2019, across the 2019 census revision" in growth
     assert "95% CI" not in growth
+    assert "(external; low-confidence input: china.rural_disposable_income.2019.ext;" in growth
     conv = " ".join(readme.BLOCKS["results.convergence"](src).split())
     assert "(relative: converging, materiality threshold 0.02 log points)" in conv
     assert "the absolute gap to China widened, from 4598 to 5434 元 (nominal)" in conv
-    assert "0.959 (2014) to 0.961 (2019), +0.04 pp a year: no material change" in conv
+    # Hunan: ratio 0.959 -> 0.961 is no material change; gap 10489 - 10060 = 429 -> 16021 - 15395 = 626 widened
+    assert "0.959 (2014) to 0.961 (2019), +0.04 pp a year: no material change in relative terms" in conv
+    assert "while the absolute gap widened (429 to 626 元)" in conv
+    # China's 2019 rural income (16021, figures.csv) is a low-confidence external value: named
+    assert "low-confidence input: china.rural_disposable_income.2019.ext" in conv
     assert "real" not in conv
     # 2016-2019 incidence, Xiangxi 16.14 -> 0.65: ln = -3.21; China 4.5 -> 0.6: ln = -2.01
     assert "log change of -3.21 over 2016-2019" in conv and "against China's -2.01" in conv

@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
+from analysis.reports.growth_segments import crossed_years
 from analysis.reports.params import SERIES_BREAKS
 
 
@@ -220,10 +221,7 @@ def _years(cell: object) -> list[int]:
 
 def _crossed(r: pd.Series) -> list[int]:
     """Break years a growth row's window crosses (column ``crosses_break``; empty: like-for-like)."""
-    cell = r.get("crosses_break")
-    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
-        return []
-    return [int(float(y)) for y in str(cell).split()]
+    return [int(y) for y in crossed_years(r.get("crosses_break"))]
 
 
 def _break_label(indicator: str, year: int) -> str:

@@ -284,6 +284,12 @@ Renderer = Callable[[Sources], str]
 BLOCKS: dict[str, Renderer] = {}
 
 
+def low_confidence(s: Sources, *obs_ids: str) -> str:
+    """``; low-confidence input: <ids>`` for the given observations whose confidence is low ('' if none)."""
+    low = [i for i in obs_ids if str(s.observation(i).get("confidence", "")).strip().lower() == "low"]
+    return f"; low-confidence input{'s' if len(low) > 1 else ''}: {', '.join(low)}" if low else ""
+
+
 def block(name: str) -> Callable[[Renderer], Renderer]:
     """Register the renderer of the README block ``name``."""
 
@@ -389,7 +395,8 @@ def _results_growth(s: Sources) -> str:
     rate = (float(c1["value"]) / float(c0["value"])) ** (1 / 5) - 1
     text += (
         f" China's rural disposable income {num(float(c0['value']))} -> {num(float(c1['value']))} 元 over 2014-2019 "
-        f"is {pct(rate)} a year, nominal (external; `-p region China -p indicator rural_disposable_income`)."
+        f"is {pct(rate)} a year, nominal (external{low_confidence(s, c0['obs_id'], c1['obs_id'])}; `-p region China "
+        "-p indicator rural_disposable_income`)."
     )
     return para(text)
 
@@ -437,10 +444,10 @@ def _results_real(s: Sources) -> str:
         f"{china['start_year']}-{china['end_year']} is {pct(china['cagr'])} a year nominal and "
         f"{pct(china['real_cagr'])} real ({china['price_index']}; the rural CPI does not cover the window), against "
         f"an official real {pct(china['official_real_growth'])} (gap {100 * china['official_gap']:+.2f} pp a year); "
-        f"Xiangxi's rural income {xx['start_year']}-{xx['end_year']} is {pct(xx['cagr'])} nominal, "
-        f"{pct(xx['real_cagr'])} real (national CPI as a proxy), and {xo['start_year']}-{xo['end_year']}, on one "
-        f"income concept (the 2012 value predates the 2013 change from net to disposable income), "
-        f"{pct(xo['cagr'])} nominal and {pct(xo['real_cagr'])} real; China's GDP {gdp['start_year']}-{gdp['end_year']} "
+        f"Xiangxi's rural income {xo['start_year']}-{xo['end_year']}, on one income concept, is {pct(xo['cagr'])} "
+        f"nominal and {pct(xo['real_cagr'])} real (national CPI as a proxy), and {xx['start_year']}-{xx['end_year']}, "
+        f"across the 2013 change from net to disposable income (not like-for-like), {pct(xx['cagr'])} nominal and "
+        f"{pct(xx['real_cagr'])} real; China's GDP {gdp['start_year']}-{gdp['end_year']} "
         f"is {pct(gdp['cagr'])} nominal and {pct(gdp['real_cagr'])} real from the chained official rates."
     )
 
@@ -500,6 +507,7 @@ def _results_convergence(s: Sources) -> str:
         year_or_period=py1,
     )
     xv, hv = convergence_verdict(x0["ratio"], x1["ratio"]), convergence_verdict(h0["ratio"], h1["ratio"])
+    hyears = (h0["year_or_period"], h1["year_or_period"])
     xg = GAP_WORDS[gap_verdict(x0["gap"], x1["gap"])]
     return para(
         f"Headlines: Xiangxi's rural income was {x0['ratio']:.3f} of China's in {x0['year_or_period']} and "
@@ -507,7 +515,10 @@ def _results_convergence(s: Sources) -> str:
         f"points) while the absolute gap to China {xg}, from {-x0['gap']:.0f} to {-x1['gap']:.0f} 元 (nominal); its "
         f"CAGR was {pct(conv['value'])} against {pct(conv['benchmark_value'])} ({100 * conv['gap']:+.2f} pp a "
         f"year). Hunan's ratio moved from {h0['ratio']:.3f} ({h0['year_or_period']}) to {h1['ratio']:.3f} "
-        f"({h1['year_or_period']}), {100 * hconv['gap']:+.2f} pp a year: {hv}. Over the window common to both, "
+        f"({h1['year_or_period']}), {100 * hconv['gap']:+.2f} pp a year: {hv} in relative terms, while the "
+        f"absolute gap {GAP_WORDS[gap_verdict(h0['gap'], h1['gap'])]} ({-h0['gap']:.0f} to {-h1['gap']:.0f} 元)"
+        f"{low_confidence(s, *(f'{r}.rural_disposable_income.{y}.ext' for r in ('hunan', 'china') for y in hyears))}. "
+        "Over the window common to both, "
         f"{cx['year_or_period']}, Xiangxi's CAGR difference to China was {100 * cx['gap']:+.2f} pp a year and "
         f"Hunan's {100 * ch['gap']:+.2f}. Xiangxi's incidence fell by a log change of "
         f"{math.log(p1['value'] / p0['value']):+.2f} over {inc['year_or_period']} ({num(p0['value'])}% to "
