@@ -43,13 +43,15 @@ def test_eight_to_twelve_findings_each_one_sentence_with_period_and_basis(found)
 
 def test_gdp_growth_numbers_by_hand(found, tables_dir):
     f = found["gdp-growth"]
-    # (705.7 / 418.9) ** (1/6) - 1 = 9.08%; without 2019: (605.05 / 418.9) ** (1/5) - 1 = 7.63%
-    assert "grew 9.1% a year in nominal terms over 2013-2019" in f.text
-    assert "from 41.89 bn yuan to 70.57 bn yuan" in f.text  # 418.9 and 705.7 亿元
-    assert "without it growth was 7.6% a year (2013-2018)" in f.text
+    # issue 27: the like-for-like window leads, the one across the 2019 census revision follows, labelled.
+    # (605.05 / 418.9) ** (1/5) - 1 = 7.63% (xiangxi.gdp.2013, xiangxi.gdp.2018.ext);
+    # (705.7 / 418.9) ** (1/6) - 1 = 9.08% (with xiangxi.gdp.2019)
+    assert "grew 7.63% a year in nominal terms over 2013-2018" in f.text
+    assert "from 41.89 bn yuan to 60.505 bn yuan" in f.text  # 418.9 and 605.05 亿元
+    assert "over 2013-2019, across the 2019 series break (census revision), 9.08% a year" in f.text
     assert f.basis == "nominal; documents + external values"
     row = csv_row(tables_dir, f.table, f.row)  # the link points at the row the number comes from
-    assert (row["series_id"], row["start_year"], row["end_year"]) == ("xiangxi.gdp", "2013", "2019")
+    assert (row["series_id"], row["start_year"], row["end_year"]) == ("xiangxi.gdp", "2013", "2018")
     assert f.inputs == (
         "xiangxi.gdp.2013",
         "xiangxi.gdp.2015.ext",
@@ -62,18 +64,21 @@ def test_gdp_growth_numbers_by_hand(found, tables_dir):
 
 def test_income_findings_state_the_2013_concept_break(found, tables_dir):
     """Xiangxi's 2012 rural income predates the 2013 change from net to disposable income: the
-    findings give the growth on one concept beside the full period, nominal and real."""
+    findings lead with the growth on one concept and give the full period after it, labelled."""
     inc = found["income-growth"]
-    # (9183/4229) ** (1/6) - 1 = 13.8%; (9183/5891) ** (1/4) - 1 = 11.7%
-    assert "grew 13.8% a year in nominal terms over 2012-2018, from 4,229 yuan to 9,183 yuan" in inc.text
-    assert "the 2012 value predates the 2013 change of rural income concept" in inc.text
-    assert "2014-2018, growth was 11.7% a year" in inc.text
+    # (9183/5891) ** (1/4) - 1 = 11.74% leads; (9183/4229) ** (1/6) - 1 = 13.80% follows
+    assert "grew 11.74% a year in nominal terms over 2014-2018, from 5,891 yuan to 9,183 yuan" in inc.text
+    assert "over 2012-2018, across the 2013 series break (income concept), 13.80% a year" in inc.text
+    assert "the 2012 value predates the change of rural income concept" in inc.text
     real = found["real-growth"]
-    # China CPI 2015-2018: 1.014 * 1.020 * 1.016 * 1.021 = 1.07289; (1.558818 / 1.07289) ** (1/4) - 1 = 9.8%
+    # China CPI 2015-2018: 1.014 * 1.020 * 1.016 * 1.021 = 1.07289; (1.558818 / 1.07289) ** (1/4) - 1 = 9.79%
     # the rural CPI lacks 2016 and 2018 (no china.rural_cpi_change rows): the national CPI for every year, named
-    assert "Deflated by China CPI (2012 prices; proxy: the rural CPI lacks 2016, 2018; China index" in real.text
-    assert "grew 11.6% a year in real terms over 2012-2018, against 13.8% nominal" in real.text
-    assert "over 2014-2018, after the 2013 series break, 9.8% real against 11.7% nominal" in real.text
+    assert "Deflated by China CPI (2014 prices; proxy: the rural CPI lacks 2016, 2018; China index" in real.text
+    assert "grew 9.79% a year in real terms over 2014-2018, against 11.74% nominal" in real.text
+    # 2012-2018 with CPI chain 1.1228: ((9183/4229)/1.1228) ** (1/6) - 1 = 11.62%
+    assert "over 2012-2018, across the 2013 series break (income concept), 11.62% real against 13.80% nominal" in (
+        real.text
+    )
     levels = pd.read_csv(tables_dir / "growth_rates_levels.csv", dtype=str, keep_default_na=False)
     y2013 = levels[(levels["series_id"] == "xiangxi.rural_disposable_income") & (levels["year"] == "2013")].iloc[0]
     assert (
@@ -83,7 +88,9 @@ def test_income_findings_state_the_2013_concept_break(found, tables_dir):
 
 def test_poverty_elasticity_and_audit_by_hand(found, tables_dir):
     pov = found["poverty-xiangxi"]
-    assert "fell from 31.93% in 2013 to 0.65% in 2019, 31.28 percentage points (5.21 a year)" in pov.text
+    # issue 27: log change a year leads, ln(0.65/31.93) / 6 = -0.649; pp only beside the start level
+    assert "had a log change of −0.65 a year over 2013-2019" in pov.text
+    assert "a fall of 31.28 percentage points from a starting level of 31.93%" in pov.text
     el = found["elasticity-gdp"]
     # ln(0.65/31.93) / ln(26691/16171) = -7.77, more negative than the band -2.3 to -1.0
     assert "log arc elasticity of −7.77 over 2013-2019" in el.text and "more negative than" in el.text

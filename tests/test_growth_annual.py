@@ -75,7 +75,9 @@ def test_narrative_names_missing_years_and_vintages(run):
     text = gr.narrate(run)
     gdp = next(line for line in text.splitlines() if line.startswith("- **Xiangxi GDP**"))
     assert "no value for 2014" in gdp and "2017 preliminary; 2018 preliminary" in gdp
-    assert "4 degrees of freedom" in gdp and "3 degrees of freedom" in gdp
+    # no trend across the 2019 census revision (issue 27): only the 2013-2018 fit, 5 points, 3 dof
+    assert "no trend is fitted across it" in gdp and "4 degrees of freedom" not in gdp
+    assert "3 degrees of freedom" in gdp
 
 
 def test_documents_only_run_says_no_external_value(tmp_path):

@@ -7,6 +7,16 @@ caveat, plus where it comes from (report section, table row, input observations)
 number is typed here: every number is read from a table or from the processed
 observations.
 
+What a headline may claim: a growth finding leads with a window that crosses no series
+break (the growth table's ``crosses_break`` column) and states a window across a break after
+it, labelled; a log-linear trend appears only as a descriptive fit without a confidence
+interval, never across a break; poverty falls lead with the log change a year (comparable
+across starting levels), with percentage points only beside the starting level; convergence
+is relative and absolute together, with a materiality threshold
+(:data:`analysis.metrics.materiality.MATERIALITY`); a year the audit's consistency register
+disagrees with is named as doubtful; and every low-confidence input is named
+(:func:`name_low_confidence`).
+
 A finding whose table or row is absent (a partial build, a run with other parameters, a
 renamed series) raises :class:`Skip`; :func:`collect` logs the reason and goes on, so a
 missing report never breaks the index.
@@ -18,14 +28,17 @@ sentence from the row's values. The order of definition is the order on the page
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.metrics.growth import is_break_row
+from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
+from analysis.reports.growth_segments import crossed_years
+from analysis.reports.params import SERIES_BREAKS
 
 
 class Skip(Exception):
@@ -168,6 +181,8 @@ def printed(o: pd.Series) -> str:
     31.93 % -> '31.93%'. The value as printed, with its quote, is in the data catalog.
     """
     p = o["value_printed"] if isinstance(o["value_printed"], str) and o["value_printed"] else f"{o['value']:g}"
+    if not re.fullmatch(r"[\d,]+(\.\d+)?", p):  # printed in words or another unit ("60.505 billion CNY")
+        p = f"{o['value']:g}"
     dec = len(p.split(".")[1]) if "." in p else 0
     v, unit = float(o["value"]), o["unit"]
     if unit == "亿元":
@@ -201,56 +216,135 @@ def _years(cell: object) -> list[int]:
     return [int(y) for y in str(cell).split() if y.isdigit()]
 
 
-def _before_break(notes: pd.Series) -> pd.Series:
-    """Growth rows of the years before a series break (``without the break year ... and after``)."""
-    return is_break_row(notes) & notes.fillna("").str.startswith("without the break year")
-
-
-def _after_break(notes: pd.Series) -> pd.Series:
-    """Growth rows of the years from a series break on (``without the years before the break year ...``)."""
-    return is_break_row(notes) & notes.fillna("").str.startswith("without the years before the break year")
-
-
 # ---------------------------------------------------------------------------- findings
 
 
+def _crossed(r: pd.Series) -> list[int]:
+    """Break years a growth row's window crosses (column ``crosses_break``; empty: like-for-like)."""
+    return [int(y) for y in crossed_years(r.get("crosses_break"))]
+
+
+def _break_label(indicator: str, year: int) -> str:
+    """``series break (census revision)``: the default break's short label from the report parameters."""
+    brk = SERIES_BREAKS.get(str(indicator), {}).get(int(year))
+    return f"series break ({brk.label})" if brk else "series break"
+
+
+def _lead_rows(
+    ctx: Context, table: str, series_id: str, column: str
+) -> tuple[tuple[int, pd.Series] | None, tuple[int, pd.Series] | None]:
+    """The like-for-like row a finding leads with, and the full-period row when it crosses a break.
+
+    The lead is the row of ``series_id`` whose window crosses no series break and has ``column``,
+    with the most observed years (then the longest window); None when there is none. The second
+    is the full-period row when its window crosses a break (to be stated after the lead, labelled).
+    """
+    t = ctx.table(table)
+    if "crosses_break" not in t.columns:
+        raise Skip(f"{table}.csv has no column 'crosses_break' (a build from before the segment columns)")
+    rows = [(int(i) + 1, r) for i, r in t[t["series_id"].astype(str) == series_id].iterrows()]
+    if not rows:
+        raise Skip(f"{table}.csv has no row with {{'series_id': {series_id!r}}}")
+    ok = [(n, r) for n, r in rows if not _crossed(r) and pd.notna(r.get(column))]
+    lead = max(ok, key=lambda x: (int(x[1]["n_points"]), int(x[1]["end_year"]) - int(x[1]["start_year"])), default=None)
+    full = [(n, r) for n, r in rows if r.get("segment") == "full period" and _crossed(r) and pd.notna(r.get(column))]
+    return lead, (full[0] if full else None)
+
+
+def _across(r: pd.Series, what: str) -> str:
+    """``over 2013-2019, across the 2019 series break (census revision), <what>``."""
+    brk = " and ".join(f"{b} {_break_label(r['indicator'], b)}" for b in _crossed(r))
+    return f"over {int(r['start_year'])}-{int(r['end_year'])}, across the {brk}, {what}"
+
+
 def _growth(ctx: Context, table: str, series_id: str, what: str, caveat: str, key: str) -> Finding:
-    """A CAGR finding from a growth table row (full period, not the without-break row)."""
-    n, r = ctx.row(table, series_id=series_id, where=lambda t: ~is_break_row(t["note"]))
-    if pd.isna(r["cagr"]):
-        raise Skip(f"{table}.csv row {n}: no CAGR for {series_id}")
+    """A CAGR finding: the like-for-like window first, the window across a series break after it, labelled.
+
+    A log-linear trend is given only on the lead (like-for-like) row, as a descriptive fit
+    without a confidence interval: a handful of yearly points is not a sample.
+    """
+    lead, cross = _lead_rows(ctx, table, series_id, "cagr")
+    if lead is None and cross is None:
+        raise Skip(f"{table}.csv: no CAGR for {series_id}")
+    if lead is None:  # only a window across a break is observed: say so first
+        assert cross is not None
+        n, r = cross
+        s, e = int(r["start_year"]), int(r["end_year"])
+        text = (
+            f"{what} grew {pct(r['cagr'], 2)} a year in nominal terms {_across(r, 'from')} "
+            f"{printed(ctx.obs(series_id, s))} to {printed(ctx.obs(series_id, e))}: no like-for-like window is "
+            f"observed; {caveat}."
+        )
+        inputs = ctx.obs_ids(series_id, _years(r["years_used"]))
+        return Finding(key, text, f"{s}-{e}", basis(r["kinds_used"]), table, "Growth table", table, n, inputs)
+    n, r = lead
     s, e = int(r["start_year"]), int(r["end_year"])
     o0, o1 = ctx.obs(series_id, s), ctx.obs(series_id, e)
     trend = ""
     if pd.notna(r.get("trend_growth")):
         trend = (
-            f" (log-linear trend {pct(r['trend_growth'])}, 95% CI {pct(r['trend_ci_low'])} to "
-            f"{pct(r['trend_ci_high'])}, {int(r['n_points'])} points)"
+            f" (a descriptive log-linear fit on its {int(r['n_points'])} observed years gives "
+            f"{pct(r['trend_growth'], 2)}, with no confidence interval)"
         )
+    after = f"; {_across(cross[1], pct(cross[1]['cagr'], 2) + ' a year')}" if cross else ""
     text = (
-        f"{what} grew {pct(r['cagr'])} a year in nominal terms over {s}-{e}, from {printed(o0)} to "
-        f"{printed(o1)}{trend}; {caveat}."
+        f"{what} grew {pct(r['cagr'], 2)} a year in nominal terms over {s}-{e}, from {printed(o0)} to "
+        f"{printed(o1)}{trend}{after}; {caveat}."
     )
-    return Finding(
-        key,
-        text,
-        f"{s}-{e}",
-        basis(r["kinds_used"]),
-        table,
-        "Growth table",
-        table,
-        n,
-        ctx.obs_ids(series_id, _years(r["years_used"])),
+    years = _years(r["years_used"]) + (_years(cross[1]["years_used"]) if cross else [])
+    kinds = f"{r['kinds_used']} {cross[1]['kinds_used'] if cross else ''}"
+    return Finding(key, text, f"{s}-{e}", basis(kinds), table, "Growth table", table, n, ctx.obs_ids(series_id, years))
+
+
+def _doubt(ctx: Context, start_id: str, end_id: str) -> str:
+    """What the audit's consistency register says against a change's endpoints ('' when nothing or not built).
+
+    The checks of ``claims_audit_consistency.csv`` whose verdict is ``disagree`` and that use
+    either endpoint observation, with the years they put in doubt and one check's two sides.
+    """
+    try:
+        t = ctx.table("claims_audit_consistency")
+    except Skip:
+        return ""
+    if not {"verdict", "left", "right", "check_id"} <= set(t.columns):
+        return ""
+    sides = t["left"].fillna("").astype(str) + " " + t["right"].fillna("").astype(str)
+    bad = t[
+        (t["verdict"] == "disagree")
+        & (sides.str.contains(start_id, regex=False) | sides.str.contains(end_id, regex=False))
+    ]
+    if bad.empty:
+        return ""
+    years = [i.split(".")[2] for i in (start_id, end_id) if sides[bad.index].str.contains(i, regex=False).any()]
+    first = bad.iloc[0]
+    shown = ""
+    if pd.notna(first.get("shown_a")) and pd.notna(first.get("shown_b")):
+        a, b = str(first["shown_a"]), str(first["shown_b"])
+        if pd.notna(first.get("value_a")) and pd.notna(first.get("value_b")):
+            unit = f" {first['unit']}" if pd.notna(first.get("unit")) else ""
+            a, b = f"{a} = {float(first['value_a']):,.0f}{unit}", f"{b} = {float(first['value_b']):,.0f}{unit}"
+        shown = f"; {first['check_id']}: {a} against {b}"
+    return (
+        f"the audit doubts the {' and '.join(years)} figure{'s' if len(years) > 1 else ''}, which imply different "
+        f"population bases ({', '.join(bad['check_id'])} disagree{'' if len(bad) > 1 else 's'}{shown}), so the fall "
+        "rests on doubtful levels"
     )
 
 
 def _poverty(ctx: Context, series_id: str, who: str, key: str, caveat: str) -> Finding:
+    """A poverty-incidence finding led by the log change per year (comparable across starting levels).
+
+    The percentage-point change is given only beside the starting level it is bounded by;
+    a start year the audit's consistency register disagrees with is named as doubtful.
+    """
     n, r = ctx.row("growth_rates", series_id=series_id)
     s, e = int(r["start_year"]), int(r["end_year"])
     o0, o1 = ctx.obs(series_id, s), ctx.obs(series_id, e)
+    doubt = _doubt(ctx, str(o0["obs_id"]), str(o1["obs_id"]))
     text = (
-        f"{who} poverty incidence fell from {printed(o0)} in {s} to {printed(o1)} in {e}, "
-        f"{num(abs(r['change']))} percentage points ({num(abs(r['change_per_year']))} a year); {caveat}."
+        f"{who} poverty incidence had a log change of {num(r['log_change'] / (e - s))} a year over {s}-{e} "
+        f"({num(r['log_change'])} in all, from {printed(o0)} to {printed(o1)}: a fall of {num(abs(r['change']))} "
+        f"percentage points from a starting level of {printed(o0)}){'; ' + doubt if doubt else ''}; {caveat}."
     )
     return Finding(
         key,
@@ -267,33 +361,30 @@ def _poverty(ctx: Context, series_id: str, who: str, key: str, caveat: str) -> F
 
 @finding
 def gdp_growth(ctx: Context) -> Finding:
-    """Xiangxi GDP: nominal CAGR, with the growth without the census-revised year."""
-    _, alt = ctx.row("growth_rates", series_id="xiangxi.gdp", where=lambda t: _before_break(t["note"]))
-    caveat = (
-        f"the {int(alt['end_year']) + 1} value is on the fourth-census basis, and without it growth was "
-        f"{pct(alt['cagr'])} a year ({int(alt['start_year'])}-{int(alt['end_year'])})"
-    )
+    """Xiangxi GDP: the nominal CAGR before the census revision first, the one across it after."""
+    _, cross = _lead_rows(ctx, "growth_rates", "xiangxi.gdp", "cagr")
+    caveat = "nominal GDP, with no price index for the prefecture"
+    if cross is not None:
+        caveat = (
+            f"the {'/'.join(map(str, _crossed(cross[1])))} value is on the fourth-economic-census basis (partly a "
+            "level shift), so the longer window mixes two bases"
+        )
     return _growth(ctx, "growth_rates", "xiangxi.gdp", "Xiangxi's GDP", caveat, "gdp-growth")
 
 
 @finding
 def real_growth(ctx: Context) -> Finding:
-    """Real growth beside the nominal, with the official real rate where published."""
+    """Real growth beside the nominal: the like-for-like window first, with the official real rate where published."""
     t = ctx.table("growth_rates")
     if "real_cagr" not in t.columns:
         raise Skip("growth_rates.csv has no real columns")
     for sid in ("xiangxi.gdp", "xiangxi.rural_disposable_income", "xiangxi.gdp_per_capita"):
-        try:
-            n, r = ctx.row(
-                "growth_rates",
-                series_id=sid,
-                where=lambda t: ~is_break_row(t["note"]) & t["real_cagr"].notna(),
-            )
+        lead, cross = _lead_rows(ctx, "growth_rates", sid, "real_cagr")
+        if lead is not None:
             break
-        except Skip:
-            continue
     else:
-        raise Skip("no Xiangxi series has a real CAGR in growth_rates.csv")
+        raise Skip("no Xiangxi series has a like-for-like real CAGR in growth_rates.csv")
+    n, r = lead
     s, e = int(r["start_year"]), int(r["end_year"])
     what = {
         "xiangxi.gdp": "Xiangxi's GDP",
@@ -302,24 +393,21 @@ def real_growth(ctx: Context) -> Finding:
     }[sid]
     official = ""
     if pd.notna(r.get("official_real_growth")):
-        official = f"; the official real growth chained over the same years is {pct(r['official_real_growth'])} a year"
-    after = ""
-    try:  # the same on one side of a series break (rural income: one income concept)
-        _, a = ctx.row("growth_rates", series_id=sid, where=lambda t: _after_break(t["note"]) & t["real_cagr"].notna())
-        brk = str(a["note"]).split("break year ")[1].split()[0]
-        after = (
-            f"; over {int(a['start_year'])}-{int(a['end_year'])}, after the {brk} series break, "
-            f"{pct(a['real_cagr'])} real against {pct(a['cagr'])} nominal"
+        official = (
+            f"; the official real growth chained over the same years is {pct(r['official_real_growth'], 2)} a year"
         )
-    except Skip:
-        pass
+    after = ""
+    if cross is not None:
+        c = cross[1]
+        after = "; " + _across(c, f"{pct(c['real_cagr'], 2)} real against {pct(c['cagr'], 2)} nominal")
     index, _, why = str(r["price_index"]).partition(" (")
     why = f"; {why.rstrip(')')}" if why else ""
     proxy = "" if why else "; a price index for a wider area stands in for the prefecture's own prices"
     text = (
-        f"Deflated by {index} ({int(r['price_base_year'])} prices{why}), {what} grew {pct(r['real_cagr'])} a year "
-        f"in real terms over {s}-{e}, against {pct(r['cagr'])} nominal{official}{after}{proxy}."
+        f"Deflated by {index} ({int(r['price_base_year'])} prices{why}), {what} grew {pct(r['real_cagr'], 2)} a "
+        f"year in real terms over {s}-{e}, against {pct(r['cagr'], 2)} nominal{official}{after}{proxy}."
     )
+    years = _years(r["years_used"]) + (_years(cross[1]["years_used"]) if cross else [])
     return Finding(
         "real-growth",
         text,
@@ -329,73 +417,62 @@ def real_growth(ctx: Context) -> Finding:
         "Growth table",
         "growth_rates",
         n,
-        ctx.obs_ids(sid, _years(r["years_used"])),
+        ctx.obs_ids(sid, years),
     )
 
 
 @finding
 def gdp_per_capita_growth(ctx: Context) -> Finding:
-    """Xiangxi GDP per capita from the documents alone."""
+    """Xiangxi GDP per capita from the documents alone (like-for-like window first)."""
     return _growth(
         ctx,
         "growth_documents_only",
         "xiangxi.gdp_per_capita",
         "Xiangxi's GDP per capita",
-        "two endpoints only (no trend), the later one on the fourth-census basis",
+        "the documents give only these two years, too few for a trend",
         "gdppc-growth",
     )
 
 
 @finding
 def rural_income_growth(ctx: Context) -> Finding:
-    """Xiangxi rural disposable income (external yearly values)."""
+    """Xiangxi rural disposable income (external yearly values): one income concept first."""
     sid = "xiangxi.rural_disposable_income"
     caveat = "these yearly values are secondary (external) data, not from the documents"
-    try:
-        _, a = ctx.row("growth_rates", series_id=sid, where=lambda t: _after_break(t["note"]))
-        start = int(ctx.row("growth_rates", series_id=sid, where=lambda t: ~is_break_row(t["note"]))[1]["start_year"])
-        brk = str(a["note"]).split("break year ")[1].split()[0]
+    _, cross = _lead_rows(ctx, "growth_rates", sid, "cagr")
+    if cross is not None:
         caveat = (
-            f"the {start} value predates the {brk} change of rural income concept (net to disposable income), "
-            f"and on one concept, {int(a['start_year'])}-{int(a['end_year'])}, growth was {pct(a['cagr'])} a "
-            f"year; {caveat}"
+            f"the {cross[1]['start_year']} value predates the change of rural income concept (net to disposable "
+            f"income); {caveat}"
         )
-    except Skip:
-        pass
     return _growth(ctx, "growth_rates", sid, "Xiangxi's rural disposable income per capita", caveat, "income-growth")
 
 
 @finding
 def china_convergence(ctx: Context) -> Finding:
-    """Rural income against China: the CAGR difference (convergence) over the common years."""
+    """Rural income against China: relative and absolute convergence together, with a materiality threshold."""
     metric = "rural income convergence: CAGR difference"
+    ratio = "rural income relative to China"
     n, r = ctx.row("china_comparisons", metric=metric, region="Xiangxi", status="matched")
-    ratios = ctx.table("china_comparisons")
-    ratios = ratios[
-        (ratios["metric"] == "rural income relative to China")
-        & (ratios["region"] == "Xiangxi")
-        & (ratios["status"] == "matched")
-    ]
     period = str(r["year_or_period"])
     years = _years(period.replace("-", " "))
-    real = ""
-    try:
-        _, rr = ctx.row(
-            "china_comparisons",
-            metric="rural income convergence: real CAGR difference",
-            region="Xiangxi",
-            status="matched",
-        )
-        real = f" ({num(100 * rr['gap'])} percentage points in real terms)"
-    except Skip:
-        pass
-    move = ""
-    if len(ratios) >= 2:
-        move = f"; its ratio to China moved from {num(ratios['ratio'].iloc[0])} to {num(ratios['ratio'].iloc[-1])}"
+    _, x0 = ctx.row("china_comparisons", metric=ratio, region="Xiangxi", status="matched", year_or_period=years[0])
+    _, x1 = ctx.row("china_comparisons", metric=ratio, region="Xiangxi", status="matched", year_or_period=years[-1])
+    rel = convergence_verdict(float(x0["ratio"]), float(x1["ratio"]))
+    words = {
+        "converging": "relative convergence",
+        "diverging": "relative divergence",
+        "no material change": "no material change in relative terms",
+    }[rel]
+    # ratio rows: gap = Xiangxi - China (yuan); the gap to China is its negative
+    g0, g1 = -float(x0["gap"]), -float(x1["gap"])
     text = (
-        f"Over {period} Xiangxi's rural income per capita grew {pct(r['value'])} a year against China's "
-        f"{pct(r['benchmark_value'])}, {num(100 * r['gap'])} percentage points a year "
-        f"{'faster' if r['gap'] > 0 else 'slower'}{real}{move}; the Xiangxi series is external data and China's "
+        f"Over {period} Xiangxi's rural income per capita went from {num(x0['ratio'], 3)} to "
+        f"{num(x1['ratio'], 3)} of China's ({words}: {'within' if rel == 'no material change' else 'beyond'} the "
+        f"{MATERIALITY:g} log-point materiality threshold) while the absolute gap to China "
+        f"{GAP_WORDS[gap_verdict(g0, g1)]}, from {g0:,.0f} to {g1:,.0f} yuan (nominal); its CAGR was "
+        f"{pct(r['value'], 2)} against China's {pct(r['benchmark_value'], 2)}, {num(100 * r['gap'])} percentage "
+        f"points a year {'faster' if r['gap'] > 0 else 'slower'}; the Xiangxi series is external data and China's "
         f"national figure includes its richer provinces."
     )
     inputs = ctx.obs_ids("xiangxi.rural_disposable_income", years[:1] + years[-1:]) + ctx.obs_ids(
@@ -405,7 +482,7 @@ def china_convergence(ctx: Context) -> Finding:
         "china-convergence",
         text,
         period,
-        basis(r.get("kinds", "")) + ("; real alongside" if real else ""),
+        basis(r.get("kinds", "")),
         "china_comparisons",
         "Against China: income convergence and poverty in two measurement systems|Rural income against China",
         "china_comparisons",
@@ -709,6 +786,25 @@ def counties_exited(ctx: Context) -> Finding:
 # ---------------------------------------------------------------------------- collect
 
 
+def name_low_confidence(ctx: Context, f: Finding) -> Finding:
+    """The finding with its low-confidence inputs named at the end of its sentence.
+
+    An input whose ``confidence`` (the external figures' column of the observations) is
+    ``low`` is listed by id, so a reader sees which headline rests on a weak source. The
+    sentence is unchanged when no input is low or the observations have no such column.
+    """
+    o = ctx.observations
+    if "confidence" not in o.columns or not f.inputs:
+        return f
+    conf = dict(zip(o["obs_id"].astype(str), o["confidence"].fillna("").astype(str), strict=True))
+    low = [i for i in f.inputs if conf.get(i, "").strip().lower() == "low"]
+    if not low:
+        return f
+    many = "s" if len(low) > 1 else ""
+    text = f"{f.text.rstrip('.')}; it rests on low-confidence external value{many} {', '.join(low)}."
+    return replace(f, text=text)
+
+
 def collect(tables_dir: Path, observations: pd.DataFrame, limit: int = 12) -> list[Finding]:
     """Every finding the tables support, each skipped one printed with its reason.
 
@@ -719,7 +815,7 @@ def collect(tables_dir: Path, observations: pd.DataFrame, limit: int = 12) -> li
     out: list[tuple[str, Finding]] = []
     for fn in FINDINGS:
         try:
-            out.append((fn.__name__, fn(ctx)))
+            out.append((fn.__name__, name_low_confidence(ctx, fn(ctx))))
         except Skip as why:
             print(f"[findings] skipped {fn.__name__}: {why}")
         except (KeyError, ValueError, TypeError) as exc:  # a table whose layout changed

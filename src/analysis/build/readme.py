@@ -54,6 +54,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.build.runs import RUNS, Run
+from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 
 README: Path = paths.ROOT / "README.md"
 BENCH_RESULTS: Path = paths.ROOT / "benchmarks" / "results.md"
@@ -283,6 +284,12 @@ Renderer = Callable[[Sources], str]
 BLOCKS: dict[str, Renderer] = {}
 
 
+def low_confidence(s: Sources, *obs_ids: str) -> str:
+    """``; low-confidence input: <ids>`` for the given observations whose confidence is low ('' if none)."""
+    low = [i for i in obs_ids if str(s.observation(i).get("confidence", "")).strip().lower() == "low"]
+    return f"; low-confidence input{'s' if len(low) > 1 else ''}: {', '.join(low)}" if low else ""
+
+
 def block(name: str) -> Callable[[Renderer], Renderer]:
     """Register the renderer of the README block ``name``."""
 
@@ -347,40 +354,36 @@ def _data_loading_api(s: Sources) -> str:
 
 @block("results.growth")
 def _results_growth(s: Sources) -> str:
-    t = s.table("growth_rates")
-    gdp = row(t, "growth_rates", series_id="xiangxi.gdp", start_year=2013, end_year=2019)
-    brk = row(t, "growth_rates", series_id="xiangxi.gdp", start_year=2013, end_year=2018)
+    # Like-for-like first (the window before the 2019 census revision), then the window across
+    # it, labelled; the log-linear trend only as a descriptive fit, never across the break.
+    t = s.table("growth_rates", text=("crosses_break", "break_year"))
+    gdp = row(t, "growth_rates", series_id="xiangxi.gdp", segment="full period")
+    brk = row(t, "growth_rates", series_id="xiangxi.gdp", segment="before break")
     dibao = row(t, "growth_rates", series_id="xiangxi.rural_dibao_standard", start_year=2014, end_year=2019)
     g0, g1 = s.observation("xiangxi.gdp.2013"), s.observation("xiangxi.gdp.2019")
+    obs = s.observations()
+    gb = obs[(obs["series_id"] == "xiangxi.gdp") & (obs["year"] == int(brk["end_year"])) & (obs["preferred"] == "yes")]
+    gb = gb.sort_values("kind").iloc[0]  # the document value where there is one, as the growth table uses
     d0, d1 = s.observation("xiangxi.rural_dibao_standard.2014"), s.observation("xiangxi.rural_dibao_standard.2019")
     text = (
-        f"Headline: Xiangxi GDP {g0['value_printed']} -> {printed(g1)} over {gdp['start_year']}-{gdp['end_year']} "
-        f"is {pct(gdp['cagr'])} a year ({pct(brk['cagr'])} over {brk['start_year']}-{brk['end_year']} without the "
-        f"revised {gdp['end_year']})"
+        f"Headline: Xiangxi GDP {g0['value_printed']} -> {num(float(gb['value']))} {gb['unit']} over "
+        f"{brk['start_year']}-{brk['end_year']}, "
+        f"like-for-like, is {pct(brk['cagr'])} a year; over {gdp['start_year']}-{gdp['end_year']}, across the "
+        f"{gdp['crosses_break']} census revision, to {printed(g1)}, it is {pct(gdp['cagr'])} a year (not "
+        "like-for-like)"
     )
-    if str(gdp.get("trend_growth", "")) not in ("", "nan"):
-        n, nb = int(gdp["n_points"]), int(brk["n_points"])
-        missing = str(gdp.get("missing_years", "")).split()
+    if str(brk.get("trend_growth", "")) not in ("", "nan"):
+        nb = int(brk["n_points"])
+        missing = str(brk.get("missing_years", "")).split()
         text += (
-            f". With the external annual figures it is observed in {n} of the "
-            f"{int(gdp['end_year']) - int(gdp['start_year']) + 1} years"
+            f". With the external annual figures {brk['start_year']}-{brk['end_year']} is observed in {nb} of "
+            f"{int(brk['end_year']) - int(brk['start_year']) + 1} years"
             + (f" (no source gives {', '.join(missing)}" if missing else "")
-            + (f"; vintages: {gdp['vintages']}" if str(gdp.get("vintages", "")) not in ("", "nan") else "")
+            + (f"; vintages: {brk['vintages']}" if str(brk.get("vintages", "")) not in ("", "nan") else "")
             + (")" if missing else "")
-            + f", so a log-linear trend is estimated: {pct(gdp['trend_growth'])} a year (95% CI "
-            f"{pct(gdp['trend_ci_low'])} to {pct(gdp['trend_ci_high'])}, {n - 2} degrees of freedom: descriptive)"
+            + f", and a descriptive log-linear fit gives {pct(brk['trend_growth'])} a year ({nb - 2} degrees of "
+            "freedom: no confidence interval is given, and none is fitted across the break)"
         )
-        if str(brk.get("trend_growth", "")) not in ("", "nan"):
-            text += f"; without the break year the trend is {pct(brk['trend_growth'])} ({nb - 2} degrees of freedom)"
-        sens = s.table("growth_rates_sensitivity")
-        if not sens.empty:
-            a = sens[(sens["series_id"] == "xiangxi.gdp") & sens["use"].str.startswith("replaces")]
-            if not a.empty:
-                a = a.iloc[0]
-                text += (
-                    f"; with the alternative {a['year']} figure ({num(float(a['value_alternative']))} instead of "
-                    f"{num(float(a['value_used']))}) the trend is {pct(a['trend_alternative'])}"
-                )
     text += (
         f"; the rural dibao standard {d0['value_printed']} -> {printed(d1)} over "
         f"{dibao['start_year']}-{dibao['end_year']} is {100 * dibao['total_change']:+.1f}%."
@@ -392,7 +395,8 @@ def _results_growth(s: Sources) -> str:
     rate = (float(c1["value"]) / float(c0["value"])) ** (1 / 5) - 1
     text += (
         f" China's rural disposable income {num(float(c0['value']))} -> {num(float(c1['value']))} 元 over 2014-2019 "
-        f"is {pct(rate)} a year, nominal (external; `-p region China -p indicator rural_disposable_income`)."
+        f"is {pct(rate)} a year, nominal (external{low_confidence(s, c0['obs_id'], c1['obs_id'])}; `-p region China "
+        "-p indicator rural_disposable_income`)."
     )
     return para(text)
 
@@ -440,10 +444,10 @@ def _results_real(s: Sources) -> str:
         f"{china['start_year']}-{china['end_year']} is {pct(china['cagr'])} a year nominal and "
         f"{pct(china['real_cagr'])} real, deflated by {china['price_index']}, against "
         f"an official real {pct(china['official_real_growth'])} (gap {100 * china['official_gap']:+.2f} pp a year); "
-        f"Xiangxi's rural income {xx['start_year']}-{xx['end_year']} is {pct(xx['cagr'])} nominal, "
-        f"{pct(xx['real_cagr'])} real (national CPI as a proxy), and {xo['start_year']}-{xo['end_year']}, on one "
-        f"income concept (the 2012 value predates the 2013 change from net to disposable income), "
-        f"{pct(xo['cagr'])} nominal and {pct(xo['real_cagr'])} real; China's GDP {gdp['start_year']}-{gdp['end_year']} "
+        f"Xiangxi's rural income {xo['start_year']}-{xo['end_year']}, on one income concept, is {pct(xo['cagr'])} "
+        f"nominal and {pct(xo['real_cagr'])} real (national CPI as a proxy), and {xx['start_year']}-{xx['end_year']}, "
+        f"across the 2013 change from net to disposable income (not like-for-like), {pct(xx['cagr'])} nominal and "
+        f"{pct(xx['real_cagr'])} real; China's GDP {gdp['start_year']}-{gdp['end_year']} "
         f"is {pct(gdp['cagr'])} nominal and {pct(gdp['real_cagr'])} real from the chained official rates."
     )
 
@@ -473,25 +477,53 @@ def _results_national_elasticity(s: Sources) -> str:
 
 @block("results.convergence")
 def _results_convergence(s: Sources) -> str:
+    # Relative (ratio) and absolute (gap in yuan) convergence together, each verdict with the
+    # materiality threshold; no real-terms gap (the same index on both sides adds nothing).
     t = s.table("china_comparisons", text=("year_or_period",))
     ratio = "rural income relative to China"
-    x0 = row(t, "china_comparisons", metric=ratio, region="Xiangxi", year_or_period="2014")
     conv = row(t, "china_comparisons", metric="rural income convergence: CAGR difference", region="Xiangxi")
+    x0 = row(t, "china_comparisons", metric=ratio, region="Xiangxi", year_or_period=str(conv["year_or_period"])[:4])
     x1 = row(t, "china_comparisons", metric=ratio, region="Xiangxi", year_or_period=str(conv["year_or_period"])[-4:])
-    real = row(t, "china_comparisons", metric="rural income convergence: real CAGR difference", region="Xiangxi")
     hconv = row(t, "china_comparisons", metric="rural income convergence: CAGR difference", region="Hunan")
     h0 = row(t, "china_comparisons", metric=ratio, region="Hunan", year_or_period=str(hconv["year_or_period"])[:4])
     h1 = row(t, "china_comparisons", metric=ratio, region="Hunan", year_or_period=str(hconv["year_or_period"])[-4:])
+    common = t[t["metric"] == "rural income convergence: CAGR difference, common window"]
+    cx = row(common, "china_comparisons", region="Xiangxi")
+    ch = row(common, "china_comparisons", region="Hunan")
     inc = row(t, "china_comparisons", metric="poverty_incidence vs China: change over common years", region="Xiangxi")
-    word = "convergence" if abs(math.log(x1["ratio"])) < abs(math.log(x0["ratio"])) else "divergence"
+    py0, py1 = str(inc["year_or_period"])[:4], str(inc["year_or_period"])[-4:]
+    p0 = row(
+        t,
+        "china_comparisons",
+        metric="poverty_incidence vs China: gap at common year",
+        region="Xiangxi",
+        year_or_period=py0,
+    )
+    p1 = row(
+        t,
+        "china_comparisons",
+        metric="poverty_incidence vs China: gap at common year",
+        region="Xiangxi",
+        year_or_period=py1,
+    )
+    xv, hv = convergence_verdict(x0["ratio"], x1["ratio"]), convergence_verdict(h0["ratio"], h1["ratio"])
+    hyears = (h0["year_or_period"], h1["year_or_period"])
+    xg = GAP_WORDS[gap_verdict(x0["gap"], x1["gap"])]
     return para(
         f"Headlines: Xiangxi's rural income was {x0['ratio']:.3f} of China's in {x0['year_or_period']} and "
-        f"{x1['ratio']:.3f} in {x1['year_or_period']}, its CAGR {pct(conv['value'])} against "
-        f"{pct(conv['benchmark_value'])} ({100 * conv['gap']:+.2f} pp a year, relative {word}; real "
-        f"{100 * real['gap']:+.2f} pp); Hunan's ratio moved from {h0['ratio']:.3f} ({h0['year_or_period']}) to "
-        f"{h1['ratio']:.3f} ({h1['year_or_period']}), {100 * hconv['gap']:+.2f} pp a year; Xiangxi's incidence fell "
-        f"{-inc['value']:.2f} pp over {inc['year_or_period']} against China's {-inc['benchmark_value']:.2f} pp "
-        "(different measurement systems)."
+        f"{x1['ratio']:.3f} in {x1['year_or_period']} (relative: {xv}, materiality threshold {MATERIALITY:g} log "
+        f"points) while the absolute gap to China {xg}, from {-x0['gap']:.0f} to {-x1['gap']:.0f} 元 (nominal); its "
+        f"CAGR was {pct(conv['value'])} against {pct(conv['benchmark_value'])} ({100 * conv['gap']:+.2f} pp a "
+        f"year). Hunan's ratio moved from {h0['ratio']:.3f} ({h0['year_or_period']}) to {h1['ratio']:.3f} "
+        f"({h1['year_or_period']}), {100 * hconv['gap']:+.2f} pp a year: {hv} in relative terms, while the "
+        f"absolute gap {GAP_WORDS[gap_verdict(h0['gap'], h1['gap'])]} ({-h0['gap']:.0f} to {-h1['gap']:.0f} 元)"
+        f"{low_confidence(s, *(f'{r}.rural_disposable_income.{y}.ext' for r in ('hunan', 'china') for y in hyears))}. "
+        "Over the window common to both, "
+        f"{cx['year_or_period']}, Xiangxi's CAGR difference to China was {100 * cx['gap']:+.2f} pp a year and "
+        f"Hunan's {100 * ch['gap']:+.2f}. Xiangxi's incidence fell by a log change of "
+        f"{math.log(p1['value'] / p0['value']):+.2f} over {inc['year_or_period']} ({num(p0['value'])}% to "
+        f"{num(p1['value'])}%) against China's {math.log(p1['benchmark_value'] / p0['benchmark_value']):+.2f} "
+        f"({num(p0['benchmark_value'])}% to {num(p1['benchmark_value'])}%; different measurement systems)."
     )
 
 

@@ -3,11 +3,15 @@
 Whatever the run's benchmark, each selected region is set against the national figures
 where China observes the series (METHODS.md, "Benchmarks: China and the region"):
 
-* **rural income relative to China** at every common year (the ratio), and **convergence**:
-  the difference of the two CAGRs over the first and last common years, in percentage
-  points a year, nominal and real (both deflated by the same national index, the rural CPI where
-  it covers the window, else the CPI of all residents, as :mod:`analysis.reports.real_terms` chooses; a common
-  deflator leaves the ratios unchanged but scales the CAGR difference by 1 / (1 + inflation));
+* **rural income relative to China** at every common year (the ratio and the gap in yuan),
+  and **convergence**: the difference of the two CAGRs over the first and last common years,
+  in percentage points a year, with relative (ratio) and absolute (gap in yuan, nominal)
+  convergence stated together and called material only beyond
+  :data:`analysis.metrics.materiality.MATERIALITY`; the real row (both sides deflated by the
+  same national index, the rural CPI where it covers the window, else the CPI of all residents, as
+  :mod:`analysis.reports.real_terms` chooses) is arithmetically the nominal difference divided by
+  1 + inflation, not further evidence; and, where the regions' windows differ, the same difference over the
+  window common to all of them;
 * **poverty incidence and poor population** against China at every common year and their
   changes over the common years. The regions' figures are registered-poor (建档立卡) counts
   under exit targets, the national ones the NBS rural household survey (from 2013; 2010-2012
@@ -33,6 +37,7 @@ from analysis.metrics.compare import (
     ratio_to_benchmark,
 )
 from analysis.metrics.convergence import common_years
+from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 from analysis.reports import real_terms as rt
 from analysis.reports.comparison import INCOME, PERIOD_END, ComparisonRun
 
@@ -43,6 +48,8 @@ POVERTY = ("poverty_incidence", "poor_population")
 RATIO_METRIC = "rural income relative to China"
 CONVERGENCE_METRIC = "rural income convergence: CAGR difference"
 REAL_CONVERGENCE_METRIC = "rural income convergence: real CAGR difference"
+COMMON_WINDOW_METRIC = "rural income convergence: CAGR difference, common window"
+
 
 MEASUREMENT_NOTE = {
     "Xiangxi": "two measurement systems: Xiangxi registered poor (建档立卡, under exit targets) vs China NBS survey",
@@ -69,6 +76,25 @@ def _measurement(region: str, years: tuple[int, ...]) -> str:
 
 def _note(c: Comparison, *notes: str) -> Comparison:
     return replace(c, note="; ".join(n for n in (*notes, c.note) if n))
+
+
+def convergence_text(a0: Point, a1: Point, b0: Point, b1: Point, threshold: float = MATERIALITY) -> str:
+    """Absolute and relative convergence together, in one clause (nominal yuan).
+
+    >>> from analysis.metrics.compare import Point
+    >>> p = lambda r, y, v: Point(r, "rural_disposable_income", y, v, "元", "yuan/year", "external")
+    >>> convergence_text(p("Xiangxi", 2014, 5891), p("Xiangxi", 2018, 9183), p("China", 2014, 10489),
+    ...                  p("China", 2018, 14617))  # doctest: +NORMALIZE_WHITESPACE
+    'relative: converging (ratio to China 0.562 in 2014, 0.628 in 2018; materiality threshold 0.02 log points);
+    absolute: the gap to China widened (4598 to 5434 yuan, nominal)'
+    """
+    r0, r1 = a0.value / b0.value, a1.value / b1.value
+    g0, g1 = b0.value - a0.value, b1.value - a1.value
+    return (
+        f"relative: {convergence_verdict(r0, r1, threshold)} (ratio to China {r0:.3f} in {a0.year}, {r1:.3f} in "
+        f"{a1.year}; materiality threshold {threshold:g} log points); absolute: the gap to China "
+        f"{GAP_WORDS[gap_verdict(g0, g1, threshold)]} ({g0:.0f} to {g1:.0f} yuan, nominal)"
+    )
 
 
 def has_national(run: ComparisonRun) -> bool:
@@ -130,16 +156,60 @@ def income_rows(run: ComparisonRun, region: str) -> list[Comparison]:
     y0, y1 = years[0], years[-1]
     ca, cb = period_change(a[y0], a[y1], "growth"), period_change(b[y0], b[y1], "growth")
     conv = compare_changes(ca, cb, metric=CONVERGENCE_METRIC)
-    r0, r1 = a[y0].value / b[y0].value, a[y1].value / b[y1].value
-    direction = "converging (ratio moving towards 1)" if abs(r1 - 1) < abs(r0 - 1) else "diverging"
     rows.append(
         _note(
             conv,
-            f"nominal; ratio to China {r0:.3f} in {y0}, {r1:.3f} in {y1}: {direction}",
+            f"nominal; {convergence_text(a[y0], a[y1], b[y0], b[y1])}",
             f"common years {' '.join(map(str, years))}",
         )
     )
     rows.append(_real_convergence(run, a[y0], a[y1], b[y0], b[y1], conv))
+    return rows
+
+
+def common_window_rows(run: ComparisonRun, names: list[str]) -> list[Comparison]:
+    """The CAGR difference of every region over one window common to all of them and China.
+
+    Each region's own convergence row uses its first and last common years with China, and
+    those windows differ (Xiangxi 2014-2018, Hunan 2014-2019), so regions are compared with
+    each other only over the years that every region with two or more common years shares
+    with China. Nothing when fewer than two regions qualify or their windows already agree.
+    """
+    b = _by_year(run.points(NATIONAL, INCOME, end=PERIOD_END))
+    own = {}
+    for r in names:
+        a = _by_year(run.points(r, INCOME, end=PERIOD_END))
+        years = common_years(a, b) if a and b else []
+        if len(years) >= 2:
+            own[r] = (a, years)
+    windows = {(ys[0], ys[-1]) for _, ys in own.values()}
+    if len(own) < 2 or len(windows) == 1:
+        return []
+    shared = sorted(set.intersection(*(set(ys) for _, ys in own.values())))
+    if len(shared) < 2:
+        listed = ", ".join(f"{r} ({' '.join(map(str, ys))})" for r, (_, ys) in own.items())
+        return [
+            not_compared(
+                COMMON_WINDOW_METRIC,
+                None,
+                NATIONAL,
+                f"no window of two or more years is common to {listed}",
+                status="not observed",
+                region=", ".join(own),
+                year_or_period="",
+            )
+        ]
+    y0, y1 = shared[0], shared[-1]
+    rows = []
+    for a, _ in own.values():
+        ca, cb = period_change(a[y0], a[y1], "growth"), period_change(b[y0], b[y1], "growth")
+        rows.append(
+            _note(
+                compare_changes(ca, cb, metric=COMMON_WINDOW_METRIC),
+                f"nominal; {convergence_text(a[y0], a[y1], b[y0], b[y1])}",
+                f"the window common to {', '.join(own)} and China: {y0}-{y1}",
+            )
+        )
     return rows
 
 
@@ -161,7 +231,8 @@ def _real_convergence(
         ratio=ga / gb if gb else None,
         gap=ga - gb,
         note=f"real, both deflated by {idx.description}, {a0.year} prices; a national index is a proxy for "
-        f"{a0.region}; the same deflator leaves the income ratios unchanged",
+        f"{a0.region}; arithmetically the nominal CAGR difference divided by one plus the index's average inflation: the same "
+        "deflator on both sides leaves the income ratios unchanged, so this row adds no evidence to the nominal one",
     )
 
 
@@ -228,7 +299,7 @@ def national_comparisons(run: ComparisonRun) -> list[Comparison]:
         rows += income_rows(run, r)
         for ind in POVERTY:
             rows += poverty_rows(run, r, ind)
-    return rows
+    return rows + common_window_rows(run, regions(run))
 
 
 def convergence_rows(run: ComparisonRun, real: bool = False) -> list[Comparison]:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.data.load import check_choice
 from analysis.metrics.compare import Comparison, known
+from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 from analysis.reports.comparison import (
     INCOME,
     SECTIONS,
@@ -301,17 +302,23 @@ def narrate_national(run: ComparisonRun) -> str:
                 r0 = float(ratios[0].ratio or 1.0)
                 r1 = float(next(x for x in ratios if x.year_or_period == c.year_or_period[-4:]).ratio or 1.0)
                 cv, cb, cg = float(c.value or 0), float(c.benchmark_value or 0), float(c.gap or 0)
-                towards = abs(math.log(r1)) < abs(math.log(r0))
+                g0 = next(x for x in ratios if x.year_or_period == c.year_or_period[:4]).gap
+                g1 = next(x for x in ratios if x.year_or_period == c.year_or_period[-4:]).gap
                 text += (
                     f" Over {c.year_or_period} its CAGR was {100 * cv:.2f}% against China's "
                     f"{100 * cb:.2f}%: a difference of {100 * cg:+.2f} percentage points a year, "
-                    f"the ratio moving from {r0:.3f} to {r1:.3f} "
-                    f"({'relative convergence' if towards else 'relative divergence'})"
+                    f"the ratio moving from {r0:.3f} to {r1:.3f} (relative: {convergence_verdict(r0, r1)}, "
+                    f"materiality threshold {MATERIALITY:g} log points) while the absolute gap to China went from "
+                    f"{-float(g0 or 0):.0f} to {-float(g1 or 0):.0f} yuan, nominal "
+                    f"({GAP_WORDS[gap_verdict(float(g0 or 0), float(g1 or 0))]})"
                 )
                 if realc:
                     rc = realc[0]
                     rv, rb, rg = float(rc.value or 0), float(rc.benchmark_value or 0), float(rc.gap or 0)
-                    text += f"; in real terms {100 * rv:.2f}% against {100 * rb:.2f}%, {100 * rg:+.2f} pp a year"
+                    text += (
+                        f"; in real terms {100 * rv:.2f}% against {100 * rb:.2f}%, {100 * rg:+.2f} pp a year (the "
+                        "nominal difference deflated by the same index on both sides: no further evidence)"
+                    )
                 text += "."
             lines.append(text)
         for ind in nat.POVERTY:
@@ -319,4 +326,14 @@ def narrate_national(run: ComparisonRun) -> str:
             if ch:
                 c = ch[0]
                 lines.append(f"- **{r} vs China, {ind.replace('_', ' ')}, {c.year_or_period}:** {c.note}.")
+    common = [c for c in rows if c.metric == nat.COMMON_WINDOW_METRIC]
+    for c in common:
+        if c.status != "matched":
+            lines.append(f"- **Common window:** {c.note}.")
+            continue
+        lines.append(
+            f"- **{c.region} against China over the common window {c.year_or_period}:** CAGR "
+            f"{100 * float(c.value or 0):.2f}% against {100 * float(c.benchmark_value or 0):.2f}% "
+            f"({100 * float(c.gap or 0):+.2f} pp a year); {c.note}."
+        )
     return "\n".join(lines)

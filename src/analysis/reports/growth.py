@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.data.load import get_series, load_observations
 from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
 from analysis.reports import real_terms as rt
+from analysis.reports.growth_segments import SEGMENT_COLUMNS, crossed_years, crosses_break, segment_of
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
 
@@ -169,15 +170,27 @@ def selection(run: GrowthRun) -> pd.DataFrame:
 
 
 def build_table(run: GrowthRun) -> pd.DataFrame:
-    """Compute the growth table, write it to ``tables/<run_name>.csv`` and return it."""
-    rows, real = [], []
+    """Compute the growth table, write it to ``tables/<run_name>.csv`` and return it.
+
+    The columns are :data:`analysis.metrics.growth.TABLE_COLUMNS`, then :data:`REAL_COLUMNS`,
+    then :data:`SEGMENT_COLUMNS`.
+    """
+    rows, real, segments = [], [], []
     obs = load_observations()
     for sp in run.specs:
         for r in analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode, sp.breaks):
             rows.append(r)
             real.append(_real_columns(run, sp, r.start_year, r.end_year, obs))
+            segments.append(segment_of(r.start_year, r.end_year, sp.start, sp.end, sp.breaks))
     table = growth_table(rows)
-    run.table = pd.concat([table, pd.DataFrame(real, columns=list(REAL_COLUMNS))], axis=1)
+    run.table = pd.concat(
+        [
+            table,
+            pd.DataFrame(real, columns=list(REAL_COLUMNS)),
+            pd.DataFrame(segments, columns=list(SEGMENT_COLUMNS)),
+        ],
+        axis=1,
+    )
     run.out.table(run.table, run.name)
     external = any((s["kind"] == "external").any() for s in run.series.values())
     basis = "document and external values" if external else "document values only"
@@ -415,8 +428,10 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     if run.show_nominal:
         cols["CAGR (%/yr)"] = pct("cagr")
         cols["trend, 95% CI (%/yr)"] = [
-            "" if pd.isna(g) else f"{100 * g:.2f} ({c})"
-            for g, c in zip(t["trend_growth"], ci("trend_ci_low", "trend_ci_high"), strict=True)
+            "" if pd.isna(g) else "not fitted across a break" if crossed else f"{100 * g:.2f} ({c})"
+            for g, c, crossed in zip(
+                t["trend_growth"], ci("trend_ci_low", "trend_ci_high"), crosses_break(t), strict=True
+            )
         ]
     if run.show_real:
         cols["real CAGR (%/yr)"] = pct("real_cagr")
@@ -437,8 +452,12 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     cols["external"] = t["external_used"]
     real_note = t["real_note"].fillna("") if run.show_real else pd.Series("", index=t.index)
     notes = []
-    for n, miss, r in zip(t["note"].fillna(""), t["missing_years"].fillna(""), real_note, strict=True):
-        bits = [str(n)] if n else []
+    crossed = t["crosses_break"] if "crosses_break" in t else pd.Series("", index=t.index)
+    for n, miss, r, x in zip(t["note"].fillna(""), t["missing_years"].fillna(""), real_note, crossed, strict=True):
+        bits = [f"crosses the {' and '.join(crossed_years(x))} series break: not like-for-like"] * bool(
+            crossed_years(x)
+        )
+        bits += [str(n)] if n else []
         if miss:
             bits.append(f"years missing: {miss}")
         if r:
@@ -469,7 +488,7 @@ def _real_sentence(r: pd.Series) -> str:
     if pd.isna(r["real_cagr"]):
         return f"real: {r['real_note']}"
     txt = f"**real** CAGR {_pct(r['real_cagr'])} a year in {int(r['price_base_year'])} prices"
-    if pd.notna(r["real_trend_growth"]):
+    if pd.notna(r["real_trend_growth"]) and not crossed_years(r.get("crosses_break")):
         txt += (
             f", real trend {_pct(r['real_trend_growth'])} (95% CI {_pct(r['real_trend_ci_low'])} to "
             f"{_pct(r['real_trend_ci_high'])})"
@@ -504,10 +523,13 @@ def narrate(run: GrowthRun) -> str:
             txt = f"CAGR {_pct(main['cagr'])} a year"
             if not math.isinf(main["doubling_time"]):
                 txt += f" (doubling time {main['doubling_time']:.1f} years)"
-            if pd.notna(main["trend_growth"]):
+            crossed = crossed_years(main.get("crosses_break"))
+            if crossed:
+                txt += f" across the {' and '.join(crossed)} series break (not like-for-like); no trend is fitted across it"
+            elif pd.notna(main["trend_growth"]):
                 txt += (
                     f"; log-linear trend {_pct(main['trend_growth'])} (95% CI {_pct(main['trend_ci_low'])} to "
-                    f"{_pct(main['trend_ci_high'])}, {main['n_points'] - 2} degrees of freedom)"
+                    f"{_pct(main['trend_ci_high'])}, {main['n_points'] - 2} degrees of freedom: descriptive)"
                 )
             else:
                 txt += "; too few points for a trend"
@@ -519,10 +541,10 @@ def narrate(run: GrowthRun) -> str:
             for _, r in rows[is_break_row(rows["note"])].iterrows():
                 which = r["note"].split(BREAK_MARK)[0].strip()  # "without the break year 2019 and after"
                 txt += f"; {which}: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
-                if pd.notna(r["trend_growth"]):
+                if pd.notna(r["trend_growth"]) and not crossed_years(r.get("crosses_break")):
                     txt += (
                         f", trend {_pct(r['trend_growth'])} (95% CI {_pct(r['trend_ci_low'])} to "
-                        f"{_pct(r['trend_ci_high'])}, {r['n_points'] - 2} degrees of freedom)"
+                        f"{_pct(r['trend_ci_high'])}, {r['n_points'] - 2} degrees of freedom: descriptive)"
                     )
             if run.show_real:
                 txt += "; " + _real_sentence(main)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,8 +24,26 @@ def _note(run: GrowthRun, specs: list[SeriesSpec]) -> str:
     return f"{SOURCE_NOTE} {figures.external_note(run.series[sp.series_id] for sp in specs)}"
 
 
+def segments(s: pd.DataFrame, sp: SeriesSpec) -> list[pd.DataFrame]:
+    """The observed years of a series split at its breaks inside the period (each side like-for-like).
+
+    Examples
+    --------
+    >>> from analysis.reports.params import SeriesSpec
+    >>> sp = SeriesSpec("Xiangxi", "gdp", 2013, 2019, "growth", (2019,), ("document",), "亿元", "GDP")
+    >>> s = pd.DataFrame({"year": [2013, 2015, 2016, 2017, 2018, 2019], "value": [1.0] * 6})
+    >>> [list(x["year"]) for x in segments(s, sp)]
+    [[2013, 2015, 2016, 2017, 2018], [2019]]
+    """
+    cuts = [b for b in sorted(sp.breaks) if sp.start < b <= sp.end]
+    edges = [sp.start, *cuts, sp.end + 1]
+    years = s["year"].astype(int)
+    parts = [s[(years >= a) & (years < b)] for a, b in pairwise(edges)]
+    return [p for p in parts if not p.empty]
+
+
 def fig_levels(run: GrowthRun) -> dict | None:
-    """Semi-log level panels with trend line, 95% band and breaks (growth series)."""
+    """Semi-log level panels with a log-linear fit and 95% band on each side of a break (growth series)."""
     specs = run.by_mode("growth")
     if not specs:
         return None
@@ -51,16 +70,26 @@ def fig_levels(run: GrowthRun) -> dict | None:
                 fontsize=7,
                 color="0.35",
             )
-        tr = trend_growth(s)
         shown = [*s["value"]]  # what the panel plots, for its axis ticks
-        if tr is not None:
-            yrs = np.arange(sp.start, sp.end + 1)
+        fitted = False
+        for seg in segments(s, sp):  # never fitted or drawn across a series break
+            tr = trend_growth(seg)
+            if tr is None:
+                continue
+            yrs = np.arange(tr.years[0], tr.years[-1] + 1)
             band = tr.band(yrs)
             shown += [*band["low"], *band["high"]]
             ax.plot(
-                band["year"], band["fitted"], color="C3", lw=1.2, label=f"log-linear trend {100 * tr.growth:.1f}%/yr"
+                band["year"],
+                band["fitted"],
+                color="C3",
+                lw=1.2,
+                label=f"log-linear fit {tr.years[0]}-{tr.years[-1]}: {100 * tr.growth:.1f}%/yr (descriptive)",
             )
-            ax.fill_between(band["year"], band["low"], band["high"], color="C3", alpha=0.15, label="95% band")
+            ax.fill_between(
+                band["year"], band["low"], band["high"], color="C3", alpha=0.15, label=None if fitted else "95% band"
+            )
+            fitted = True
         g = run.real.get((sp.series_id, sp.start, sp.end))
         rv = g.real_values if g is not None else None
         has_real = rv is not None
@@ -83,7 +112,7 @@ def fig_levels(run: GrowthRun) -> dict | None:
         ax.set_ylabel(_unit_label(sp) + " (log scale)", fontsize=8)
         figures.year_axis(ax, range(sp.start, sp.end + 1))
         ax.tick_params(labelsize=8)
-        if tr is not None or sp.breaks or has_real:
+        if fitted or sp.breaks or has_real:
             ax.legend(fontsize=7, loc="upper left")
     for ax in list(axes.flat)[len(specs) :]:
         ax.set_visible(False)
