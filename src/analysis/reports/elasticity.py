@@ -410,6 +410,8 @@ def _row(sel: Selected, variant: str) -> dict | None:
         notes.append("registered-poor (建档立卡) basis under exit targets")
     notes.append("nominal values")
     row["note"] = "; ".join(notes)
+    if row["elasticity"] is None:
+        row["reason"] = notes[0]  # the first note says why (the not-computed table's reason)
     return row
 
 
@@ -448,12 +450,6 @@ def _kinds_used(sel: Selected, row: dict) -> dict:
     return {"kinds_used": " ".join(sorted(kinds)), "external_used": "external" in kinds}
 
 
-def _reason(r: pd.Series) -> str:
-    """Why a row was not computed: its status, and the note's first clause when it says more."""
-    first = str(r["note"]).split("; ")[0]
-    return first if first.startswith(("not computed", "not estimated")) else str(r["status"])
-
-
 def build_table(run: ElasticityRun) -> pd.DataFrame:
     """Compute every requested variant for every run and split the estimates made from those not made.
 
@@ -466,13 +462,8 @@ def build_table(run: ElasticityRun) -> pd.DataFrame:
     full["n_points"] = full["n_points"].astype(int)
     made = full["elasticity"].notna()
     run.table = full[made].reset_index(drop=True)
-    missing = full[~made]
     run.not_computed = pd.DataFrame(
-        {
-            **{c: missing[c] for c in NOT_COMPUTED_COLUMNS if c != "reason"},
-            "reason": [_reason(r) for _, r in missing.iterrows()],
-        },
-        columns=list(NOT_COMPUTED_COLUMNS),
+        [r for r in rows if r["elasticity"] is None], columns=list(NOT_COMPUTED_COLUMNS)
     ).reset_index(drop=True)
     run.out.table(run.table, run.name)
     run.out.table(run.not_computed, f"{run.name}_not_computed")

@@ -102,7 +102,6 @@ def fig_paths(run: ElasticityRun) -> dict | None:
                 if oy == dy:
                     continue
                 k = _marker_kind(o[oy]["kind"], d[dy]["kind"])
-                kinds.add(k)
                 _point(ax, xv, yv, k, "C1", square=True)
                 tags = [f"{w} {r['kind']}" for w, r in (("H", o[oy]), ("Y", d[dy])) if r["kind"] != "document"]
                 last = dy == p.driver_window[1]
@@ -421,9 +420,10 @@ def fig_real_national(run: ElasticityRun) -> dict | None:
             ax.annotate("no national value over these years", (0, i), textcoords="offset points", xytext=(-4, 4),
                         fontsize=6.5, ha="right", color="0.4")
     top = len(runs)
-    for _, r in yoy.iterrows():
+    for k, (_, r) in enumerate(yoy.iterrows()):
         ax.plot([r["elasticity"]], [top], "s", color="C3", ms=6, markerfacecolor="white")
-        ax.annotate(str(r["years"]).split()[1], (r["elasticity"], top), textcoords="offset points", xytext=(0, 6),
+        ax.annotate(str(r["years"]).split()[1], (r["elasticity"], top), textcoords="offset points",
+                    xytext=(0, 6 if k % 2 == 0 else -12),
                     fontsize=6.5, ha="center", color="C3")
     ax.plot([], [], "o", color="C0", label="region, nominal driver")
     ax.plot([], [], "o", color="C0", markerfacecolor="white", label="region, real driver")
@@ -446,7 +446,7 @@ def fig_real_national(run: ElasticityRun) -> dict | None:
         f"{run.name}_real_national",
         source_note(None, "")
         + " Markers: region and prices (legend). China: NBS survey incidence and rural disposable income, external; "
-        "the regions: registered poor. Real: each driver deflated by the index real_terms chooses.",
+        "the regions: registered poor. Real: each driver deflated by the price index the real-terms rules choose.",
         run.out.figures,
     )
     plt.close(fig)

@@ -380,7 +380,7 @@ def build_matched(run: ElasticityRun) -> pd.DataFrame:
                 "national_driver_start": ry0,
                 "national_driver_end": ry1,
                 "price_index": f"China: {rg.index}, {rg.base_year} prices; region: {real_rows['price_index'].iloc[0]}",
-                "note": "each driver deflated by the index real_terms chooses for it",
+                "note": "each driver deflated by the price index the real-terms rules choose for it",
             }
         )
     run.matched = pd.DataFrame(rows, columns=list(MATCHED_COLUMNS))
