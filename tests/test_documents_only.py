@@ -92,7 +92,9 @@ def test_elasticities_documents_only_are_unchanged(tmp_path):
     assert (got["method"] == want["method"])[~differ].all() and got["method"][differ].str.contains("; not a").all()
     counts = got["outcome"] == "poor_population"
     assert (got["literature_low"][counts] == "").all()
-    assert (got[["literature_low", "literature_high"]] == want[["literature_low", "literature_high"]])[~counts].all().all()
+    assert (
+        (got[["literature_low", "literature_high"]] == want[["literature_low", "literature_high"]])[~counts].all().all()
+    )
     assert set(got["external_used"]) == {"False"} and not got["kinds_used"].str.contains("external").any()
     _same(tmp_path, "elasticities_documents_only_benchmark.csv")
 

@@ -151,7 +151,9 @@ def test_different_windows_give_a_ratio_not_an_elasticity(report: er.ElasticityR
     line = t[(t["run"] == LINE) & (t["variant"] == "window")].iloc[0]
     # no common window: the dibao standard is observed 2014 and 2019, the line (preferred rows) 2011-2016 and 2020
     assert (line["outcome_window"], line["driver_window"]) == ("2014-2019", "2014-2016")
-    assert line["method"].startswith("ratio of average annual log growth rates") and "not an elasticity" in line["method"]
+    assert (
+        line["method"].startswith("ratio of average annual log growth rates") and "not an elasticity" in line["method"]
+    )
     # value unchanged: (ln(3927/1980)/5) / (ln(2952/2800)/2) = 0.136956 / 0.026432 = 5.1815
     assert line["elasticity"] == pytest.approx(5.1815, abs=1e-3)
     text = et.narrate(report)

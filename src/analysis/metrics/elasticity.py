@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -342,7 +343,7 @@ def year_on_year(h: Mapping[int, float], y: Mapping[int, float]) -> list[tuple[i
     [(2014, 2015, -2.74)]
     """
     years = sorted(set(h) & set(y))
-    return [(a, b, log_arc_elasticity(h[a], h[b], y[a], y[b])) for a, b in zip(years, years[1:], strict=False)]
+    return [(a, b, log_arc_elasticity(h[a], h[b], y[a], y[b])) for a, b in pairwise(years)]
 
 
 @dataclass(frozen=True)

@@ -168,8 +168,7 @@ def fig_paths(run: ElasticityRun) -> dict | None:
         f"{run.name}_paths",
         source_note(kinds)
         + " Only years observed in both series are joined; nothing is interpolated. Squares (windows differ) "
-        "are filled as document values or open as external or derived. "
-        + _ext(run),
+        "are filled as document values or open as external or derived. " + _ext(run),
         run.out.figures,
     )
     plt.close(fig)
@@ -281,8 +280,7 @@ def fig_variants(run: ElasticityRun) -> dict | None:
         source_note()
         + " Markers: the formula (legend). No literature band is drawn: the bands are survey headcounts against "
         "real drivers, these are registered-poor measures against nominal drivers. The lognormal cross is a real "
-        "mean-income benchmark, set here beside nominal estimates for the incidence range only. "
-        + _ext(run),
+        "mean-income benchmark, set here beside nominal estimates for the incidence range only. " + _ext(run),
         run.out.figures,
     )
     plt.close(fig)
@@ -355,7 +353,7 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
                 lw=2.2,
                 alpha=0.8,
                 label=f"{sel.label()} {sel.windows_label()}: "
-                f"{'log arc' if head['variant'] == 'log_arc' else 'window'} {e:.2f}",
+                f"{'log arc' if head['variant'] == 'log_arc' else 'ratio, windows differ'} {e:.2f}",
             )
             for h, y in ((h0, p.outcome_window[0]), (h1, p.outcome_window[1])):
                 ax.annotate(
@@ -410,21 +408,48 @@ def fig_real_national(run: ElasticityRun) -> dict | None:
             dy = -0.12 if prices == "nominal" else 0.12
             if pd.notna(r0["regional_elasticity"]):
                 ax.plot([r0["regional_elasticity"]], [i + dy], "o", color="C0", ms=7, markerfacecolor=face or "C0")
-                ax.annotate(f"{r0['regional_elasticity']:.2f}", (r0["regional_elasticity"], i + dy),
-                            textcoords="offset points", xytext=(0, 6), fontsize=6.5, ha="center", color="C0")
+                ax.annotate(
+                    f"{r0['regional_elasticity']:.2f}",
+                    (r0["regional_elasticity"], i + dy),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    fontsize=6.5,
+                    ha="center",
+                    color="C0",
+                )
             if pd.notna(r0["national_elasticity"]):
                 ax.plot([r0["national_elasticity"]], [i + dy], "^", color="C3", ms=7, markerfacecolor=face or "C3")
-                ax.annotate(f"{r0['national_elasticity']:.2f}", (r0["national_elasticity"], i + dy),
-                            textcoords="offset points", xytext=(0, -11), fontsize=6.5, ha="center", color="C3")
+                ax.annotate(
+                    f"{r0['national_elasticity']:.2f}",
+                    (r0["national_elasticity"], i + dy),
+                    textcoords="offset points",
+                    xytext=(0, -11),
+                    fontsize=6.5,
+                    ha="center",
+                    color="C3",
+                )
         if g["national_elasticity"].isna().all():
-            ax.annotate("no national value over these years", (0, i), textcoords="offset points", xytext=(-4, 4),
-                        fontsize=6.5, ha="right", color="0.4")
+            ax.annotate(
+                "no national value over these years",
+                (0, i),
+                textcoords="offset points",
+                xytext=(-4, 4),
+                fontsize=6.5,
+                ha="right",
+                color="0.4",
+            )
     top = len(runs)
     for k, (_, r) in enumerate(yoy.iterrows()):
         ax.plot([r["elasticity"]], [top], "s", color="C3", ms=6, markerfacecolor="white")
-        ax.annotate(str(r["years"]).split()[1], (r["elasticity"], top), textcoords="offset points",
-                    xytext=(0, 6 if k % 2 == 0 else -12),
-                    fontsize=6.5, ha="center", color="C3")
+        ax.annotate(
+            str(r["years"]).split()[1],
+            (r["elasticity"], top),
+            textcoords="offset points",
+            xytext=(0, 6 if k % 2 == 0 else -12),
+            fontsize=6.5,
+            ha="center",
+            color="C3",
+        )
     ax.plot([], [], "o", color="C0", label="region, nominal driver")
     ax.plot([], [], "o", color="C0", markerfacecolor="white", label="region, real driver")
     ax.plot([], [], "^", color="C3", label="China, same years, nominal")
@@ -433,7 +458,8 @@ def fig_real_national(run: ElasticityRun) -> dict | None:
         ax.plot([], [], "s", color="C3", markerfacecolor="white", label="China year on year (nominal), end year")
     ax.set_yticks(
         range(len(runs) + (0 if yoy.empty else 1)),
-        [labels.get(r, r) for r in runs] + ([] if yoy.empty else ["China: poverty incidence vs\nrural income, year on year"]),
+        [labels.get(r, r) for r in runs]
+        + ([] if yoy.empty else ["China: poverty incidence vs\nrural income, year on year"]),
         fontsize=7.5,
     )
     ax.set_ylim(-0.7, top + 0.6)

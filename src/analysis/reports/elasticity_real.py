@@ -339,7 +339,13 @@ def build_matched(run: ElasticityRun) -> pd.DataFrame:
                 f"{', '.join(map(str, sorted(y)))})"
             )
             rows.append(
-                {**base, "prices": "nominal", "regional_elasticity": regional, "status": "no national value", "note": why}
+                {
+                    **base,
+                    "prices": "nominal",
+                    "regional_elasticity": regional,
+                    "status": "no national value",
+                    "note": why,
+                }
             )
             continue
         national = el.window_elasticity(h[ow[0]], h[ow[1]], p.t_outcome, y[dw[0]], y[dw[1]], p.t_driver)
@@ -360,7 +366,11 @@ def build_matched(run: ElasticityRun) -> pd.DataFrame:
                 "note": "same outcome and driver years; China: NBS survey incidence, the region: registered poor",
             }
         )
-        real_rows = run.real[(run.real["run"] == sel.run_id) & (run.real["variant"] == variant)] if not run.real.empty else run.real
+        real_rows = (
+            run.real[(run.real["run"] == sel.run_id) & (run.real["variant"] == variant)]
+            if not run.real.empty
+            else run.real
+        )
         if real_rows.empty or pd.isna(real_rows["real_elasticity"].iloc[0]):
             continue
         nat = get_series(region, sel.spec.driver, run.kinds)
@@ -374,9 +384,7 @@ def build_matched(run: ElasticityRun) -> pd.DataFrame:
                 **common,
                 "prices": "real",
                 "regional_elasticity": float(real_rows["real_elasticity"].iloc[0]),
-                "national_elasticity": el.window_elasticity(
-                    h[ow[0]], h[ow[1]], p.t_outcome, ry0, ry1, p.t_driver
-                ),
+                "national_elasticity": el.window_elasticity(h[ow[0]], h[ow[1]], p.t_outcome, ry0, ry1, p.t_driver),
                 "national_driver_start": ry0,
                 "national_driver_end": ry1,
                 "price_index": f"China: {rg.index}, {rg.base_year} prices; region: {real_rows['price_index'].iloc[0]}",

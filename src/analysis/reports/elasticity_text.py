@@ -219,9 +219,7 @@ def narrate(run: ElasticityRun) -> str:
         if not sel.is_poverty and g is not None and not sel.spec.driver_price_indexed:
             parts.append(
                 f"the {SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)} grew {g:.2f} times as fast "
-                "as the driver (annualised log growth"
-                + ("" if p.same_window else ", over different windows")
-                + ")"
+                "as the driver (annualised log growth" + ("" if p.same_window else ", over different windows") + ")"
             )
         lines.append(head + "; ".join(parts) + ".")
     if run.skipped:
@@ -312,9 +310,7 @@ def narrate_caveats(run: ElasticityRun) -> str:
     if differ:
         lines.append(
             "- **Different windows** (a ratio of average annual log growth rates, not an elasticity; log arc and "
-            "midpoint not computed): "
-            + "; ".join(f"{s.label()} ({s.windows_label()})" for s in differ)
-            + "."
+            "midpoint not computed): " + "; ".join(f"{s.label()} ({s.windows_label()})" for s in differ) + "."
         )
     ext = [s for s in run.runs if "values not from the documents" in kind_note(s)]
     if ext:
@@ -358,7 +354,9 @@ def national_display(run: ElasticityRun) -> pd.DataFrame:
     """The national elasticities, nominal and real (rounded): arcs, year on year, and the descriptive OLS."""
     t = run.national
     if t.empty:
-        return pd.DataFrame(columns=["prices", "variant", "years", "incidence, %", "elasticity", "95% CI", "price index"])
+        return pd.DataFrame(
+            columns=["prices", "variant", "years", "incidence, %", "elasticity", "95% CI", "price index"]
+        )
     order = {"year_on_year": 0, "log_arc": 1, "midpoint": 2, "semi": 3, "ols": 4}
     t = t.assign(_o=t["variant"].map(order)).sort_values(["prices", "_o"], kind="stable")
     return pd.DataFrame(
@@ -396,9 +394,7 @@ def matched_display(run: ElasticityRun) -> pd.DataFrame:
                 for o, d in zip(m["outcome_window"], m["driver_window"], strict=True)
             ],
             "region": m["regional_elasticity"].map(_fmt),
-            "China, same years": [
-                _fmt(v) if pd.notna(v) else "none" for v in m["national_elasticity"]
-            ],
+            "China, same years": [_fmt(v) if pd.notna(v) else "none" for v in m["national_elasticity"]],
             "note": m["note"],
         }
     )
@@ -439,7 +435,7 @@ def narrate_national(run: ElasticityRun) -> str:
     elif run.national_note:
         lines.append(f"- No real national elasticity: {run.national_note}.")
     m = run.matched
-    for rid, g in (m.groupby("run", sort=False) if not m.empty else []):
+    for rid, g in m.groupby("run", sort=False) if not m.empty else []:
         nom = g[g["prices"] == "nominal"].iloc[0]
         w = (
             nom["outcome_window"]
