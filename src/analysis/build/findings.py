@@ -447,12 +447,18 @@ def elasticity_gdp(ctx: Context) -> Finding:
         raise Skip(f"elasticities.csv row {n}: {r['status']}")
     lo, hi = float(r["literature_low"]), float(r["literature_high"])
     e = float(r["elasticity"])
+    _, m = ctx.row("elasticities_matched", run=run, prices="nominal")
+    nation = (
+        "there is no national arc over the same years (no China GDP per capita in the data)"
+        if pd.isna(m["national_elasticity"])
+        else f"China over the same years: {num(m['national_elasticity'])}"
+    )
     text = (
         f"Against nominal GDP per capita, Xiangxi's registered poverty incidence has a log arc elasticity of "
         f"{num(e)} over {r['outcome_window']} (midpoint formula {num(mid['elasticity'])}); the literature's "
         f"{num(hi, 1)} to {num(lo, 1)} is for survey headcounts against real GDP per capita across countries, "
-        f"so it is no benchmark here, and China has no GDP per capita in the data for a national arc over the "
-        f"same years; with two endpoints there is no inference, and incidence near zero inflates the log arc."
+        f"so it is no benchmark here, and {nation}; with two endpoints there is no inference, and incidence "
+        f"near zero inflates the log arc."
     )
     inputs = ctx.obs_ids("xiangxi.poverty_incidence", _years(r["paired_years"])) + ctx.obs_ids(
         "xiangxi.gdp_per_capita", _years(r["paired_years"])
