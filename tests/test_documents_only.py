@@ -67,12 +67,35 @@ def test_growth_documents_only_is_unchanged(tmp_path):
     assert "price data are external values, left out of this run" in dibao["real_note"]
 
 
+ELASTICITY_CHANGED = ("method", "unit", "literature_low", "literature_high")
+"""Issue 27 (deliberate): a ratio over different windows is not called an elasticity (method, unit), and
+no literature band is named beside a count (poor population)."""
+
+
 def test_elasticities_documents_only_are_unchanged(tmp_path):
     run = er.prepare(include_external=False, output_dir=tmp_path, run_name="elasticities_documents_only")
     er.build_table(run)
     er.build_benchmark(run)
-    t = _same(tmp_path, "elasticities_documents_only.csv")
-    assert set(t["external_used"]) == {"False"} and not t["kinds_used"].str.contains("external").any()
+    # Issue 27: the table holds the estimates made; the fixture's rows without a value, and the window rows
+    # that repeat the log arc (same windows), are in elasticities_documents_only_not_computed.csv.
+    got = _read(tmp_path / "tables" / "elasticities_documents_only.csv")
+    want = _read(FIXTURES / "elasticities_documents_only.csv")
+    same = want["outcome_window"] == want["driver_window"]
+    made = (want["elasticity"] != "") & ~((want["variant"] == "window") & same)
+    nc = _read(tmp_path / "tables" / "elasticities_documents_only_not_computed.csv")
+    assert len(nc) == (~made).sum() and len(got) == made.sum()
+    want = want[made].reset_index(drop=True)
+    keep = [c for c in want.columns if c not in ELASTICITY_CHANGED]
+    assert list(got.columns[: len(want.columns)]) == list(want.columns)
+    pd.testing.assert_frame_equal(got[keep], want[keep], check_exact=True, obj="elasticities_documents_only.csv")
+    differ = got["outcome_window"] != got["driver_window"]
+    assert (got["method"] == want["method"])[~differ].all() and got["method"][differ].str.contains("; not a").all()
+    counts = got["outcome"] == "poor_population"
+    assert (got["literature_low"][counts] == "").all()
+    assert (
+        (got[["literature_low", "literature_high"]] == want[["literature_low", "literature_high"]])[~counts].all().all()
+    )
+    assert set(got["external_used"]) == {"False"} and not got["kinds_used"].str.contains("external").any()
     _same(tmp_path, "elasticities_documents_only_benchmark.csv")
 
 

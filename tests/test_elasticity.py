@@ -248,8 +248,10 @@ def test_report_table_columns_and_headline_values(default_report: er.ElasticityR
     assert _row(t, "xiangxi.poverty_incidence ~ gdp_per_capita", "semi")["elasticity"] == pytest.approx(
         -0.62422, abs=1e-5
     )
-    ols = _row(t, "xiangxi.poverty_incidence ~ gdp_per_capita", "ols")
-    assert pd.isna(ols["elasticity"]) and "not estimated: 2 paired years" in ols["note"]
+    # issue 27: the table holds the estimates made; the OLS that needs 4 paired years is listed as not computed
+    assert t[(t["run"] == "xiangxi.poverty_incidence ~ gdp_per_capita") & (t["variant"] == "ols")].empty
+    ols = _row(default_report.not_computed, "xiangxi.poverty_incidence ~ gdp_per_capita", "ols")
+    assert ols["reason"].startswith("not estimated: 2 paired years")
 
 
 def test_report_states_both_windows_when_they_differ(default_report: er.ElasticityRun):
@@ -258,8 +260,11 @@ def test_report_states_both_windows_when_they_differ(default_report: er.Elastici
     assert w["elasticity"] == pytest.approx(-2.5808, abs=1e-4)
     assert (w["outcome_years"], w["driver_years"]) == ("2011 2019", "2010 2019")
     assert "differs from driver window 2010-2019" in w["note"] and "derived" in w["note"]
-    la = _row(t, "wuling.poverty_incidence ~ rural_disposable_income", "log_arc")
-    assert pd.isna(la["elasticity"]) and la["note"].startswith("not computed")
+    # issue 27: the different-window number is a ratio of growth rates, not an elasticity, and the log arc that
+    # cannot be computed is in the not-computed table
+    assert "not an elasticity" in w["method"]
+    la = _row(default_report.not_computed, "wuling.poverty_incidence ~ rural_disposable_income", "log_arc")
+    assert la["reason"].startswith("not computed")
     d = _row(t, "xiangxi.rural_dibao_standard ~ gdp_per_capita", "window")
     # the nearest driver window is now 2015-2019 (19488 external -> 26691):
     # (ln(3927/1980)/5) / (ln(26691/19488)/4) = 0.136956 / 0.078628 = 1.7418
@@ -364,7 +369,8 @@ def test_notebook_default_parameters(tmp_path: Path):
     for stem in ("paths", "variants", "semi", "benchmark"):
         for ext in figures.formats():  # PNG only under make test outside CI (Makefile)
             assert (tmp_path / "figures" / f"elasticities_{stem}.{ext}").stat().st_size > 0
-    assert "Log arc elasticity -7.77 (more negative than the literature band -2.3 to -1" in texts
+    # issue 27: the band is named with the differences, not as a verdict ("more negative than")
+    assert "Log arc elasticity -7.77 (the literature's -2.3 to -1 is for survey headcounts against real GDP" in texts
     # The committed notebook was executed with the same defaults: its text outputs must match
     # (a stale notebook fails here; images are compared through the files above).
     committed = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
@@ -386,13 +392,14 @@ def test_notebook_non_default_parameters(interactive):
     )
     t = pd.read_csv(out / "tables" / "test_el_wuling.csv")
     assert set(t["region"]) == {"Wuling"} and set(t["outcome"]) == {"poor_population"}
-    assert list(t["variant"]) == ["window", "ols"]
+    assert list(t["variant"]) == ["window"]  # issue 27: the OLS (1 paired year) is in the not-computed table
+    assert list(pd.read_csv(out / "tables" / "test_el_wuling_not_computed.csv")["variant"]) == ["ols"]
     # ln(49/793) = -2.784000 / 8 = -0.348000; / 0.132658 = -2.6233
     assert t.loc[t["variant"] == "window", "elasticity"].iloc[0] == pytest.approx(-2.6233, abs=1e-4)
     assert (out / "figures" / "test_el_wuling_paths.png").exists()
     assert not (out / "figures" / "test_el_wuling_semi.png").exists()  # no incidence run: no semi bars
     texts = "\n".join(_texts(nb))
-    assert "The windows differ, so only the window-length formula applies: -2.62" in texts
+    assert "only the ratio of average annual log growth rates is computed (not an elasticity): -2.62" in texts
 
 
 def test_notebook_first_cell_validates_with_prepare(tmp_path: Path):

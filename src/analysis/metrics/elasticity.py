@@ -7,9 +7,13 @@ Small pure functions, one formula each:
 * :func:`midpoint_arc_elasticity` ``(dH/mean H) / (dY/mean Y)``: shows how much the
   formula matters;
 * :func:`semi_elasticity` ``(H_T - H_0) / (100 ln(Y_T/Y_0))``: percentage points per 1%
-  growth, the robust companion when H approaches zero;
-* :func:`window_elasticity` ``(ln(S_T/S_0)/T_S) / (ln(Y_T/Y_0)/T_Y)``: when the outcome
-  and the driver are observed over different windows;
+  growth; finite as H approaches zero, but bounded by the starting level, so not
+  comparable across areas that start from different levels;
+* :func:`window_elasticity` ``(ln(S_T/S_0)/T_S) / (ln(Y_T/Y_0)/T_Y)``: the ratio of two
+  average annual log growth rates; with equal windows the log arc elasticity, with
+  different windows a ratio of growth rates, which the reports do not call an elasticity;
+* :func:`year_on_year`: log arc elasticities between consecutive paired years, and
+  :func:`curvature`, whether a log-log line fits at all;
 * :func:`ols_elasticity`: log-log OLS point elasticity with a t-based 95% interval, only
   with at least :data:`MIN_OLS_POINTS` paired years;
 * the Bourguignon (2003) distribution-neutral lognormal benchmark
@@ -26,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -47,7 +52,13 @@ LITERATURE_BANDS: dict[str, tuple[float, float, str]] = {
     ),
     "gdp": (-2.3, -1.0, "headcount vs GDP per capita: about -1 to -2.3 (Adams 2004: -2.27, not significant)"),
 }
-"""Literature bands of the headcount-growth elasticity, (low, high, source) by driver concept."""
+"""Literature bands of the headcount-growth elasticity, (low, high, source) by driver concept.
+
+They are estimated from survey headcounts against real drivers (survey mean income or real
+GDP per capita) across countries: a report sets one beside an estimate of another kind
+only with the difference named in the same sentence, never as "inside" or "outside", and
+never beside the elasticity of a count (poor population), which adds the growth of the
+population base."""
 
 VARIANTS = ("log_arc", "midpoint", "semi", "window", "ols")
 """Elasticity variants a report can compute."""
@@ -58,9 +69,20 @@ METHOD_NAMES = {
     "semi": "semi-elasticity (H_T-H_0)/(100 ln(Y_T/Y_0)), pp per 1% growth",
     "semi_window": "semi-elasticity over different windows ((H_T-H_0)/T_H)/(100 ln(Y_T/Y_0)/T_Y), pp per 1% growth",
     "window": "window elasticity (ln(S_T/S_0)/T_S)/(ln(Y_T/Y_0)/T_Y)",
+    "window_ratio": (
+        "ratio of average annual log growth rates over different windows (ln(S_T/S_0)/T_S)/(ln(Y_T/Y_0)/T_Y); "
+        "not an elasticity"
+    ),
+    "semi_window_ratio": (
+        "ratio of percentage points a year to average annual log growth of the driver over different windows "
+        "((H_T-H_0)/T_H)/(100 ln(Y_T/Y_0)/T_Y); not a semi-elasticity"
+    ),
+    "year_on_year": "year-on-year log arc elasticity ln(H_t/H_t-1)/ln(Y_t/Y_t-1)",
     "ols": "log-log OLS point elasticity ln H = a + e ln Y, t-based 95% CI",
 }
-"""The ``method`` text of each variant in the elasticity table."""
+"""The ``method`` text of each variant in the elasticity table (``window_ratio``: the window
+formula when the outcome and driver windows differ, which is a ratio of growth rates, not an
+elasticity)."""
 
 
 class YearMismatch(ValueError):
@@ -296,6 +318,74 @@ def ols_elasticity(
         int(fit.df_resid),
         float(fit.rsquared),
         yrs,
+    )
+
+
+def year_on_year(h: Mapping[int, float], y: Mapping[int, float]) -> list[tuple[int, int, float]]:
+    """Log arc elasticities between consecutive paired years ``ln(H_t/H_s) / ln(Y_t/Y_s)``.
+
+    Parameters
+    ----------
+    h, y : mapping of int to float
+        Outcome and driver by year; only years observed in both are used, and each
+        elasticity joins a paired year with the next paired year (nothing interpolated).
+
+    Returns
+    -------
+    list of (int, int, float)
+        ``(start_year, end_year, elasticity)`` in year order.
+
+    Examples
+    --------
+    China, poverty incidence 7.2% -> 5.7% against rural income 10489 -> 11422 元, 2014-2015:
+
+    >>> [(a, b, round(e, 2)) for a, b, e in year_on_year({2014: 7.2, 2015: 5.7}, {2014: 10489, 2015: 11422})]
+    [(2014, 2015, -2.74)]
+    """
+    years = sorted(set(h) & set(y))
+    return [(a, b, log_arc_elasticity(h[a], h[b], y[a], y[b])) for a, b in pairwise(years)]
+
+
+@dataclass(frozen=True)
+class Curvature:
+    """Curvature of a log-log fit: the quadratic term ``ln H = a + b ln Y + c (ln Y)^2``."""
+
+    quadratic: float
+    p_value: float
+    residuals: tuple[float, ...]
+    """Residuals of the linear log-log fit, in year order."""
+    durbin_watson: float
+
+
+def curvature(h: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> Curvature | None:
+    """Whether a log-log line fits: the quadratic term's coefficient and p-value, and the linear fit's residuals.
+
+    Parameters
+    ----------
+    h, y : sequence of float
+        Outcome and driver in the same (paired) years, in year order; positive.
+
+    Returns
+    -------
+    Curvature or None
+        None with fewer than five points (the quadratic fit needs a residual degree of
+        freedom beyond :data:`MIN_OLS_POINTS`).
+    """
+    h_arr, y_arr = np.log(np.asarray(h, dtype=float)), np.log(np.asarray(y, dtype=float))
+    if len(h_arr) < MIN_OLS_POINTS + 1:
+        return None
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.stats.stattools import durbin_watson
+    from statsmodels.tools.tools import add_constant
+
+    lin = OLS(h_arr, add_constant(y_arr, has_constant="add")).fit()
+    x = y_arr - y_arr.mean()  # centred: the quadratic term's test does not depend on the centring
+    quad = OLS(h_arr, add_constant(np.column_stack([x, x * x]), has_constant="add")).fit()
+    return Curvature(
+        float(quad.params[2]),
+        float(quad.pvalues[2]),
+        tuple(float(r) for r in lin.resid),
+        float(durbin_watson(lin.resid)),
     )
 
 

@@ -17,7 +17,8 @@ import pandas as pd
 from analysis.data.load import UnknownChoice, check_choice, load_observations
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
-from analysis.reports.elasticity_select import Selected, _kinds, _select_run, _select_specs
+from analysis.reports import real_terms as rt
+from analysis.reports.elasticity_select import SHORT_LABELS, Selected, _kinds, _select_run, _select_specs
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import GDP_BREAK_YEARS, as_bool, as_list, as_year
 
@@ -51,8 +52,23 @@ TABLE_COLUMNS = (
     "status",
     "kinds_used",
     "external_used",
+    "literature_difference",
 )
-"""Columns of ``tables/elasticities.csv``: the issue's eleven, then extras."""
+"""Columns of ``tables/elasticities.csv``: the issue's eleven, then extras. The table holds the
+estimates that were made; the pairs not computed are in ``<run_name>_not_computed.csv``."""
+
+NOT_COMPUTED_COLUMNS = (
+    "run",
+    "variant",
+    "outcome",
+    "driver",
+    "region",
+    "driver_region",
+    "outcome_window",
+    "driver_window",
+    "reason",
+)
+"""Columns of ``tables/<run_name>_not_computed.csv``: one row per run and variant not estimated, with why."""
 
 BENCHMARK_COLUMNS = (
     "run",
@@ -69,8 +85,17 @@ BENCHMARK_COLUMNS = (
     "observed_elasticity",
     "observed_method",
     "driver_window",
+    "observed_real_driver_multiple",
+    "observed_real_elasticity",
+    "real_price_index",
+    "real_note",
 )
-"""Columns of ``tables/<run_name>_benchmark.csv`` (lognormal distribution-neutral benchmark)."""
+"""Columns of ``tables/<run_name>_benchmark.csv`` (lognormal distribution-neutral benchmark).
+
+The benchmark's multiple is of real mean income (the line is fixed in 2010 prices), so it is
+set against ``observed_real_driver_multiple`` (the driver deflated by the index that
+:mod:`analysis.reports.real_terms` chooses), never against the nominal
+``observed_driver_multiple``; without a real driver there is no comparison."""
 
 
 SOURCE_NOTE = (
@@ -102,8 +127,10 @@ class ElasticityRun:
     skipped: list[str] = field(default_factory=list)
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     benchmark: pd.DataFrame = field(default_factory=pd.DataFrame)
+    not_computed: pd.DataFrame = field(default_factory=pd.DataFrame)
     real: pd.DataFrame = field(default_factory=pd.DataFrame)
     national: pd.DataFrame = field(default_factory=pd.DataFrame)
+    matched: pd.DataFrame = field(default_factory=pd.DataFrame)
     national_note: str = ""
 
     @property
@@ -321,6 +348,7 @@ def _row(sel: Selected, variant: str) -> dict | None:
         "p_value": None,
         "dof": None,
         "status": "",
+        "literature_difference": literature_difference(sel) if band else "",
     }
     row["status"] = (
         "same window" if p.same_window else f"windows differ: outcome {ow[0]}-{ow[1]}, driver {dw[0]}-{dw[1]}"
@@ -332,9 +360,16 @@ def _row(sel: Selected, variant: str) -> dict | None:
         row["unit"] = "percentage points per 1% growth of the driver"
         row["literature_low"] = row["literature_high"] = None
         if not p.same_window:
-            row["method"] = el.METHOD_NAMES["semi_window"]
+            row["method"] = el.METHOD_NAMES["semi_window_ratio"]
             row["unit"] = "percentage points a year per 1% a year of driver growth"
-    if variant in ("log_arc", "midpoint") and not p.same_window:
+    if variant == "window" and not p.same_window:
+        row["method"] = el.METHOD_NAMES["window_ratio"]
+        row["unit"] = "dimensionless (ratio of average annual log growth rates)"
+    if variant == "window" and p.same_window:
+        notes.insert(0, "not computed separately: same windows, the window formula equals the log arc elasticity")
+        row["status"] = "not computed separately: same windows (see the log arc row)"
+        row["n_points"] = 0
+    elif variant in ("log_arc", "midpoint") and not p.same_window:
         notes.insert(
             0,
             f"not computed: the {variant.replace('_', ' ')} formula needs the same two years for outcome "
@@ -364,8 +399,6 @@ def _row(sel: Selected, variant: str) -> dict | None:
             row["status"] = f"{fit.n_points} paired years, {fit.dof} degrees of freedom (descriptive)"
     else:
         row["elasticity"] = _compute(variant, sel, o0, o1, d0, d1)
-        if variant == "window" and p.same_window:
-            notes.insert(0, "same windows: identical to the log arc elasticity")
         notes.append("2 endpoints: no inference")
         rn = _range_note(sel, variant)
         if rn:
@@ -377,7 +410,31 @@ def _row(sel: Selected, variant: str) -> dict | None:
         notes.append("registered-poor (建档立卡) basis under exit targets")
     notes.append("nominal values")
     row["note"] = "; ".join(notes)
+    if row["elasticity"] is None:
+        row["reason"] = notes[0]  # the first note says why (the not-computed table's reason)
     return row
+
+
+def literature_difference(sel: Selected) -> str:
+    """How a run's estimate differs from the literature band's kind (empty when it has no band).
+
+    The bands are survey headcounts against a real driver; every difference is named, so
+    the band is never read as a verdict ("inside", "outside") on an estimate of another kind.
+    """
+    band = sel.band
+    if band is None:
+        return ""
+    concept = "real GDP per capita" if sel.band_key == "gdp" else "real survey mean income"
+    diffs = [f"the driver is nominal ({SHORT_LABELS.get(sel.spec.driver, sel.spec.driver)} in current prices)"]
+    if sel.is_poverty:
+        diffs.append("the outcome is registered-poor incidence (建档立卡), not a survey headcount")
+    if not sel.pairing.same_window:
+        diffs.append("outcome and driver windows differ (a ratio of growth rates)")
+    diffs.append("two endpoints of one area, not a cross-country regression")
+    return (
+        f"not comparable with the literature band {band[0]:g} to {band[1]:g} (survey headcounts against "
+        f"{concept}, across countries): " + "; ".join(diffs)
+    )
 
 
 def n_years_text(n: int) -> str:
@@ -394,11 +451,22 @@ def _kinds_used(sel: Selected, row: dict) -> dict:
 
 
 def build_table(run: ElasticityRun) -> pd.DataFrame:
-    """Compute every requested variant for every run, write ``tables/<run_name>.csv`` and return it."""
+    """Compute every requested variant for every run and split the estimates made from those not made.
+
+    Writes ``tables/<run_name>.csv`` (the estimates, one row per run and variant computed) and
+    ``tables/<run_name>_not_computed.csv`` (run, variant, windows and the reason), and
+    returns the estimates.
+    """
     rows = [{**r, **_kinds_used(sel, r)} for sel in run.runs for v in run.variants if (r := _row(sel, v)) is not None]
-    run.table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    run.table["n_points"] = run.table["n_points"].astype(int)
+    full = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    full["n_points"] = full["n_points"].astype(int)
+    made = full["elasticity"].notna()
+    run.table = full[made].reset_index(drop=True)
+    run.not_computed = pd.DataFrame(
+        [r for r in rows if r["elasticity"] is None], columns=list(NOT_COMPUTED_COLUMNS)
+    ).reset_index(drop=True)
     run.out.table(run.table, run.name)
+    run.out.table(run.not_computed, f"{run.name}_not_computed")
     from analysis.reports.elasticity_text import display_table  # the text module builds on this one
 
     basis = "document and external values" if run.include_external else "document values only"
@@ -439,6 +507,11 @@ def build_benchmark(run: ElasticityRun) -> pd.DataFrame:
         d0 = float(value_in(sel.driver, p.driver_window[0])["value"])
         d1 = float(value_in(sel.driver, p.driver_window[1])["value"])
         head = headline(run, sel) if not run.table.empty else None
+        real = rt.real_growth(sel.driver, p.driver_window[0], p.driver_window[1], run.kinds)
+        real_multiple = real_e = None
+        if real.real_values is not None:
+            real_multiple = float(real.real_values[p.driver_window[1]] / real.real_values[p.driver_window[0]])
+            real_e = el.window_elasticity(h0, h1, p.t_outcome, 1.0, real_multiple, p.t_driver)
         for g in run.gini_values:
             need = el.required_log_growth(h0, h1, g)
             rows.append(
@@ -457,6 +530,10 @@ def build_benchmark(run: ElasticityRun) -> pd.DataFrame:
                     "observed_elasticity": None if head is None else float(head["elasticity"]),
                     "observed_method": "" if head is None else str(head["variant"]),
                     "driver_window": f"{p.driver_window[0]}-{p.driver_window[1]}",
+                    "observed_real_driver_multiple": real_multiple,
+                    "observed_real_elasticity": real_e,
+                    "real_price_index": f"{real.index}, {real.base_year} prices" if real.index else "",
+                    "real_note": real.reason,
                 }
             )
     run.benchmark = pd.DataFrame(rows, columns=list(BENCHMARK_COLUMNS))

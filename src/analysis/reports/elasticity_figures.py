@@ -9,13 +9,39 @@ import pandas as pd
 
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
-from analysis.reports.elasticity import SOURCE_NOTE, UNIT_LABELS, VARIANT_STYLE, ElasticityRun, headline, value_in
+from analysis.reports.elasticity import UNIT_LABELS, VARIANT_STYLE, ElasticityRun, headline, value_in
 from analysis.reports.elasticity_select import SHORT_LABELS
 
 
 def _ext(run: ElasticityRun) -> str:
     """Which external values the runs' series hold (figures.external_note), for every figure's note."""
     return figures.external_note(s for sel in run.runs for s in (sel.outcome, sel.driver))
+
+
+MARKER_WORDS = {
+    "document": "filled circles: document values",
+    "external": "open circles: external (secondary) values",
+    "derived": "open diamonds: derived values",
+}
+"""How each kind's marker (:data:`analysis.reports.figures.KIND_STYLE`) reads in a source note."""
+
+
+def source_note(kinds: set[str] | None = None, prices: str = "Current prices.") -> str:
+    """The source note of a figure, naming only the marker encodings the figure draws.
+
+    Parameters
+    ----------
+    kinds : set of str, optional
+        Kinds whose :data:`analysis.reports.figures.KIND_STYLE` markers the figure draws; None
+        or empty when its markers encode something else (their meaning is in the legend).
+    prices : str
+        The price basis sentence.
+    """
+    note = "Source: curated from the five policy documents (data/raw) and external sources (data/raw/external)."
+    drawn = [MARKER_WORDS[k] for k in ("document", "external", "derived") if kinds and k in kinds]
+    if drawn:
+        note += " Markers: " + "; ".join(drawn) + "."
+    return f"{note} {prices}".strip()
 
 
 def _unit(u: str) -> str:
@@ -72,7 +98,6 @@ def fig_paths(run: ElasticityRun) -> dict | None:
             ends = [(p.outcome_window[0], p.driver_window[0]), (p.outcome_window[1], p.driver_window[1])]
             ex = [d[dy]["value"] for _, dy in ends]
             ey = [o[oy]["value"] for oy, _ in ends]
-            ax.plot(ex, ey, color="C1", lw=1.1, ls=":", zorder=2)
             for (oy, dy), xv, yv in zip(ends, ex, ey, strict=True):
                 if oy == dy:
                     continue
@@ -96,7 +121,11 @@ def fig_paths(run: ElasticityRun) -> dict | None:
         ax.margins(0.25)
         head = headline(run, sel) if not run.table.empty else None
         if head is not None:
-            txt = f"{'log arc' if head['variant'] == 'log_arc' else 'window'} elasticity {head['elasticity']:.2f}"
+            txt = (
+                f"log arc elasticity {head['elasticity']:.2f}"
+                if head["variant"] == "log_arc"
+                else f"ratio of annual log growth {head['elasticity']:.2f}\n(windows differ: no segment drawn)"
+            )
             ax.text(
                 0.97,
                 0.95,
@@ -125,19 +154,21 @@ def fig_paths(run: ElasticityRun) -> dict | None:
             Line2D(
                 [],
                 [],
-                ls=":",
+                ls="none",
                 marker="s",
                 color="C1",
                 markerfacecolor="white",
-                label="window endpoints in different years",
+                label="window endpoints in different years (not joined)",
             )
         )
     fig.legend(handles=handles, loc="lower right", fontsize=7.5, ncol=4, bbox_to_anchor=(1, 0.02))
-    fig.suptitle("Outcome against driver on log-log axes (slope = elasticity)", fontweight="bold")
+    fig.suptitle("Outcome against driver by year, log-log axes (axes not equal-aspect)", fontweight="bold")
     saved = figures.save(
         fig,
         f"{run.name}_paths",
-        SOURCE_NOTE + " Only years observed in both series are joined; nothing is interpolated. " + _ext(run),
+        source_note(kinds)
+        + " Only years observed in both series are joined; nothing is interpolated. Squares (windows differ) "
+        "are filled as document values or open as external or derived. " + _ext(run),
         run.out.figures,
     )
     plt.close(fig)
@@ -163,22 +194,9 @@ def fig_variants(run: ElasticityRun) -> dict | None:
         gridspec_kw={"height_ratios": heights},
     )
     used: set[str] = set()
-    band_used: set[str] = set()
     for ax, (title, sels) in zip(axes[:, 0], groups, strict=True):
         sels = sels[::-1]
         for i, sel in enumerate(sels):
-            band, key = sel.band, sel.band_key
-            if band is not None and key is not None:
-                band_used.add(key)
-                ax.fill_betweenx(
-                    [i - 0.42, i + 0.42],
-                    band[0],
-                    band[1],
-                    color="C7" if key == "gdp" else "C4",
-                    alpha=0.18,
-                    lw=0,
-                    zorder=1,
-                )
             rs = t[t["run"] == sel.run_id]
             offsets = {"log_arc": -0.18, "midpoint": -0.06, "window": 0.06, "ols": 0.18}
             if sel.pairing.same_window:
@@ -231,11 +249,12 @@ def fig_variants(run: ElasticityRun) -> dict | None:
             ax.axvline(1, color="0.4", lw=0.8, ls="--")
             ax.text(1, len(sels) - 0.45, " 1 = grows as fast as the driver", fontsize=7, color="0.3", va="top")
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel("elasticity (ratio of log changes; window formula: of annualised log changes)", fontsize=8)
+        ax.set_xlabel(
+            "ratio of log changes (windows differ: of average annual log changes, not an elasticity)", fontsize=8
+        )
         ax.tick_params(axis="x", labelsize=8)
     from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     handles: list[Artist] = [
         Line2D([], [], ls="none", marker=VARIANT_STYLE[v][0], color=VARIANT_STYLE[v][1], label=VARIANT_STYLE[v][2])
@@ -253,16 +272,15 @@ def fig_variants(run: ElasticityRun) -> dict | None:
                 label=f"lognormal distribution-neutral arc, Gini {run.gini_values[len(run.gini_values) // 2]:.2f}",
             )
         )
-    if "income" in band_used:
-        handles.append(Patch(color="C4", alpha=0.3, label="literature: vs survey mean income (-2 to -3)"))
-    if "gdp" in band_used:
-        handles.append(Patch(color="C7", alpha=0.3, label="literature: vs GDP per capita (-1 to -2.3)"))
     fig.legend(handles=handles, loc="lower right", fontsize=7.5, ncol=3, bbox_to_anchor=(1, 0.035))
     fig.suptitle("Elasticity variants by run", fontweight="bold")
     saved = figures.save(
         fig,
         f"{run.name}_variants",
-        SOURCE_NOTE + " Bands: Ravallion & Chen 1997; Adams 2004. " + _ext(run),
+        source_note()
+        + " Markers: the formula (legend). No literature band is drawn: the bands are survey headcounts against "
+        "real drivers, these are registered-poor measures against nominal drivers. The lognormal cross is a real "
+        "mean-income benchmark, set here beside nominal estimates for the incidence range only. " + _ext(run),
         run.out.figures,
     )
     plt.close(fig)
@@ -274,7 +292,12 @@ def fig_semi(run: ElasticityRun) -> dict | None:
     t = run.table[(run.table["variant"] == "semi") & run.table["elasticity"].notna()].iloc[::-1]
     if t.empty:
         return None
-    labels = {s.run_id: f"{s.label().replace(' vs ', chr(10) + 'vs ')}\n{s.windows_label()}" for s in run.runs}
+    labels = {
+        s.run_id: f"{s.label().replace(' vs ', chr(10) + 'vs ')}\n{s.windows_label()}, starting at "
+        f"{float(value_in(s.outcome, s.pairing.outcome_window[0])['value']):g}%"
+        for s in run.runs
+        if s.is_rate
+    }
     fig, ax = plt.subplots(figsize=(8.5, 0.8 * len(t) + 1.9))
     vals = t["elasticity"].astype(float).to_numpy()
     colors = ["C1" if "window" in m else "C0" for m in t["method"]]
@@ -286,7 +309,7 @@ def fig_semi(run: ElasticityRun) -> dict | None:
     ax.axvline(0, color="0.4", lw=0.8)
     ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel("percentage points of incidence per 1% growth of the driver", fontsize=9)
-    ax.set_title("Semi-elasticity of poverty incidence")
+    ax.set_title("Semi-elasticity of poverty incidence\n(bounded by the starting level: rows are not comparable)")
     from matplotlib.patches import Patch
 
     ax.legend(
@@ -296,7 +319,7 @@ def fig_semi(run: ElasticityRun) -> dict | None:
         ncol=2,
         fontsize=8,
     )
-    saved = figures.save(fig, f"{run.name}_semi", SOURCE_NOTE + " " + _ext(run), run.out.figures)
+    saved = figures.save(fig, f"{run.name}_semi", source_note() + " " + _ext(run), run.out.figures)
     plt.close(fig)
     return saved
 
@@ -317,6 +340,7 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
         )
     mid = run.gini_values[len(run.gini_values) // 2]
     rates = [s for s in run.runs if s.is_rate]
+    kinds_drawn: set[str] = set()
     lows = [-8.5]
     for j, sel in enumerate(rates):
         color = f"C{j % 7}"
@@ -324,8 +348,13 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
         p = sel.pairing
         h0 = float(value_in(sel.outcome, p.outcome_window[0])["value"])
         h1 = float(value_in(sel.outcome, p.outcome_window[1])["value"])
+        bm = run.benchmark[run.benchmark["run"] == sel.run_id] if not run.benchmark.empty else run.benchmark
+        real = None if bm.empty or pd.isna(bm["observed_real_elasticity"].iloc[0]) else bm.iloc[0]
         if head is not None:
-            e = float(head["elasticity"])
+            # the benchmark is about real mean income: the bar is the observed value with the real driver; a
+            # run without a real driver is drawn dotted and labelled nominal (not comparable)
+            e = float(real["observed_real_elasticity"]) if real is not None else float(head["elasticity"])
+            what = "log arc" if head["variant"] == "log_arc" else "ratio, windows differ"
             lows.append(1.1 * e)
             ax.plot(
                 [h0, h1],
@@ -333,8 +362,9 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
                 color=color,
                 lw=2.2,
                 alpha=0.8,
-                label=f"{sel.label()} {sel.windows_label()}: "
-                f"{'log arc' if head['variant'] == 'log_arc' else 'window'} {e:.2f}",
+                ls="-" if real is not None else ":",
+                label=f"{sel.label()} {sel.windows_label()}: {what} {e:.2f}, "
+                + ("real driver" if real is not None else "nominal driver (no real counterpart; not comparable)"),
             )
             for h, y in ((h0, p.outcome_window[0]), (h1, p.outcome_window[1])):
                 ax.annotate(
@@ -342,6 +372,7 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
                 )
         for v, k in zip(sel.outcome["value"], sel.outcome["kind"], strict=True):
             be = float(el.benchmark_elasticity(float(v) / 100.0, mid))
+            kinds_drawn.add(str(k))
             _point(ax, float(v), be, k, color)
     ax.set_xscale("log")
     from matplotlib.ticker import FuncFormatter, NullFormatter
@@ -356,7 +387,12 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
     ax.set_title("Distribution-neutral benchmark (Bourguignon 2003) and observed arcs")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.13), ncol=1)
     note = (
-        SOURCE_NOTE + f" Markers on the Gini {mid:.2f} curve: benchmark point elasticity at each observed "
+        source_note(
+            kinds_drawn,
+            "The benchmark is about real mean income: bars with the real driver solid (deflated by the price index "
+            "the real-terms rules choose), with a nominal driver that has no real counterpart dotted.",
+        )
+        + f" Markers on the Gini {mid:.2f} curve: benchmark point elasticity at each observed "
         "incidence; horizontal bars: observed elasticity over the window (its H range). " + _ext(run)
     )
     saved = figures.save(fig, f"{run.name}_benchmark", note, run.out.figures)
@@ -365,53 +401,94 @@ def fig_benchmark(run: ElasticityRun) -> dict | None:
 
 
 def fig_real_national(run: ElasticityRun) -> dict | None:
-    """Nominal and real headline elasticities of the poverty-income runs against the national reference."""
-    from analysis.reports.elasticity_real import national_value
+    """Each incidence run beside China's arc over the same years, nominal and real, and China year on year.
 
-    n_ols, r_ols = national_value(run, "nominal", "ols"), national_value(run, "real", "ols")
-    t = run.real[run.real["variant"].isin(["log_arc", "window"])] if not run.real.empty else run.real
-    items = []
-    for sel in run.runs:
-        if not sel.is_poverty:
-            continue
-        rows = t[t["run"] == sel.run_id] if not t.empty else t
-        v = "log_arc" if sel.pairing.same_window else "window"
-        r = rows[rows["variant"] == v] if not rows.empty else rows
-        if r.empty or pd.isna(r["nominal_elasticity"].iloc[0]):
-            continue
-        real = r["real_elasticity"].iloc[0]
-        items.append((sel.label(), float(r["nominal_elasticity"].iloc[0]), None if pd.isna(real) else float(real)))
-    if n_ols is None and not items:
+    No shaded interval and no literature band: a regional elasticity is read only against
+    the nation over its own outcome and driver years (:func:`analysis.reports.elasticity_real.build_matched`).
+    """
+    m, nat = run.matched, run.national
+    yoy = nat[(nat["variant"] == "year_on_year") & (nat["prices"] == "nominal")] if not nat.empty else nat
+    labels = {s.run_id: f"{s.label()}\n{s.windows_label()}" for s in run.runs}
+    if m.empty and yoy.empty:
         return None
-    fig, ax = plt.subplots(figsize=(8.5, 0.55 * (len(items) + 2) + 1.6))
-    lo, hi, _ = el.LITERATURE_BANDS["income"]
-    ax.axvspan(lo, hi, color="0.88", zorder=0, label=f"literature, survey income ({lo:g} to {hi:g})")
-    if n_ols is not None:
-        ax.axvspan(
-            n_ols["ci_low"],
-            n_ols["ci_high"],
-            color="C0",
-            alpha=0.12,
-            zorder=0,
-            label="China 2014-2019, nominal OLS 95% CI",
+    runs = list(dict.fromkeys(m["run"])) if not m.empty else []
+    fig, ax = plt.subplots(figsize=(8.5, 0.75 * (len(runs) + 1) + 1.8))
+    for i, rid in enumerate(runs):
+        g = m[m["run"] == rid]
+        for prices, face in (("nominal", None), ("real", "white")):
+            r = g[g["prices"] == prices]
+            if r.empty:
+                continue
+            r0 = r.iloc[0]
+            dy = -0.12 if prices == "nominal" else 0.12
+            if pd.notna(r0["regional_elasticity"]):
+                ax.plot([r0["regional_elasticity"]], [i + dy], "o", color="C0", ms=7, markerfacecolor=face or "C0")
+                ax.annotate(
+                    f"{r0['regional_elasticity']:.2f}",
+                    (r0["regional_elasticity"], i + dy),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    fontsize=6.5,
+                    ha="center",
+                    color="C0",
+                )
+            if pd.notna(r0["national_elasticity"]):
+                ax.plot([r0["national_elasticity"]], [i + dy], "^", color="C3", ms=7, markerfacecolor=face or "C3")
+                ax.annotate(
+                    f"{r0['national_elasticity']:.2f}",
+                    (r0["national_elasticity"], i + dy),
+                    textcoords="offset points",
+                    xytext=(0, -11),
+                    fontsize=6.5,
+                    ha="center",
+                    color="C3",
+                )
+        if g["national_elasticity"].isna().all():
+            ax.annotate(
+                "no national value over these years",
+                (0, i),
+                textcoords="offset points",
+                xytext=(-4, 4),
+                fontsize=6.5,
+                ha="right",
+                color="0.4",
+            )
+    top = len(runs)
+    for k, (_, r) in enumerate(yoy.iterrows()):
+        ax.plot([r["elasticity"]], [top], "s", color="C3", ms=6, markerfacecolor="white")
+        ax.annotate(
+            str(r["years"]).split()[1],
+            (r["elasticity"], top),
+            textcoords="offset points",
+            xytext=(0, 6 if k % 2 == 0 else -12),
+            fontsize=6.5,
+            ha="center",
+            color="C3",
         )
-        ax.axvline(n_ols["elasticity"], color="C0", lw=1.4, label=f"China nominal OLS {n_ols['elasticity']:.2f}")
-    if r_ols is not None:
-        ax.axvline(r_ols["elasticity"], color="C3", lw=1.4, ls="--", label=f"China real OLS {r_ols['elasticity']:.2f}")
-    for i, (_label, nom, real) in enumerate(items):
-        ax.plot([nom], [i], "o", color="C0", ms=7)
-        if real is not None:
-            ax.plot([real], [i], "o", color="C3", ms=7, markerfacecolor="white", markeredgewidth=1.5)
-            ax.plot([nom, real], [i, i], color="0.5", lw=0.8)
-    ax.plot([], [], "o", color="C0", label="nominal (headline formula)")
-    ax.plot([], [], "o", color="C3", markerfacecolor="white", label="real (driver deflated)")
-    ax.set_yticks(range(len(items)), [it[0] for it in items], fontsize=8)
-    ax.set_ylim(-0.8, max(len(items), 1) - 0.2)
-    ax.set_xlabel("elasticity of poverty to income (dimensionless)")
-    ax.set_title("Nominal and real elasticities against the national reference", fontsize=10)
+    ax.plot([], [], "o", color="C0", label="region, nominal driver")
+    ax.plot([], [], "o", color="C0", markerfacecolor="white", label="region, real driver")
+    ax.plot([], [], "^", color="C3", label="China, same years, nominal")
+    ax.plot([], [], "^", color="C3", markerfacecolor="white", label="China, same years, real")
+    if not yoy.empty:
+        ax.plot([], [], "s", color="C3", markerfacecolor="white", label="China year on year (nominal), end year")
+    ax.set_yticks(
+        range(len(runs) + (0 if yoy.empty else 1)),
+        [labels.get(r, r) for r in runs]
+        + ([] if yoy.empty else ["China: poverty incidence vs\nrural income, year on year"]),
+        fontsize=7.5,
+    )
+    ax.set_ylim(-0.7, top + 0.6)
+    ax.axvline(0, color="0.4", lw=0.8)
+    ax.set_xlabel("elasticity of poverty incidence to the driver named on the left (dimensionless)")
+    ax.set_title("Regional incidence elasticities beside China's over the same years", fontsize=10)
     ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(1.01, 0))
     saved = figures.save(
-        fig, f"{run.name}_real_national", SOURCE_NOTE + " China and price indices: external (NBS).", run.out.figures
+        fig,
+        f"{run.name}_real_national",
+        source_note(None, "")
+        + " Markers: region and prices (legend). China: NBS survey incidence and rural disposable income, external; "
+        "the regions: registered poor. Real: each driver deflated by the price index the real-terms rules choose.",
+        run.out.figures,
     )
     plt.close(fig)
     return saved

@@ -7,12 +7,17 @@ only. Rural income is deflated by the CPI that :mod:`analysis.reports.real_terms
 capita has no acceptable real counterpart in the data (no official real growth per capita,
 and a CPI is not a GDP deflator): its real rows are refused with that reason.
 
-METHODS.md, "Benchmarks": the national poverty-income elasticity over the paired years
-2014-2019 (China's poverty incidence, NBS survey, against China's rural disposable income):
-a log-log OLS with its t-based interval beside the arc forms, nominal and real, the
-reference line against which Xiangxi and the Wuling area are read.
+The national reference: China's poverty incidence (NBS survey) against China's rural
+disposable income over the paired years 2014-2019, nominal and real: the arc forms, the
+year-on-year log arc elasticities (which drift: the relation is curved, and the log form
+grows as incidence falls), and a log-log OLS kept as a description only, with its
+curvature stated (quadratic term and residuals). A regional estimate is compared with the
+nation over its own windows (:func:`build_matched`: the national arc over the same outcome
+and driver years), never with one window's OLS interval, whose "inside/outside" would only
+restate that the incidence ranges differ.
 
-Tables: ``tables/<run_name>_real.csv`` and ``tables/<run_name>_national.csv``.
+Tables: ``tables/<run_name>_real.csv``, ``tables/<run_name>_national.csv`` and
+``tables/<run_name>_matched.csv``.
 """
 
 from __future__ import annotations
@@ -62,7 +67,28 @@ NATIONAL_COLUMNS = (
     "price_index",
     "note",
 )
-"""Columns of ``tables/<run_name>_national.csv``."""
+"""Columns of ``tables/<run_name>_national.csv`` (variant ``year_on_year``: one row per pair of
+consecutive paired years)."""
+
+MATCHED_COLUMNS = (
+    "run",
+    "region",
+    "prices",
+    "variant",
+    "outcome_window",
+    "driver_window",
+    "regional_elasticity",
+    "national_elasticity",
+    "national_incidence_start",
+    "national_incidence_end",
+    "national_driver_start",
+    "national_driver_end",
+    "price_index",
+    "status",
+    "note",
+)
+"""Columns of ``tables/<run_name>_matched.csv``: each poverty-incidence run beside China's arc over
+the same outcome and driver years (or why there is none)."""
 
 NATIONAL = ("China", "poverty_incidence", "rural_disposable_income")
 NATIONAL_WINDOW = (2014, 2019)
@@ -81,7 +107,11 @@ def _real_rows(run: ElasticityRun, sel: Selected, obs: pd.DataFrame) -> list[dic
     spec, p = sel.spec, sel.pairing
     dw = p.driver_window
     base = {"run": sel.run_id, "driver_window": f"{dw[0]}-{dw[1]}"}
-    variants = [v for v in run.variants if v in REAL_VARIANTS and (v != "semi" or sel.is_rate)]
+    variants = [
+        v
+        for v in run.variants
+        if v in REAL_VARIANTS and (v != "semi" or sel.is_rate) and not (v == "window" and p.same_window)
+    ]
     idx = None
     years: list[int] = [*dw, *p.paired_years]
     refusal = rt.no_real_reason(spec.driver)
@@ -204,8 +234,35 @@ def build_national(run: ElasticityRun) -> pd.DataFrame:
                         "note": two,
                     }
                 )
+            for a, b, value in el.year_on_year(h, income):
+                rows.append(
+                    {
+                        **common,
+                        "variant": "year_on_year",
+                        "method": el.METHOD_NAMES["year_on_year"],
+                        "elasticity": value,
+                        "n_points": 2,
+                        "years": f"{a} {b}",
+                        "income_start": income[a],
+                        "income_end": income[b],
+                        "incidence_start": h[a],
+                        "incidence_end": h[b],
+                        "note": f"consecutive paired years {a} and {b}",
+                    }
+                )
             if ne.ols is not None:
                 o = ne.ols
+                yrs_ols = sorted(set(h) & set(income))
+                curv = el.curvature([h[t] for t in yrs_ols], [income[t] for t in yrs_ols])
+                bent = (
+                    ""
+                    if curv is None
+                    else (
+                        f"; descriptive only, not a reference interval: the log-log relation is curved (quadratic "
+                        f"term p = {curv.p_value:.3f}; residuals {', '.join(f'{r:+.2f}' for r in curv.residuals)}; "
+                        f"Durbin-Watson {curv.durbin_watson:.2f}), so its slope depends on the window"
+                    )
+                )
                 rows.append(
                     {
                         **common,
@@ -217,7 +274,8 @@ def build_national(run: ElasticityRun) -> pd.DataFrame:
                         "n_points": o.n_points,
                         "dof": o.dof,
                         "p_value": o.p_value,
-                        "note": f"{o.n_points} paired years, {o.dof} degrees of freedom: interval and p-value descriptive",
+                        "note": f"{o.n_points} paired years, {o.dof} degrees of freedom: interval and p-value descriptive"
+                        + bent,
                     }
                 )
     run.national = pd.DataFrame(rows, columns=list(NATIONAL_COLUMNS))
@@ -232,3 +290,105 @@ def national_value(run: ElasticityRun, prices: str, variant: str) -> pd.Series |
         return None
     r = t[(t["prices"] == prices) & (t["variant"] == variant)]
     return None if r.empty else r.iloc[0]
+
+
+def _series(region: str, indicator: str, kinds: tuple[str, ...]) -> dict[int, float]:
+    obs = load_observations()
+    if not ((obs["region"] == region) & (obs["indicator"] == indicator) & obs["kind"].isin(list(kinds))).any():
+        return {}
+    s = get_series(region, indicator, kinds)
+    return {int(a): float(b) for a, b in zip(s["year"], s["value"], strict=False)}
+
+
+def build_matched(run: ElasticityRun) -> pd.DataFrame:
+    """Each poverty-incidence run beside China's arc over the same years; ``<run_name>_matched.csv``.
+
+    For a run whose outcome window is ``o0-o1`` and driver window ``d0-d1``, the national
+    value is :func:`analysis.metrics.elasticity.window_elasticity` of China's incidence over
+    ``o0-o1`` and China's series of the same driver over ``d0-d1`` (the log arc when the
+    windows are equal), nominal, and real with each driver deflated by the index
+    :mod:`analysis.reports.real_terms` chooses. Where China lacks the driver or a window
+    year, the row says which and gives no number (nothing interpolated, no other window).
+    """
+    region = NATIONAL[0]
+    h = _series(region, NATIONAL[1], run.kinds)
+    rows: list[dict] = []
+    for sel in run.runs:
+        if not (sel.is_poverty and sel.is_rate):
+            continue
+        p = sel.pairing
+        ow, dw = p.outcome_window, p.driver_window
+        variant = "log_arc" if p.same_window else "window"
+        base = {
+            "run": sel.run_id,
+            "region": sel.spec.region,
+            "variant": variant,
+            "outcome_window": f"{ow[0]}-{ow[1]}",
+            "driver_window": f"{dw[0]}-{dw[1]}",
+        }
+        y = _series(region, sel.spec.driver, run.kinds)
+        missing = [f"incidence {t}" for t in ow if t not in h] + [f"{sel.spec.driver} {t}" for t in dw if t not in y]
+        regional = _nominal(run, sel, variant)
+        if not y or missing:
+            why = (
+                f"China has no {sel.spec.driver} in the data"
+                if not y
+                else f"China is not observed in the window years ({', '.join(missing)}; observed {sel.spec.driver}: "
+                f"{', '.join(map(str, sorted(y)))})"
+            )
+            rows.append(
+                {
+                    **base,
+                    "prices": "nominal",
+                    "regional_elasticity": regional,
+                    "status": "no national value",
+                    "note": why,
+                }
+            )
+            continue
+        national = el.window_elasticity(h[ow[0]], h[ow[1]], p.t_outcome, y[dw[0]], y[dw[1]], p.t_driver)
+        common = {
+            **base,
+            "national_incidence_start": h[ow[0]],
+            "national_incidence_end": h[ow[1]],
+            "status": "matched windows",
+        }
+        rows.append(
+            {
+                **common,
+                "prices": "nominal",
+                "regional_elasticity": regional,
+                "national_elasticity": national,
+                "national_driver_start": y[dw[0]],
+                "national_driver_end": y[dw[1]],
+                "note": "same outcome and driver years; China: NBS survey incidence, the region: registered poor",
+            }
+        )
+        real_rows = (
+            run.real[(run.real["run"] == sel.run_id) & (run.real["variant"] == variant)]
+            if not run.real.empty
+            else run.real
+        )
+        if real_rows.empty or pd.isna(real_rows["real_elasticity"].iloc[0]):
+            continue
+        nat = get_series(region, sel.spec.driver, run.kinds)
+        rg = rt.real_growth(nat, dw[0], dw[1], run.kinds)
+        if rg.real_values is None:
+            rows.append({**common, "prices": "real", "status": "no national value", "note": rg.reason})
+            continue
+        ry0, ry1 = float(rg.real_values[dw[0]]), float(rg.real_values[dw[1]])
+        rows.append(
+            {
+                **common,
+                "prices": "real",
+                "regional_elasticity": float(real_rows["real_elasticity"].iloc[0]),
+                "national_elasticity": el.window_elasticity(h[ow[0]], h[ow[1]], p.t_outcome, ry0, ry1, p.t_driver),
+                "national_driver_start": ry0,
+                "national_driver_end": ry1,
+                "price_index": f"China: {rg.index}, {rg.base_year} prices; region: {real_rows['price_index'].iloc[0]}",
+                "note": "each driver deflated by the price index the real-terms rules choose for it",
+            }
+        )
+    run.matched = pd.DataFrame(rows, columns=list(MATCHED_COLUMNS))
+    run.out.table(run.matched, f"{run.name}_matched")
+    return run.matched

@@ -13,7 +13,8 @@ from analysis.reports import figures
 from analysis.reports.params import as_list, mode_of
 
 POVERTY_OUTCOMES = ("poverty_incidence", "poor_population")
-"""Outcomes compared with the literature band (headcount elasticities)."""
+"""Poverty outcomes (registered poor): the rate is named beside the literature band, with the
+differences stated; the count never is."""
 
 
 DRIVER_CONCEPTS = {"gdp_per_capita": "gdp", "gdp": "gdp", "rural_disposable_income": "income"}
@@ -38,6 +39,9 @@ class RunSpec:
     driver_window: tuple[int, int] | None = None
     note: str | Callable[[], str] = ""
     """A caveat for the notes column; a function when it quotes data (called when the run is made)."""
+    driver_price_indexed: bool = False
+    """The driver moves only by price indexation (the national poverty line): the ratio is then the
+    outcome's nominal growth over the line's inflation, and the report says so."""
 
     @property
     def note_text(self) -> str:
@@ -92,7 +96,16 @@ DEFAULT_RUNS: tuple[RunSpec, ...] = (
     RunSpec("Wuling", "poor_population", "rural_disposable_income", start=2011, end=2019, note=wuling_income_note),
     RunSpec("Xiangxi", "rural_dibao_standard", "gdp_per_capita", start=2014, end=2019),
     RunSpec("Xiangxi", "extreme_poverty_support_standard", "gdp_per_capita", start=2014, end=2019),
-    RunSpec("Xiangxi", "rural_dibao_standard", "poverty_line_current_prices", "China", 2014, 2019, note=LINE_NOTE),
+    RunSpec(
+        "Xiangxi",
+        "rural_dibao_standard",
+        "poverty_line_current_prices",
+        "China",
+        2014,
+        2019,
+        note=LINE_NOTE,
+        driver_price_indexed=True,
+    ),
     RunSpec(
         "Xiangxi",
         "rural_dibao_standard",
@@ -102,6 +115,7 @@ DEFAULT_RUNS: tuple[RunSpec, ...] = (
         2019,
         (2014, 2020),
         note=LINE_NOTE + "; sensitivity: driver window to 2020, whose line is approximate ('around 4000')",
+        driver_price_indexed=True,
     ),
     RunSpec(
         "Xiangxi",
@@ -111,6 +125,7 @@ DEFAULT_RUNS: tuple[RunSpec, ...] = (
         2014,
         2019,
         note=LINE_NOTE,
+        driver_price_indexed=True,
     ),
     RunSpec(
         "Xiangxi",
@@ -163,9 +178,13 @@ class Selected:
 
     @property
     def band_key(self) -> str | None:
-        """``gdp`` or ``income``: which literature band applies (poverty outcomes only)."""
+        """``gdp`` or ``income``: which literature band is named beside the run (incidence only).
+
+        The bands are headcount-ratio elasticities; a count (poor population) adds the growth
+        of its population base, so no band is named beside it.
+        """
         c = DRIVER_CONCEPTS.get(self.spec.driver)
-        return c if (c and self.is_poverty) else None
+        return c if (c and self.is_poverty and self.is_rate) else None
 
     @property
     def band(self) -> tuple[float, float, str] | None:

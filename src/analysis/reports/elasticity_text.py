@@ -56,24 +56,67 @@ def pairing_table(run: ElasticityRun) -> pd.DataFrame:
 
 
 def display_table(run: ElasticityRun) -> pd.DataFrame:
-    """The elasticity table for reading: rounded, one short line per row."""
+    """The estimates for reading: one row per run with its headline and companions, rounded.
+
+    The headline is the log arc elasticity where outcome and driver share their windows,
+    else the ratio of average annual log growth rates (named so: not an elasticity). The
+    pairs that could not be computed are in :func:`not_computed_display`.
+    """
     t = run.table
+    rows = []
+    for sel in run.runs:
+        r = t[t["run"] == sel.run_id]
+        if r.empty:
+            continue
+
+        def v(variant: str, digits: int = 2, r: pd.DataFrame = r) -> str:
+            x = r[r["variant"] == variant]
+            return "" if x.empty else _fmt(x["elasticity"].iloc[0], digits)
+
+        head = "log_arc" if sel.pairing.same_window else "window"
+        ols = r[r["variant"] == "ols"]
+        rows.append(
+            {
+                "run": sel.label(),
+                "windows": sel.windows_label(),
+                "headline": (
+                    "log arc elasticity" if head == "log_arc" else "ratio of annual log growth (windows differ)"
+                ),
+                "value": v(head),
+                "midpoint": v("midpoint"),
+                "semi (pp per 1%)": v("semi", 3),
+                "OLS (95% CI)": ""
+                if ols.empty
+                else f"{_fmt(ols['elasticity'].iloc[0])} ({_fmt(ols['ci_low'].iloc[0])} to {_fmt(ols['ci_high'].iloc[0])})",
+                "kind": _kind(sel),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _kind(sel: Selected) -> str:
+    """What the estimate is, in a few words (outcome measure, driver prices)."""
+    if sel.is_poverty:
+        what = "registered-poor " + ("rate" if sel.is_rate else "count")
+    else:
+        what = "assistance " + ("payment" if "monthly" in sel.outcome_unit or "月" in sel.outcome_unit else "standard")
+    return f"{what}; nominal driver"
+
+
+def not_computed_display(run: ElasticityRun) -> pd.DataFrame:
+    """The pairs that could not be computed (or are not repeated), with the reason, one line each."""
+    n = run.not_computed
+    if n.empty:
+        return pd.DataFrame(columns=["run", "variant", "windows", "reason"])
     return pd.DataFrame(
         {
-            "run": t["run"],
-            "variant": t["variant"],
-            "outcome years": t["outcome_years"],
-            "driver years": t["driver_years"],
-            "elasticity": t["elasticity"].map(_fmt),
-            "95% CI": [
-                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"], strict=True)
+            "run": n["run"],
+            "variant": n["variant"].str.replace("_", " "),
+            "windows": [
+                o if o == d else f"outcome {o}, driver {d}"
+                for o, d in zip(n["outcome_window"], n["driver_window"], strict=True)
             ],
-            "n": t["n_points"],
-            "literature band": [
-                f"{_fmt(a, 1)} to {_fmt(b, 1)}" if pd.notna(a) else ""
-                for a, b in zip(t["literature_low"], t["literature_high"], strict=True)
-            ],
-            "status": t["status"],
+            "reason": n["reason"],
         }
     )
 
@@ -92,24 +135,26 @@ def benchmark_display(run: ElasticityRun) -> pd.DataFrame:
             "point elasticity at start": b["benchmark_start"].map(_fmt),
             "point elasticity at end": b["benchmark_end"].map(_fmt),
             "arc benchmark": b["benchmark_arc"].map(_fmt),
-            "mean-income multiple needed": b["required_multiple"].map(_fmt),
-            "observed driver multiple (nominal)": b["observed_driver_multiple"].map(_fmt),
-            "observed": [
-                f"{_fmt(v)} ({m.replace('_', ' ')})"
-                for v, m in zip(b["observed_elasticity"], b["observed_method"], strict=True)
+            "real mean-income multiple needed": b["required_multiple"].map(_fmt),
+            "observed real driver multiple": [
+                _fmt(v) if pd.notna(v) else "none (no real driver)" for v in b["observed_real_driver_multiple"]
             ],
+            "observed, real driver": b["observed_real_elasticity"].map(_fmt),
         }
     )
 
 
-def _band_text(sel: Selected, e: float) -> str:
+def _band_text(sel: Selected) -> str:
+    """The literature band named with the differences in the same sentence (incidence runs only)."""
     band = sel.band
     if band is None:
         return ""
     lo, hi, _ = band
-    where = "inside" if lo <= e <= hi else ("more negative than" if e < lo else "less negative than")
-    concept = "GDP per capita" if sel.band_key == "gdp" else "survey mean income"
-    return f" ({where} the literature band {lo:g} to {hi:g} for {concept})"
+    concept = "real GDP per capita" if sel.band_key == "gdp" else "real survey mean income"
+    return (
+        f" (the literature's {lo:g} to {hi:g} is for survey headcounts against {concept} across countries; "
+        "this is registered-poor incidence against a nominal driver, so the band is no benchmark for it)"
+    )
 
 
 def narrate(run: ElasticityRun) -> str:
@@ -136,21 +181,22 @@ def narrate(run: ElasticityRun) -> str:
         semi, ols = variant_value(run, sel, "semi"), variant_value(run, sel, "ols")
         if p.same_window:
             if la is not None:
-                parts.append(f"Log arc elasticity {la:.2f}{_band_text(sel, la)}")
+                parts.append(f"Log arc elasticity {la:.2f}{_band_text(sel)}")
             if mp is not None:
                 parts.append(f"midpoint arc {mp:.2f}")
-            if la is None and win is not None:
-                parts.append(f"window elasticity {win:.2f}{_band_text(sel, win)}")
+
         else:
             parts.append(
-                f"The windows differ, so only the window-length formula applies: {win:.2f}{_band_text(sel, win)}"
+                "The windows differ, so only the ratio of average annual log growth rates is computed (not an "
+                f"elasticity): {win:.2f}{_band_text(sel)}"
                 if win is not None
                 else "The windows differ"
             )
         if semi is not None:
             parts.append(
                 f"semi-elasticity {semi:.3f} percentage points per 1% growth"
-                + ("" if p.same_window else " (annualised)")
+                + ("" if p.same_window else " (annualised, over the two windows)")
+                + f", bounded by the starting level of {o0:g}%"
             )
         if "ols" in run.variants:
             if ols is None:
@@ -161,10 +207,19 @@ def narrate(run: ElasticityRun) -> str:
                     f"log-log OLS {ols:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
                     f"{int(r['dof'])} degrees of freedom, descriptive)"
                 )
-        if not sel.is_poverty and win is not None:
+        if sel.spec.driver_price_indexed:
+            gs, gl = math.log(o1 / o0) / p.t_outcome, math.log(d1 / d0) / p.t_driver
             parts.append(
-                f"the {SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)} grew {win:.2f} times as fast "
-                "as the driver (annualised log growth)"
+                f"the line moves only by price indexation, so this ratio sets the standard's nominal growth "
+                f"({100 * gs:.1f}% a year, {p.outcome_window[0]}-{p.outcome_window[1]}) against the line's inflation "
+                f"({100 * gl:.1f}% a year, {p.driver_window[0]}-{p.driver_window[1]}): a measure of the standard's "
+                "real growth" + ("" if p.same_window else " over mismatched windows") + ", not a response to the line"
+            )
+        g = la if p.same_window else win
+        if not sel.is_poverty and g is not None and not sel.spec.driver_price_indexed:
+            parts.append(
+                f"the {SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)} grew {g:.2f} times as fast "
+                "as the driver (annualised log growth" + ("" if p.same_window else ", over different windows") + ")"
             )
         lines.append(head + "; ".join(parts) + ".")
     if run.skipped:
@@ -173,7 +228,12 @@ def narrate(run: ElasticityRun) -> str:
 
 
 def narrate_benchmark(run: ElasticityRun) -> str:
-    """The lognormal benchmark beside each observed incidence elasticity."""
+    """The lognormal benchmark beside each incidence run, compared only with a real driver.
+
+    The benchmark's growth is of real mean income (the line is fixed in 2010 prices), so the
+    observed side is the driver deflated by the index :mod:`analysis.reports.real_terms`
+    chooses; a run without a real driver gets the benchmark and no comparison.
+    """
     b = run.benchmark
     if b.empty:
         return "No incidence run is selected: the lognormal benchmark applies to a headcount ratio only."
@@ -181,26 +241,35 @@ def narrate_benchmark(run: ElasticityRun) -> str:
     for rid, g in b.groupby("run", sort=False):
         r0 = g.iloc[len(g) // 2]
         rng = f"{g['benchmark_arc'].min():.2f} to {g['benchmark_arc'].max():.2f}"
-        obs = ""
-        if pd.notna(r0["observed_elasticity"]):
-            e, lo, hi = float(r0["observed_elasticity"]), g["benchmark_arc"].min(), g["benchmark_arc"].max()
-            where = (
-                "inside the benchmark range"
-                if lo <= e <= hi
-                else "more negative than the benchmark range: incidence fell faster than distribution-neutral "
-                "growth of this driver would imply"
-                if e < lo
-                else "less negative than the benchmark range: incidence fell more slowly than distribution-neutral "
-                "growth of this driver would imply"
-            )
-            obs = f" The observed {r0['observed_method'].replace('_', ' ')} elasticity is {e:.2f}, {where}."
-        lines.append(
+        text = (
             f"- **{rid}**: H {r0['h_start_pct']:g}% -> {r0['h_end_pct']:g}%. A distribution-neutral (lognormal) fall "
             f"over this range has an arc elasticity of {rng} for Gini {g['gini'].min():.2f}-{g['gini'].max():.2f} "
             f"(point elasticity {r0['benchmark_start']:.2f} at the start and {r0['benchmark_end']:.2f} at the end, "
-            f"Gini {r0['gini']:.2f}); it needs mean income to grow by a factor {r0['required_multiple']:.2f}, while "
-            f"the driver grew by a factor {r0['observed_driver_multiple']:.2f} ({r0['driver_window']}, nominal).{obs}"
+            f"Gini {r0['gini']:.2f}); it needs real mean income to grow by a factor {r0['required_multiple']:.2f}."
         )
+        if pd.notna(r0["observed_real_driver_multiple"]):
+            e = float(r0["observed_real_elasticity"])
+            lo, hi = g["benchmark_arc"].min(), g["benchmark_arc"].max()
+            where = (
+                "within the benchmark range"
+                if lo <= e <= hi
+                else "more negative than the benchmark range: incidence fell faster than distribution-neutral "
+                "growth of the real driver would imply"
+                if e < lo
+                else "less negative than the benchmark range: incidence fell more slowly than distribution-neutral "
+                "growth of the real driver would imply"
+            )
+            text += (
+                f" The driver grew by a real factor {r0['observed_real_driver_multiple']:.2f} ({r0['driver_window']}, "
+                f"{r0['real_price_index']}), and the observed elasticity with the real driver is {e:.2f}, {where} "
+                "(registered poor against a survey-style benchmark: a reading, not a test)."
+            )
+        else:
+            text += (
+                f" No comparison: the benchmark is about real mean income, and {r0['real_note'] or 'the driver has no real value'}"
+                f" (the nominal driver grew by a factor {r0['observed_driver_multiple']:.2f}, which includes inflation)."
+            )
+        lines.append(text)
     return "\n".join(lines)
 
 
@@ -218,7 +287,10 @@ def narrate_caveats(run: ElasticityRun) -> str:
                 f"approaches zero (here it ends at {h1:g}%)"
             )
             if semi is not None:
-                txt += f", so the semi-elasticity ({semi:.3f} percentage points per 1% growth) is the robust companion"
+                txt += (
+                    f"; the semi-elasticity ({semi:.3f} percentage points per 1% growth) stays finite but is bounded "
+                    "by the starting level, so it does not compare areas that start from different levels"
+                )
             lines.append(txt + ".")
     computed = t[t["elasticity"].notna()]
     endpoints = computed[computed["variant"] != "ols"]
@@ -237,9 +309,8 @@ def narrate_caveats(run: ElasticityRun) -> str:
     differ = [s for s in run.runs if not s.pairing.same_window]
     if differ:
         lines.append(
-            "- **Different windows** (window-length formula, log arc and midpoint not computed): "
-            + "; ".join(f"{s.label()} ({s.windows_label()})" for s in differ)
-            + "."
+            "- **Different windows** (a ratio of average annual log growth rates, not an elasticity; log arc and "
+            "midpoint not computed): " + "; ".join(f"{s.label()} ({s.windows_label()})" for s in differ) + "."
         )
     ext = [s for s in run.runs if "values not from the documents" in kind_note(s)]
     if ext:
@@ -280,14 +351,23 @@ def real_display(run: ElasticityRun) -> pd.DataFrame:
 
 
 def national_display(run: ElasticityRun) -> pd.DataFrame:
-    """The national reference elasticity, nominal and real (rounded)."""
+    """The national elasticities, nominal and real (rounded): arcs, year on year, and the descriptive OLS."""
     t = run.national
     if t.empty:
-        return pd.DataFrame(columns=["prices", "variant", "elasticity", "95% CI", "n", "years", "price index"])
+        return pd.DataFrame(
+            columns=["prices", "variant", "years", "incidence, %", "elasticity", "95% CI", "price index"]
+        )
+    order = {"year_on_year": 0, "log_arc": 1, "midpoint": 2, "semi": 3, "ols": 4}
+    t = t.assign(_o=t["variant"].map(order)).sort_values(["prices", "_o"], kind="stable")
     return pd.DataFrame(
         {
             "prices": t["prices"],
-            "variant": t["variant"],
+            "variant": t["variant"].str.replace("_", " ").replace({"ols": "OLS (descriptive; curved)"}),
+            "years": [
+                y if v == "ols" else f"{str(y).split()[0]}-{str(y).split()[-1]}"
+                for y, v in zip(t["years"], t["variant"], strict=True)
+            ],
+            "incidence, %": [f"{a:g} -> {b:g}" for a, b in zip(t["incidence_start"], t["incidence_end"], strict=True)],
             "elasticity": [
                 _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"], strict=False)
             ],
@@ -295,57 +375,88 @@ def national_display(run: ElasticityRun) -> pd.DataFrame:
                 f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
                 for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
             ],
-            "n": t["n_points"],
-            "years": t["years"],
-            "price index": t["price_index"],
+            "price index": t["price_index"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def matched_display(run: ElasticityRun) -> pd.DataFrame:
+    """Each incidence run beside China's arc over the same years (rounded)."""
+    m = run.matched
+    if m.empty:
+        return pd.DataFrame(columns=["run", "prices", "windows", "region", "China, same years", "note"])
+    return pd.DataFrame(
+        {
+            "run": m["run"],
+            "prices": m["prices"],
+            "windows": [
+                o if o == d else f"outcome {o}, driver {d}"
+                for o, d in zip(m["outcome_window"], m["driver_window"], strict=True)
+            ],
+            "region": m["regional_elasticity"].map(_fmt),
+            "China, same years": [_fmt(v) if pd.notna(v) else "none" for v in m["national_elasticity"]],
+            "note": m["note"],
         }
     )
 
 
 def narrate_national(run: ElasticityRun) -> str:
-    """The national reference in words, and where Xiangxi and the Wuling area stand against it."""
+    """The national elasticities in words, and each region beside the nation over its own years."""
     from analysis.reports.elasticity_real import national_value
 
-    n_ols, r_ols = national_value(run, "nominal", "ols"), national_value(run, "real", "ols")
-    if n_ols is None:
+    n_ols = national_value(run, "nominal", "ols")
+    la = national_value(run, "nominal", "log_arc")
+    if la is None:
         return f"No national reference: {run.national_note or 'China has no paired incidence and income years'}."
-    la, rla = national_value(run, "nominal", "log_arc"), national_value(run, "real", "log_arc")
-    assert la is not None  # computed together with the OLS row
+    t = run.national
+    yoy = t[(t["prices"] == "nominal") & (t["variant"] == "year_on_year")]
     lines = [
         (
-            f"- **China, poverty incidence against rural disposable income, {n_ols['years'].split()[0]}-"
-            f"{n_ols['years'].split()[-1]}** ({int(n_ols['n_points'])} paired years; incidence "
-            f"{n_ols['incidence_start']:g}% -> {n_ols['incidence_end']:g}%, NBS survey): log-log OLS "
-            f"{n_ols['elasticity']:.2f} nominal (95% CI {n_ols['ci_low']:.2f} to {n_ols['ci_high']:.2f}, "
-            f"{int(n_ols['dof'])} degrees of freedom, descriptive); log arc {la['elasticity']:.2f}."
+            f"- **China, poverty incidence (NBS survey) against rural disposable income, {la['years'].split()[0]}-"
+            f"{la['years'].split()[-1]}**: incidence {la['incidence_start']:g}% -> {la['incidence_end']:g}%, log arc "
+            f"{la['elasticity']:.2f} nominal. Year on year the elasticity drifts: "
+            + ", ".join(f"{str(r['years']).split()[1]} {r['elasticity']:.2f}" for _, r in yoy.iterrows())
+            + ": it grows in magnitude as incidence falls, as the lognormal benchmark predicts, so an elasticity "
+            "is comparable only with one over the same years or the same range of incidence."
         )
     ]
-    if r_ols is not None and rla is not None:
+    if n_ols is not None:
         lines.append(
-            f"- **Real** (income deflated by {r_ols['price_index']}): OLS {r_ols['elasticity']:.2f} (95% CI "
-            f"{r_ols['ci_low']:.2f} to {r_ols['ci_high']:.2f}); log arc {rla['elasticity']:.2f}. Deflating the "
+            f"- The log-log OLS over these years ({n_ols['elasticity']:.2f}, 95% CI {n_ols['ci_low']:.2f} to "
+            f"{n_ols['ci_high']:.2f}, {int(n_ols['dof'])} degrees of freedom) is a description, not a reference "
+            f"interval: {str(n_ols['note']).split('not a reference interval: ')[-1]}."
+        )
+    rla = national_value(run, "real", "log_arc")
+    if rla is not None:
+        lines.append(
+            f"- **Real** (income deflated by {rla['price_index']}): log arc {rla['elasticity']:.2f}. Deflating the "
             "driver shrinks income growth, so the real elasticity is larger in magnitude."
         )
     elif run.national_note:
         lines.append(f"- No real national elasticity: {run.national_note}.")
-    for sel in run.runs:
-        if not (sel.is_rate and sel.spec.driver == "rural_disposable_income"):
-            continue
-        t = run.real[(run.real["run"] == sel.run_id) & run.real["real_elasticity"].notna()]
-        t = t[t["variant"].isin(["log_arc", "window"])]
-        nominal_row = run.table[(run.table["run"] == sel.run_id) & run.table["variant"].isin(["log_arc", "window"])]
-        nominal_row = nominal_row[nominal_row["elasticity"].notna()]
-        if nominal_row.empty:
-            continue
-        e = float(nominal_row["elasticity"].iloc[0])
-        inside = n_ols["ci_low"] <= e <= n_ols["ci_high"]
-        text = (
-            f"- **{sel.label()}**: {nominal_row['variant'].iloc[0].replace('_', ' ')} {e:.2f} nominal, "
-            f"{'inside' if inside else 'outside'} the national OLS interval"
+    m = run.matched
+    for rid, g in m.groupby("run", sort=False) if not m.empty else []:
+        nom = g[g["prices"] == "nominal"].iloc[0]
+        w = (
+            nom["outcome_window"]
+            if nom["outcome_window"] == nom["driver_window"]
+            else f"outcome {nom['outcome_window']}, driver {nom['driver_window']}"
         )
-        if not t.empty and r_ols is not None:
-            er = float(t["real_elasticity"].iloc[0])
-            inside_r = r_ols["ci_low"] <= er <= r_ols["ci_high"]
-            text += f"; {er:.2f} real, {'inside' if inside_r else 'outside'} the real national interval"
-        lines.append(text + " (registered poor against a survey measure, over other years: a reading, not a test).")
+        what = "log arc" if nom["variant"] == "log_arc" else "ratio of annual log growth"
+        if pd.isna(nom["national_elasticity"]):
+            lines.append(
+                f"- **{rid}** ({w}): {what} {_fmt(nom['regional_elasticity'])}; no national value over the same "
+                f"years ({nom['note']})."
+            )
+            continue
+        text = (
+            f"- **{rid}** ({w}): {what} {nom['regional_elasticity']:.2f} nominal; China over the same years "
+            f"{nom['national_elasticity']:.2f} (incidence {nom['national_incidence_start']:g}% -> "
+            f"{nom['national_incidence_end']:g}%)"
+        )
+        real = g[(g["prices"] == "real") & g["national_elasticity"].notna()]
+        if not real.empty:
+            r = real.iloc[0]
+            text += f"; real {r['regional_elasticity']:.2f} against China's {r['national_elasticity']:.2f}"
+        lines.append(text + " (registered poor against the NBS survey: a reading, not a test).")
     return "\n".join(lines)
