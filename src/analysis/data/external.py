@@ -43,7 +43,7 @@ import pandera.pandas as pa
 from analysis import paths
 from analysis.data.csvio import iter_rows, read_table, replace_all
 from analysis.data.numbers import cell_number, parse_printed_scaled
-from analysis.data.schema import CONFIDENCE, TEXT, validate
+from analysis.data.schema import CONFIDENCE, TEXT, is_missing_word, validate
 from analysis.data.units import Unit
 from analysis.errors import DataError, Problem
 
@@ -86,6 +86,13 @@ def _nonempty(col: str) -> pa.Check:
     return pa.Check.str_length(min_value=1, error=f"'{col}' must not be empty")
 
 
+def _not_missing_word(col: str) -> pa.Check:
+    return pa.Check(
+        lambda s: ~s.astype(str).map(is_missing_word),
+        error=f"'{col}' holds a missing-value marker (nan, None, #N/A ...); fill it in",
+    )
+
+
 def _vocab(values, what: str) -> pa.Check:
     vals = sorted(set(values))
     shown = ", ".join(vals) if len(vals) <= 40 else ", ".join(vals[:40]) + ", ..."
@@ -94,7 +101,7 @@ def _vocab(values, what: str) -> pa.Check:
 
 def figures_schema(regions, indicators, units) -> pa.DataFrameSchema:
     """pandera schema of ``figures.csv`` given the project's vocabularies."""
-    cols = {c: pa.Column(TEXT, _nonempty(c)) for c in FIGURES_COLUMNS if c != "note"}
+    cols = {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in FIGURES_COLUMNS if c != "note"}
     cols["note"] = pa.Column(TEXT)
     cols["region"] = pa.Column(TEXT, _vocab(regions, "region (add it to data/raw/regions.csv)"))
     cols["indicator"] = pa.Column(
@@ -115,15 +122,22 @@ def read_indicator_map(
     name = df.attrs["file"]
     out: dict[str, tuple[str, str]] = {}
     for row, r in iter_rows(df):
-        if r["figures_indicator"] in out:
-            problems.append(Problem(name, row, "figures_indicator", f"'{r['figures_indicator']}' is mapped twice."))
+        before = len(problems)
+        key = r["figures_indicator"]
+        if not key.strip() or is_missing_word(key) or not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            problems.append(
+                Problem(name, row, "figures_indicator", f"'{key}' is not an indicator name of figures.csv.")
+            )
+        elif key in out:
+            problems.append(Problem(name, row, "figures_indicator", f"'{key}' is mapped twice."))
         if r["indicator"] not in indicators:
             problems.append(
                 Problem(name, row, "indicator", f"unknown indicator '{r['indicator']}'; add it to indicators.csv.")
             )
         if r["unit"] not in units:
             problems.append(Problem(name, row, "unit", f"unknown unit '{r['unit']}'; add it to units.csv."))
-        out[r["figures_indicator"]] = (r["indicator"], r["unit"])
+        if len(problems) == before:  # a broken mapping is reported, never used
+            out[key] = (r["indicator"], r["unit"])
     return out
 
 

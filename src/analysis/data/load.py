@@ -79,7 +79,8 @@ def in_series(obs: pd.DataFrame) -> pd.Series:
     [False, True, False]
     """
     order = {k: i for i, k in enumerate(KINDS)}
-    cand = obs[obs["preferred"] != "no"].assign(_k=obs["kind"].map(order))
+    cand = obs[obs["preferred"] != "no"]
+    cand = cand.assign(_k=cand["kind"].map(order))
     cand = cand.sort_values(["region", "indicator", "year", "_k", "obs_id"], kind="stable")
     first = cand.drop_duplicates(["region", "indicator", "year"]).index
     return pd.Series(obs.index.isin(first), index=obs.index, name="in_series")

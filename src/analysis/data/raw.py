@@ -10,6 +10,8 @@ every problem found (file, row, column, what to do). The checks:
   in the quote and equals the numeric value in its unit;
 * external rows: derived from the checksummed copy ``external/figures.csv`` with its own
   checks (:mod:`analysis.data.external`), never typed into a table;
+* plausibility: each value of a level series against its neighbours, rates and shares
+  within their range (:mod:`analysis.data.plausibility`);
 * identity: ``obs_id`` follows ``region.indicator.year`` (external:
   ``.ext``/``.ext.altN``); a (region, indicator, year, kind) appears once across all
   tables among the preferred rows;
@@ -21,7 +23,9 @@ every problem found (file, row, column, what to do). The checks:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +35,7 @@ from analysis.data.csvio import iter_rows, read_table
 from analysis.data.expressions import parse_expression
 from analysis.data.external import FIGURES, MAP_TABLE, external_observations, read_indicator_map
 from analysis.data.numbers import cell_number, parse_printed, parse_printed_scaled
+from analysis.data.plausibility import check_series
 from analysis.data.provenance import check_quote, printed_matches, verify_checksums
 from analysis.data.schema import (
     CLAIM_COLUMNS,
@@ -73,14 +78,59 @@ def _vocab_table(path: Path, schema, key: str, problems: list[Problem]) -> pd.Da
     return df
 
 
+def check_date(text: str) -> str | None:
+    """Why ``text`` is not a date of a source (``2020``, ``2020-09``, ``2020-09-08`` or years ``2020-2021``), or None.
+
+    >>> check_date("2016-06-13") is None, check_date("2020-2021") is None, check_date("2019-13-45")
+    (True, True, "'2019-13-45' is not a calendar date (month 13?)")
+    """
+    t = text.strip()
+    if span := re.fullmatch(r"(\d{4})-(\d{4})", t):
+        first, last = (int(g) for g in span.groups())
+        if not YEAR_MIN <= first < last <= YEAR_MAX:
+            return f"'{text}' is not a span of years between {YEAR_MIN} and {YEAR_MAX}, first year first"
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", t)
+    if not m:
+        return f"'{text}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if not YEAR_MIN <= (year or 0) <= YEAR_MAX:
+        return f"year {year} of '{text}' is not between {YEAR_MIN} and {YEAR_MAX}"
+    try:
+        date(year or 0, month or 1, day or 1)
+    except ValueError:
+        what = "month 13?" if month and month > 12 else "no such day"
+        return f"'{text}' is not a calendar date ({what})"
+    return None
+
+
+def _check_vocabularies(sources: pd.DataFrame, regions: pd.DataFrame, problems: list[Problem]) -> None:
+    """Checks across rows that a schema cannot make: source dates, region parents."""
+    for row, r in iter_rows(sources):
+        if r["date"].strip() and (why := check_date(r["date"])):
+            problems.append(Problem(sources.attrs["file"], row, "date", f"{why}."))
+    known = set(regions["region"])
+    for row, r in iter_rows(regions):
+        parent = r["parent"].strip()
+        if parent and (parent not in known or parent == r["region"]):
+            problems.append(
+                Problem(
+                    regions.attrs["file"],
+                    row,
+                    "parent",
+                    f"parent '{parent}' is not another region of regions.csv; leave it empty for the top level.",
+                )
+            )
+
+
 def _documents(sources: pd.DataFrame, raw: Path, problems: list[Problem]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for row, r in iter_rows(sources):
         if not r["source_id"].startswith("doc"):
             continue
         f = raw / r["file"]
-        if not f.exists():
-            problems.append(Problem(sources.attrs["file"], row, "file", f"{paths.relative(f)} does not exist."))
+        if not r["file"].strip() or not f.is_file():
+            problems.append(Problem(sources.attrs["file"], row, "file", f"{paths.relative(f)} is not a file."))
             continue
         texts[r["source_id"]] = f.read_text(encoding="utf-8")
     return texts
@@ -107,6 +157,7 @@ def _check_observations(df: pd.DataFrame, data: RawData, problems: list[Problem]
                     f"period_start {r['period_start']} must be a year before year {r['year']}.",
                 )
             )
+            start = None
         value = cell_number(r["value"], name, row, "value", problems)
         years.append(int(year) if year is not None else None)
         starts.append(int(start) if start is not None else None)
@@ -315,6 +366,7 @@ def load_raw(raw: Path | None = None) -> RawData:
     sources = _vocab_table(raw / "sources.csv", SOURCE_SCHEMA, "source_id", problems)
     regions = _vocab_table(raw / "regions.csv", REGION_SCHEMA, "region", problems)
     indicators = _vocab_table(raw / "indicators.csv", INDICATOR_SCHEMA, "indicator", problems)
+    _check_vocabularies(sources, regions, problems)
     units = read_units(raw / "units.csv")
     data = RawData(sources, regions, indicators, units, pd.DataFrame(), pd.DataFrame())
     data.documents = _documents(sources, raw, problems)
@@ -355,6 +407,7 @@ def load_raw(raw: Path | None = None) -> RawData:
     obs = pd.concat(frames) if frames else pd.DataFrame()
     if not obs.empty:
         _check_unique(obs, problems)
+        problems += check_series(obs, indicators, units)
 
     claims_path = raw / "claims.csv"
     claims = pd.DataFrame(columns=list(CLAIM_COLUMNS))
