@@ -27,7 +27,6 @@ e.g. ``[series break] fourth economic census revision``. Zero values are not com
 
 from __future__ import annotations
 
-import math
 import statistics
 from decimal import Decimal
 
@@ -52,22 +51,25 @@ in the data is Xiangxi's poor population 2013 -> 2019 (65.77 -> 1.56 万人, a f
 FRACTION_RANGE = {"rate": (Decimal(-1), Decimal(1)), "share": (Decimal(0), Decimal(1))}
 """Range of a rate and a share in base unit ``fraction`` (by measure, not by indicator)."""
 
+BIG = Decimal("1e15")  # ratios beyond are shown in scientific notation
+
 BREAK_MARKER = "[series break]"
 """Written in a row's ``note`` (with the reason after it), it exempts the row from the
 neighbour comparison: the row states that its series breaks there."""
 
 
-def _times(ratio: float) -> str:
+def _times(ratio: Decimal) -> str:
     """``10,000 times larger`` / ``10,000 times smaller`` / ``7.3 times larger``."""
     big = ratio if ratio >= 1 else 1 / ratio
-    shown = f"{big:,.0f}" if big >= 100 else f"{big:.1f}"
+    shown = f"{big:.1E}" if big >= BIG else f"{big:,.0f}" if big >= 100 else f"{big:.1f}"
     return f"{shown} times {'larger' if ratio >= 1 else 'smaller'}"
 
 
-def _slip(ratio: float, unit: str, units: dict[str, Unit]) -> str:
+def _slip(ratio: Decimal, unit: str, units: dict[str, Unit]) -> str:
     """The unit slip a ratio suggests: the units whose factor would bring the value in line."""
-    power = round(math.log10(ratio))
-    if power == 0 or abs(math.log10(ratio) - power) > 0.35 or unit not in units:
+    exponent = float(ratio.log10())
+    power = round(exponent)
+    if power == 0 or abs(exponent - power) > 0.35 or unit not in units:
         return ""
     own = units[unit]
     wanted = own.factor / Decimal(10) ** power
@@ -87,9 +89,9 @@ def _plain(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
-def _reference(values: list[Decimal]) -> float:
+def _reference(values: list[Decimal]) -> Decimal:
     """The typical value of a year: the median of its rows (base units)."""
-    return float(statistics.median(values))
+    return Decimal(statistics.median(values))
 
 
 def _shown(r: dict, units: dict[str, Unit]) -> str:
@@ -159,12 +161,12 @@ def check_series(obs: pd.DataFrame, indicators: pd.DataFrame, units: dict[str, U
                 neighbours += [(y, [o["_base"] for o in by_year[y]]) for y in around]
                 ratios = []
                 for y, values in neighbours:
-                    ratio = float(r["_base"]) / _reference(values)
-                    limit = min(MAX_YEARLY_FACTOR ** max(abs(y - year), 1), MAX_FACTOR)
+                    ratio = r["_base"] / _reference(values)  # decimal: 1e308 does not overflow
+                    limit = Decimal(min(MAX_YEARLY_FACTOR ** max(abs(y - year), 1), MAX_FACTOR))
                     ratios.append((ratio, limit))
                 if not ratios or any(1 / limit <= ratio <= limit for ratio, limit in ratios):
                     continue
-                ratio = min((t[0] for t in ratios), key=lambda x: abs(math.log(x)))
+                ratio = min((t[0] for t in ratios), key=lambda x: abs(x.ln()))
                 unit = _unit_of(r, units)
                 shown = ", ".join(f"{y}: {_shown(by_year[y][0], units)}" for y in around)
                 problems.append(

@@ -240,9 +240,12 @@ def _check_claims(
     problems: list[Problem],
     ext_quotes: set[str] | None = None,
 ) -> pd.DataFrame:
-    """Row checks of the claims register; ``obs_ids`` None skips the input-id check (a table was unreadable)."""
+    """Row checks of the claims register.
+
+    ``obs_ids`` None skips the input-id check and ``ext_quotes`` None the external-quote
+    check (a table was unreadable: its problems are reported, not their consequences).
+    """
     name = claims.attrs["file"]
-    ext_quotes = ext_quotes or set()
     stated = []
     for row, r in iter_rows(claims):
         v = cell_number(r["stated"], name, row, "stated", problems)
@@ -250,7 +253,12 @@ def _check_claims(
         stated.append(v)
         if r["source_id"] in data.documents and r["quote"]:
             problems.extend(check_quote(r["quote"], data.documents[r["source_id"]], name, row, r["source_id"]))
-        elif r["source_id"] == "external" and r["quote"] and not any(r["quote"] in q for q in ext_quotes):
+        elif (
+            r["source_id"] == "external"
+            and r["quote"]
+            and ext_quotes is not None
+            and not any(r["quote"] in q for q in ext_quotes)
+        ):
             problems.append(
                 Problem(
                     name,
@@ -362,7 +370,15 @@ def load_raw(raw: Path | None = None) -> RawData:
     raw = Path(raw or paths.RAW)
     problems: list[Problem] = []
     problems += verify_checksums(raw / "documents")
-    problems += verify_checksums(raw / "external")
+    problems += verify_checksums(
+        raw / "external",
+        fix=(
+            "the external figures are not edited in place. Put the edited figures.csv (with its README.md) "
+            "in a folder of its own and install it with `make external FIGURES=path/to/figures.csv`, which "
+            "validates it and rewrites the checksums; or restore this copy: "
+            f"git checkout -- {paths.relative(raw / 'external')}"
+        ),
+    )
     sources = _vocab_table(raw / "sources.csv", SOURCE_SCHEMA, "source_id", problems)
     regions = _vocab_table(raw / "regions.csv", REGION_SCHEMA, "region", problems)
     indicators = _vocab_table(raw / "indicators.csv", INDICATOR_SCHEMA, "indicator", problems)
@@ -400,7 +416,9 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += exc.problems
         else:
             ext = external_observations(figures, set(regions["region"]), imap, units, problems)
-            if not ext.empty:
+            if ext.empty:  # unreadable (reported): the ids and quotes that claims cite are unknown
+                unreadable = True
+            else:
                 frames.append(ext)
     else:
         problems.append(Problem(paths.relative(figures), None, None, "the external figures file is missing."))
@@ -420,6 +438,7 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += validate(claim_schema(sources["source_id"], units), claims)
             ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
             obs_ids = None if unreadable else set(obs.get("obs_id", []))
+            ext_quotes = None if unreadable else ext_quotes
             claims = _check_claims(claims, data, obs_ids, problems, ext_quotes)
     consistency_path = raw / "consistency.csv"
     if consistency_path.exists() and not unreadable:
