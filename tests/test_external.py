@@ -426,10 +426,14 @@ def test_readme_counts_are_checked_against_the_file(raw_copy, candidate):
         update(candidate, raw_copy)
     readme = candidate.parent / "README.md"
     assert [str(p) for p in exc.value.problems] == [
-        f"{readme}, row 7: the README says '175 rows:' but figures.csv has 174 rows; update the README's counts "
-        "(and what the rows cover) together with figures.csv.",
-        f"{readme}, row 21: the README says Hunan (25) but figures.csv has 24 Hunan rows; update the README's "
-        "counts (and what the rows cover) together with figures.csv.",
+        (
+            f"{readme}, row 7: the README says '175 rows:' but figures.csv has 174 rows; update the README's counts "
+            "(and what the rows cover) together with figures.csv."
+        ),
+        (
+            f"{readme}, row 21: the README says Hunan (25) but figures.csv has 24 Hunan rows; update the README's "
+            "counts (and what the rows cover) together with figures.csv."
+        ),
     ]
     # make data checks the project's copy the same way (README edited, checksums rewritten)
     from analysis.data.raw import load_raw

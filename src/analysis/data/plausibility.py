@@ -123,7 +123,12 @@ def check_series(obs: pd.DataFrame, indicators: pd.DataFrame, units: dict[str, U
     rows = []
     for r in obs.to_dict("records") if len(obs) else []:
         v, unit = r.get("value_decimal"), r.get("unit")
-        if v is None or unit not in units or pd.isna(r.get("year")) or r.get("indicator") not in measure:
+        if (
+            not isinstance(v, Decimal)
+            or unit not in units
+            or pd.isna(r.get("year"))
+            or r.get("indicator") not in measure
+        ):
             continue
         u = units[unit]
         base = v * u.factor + u.offset
@@ -171,7 +176,8 @@ def check_series(obs: pd.DataFrame, indicators: pd.DataFrame, units: dict[str, U
                 shown = ", ".join(f"{y}: {_shown(by_year[y][0], units)}" for y in around)
                 problems.append(
                     Problem(
-                        *r["_where"],
+                        r["_where"][0],
+                        r["_where"][1],
                         "value",
                         f"{r['region']} {r['indicator']} {year}: {_shown(r, units)} is {_times(ratio)} than "
                         f"its neighbours in the series ({shown}).{_slip(ratio, unit, units)} If the series "

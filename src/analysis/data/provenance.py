@@ -17,7 +17,6 @@ from analysis.data.units import Unit
 from analysis.errors import DataError, Problem
 from analysis.paths import relative
 
-
 READ_ONLY = "source documents are read-only raw data: restore the original copy."
 
 

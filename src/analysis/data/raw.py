@@ -436,10 +436,9 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += exc.problems
         else:
             problems += validate(claim_schema(sources["source_id"], units), claims)
-            ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
+            quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
             obs_ids = None if unreadable else set(obs.get("obs_id", []))
-            ext_quotes = None if unreadable else ext_quotes
-            claims = _check_claims(claims, data, obs_ids, problems, ext_quotes)
+            claims = _check_claims(claims, data, obs_ids, problems, None if unreadable else quotes)
     consistency_path = raw / "consistency.csv"
     if consistency_path.exists() and not unreadable:
         try:
