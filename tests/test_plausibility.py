@@ -90,7 +90,7 @@ def test_an_index_read_as_a_change_is_out_of_range(raw_copy):
 
 def test_slip_names_units_of_the_same_base():
     units = load_raw().units
-    assert pl._slip(Decimal("1e-4"), "万元", units) == " 万元 for 亿元?"
-    assert pl._slip(Decimal("1e4"), "万人", units) == " 万人 for 人 or 名?"
-    assert pl._slip(Decimal("30"), "万人", units) == ""  # not near a power of ten: no slip named
-    assert pl._slip(Decimal("9"), "万人", units) == " A slip of 10^1 (the wrong unit or misplaced zeros)?"
+    assert pl.slip_hint(Decimal("1e-4"), "万元", units) == " 万元 for 亿元?"
+    assert pl.slip_hint(Decimal("1e4"), "万人", units) == " 万人 for 人 or 名?"
+    assert pl.slip_hint(Decimal(30), "万人", units) == ""  # not near a power of ten: no slip named
+    assert pl.slip_hint(Decimal(9), "万人", units) == " A slip of 10^1 (the wrong unit or misplaced zeros)?"

@@ -65,8 +65,24 @@ def _times(ratio: Decimal) -> str:
     return f"{shown} times {'larger' if ratio >= 1 else 'smaller'}"
 
 
-def _slip(ratio: Decimal, unit: str, units: dict[str, Unit]) -> str:
-    """The unit slip a ratio suggests: the units whose factor would bring the value in line."""
+def slip_hint(ratio: Decimal, unit: str, units: dict[str, Unit]) -> str:
+    """The unit slip a ratio suggests: the units whose factor would bring the value in line.
+
+    Parameters
+    ----------
+    ratio : Decimal
+        The value over its neighbour (both in base units).
+    unit : str
+        The unit the row prints.
+    units : dict
+        The unit table.
+
+    Returns
+    -------
+    str
+        ``" 万元 for 亿元?"``, a generic hint for another power of ten, or ``""`` when the
+        ratio is not near a power of ten.
+    """
     exponent = float(ratio.log10())
     power = round(exponent)
     if power == 0 or abs(exponent - power) > 0.35 or unit not in units:
@@ -180,7 +196,7 @@ def check_series(obs: pd.DataFrame, indicators: pd.DataFrame, units: dict[str, U
                         r["_where"][1],
                         "value",
                         f"{r['region']} {r['indicator']} {year}: {_shown(r, units)} is {_times(ratio)} than "
-                        f"its neighbours in the series ({shown}).{_slip(ratio, unit, units)} If the series "
+                        f"its neighbours in the series ({shown}).{slip_hint(ratio, unit, units)} If the series "
                         f"really breaks here, say so in the row's note: '{BREAK_MARKER} <reason>'.",
                     )
                 )
