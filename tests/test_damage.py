@@ -177,6 +177,11 @@ def test_random_damage_is_refused_by_name_or_harmless(pristine, table):
         ("indicators.csv", 2, "label", "NaN", "missing-value marker"),
         ("sources.csv", 3, "date", "2016-13-45", "is not a calendar date (month 13?)"),
         ("sources.csv", 2, "file", "documents", "is not a file"),  # a folder (was IsADirectoryError)
+        ("units.csv", 3, "factor", "1e16", "between 1E-6 and 1E+15"),
+        ("units.csv", 2, "offset", "-1", "only for an index printed against a reference of 100"),
+        ("regions.csv", 4, "parent", "Atlantis", "is not another region of regions.csv"),
+        ("indicators.csv", 2, "measure", "levels", "unknown measure"),
+        ("external_indicators.csv", 3, "figures_indicator", "None", "is not an indicator name of figures.csv"),
     ],
 )
 def test_named_damages(pristine, table, row, column, text, says):
