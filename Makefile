@@ -113,9 +113,9 @@ $(REPORT_HTML): build/reports.stamp ;
 .PHONY: FORCE
 FORCE:
 
-# The processed tables for Stata and Excel users (both files or neither; touched so that
+# The processed tables for Stata and Excel users, and the panel (all files or none; touched so that
 # Make sees them current when their content did not change).
-DATA_EXPORTS := reports/data/observations.dta reports/data/observations.xlsx
+DATA_EXPORTS := reports/data/observations.dta reports/data/observations.xlsx reports/data/panel.dta reports/data/panel.csv
 $(DATA_EXPORTS) &: $(PROCESSED) src/analysis/data/exports.py | $(STAMP)
 	@$(PY) -m analysis.data.exports && touch $(DATA_EXPORTS)
 

@@ -112,7 +112,7 @@ def test_duplicate_year_names_both_rows(built):
     raw, out, before = built
     rows = read_rows(raw / "observations_xiangxi.csv")
     i = next(k for k, r in enumerate(rows) if r["obs_id"] == "xiangxi.gdp.2019")
-    rows.append(dict(rows[i]))
+    rows.append(dict(rows[i], note="the same year again, with another note"))  # an exact copy is refused earlier
     write_rows(raw / "observations_xiangxi.csv", rows)
     msg = only(problems_of(raw), f"row {len(rows) + 1}", "already appears", f"row {i + 2}")
     assert "Xiangxi gdp 2019" in msg

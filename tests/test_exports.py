@@ -16,11 +16,12 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import load_observations
+from analysis import get_series, load_observations
 from analysis.data import exports as dx
 from analysis.data.load import UnknownChoice
 from analysis.reports import exports as rx
@@ -103,7 +104,7 @@ def test_bad_vocabulary_value_names_file_row_and_column(processed):
 def test_excel_has_the_sheets_values_and_column_guide(written, processed):
     out, _ = written
     wb = openpyxl.load_workbook(out / "observations.xlsx", read_only=True)
-    assert wb.sheetnames[:4] == ["observations", "claims", "sources", "columns"]
+    assert wb.sheetnames == ["observations", "claims", "sources", "columns", "panel", "about"]
     obs_rows = list(wb["observations"].iter_rows(values_only=True))
     header = list(obs_rows[0])
     assert header == list(dx.OBSERVATION_COLUMNS)
@@ -151,6 +152,72 @@ def test_exports_are_all_or_nothing(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         dx.write_exports(tmp_path)
     assert not list(tmp_path.iterdir())  # the Stata file was not written alone
+
+
+# ------------------------------------------------------------------------------------ panel
+
+
+def test_in_series_flags_the_row_the_reports_use(written, processed):
+    """2013 has a document row and a preferred external row of Xiangxi GDP: only the document is in the series."""
+    out, _ = written
+    df = pd.read_stata(out / "observations.dta").set_index("obs_id")
+    # observations_xiangxi.csv (xiangxi.gdp.2013, doc004) and figures.csv (the 2013 bulletin, preferred = yes)
+    assert df.loc["xiangxi.gdp.2013", "in_series"] == "yes"
+    assert df.loc["xiangxi.gdp.2013.ext", "in_series"] == "no"
+    assert df.loc["xiangxi.gdp.2013.ext", "preferred"] == "yes"  # preferred among the external rows only
+    assert df.loc["xiangxi.gdp.2015.ext", "in_series"] == "yes"  # no document row in 2015
+    assert df.loc["xiangxi.gdp.2015.ext.alt1", "in_series"] == "no"  # the 511.9 alternative
+    assert df.loc["xiangxi.gdp.2014.ext.alt1", "in_series"] == "no"  # 2014 has only an alternative: no value
+    # exactly the rows get_series uses, series by series
+    flagged = df[df["in_series"] == "yes"]
+    assert not flagged.reset_index().duplicated(["series_id", "year"]).any()
+    for series_id in ("xiangxi.gdp", "china.rural_cpi_change", "hunan.gdp"):
+        region, indicator = flagged.loc[flagged["series_id"] == series_id, ["region", "indicator"]].iloc[0]
+        used = get_series(str(region), str(indicator))
+        assert sorted(flagged.index[flagged["series_id"] == series_id]) == sorted(used["obs_id"]), series_id
+    wb = openpyxl.load_workbook(out / "observations.xlsx", read_only=True)
+    described = {(s_, c): d for s_, c, d in list(wb["columns"].iter_rows(values_only=True))[1:]}
+    assert "the reports" in described[("observations", "in_series")]
+    assert "alternative" in described[("observations", "preferred")]
+    wb.close()
+
+
+def test_panel_is_one_row_per_series_and_year(written, processed):
+    out, _ = written
+    panel = pd.read_csv(out / "panel.csv", encoding="utf-8")
+    assert list(panel.columns) == list(dx.PANEL_COLUMNS)
+    assert not panel.duplicated(["series_id", "year"]).any()
+    obs = processed["observations"]
+    assert len(panel) == int(dx.in_series(obs).sum()) < len(obs)  # alternatives and second kinds left out
+    wide = panel.pivot(index="year", columns="series_id", values="value")  # the naive pivot works
+    gdp = wide["xiangxi.gdp"].loc[2013:2019].dropna()
+    # 2013 and 2019 from doc004, 2015-2018 the preferred external rows; 2014 has no preferred row
+    assert gdp.to_dict() == {2013: 418.9, 2015: 497.19, 2016: 551.7, 2017: 585.0, 2018: 605.05, 2019: 705.7}
+    slope = np.polyfit(gdp.index.to_numpy(dtype=float), np.log(gdp.to_numpy()), 1)[0]
+    # OLS of ln GDP on year over 2013, 2015-2019: mean year 2016.333, Sxx = 23.333,
+    # Sxy = 1.906028 (ln values 6.0376, 6.2090, 6.3130, 6.3716, 6.4053, 6.5592), slope 0.0816869,
+    # exp(0.0816869) - 1 = 8.51%
+    assert np.expm1(slope) == pytest.approx(0.085116, abs=1e-6)
+
+
+def test_panel_dta_has_a_labelled_integer_series_id_for_xtset(written):
+    out, _ = written
+    with pd.io.stata.StataReader(out / "panel.dta") as reader:
+        df = reader.read(convert_categoricals=False)
+        labels = reader.variable_labels()
+        value_labels = reader.value_labels()
+    assert pd.api.types.is_integer_dtype(df["series_id"]) and pd.api.types.is_integer_dtype(df["year"])
+    assert not df.duplicated(["series_id", "year"]).any()  # what xtset series_id year requires
+    assert set(labels) == set(dx.PANEL_COLUMNS) and all(0 < len(v) <= 80 for v in labels.values())
+    assert "xtset" in labels["series_id"]
+    names = value_labels["series_id"]
+    gdp = df[df["series_id"] == next(k for k, v in names.items() if v == "xiangxi.gdp")]
+    assert gdp.set_index("year")["value"].to_dict()[2019] == pytest.approx(705.7)  # doc004
+    assert 2014 not in set(gdp["year"])  # only an unverified alternative: no value
+    wb = openpyxl.load_workbook(out / "observations.xlsx", read_only=True)
+    rows = list(wb["panel"].iter_rows(values_only=True))
+    assert list(rows[0]) == list(dx.PANEL_COLUMNS) and len(rows) - 1 == len(df)
+    wb.close()
 
 
 # ------------------------------------------------------------------------------------ LaTeX

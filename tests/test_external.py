@@ -331,6 +331,9 @@ def test_update_installs_a_valid_file_with_new_checksums(raw_copy, candidate):
     fields = list(FIGURES_COLUMNS)
     extra = dict(rows[0], year="2014", value="459.6", value_printed="459.6", quote="全州生产总值459.6亿元", note="test")
     write_rows(candidate, [*rows, extra], fieldnames=fields)
+    readme = candidate.parent / "README.md"  # its counts are checked: one more Xiangxi row
+    text = readme.read_text(encoding="utf-8").replace("175 rows:", "176 rows:").replace("Xiangxi (46)", "Xiangxi (47)")
+    readme.write_text(text, encoding="utf-8")
     report = update(candidate, raw_copy)
     # 2014 already has the unverified alternative (row 135, 457, preferred=no): the key changes
     assert "176 rows" in report and "0 added" in report and "changed: Xiangxi gdp 2014" in report
@@ -377,3 +380,67 @@ def test_no_hand_copied_external_table_remains():
     for f in paths.RAW.glob("observations_*.csv"):
         with open(f, encoding="utf-8", newline="") as fh:
             assert all(r["kind"] == "document" for r in csv.DictReader(fh)), f
+
+
+def test_a_hand_edit_of_the_copy_names_make_external(raw_copy):
+    """The issue's case: one value of data/raw/external/figures.csv edited in place."""
+    path = raw_copy / "external" / "figures.csv"
+    path.write_bytes(path.read_bytes().replace(b"gdp,Xiangxi,2016,551.7,", b"gdp,Xiangxi,2016,551.8,", 1))
+    from analysis.data.raw import load_raw
+
+    with pytest.raises(DataError) as exc:
+        load_raw(raw_copy)
+    (problem,) = exc.value.problems
+    assert problem.file.endswith("external/figures.csv")
+    assert "make external FIGURES=" in problem.message and "restore the original copy" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (lambda line: line.replace('"', "", 1), "the row has 19 fields but the header has 14"),  # a quote lost
+        (lambda line: line + ",stray", "the row has 15 fields but the header has 14"),  # an extra column
+    ],
+)
+def test_a_malformed_candidate_stops_at_its_row(raw_copy, candidate, damage, says):
+    """One problem, naming the candidate's line 11, not a hundred follow-on problems in temporary files."""
+    lines = candidate.read_text(encoding="utf-8").split("\n")
+    lines[10] = damage(lines[10])  # line 11: Xiangxi rural disposable income 2015, quoted text with commas
+    candidate.write_text("\n".join(lines), encoding="utf-8")
+    before = _snapshot(raw_copy)
+    with pytest.raises(DataError) as exc:
+        update(candidate, raw_copy)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{candidate}, row 11: {says}; check for an unquoted comma in a quote."
+    ]
+    assert _snapshot(raw_copy) == before
+
+
+def test_readme_counts_are_checked_against_the_file(raw_copy, candidate):
+    """README.md line 7 says '175 rows:', line 9 'Xiangxi (46)', line 21 'Hunan (25)', line 14 'China (104)'."""
+    rows = read_rows(candidate)
+    hunan = next(i for i, r in enumerate(rows) if r["region"] == "Hunan" and r["indicator"] == "cpi_change")
+    del rows[hunan]  # a Hunan row no claim or check cites
+    write_rows(candidate, rows, fieldnames=list(FIGURES_COLUMNS))
+    with pytest.raises(DataError) as exc:
+        update(candidate, raw_copy)
+    readme = candidate.parent / "README.md"
+    assert [str(p) for p in exc.value.problems] == [
+        (
+            f"{readme}, row 7: the README says '175 rows:' but figures.csv has 174 rows; update the README's counts "
+            "(and what the rows cover) together with figures.csv."
+        ),
+        (
+            f"{readme}, row 21: the README says Hunan (25) but figures.csv has 24 Hunan rows; update the README's "
+            "counts (and what the rows cover) together with figures.csv."
+        ),
+    ]
+    # make data checks the project's copy the same way (README edited, checksums rewritten)
+    from analysis.data.raw import load_raw
+    from conftest import resum
+
+    text = (raw_copy / "external" / "README.md").read_text(encoding="utf-8")
+    (raw_copy / "external" / "README.md").write_text(text.replace("China (104)", "China (105)"), encoding="utf-8")
+    resum(raw_copy)
+    with pytest.raises(DataError, match=r"README.md, row 14: the README says China \(105\) but figures.csv has 104"):
+        load_raw(raw_copy)

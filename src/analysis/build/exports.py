@@ -3,7 +3,7 @@
 :func:`produced` lists every file the build writes for use outside the HTML reports: the
 LaTeX version of each report table (``tables/*.tex``), the PDF version of each figure
 (``figures/*.pdf``) and the Stata and Excel exports of the processed data
-(``data/observations.dta|.xlsx``, written by :mod:`analysis.data.exports`). Each entry
+(``data/observations.dta|.xlsx``, ``data/panel.dta|.csv``, written by :mod:`analysis.data.exports`). Each entry
 names its path, kind, a one-line description and its inputs, so that pages can link
 them without knowing how they were made.
 """
@@ -26,7 +26,17 @@ DATA_EXPORTS = (
     (
         "observations.xlsx",
         "Excel workbook",
-        "sheets observations, claims, sources, and columns (what each column means)",
+        "sheets observations, claims, sources, columns (what each column means) and panel",
+    ),
+    (
+        "panel.dta",
+        "Stata data",
+        "the panel: one row per series and year, the values the reports use; xtset series_id year",
+    ),
+    (
+        "panel.csv",
+        "CSV table",
+        "the panel as CSV: one row per series and year (series_id, year unique), the values the reports use",
     ),
 )
 

@@ -3,8 +3,8 @@
 Reading refuses what would otherwise be misread silently: a file that is not UTF-8
 (Excel on a Chinese-language Windows saves GBK; "Unicode text" is UTF-16), NUL bytes,
 an empty file, a header-only file, a last line without a line break (the file may have
-been cut short), a header repeated as a data row, an empty column name, malformed
-quoting, rows with the wrong number of fields. A UTF-8 byte-order mark (as Excel's
+been cut short), a header repeated as a data row, a row repeated exactly, an empty column
+name, malformed quoting, rows with the wrong number of fields. A UTF-8 byte-order mark (as Excel's
 "CSV UTF-8" writes) and Windows (CRLF) or old Mac (CR) line ends are accepted. Every cell is read as text; numbers are parsed later by
 :mod:`analysis.data.numbers` so that nothing is guessed.
 
@@ -156,7 +156,7 @@ def read_table(
     DataError
         Encoding problems or NUL bytes, an empty or header-only file, a last line
         without a line break, a missing, unnamed or duplicated column, a repeated header
-        row, malformed quoting, or a row with the wrong number of fields.
+        row, a row repeated exactly, malformed quoting, or a row with the wrong number of fields.
     """
     name = relative(Path(path))
     try:
@@ -210,6 +210,7 @@ def read_table(
         raise DataError(problems)
     rows: list[list[str]] = []
     index: list[int] = []
+    seen_rows: dict[tuple[str, ...], int] = {}
     start = 2
     while True:
         line = start
@@ -245,6 +246,18 @@ def read_table(
                 )
             )
             continue
+        key = tuple(c.strip() for c in rec)
+        if key in seen_rows:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"the row repeats row {seen_rows[key]} exactly (pasted twice?); delete one of them.",
+                )
+            )
+            continue
+        seen_rows[key] = line
         rows.append(rec)
         index.append(line)
     if problems:

@@ -8,13 +8,25 @@
                       value labels on the closed vocabularies (region, kind, qualifier,
                       confidence, source_id); free text (units as printed, quotes, notes)
                       stays text;
-``observations.xlsx`` sheets ``observations``, ``claims``, ``sources`` and ``columns`` (what
-                      each column of each sheet means).
+``observations.xlsx`` sheets ``observations``, ``claims``, ``sources``, ``columns`` (what
+                      each column of each sheet means), ``panel`` and ``about``;
+``panel.dta``         the analysis-ready panel: one row per series and year, the value the
+                      reports use (``in_series``), ``series_id`` a labelled integer so that
+                      ``xtset series_id year`` works;
+``panel.csv``         the same panel as UTF-8 CSV (``pandas.read_csv`` then
+                      ``pivot(index="year", columns="series_id", values="value")``).
 
-Both are deterministic: the Stata time stamp, the workbook's created/modified dates and
+The observations hold every row, alternatives included: ``preferred`` says whether an
+external figure is the chosen one of its (region, indicator, year) or an alternative of
+another vintage or basis; ``in_series`` says which single row of a series and year the
+reports use (a document value before an external one before a derived one, never an
+alternative: :func:`analysis.data.load.in_series`). A year with only alternatives has no
+``in_series`` row and is not in the panel.
+
+All are deterministic: the Stata time stamp, the workbook's created/modified dates and
 every zip entry's date are fixed (``SOURCE_DATE_EPOCH`` when set, else 2000-01-01), so the
-same processed tables give byte-identical files. Both files are written atomically, and
-only when both could be produced.
+same processed tables give byte-identical files. The files are written atomically, and
+only when all could be produced.
 """
 
 from __future__ import annotations
@@ -31,7 +43,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.data.csvio import replace_all
+from analysis.data.csvio import csv_bytes, replace_all
+from analysis.data.load import in_series
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z
 STATA_VERSION = 118
@@ -96,14 +109,53 @@ OBSERVATION_COLUMNS: dict[str, tuple[str, str]] = {
         "For external values: preliminary, revised, final or as published.",
     ),
     "preferred": (
-        "External: preferred figure (yes/no)",
-        "yes: the figure reports use; no: an alternative of another vintage or basis, for sensitivity checks only.",
+        "Preferred among its kind (no: an alternative)",
+        (
+            "yes: the chosen row of its kind for the region, indicator and year (documents and derived rows are "
+            "always yes); no: an external alternative of another vintage or basis, for sensitivity checks only. "
+            "A year can have a preferred document row and a preferred external row: in_series says which one "
+            "the reports use."
+        ),
+    ),
+    "in_series": (
+        "In the series the reports use (yes/no)",
+        (
+            "yes: the one row per series (region.indicator) and year that the reports and get_series use by "
+            "default: a document value before an external one before a derived one, never an alternative "
+            "(preferred = no). Keep in_series == yes for one row per series and year (the panel sheet/file)."
+        ),
     ),
     "note": ("Note (derived: formula)", "Curator's note; for derived values the formula and inputs."),
     "source_file": ("Curated table the row comes from", "The file in data/raw the row was curated in."),
     "source_row": ("Row in that curated table", "The row number in that file (header = row 1)."),
 }
 """Observation columns: (Stata variable label, at most 80 characters; description)."""
+
+PANEL_COLUMNS = (
+    "series_id",
+    "region",
+    "indicator",
+    "label",
+    "year",
+    "period_start",
+    "value",
+    "unit",
+    "value_base",
+    "base_unit",
+    "kind",
+    "qualifier",
+    "confidence",
+    "vintage",
+    "source_id",
+    "obs_id",
+)
+"""Columns of the panel (labels and descriptions as in :data:`OBSERVATION_COLUMNS`): one row
+per series and year, the ``in_series`` rows only, so (series_id, year) is unique."""
+
+PANEL_SERIES_LABEL = (
+    "Series id (region.indicator); xtset series_id year",
+    "Identifier of the series: region.indicator in lower case; in panel.dta a labelled integer (xtset series_id year).",
+)
 
 CLAIM_COLUMNS: dict[str, str] = {
     "claim_id": "Identifier of the claim (document.cNN).",
@@ -136,6 +188,7 @@ VALUE_LABELS: dict[str, tuple[str, ...]] = {
     "kind": ("document", "external", "derived"),
     "qualifier": ("exact", "more_than", "at_least", "nearly", "about", "less_than"),
     "confidence": ("high", "medium-high", "medium", "low"),
+    "in_series": ("no", "yes"),
 }
 """Closed vocabularies stored as labelled integers (codes in this order, from 0); region
 and source_id are labelled too, with the values present (sorted)."""
@@ -167,6 +220,8 @@ def observations_for_stata(obs: pd.DataFrame) -> pd.DataFrame:
         the value and its row in ``observations.csv``).
     """
     out = pd.DataFrame(index=obs.index)
+    if "in_series" not in obs:
+        obs = obs.assign(in_series=in_series(obs).map({True: "yes", False: "no"}))
     for col in OBSERVATION_COLUMNS:
         s = obs[col] if col in obs else pd.Series("", index=obs.index)
         if col in ("value", "value_base", "value_low", "value_high"):
@@ -188,9 +243,7 @@ def observations_for_stata(obs: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def stata_bytes(obs: pd.DataFrame) -> bytes:
-    """``observations.dta`` (version 118) with variable and value labels, as bytes."""
-    df = observations_for_stata(obs)
+def _dta(df: pd.DataFrame, data_label: str, labels: dict[str, str]) -> bytes:
     strl = [
         c
         for c in df.columns
@@ -202,11 +255,59 @@ def stata_bytes(obs: pd.DataFrame) -> bytes:
         write_index=False,
         version=STATA_VERSION,
         time_stamp=fixed_time(),
-        data_label="Poverty-alleviation observations (data/processed, analysis suite)",
-        variable_labels={c: OBSERVATION_COLUMNS[c][0] for c in df.columns},
+        data_label=data_label,
+        variable_labels=labels,
         convert_strl=strl,
     )
     return buf.getvalue()
+
+
+def stata_bytes(obs: pd.DataFrame) -> bytes:
+    """``observations.dta`` (version 118) with variable and value labels, as bytes."""
+    df = observations_for_stata(obs)
+    return _dta(
+        df,
+        "Poverty-alleviation observations (data/processed, analysis suite)",
+        {c: OBSERVATION_COLUMNS[c][0] for c in df.columns},
+    )
+
+
+def panel_frame(obs: pd.DataFrame) -> pd.DataFrame:
+    """The analysis-ready panel: the ``in_series`` rows, one per series and year, typed.
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        The processed observations as text (:func:`read_processed`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`PANEL_COLUMNS`, sorted by series and year; ``(series_id, year)`` is
+        unique. Numbers are floats, years integers, vocabularies categoricals.
+    """
+    typed = observations_for_stata(obs)
+    panel = typed[typed["in_series"] == "yes"].sort_values(["series_id", "year"], kind="stable")
+    if panel.duplicated(["series_id", "year"]).any():  # pragma: no cover - in_series picks one row per year
+        raise ValueError("the panel has two rows for one series and year")
+    return panel[list(PANEL_COLUMNS)].reset_index(drop=True)
+
+
+def panel_stata_bytes(obs: pd.DataFrame) -> bytes:
+    """``panel.dta``: the panel with ``series_id`` as a labelled integer (``xtset series_id year``)."""
+    df = panel_frame(obs)
+    df["series_id"] = pd.Categorical(df["series_id"], categories=sorted(set(df["series_id"])))
+    labels = {c: OBSERVATION_COLUMNS[c][0] for c in df.columns}
+    labels["series_id"] = PANEL_SERIES_LABEL[0]
+    return _dta(df, "Poverty-alleviation panel: one row per series and year (values the reports use)", labels)
+
+
+def panel_csv_bytes(obs: pd.DataFrame) -> bytes:
+    """``panel.csv``: the panel as UTF-8 CSV; numbers as in ``data/processed`` (full precision)."""
+    keep = in_series(obs)
+    text = obs[keep].assign(_y=pd.to_numeric(obs.loc[keep, "year"]))
+    text = text.sort_values(["series_id", "_y"], kind="stable")
+    return csv_bytes(PANEL_COLUMNS, text[list(PANEL_COLUMNS)].itertuples(index=False, name=None))
 
 
 def normalise_zip(data: bytes, when: datetime) -> bytes:
@@ -233,12 +334,14 @@ def normalise_zip(data: bytes, when: datetime) -> bytes:
 def columns_sheet(obs: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per (sheet, column): what the column means."""
     rows = []
-    for sheet, frame, desc in (
-        ("observations", obs, {c: d for c, (_, d) in OBSERVATION_COLUMNS.items()}),
-        ("claims", claims, CLAIM_COLUMNS),
-        ("sources", sources, SOURCE_COLUMNS),
+    described = {c: d for c, (_, d) in OBSERVATION_COLUMNS.items()}
+    for sheet, columns, desc in (
+        ("observations", obs.columns, described),
+        ("claims", claims.columns, CLAIM_COLUMNS),
+        ("sources", sources.columns, SOURCE_COLUMNS),
+        ("panel", PANEL_COLUMNS, described | {"series_id": PANEL_SERIES_LABEL[1]}),
     ):
-        for c in frame.columns:
+        for c in columns:
             rows.append({"sheet": sheet, "column": c, "description": desc.get(c, "")})
     return pd.DataFrame(rows)
 
@@ -248,21 +351,28 @@ def excel_bytes(obs: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame) 
     from openpyxl.styles import Alignment, Font
 
     typed = observations_for_stata(obs)
-    for col in typed.columns:  # plain text in the workbook (empty cell for missing)
-        if isinstance(typed[col].dtype, pd.CategoricalDtype):
-            typed[col] = typed[col].astype(object)
+    panel = panel_frame(obs)
+    for frame in (typed, panel):  # plain text in the workbook (empty cell for missing)
+        for col in frame.columns:
+            if isinstance(frame[col].dtype, pd.CategoricalDtype):
+                frame[col] = frame[col].astype(object)
     when = fixed_time()
     about = pd.DataFrame(
         {
-            "sheet": ["observations", "claims", "sources", "columns"],
+            "sheet": ["observations", "claims", "sources", "columns", "panel"],
             "contents": [
                 (
                     f"{len(typed)} observations (data/processed/observations.csv): document values with their "
-                    "verbatim quote, external values with publisher and address, derived values with their formula."
+                    "verbatim quote, external values with publisher and address, derived values with their formula; "
+                    "alternatives included (preferred = no); in_series = yes marks the row the reports use."
                 ),
                 f"{len(claims)} derived statements of the documents (claims register), recomputed by the claims audit.",
                 f"{len(sources)} sources: the five documents and the external figures.",
                 "What each column of each sheet means.",
+                (
+                    f"{len(panel)} rows: one per series and year, the values the reports use (in_series = yes), "
+                    "ready for a pivot or a panel command."
+                ),
             ],
         }
     )
@@ -271,6 +381,7 @@ def excel_bytes(obs: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame) 
         "claims": claims,
         "sources": sources,
         "columns": columns_sheet(typed, claims, sources),
+        "panel": panel,
         "about": about,
     }
     buf = io.BytesIO()
@@ -301,11 +412,13 @@ def export_files(out_dir: Path | None = None) -> dict[Path, bytes]:
     return {
         out_dir / "observations.dta": stata_bytes(obs),
         out_dir / "observations.xlsx": excel_bytes(obs, claims, sources),
+        out_dir / "panel.dta": panel_stata_bytes(obs),
+        out_dir / "panel.csv": panel_csv_bytes(obs),
     }
 
 
 def write_exports(out_dir: Path | None = None) -> list[Path]:
-    """Write ``observations.dta`` and ``observations.xlsx`` (both or neither); return their paths."""
+    """Write the observations (``.dta``, ``.xlsx``) and the panel (``.dta``, ``.csv``), all or none; return the paths."""
     files = export_files(out_dir)
     replace_all(files)
     return list(files)

@@ -43,7 +43,7 @@ import pandera.pandas as pa
 from analysis import paths
 from analysis.data.csvio import iter_rows, read_table, replace_all
 from analysis.data.numbers import cell_number, parse_printed_scaled
-from analysis.data.schema import CONFIDENCE, TEXT, validate
+from analysis.data.schema import CONFIDENCE, TEXT, is_missing_word, validate
 from analysis.data.units import Unit
 from analysis.errors import DataError, Problem
 
@@ -86,6 +86,13 @@ def _nonempty(col: str) -> pa.Check:
     return pa.Check.str_length(min_value=1, error=f"'{col}' must not be empty")
 
 
+def _not_missing_word(col: str) -> pa.Check:
+    return pa.Check(
+        lambda s: ~s.astype(str).map(is_missing_word),
+        error=f"'{col}' holds a missing-value marker (nan, None, #N/A ...); fill it in",
+    )
+
+
 def _vocab(values, what: str) -> pa.Check:
     vals = sorted(set(values))
     shown = ", ".join(vals) if len(vals) <= 40 else ", ".join(vals[:40]) + ", ..."
@@ -94,7 +101,7 @@ def _vocab(values, what: str) -> pa.Check:
 
 def figures_schema(regions, indicators, units) -> pa.DataFrameSchema:
     """pandera schema of ``figures.csv`` given the project's vocabularies."""
-    cols = {c: pa.Column(TEXT, _nonempty(c)) for c in FIGURES_COLUMNS if c != "note"}
+    cols = {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in FIGURES_COLUMNS if c != "note"}
     cols["note"] = pa.Column(TEXT)
     cols["region"] = pa.Column(TEXT, _vocab(regions, "region (add it to data/raw/regions.csv)"))
     cols["indicator"] = pa.Column(
@@ -115,15 +122,22 @@ def read_indicator_map(
     name = df.attrs["file"]
     out: dict[str, tuple[str, str]] = {}
     for row, r in iter_rows(df):
-        if r["figures_indicator"] in out:
-            problems.append(Problem(name, row, "figures_indicator", f"'{r['figures_indicator']}' is mapped twice."))
+        before = len(problems)
+        key = r["figures_indicator"]
+        if not key.strip() or is_missing_word(key) or not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            problems.append(
+                Problem(name, row, "figures_indicator", f"'{key}' is not an indicator name of figures.csv.")
+            )
+        elif key in out:
+            problems.append(Problem(name, row, "figures_indicator", f"'{key}' is mapped twice."))
         if r["indicator"] not in indicators:
             problems.append(
                 Problem(name, row, "indicator", f"unknown indicator '{r['indicator']}'; add it to indicators.csv.")
             )
         if r["unit"] not in units:
             problems.append(Problem(name, row, "unit", f"unknown unit '{r['unit']}'; add it to units.csv."))
-        out[r["figures_indicator"]] = (r["indicator"], r["unit"])
+        if len(problems) == before:  # a broken mapping is reported, never used
+            out[key] = (r["indicator"], r["unit"])
     return out
 
 
@@ -205,6 +219,7 @@ def external_observations(
         problems += exc.problems
         return pd.DataFrame()
     name = df.attrs["file"]
+    check_readme(path.parent / README, df, problems)
     found = validate(figures_schema(regions, indicator_map, units), df)
     problems += found
     bad_rows = {p.row for p in found}
@@ -312,6 +327,60 @@ def _check_one_preferred(out: pd.DataFrame, name: str, problems: list[Problem]) 
             )
 
 
+_README_TOTAL = re.compile(r"\b(\d[\d,]*) rows:")
+_README_REGION = re.compile(r"^\s*-\s+([A-Z][A-Za-z0-9]*) \((\d[\d,]*)\)")
+
+
+def check_readme(readme: Path, figures: pd.DataFrame, problems: list[Problem]) -> None:
+    """Check the counts that ``README.md`` states (``175 rows:``, ``- Xiangxi (46): ...``) against the file.
+
+    Parameters
+    ----------
+    readme : Path
+        The README beside ``figures.csv`` (nothing is checked when it is missing: the
+        checksums and :func:`update` report that).
+    figures : pandas.DataFrame
+        ``figures.csv`` as read (one row per line, column ``region``).
+    problems : list of Problem
+        A problem naming the README's line for each count that differs, and for a region
+        of the file the README does not count.
+    """
+    if not readme.is_file():
+        return
+    name = paths.relative(readme)
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    fix = "update the README's counts (and what the rows cover) together with figures.csv."
+    counts = figures["region"].value_counts()
+    total = [(n, m) for n, line in enumerate(lines, start=1) if (m := _README_TOTAL.search(line))]
+    if not total:
+        problems.append(Problem(name, None, None, f"the README states no row count ('{len(figures)} rows:'); {fix}"))
+    for n, m in total:
+        if int(m.group(1).replace(",", "")) != len(figures):
+            problems.append(
+                Problem(name, n, None, f"the README says '{m.group(0)}' but {FIGURES} has {len(figures)} rows; {fix}")
+            )
+    listed: set[str] = set()
+    for n, line in enumerate(lines, start=1):
+        if m := _README_REGION.match(line):
+            region, stated = m.group(1), int(m.group(2).replace(",", ""))
+            listed.add(region)
+            if stated != int(counts.get(region, 0)):
+                problems.append(
+                    Problem(
+                        name,
+                        n,
+                        None,
+                        f"the README says {region} ({stated}) but {FIGURES} has {int(counts.get(region, 0))} "
+                        f"{region} rows; {fix}",
+                    )
+                )
+    for region, k in counts.items():
+        if region not in listed and region:
+            problems.append(
+                Problem(name, None, None, f"the README lists no count for {region} ({FIGURES} has {k} rows); {fix}")
+            )
+
+
 def sums_text(folder: Path, names: tuple[str, ...] = (FIGURES, README)) -> str:
     """``sha256sum``-format list of ``names`` in ``folder``."""
     return "".join(
@@ -375,10 +444,16 @@ def update(figures: Path, raw: Path | None = None) -> str:
         try:
             data = load_raw(trial)
         except DataError as exc:
-            ext = str(trial / "external" / FIGURES)
+            # name the candidate and the project's tables, not the temporary copy; the
+            # candidate's own problems first
+            named = {FIGURES: str(figures), README: str(readme)}
             for p in exc.problems:
-                p.file = str(figures) if p.file in (ext, paths.relative(trial / "external" / FIGURES)) else p.file
-            raise
+                if p.file.startswith(str(trial)):
+                    rel = Path(p.file).relative_to(trial)
+                    p.file = named.get(rel.name, "") if rel.parent == Path("external") else ""
+                    p.file = p.file or paths.relative(raw / rel)
+            exc.problems.sort(key=lambda p: p.file not in (str(figures), str(readme)))
+            raise DataError(exc.problems) from None
         new_bytes = (trial / "external" / FIGURES).read_bytes()
         readme_bytes = (trial / "external" / README).read_bytes()
         sums = (trial / "external" / SUMS).read_bytes()

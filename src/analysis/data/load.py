@@ -52,6 +52,40 @@ def check_choice(name: str, value: object, valid: Iterable[object]) -> None:
         raise UnknownChoice(f"unknown {name} {value!r}; valid choices: {', '.join(map(str, valid))}")
 
 
+def in_series(obs: pd.DataFrame) -> pd.Series:
+    """Which rows the default series use: one per (region, indicator, year), or none.
+
+    The rule of :func:`get_series`: among the rows that are not alternatives
+    (``preferred != "no"``), a document value before an external one before a derived
+    one, and among equals the first ``obs_id``. A year with only alternatives has no
+    such row.
+
+    Parameters
+    ----------
+    obs : pandas.DataFrame
+        Observations with ``region, indicator, year, kind, preferred, obs_id``.
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``obs``.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"region": ["X"] * 3, "indicator": ["gdp"] * 3, "year": [2013] * 3,
+    ...     "kind": ["external", "document", "external"], "preferred": ["yes", "yes", "no"],
+    ...     "obs_id": ["x.gdp.2013.ext", "x.gdp.2013", "x.gdp.2013.ext.alt1"]})
+    >>> in_series(obs).tolist()
+    [False, True, False]
+    """
+    order = {k: i for i, k in enumerate(KINDS)}
+    cand = obs[obs["preferred"] != "no"]
+    cand = cand.assign(_k=cand["kind"].map(order))
+    cand = cand.sort_values(["region", "indicator", "year", "_k", "obs_id"], kind="stable")
+    first = cand.drop_duplicates(["region", "indicator", "year"]).index
+    return pd.Series(obs.index.isin(first), index=obs.index, name="in_series")
+
+
 @lru_cache(maxsize=4)
 def _read(path: str, mtime: float) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -188,7 +222,7 @@ def _series(
     order = {k: i for i, k in enumerate(KINDS)}
     s = s.assign(_k=s["kind"].map(order), _p=(s["preferred"] == "no").astype(int))
     s = s.sort_values(["year", "_k", "_p", "obs_id"], kind="stable")
-    default = s[s["preferred"] != "no"].drop_duplicates("year")
+    default = s[in_series(s)]
     if not preferred_only:
         s["in_series"] = s.index.isin(default.index)
         return s.drop(columns=["_k", "_p"]).reset_index(drop=True)

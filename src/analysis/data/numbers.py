@@ -14,6 +14,10 @@ from decimal import Decimal, InvalidOperation
 
 from analysis.errors import Problem
 
+LARGEST = Decimal("1e18")
+"""No cell of the raw tables holds a number this large (China's GDP is about 1e14 yuan, and
+cells hold printed units): ``1e308`` is a slip, refused before any arithmetic overflows."""
+
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _PRINTED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 _CN_DIGITS = {
@@ -45,15 +49,18 @@ def parse_plain(text: str) -> Decimal:
     ------
     ValueError
         When ``text`` is not a plain decimal number (thousands separators, units,
-        words and empty cells are refused).
+        words and empty cells are refused), or its magnitude reaches :data:`LARGEST`.
     """
     t = normalise(text)
     if not _PLAIN.match(t):
         raise ValueError(f"'{text}' is not a plain number (use digits and a decimal point only, e.g. 705.7)")
     try:
-        return Decimal(t)
+        d = Decimal(t)
     except InvalidOperation:  # pragma: no cover - guarded by the regex
         raise ValueError(f"'{text}' is not a number") from None
+    if abs(d) >= LARGEST:
+        raise ValueError(f"'{text}' is too large for a value of these tables (at least {LARGEST:.0E}): a slip?")
+    return d
 
 
 def parse_chinese(text: str) -> int:

@@ -17,9 +17,13 @@ from analysis.data.units import Unit
 from analysis.errors import DataError, Problem
 from analysis.paths import relative
 
+READ_ONLY = "source documents are read-only raw data: restore the original copy."
 
-def verify_checksums(folder: Path, sums_file: str = "SHA256SUMS") -> list[Problem]:
+
+def verify_checksums(folder: Path, sums_file: str = "SHA256SUMS", fix: str = READ_ONLY) -> list[Problem]:
     """Check files in ``folder`` against a ``sha256sum``-format list.
+
+    ``fix`` ends the message for an altered file (what to do instead of editing it).
 
     Returns
     -------
@@ -44,8 +48,7 @@ def verify_checksums(folder: Path, sums_file: str = "SHA256SUMS") -> list[Proble
                     relative(f),
                     None,
                     None,
-                    f"the file differs from its checksum in {name}; source documents are "
-                    "read-only raw data: restore the original copy.",
+                    f"the file differs from its checksum in {name}; {fix}",
                 )
             )
     return problems

@@ -10,6 +10,8 @@ every problem found (file, row, column, what to do). The checks:
   in the quote and equals the numeric value in its unit;
 * external rows: derived from the checksummed copy ``external/figures.csv`` with its own
   checks (:mod:`analysis.data.external`), never typed into a table;
+* plausibility: each value of a level series against its neighbours, rates and shares
+  within their range (:mod:`analysis.data.plausibility`);
 * identity: ``obs_id`` follows ``region.indicator.year`` (external:
   ``.ext``/``.ext.altN``); a (region, indicator, year, kind) appears once across all
   tables among the preferred rows;
@@ -21,7 +23,9 @@ every problem found (file, row, column, what to do). The checks:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +36,7 @@ from analysis.data.deflators import deflator_problems
 from analysis.data.expressions import parse_expression
 from analysis.data.external import FIGURES, MAP_TABLE, external_observations, read_indicator_map
 from analysis.data.numbers import cell_number, parse_printed, parse_printed_scaled
+from analysis.data.plausibility import check_series
 from analysis.data.provenance import check_quote, printed_matches, verify_checksums
 from analysis.data.schema import (
     CLAIM_COLUMNS,
@@ -74,14 +79,59 @@ def _vocab_table(path: Path, schema, key: str, problems: list[Problem]) -> pd.Da
     return df
 
 
+def check_date(text: str) -> str | None:
+    """Why ``text`` is not a date of a source (``2020``, ``2020-09``, ``2020-09-08`` or years ``2020-2021``), or None.
+
+    >>> check_date("2016-06-13") is None, check_date("2020-2021") is None, check_date("2019-13-45")
+    (True, True, "'2019-13-45' is not a calendar date (month 13?)")
+    """
+    t = text.strip()
+    if span := re.fullmatch(r"(\d{4})-(\d{4})", t):
+        first, last = (int(g) for g in span.groups())
+        if not YEAR_MIN <= first < last <= YEAR_MAX:
+            return f"'{text}' is not a span of years between {YEAR_MIN} and {YEAR_MAX}, first year first"
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", t)
+    if not m:
+        return f"'{text}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if not YEAR_MIN <= (year or 0) <= YEAR_MAX:
+        return f"year {year} of '{text}' is not between {YEAR_MIN} and {YEAR_MAX}"
+    try:
+        date(year or 0, month or 1, day or 1)
+    except ValueError:
+        what = "month 13?" if month and month > 12 else "no such day"
+        return f"'{text}' is not a calendar date ({what})"
+    return None
+
+
+def _check_vocabularies(sources: pd.DataFrame, regions: pd.DataFrame, problems: list[Problem]) -> None:
+    """Checks across rows that a schema cannot make: source dates, region parents."""
+    for row, r in iter_rows(sources):
+        if r["date"].strip() and (why := check_date(r["date"])):
+            problems.append(Problem(sources.attrs["file"], row, "date", f"{why}."))
+    known = set(regions["region"])
+    for row, r in iter_rows(regions):
+        parent = r["parent"].strip()
+        if parent and (parent not in known or parent == r["region"]):
+            problems.append(
+                Problem(
+                    regions.attrs["file"],
+                    row,
+                    "parent",
+                    f"parent '{parent}' is not another region of regions.csv; leave it empty for the top level.",
+                )
+            )
+
+
 def _documents(sources: pd.DataFrame, raw: Path, problems: list[Problem]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for row, r in iter_rows(sources):
         if not r["source_id"].startswith("doc"):
             continue
         f = raw / r["file"]
-        if not f.exists():
-            problems.append(Problem(sources.attrs["file"], row, "file", f"{paths.relative(f)} does not exist."))
+        if not r["file"].strip() or not f.is_file():
+            problems.append(Problem(sources.attrs["file"], row, "file", f"{paths.relative(f)} is not a file."))
             continue
         texts[r["source_id"]] = f.read_text(encoding="utf-8")
     return texts
@@ -108,6 +158,7 @@ def _check_observations(df: pd.DataFrame, data: RawData, problems: list[Problem]
                     f"period_start {r['period_start']} must be a year before year {r['year']}.",
                 )
             )
+            start = None
         value = cell_number(r["value"], name, row, "value", problems)
         years.append(int(year) if year is not None else None)
         starts.append(int(start) if start is not None else None)
@@ -190,9 +241,12 @@ def _check_claims(
     problems: list[Problem],
     ext_quotes: set[str] | None = None,
 ) -> pd.DataFrame:
-    """Row checks of the claims register; ``obs_ids`` None skips the input-id check (a table was unreadable)."""
+    """Row checks of the claims register.
+
+    ``obs_ids`` None skips the input-id check and ``ext_quotes`` None the external-quote
+    check (a table was unreadable: its problems are reported, not their consequences).
+    """
     name = claims.attrs["file"]
-    ext_quotes = ext_quotes or set()
     stated = []
     for row, r in iter_rows(claims):
         v = cell_number(r["stated"], name, row, "stated", problems)
@@ -200,7 +254,12 @@ def _check_claims(
         stated.append(v)
         if r["source_id"] in data.documents and r["quote"]:
             problems.extend(check_quote(r["quote"], data.documents[r["source_id"]], name, row, r["source_id"]))
-        elif r["source_id"] == "external" and r["quote"] and not any(r["quote"] in q for q in ext_quotes):
+        elif (
+            r["source_id"] == "external"
+            and r["quote"]
+            and ext_quotes is not None
+            and not any(r["quote"] in q for q in ext_quotes)
+        ):
             problems.append(
                 Problem(
                     name,
@@ -312,11 +371,20 @@ def load_raw(raw: Path | None = None) -> RawData:
     raw = Path(raw or paths.RAW)
     problems: list[Problem] = []
     problems += verify_checksums(raw / "documents")
-    problems += verify_checksums(raw / "external")
+    problems += verify_checksums(
+        raw / "external",
+        fix=(
+            "the external figures are not edited in place. Put the edited figures.csv (with its README.md) "
+            "in a folder of its own and install it with `make external FIGURES=path/to/figures.csv`, which "
+            "validates it and rewrites the checksums; or restore this copy: "
+            f"git checkout -- {paths.relative(raw / 'external')}"
+        ),
+    )
     sources = _vocab_table(raw / "sources.csv", SOURCE_SCHEMA, "source_id", problems)
     regions = _vocab_table(raw / "regions.csv", REGION_SCHEMA, "region", problems)
     indicators = _vocab_table(raw / "indicators.csv", INDICATOR_SCHEMA, "indicator", problems)
     problems += deflator_problems(indicators)
+    _check_vocabularies(sources, regions, problems)
     units = read_units(raw / "units.csv")
     data = RawData(sources, regions, indicators, units, pd.DataFrame(), pd.DataFrame())
     data.documents = _documents(sources, raw, problems)
@@ -350,13 +418,16 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += exc.problems
         else:
             ext = external_observations(figures, set(regions["region"]), imap, units, problems)
-            if not ext.empty:
+            if ext.empty:  # unreadable (reported): the ids and quotes that claims cite are unknown
+                unreadable = True
+            else:
                 frames.append(ext)
     else:
         problems.append(Problem(paths.relative(figures), None, None, "the external figures file is missing."))
     obs = pd.concat(frames) if frames else pd.DataFrame()
     if not obs.empty:
         _check_unique(obs, problems)
+        problems += check_series(obs, indicators, units)
 
     claims_path = raw / "claims.csv"
     claims = pd.DataFrame(columns=list(CLAIM_COLUMNS))
@@ -367,9 +438,9 @@ def load_raw(raw: Path | None = None) -> RawData:
             problems += exc.problems
         else:
             problems += validate(claim_schema(sources["source_id"], units), claims)
-            ext_quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
+            quotes = set(obs.loc[obs["kind"] == "external", "quote"]) if "kind" in obs else set()
             obs_ids = None if unreadable else set(obs.get("obs_id", []))
-            claims = _check_claims(claims, data, obs_ids, problems, ext_quotes)
+            claims = _check_claims(claims, data, obs_ids, problems, None if unreadable else quotes)
     consistency_path = raw / "consistency.csv"
     if consistency_path.exists() and not unreadable:
         try:

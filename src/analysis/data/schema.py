@@ -111,8 +111,30 @@ CLAIM_COLUMNS = (
 )
 
 
+MISSING_WORDS = ("nan", "none", "null", "na", "n/a", "#n/a", "<na>", "nat", "undefined")
+"""What spreadsheets and pandas write for a missing cell (``nan``, ``None``, ``#N/A``,
+``<NA>``...): never a valid label, key or vocabulary entry, refused wherever a vocabulary
+cell must be filled."""
+
+
+def is_missing_word(text: str) -> bool:
+    """Whether ``text`` is a missing-value marker rather than a label (``nan``, ``None``, ``#N/A``...).
+
+    >>> is_missing_word(" NaN "), is_missing_word("Nanning")
+    (True, False)
+    """
+    return str(text).strip().lower() in MISSING_WORDS
+
+
 def _nonempty(col: str) -> pa.Check:
     return pa.Check.str_length(min_value=1, error=f"'{col}' must not be empty")
+
+
+def _not_missing_word(col: str) -> pa.Check:
+    return pa.Check(
+        lambda s: ~s.astype(str).str.strip().str.lower().isin(MISSING_WORDS),
+        error=f"'{col}' holds a missing-value marker (nan, None, #N/A ...), not a label; fill it in",
+    )
 
 
 def _vocab(values: Iterable[str], what: str) -> pa.Check:
@@ -229,8 +251,8 @@ def consistency_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataF
 
 def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] | None = None) -> pa.DataFrameSchema:
     """Schema of a small vocabulary table whose ``key`` column is unique and non-empty."""
-    cols = {c: pa.Column(TEXT, _nonempty(c)) for c in required}
-    cols[key] = pa.Column(TEXT, _nonempty(key), unique=True)
+    cols = {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in required}
+    cols[key] = pa.Column(TEXT, [_nonempty(key), _not_missing_word(key)], unique=True)
     cols.update(extra or {})
     return pa.DataFrameSchema(cols, strict=False, coerce=False)
 
@@ -249,8 +271,17 @@ def _choice(values: Iterable[str], what: str) -> pa.Check:
 
 INDICATOR_SCHEMA = vocab_schema(
     "indicator",
-    ["label", "measure"],
+    ["label", "measure", "description"],
     {
+        "indicator": pa.Column(
+            TEXT,
+            [
+                _nonempty("indicator"),
+                _not_missing_word("indicator"),
+                pa.Check.str_matches(r"^[a-z][a-z0-9_]*$", error="indicator must be snake_case"),
+            ],
+            unique=True,
+        ),
         "measure": pa.Column(TEXT, _vocab(MEASURES, "measure")),
         "deflator": pa.Column(TEXT, _choice(DEFLATORS, "deflator")),
         "real_growth_indicator": pa.Column(TEXT),
@@ -258,8 +289,35 @@ INDICATOR_SCHEMA = vocab_schema(
         "real_note": pa.Column(TEXT),
     },
 )
-REGION_SCHEMA = vocab_schema("region", ["name_zh", "level"])
-SOURCE_SCHEMA = vocab_schema("source_id", ["file", "issuer", "title"])
+REGION_SCHEMA = vocab_schema(
+    "region",
+    ["name_zh", "level", "description"],
+    {
+        "region": pa.Column(
+            TEXT,
+            [
+                _nonempty("region"),
+                _not_missing_word("region"),
+                pa.Check.str_matches(r"^[A-Z][A-Za-z0-9]*$", error="region must be a pinyin name"),
+            ],
+            unique=True,
+        )
+    },
+)
+SOURCE_SCHEMA = vocab_schema(
+    "source_id",
+    ["file", "issuer", "title"],
+    {
+        "source_id": pa.Column(
+            TEXT,
+            [
+                _nonempty("source_id"),
+                pa.Check.str_matches(r"^(doc\d{3}|external)$", error="source_id must be doc000.. or external"),
+            ],
+            unique=True,
+        )
+    },
+)
 
 
 def validate(schema: pa.DataFrameSchema, df: pd.DataFrame) -> list[Problem]:

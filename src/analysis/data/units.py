@@ -6,6 +6,10 @@ Each unit as printed in the documents (亿元, 万人, %, 元/月 ...) maps to a
 exactly 657700 persons, 31.93% exactly 0.3193. The optional ``offset`` column serves
 indices printed with the preceding year = 100 (``上年=100``): factor 0.01 and offset -1
 make the index 103.6 the change 0.036 (3.6%), exactly the index minus 100.
+
+The table is checked like data: every unit and description filled (never ``nan``), a
+known base unit, a factor positive, finite and within :data:`FACTOR_MIN`..
+:data:`FACTOR_MAX`, an offset only for an index (base unit ``fraction``, between -1 and 1).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from analysis import paths
 from analysis.data.csvio import iter_rows, read_table
 from analysis.data.numbers import parse_plain
+from analysis.data.schema import is_missing_word
 from analysis.errors import DataError, Problem
 
 BASE_UNITS = (
@@ -38,6 +43,12 @@ BASE_UNITS = (
     "months",
     "days",
 )
+
+
+FACTOR_MIN, FACTOR_MAX = Decimal("1e-6"), Decimal("1e15")
+"""The range of a unit factor: a printed unit is between a millionth and a thousand trillion
+of its base unit (the table's extremes are 0.01 for % and 10^12 for trillion yuan). A factor
+outside it is a typing slip (a missing or extra run of zeros, 1e308), never a real unit."""
 
 
 @dataclass(frozen=True)
@@ -77,19 +88,41 @@ def read_units(path: Path | None = None) -> dict[str, Unit]:
                     name, row, "base_unit", f"unknown base unit '{r['base_unit']}'; valid: {', '.join(BASE_UNITS)}."
                 )
             )
+        for col in ("unit", "description"):
+            if not r[col].strip() or is_missing_word(r[col]):
+                problems.append(Problem(name, row, col, f"'{r[col]}' is not a {col}; fill it in."))
         try:
             factor = parse_plain(r["factor"])
         except ValueError as exc:
             problems.append(Problem(name, row, "factor", f"{exc}."))
             continue
-        if not factor.is_finite() or factor <= 0:
-            problems.append(Problem(name, row, "factor", f"factor {r['factor']} must be a positive, finite number."))
+        if not factor.is_finite() or not FACTOR_MIN <= factor <= FACTOR_MAX:
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "factor",
+                    f"factor {r['factor']} must be a positive, finite number between {FACTOR_MIN:E} and "
+                    f"{FACTOR_MAX:E} (how many base units one printed unit is).",
+                )
+            )
             continue
         offset_text = str(r.get("offset", "") or "").strip()
         try:
             offset = parse_plain(offset_text) if offset_text else Decimal(0)
         except ValueError as exc:
             problems.append(Problem(name, row, "offset", f"{exc}."))
+            continue
+        if offset and (r["base_unit"] != "fraction" or not -1 <= offset <= 1):
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "offset",
+                    f"offset {offset_text} is only for an index printed against a reference of 100 (base unit "
+                    "fraction, offset between -1 and 1, e.g. -1 for 上年=100); other units convert by factor alone.",
+                )
+            )
             continue
         out[r["unit"]] = Unit(r["unit"], r["base_unit"], factor, r["description"], offset)
     if problems:
