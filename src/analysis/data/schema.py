@@ -233,9 +233,34 @@ def vocab_schema(key: str, required: Iterable[str], extra: dict[str, pa.Column] 
     return pa.DataFrameSchema(cols, strict=False, coerce=False)
 
 
+STATISTICS = ("", "minimum", "average")
+"""``statistic`` of an indicator: empty for a region's own value; ``minimum`` for a floor (保底) set
+for every area of the region (never an average); ``average`` for an average over its areas."""
+YES_NO = ("", "yes", "no")
+
+
+def _optional_vocab(values: Iterable[str], what: str) -> pa.Check:
+    shown = ", ".join(v for v in values if v)
+    return pa.Check.isin(list(values), error=f"unknown {what}; valid: {shown} (or empty)")
+
+
 INDICATOR_SCHEMA = vocab_schema(
-    "indicator", ["label", "measure"], {"measure": pa.Column(TEXT, _vocab(MEASURES, "measure"))}
+    "indicator",
+    ["label", "measure"],
+    {
+        "measure": pa.Column(TEXT, _vocab(MEASURES, "measure")),
+        "statistic": pa.Column(TEXT, _optional_vocab(STATISTICS, "statistic")),
+        "statistic_of": pa.Column(TEXT),
+        "additive": pa.Column(TEXT, _optional_vocab(YES_NO, "additive (whether areas' values add up to the whole's)")),
+        "real_growth": pa.Column(TEXT),
+    },
 )
+"""``indicators.csv``. ``statistic_of`` names the indicator a ``minimum`` or ``average`` summarises
+(a provincial minimum rural dibao standard is a statistic of ``rural_dibao_standard``);
+``additive`` says whether the areas' values add up to the whole's (GDP: a part's share of the
+whole is meaningful); ``real_growth`` names the indicator of the official real growth rate
+published for a level (GDP: ``gdp_real_growth``). The references are checked by
+:func:`analysis.data.vocab.check_indicator_references`."""
 REGION_SCHEMA = vocab_schema("region", ["name_zh", "level"])
 SOURCE_SCHEMA = vocab_schema("source_id", ["file", "issuer", "title"])
 
