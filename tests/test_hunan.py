@@ -26,7 +26,7 @@ from analysis.reports import comparison_province as cp
 def _province_params() -> dict[str, object]:
     """The run definition: the notebook's parameters cell (literals), as the build passes them."""
     d = BY_NAME["comparisons"].defaults()
-    return {k: d[k] for k in ("province", "province_indicators", "province_windows")}
+    return {k: d[k] for k in ("province", "province_regions", "province_indicators", "province_windows")}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def one(t: pd.DataFrame, metric: str, period: str, region: str = "Xiangxi") -> p
 
 def test_the_notebook_defines_the_provincial_run():
     p = _province_params()
-    assert p["province"] == "Hunan"
+    assert p["province"] == "Hunan" and p["province_regions"] == ["Xiangxi"]
     assert p["province_windows"] == [[2013, 2018], [2013, 2019]]  # the lead window first: both before 2019
     assert {"gdp", "gdp_per_capita", "rural_dibao_standard"} <= set(p["province_indicators"])
 
@@ -131,7 +131,7 @@ def test_dibao_floor_annualised_explicitly_and_never_an_average(table):
     assert (r["value"], r["benchmark_value"], r["ratio"]) == (1980, 165 * 12, 1.0)
     assert r["benchmark_unit"] == "元/年" and r["unit"] == "元/年"
     assert "converted explicitly: 165 元/月 x 12 = 1980 元/年" in r["note"]
-    assert "Provincial minimum rural dibao standard, a minimum (floor)" in r["note"] and "not an average" in r["note"]
+    assert "provincial minimum rural dibao standard, a minimum (floor)" in r["note"] and "not an average" in r["note"]
     assert "Xiangxi's standard equals Hunan's minimum" in r["note"]
     avg = one(table, "rural_dibao_standard / rural_dibao_standard_avg", "2018")
     # hunan.rural_dibao_standard_avg.2018.ext = 4098 元/年 (per year: no conversion); Xiangxi has 2014 and 2019 only
@@ -139,7 +139,7 @@ def test_dibao_floor_annualised_explicitly_and_never_an_average(table):
     assert "x 12" not in avg["note"] and "observed in 2014, 2019, not 2018" in avg["note"]
     urban = one(table, "urban_dibao_standard / urban_dibao_standard_avg_grade1_2", "2018")
     assert urban["benchmark_value"] == 510 * 12 and "510 元/月 x 12 = 6120 元/年" in urban["note"]  # per month by grade
-    assert "Xiangxi has no Urban dibao standard" in urban["note"]
+    assert "Xiangxi has no urban dibao standard" in urban["note"]
 
 
 def test_the_unverified_2014_figure_stays_out_of_default_series(tmp_path):
@@ -164,8 +164,9 @@ def test_parameters_are_validated(tmp_path):
     with pytest.raises(UnknownChoice, match="unknown province_indicators entry"):
         cr.prepare(output_dir=str(tmp_path), province="Hunan", province_indicators=["gpd"], province_windows=[])
     with pytest.raises(UnknownChoice, match=r"province_windows entry \[2018, 2013\] must be \[start, end\]"):
-        cr.prepare(output_dir=str(tmp_path), province="Hunan", province_indicators=["gdp"],
-                   province_windows=[[2018, 2013]])
+        cr.prepare(
+            output_dir=str(tmp_path), province="Hunan", province_indicators=["gdp"], province_windows=[[2018, 2013]]
+        )
     run = cr.prepare(output_dir=str(tmp_path), province=None)
     assert run.province is None and cp.province_comparisons(None, run.obs) == []
 
@@ -173,7 +174,9 @@ def test_parameters_are_validated(tmp_path):
 def test_vocabularies_hold_the_facts_and_are_validated(tmp_path):
     assert vocab.contains("Hunan", "Xiangxi") and not vocab.contains("Hunan", "Wuling")
     assert vocab.indicator_fact("rural_dibao_standard_min", "statistic") == "minimum"
-    assert vocab.indicator_fact("gdp", "additive") == "yes" and vocab.indicator_fact("gdp_per_capita", "additive") == "no"
+    assert (
+        vocab.indicator_fact("gdp", "additive") == "yes" and vocab.indicator_fact("gdp_per_capita", "additive") == "no"
+    )
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(vocab.paths.RAW / "regions.csv", raw / "regions.csv")
@@ -188,7 +191,9 @@ def test_vocabularies_hold_the_facts_and_are_validated(tmp_path):
     )
     lines[n] = lines[n].replace(",floor,", ",minimum,")
     (raw / "indicators.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match=rf"row {n + 1}, column 'statistic_of': unknown indicator 'rural_dibao_standards'"):
+    with pytest.raises(
+        DataError, match=rf"row {n + 1}, column 'statistic_of': unknown indicator 'rural_dibao_standards'"
+    ):
         vocab.load_indicators(raw)
 
 

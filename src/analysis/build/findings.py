@@ -659,17 +659,24 @@ def province_benchmark(ctx: Context) -> Finding:
         where=lambda t: t["note"].fillna("").str.startswith("like for like"),
     )
     y0, y1 = _years(str(r["year_or_period"]).replace("-", " "))
-    _, real = ctx.row("comparisons", section="province", region="Xiangxi", year_or_period=r["year_or_period"],
-                      metric=f"gdp: real CAGR difference with {bench}")
+    _, real = ctx.row(
+        "comparisons",
+        section="province",
+        region="Xiangxi",
+        year_or_period=r["year_or_period"],
+        metric=f"gdp: real CAGR difference with {bench}",
+    )
     real_text = (
         f"{num(100 * real['gap'])} pp in real terms"
         if real["status"] == "matched"
         else "nominal only: official real growth does not cover every year of the window on both sides"
     )
-    _, s0 = ctx.row("comparisons", section="province", region="Xiangxi", metric=f"gdp: share of {bench}",
-                    year_or_period=y0)
-    _, s1 = ctx.row("comparisons", section="province", region="Xiangxi", metric=f"gdp: share of {bench}",
-                    year_or_period=y1)
+    _, s0 = ctx.row(
+        "comparisons", section="province", region="Xiangxi", metric=f"gdp: share of {bench}", year_or_period=y0
+    )
+    _, s1 = ctx.row(
+        "comparisons", section="province", region="Xiangxi", metric=f"gdp: share of {bench}", year_or_period=y1
+    )
     across = ""
     try:
         _, x = ctx.row(
@@ -680,7 +687,9 @@ def province_benchmark(ctx: Context) -> Finding:
             status="matched",
             where=lambda t: t["note"].fillna("").str.startswith("crosses"),
         )
-        across = f"; across the census revision ({x['year_or_period']}) the difference is {num(100 * x['gap'])} pp a year"
+        across = (
+            f"; across the census revision ({x['year_or_period']}) the difference is {num(100 * x['gap'])} pp a year"
+        )
     except Skip:
         pass
     pc = prov[(prov["metric"] == f"gdp_per_capita: relative to {bench}") & (prov["status"] == "matched")]

@@ -532,7 +532,9 @@ def _results_province(s: Sources) -> str:
     cagr = t[(t["metric"] == f"gdp: CAGR difference with {bench}") & (t["status"] == "matched")]
     like = cagr[cagr["note"].str.startswith("like for like")].iloc[0]
     cross = cagr[cagr["note"].str.startswith("crosses")].iloc[0]
-    real = row(t, "comparisons", metric=f"gdp: real CAGR difference with {bench}", year_or_period=like["year_or_period"])
+    real = row(
+        t, "comparisons", metric=f"gdp: real CAGR difference with {bench}", year_or_period=like["year_or_period"]
+    )
     shares = t[(t["metric"] == f"gdp: share of {bench}") & (t["status"] == "matched")]
     pc = t[(t["metric"] == f"gdp_per_capita: relative to {bench}") & (t["status"] == "matched")]
     db = row(t, "comparisons", metric="rural_dibao_standard / rural_dibao_standard_min", status="matched")

@@ -45,7 +45,9 @@ def check_indicator_references(indicators: pd.DataFrame) -> list[Problem]:
     for row, r in iter_rows(indicators):
         stat, of, real = r.get("statistic", ""), r.get("statistic_of", ""), r.get("real_growth", "")
         if stat and not of:
-            out.append(Problem(name, row, "statistic_of", f"'{r['indicator']}' is a {stat}: name the indicator it summarises."))
+            out.append(
+                Problem(name, row, "statistic_of", f"'{r['indicator']}' is a {stat}: name the indicator it summarises.")
+            )
         if of and not stat:
             out.append(Problem(name, row, "statistic_of", "set only with a statistic (minimum or average)."))
         if of and of not in known:
@@ -55,7 +57,9 @@ def check_indicator_references(indicators: pd.DataFrame) -> list[Problem]:
         if real and real not in known:
             out.append(Problem(name, row, "real_growth", f"unknown indicator '{real}'; add it to indicators.csv."))
         elif real and measure.get(real) != "rate":
-            out.append(Problem(name, row, "real_growth", f"'{real}' is not measured as a rate (measure {measure.get(real)})."))
+            out.append(
+                Problem(name, row, "real_growth", f"'{real}' is not measured as a rate (measure {measure.get(real)}).")
+            )
     return out
 
 

@@ -212,6 +212,7 @@ def prepare(
     output_dir: object = None,
     run_name: str = "comparisons",
     province: object = None,
+    province_regions: object = (),
     province_indicators: object = (),
     province_windows: object = (),
 ) -> ComparisonRun:
@@ -236,9 +237,9 @@ def prepare(
         ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
     run_name : str
         Stem of the table and figure files.
-    province, province_indicators, province_windows
-        The provincial benchmark (section ``province``): the province, the indicators and the
-        CAGR windows (see :func:`analysis.reports.comparison_province.prepare_province`);
+    province, province_regions, province_indicators, province_windows
+        The provincial benchmark (section ``province``): the province, the regions inside it set
+        against it, the indicators and the CAGR windows (see :func:`analysis.reports.comparison_province.prepare_province`);
         ``province=None`` leaves the section out.
 
     Raises
@@ -280,7 +281,7 @@ def prepare(
     run = ComparisonRun(
         regs, list(dict.fromkeys(inds)), str(benchmark), None, ext, kinds, outputs(output_dir, run_name), run_name, obs
     )
-    run.province = prov.prepare_province(province, province_indicators, province_windows, regs, kinds, obs)
+    run.province = prov.prepare_province(province, province_regions, province_indicators, province_windows, kinds, obs)
     base = as_year(base_year, "base_year")
     if base is not None:
         years = sorted({p.year for s in run.index_series() for p in s})

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -48,6 +48,7 @@ from analysis.metrics.compare import (
     annualise_monthly,
     compare_changes,
     gap,
+    mode_for,
     not_compared,
     period_change,
     point_from_row,
@@ -80,9 +81,9 @@ class ProvinceSpec:
 
 def prepare_province(
     province: object,
+    regions: object,
     indicators: object,
     windows: object,
-    regions: Sequence[str],
     kinds: Sequence[str],
     obs: pd.DataFrame,
 ) -> ProvinceSpec | None:
@@ -97,15 +98,16 @@ def prepare_province(
         average standards of them are found through ``statistic_of``).
     windows : list of [start, end]
         CAGR windows, the first one the lead (e.g. ``[[2013, 2018], [2013, 2019]]``).
-    regions : sequence of str
-        The run's regions; those inside the province (``parent`` chain) are compared.
+    regions : list of str
+        Regions inside the province (the ``parent`` chain of ``regions.csv``) to set against it.
     kinds, obs
         The run's kinds and observations.
 
     Raises
     ------
     UnknownChoice
-        Unknown province or indicator, or a window that is not two years in order.
+        Unknown province, a region not inside it, an unknown indicator, or a window that is not
+        two years in order.
     """
     if province is None or province == "":
         return None
@@ -120,11 +122,21 @@ def prepare_province(
     for w in as_list(windows, "province_windows"):
         pair = as_list(w, "province_windows entry")
         ys = [as_year(y, "province_windows year") for y in pair]
-        if len(ys) != 2 or ys[0] is None or ys[1] is None or ys[0] >= ys[1]:
-            raise UnknownChoice(f"province_windows entry {w!r} must be [start, end] with start < end, e.g. [2013, 2018]")
-        wins.append((ys[0], ys[1]))
-    parts = tuple(r for r in regions if vocab.contains(str(province), r))
-    return ProvinceSpec(str(province), parts, tuple(dict.fromkeys(inds)), tuple(dict.fromkeys(wins)), tuple(kinds))
+        start, end = (ys[0], ys[1]) if len(ys) == 2 else (None, None)
+        if start is None or end is None or start >= end:
+            raise UnknownChoice(
+                f"province_windows entry {w!r} must be [start, end] with start < end, e.g. [2013, 2018]"
+            )
+        wins.append((start, end))
+    inside = [r for r in vocab.load_regions().index if vocab.contains(str(province), r)]
+    parts = [str(r) for r in as_list(regions, "province_regions")]
+    if not parts:
+        raise UnknownChoice(f"province_regions is empty; valid choices (inside {province}): {', '.join(inside)}")
+    for r in parts:
+        check_choice(f"province_regions entry (a region inside {province}, regions.csv parent)", r, inside)
+    return ProvinceSpec(
+        str(province), tuple(dict.fromkeys(parts)), tuple(dict.fromkeys(inds)), tuple(dict.fromkeys(wins)), tuple(kinds)
+    )
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -143,10 +155,12 @@ def _points(rows: pd.DataFrame) -> dict[int, Point]:
 
 
 def _label(indicator: str) -> str:
-    return vocab.indicator_fact(indicator, "label")
+    """The indicator's label (indicators.csv) for use inside a sentence: ``GDP``, ``rural dibao standard``."""
+    label = vocab.indicator_fact(indicator, "label")
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
-def _years(d: dict[int, Point] | Sequence[int]) -> str:
+def _years(d: Iterable[int]) -> str:
     ys = sorted(d)
     return ", ".join(map(str, ys)) or "no year"
 
@@ -182,12 +196,13 @@ def rounding_notes(rows: pd.DataFrame, years: Sequence[int]) -> list[str]:
         num = re.search(r"\d[\d,]*(?:\.\d+)?", printed)
         dec = len(num.group(0).split(".")[1]) if num and "." in num.group(0) else 0
         unit = str(r.get("unit_printed", "") or r["unit"])
+        sep = "" if unit == "%" else " "
         half = 0.5 * 10.0**-dec
         printed_value = float(num.group(0).replace(",", "")) if num else float(r["value"])
         rel = half / printed_value
         out.append(
-            f"{r['region']} {int(r['year'])} printed as {printed} {unit} ({n} significant digits: "
-            f"±{half:g} {unit}, ±{100 * rel:.2f}%)"
+            f"{r['region']} {int(r['year'])} printed as {printed}{sep}{unit} ({n} significant digits: "
+            f"±{half:g}{sep}{unit}, ±{100 * rel:.2f}%)"
         )
     return out
 
@@ -225,7 +240,7 @@ def level_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: st
     ra, rb = _rows(spec, obs, region, indicator), _rows(spec, obs, prov, indicator)
     a, b = _points(ra), _points(rb)
     additive = vocab.indicator_fact(indicator, "additive") == "yes"
-    rate = bool(a) and next(iter(a.values())).base_unit == "fraction"
+    rate = any(x.base_unit == "fraction" for x in (*a.values(), *b.values()))
     what = "gap to" if rate else ("share of" if additive else "relative to")
     metric = f"{indicator}: {what} {prov}"
     if not a or not b:
@@ -276,7 +291,9 @@ def _official_rates(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicato
     return {int(y): float(v) for y, v in zip(s["year"], s["value_base"], strict=True)}
 
 
-def real_row(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str, y0: int, y1: int, nominal: Comparison) -> Comparison:
+def real_row(
+    spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str, y0: int, y1: int, nominal: Comparison
+) -> Comparison:
     """The real CAGR difference from both sides' official real growth, or why there is none (nominal only)."""
     prov = spec.province
     metric = f"{indicator}: real CAGR difference with {prov}"
@@ -295,9 +312,7 @@ def real_row(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str,
     rates = {r: _official_rates(spec, obs, r, real_ind) for r in (region, prov)}
     missing = {r: pr.missing_years(rates[r], y0, y1) for r in (region, prov)}
     if any(missing.values()):
-        parts = [
-            f"{r} lacks {', '.join(map(str, m))} (observed: {_years(rates[r])})" for r, m in missing.items() if m
-        ]
+        parts = [f"{r} lacks {', '.join(map(str, m))} (observed: {_years(rates[r])})" for r, m in missing.items() if m]
         return not_compared(
             metric,
             None,
@@ -329,17 +344,19 @@ def window_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: s
     out: list[Comparison] = []
     for y0, y1 in spec.windows:
         period = f"{y0}-{y1}"
-        mode = period_change(a[min(a)], a[max(a)]).mode if len(a) > 1 else "growth"
+        mode = mode_for(a[min(a)])
         metric = f"{indicator}: {CHANGE_WORDS.get(mode, 'change difference')} with {prov}"
         missing = [f"{r} {y}" for r, d in ((region, a), (prov, b)) for y in (y0, y1) if y not in d]
         if missing:
             alt = []
             for r, d in ((region, a), (prov, b)):
-                al = alternatives(r, indicator) if (obs["region"] == r).any() else pd.DataFrame()
-                for _, x in al.iterrows() if len(al) else []:
+                al = alternatives(r, indicator)
+                for _, x in al.iterrows():
                     if int(x["year"]) in (y0, y1) and int(x["year"]) not in d:
-                        alt.append(f"{r} {int(x['year'])} exists only as an unverified alternative ({x['obs_id']}, "
-                                   "preferred=no), left out of the default series")
+                        alt.append(
+                            f"{r} {int(x['year'])} exists only as an unverified alternative ({x['obs_id']}, "
+                            "preferred=no), left out of the default series"
+                        )
             out.append(
                 not_compared(
                     metric,
@@ -444,7 +461,8 @@ def province_comparisons(spec: ProvinceSpec | None, obs: pd.DataFrame) -> list[C
     rows: list[Comparison] = []
     for r in spec.parts:
         for ind in spec.indicators:
-            if (obs["indicator"] == ind).any():
+            own = ((obs["region"] == spec.province) & (obs["indicator"] == ind)).any()
+            if own or not vocab.statistics_of(ind):  # a province with only a minimum or an average: those rows
                 rows += level_rows(spec, obs, r, ind)
                 rows += window_rows(spec, obs, r, ind)
             rows += statistic_rows(spec, obs, r, ind)
@@ -486,7 +504,11 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "gap": [
                 ""
                 if pd.isna(v)
-                else (f"{100 * v:+.2f} pp/yr" if str(u).startswith("CAGR") else f"{v:+,.2f} {u}".replace("percentage points", "pp"))
+                else (
+                    f"{100 * v:+.2f} pp/yr"
+                    if str(u).startswith("CAGR")
+                    else f"{v:+,.2f} {u}".replace("percentage points", "pp")
+                )
                 for v, u in zip(t["gap"], t["gap_unit"], strict=True)
             ],
             "status": t["status"],
@@ -509,9 +531,15 @@ def narrate(spec: ProvinceSpec | None, rows: Sequence[Comparison]) -> str:
     p = spec.province
     for r in spec.parts:
         for ind in spec.indicators:
-            lab = _label(ind)
-            levels = [c for c in rows if c.region == r and c.metric.startswith(f"{ind}: ") and c.status == "matched"
-                      and ("share of" in c.metric or "relative to" in c.metric or "gap to" in c.metric)]
+            lab, head = _label(ind), vocab.indicator_fact(ind, "label")
+            levels = [
+                c
+                for c in rows
+                if c.region == r
+                and c.metric.startswith(f"{ind}: ")
+                and c.status == "matched"
+                and ("share of" in c.metric or "relative to" in c.metric or "gap to" in c.metric)
+            ]
             if levels:
                 if "share of" in levels[0].metric:
                     path = ", ".join(f"{100 * float(c.ratio or 0):.3f}% ({c.year_or_period})" for c in levels)
@@ -530,26 +558,26 @@ def narrate(spec: ProvinceSpec | None, rows: Sequence[Comparison]) -> str:
                     continue
                 if c.status == "matched" and "real" not in c.metric and str(c.unit).startswith("CAGR"):
                     lines.append(
-                        f"- **{lab}, {c.year_or_period}:** {r} {100 * float(c.value or 0):.2f}% a year against {p}'s "
+                        f"- **{head}, {c.year_or_period}:** {r} {100 * float(c.value or 0):.2f}% a year against {p}'s "
                         f"{100 * float(c.benchmark_value or 0):.2f}%, {100 * float(c.gap or 0):+.2f} percentage points a "
                         f"year ({c.note})."
                     )
                 elif c.status == "matched" and "real" in c.metric:
                     lines.append(
-                        f"- **{lab}, {c.year_or_period}, real:** {100 * float(c.value or 0):.2f}% against "
+                        f"- **{head}, {c.year_or_period}, real:** {100 * float(c.value or 0):.2f}% against "
                         f"{100 * float(c.benchmark_value or 0):.2f}%, {100 * float(c.gap or 0):+.2f} pp a year."
                     )
                 elif "real" in c.metric:
-                    lines.append(f"- **{lab}, {c.year_or_period}, real terms:** {c.note}.")
+                    lines.append(f"- **{head}, {c.year_or_period}, real terms:** {c.note}.")
             for c in rows:
                 if c.region == r and c.metric.startswith(f"{ind} / "):
                     if c.status == "matched":
                         lines.append(
-                            f"- **{lab}, {c.year_or_period}:** {r} {c.value:g} {c.unit} against {c.benchmark_value:g} "
+                            f"- **{head}, {c.year_or_period}:** {r} {c.value:g} {c.unit} against {c.benchmark_value:g} "
                             f"{c.benchmark_unit} (ratio {float(c.ratio or 0):.3f}; {c.note})."
                         )
                     else:
-                        lines.append(f"- **{lab}, {c.year_or_period}, not compared:** {c.note}.")
+                        lines.append(f"- **{head}, {c.year_or_period}, not compared:** {c.note}.")
     return "\n".join(lines)
 
 
@@ -559,9 +587,11 @@ def limits(spec: ProvinceSpec | None, obs: pd.DataFrame) -> str:
         return "No provincial benchmark in this run."
     p = spec.province
     lines = [
-        f"- **Part and whole.** {', '.join(spec.parts)} {'lies' if len(spec.parts) == 1 else 'lie'} inside {p} "
-        "(data/raw/regions.csv): a share is of a total that includes the region, and a ratio understates the gap to "
-        f"the rest of {p}."
+        (
+            f"- **Part and whole.** {', '.join(spec.parts)} {'lies' if len(spec.parts) == 1 else 'lie'} inside {p} "
+            "(data/raw/regions.csv): a share is of a total that includes the region, and a ratio understates the gap "
+            f"to the rest of {p}."
+        )
     ]
     for ind in spec.indicators:
         rows = _rows(spec, obs, p, ind)
@@ -592,9 +622,15 @@ def limits(spec: ProvinceSpec | None, obs: pd.DataFrame) -> str:
             rows = _rows(spec, obs, p, s)
             for _, x in rows.iterrows():
                 stat = vocab.indicator_fact(s, "statistic")
-                per = "per month" if x["base_unit"] == "yuan/month" else "per year" if x["base_unit"] == "yuan/year" else ""
+                per = (
+                    "per month"
+                    if x["base_unit"] == "yuan/month"
+                    else "per year"
+                    if x["base_unit"] == "yuan/year"
+                    else ""
+                )
                 lines.append(
-                    f"- **{_label(s)}, {int(x['year'])}:** {x['value']:g} {x['unit']} ({per}), "
+                    f"- **{vocab.indicator_fact(s, 'label')}, {int(x['year'])}:** {x['value']:g} {x['unit']} ({per}), "
                     f"{STATISTIC_WORDS[stat].format(region=' or '.join(spec.parts), province=p)}."
                 )
     used = set(spec.indicators)
