@@ -538,16 +538,18 @@ def _results_province(s: Sources) -> str:
     shares = t[(t["metric"] == f"gdp: share of {bench}") & (t["status"] == "matched")]
     pc = t[(t["metric"] == f"gdp_per_capita: relative to {bench}") & (t["status"] == "matched")]
     db = row(t, "comparisons", metric="rural_dibao_standard / rural_dibao_standard_min", status="matched")
-    lacks = str(real["note"]).split("sides: ")[-1].split("; nothing")[0]
+    lacks = re.sub(r" \(observed: [^)]*\)", "", str(real["note"]).split("sides: ")[-1].split("; nothing")[0])
+    conversion = str(db["note"]).split("converted explicitly: ")[-1].split(";")[0]
     return para(
         f"Headlines: Xiangxi's share of {bench}'s GDP was "
         + ", ".join(f"{pct(r.ratio, 3)} ({r.year_or_period})" for r in shares.itertuples())
         + f"; over {like['year_or_period']} (like for like) its GDP CAGR was {pct(like['value'])} against "
         f"{pct(like['benchmark_value'])} ({100 * like['gap']:+.2f} pp a year), over {cross['year_or_period']} (across "
-        f"the census revision) {100 * cross['gap']:+.2f} pp a year; nominal only ({lacks}); GDP per capita "
+        f"the census revision) {100 * cross['gap']:+.2f} pp a year; nominal only (official real growth: {lacks}); GDP per "
+        "capita "
         + ", ".join(f"{r.ratio:.4f} of {bench}'s ({r.year_or_period})" for r in pc.itertuples())
         + f"; the {db['year_or_period']} rural dibao standard {num(db['value'])} 元/年 was {db['ratio']:.3f} of "
-        f"{bench}'s minimum (floor) standard annualised ({num(db['benchmark_value'])} 元/年)."
+        f"{bench}'s provincial minimum (floor), annualised explicitly ({conversion})."
     )
 
 
