@@ -21,6 +21,8 @@ from analysis.data.load import UnknownChoice
 from analysis.errors import DataError
 from analysis.reports import comparison as cr
 from analysis.reports import comparison_province as cp
+from analysis.reports import comparison_province_figures as cpf
+from analysis.reports import comparison_province_text as cpt
 
 
 def _province_params() -> dict[str, object]:
@@ -153,7 +155,7 @@ def test_the_unverified_2014_figure_stays_out_of_default_series(tmp_path):
 
 def test_limits_are_computed_from_the_data(tmp_path):
     run = cr.prepare(output_dir=str(tmp_path), **_province_params())
-    text = cp.limits(run.province, run.obs)
+    text = cpt.limits(run.province, run.obs)
     assert "**Hunan GDP** is observed in 2013, 2016, 2017, 2018, 2019: 2014, 2015 missing" in text
     assert "official real growth (gdp_real_growth) only for 2013, 2017, 2019" in text
     assert "165 元/月 (per month), a minimum (floor)" in text and "4098 元/年 (per year), an average" in text
@@ -213,3 +215,34 @@ def test_the_finding_states_the_like_for_like_window_first(report_tables):
     assert f.text.endswith(".") and f.text.count(". ") == 0
     assert set(f.inputs) >= {"xiangxi.gdp.2013", "hunan.gdp.2013.ext", "hunan.gdp.2018.ext"}
     assert f in fnd.collect(report_tables, load_observations())
+
+
+def test_figure_draws_no_line_across_unobserved_years_or_the_census(tmp_path):
+    from matplotlib import pyplot as plt
+
+    # observed shares 2013, 2016-2018, 2019 (2019 after the break): three runs, a line only within 2016-2018
+    assert cpf.observed_runs([2013, 2016, 2017, 2018, 2019], [2019]) == [[2013], [2016, 2017, 2018], [2019]]
+    run = cr.prepare(output_dir=str(tmp_path), **_province_params())
+    cr.build_table(run)
+    opened = []
+    real_save = cpf.figures.save
+
+    def keep(fig, name, note, out_dir):
+        opened.append((fig, name, note))
+        return real_save(fig, name, note, out_dir)
+
+    cpf.figures.save = keep
+    try:
+        saved = cpf.fig_province(run.province, run.rows["province"], run.out.figures, run.name)
+    finally:
+        cpf.figures.save = real_save
+    assert saved and saved["png"].exists()
+    fig, name, note = opened[0]
+    assert name == f"{run.name}_province" and note.startswith("Source: ")
+    share = fig.axes[0]
+    drawn = [
+        list(map(int, ln.get_xdata())) for ln in share.get_lines() if ln.get_linestyle() == "-" and len(ln.get_xdata())
+    ]
+    assert drawn == [[2016, 2017, 2018]]  # 2013 and 2019 stand alone: 2014-2015 unobserved, 2019 revised
+    assert "%" in share.get_ylabel() and "ratio" in fig.axes[1].get_ylabel()
+    plt.close("all")

@@ -142,7 +142,7 @@ def prepare_province(
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str) -> pd.DataFrame:
+def default_series(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str) -> pd.DataFrame:
     """The default series (one row a year; alternatives never) with the run's kinds, or an empty frame."""
     have = obs[(obs["region"] == region) & (obs["indicator"] == indicator) & obs["kind"].isin(list(spec.kinds))]
     if have.empty:
@@ -154,13 +154,14 @@ def _points(rows: pd.DataFrame) -> dict[int, Point]:
     return {int(r["year"]): point_from_row(r) for _, r in rows.iterrows()}
 
 
-def _label(indicator: str) -> str:
+def label_in_sentence(indicator: str) -> str:
     """The indicator's label (indicators.csv) for use inside a sentence: ``GDP``, ``rural dibao standard``."""
     label = vocab.indicator_fact(indicator, "label")
     return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
-def _years(d: Iterable[int]) -> str:
+def year_list(d: Iterable[int]) -> str:
+    """``2013, 2016, 2019`` (sorted), or ``no year``."""
     ys = sorted(d)
     return ", ".join(map(str, ys)) or "no year"
 
@@ -237,7 +238,7 @@ def window_label(indicator: str, y0: int, y1: int) -> str:
 def level_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str) -> list[Comparison]:
     """Share (additive indicators), ratio (other levels) or gap (rates) at every common year."""
     prov = spec.province
-    ra, rb = _rows(spec, obs, region, indicator), _rows(spec, obs, prov, indicator)
+    ra, rb = default_series(spec, obs, region, indicator), default_series(spec, obs, prov, indicator)
     a, b = _points(ra), _points(rb)
     additive = vocab.indicator_fact(indicator, "additive") == "yes"
     rate = any(x.base_unit == "fraction" for x in (*a.values(), *b.values()))
@@ -250,7 +251,7 @@ def level_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: st
                 metric,
                 None,
                 prov,
-                f"{' and '.join(who)} {'has' if len(who) == 1 else 'have'} no {_label(indicator)} ({indicator}) with "
+                f"{' and '.join(who)} {'has' if len(who) == 1 else 'have'} no {label_in_sentence(indicator)} ({indicator}) with "
                 f"kinds {', '.join(spec.kinds)}",
                 status="not observed",
                 region=region,
@@ -264,10 +265,10 @@ def level_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: st
                 metric,
                 None,
                 prov,
-                f"no common year: {region} {_years(a)}; {prov} {_years(b)}; nothing is interpolated",
+                f"no common year: {region} {year_list(a)}; {prov} {year_list(b)}; nothing is interpolated",
                 status="not observed",
                 region=region,
-                year_or_period=f"{_years(a)} vs {_years(b)}",
+                year_or_period=f"{year_list(a)} vs {year_list(b)}",
             )
         ]
     out = []
@@ -285,7 +286,8 @@ def level_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: st
     return out
 
 
-def _official_rates(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str) -> dict[int, float]:
+def official_rates(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str) -> dict[int, float]:
+    """Observed official rates of a region (fractions by year) with the run's kinds."""
     s = obs[(obs["region"] == region) & (obs["indicator"] == indicator) & obs["kind"].isin(list(spec.kinds))]
     s = s.sort_values("year").drop_duplicates("year")
     return {int(y): float(v) for y, v in zip(s["year"], s["value_base"], strict=True)}
@@ -304,15 +306,17 @@ def real_row(
             metric,
             None,
             prov,
-            f"nominal only: no official real growth is recorded for {_label(indicator)} (data/raw/indicators.csv, "
+            f"nominal only: no official real growth is recorded for {label_in_sentence(indicator)} (data/raw/indicators.csv, "
             "column real_growth), and a CPI is not an output deflator",
             region=region,
             year_or_period=period,
         )
-    rates = {r: _official_rates(spec, obs, r, real_ind) for r in (region, prov)}
+    rates = {r: official_rates(spec, obs, r, real_ind) for r in (region, prov)}
     missing = {r: pr.missing_years(rates[r], y0, y1) for r in (region, prov)}
     if any(missing.values()):
-        parts = [f"{r} lacks {', '.join(map(str, m))} (observed: {_years(rates[r])})" for r, m in missing.items() if m]
+        parts = [
+            f"{r} lacks {', '.join(map(str, m))} (observed: {year_list(rates[r])})" for r, m in missing.items() if m
+        ]
         return not_compared(
             metric,
             None,
@@ -338,7 +342,7 @@ def real_row(
 def window_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str) -> list[Comparison]:
     """For each window: the change difference (nominal CAGR difference for levels), then the real one or its refusal."""
     prov = spec.province
-    a, b = _points(_rows(spec, obs, region, indicator)), _points(_rows(spec, obs, prov, indicator))
+    a, b = _points(default_series(spec, obs, region, indicator)), _points(default_series(spec, obs, prov, indicator))
     if not a or not b:
         return []
     out: list[Comparison] = []
@@ -362,7 +366,7 @@ def window_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: s
                     metric,
                     None,
                     prov,
-                    f"not observed: {', '.join(missing)} (observed: {region} {_years(a)}; {prov} {_years(b)}); "
+                    f"not observed: {', '.join(missing)} (observed: {region} {year_list(a)}; {prov} {year_list(b)}); "
                     + "; ".join([*alt, "nothing is interpolated"]),
                     status="not observed",
                     region=region,
@@ -397,14 +401,14 @@ def window_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: s
 def statistic_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator: str) -> list[Comparison]:
     """The region's own standard beside the province's minimum or average of the same year (monthly x 12 first)."""
     prov = spec.province
-    own = _points(_rows(spec, obs, region, indicator))
+    own = _points(default_series(spec, obs, region, indicator))
     out: list[Comparison] = []
     for stat_ind in vocab.statistics_of(indicator):
         stat = vocab.indicator_fact(stat_ind, "statistic")
         words = STATISTIC_WORDS[stat].format(region=region, province=prov)
         metric = f"{indicator} / {stat_ind}"
-        for y, q in sorted(_points(_rows(spec, obs, prov, stat_ind)).items()):
-            notes = [f"{prov} {y}: {_label(stat_ind)}, {words}"]
+        for y, q in sorted(_points(default_series(spec, obs, prov, stat_ind)).items()):
+            notes = [f"{prov} {y}: {label_in_sentence(stat_ind)}, {words}"]
             bench = q
             if q.base_unit == "yuan/month":
                 bench = annualise_monthly(q)
@@ -414,9 +418,9 @@ def statistic_rows(spec: ProvinceSpec, obs: pd.DataFrame, region: str, indicator
                 bench = q
             if p is None:
                 why = (
-                    f"{region} has no {_label(indicator)} ({indicator}) in the data"
+                    f"{region} has no {label_in_sentence(indicator)} ({indicator}) in the data"
                     if not own
-                    else f"{region}'s {_label(indicator)} is observed in {_years(own)}, not {y}; nothing is interpolated"
+                    else f"{region}'s {label_in_sentence(indicator)} is observed in {year_list(own)}, not {y}; nothing is interpolated"
                 )
                 out.append(
                     not_compared(
@@ -467,180 +471,3 @@ def province_comparisons(spec: ProvinceSpec | None, obs: pd.DataFrame) -> list[C
                 rows += window_rows(spec, obs, r, ind)
             rows += statistic_rows(spec, obs, r, ind)
     return rows
-
-
-# ------------------------------------------------------------------------------------ display and text
-
-
-def _fmt(v: object, unit: str, share: bool = False) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    x = float(v)  # type: ignore[arg-type]
-    if share:
-        return f"{100 * x:.3f}%"
-    if unit.startswith("CAGR"):
-        return f"{100 * x:.2f}%"
-    if unit == "%":
-        return f"{x:g}%"
-    return f"{x:,.4f}".rstrip("0").rstrip(".") if abs(x) < 10 else f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The provincial rows of a comparison table, formatted for reading (a share in percent)."""
-    t = table[table["section"] == SECTION]
-    share = t["metric"].str.contains(": share of ", regex=False)
-    return pd.DataFrame(
-        {
-            "metric": t["metric"],
-            "region": t["region"],
-            "benchmark": t["benchmark"],
-            "year_or_period": t["year_or_period"],
-            "value": [_fmt(v, u) for v, u in zip(t["value"], t["unit"], strict=True)],
-            "benchmark_value": [_fmt(v, u) for v, u in zip(t["benchmark_value"], t["benchmark_unit"], strict=True)],
-            "ratio or share": [
-                "" if pd.isna(v) else (f"{100 * v:.3f}%" if s else f"{v:.4f}")
-                for v, s in zip(t["ratio"], share, strict=True)
-            ],
-            "gap": [
-                ""
-                if pd.isna(v)
-                else (
-                    f"{100 * v:+.2f} pp/yr"
-                    if str(u).startswith("CAGR")
-                    else f"{v:+,.2f} {u}".replace("percentage points", "pp")
-                )
-                for v, u in zip(t["gap"], t["gap_unit"], strict=True)
-            ],
-            "status": t["status"],
-            "note": t["note"],
-        }
-    ).reset_index(drop=True)
-
-
-def _pick(rows: Sequence[Comparison], metric: str, region: str, status: str = "matched") -> list[Comparison]:
-    return [c for c in rows if c.metric == metric and c.region == region and c.status == status]
-
-
-def narrate(spec: ProvinceSpec | None, rows: Sequence[Comparison]) -> str:
-    """Markdown bullets computed from the provincial rows: levels by year, then each window's difference."""
-    if spec is None:
-        return "No provincial benchmark in this run (`province = None`)."
-    if not spec.parts:
-        return f"No selected region lies inside {spec.province}: no provincial comparison."
-    lines = []
-    p = spec.province
-    for r in spec.parts:
-        for ind in spec.indicators:
-            lab, head = _label(ind), vocab.indicator_fact(ind, "label")
-            levels = [
-                c
-                for c in rows
-                if c.region == r
-                and c.metric.startswith(f"{ind}: ")
-                and c.status == "matched"
-                and ("share of" in c.metric or "relative to" in c.metric or "gap to" in c.metric)
-            ]
-            if levels:
-                if "share of" in levels[0].metric:
-                    path = ", ".join(f"{100 * float(c.ratio or 0):.3f}% ({c.year_or_period})" for c in levels)
-                    lines.append(f"- **{r}'s share of {p}'s {lab}:** {path}.")
-                elif "gap to" in levels[0].metric:
-                    path = ", ".join(
-                        f"{c.value:g}% vs {c.benchmark_value:g}% ({c.year_or_period}, {float(c.gap or 0):+.2f} pp)"
-                        for c in levels
-                    )
-                    lines.append(f"- **{r} against {p}, {lab}:** {path}.")
-                else:
-                    path = ", ".join(f"{float(c.ratio or 0):.4f} ({c.year_or_period})" for c in levels)
-                    lines.append(f"- **{r}'s {lab} relative to {p}'s:** {path}.")
-            for c in rows:
-                if c.region != r or not c.metric.startswith(f"{ind}: ") or " with " not in c.metric:
-                    continue
-                if c.status == "matched" and "real" not in c.metric and str(c.unit).startswith("CAGR"):
-                    lines.append(
-                        f"- **{head}, {c.year_or_period}:** {r} {100 * float(c.value or 0):.2f}% a year against {p}'s "
-                        f"{100 * float(c.benchmark_value or 0):.2f}%, {100 * float(c.gap or 0):+.2f} percentage points a "
-                        f"year ({c.note})."
-                    )
-                elif c.status == "matched" and "real" in c.metric:
-                    lines.append(
-                        f"- **{head}, {c.year_or_period}, real:** {100 * float(c.value or 0):.2f}% against "
-                        f"{100 * float(c.benchmark_value or 0):.2f}%, {100 * float(c.gap or 0):+.2f} pp a year."
-                    )
-                elif "real" in c.metric:
-                    lines.append(f"- **{head}, {c.year_or_period}, real terms:** {c.note}.")
-            for c in rows:
-                if c.region == r and c.metric.startswith(f"{ind} / "):
-                    if c.status == "matched":
-                        lines.append(
-                            f"- **{head}, {c.year_or_period}:** {r} {c.value:g} {c.unit} against {c.benchmark_value:g} "
-                            f"{c.benchmark_unit} (ratio {float(c.ratio or 0):.3f}; {c.note})."
-                        )
-                    else:
-                        lines.append(f"- **{head}, {c.year_or_period}, not compared:** {c.note}.")
-    return "\n".join(lines)
-
-
-def limits(spec: ProvinceSpec | None, obs: pd.DataFrame) -> str:
-    """What the provincial benchmark can and cannot support, computed from the data (Markdown bullets)."""
-    if spec is None or not spec.parts:
-        return "No provincial benchmark in this run."
-    p = spec.province
-    lines = [
-        (
-            f"- **Part and whole.** {', '.join(spec.parts)} {'lies' if len(spec.parts) == 1 else 'lie'} inside {p} "
-            "(data/raw/regions.csv): a share is of a total that includes the region, and a ratio understates the gap "
-            f"to the rest of {p}."
-        )
-    ]
-    for ind in spec.indicators:
-        rows = _rows(spec, obs, p, ind)
-        if rows.empty:
-            continue
-        ys = sorted(int(y) for y in rows["year"])
-        gaps = [y for y in range(ys[0], ys[-1] + 1) if y not in ys]
-        text = f"- **{p} {_label(ind)}** is observed in {_years(ys)}"
-        if gaps:
-            text += f": {_years(gaps)} missing, never interpolated"
-        al = alternatives(p, ind)
-        if len(al):
-            text += "; " + "; ".join(
-                f"{int(x['year'])} only as an unverified alternative ({x['value']:g} {x['unit']}, preferred=no), left out"
-                for _, x in al.iterrows()
-                if str(x["used_obs_id"]) == ""
-            )
-        rnd = rounding_notes(rows, ys)
-        if rnd:
-            text += "; rounded: " + "; ".join(rnd)
-        real_ind = vocab.indicator_fact(ind, "real_growth")
-        if real_ind:
-            rates = _official_rates(spec, obs, p, real_ind)
-            text += f"; official real growth ({real_ind}) only for {_years(rates)}"
-        lines.append(text + ".")
-    for ind in spec.indicators:
-        for s in vocab.statistics_of(ind):
-            rows = _rows(spec, obs, p, s)
-            for _, x in rows.iterrows():
-                stat = vocab.indicator_fact(s, "statistic")
-                per = (
-                    "per month"
-                    if x["base_unit"] == "yuan/month"
-                    else "per year"
-                    if x["base_unit"] == "yuan/year"
-                    else ""
-                )
-                lines.append(
-                    f"- **{vocab.indicator_fact(s, 'label')}, {int(x['year'])}:** {x['value']:g} {x['unit']} ({per}), "
-                    f"{STATISTIC_WORDS[stat].format(region=' or '.join(spec.parts), province=p)}."
-                )
-    used = set(spec.indicators)
-    for ind in spec.indicators:
-        used |= {*vocab.statistics_of(ind), vocab.indicator_fact(ind, "real_growth")}
-    low = obs[(obs["region"] == p) & (obs["confidence"] == "low") & obs["kind"].isin(list(spec.kinds))]
-    for _, x in low.iterrows():
-        use = "used in this section: read it with care" if x["indicator"] in used else "not used in this section"
-        lines.append(
-            f"- **Low confidence:** {p} {_label(str(x['indicator']))} {int(x['year'])} = {x['value']:g} {x['unit']} "
-            f"({x['basis']}): {use}."
-        )
-    return "\n".join(lines)
