@@ -209,7 +209,7 @@ def test_the_finding_states_the_like_for_like_window_first(report_tables):
         "cover every year of the window on both sides)"
     )
     assert "its share of Hunan's GDP went from 1.710% to 1.661%" in f.text
-    assert "across the census revision (2013-2019) the difference is 0.68 pp a year" in f.text
+    assert "across the census revision (2013-2019) it grew 0.68 pp a year faster" in f.text
     assert "GDP per capita was 0.44 of Hunan's in 2013 and 0.46 in 2019 (the later year on the revised basis" in f.text
     assert "Hunan's GDP for 2014, 2015 is not in the data" in f.text
     assert f.text.endswith(".") and f.text.count(". ") == 0

@@ -688,7 +688,8 @@ def province_benchmark(ctx: Context) -> Finding:
             where=lambda t: t["note"].fillna("").str.startswith("crosses"),
         )
         across = (
-            f"; across the census revision ({x['year_or_period']}) the difference is {num(100 * x['gap'])} pp a year"
+            f"; across the census revision ({x['year_or_period']}) it grew {num(abs(100 * x['gap']))} pp a year "
+            f"{'faster' if x['gap'] > 0 else 'slower'}"
         )
     except Skip:
         pass
