@@ -449,6 +449,10 @@ def test_committed_notebook_has_outputs_and_the_conventions():
         "include_external",
         "output_dir",
         "run_name",
+        "province",  # the provincial benchmark (tests/test_hunan.py)
+        "province_regions",
+        "province_indicators",
+        "province_windows",
     ]
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])]
     assert all(c.get("outputs") for c in code[:3]), "the committed notebook is executed"

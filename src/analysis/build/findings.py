@@ -151,8 +151,9 @@ class Context:
 
 FINDINGS: list[Callable[[Context], Finding]] = []
 
-OPTIONAL = frozenset({"gdp_per_capita_growth", "wuling_poverty", "dibao_growth", "counties_exited"})
-"""Findings left out first (from the end) when more than the page's limit are available."""
+OPTIONAL = frozenset({"gdp_per_capita_growth", "dibao_growth", "counties_exited"})
+"""Findings left out first (from the end) when more than the page's limit are available: GDP per capita has
+no like-for-like window in the data, and the dibao and county findings restate report tables."""
 
 
 def finding(fn: Callable[[Context], Finding]) -> Callable[[Context], Finding]:
@@ -759,6 +760,94 @@ def audit_disagreements(ctx: Context) -> Finding:
         "claims_audit_consistency",
         n,
         inputs,
+    )
+
+
+@finding
+def province_benchmark(ctx: Context) -> Finding:
+    """Xiangxi against Hunan: the GDP CAGR difference over the like-for-like window, the share and per-capita ratio."""
+    prov = ctx.table("comparisons")
+    prov = prov[(prov["section"] == "province") & (prov["region"] == "Xiangxi")]
+    if prov.empty:
+        raise Skip("comparisons.csv has no province section for Xiangxi")
+    bench = str(prov["benchmark"].iloc[0])
+    cagr = f"gdp: CAGR difference with {bench}"
+    n, r = ctx.row(
+        "comparisons",
+        section="province",
+        region="Xiangxi",
+        metric=cagr,
+        status="matched",
+        where=lambda t: t["note"].fillna("").str.startswith("like for like"),
+    )
+    y0, y1 = _years(str(r["year_or_period"]).replace("-", " "))
+    _, real = ctx.row(
+        "comparisons",
+        section="province",
+        region="Xiangxi",
+        year_or_period=r["year_or_period"],
+        metric=f"gdp: real CAGR difference with {bench}",
+    )
+    real_text = (
+        f"{num(100 * real['gap'])} pp in real terms"
+        if real["status"] == "matched"
+        else "nominal only: official real growth does not cover every year of the window on both sides"
+    )
+    _, s0 = ctx.row(
+        "comparisons", section="province", region="Xiangxi", metric=f"gdp: share of {bench}", year_or_period=y0
+    )
+    _, s1 = ctx.row(
+        "comparisons", section="province", region="Xiangxi", metric=f"gdp: share of {bench}", year_or_period=y1
+    )
+    across = ""
+    try:
+        _, x = ctx.row(
+            "comparisons",
+            section="province",
+            region="Xiangxi",
+            metric=cagr,
+            status="matched",
+            where=lambda t: t["note"].fillna("").str.startswith("crosses"),
+        )
+        across = (
+            f"; across the census revision ({x['year_or_period']}) it grew {num(abs(100 * x['gap']))} pp a year "
+            f"{'faster' if x['gap'] > 0 else 'slower'}"
+        )
+    except Skip:
+        pass
+    pc = prov[(prov["metric"] == f"gdp_per_capita: relative to {bench}") & (prov["status"] == "matched")]
+    per_capita = ""
+    if len(pc) >= 2:
+        a, b = pc.iloc[0], pc.iloc[-1]
+        revised = " (the later year on the revised basis for both)" if "revised basis" in str(b["note"]) else ""
+        per_capita = (
+            f", and GDP per capita was {num(a['ratio'])} of {bench}'s in {a['year_or_period']} and {num(b['ratio'])} in "
+            f"{b['year_or_period']}{revised}"
+        )
+    seen = {int(y) for y in ctx.observations.loc[ctx.observations["series_id"] == f"{bench.lower()}.gdp", "year"]}
+    gaps = [y for y in range(y0, y1 + 1) if y not in seen]
+    missing = f", and {bench}'s GDP for {', '.join(map(str, gaps))} is not in the data" if gaps else ""
+    like = str(r["note"]).split(";")[0].removeprefix("like for like: ")
+    text = (
+        f"Over {y0}-{y1} ({like}), Xiangxi's GDP grew {pct(r['value'], 2)} a year "
+        f"against {bench}'s {pct(r['benchmark_value'], 2)}, {num(abs(100 * r['gap']))} percentage points a year "
+        f"{'faster' if r['gap'] > 0 else 'slower'} ({real_text}), so its share of {bench}'s GDP went from "
+        f"{pct(s0['ratio'], 3)} to {pct(s1['ratio'], 3)}{across}{per_capita}; Xiangxi is part of {bench}{missing}."
+    )
+    ids = tuple(o for o in ctx.obs_ids("xiangxi.gdp", [y0, y1]) + ctx.obs_ids(f"{bench.lower()}.gdp", [y0, y1]))
+    if per_capita:
+        yrs = [int(pc.iloc[0]["year_or_period"]), int(pc.iloc[-1]["year_or_period"])]
+        ids += ctx.obs_ids("xiangxi.gdp_per_capita", yrs) + ctx.obs_ids(f"{bench.lower()}.gdp_per_capita", yrs)
+    return Finding(
+        "province-benchmark",
+        text,
+        f"{y0}-{y1}",
+        basis(r.get("kinds", "")),
+        "comparisons",
+        "Against the province: each region inside it and the provincial benchmark",
+        "comparisons",
+        n,
+        ids,
     )
 
 

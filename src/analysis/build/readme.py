@@ -557,6 +557,35 @@ def _results_comparisons(s: Sources) -> str:
     )
 
 
+@block("results.province")
+def _results_province(s: Sources) -> str:
+    t = s.table("comparisons", text=("year_or_period",))
+    t = t[(t["section"] == "province") & (t["region"] == "Xiangxi")]
+    bench = str(t["benchmark"].iloc[0])
+    cagr = t[(t["metric"] == f"gdp: CAGR difference with {bench}") & (t["status"] == "matched")]
+    like = cagr[cagr["note"].str.startswith("like for like")].iloc[0]
+    cross = cagr[cagr["note"].str.startswith("crosses")].iloc[0]
+    real = row(
+        t, "comparisons", metric=f"gdp: real CAGR difference with {bench}", year_or_period=like["year_or_period"]
+    )
+    shares = t[(t["metric"] == f"gdp: share of {bench}") & (t["status"] == "matched")]
+    pc = t[(t["metric"] == f"gdp_per_capita: relative to {bench}") & (t["status"] == "matched")]
+    db = row(t, "comparisons", metric="rural_dibao_standard / rural_dibao_standard_min", status="matched")
+    lacks = re.sub(r" \(observed: [^)]*\)", "", str(real["note"]).split("sides: ")[-1].split("; nothing")[0])
+    conversion = str(db["note"]).split("converted explicitly: ")[-1].split(";")[0]
+    return para(
+        f"Headlines: Xiangxi's share of {bench}'s GDP was "
+        + ", ".join(f"{pct(r.ratio, 3)} ({r.year_or_period})" for r in shares.itertuples())
+        + f"; over {like['year_or_period']} (like for like) its GDP CAGR was {pct(like['value'])} against "
+        f"{pct(like['benchmark_value'])} ({100 * like['gap']:+.2f} pp a year), over {cross['year_or_period']} (across "
+        f"the census revision) {100 * cross['gap']:+.2f} pp a year; nominal only (official real growth: {lacks}); GDP per "
+        "capita "
+        + ", ".join(f"{r.ratio:.4f} of {bench}'s ({r.year_or_period})" for r in pc.itertuples())
+        + f"; the {db['year_or_period']} rural dibao standard {num(db['value'])} 元/年 was {db['ratio']:.3f} of "
+        f"{bench}'s provincial minimum (floor), annualised explicitly ({conversion})."
+    )
+
+
 def _clause(quote: str, printed_value: str) -> str:
     """The clause of ``quote`` (between commas or semicolons) that holds the printed value."""
     for part in re.split(r"[,，;；。、]", quote):

@@ -51,6 +51,7 @@ from analysis.data.schema import (
     validate,
 )
 from analysis.data.units import Unit, read_units
+from analysis.data.vocab import check_indicator_references, check_region_references
 from analysis.errors import DataError, Problem
 
 YEAR_MIN, YEAR_MAX = 1978, 2025
@@ -385,6 +386,8 @@ def load_raw(raw: Path | None = None) -> RawData:
     indicators = _vocab_table(raw / "indicators.csv", INDICATOR_SCHEMA, "indicator", problems)
     problems += deflator_problems(indicators)
     _check_vocabularies(sources, regions, problems)
+    if not problems:
+        problems += check_indicator_references(indicators) + check_region_references(regions)
     units = read_units(raw / "units.csv")
     data = RawData(sources, regions, indicators, units, pd.DataFrame(), pd.DataFrame())
     data.documents = _documents(sources, raw, problems)

@@ -269,6 +269,17 @@ def _choice(values: Iterable[str], what: str) -> pa.Check:
     return pa.Check.isin(["", *values], error=f"unknown {what}; valid: {', '.join(values)}, or empty")
 
 
+STATISTICS = ("", "minimum", "average")
+"""``statistic`` of an indicator: empty for a region's own value; ``minimum`` for a floor (保底) set
+for every area of the region (never an average); ``average`` for an average over its areas."""
+YES_NO = ("", "yes", "no")
+
+
+def _optional_vocab(values: Iterable[str], what: str) -> pa.Check:
+    shown = ", ".join(v for v in values if v)
+    return pa.Check.isin(list(values), error=f"unknown {what}; valid: {shown} (or empty)")
+
+
 INDICATOR_SCHEMA = vocab_schema(
     "indicator",
     ["label", "measure", "description"],
@@ -287,6 +298,9 @@ INDICATOR_SCHEMA = vocab_schema(
         "real_growth_indicator": pa.Column(TEXT),
         "price_index": pa.Column(TEXT, _choice(PRICE_INDICES, "price_index")),
         "real_note": pa.Column(TEXT),
+        "statistic": pa.Column(TEXT, _optional_vocab(STATISTICS, "statistic")),
+        "statistic_of": pa.Column(TEXT),
+        "additive": pa.Column(TEXT, _optional_vocab(YES_NO, "additive (whether areas' values add up to the whole's)")),
     },
 )
 REGION_SCHEMA = vocab_schema(

@@ -32,6 +32,7 @@ from analysis.metrics.compare import (
     Point,
     series_points,
 )
+from analysis.reports import comparison_province as prov
 from analysis.reports import figures
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import as_bool, as_list, as_year
@@ -81,7 +82,7 @@ def series_indicator(obs: pd.DataFrame, region: str, indicator: str) -> str:
     return indicator
 
 
-SECTIONS = ("poverty", "growth", "assistance", "counties", "national")
+SECTIONS = ("poverty", "growth", "assistance", "counties", "national", prov.SECTION)
 TABLE_COLUMNS = (*ROW_COLUMNS, "section", "external_used")
 """``external_used``: whether an external (secondary) value entered the row (``kinds`` says which side)."""
 
@@ -169,6 +170,7 @@ class ComparisonRun:
     obs: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     rows: dict[str, list[Comparison]] = field(default_factory=dict)
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    province: prov.ProvinceSpec | None = None
 
     @property
     def all_regions(self) -> list[str]:
@@ -209,6 +211,10 @@ def prepare(
     include_external: object = True,
     output_dir: object = None,
     run_name: str = "comparisons",
+    province: object = None,
+    province_regions: object = (),
+    province_indicators: object = (),
+    province_windows: object = (),
 ) -> ComparisonRun:
     """Validate the notebook parameters.
 
@@ -231,6 +237,10 @@ def prepare(
         ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
     run_name : str
         Stem of the table and figure files.
+    province, province_regions, province_indicators, province_windows
+        The provincial benchmark (section ``province``): the province, the regions inside it set
+        against it, the indicators and the CAGR windows (see :func:`analysis.reports.comparison_province.prepare_province`);
+        ``province=None`` leaves the section out.
 
     Raises
     ------
@@ -271,6 +281,7 @@ def prepare(
     run = ComparisonRun(
         regs, list(dict.fromkeys(inds)), str(benchmark), None, ext, kinds, outputs(output_dir, run_name), run_name, obs
     )
+    run.province = prov.prepare_province(province, province_regions, province_indicators, province_windows, kinds, obs)
     base = as_year(base_year, "base_year")
     if base is not None:
         years = sorted({p.year for s in run.index_series() for p in s})
@@ -321,6 +332,7 @@ def build_table(run: ComparisonRun) -> pd.DataFrame:
         "assistance": sec.assistance_comparisons(run),
         "counties": sec.county_comparisons(run),
         "national": nat.national_comparisons(run),
+        prov.SECTION: prov.province_comparisons(run.province, run.obs),
     }
     frames = [
         pd.DataFrame([{**c.row(), "section": s} for c in rows], columns=list(TABLE_COLUMNS))
