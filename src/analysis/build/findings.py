@@ -367,8 +367,9 @@ def gdp_growth(ctx: Context) -> Finding:
     caveat = "nominal GDP, with no price index for the prefecture"
     if cross is not None:
         caveat = (
-            f"the {'/'.join(map(str, _crossed(cross[1])))} value is on the fourth-economic-census basis (partly a "
-            "level shift), so the longer window mixes two bases"
+            f"the {'/'.join(map(str, _crossed(cross[1])))} value is taken to be on the fourth-economic-census basis "
+            "(the document does not say so; the jump from the preliminary 2018 figure suggests a level shift), so "
+            "the longer window probably mixes two bases"
         )
     return _growth(ctx, "growth_rates", "xiangxi.gdp", "Xiangxi's GDP", caveat, "gdp-growth")
 
@@ -531,9 +532,20 @@ def elasticity_gdp(ctx: Context) -> Finding:
         if pd.isna(m["national_elasticity"])
         else f"China over the same years: {num(m['national_elasticity'])}"
     )
+    years = _years(r["paired_years"])
+    doubt = _doubt(ctx, f"xiangxi.poverty_incidence.{years[0]}", f"xiangxi.poverty_incidence.{years[-1]}")
+    doubt = doubt.replace("so the fall rests on doubtful levels", "so the elasticity rests on doubtful levels")
+    crossed = [b for b in SERIES_BREAKS.get("gdp_per_capita", {}) if years[0] < b <= years[-1]]
+    cross = (
+        f"; the window crosses the {', '.join(map(str, crossed))} series break of GDP (census revision), and no "
+        "like-for-like window is observed"
+        if crossed
+        else ""
+    )
     text = (
         f"Against nominal GDP per capita, Xiangxi's registered poverty incidence has a log arc elasticity of "
-        f"{num(e)} over {r['outcome_window']} (midpoint formula {num(mid['elasticity'])}); the literature's "
+        f"{num(e)} over {r['outcome_window']} (midpoint formula {num(mid['elasticity'])}){cross}"
+        f"{'; ' + doubt if doubt else ''}; the literature's "
         f"{num(hi, 1)} to {num(lo, 1)} is for survey headcounts against real GDP per capita across countries, "
         f"so it is no benchmark here, and {nation}; with two endpoints there is no inference, and incidence "
         f"near zero inflates the log arc."
