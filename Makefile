@@ -115,8 +115,9 @@ FORCE:
 
 # The processed tables for Stata and Excel users, and the panel (all files or none; touched so that
 # Make sees them current when their content did not change).
-DATA_EXPORTS := reports/data/observations.dta reports/data/observations.xlsx reports/data/panel.dta reports/data/panel.csv
-$(DATA_EXPORTS) &: $(PROCESSED) src/analysis/data/exports.py | $(STAMP)
+DATA_EXPORTS := reports/data/observations.dta reports/data/observations.xlsx reports/data/panel.dta reports/data/panel.csv \
+                reports/data/observations.csv reports/data/sources.csv reports/data/regions.csv reports/data/datapackage.json
+$(DATA_EXPORTS) &: $(PROCESSED) data/raw/regions.csv data/raw/units.csv $(addprefix src/analysis/data/,exports.py codebook.py columns.py) | $(STAMP)
 	@$(PY) -m analysis.data.exports && touch $(DATA_EXPORTS)
 
 reports/index.html: $(DATA_EXPORTS) build/reports.stamp $(REPORT_HTML) $(PROCESSED) $(BUILD_SRC) $(SITE_SRC) src/analysis/build/exports.py | $(STAMP)

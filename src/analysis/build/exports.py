@@ -3,7 +3,8 @@
 :func:`produced` lists every file the build writes for use outside the HTML reports: the
 LaTeX version of each report table (``tables/*.tex``), the PDF version of each figure
 (``figures/*.pdf``) and the Stata and Excel exports of the processed data
-(``data/observations.dta|.xlsx``, ``data/panel.dta|.csv``, written by :mod:`analysis.data.exports`). Each entry
+(``data/observations.dta|.xlsx|.csv``, ``data/panel.dta|.csv``, ``data/sources.csv``,
+``data/regions.csv`` and the codebook ``data/datapackage.json``, written by :mod:`analysis.data.exports`). Each entry
 names its path, kind, a one-line description and its inputs, so that pages can link
 them without knowing how they were made.
 """
@@ -37,6 +38,14 @@ DATA_EXPORTS = (
         "panel.csv",
         "CSV table",
         "the panel as CSV: one row per series and year (series_id, year unique), the values the reports use",
+    ),
+    ("observations.csv", "CSV table", "every processed observation with in_series, as plain UTF-8 CSV"),
+    ("sources.csv", "CSV table", "the sources the observations' source_id refers to"),
+    ("regions.csv", "CSV table", "the regions: Chinese and English names, GB/T 2260 codes where one exists"),
+    (
+        "datapackage.json",
+        "codebook",
+        "Frictionless Data Package: every column's type, description and constraints, keys; see codebook.html",
     ),
 )
 

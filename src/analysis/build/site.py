@@ -360,8 +360,37 @@ def catalog_page(observations: pd.DataFrame) -> bytes:
     return render("data_catalog.html.j2", title="Data catalog", rows=rows)
 
 
+def codebook_page(package: dict) -> bytes:
+    """``codebook.html``: every table of the Data Package with its columns, types, constraints and keys."""
+    resources = []
+    for r in package["resources"]:
+        schema = r["schema"]
+        key = schema.get("primaryKey", "")
+        fields = []
+        for f in schema["fields"]:
+            cons = f.get("constraints", {})
+            allowed = (
+                ", ".join(cons["enum"])
+                if "enum" in cons
+                else (f"pattern {cons['pattern']}" if "pattern" in cons else "")
+            )
+            fields.append({**f, "required": cons.get("required", False), "allowed": allowed})
+        foreign = [
+            {"fields": fk["fields"], "resource": fk["reference"]["resource"], "ref": fk["reference"]["fields"]}
+            for fk in schema.get("foreignKeys", [])
+        ]
+        resources.append(
+            {"name": r["name"], "path": r["path"], "key": ", ".join([key] if isinstance(key, str) else key),
+             "foreign": foreign, "fields": fields}
+        )  # fmt: skip
+    licence = package["licenses"][0]["title"]
+    return render(
+        "codebook.html.j2", title="Codebook", resources=resources, licence=licence, description=package["description"]
+    )
+
+
 def write_pages() -> None:
-    """Write the table pages, ``sources.bib``, ``data_catalog.html`` and ``index.html``."""
+    """Write the table pages, ``sources.bib``, ``data_catalog.html``, ``codebook.html`` and ``index.html``."""
     from analysis.data.load import load_observations
 
     obs = load_observations()
@@ -370,4 +399,7 @@ def write_pages() -> None:
     everything = load_observations(preferred_only=False)
     atomic_write_bytes(paths.REPORTS / "sources.bib", bibtex(sources, everything).encode("utf-8"))
     atomic_write_bytes(paths.REPORTS / "data_catalog.html", catalog_page(obs))
+    package = paths.REPORTS / "data" / "datapackage.json"
+    if package.exists():  # written by the data exports (make report writes them first)
+        atomic_write_bytes(paths.REPORTS / "codebook.html", codebook_page(json.loads(package.read_text("utf-8"))))
     atomic_write_bytes(paths.REPORTS / "index.html", index_page(obs))

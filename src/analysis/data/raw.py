@@ -107,12 +107,27 @@ def check_date(text: str) -> str | None:
 
 
 def _check_vocabularies(sources: pd.DataFrame, regions: pd.DataFrame, problems: list[Problem]) -> None:
-    """Checks across rows that a schema cannot make: source dates, region parents."""
+    """Checks across rows that a schema cannot make: source dates, region parents, region codes (a GB/T 2260
+    code with the address it was read at, or a note saying why a region has none)."""
     for row, r in iter_rows(sources):
         if r["date"].strip() and (why := check_date(r["date"])):
             problems.append(Problem(sources.attrs["file"], row, "date", f"{why}."))
     known = set(regions["region"])
     for row, r in iter_rows(regions):
+        code, note, source = (str(r.get(c, "") or "").strip() for c in ("gbt2260_code", "code_note", "code_source"))
+        if code and not source:
+            problems.append(
+                Problem(regions.attrs["file"], row, "code_source", "a GB/T 2260 code needs the address it was read at.")
+            )
+        if not code and not note:
+            problems.append(
+                Problem(
+                    regions.attrs["file"],
+                    row,
+                    "code_note",
+                    "without a GB/T 2260 code, say why (not an administrative division, below the county level ...).",
+                )
+            )
         parent = r["parent"].strip()
         if parent and (parent not in known or parent == r["region"]):
             problems.append(

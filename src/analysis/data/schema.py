@@ -305,8 +305,12 @@ INDICATOR_SCHEMA = vocab_schema(
 )
 REGION_SCHEMA = vocab_schema(
     "region",
-    ["name_zh", "level", "description"],
+    ["name_zh", "name_en", "level", "description"],
     {
+        "gbt2260_code": pa.Column(
+            TEXT,
+            pa.Check.str_matches(r"^(\d{6})?$", error="gbt2260_code must be a six-digit GB/T 2260 code or empty"),
+        ),
         "region": pa.Column(
             TEXT,
             [
@@ -315,7 +319,7 @@ REGION_SCHEMA = vocab_schema(
                 pa.Check.str_matches(r"^[A-Z][A-Za-z0-9]*$", error="region must be a pinyin name"),
             ],
             unique=True,
-        )
+        ),
     },
 )
 SOURCE_SCHEMA = vocab_schema(
