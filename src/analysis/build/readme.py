@@ -704,10 +704,11 @@ FINDING_TABLES: tuple[str, ...] = ("growth_rates", "elasticities", "comparisons"
 
 @block("readme.headlines")
 def _readme_headlines(s: Sources) -> str:
-    if s.tables is not None:
-        tables = s.tables
-    else:  # computed in-process (not through s.table, whose cache keeps the first reader's column types)
-        tables = [s._computed(name) for name in FINDING_TABLES][0].parent
+    tables = s.tables
+    if tables is None:  # computed in-process, every run the findings read (not through s.table, whose
+        # cache keeps the first reader's column types)
+        computed = [s._computed(name) for name in FINDING_TABLES]
+        tables = computed[0].parent
     obs = load_observations(path=s.processed / "observations.csv")
     with contextlib.redirect_stdout(io.StringIO()):  # skipped findings are printed by the build, not here
         found = {f.key: f for f in findings.collect(tables, obs)}
@@ -850,7 +851,7 @@ def differences(text: str, sources: Sources, where: str = "README.md") -> list[s
 
 
 def _texts(root: Path) -> dict[str, str]:
-    """Each document under ``root`` (``README.md``, ``docs/x.md``, ...) -> its text."""
+    """Each document under ``root`` (``README.md``, ``docs/reports.md``, ...) -> its text."""
     return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in documents(root)}
 
 
