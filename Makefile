@@ -143,7 +143,7 @@ format: | $(STAMP) ## Apply ruff's automatic fixes and formatting to src, tests,
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
-readme: $(PROCESSED) | $(STAMP) ## Regenerate README.md's result blocks from the report tables and benchmarks/results.md
+readme: $(PROCESSED) | $(STAMP) ## Regenerate the result blocks of README.md, docs/ and benchmarks/README.md from the report tables and benchmarks/results.md
 	$(PY) -m analysis.build.readme --write
 
 hooks: | $(STAMP) ## Optional: install the pre-commit hooks and nbdime's git diff/merge drivers for notebooks
@@ -176,6 +176,6 @@ clean: ## Remove generated files (data/processed, reports, build); keeps .venv
 	rm -rf data/processed/*.csv $(VALIDATED) build .pytest_cache
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and README's table
+bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and the table in benchmarks/README.md
 	$(PY) benchmarks/bench.py
 	$(PY) -m analysis.build.readme --write
