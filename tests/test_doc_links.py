@@ -244,6 +244,38 @@ def problems(text: str, where: str, base: Path, markdown: bool = True, first_lin
     ]
 
 
+def slugs(md: Path) -> set[str]:
+    """The anchors GitHub gives the headings of the Markdown file ``md`` (``## The build (`make report`)``
+    -> ``the-build-make-report``; a repeated heading gets ``-1``, ``-2``)."""
+    out: set[str] = set()
+    seen: dict[str, int] = {}
+    fenced = False
+    for line in md.read_text(encoding="utf-8").split("\n"):
+        if FENCE.match(line):
+            fenced = not fenced
+        m = None if fenced else re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if m:
+            slug = re.sub(r"[^\w\- ]", "", m[1].lower()).replace(" ", "-")
+            out.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+            seen[slug] = seen.get(slug, 0) + 1
+    return out
+
+
+def anchor_problems(md: Path, root: Path = ROOT) -> list[str]:
+    """Links of ``md`` (in the project ``root``) to a heading (``#anchor``, ``other.md#anchor``) that does not exist."""
+    where = md.relative_to(root).as_posix()
+    out = []
+    for n, line in enumerate(md.read_text(encoding="utf-8").split("\n"), 1):
+        for m in LINK.finditer(line):
+            target, _, anchor = m[1].partition("#")
+            if not anchor or re.match(r"^[a-z]+:", target):
+                continue
+            path = (md.parent / target).resolve() if target else md
+            if path.suffix == ".md" and path.is_file() and anchor not in slugs(path):
+                out.append(f"{where}:{n}: `{m[1]}`: {path.relative_to(root).as_posix()} has no heading #{anchor}")
+    return out
+
+
 # ------------------------------------------------------------------ the texts checked
 
 
@@ -278,6 +310,21 @@ def test_markdown_documents_name_only_existing_files():
     assert ROOT / "README.md" in docs and ROOT / "docs" / "methods.md" in docs
     found = [p for d in docs for p in problems(d.read_text(encoding="utf-8"), d.relative_to(ROOT).as_posix(), d.parent)]
     assert not found, "\n".join(found)
+
+
+def test_links_to_headings_find_the_heading(tmp_path):
+    found = [p for d in markdown_documents() for p in anchor_problems(d)]
+    assert not found, "\n".join(found)
+    # planted: a link to a heading that a move renamed is named with its file and line
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "build.md").write_bytes((ROOT / "docs" / "build.md").read_bytes())
+    planted = tmp_path / "docs" / "planted.md"
+    planted.write_text(
+        "# Planted\n\nSee [the build](build.md#the-make-build), [it](build.md#safe-defaults), [here](#planted).\n"
+    )
+    assert anchor_problems(planted, tmp_path) == [
+        "docs/planted.md:3: `build.md#the-make-build`: docs/build.md has no heading #the-make-build"
+    ]
 
 
 def test_notebook_markdown_names_only_existing_files():
