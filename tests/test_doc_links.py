@@ -283,21 +283,22 @@ def markdown_documents() -> list[Path]:
     return readme.documents()
 
 
-def notebook_problems(nb_path: Path) -> list[str]:
+def notebook_problems(nb_path: Path, root: Path = ROOT) -> list[str]:
+    """Problems in the Markdown cells of one notebook, named ``notebooks/x.ipynb cell N line M``."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     out = []
     for i, cell in enumerate(nb["cells"], 1):
         if cell["cell_type"] == "markdown":
             text = "".join(cell["source"])
-            where = f"{nb_path.relative_to(ROOT).as_posix()} cell {i}"
+            where = f"{nb_path.relative_to(root).as_posix()} cell {i}"
             out += [p.replace(f"{where}:", f"{where} line ", 1) for p in problems(text, where, nb_path.parent)]
     return out
 
 
-def docstring_problems(py: Path) -> list[str]:
+def docstring_problems(py: Path, root: Path = ROOT) -> list[str]:
     """Problems in the string statements (docstrings, attribute docstrings) of one module."""
     tree = ast.parse(py.read_text(encoding="utf-8"))
-    where = py.relative_to(ROOT).as_posix()
+    where = py.relative_to(root).as_posix()
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
@@ -395,12 +396,19 @@ def test_a_planted_missing_file_is_named_with_its_file_and_line(tmp_path):
         "README.md:6: `TOOLING.md` names no file or folder in the repository",
         "README.md:6: `docs/formulas.md` names no file or folder in the repository",
     ]
-    doc = '''"""Module.\n\nThe rules are in ``docs/rules.md``.\n"""\n'''
-    module = tmp_path / "mod.py"
-    module.write_text(doc, encoding="utf-8")
-    tree = ast.parse(doc)
-    node = tree.body[0]
-    assert isinstance(node, ast.Expr)
-    assert problems(node.value.value, "src/analysis/mod.py", ROOT, markdown=False, first_line=node.lineno) == [
-        "src/analysis/mod.py:3: `docs/rules.md` names no file or folder in the repository"
+    module = tmp_path / "src" / "analysis" / "mod.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        '''"""Module.\n\nThe rules are in ``docs/methods.md``.\n"""\n\nX = 1\n"""Set by ``docs/rules.md``."""\n''',
+        encoding="utf-8",
+    )
+    assert docstring_problems(module, tmp_path) == [
+        "src/analysis/mod.py:7: `docs/rules.md` names no file or folder in the repository"
+    ]
+    nb = tmp_path / "notebooks" / "x.ipynb"
+    nb.parent.mkdir()
+    cells = [{"cell_type": "markdown", "source": ["# X\n", "Formulas: `METHODS.md`.\n"]}]
+    nb.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert notebook_problems(nb, tmp_path) == [
+        "notebooks/x.ipynb cell 1 line 2: `METHODS.md` names no file or folder in the repository"
     ]
