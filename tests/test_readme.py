@@ -245,7 +245,7 @@ def test_write_fills_the_blocks_and_keeps_the_prose(tables, tmp_path):
         (
             "benchmarks/README.md",
             lambda t: t.replace("<!-- end: performance.table -->\n", ""),
-            "benchmarks/README.md:3: block 'performance.table' has no end marker",
+            f"{doc_line('<!-- begin: performance.table -->')}: block 'performance.table' has no end marker",
         ),
         (
             "docs/reports.md",
