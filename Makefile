@@ -160,7 +160,7 @@ NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval
 TEST_MARKS := $(if $(filter true 1,$(CI)),,-m "not full")
 comma := ,
 TEST_FORMATS := $(if $(filter true 1,$(CI)),png$(comma)svg$(comma)pdf,png)
-test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (README numbers, docstring examples) and nbval
+test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (documentation numbers and links, docstring examples) and nbval
 	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs ANALYSIS_FIGURE_FORMATS=$(TEST_FORMATS) \
 	  $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(TEST_MARKS) tests notebooks $(NBVAL)
 
