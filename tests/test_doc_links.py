@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import json
+import os
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -139,14 +140,18 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 def repo_paths() -> frozenset[str]:
     """Every file and folder of the repository (posix, relative to the root; folders end with /)."""
     out: set[str] = set()
-    processed = ROOT / "data" / "processed"
-    for p in ROOT.rglob("*"):
-        rel = p.relative_to(ROOT)
-        if rel.parts[0] in NOT_IN_REPO or set(rel.parts) & {"__pycache__", ".ipynb_checkpoints"}:
-            continue
-        if p.is_relative_to(processed) or rel.parts[0].endswith(".egg-info") or rel.parts[-1].endswith(".egg-info"):
-            continue
-        out.add(rel.as_posix() + ("/" if p.is_dir() else ""))
+    for folder, dirs, files in os.walk(ROOT):
+        rel = Path(folder).relative_to(ROOT)
+        dirs[:] = [
+            d
+            for d in dirs
+            if not (rel == Path() and d in NOT_IN_REPO)
+            and d not in {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+            and not d.endswith(".egg-info")
+            and (rel / d).as_posix() != "data/processed"
+        ]
+        out |= {(rel / d).as_posix() + "/" for d in dirs}
+        out |= {(rel / f).as_posix() for f in files}
     return frozenset(out)
 
 
