@@ -144,7 +144,7 @@ format: | $(STAMP) ## Apply ruff's automatic fixes and formatting to src, tests,
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
-readme: $(PROCESSED) | $(STAMP) ## Regenerate README.md's result blocks from the report tables and benchmarks/results.md
+readme: $(PROCESSED) | $(STAMP) ## Regenerate the result blocks of README.md, docs/ and benchmarks/README.md from the report tables and benchmarks/results.md
 	$(PY) -m analysis.build.readme --write
 
 hooks: | $(STAMP) ## Optional: install the pre-commit hooks and nbdime's git diff/merge drivers for notebooks
@@ -161,7 +161,7 @@ NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval
 TEST_MARKS := $(if $(filter true 1,$(CI)),,-m "not full")
 comma := ,
 TEST_FORMATS := $(if $(filter true 1,$(CI)),png$(comma)svg$(comma)pdf,png)
-test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (README numbers, docstring examples) and nbval
+test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (documentation numbers and links, docstring examples) and nbval
 	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs ANALYSIS_FIGURE_FORMATS=$(TEST_FORMATS) \
 	  $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(TEST_MARKS) tests notebooks $(NBVAL)
 
@@ -177,6 +177,6 @@ clean: ## Remove generated files (data/processed, reports, build); keeps .venv
 	rm -rf data/processed/*.csv $(VALIDATED) build .pytest_cache
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and README's table
+bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and the table in benchmarks/README.md
 	$(PY) benchmarks/bench.py
 	$(PY) -m analysis.build.readme --write

@@ -316,7 +316,7 @@ def main() -> int:
         *[f"| {k:,} | {g:.4f} | {1e6 * g / k:.1f} | {e:.5f} | {1e6 * e / k:.2f} |" for k, g, e in scale_rows],
         "",
     ]
-    # README.md's performance table is generated from this file (analysis.build.readme parses the
+    # benchmarks/README.md's performance table is generated from this file (analysis.build.readme parses the
     # headline, the scenario table and the rerun line; tests/test_readme.py fails if it cannot):
     # after `make bench`, run `make readme`.
     text = "\n".join(lines)

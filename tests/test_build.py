@@ -376,8 +376,14 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
 
     built = one_build
     pages = browser.site_pages(built)
-    assert pages[:3] == [built / "index.html", built / "data_catalog.html", built / f"{RUN}.html"]
-    assert len(pages) == 3 + len(list((built / "tables").glob("*.html"))) >= 5
+    # index and catalog first, then the other top-level pages in name order: codebook.html, the run's report
+    assert pages[:4] == [
+        built / "index.html",
+        built / "data_catalog.html",
+        built / "codebook.html",
+        built / f"{RUN}.html",
+    ]
+    assert len(pages) == 4 + len(list((built / "tables").glob("*.html"))) >= 6
     for nb_path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
         if nb_path.stem == RUN:
             continue

@@ -44,7 +44,7 @@ def relative(path: Path) -> str:
     Returns
     -------
     str
-        ``data/raw/x.csv`` style text, or the absolute path when outside the project.
+        ``data/raw/claims.csv`` style text, or the absolute path when outside the project.
     """
     try:
         return str(Path(path).resolve().relative_to(ROOT))

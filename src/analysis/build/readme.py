@@ -1,12 +1,14 @@
-"""The results stated in README.md, generated from the built tables (``make readme``).
+"""The results stated in the documentation, generated from the built tables (``make readme``).
 
-Every analysis result that README.md states sits in a block between two marker lines::
+Every analysis result that README.md, ``docs/*.md`` or ``benchmarks/README.md`` states (the
+documents :data:`DOCUMENTS` lists) sits in a block between two marker lines::
 
     <!-- begin: results.growth -->
     ... generated text ...
     <!-- end: results.growth -->
 
-Each block is rendered by one small function registered with :func:`block`. It receives
+Each block appears exactly once across the documents, in the one where its text belongs.
+It is rendered by one small function registered with :func:`block`. It receives
 a :class:`Sources` object, which gives the report tables (``tables/<name>.csv``), the
 processed observations (``data/processed/observations.csv``) and the benchmark results
 (``benchmarks/results.md``), and returns the block's Markdown. The prose around the
@@ -21,15 +23,15 @@ writer, so the tables are byte-identical to ``reports/tables/`` after ``make rep
 
 Usage::
 
-    python -m analysis.build.readme --write   # regenerate the blocks (make readme)
-    python -m analysis.build.readme --check   # exit 1 when README.md is out of date (make test)
+    python -m analysis.build.readme --write   # regenerate the blocks of every document (make readme)
+    python -m analysis.build.readme --check   # exit 1 when a document is out of date (make test)
 
-A failed check names each README line that would change, with the old and the new
-values, e.g. ``README.md:187 [results.growth]: '9.08%' -> '9.10%'``.
+A failed check names each line that would change as ``file:line``, with the old and the new
+values, e.g. ``docs/reports.md:187 [results.growth]: '9.08%' -> '9.10%'``.
 
-To add a result to the README: write a function ``@block("results.name")`` below
-(a few lines reading a table), put the two marker lines where the text belongs, and
-run ``make readme``.
+To add a result: write a function ``@block("results.name")`` below (a few lines reading a
+table), put the two marker lines where the text belongs in one of the documents, and run
+``make readme``.
 """
 
 from __future__ import annotations
@@ -53,10 +55,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.build import findings
 from analysis.build.runs import RUNS, Run
+from analysis.data.load import load_observations
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 
 README: Path = paths.ROOT / "README.md"
+DOCUMENTS: list[str] = ["README.md", "docs/*.md", "benchmarks/README.md"]
+"""The documents that hold the generated blocks: glob patterns under the project root, in
+this order. Every block of :data:`BLOCKS` appears in exactly one of them, exactly once."""
 BENCH_RESULTS: Path = paths.ROOT / "benchmarks" / "results.md"
 
 BEGIN = re.compile(r"^<!-- begin: (?P<name>[\w.-]+) -->\s*$")
@@ -84,7 +91,7 @@ EXTRA_STEPS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 class ReadmeError(Exception):
-    """README.md's markers or a block's inputs are not usable (the message says why)."""
+    """A document's markers or a block's inputs are not usable (the message says why)."""
 
 
 # --------------------------------------------------------------------------------------- inputs
@@ -292,7 +299,7 @@ def low_confidence(s: Sources, *obs_ids: str) -> str:
 
 
 def block(name: str) -> Callable[[Renderer], Renderer]:
-    """Register the renderer of the README block ``name``."""
+    """Register the renderer of the documentation block ``name``."""
 
     def register(fn: Renderer) -> Renderer:
         BLOCKS[name] = fn
@@ -714,20 +721,69 @@ def _performance(s: Sources) -> str:
     )
 
 
-# --------------------------------------------------------------------------------------- README blocks
+# --------------------------------------------------------------------------------------- first screen
+
+HEADLINES: tuple[str, ...] = ("gdp-growth", "poverty-xiangxi", "elasticity-income", "china-convergence", "audit")
+"""Keys of the index's key findings (:mod:`analysis.build.findings`) that README.md's first
+screen shows, in this order: growth, the fall in poverty, elasticities, comparisons, claims audit."""
+
+FINDING_TABLES: tuple[str, ...] = ("growth_rates", "elasticities", "comparisons", "china_comparisons", "claims_audit")
+"""Report runs whose tables the key findings read (each computed in-process on first use)."""
+
+
+@block("readme.headlines")
+def _readme_headlines(s: Sources) -> str:
+    tables = s.tables
+    if tables is None:  # computed in-process, every run the findings read (not through s.table, whose
+        # cache keeps the first reader's column types)
+        computed = [s._computed(name) for name in FINDING_TABLES]
+        tables = computed[0].parent
+    obs = load_observations(path=s.processed / "observations.csv")
+    with contextlib.redirect_stdout(io.StringIO()):  # skipped findings are printed by the build, not here
+        found = {f.key: f for f in findings.collect(tables, obs)}
+    missing = [k for k in HEADLINES if k not in found]
+    if missing:
+        raise ReadmeError(f"key finding(s) {missing} not available from the tables; available: {', '.join(found)}")
+    # one bullet per line, unwrapped, so that each headline is one line of the first screen
+    return "\n".join(f"- {' '.join(found[k].text.split())}" for k in HEADLINES)
+
+
+@block("readme.runtime")
+def _readme_runtime(s: Sources) -> str:
+    b = s.benchmark()
+    cold, test = b.seconds("make -j2 report, cold"), b.seconds("make test")
+    return para(
+        f"Time to reproduce: {cold:.1f} s for `make report` (cold, `-j2`: clean `reports/` and `data/processed/`) "
+        f"and {test:.1f} s for `make test`, medians of {b.repeats} run{'s' if b.repeats != 1 else ''} measured "
+        f"{b.date} on a {b.cores}-core {b.machine} machine with `.venv` present "
+        "([benchmarks/results.md](benchmarks/results.md)); the first command also creates `.venv` from the lock "
+        "(download and install, not benchmarked).",
+        100,
+    )
+
+
+# --------------------------------------------------------------------------------------- document blocks
 
 
 @dataclass(frozen=True)
 class Block:
-    """A marked block of README.md: its name and the 0-based indexes of its marker lines."""
+    """A marked block of a document: its name and the 0-based indexes of its marker lines."""
 
     name: str
     begin: int
     end: int
 
 
+def documents(root: Path = paths.ROOT) -> list[Path]:
+    """The files :data:`DOCUMENTS` names under ``root``, in that order, each once."""
+    found: list[Path] = []
+    for pattern in DOCUMENTS:
+        found += [p for p in sorted(root.glob(pattern)) if p.is_file() and p not in found]
+    return found
+
+
 def find_blocks(lines: list[str], where: str = "README.md") -> list[Block]:
-    """The marked blocks, in order; unbalanced, nested, duplicate or unknown markers are errors."""
+    """The marked blocks of one document, in order; unbalanced, nested, duplicate or unknown markers are errors."""
     blocks: list[Block] = []
     open_: tuple[str, int] | None = None
     for i, line in enumerate(lines):
@@ -750,12 +806,32 @@ def find_blocks(lines: list[str], where: str = "README.md") -> list[Block]:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ReadmeError(f"{where}: block(s) {dup} appear more than once")
-    missing = sorted(set(BLOCKS) - set(names))
+    return blocks
+
+
+def locate(texts: dict[str, str]) -> dict[str, list[Block]]:
+    """The blocks of each document (``where`` -> its text), checked across the set.
+
+    Every block of :data:`BLOCKS` must appear exactly once across the documents: a block in
+    two documents, or in none, is an error naming ``file:line``.
+    """
+    found = {where: find_blocks(text.split("\n"), where) for where, text in texts.items()}
+    seen: dict[str, str] = {}
+    for where, blocks in found.items():
+        for b in blocks:
+            if b.name in seen:
+                raise ReadmeError(
+                    f"{where}:{b.begin + 1}: block {b.name!r} appears again (first at {seen[b.name]}); "
+                    "each block belongs in one document"
+                )
+            seen[b.name] = f"{where}:{b.begin + 1}"
+    missing = sorted(set(BLOCKS) - set(seen))
     if missing:
         raise ReadmeError(
-            f"{where}: no markers for block(s) {missing}; add '<!-- begin: NAME -->' and '<!-- end: NAME -->'"
+            f"no markers for block(s) {missing} in {', '.join(texts) or 'any document'}; add "
+            "'<!-- begin: NAME -->' and '<!-- end: NAME -->' to the document where the text belongs"
         )
-    return blocks
+    return found
 
 
 def render(text: str, sources: Sources, where: str = "README.md") -> str:
@@ -778,7 +854,7 @@ def _changed_words(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def differences(text: str, sources: Sources, where: str = "README.md") -> list[str]:
-    """One message per README line that would change: line number, block, old and new values."""
+    """One message per line of a document that would change: ``file:line``, block, old and new values."""
     lines = text.split("\n")
     problems: list[str] = []
     for b in find_blocks(lines, where):
@@ -803,42 +879,55 @@ def differences(text: str, sources: Sources, where: str = "README.md") -> list[s
     return problems
 
 
-def check(readme: Path = README, sources: Sources | None = None) -> list[str]:
-    """The differences between ``readme`` and its regenerated blocks (empty when current)."""
+def _texts(root: Path) -> dict[str, str]:
+    """Each document under ``root`` (``README.md``, ``docs/reports.md``, ...) -> its text."""
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in documents(root)}
+
+
+def check(root: Path = paths.ROOT, sources: Sources | None = None) -> list[str]:
+    """The differences between the documents under ``root`` and their regenerated blocks (empty when current)."""
     own = sources is None
     src = sources or Sources()
     try:
-        return differences(readme.read_text(encoding="utf-8"), src, paths.relative(readme))
+        texts = _texts(root)
+        locate(texts)
+        return [p for where, text in texts.items() for p in differences(text, src, where)]
     finally:
         if own:
             src.close()
 
 
-def write(readme: Path = README, sources: Sources | None = None) -> bool:
-    """Regenerate the blocks of ``readme`` in place (atomically, keeping its mode); True when it changed."""
-    own = sources is None
-    src = sources or Sources()
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, keeping its mode."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        text = readme.read_text(encoding="utf-8")
-        new = render(text, src, paths.relative(readme))
-    finally:
-        if own:
-            src.close()
-    if new == text:
-        return False
-    tmp = readme.with_name(f".{readme.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(new, encoding="utf-8")
-        shutil.copymode(readme, tmp)
-        os.replace(tmp, readme)
+        tmp.write_text(text, encoding="utf-8")
+        shutil.copymode(path, tmp)
+        os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return True
 
 
-def out_of_date_message(problems: list[str], readme: str = "README.md") -> str:
+def write(root: Path = paths.ROOT, sources: Sources | None = None) -> list[str]:
+    """Regenerate the blocks of every document under ``root`` in place; the documents that changed."""
+    own = sources is None
+    src = sources or Sources()
+    try:
+        texts = _texts(root)
+        locate(texts)
+        new = {where: render(text, src, where) for where, text in texts.items()}
+    finally:
+        if own:
+            src.close()
+    changed = [where for where, text in texts.items() if new[where] != text]
+    for where in changed:
+        _replace(root / where, new[where])
+    return changed
+
+
+def out_of_date_message(problems: list[str], what: str = "The documentation") -> str:
     return (
-        f"{readme} is out of date: {len(problems)} line(s) differ from what the build computes.\n"
+        f"{what} is out of date: {len(problems)} line(s) differ from what the build computes.\n"
         + "\n".join(f"  {p}" for p in problems)
         + "\nRun `make readme` to regenerate the marked blocks (edit analysis/build/readme.py to change their wording)."
     )
@@ -847,30 +936,31 @@ def out_of_date_message(problems: list[str], readme: str = "README.md") -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.build.readme", description=__doc__.splitlines()[0])
     mode = ap.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help="regenerate the marked blocks of README.md")
-    mode.add_argument("--check", action="store_true", help="exit 1 when README.md is out of date")
-    ap.add_argument("--readme", type=Path, default=README)
+    mode.add_argument("--write", action="store_true", help="regenerate the marked blocks of every document")
+    mode.add_argument("--check", action="store_true", help="exit 1 when a document is out of date")
+    ap.add_argument("--root", type=Path, default=paths.ROOT, help="the project folder holding the documents")
     ap.add_argument("--tables", type=Path, help="use these report tables (default: compute them in-process)")
     ap.add_argument("--processed", type=Path, default=paths.PROCESSED)
     ap.add_argument("--bench", type=Path, default=BENCH_RESULTS)
     args = ap.parse_args(argv)
     sources = Sources(args.tables, args.processed, args.bench)
-    where = paths.relative(args.readme)
+    names = ", ".join(p.relative_to(args.root).as_posix() for p in documents(args.root))
     try:
         if args.write:
-            changed = write(args.readme, sources)
-            print(f"{where}: {'blocks regenerated' if changed else 'already current'} ({len(BLOCKS)} blocks)")
+            changed = write(args.root, sources)
+            what = f"regenerated {', '.join(changed)}" if changed else "already current"
+            print(f"readme: {what} ({len(BLOCKS)} blocks in {names})")
             return 0
-        problems = check(args.readme, sources)
+        problems = check(args.root, sources)
     except ReadmeError as e:
         print(f"readme: {e}", file=sys.stderr)
         return 2
     finally:
         sources.close()
     if problems:
-        print(out_of_date_message(problems, where), file=sys.stderr)
+        print(out_of_date_message(problems), file=sys.stderr)
         return 1
-    print(f"{where}: current ({len(BLOCKS)} blocks)")
+    print(f"readme: current ({len(BLOCKS)} blocks in {names})")
     return 0
 
 

@@ -4,7 +4,7 @@ Each derivation names its formula and inputs. Its ``value_low``/``value_high`` c
 rounding range the inputs imply (each input is taken as +-half a unit of its last
 printed digit), so a reader sees how much a stated "3.3倍" leaves open.
 
-Derivations (METHODS.md, "implied value"):
+Derivations (``docs/methods.md``, section 1):
 
 * ``rural_disposable_income`` in the base year of a stated multiple
   (Wuling 2010 = 2019 income / 3.3);

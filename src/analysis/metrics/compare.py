@@ -3,7 +3,7 @@
 Every function compares two *observed* points (or two observed periods) and refuses,
 with a :class:`ComparisonError` that names both series, their years and their units,
 whenever the two sides do not match. Nothing is interpolated and nothing is converted
-silently (METHODS.md, "ratio to benchmark", "percentage-point change").
+silently (``docs/methods.md``, sections 2 and 6).
 
 Rules
 -----
@@ -54,7 +54,7 @@ ANNUAL_PER_CAPITA: Mapping[str, str] = {
 
 The national poverty line in current prices is itself stated as the level of rural
 per-capita disposable income it corresponds to, so income and line are commensurable;
-GDP per capita is an annual amount per person but not household income (METHODS.md).
+GDP per capita is an annual amount per person but not household income.
 Pass ``annual_per_capita={}`` to any function to switch the rule off.
 """
 
@@ -670,7 +670,7 @@ class PeriodChange:
 
 
 def period_change(p0: Point, p1: Point, mode: str | None = None) -> PeriodChange:
-    """Change of one series from ``p0`` to ``p1`` (METHODS.md: pp change for rates, CAGR for levels).
+    """Change of one series from ``p0`` to ``p1`` (``docs/methods.md``, section 2: pp change for rates, CAGR for levels).
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """A region against a national benchmark: income convergence and the national elasticity.
 
-METHODS.md, "Benchmarks: China and the region":
+``docs/methods.md``, sections 5 and 6 (convergence with China, materiality):
 
 * **Income convergence.** The ratio of the region's rural income to the national figure
   by year, and the difference of their CAGRs over the common years (percentage points a

@@ -1,6 +1,6 @@
 """Corroboration: external figures set against the document value of the same series and year.
 
-The external figures (``observations_external.csv``) are secondary: read from bulletins,
+The external figures (``data/raw/external/figures.csv``) are secondary: read from bulletins,
 reprints and mirrors. Where one states the same quantity as a document (same region,
 indicator and year), the two are compared with the rounding intervals of
 :mod:`analysis.metrics.intervals`: ``agree`` when the intervals overlap (the external

@@ -1,4 +1,4 @@
-"""Poverty-growth elasticities for short official series (METHODS.md, "Metrics").
+"""Poverty-growth elasticities for short official series (``docs/methods.md``, section 4).
 
 Small pure functions, one formula each:
 
@@ -39,7 +39,7 @@ import pandas as pd
 # the arc elasticities (the start-here notebook) does not pay ~1.5 s of CPU to import them.
 
 MIN_OLS_POINTS = 4
-"""Fewest paired years for the log-log OLS point elasticity (METHODS.md)."""
+"""Fewest paired years for the log-log OLS point elasticity (``docs/methods.md``, section 4)."""
 
 GINI_VALUES: tuple[float, ...] = (0.30, 0.35, 0.40)
 """Gini coefficients of the lognormal benchmark curves."""

@@ -1,4 +1,4 @@
-"""Growth metrics for short official series (METHODS.md, "Metrics").
+"""Growth metrics for short official series (``docs/methods.md``, section 2).
 
 Every result says which method produced it and which observed years it used. Nothing
 is interpolated: a CAGR needs both endpoint years observed; a log-linear trend needs at
@@ -24,7 +24,7 @@ import pandas as pd
 # trend is fitted, so notebooks that only need CAGRs (comparisons) start faster.
 
 MIN_TREND_POINTS = 5
-"""Fewest observed years for a log-linear trend (METHODS.md)."""
+"""Fewest observed years for a log-linear trend (``docs/methods.md``, section 2)."""
 
 TABLE_COLUMNS = (
     "series_id",

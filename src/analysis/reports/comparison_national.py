@@ -1,7 +1,7 @@
 """The national section of the comparison table: every region against China.
 
 Whatever the run's benchmark, each selected region is set against the national figures
-where China observes the series (METHODS.md, "Benchmarks: China and the region"):
+where China observes the series (``docs/methods.md``, section 6):
 
 * **rural income relative to China** at every common year (the ratio and the gap in yuan),
   and **convergence**: the difference of the two CAGRs over the first and last common years,

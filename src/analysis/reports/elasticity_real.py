@@ -1,6 +1,6 @@
 """Real variants of the poverty elasticities and the national reference elasticity.
 
-METHODS.md, "Real terms": a poverty measure under the 2,300-yuan line (2010 prices) is
+``docs/methods.md``, section 3 ("Real terms"): a poverty measure under the 2,300-yuan line (2010 prices) is
 already real, so the real variant of a poverty-income elasticity deflates the *driver*
 only. Rural income is deflated by the CPI that :mod:`analysis.reports.real_terms` chooses
 (for a prefecture or an area the national index is a proxy, and the row says so). GDP per

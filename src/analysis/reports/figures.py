@@ -3,7 +3,7 @@
 Figures use English labels (pinyin place names), units on the axes and a source note
 under the plot. :func:`save` writes PNG (screens), SVG and PDF (vector, for papers) with
 fixed metadata and a fixed SVG hash salt, so the same data give byte-identical files in
-every run (TOOLING.md).
+every run (``docs/build.md``, "Determinism").
 """
 
 from __future__ import annotations
@@ -265,7 +265,7 @@ def source_note(fig: plt.Figure, text: str) -> int:
 def check_ascii(fig: plt.Figure, name: str) -> None:
     """Refuse figure text that the default font cannot draw (Chinese characters).
 
-    Figure text is English with pinyin place names (TOOLING.md): a CJK glyph would render
+    Figure text is English with pinyin place names (``docs/development.md``): a CJK glyph would render
     as a box and put a machine-specific warning into the notebook output.
     """
     from matplotlib.text import Text

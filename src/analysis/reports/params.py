@@ -41,7 +41,7 @@ SERIES_BREAKS: dict[str, dict[int, SeriesBreak]] = {
     "rural_disposable_income": {2013: INCOME_CONCEPT},
 }
 """Default break years by indicator (``break_years="auto"``): regional GDP from 2019 is on the
-fourth-economic-census basis (METHODS.md); rural income changed concept in 2013 (the external
+fourth-economic-census basis (``docs/methods.md``, section 5); rural income changed concept in 2013 (the external
 figures' README)."""
 
 GDP_BREAK_YEARS: dict[str, tuple[int, ...]] = {k: tuple(SERIES_BREAKS[k]) for k in ("gdp", "gdp_per_capita")}

@@ -11,7 +11,7 @@ same treatment without any code.
 
 The Styler id is derived from the table's content (not random), and cell ids are off, so
 notebook outputs stay byte-identical between runs and nbval can compare them
-(TOOLING.md). The style sheet travels with each table, so JupyterLab and the exported
+(``docs/build.md``, "Tables a person can read"). The style sheet travels with each table, so JupyterLab and the exported
 HTML reports show the same thing.
 
 Columns are classified by their values: numeric dtypes, and text columns whose every
