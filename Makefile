@@ -32,7 +32,7 @@ RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help venv lock data external report screenshots notebooks test test-full lint format readme hooks lab clean bench
+.PHONY: help venv lock own data external report screenshots notebooks test test-full lint format readme hooks lab clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -169,6 +169,10 @@ test-full: ## make test plus the tests marked `full` (what CI runs)
 	$(MAKE) --no-print-directory test CI=true
 
 LAB_ARGS ?=
+NAME ?=
+own: ## Start a notebook of your own from the template: make own NAME=my_analysis (notebooks/own/, left alone by make test)
+	@$(PYTHON) tools/own_notebook.py "$(NAME)"
+
 lab: $(PROCESSED) | $(STAMP) ## Start JupyterLab with the project kernel on 127.0.0.1
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --notebook-dir=$(CURDIR) \
 	  $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)

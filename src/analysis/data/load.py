@@ -19,6 +19,7 @@ Xiangxi GDP as doc004 states it (亿元), then with the external values between 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -46,10 +47,24 @@ def check_choice(name: str, value: object, valid: Iterable[object]) -> None:
         The value given.
     valid : iterable
         The valid choices.
+
+    The message suggests the closest valid choices (``gpd`` -> did you mean 'gdp'?) and lists
+    at most 25 of them, the closest first.
+
+    Examples
+    --------
+    >>> check_choice("indicator", "gpd", ["gdp", "gdp_per_capita", "poverty_incidence"])
+    Traceback (most recent call last):
+    ...
+    analysis.data.load.UnknownChoice: unknown indicator 'gpd'; did you mean 'gdp'? valid choices: gdp, gdp_per_capita, poverty_incidence
     """
     valid = sorted(set(valid), key=str)
     if value not in valid:
-        raise UnknownChoice(f"unknown {name} {value!r}; valid choices: {', '.join(map(str, valid))}")
+        close = difflib.get_close_matches(str(value), [str(v) for v in valid], n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        shown = valid if len(valid) <= 25 else [*close, *[v for v in valid if str(v) not in close]][:25]
+        more = f" and {len(valid) - len(shown)} more" if len(shown) < len(valid) else ""
+        raise UnknownChoice(f"unknown {name} {value!r}; {hint}valid choices: {', '.join(map(str, shown))}{more}")
 
 
 def in_series(obs: pd.DataFrame) -> pd.Series:

@@ -186,15 +186,26 @@ def resolve_series(
                 )
         if start >= end:
             raise UnknownChoice(f"start_year {start} must be before end_year {end} for {region} {indicator}")
-        if break_years == "auto":
+        if break_years in ("auto", "default"):  # "default", like every other parameter's sentinel
             breaks = tuple(SERIES_BREAKS.get(indicator, {}))
         else:
-            breaks = tuple(int(b) for b in as_list(break_years, "break_years"))
+            breaks = tuple(_year(b, "break_years") for b in as_list(break_years, "break_years"))
         unit = s["unit"].iloc[0]
         specs.append(
             SeriesSpec(region, indicator, start, end, mode_of(obs, indicator), breaks, kinds, unit, s["label"].iloc[0])
         )
     return specs
+
+
+def _year(value: object, name: str) -> int:
+    """A year given as a parameter (``2019`` or ``"2019"``), or :class:`UnknownChoice` saying what is valid."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise UnknownChoice(
+            f'{name}: {value!r} is not a year; give years (e.g. [2019]), "default" for the series\' own breaks, '
+            "or [] for none"
+        ) from None
 
 
 def pairs_from(
@@ -225,6 +236,9 @@ def pairs_from(
     if regions == ["default"]:
         pairs = [(r, i) for r, i in default if i in indicators]
         if not pairs:
+            known = set(load_observations()["indicator"])
+            for i in indicators:  # a misspelt indicator: name it and the closest ones first
+                check_choice("indicator", i, known)
             raise UnknownChoice(f"no default series for indicator {', '.join(indicators)}; name the region too")
         return pairs
     if len(regions) == 1:

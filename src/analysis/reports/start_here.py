@@ -74,7 +74,10 @@ def prepare(
     for name, value in (("indicator", indicator), ("outcome", outcome), ("driver", driver)):
         check_choice(f"{name} for {region}", value, mine["indicator"])
     if obs_id not in set(obs["obs_id"]):
-        raise UnknownChoice(f"unknown obs_id {obs_id!r}; observations of {region}: {', '.join(sorted(mine['obs_id']))}")
+        base = str(obs_id).removesuffix(".ext")
+        if base != obs_id and base in set(obs["obs_id"]):  # a document value: its id has no .ext
+            raise UnknownChoice(f"unknown obs_id {obs_id!r}: that year's value is a document one, {base!r}")
+        check_choice(f"obs_id (observations of {region})", obs_id, mine["obs_id"])
     start, end = as_year(start_year, "start_year"), as_year(end_year, "end_year")
     if start is None or end is None or start >= end:
         raise UnknownChoice(f"start_year={start_year!r} and end_year={end_year!r}: need two years, start < end")
