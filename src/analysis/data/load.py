@@ -48,23 +48,21 @@ def check_choice(name: str, value: object, valid: Iterable[object]) -> None:
     valid : iterable
         The valid choices.
 
-    The message suggests the closest valid choices (``gpd`` -> did you mean 'gdp'?) and lists
-    at most 25 of them, the closest first.
+    The message lists the valid choices and ends with the closest ones (``gpd``: did you mean
+    'gdp'?).
 
     Examples
     --------
     >>> check_choice("indicator", "gpd", ["gdp", "gdp_per_capita", "poverty_incidence"])
     Traceback (most recent call last):
     ...
-    analysis.data.load.UnknownChoice: unknown indicator 'gpd'; did you mean 'gdp'? valid choices: gdp, gdp_per_capita, poverty_incidence
+    analysis.data.load.UnknownChoice: unknown indicator 'gpd'; valid choices: gdp, gdp_per_capita, poverty_incidence; did you mean 'gdp'?
     """
     valid = sorted(set(valid), key=str)
     if value not in valid:
         close = difflib.get_close_matches(str(value), [str(v) for v in valid], n=3, cutoff=0.6)
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-        shown = valid if len(valid) <= 25 else [*close, *[v for v in valid if str(v) not in close]][:25]
-        more = f" and {len(valid) - len(shown)} more" if len(shown) < len(valid) else ""
-        raise UnknownChoice(f"unknown {name} {value!r}; {hint}valid choices: {', '.join(map(str, shown))}{more}")
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise UnknownChoice(f"unknown {name} {value!r}; valid choices: {', '.join(map(str, valid))}{hint}")
 
 
 def in_series(obs: pd.DataFrame) -> pd.Series:

@@ -77,7 +77,10 @@ def prepare(
         base = str(obs_id).removesuffix(".ext")
         if base != obs_id and base in set(obs["obs_id"]):  # a document value: its id has no .ext
             raise UnknownChoice(f"unknown obs_id {obs_id!r}: that year's value is a document one, {base!r}")
-        check_choice(f"obs_id (observations of {region})", obs_id, mine["obs_id"])
+        # list the ids of the same series when the id names one (xiangxi.gdp.1999: Xiangxi's GDP), else the region's
+        parts = str(obs_id).split(".")
+        same = mine[mine["series_id"] == ".".join(parts[:2])]["obs_id"] if len(parts) >= 2 else mine["obs_id"][:0]
+        check_choice("obs_id", obs_id, same if len(same) else mine["obs_id"])
     start, end = as_year(start_year, "start_year"), as_year(end_year, "end_year")
     if start is None or end is None or start >= end:
         raise UnknownChoice(f"start_year={start_year!r} and end_year={end_year!r}: need two years, start < end")
