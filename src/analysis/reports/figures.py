@@ -338,24 +338,120 @@ def show(paths_: dict[str, Path], caption: str) -> None:
     display(Markdown(caption))
 
 
-def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = None, line: bool = True) -> None:
-    """Plot a series with markers by kind (document filled, external open, derived diamond)."""
+SOURCES = "Source: curated from the five policy documents (data/raw) and external sources (data/raw/external)."
+"""The first sentence of every source note written by :func:`encoding_note`."""
+
+ENCODINGS = {
+    "document": "filled circles: document values",
+    "external": "open circles: external (secondary) values",
+    "derived": "open diamonds: derived values",
+    "gap": "dotted line: years between two observations are not observed (nothing interpolated)",
+    "real": "dashed line with crosses: real values",
+    "break": "dashed vertical line: series break",
+    "preliminary": "p: preliminary figure",
+    "revised": "r: revised figure",
+}
+"""What each encoding a figure can draw means, in the order a source note names them.
+
+A figure collects the keys of the encodings it actually draws (:func:`plot_points` returns
+them) and :func:`encoding_note` names exactly those, so that no note explains a marker the
+figure does not use or gives a marker a meaning the figure does not (review F2).
+"""
+
+
+def encoding_note(encodings: Iterable[str], prices: str = "Current prices.", extra: str = "") -> str:
+    """The source note of a figure, naming only the encodings it draws.
+
+    Parameters
+    ----------
+    encodings : iterable of str
+        Keys of :data:`ENCODINGS` that the figure draws.
+    prices : str
+        The price-basis sentence (empty for none).
+    extra : str
+        Further sentences (e.g. :func:`external_note`).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For an encoding not in :data:`ENCODINGS`.
+
+    Examples
+    --------
+    >>> encoding_note({"external", "gap"}, prices="")
+    'Source: curated from the five policy documents (data/raw) and external sources (data/raw/external). Encodings: open circles: external (secondary) values; dotted line: years between two observations are not observed (nothing interpolated).'
+    """
+    used = set(encodings)
+    unknown = sorted(used - set(ENCODINGS))
+    if unknown:
+        raise ValueError(f"unknown figure encoding(s) {unknown}; known: {', '.join(ENCODINGS)}")
+    drawn = [text for key, text in ENCODINGS.items() if key in used]
+    parts = [SOURCES]
+    if drawn:
+        parts.append("Encodings: " + "; ".join(drawn) + ".")
+    parts += [t for t in (prices, extra) if t]
+    return " ".join(parts)
+
+
+def note_of(fig_or_note: str) -> set[str]:
+    """The :data:`ENCODINGS` keys a source note names (the inverse of :func:`encoding_note`).
+
+    >>> sorted(note_of(encoding_note({"derived", "document"})))
+    ['derived', 'document']
+    """
+    return {key for key, text in ENCODINGS.items() if text in fig_or_note}
+
+
+def vintage_encodings(s: pd.DataFrame) -> set[str]:
+    """The vintage marks :func:`mark_vintages` writes for a series (``preliminary``, ``revised``)."""
+    if "vintage" not in s:
+        return set()
+    return {v for v in s["vintage"] if isinstance(v, str) and v in VINTAGE_MARKS}
+
+
+def plot_points(
+    ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = None, line: bool = True, **line_kw: Any
+) -> set[str]:
+    """Plot a series with markers by kind (document filled, external open, derived diamond).
+
+    Consecutive observed years are joined by a solid line, observations further apart by a
+    dotted one. Returns the :data:`ENCODINGS` keys drawn (the kinds, and ``gap`` when a
+    dotted segment is drawn), for :func:`encoding_note`.
+    """
     s = s.sort_values("year")
+    drawn = {str(k) for k in s["kind"]}
     if line:
         # Dotted where consecutive observations are more than a year apart: the path between
         # them is not observed.
         yrs, vals = s["year"].to_numpy(), s["value"].to_numpy()
         for i in range(1, len(yrs)):
             gap = yrs[i] - yrs[i - 1] > 1
+            drawn |= {"gap"} if gap else set()
             ax.plot(
                 yrs[i - 1 : i + 1],
                 vals[i - 1 : i + 1],
                 color=color,
-                lw=1.2 if gap else 1.5,
-                ls=":" if gap else "-",
-                zorder=2,
-                label=label if i == 1 else None,
+                lw=1.2 if gap else line_kw.get("lw", 1.5),
+                ls=":" if gap else line_kw.get("ls", "-"),
+                zorder=line_kw.get("zorder", 2),
             )
+    if label is not None:
+        # The legend entry: a solid line (whatever the first segment is), or the marker alone
+        # for a series of one observation.
+        one = not line or len(s) < 2
+        ax.plot(
+            [],
+            [],
+            color=color,
+            lw=line_kw.get("lw", 1.5),
+            ls="none" if one else "-",
+            marker="o" if one else None,
+            label=label,
+        )
     for kind, g in s.groupby("kind"):
         st = dict(KIND_STYLE[kind])
         st.pop("label")
@@ -369,8 +465,9 @@ def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = N
             markerfacecolor=face,
             markeredgecolor=color,
             markeredgewidth=1.4,
-            zorder=3,
+            zorder=line_kw.get("zorder", 2) + 1,
         )
+    return drawn
 
 
 def kind_legend_handles(kinds: Iterable[str]) -> list:
