@@ -30,7 +30,7 @@ def caveat_list(run: GrowthRun) -> list[Caveat]:
                 "give the growth across it second, labelled; no trend is fitted across it. The last years before "
                 "it are preliminary estimates (p in Figure 1).",
                 "magnitude",
-                ("gdp-growth", "gdppc-growth"),
+                ("gdp-growth",),
             )
         )
     if any(_observed(run, sp.series_id, 2015) for sp in _has(run, "gdp") if sp.region == "Xiangxi"):
