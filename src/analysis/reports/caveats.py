@@ -81,7 +81,7 @@ def finding_links(keys: Sequence[str]) -> str:
 def render(caveats: Iterable[Caveat], boilerplate: Sequence[str] = ()) -> str:
     """Markdown: the :data:`TOP` ranked caveats, then the others, then the rules stated once.
 
-    >>> print(render([Caveat("Base", "The base differs.", "sign", ("gdp-growth",))], ["Same year only."]))
+    >>> print(render([Caveat("Base.", "The base differs.", "sign", ("gdp-growth",))], ["Same year only."]))
     **The caveats that most change a reading** (ranked: reverses a sign or verdict, then changes a magnitude, then limits scope, then procedure; ties by the key findings touched):
     <BLANKLINE>
     1. **Base.** The base differs. *(can reverse a sign or verdict; key findings: [gdp-growth](index.html#finding-gdp-growth))*
