@@ -22,6 +22,7 @@ from analysis.reports.audit import (
     selected_checks,
     stated_text,
 )
+from analysis.reports.caveats import Caveat, render
 
 
 def _num(v: float) -> str:
@@ -147,3 +148,107 @@ def findings(run: AuditRun) -> str:
     if not parts:
         return "No claim in this selection is inconsistent and every consistency check agrees."
     return "\n\n".join(parts)
+
+
+# --- Ranked caveats ----------------------------------------------------------------------------------------------
+
+
+def _uses(run: AuditRun, prefix: str) -> bool:
+    """Whether a selected claim's inputs or parameters name a series starting with ``prefix``."""
+    t = run.table
+    if t.empty:
+        return False
+    cells = pd.concat([t["inputs"].astype(str), t["params"].astype(str)])
+    return bool(cells.str.contains(prefix, regex=False).any())
+
+
+def caveat_list(run: AuditRun) -> list[Caveat]:
+    """The audit's caveats, each only where the selection uses the data it is about (unranked)."""
+    gdp = _uses(run, "xiangxi.gdp")
+    out = [
+        Caveat(
+            "Different bases.",
+            "A percentage change is only as good as its base. Where the stated rate cannot be reproduced, the audit "
+            "reports the base it implies and tries the other amounts quoted in the same sentence; where the document "
+            "does not state the base, the claim is not checkable.",
+            "sign",
+            ("audit", "consistency"),
+        ),
+        Caveat(
+            "Nominal vs real.",
+            "Every level in the documents is in current prices; the official 年均增长 and 比上年增长 rates are real. "
+            "A nominal CAGR below a stated real rate cannot be reconciled by inflation, so it also points to a "
+            "different period or basis.",
+            "sign",
+            ("audit",),
+        ),
+    ]
+    if gdp:
+        out += [
+            Caveat(
+                "Two GDP figures for 2015.",
+                "A crossing of a GDP threshold in 2016 can hold on the external provincial-ranking figure for 2015 "
+                "(which excludes newly relocated cigarette production) and fail on the prefecture's own basis; such "
+                "a claim is not checkable (the reason quotes the values and their notes).",
+                "sign",
+                ("audit",),
+            ),
+            Caveat(
+                "Census revision.",
+                "2019 GDP is probably on the fourth-economic-census basis while the 2018 figure is preliminary: a "
+                "crossing in 2019 compares unlike bases.",
+                "sign",
+                ("audit",),
+            ),
+            Caveat(
+                "Unobserved years.",
+                "GDP is not observed in every year (the reasons list the missing ones). Claims about crossing years "
+                "and counts are judged over every completion of the missing years; when completions disagree the "
+                "claim is not checkable.",
+                "magnitude",
+                ("audit",),
+            ),
+        ]
+    out.append(
+        Caveat(
+            "Not checkable is not wrong.",
+            "Most of the register cannot be checked because the documents state a share or a change without the "
+            "numbers it was computed from.",
+            "scope",
+            ("audit",),
+        )
+    )
+    if not run.checks.empty:
+        out.append(
+            Caveat(
+                "Internal consistency is about the wording too.",
+                "Two numbers that disagree may measure different things; a check is marked *different definitions* "
+                "only when the words show it, *not decidable* when the comparison needs an assumption the text does "
+                "not make (for example an unchanged population between two years), otherwise *disagree*.",
+                "scope",
+                ("consistency",),
+            )
+        )
+    if run.include_external:
+        out.append(
+            Caveat(
+                "External figures are secondary.",
+                "They come from bulletins, reprints and mirrors of varying confidence; they are marked *external* "
+                "wherever they are used and the run can leave them out (`include_external = False`).",
+                "scope",
+            )
+        )
+    return out
+
+
+BOILERPLATE = (
+    (
+        "A claim is consistent when the interval its printed digits imply overlaps the interval the inputs' printed "
+        "digits allow; one that agrees only through the inputs' rounding is flagged in its reason."
+    ),
+)
+
+
+def caveats(run: AuditRun) -> str:
+    """The caveat section's Markdown: ranked, only those whose data the selection uses, the rounding rule once."""
+    return render(caveat_list(run), BOILERPLATE)

@@ -11,7 +11,6 @@ from analysis.metrics.growth import index as index_series
 from analysis.reports import figures
 from analysis.reports.comparison import (
     POVERTY_LINE,
-    SOURCE_NOTE,
     UNIT_LABELS,
     UNIT_SHORT,
     ComparisonRun,
@@ -43,71 +42,86 @@ def _spread(values: list[float], min_gap: float) -> list[float]:
     return pos
 
 
-def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
-    """Slope chart of an indicator from the start to the end of each region's period.
+def headline_pair(run: ComparisonRun, indicator: str) -> tuple[str, str] | None:
+    """The pair a slope chart is about: the first selected region with a start and end gap row, and the benchmark.
 
-    Left panel: linear scale (vertical distance = absolute gap). Right: log scale (vertical
-    distance = ratio, the relative gap). Regions with one observed year are left out.
+    The first region in the selection order (``regions`` parameter) is the report's subject
+    (Xiangxi by default); its gaps are annotated and named in the title, never those of
+    whichever region a loop visited last (review F4).
+    """
+    for r in run.compared:
+        if all(section_rows(run, "poverty", f"{indicator}: gap at {lab} of period", r) for lab in ("start", "end")):
+            return r, run.benchmark
+    return None
+
+
+def _points_frame(pts: list) -> pd.DataFrame:
+    return pd.DataFrame({"year": [p.year for p in pts], "value": [p.value for p in pts], "kind": [p.kind for p in pts]})
+
+
+def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
+    """Each region's observed path of an indicator on the years it is observed, start and end labelled.
+
+    The x-axis is the calendar year, so periods that start in different years are drawn where
+    they start (no alignment of different years on one position); years between two
+    observations are dotted (nothing interpolated). Left panel: linear scale (vertical
+    distance = absolute gap). Right: log scale (vertical distance = ratio, the relative gap).
+    The gaps annotated and the pair in the title are the headline pair's
+    (:func:`headline_pair`). Regions with one observed year are left out.
     """
     series = [(r, run.points(r, indicator)) for r in run.all_regions]
     series = [(r, p) for r, p in series if len(p) >= 2]
     if not series:
         return None
     unit = series[0][1][0].unit
-    lo = min(p.value for _, pts in series for p in (pts[0], pts[-1]))
-    hi = max(p.value for _, pts in series for p in (pts[0], pts[-1]))
-    gaps = {
-        lab: c
-        for lab in ("start", "end")
-        for c in section_rows(run, "poverty")
-        if c.metric == f"{indicator}: gap at {lab} of period"
-    }
+    lo = min(p.value for _, pts in series for p in pts)
+    hi = max(p.value for _, pts in series for p in pts)
+    pair = headline_pair(run, indicator)
+    gaps = (
+        {
+            lab: section_rows(run, "poverty", f"{indicator}: gap at {lab} of period", pair[0])[0]
+            for lab in ("start", "end")
+        }
+        if pair
+        else {}
+    )
     gu = lambda c: " pp" if c.gap_unit == "percentage points" else UNIT_SHORT.get(c.gap_unit, "")  # noqa: E731
+    years = [p.year for _, pts in series for p in pts]
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.9))
+    drawn: set[str] = set()
     for ax, log in zip(axes, (False, True), strict=True):
         tr = np.log10 if log else (lambda v: v)
         inv = (lambda v: 10**v) if log else (lambda v: v)
         span = (tr(hi) - tr(lo)) or 1.0
-        labels: dict[int, list] = {0: [], 1: []}
+        labels: dict[str, list] = {"start": [], "end": []}
         for i, (r, pts) in enumerate(series):
             p0, p1 = pts[0], pts[-1]
             bench = r == run.benchmark
             color = "0.25" if bench else f"C{i}"
-            ax.plot(
-                [0, 1],
-                [p0.value, p1.value],
-                color=color,
-                lw=2.2 if bench else 1.6,
-                zorder=2,
+            drawn |= figures.plot_points(
+                ax,
+                _points_frame(pts),
+                color,
                 label=region_label(r) + (" (benchmark)" if bench else "") + f", {p0.year}-{p1.year}",
+                lw=2.2 if bench else 1.6,
             )
-            for x, p in ((0, p0), (1, p1)):
-                ax.plot(
-                    [x],
-                    [p.value],
-                    ls="none",
-                    marker="D" if p.kind == "derived" else "o",
-                    markersize=7,
-                    markerfacecolor=color if p.kind == "document" else "white",
-                    markeredgecolor=color,
-                    markeredgewidth=1.5,
-                    zorder=3,
-                )
-                labels[x].append((p, color))
-        for x, group in labels.items():
+            labels["start"].append((p0, color))
+            labels["end"].append((p1, color))
+        for side, group in labels.items():
             pos = _spread([tr(p.value) for p, _ in group], 0.07 * span)
             for (p, color), y in zip(group, pos, strict=True):
-                ax.text(
-                    x + (-0.06 if x == 0 else 0.06),
-                    inv(y),
+                ax.annotate(
                     f"{p.year}: {fmt_value(p.value, unit)}",
-                    ha="right" if x == 0 else "left",
+                    (p.year, p.value),
+                    xytext=(p.year + (-0.3 if side == "start" else 0.3), inv(y)),
+                    ha="right" if side == "start" else "left",
                     va="center",
                     fontsize=7.5,
                     color=color,
                 )
-        ax.set_xticks([0, 1], ["start of period", "end of period"])
-        ax.set_xlim(-0.75, 1.75)
+        figures.year_axis(ax, range(min(years), max(years) + 1))
+        ax.set_xlim(min(years) - 2.6, max(years) + 2.6)
+        ax.tick_params(axis="x", labelsize=7, rotation=45)
         if log:
             figures.plain_log_axis(ax)
             ax.set_ylim(lo / 1.6, hi * 1.5)
@@ -119,24 +133,29 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
         ax.set_title(
             "vertical distance = absolute gap" if not log else "vertical distance = relative gap (log)", fontsize=9
         )
-        ax.grid(axis="x", visible=False)
-        if gaps:
+        if gaps and pair:
             ax.set_xlabel(
-                "\n".join(
+                f"{region_label(pair[0])} vs {region_label(pair[1])}\n"
+                + "\n".join(
                     f"{lab} ({c.year_or_period}): "
                     + (f"gap {c.gap:+.2f}{gu(c)}" if not log else f"ratio {c.ratio:.2f}")
                     for lab, c in gaps.items()
                 ),
-                fontsize=8,
+                fontsize=7.5,
             )
-    axes[1].legend(fontsize=7.5, loc="lower left")
-    who = next((c for c in gaps.values()), None)
+    axes[1].legend(fontsize=7, loc="lower left")
     fig.suptitle(
-        f"{indicator_label(indicator).capitalize()}: start and end of each period"
-        + (f" ({region_label(who.region)} vs {region_label(who.benchmark)})" if who else ""),
+        f"{indicator_label(indicator).capitalize()} by observed year"
+        + (f" ({region_label(pair[0])} vs {region_label(pair[1])})" if pair else ""),
         fontweight="bold",
     )
-    note = SOURCE_NOTE + " Periods differ by region; years are labelled. " + _ext(run, "poverty")
+    starts = sorted({pts[0].year for _, pts in series})
+    periods = (
+        f"Periods start in different years ({', '.join(map(str, starts))}), drawn at their own years."
+        if len(starts) > 1
+        else ""
+    )
+    note = figures.encoding_note(drawn, prices="", extra=" ".join(t for t in (periods, _ext(run, "poverty")) if t))
     saved = figures.save(fig, f"{run.name}_slope_{indicator}", note, run.out.figures)
     plt.close(fig)
     return saved
@@ -150,6 +169,7 @@ def fig_index(run: ComparisonRun) -> dict | None:
         return None
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [1.35, 1]})
     kinds: set[str] = set()
+    encodings: set[str] = set()
     drawn = 0
     for i, pts in enumerate(series):
         base = run.base_year if run.base_year is not None else pts[0].year
@@ -160,11 +180,15 @@ def fig_index(run: ComparisonRun) -> dict | None:
         )
         ix = index_series(df, base).merge(df[["year", "kind"]], on="year")
         kinds |= set(ix["kind"])
-        figures.plot_points(
+        # Earlier series wider and beneath, so that a line with the same index path as another
+        # (Hunan's and China's can coincide) still shows around it.
+        encodings |= figures.plot_points(
             ax,
             ix.assign(value=ix["index"]),
             f"C{i}",
             label=f"{region_label(pts[0].region)} {indicator_label(pts[0].indicator)} ({base}=100)",
+            lw=max(1.2, 4.0 - 0.7 * i),
+            zorder=2 + 2 * i,
         )
         drawn += 1
     ax.axhline(100, color="0.5", lw=0.8)
@@ -196,13 +220,17 @@ def fig_index(run: ComparisonRun) -> dict | None:
             Patch(color="C1", label="uses external or derived values"),
         ],
         fontsize=7,
-        loc="lower right",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        ncol=2,
     )
     fig.legend(
         handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=7, ncol=3, bbox_to_anchor=(1, 0.03)
     )
     fig.suptitle("Income and output: growth since each base year, and CAGR", fontweight="bold")
-    saved = figures.save(fig, f"{run.name}_index", SOURCE_NOTE + " " + _ext(run, "growth"), run.out.figures)
+    saved = figures.save(
+        fig, f"{run.name}_index", figures.encoding_note(encodings, extra=_ext(run, "growth")), run.out.figures
+    )
     plt.close(fig)
     return saved
 
@@ -237,20 +265,15 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
     groups: dict[tuple[str, str], list[Comparison]] = {}
     for c in rows:
         groups.setdefault((c.region, c.metric.split(" / ")[0]), []).append(c)
+    drawn: set[str] = set()
     for i, ((r, ind), cs) in enumerate(groups.items()):
         yrs = [int(c.year_or_period) for c in cs]
         vals = [known(c.ratio, c.metric) for c in cs]
         color = f"C{i}"
-        ax.plot(
-            yrs,
-            vals,
-            color=color,
-            lw=1.3,
-            ls=":" if len(yrs) > 1 else "none",
-            marker="o",
-            markersize=6,
-            markerfacecolor="white" if any("external" in c.kinds.split("/")[0] for c in cs) else color,
-            markeredgecolor=color,
+        drawn |= figures.plot_points(
+            ax,
+            pd.DataFrame({"year": yrs, "value": vals, "kind": "derived"}),
+            color,
             label=f"{region_label(r)} {indicator_label(ind)} / poverty line",
         )
         ax.text(yrs[-1] + 0.15, vals[-1], f"{vals[-1]:.2f}", fontsize=7.5, color=color, va="center")
@@ -274,7 +297,10 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
     saved = figures.save(
         fig,
         f"{run.name}_ratio_to_poverty_line",
-        SOURCE_NOTE + " Poverty line: external values. " + _ext(run, "assistance"),
+        figures.encoding_note(
+            drawn,
+            extra="Ratios computed from the two values; poverty line: external values. " + _ext(run, "assistance"),
+        ),
         run.out.figures,
     )
     plt.close(fig)
@@ -326,9 +352,11 @@ def fig_standards(run: ComparisonRun) -> dict | None:
     saved = figures.save(
         fig,
         f"{run.name}_standards",
-        SOURCE_NOTE
-        + " Hatched: a side of the ratio is not observed that year (no interpolation). "
-        + _ext(run, "assistance"),
+        figures.encoding_note(
+            (),
+            extra="Hatched: a side of the ratio is not observed that year (no interpolation). "
+            + _ext(run, "assistance"),
+        ),
         run.out.figures,
     )
     plt.close(fig)
@@ -371,15 +399,23 @@ def fig_counties(run: ComparisonRun) -> dict | None:
     ax.set_xlabel("poverty counties exited, % of the area's poverty counties")
     ax.set_title("Poverty counties exited")
     years = sorted({c.year_or_period for c in items})
-    note = SOURCE_NOTE + (f" Years differ ({', '.join(years)}): not a ranking." if len(years) > 1 else "")
-    note += " " + _ext(run, "counties")
+    note = figures.encoding_note(
+        (),
+        prices="",
+        extra=(f"Years differ ({', '.join(years)}): not a ranking. " if len(years) > 1 else "") + _ext(run, "counties"),
+    )
     saved = figures.save(fig, f"{run.name}_counties", note, run.out.figures)
     plt.close(fig)
     return saved
 
 
 def fig_national(run: ComparisonRun) -> dict | None:
-    """Against China: rural income relative to China by year, and poverty incidence over common years."""
+    """Against China: rural income relative to China by year, and poverty incidence in every observed year.
+
+    Both panels join only consecutive observed years with a solid line; years between two
+    observations are dotted (nothing interpolated), and China's incidence is not joined
+    across the change of its measurement basis (:data:`analysis.reports.comparison_national.NATIONAL_BASIS_YEARS`).
+    """
     from analysis.reports import comparison_national as nat
 
     rows = run.rows.get(nat.SECTION, [])
@@ -388,10 +424,13 @@ def fig_national(run: ComparisonRun) -> dict | None:
     if not ratios and not gaps:
         return None
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 4.4))
+    drawn: set[str] = set()
     for i, r in enumerate(dict.fromkeys(c.region for c in ratios)):
         cs = [c for c in ratios if c.region == r]
-        yrs, vals = [int(c.year_or_period) for c in cs], [c.ratio for c in cs]
-        ax1.plot(yrs, vals, color=f"C{i}", marker="o", ls=":" if len(yrs) > 1 else "none", label=region_label(r))
+        yrs, vals = [int(c.year_or_period) for c in cs], [float(known(c.ratio, c.metric)) for c in cs]
+        drawn |= figures.plot_points(
+            ax1, pd.DataFrame({"year": yrs, "value": vals, "kind": "derived"}), f"C{i}", label=region_label(r)
+        )
         ax1.text(yrs[-1] + 0.15, vals[-1], f"{vals[-1]:.2f}", fontsize=7.5, color=f"C{i}", va="center")
     ax1.axhline(1.0, color="0.15", lw=1.1, ls="--", label="= China (ratio 1.0)")
     ax1.set_ylim(0, 1.15)
@@ -400,30 +439,39 @@ def fig_national(run: ComparisonRun) -> dict | None:
     ax1.legend(fontsize=7, loc="lower right")
     yrs_all = [int(c.year_or_period) for c in ratios] or [2014, 2019]
     figures.year_axis(ax1, range(min(yrs_all), max(yrs_all) + 1))
-    china: dict[int, float] = {}
+    shown: list[float] = []
+    years: list[int] = []
     for i, r in enumerate(dict.fromkeys(c.region for c in gaps)):
-        cs = [c for c in gaps if c.region == r]
-        yrs = [int(c.year_or_period) for c in cs]
-        ax2.plot(
-            yrs,
-            [c.value for c in cs],
-            color=f"C{i}",
-            marker="o",
-            label=f"{region_label(r)} (regional, registered-poor or unstated basis)",
+        df = _points_frame(run.points(r, "poverty_incidence"))
+        drawn |= figures.plot_points(
+            ax2, df, f"C{i}", label=f"{region_label(r)} (regional, registered-poor or unstated basis)"
         )
-        china.update({y: float(c.benchmark_value or 0) for y, c in zip(yrs, cs, strict=True)})
-    if china:
-        ys = sorted(china)
-        ax2.plot(ys, [china[y] for y in ys], color="0.2", ls="--", marker="s", label="China (NBS survey; 2011: count)")
-        figures.plain_log_axis(ax2, values=[*china.values(), *(float(c.value or 0) for c in gaps)])
-        figures.year_axis(ax2, range(min(ys), max(ys) + 1))
+        shown += [*df["value"]]
+        years += [*df["year"]]
+    china = _points_frame(run.points(nat.NATIONAL, "poverty_incidence")) if gaps else pd.DataFrame()
+    if not china.empty:
+        cut = nat.NATIONAL_BASIS_YEARS[0]
+        for j, part in enumerate((china[china["year"] < cut], china[china["year"] >= cut])):
+            if not part.empty:
+                drawn |= figures.plot_points(
+                    ax2, part, "0.2", label=f"China (NBS survey from {cut}; earlier: count)" if j == 1 else None
+                )
+        if (china["year"] < cut).any() and (china["year"] >= cut).any():
+            figures.mark_breaks(ax2, [cut], f"China: basis changes in {cut} (not joined)")
+            drawn.add("break")
+        shown += [*china["value"]]
+        years += [*china["year"]]
+    if shown:
+        figures.plain_log_axis(ax2, values=shown)
+        figures.year_axis(ax2, range(min(years), max(years) + 1))
+        ax2.tick_params(axis="x", labelsize=7, rotation=45)
     ax2.set_ylabel("poverty incidence, % (log scale)", fontsize=9)
-    ax2.set_title("Poverty incidence in common years: two measurement systems", fontsize=9.5)
+    ax2.set_title("Poverty incidence: two measurement systems", fontsize=9.5)
     ax2.legend(fontsize=7, loc="lower left")
     saved = figures.save(
         fig,
         f"{run.name}_national",
-        SOURCE_NOTE + " China: external values (NBS).",
+        figures.encoding_note(drawn, prices="", extra="Left: ratios derived from the two incomes."),
         run.out.figures,
     )
     plt.close(fig)

@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.data.load import check_choice
 from analysis.metrics.compare import Comparison, known
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
+from analysis.reports.caveats import Caveat, render
 from analysis.reports.comparison import (
     INCOME,
     SECTIONS,
@@ -59,10 +60,57 @@ def display_rows(run: ComparisonRun, section: str) -> pd.DataFrame:
                 for v, u in zip(t["gap"], t["gap_unit"], strict=True)
             ],
             "status": t["status"],
-            "note": t["note"],
+            "note": [strip_boilerplate(n) for n in t["note"]],
         }
     )
     return out.reset_index(drop=True)
+
+
+ROW_BOILERPLATE = (
+    (
+        "(ANNUAL_PER_CAPITA rule)",
+        (
+            "Per-capita rural income (元) is taken as an amount per person per year, the unit of the standards and "
+            "of the poverty line (元/年): the rule `analysis.metrics.compare.ANNUAL_PER_CAPITA`, noted on each row "
+            "it applies to in the CSV table."
+        ),
+    ),
+    (
+        "the areas overlap and are not independent",
+        (
+            "Where a region lies inside its benchmark area (Xiangxi in the Wuling area, Hunan and its 40 key "
+            "counties), the two overlap and are not independent: a gap compares a part with a whole that contains it "
+            "(noted on each such row in the CSV table)."
+        ),
+    ),
+)
+"""Row-note clauses that repeat on every row they apply to, with the sentence that states them once.
+
+The CSV table keeps them on every row; the displayed rows drop them (:func:`strip_boilerplate`)
+and the caveat section states each once (:func:`caveats`)."""
+
+
+def strip_boilerplate(note: str) -> str:
+    """A row note without the clauses of :data:`ROW_BOILERPLATE` (stated once in the caveats).
+
+    >>> strip_boilerplate("Wuling area contains Xiangxi: the areas overlap and are not independent; external")
+    'external'
+    """
+    parts = [p for p in str(note).split("; ") if not any(marker in p for marker, _ in ROW_BOILERPLATE)]
+    return "; ".join(parts)
+
+
+def question(run: ComparisonRun) -> str:
+    """The run's question, from its regions and benchmark (the notebook's opening sentence for this run)."""
+    others = [region_label(r) for r in run.compared]
+    subject, rest = (others[0], others[1:]) if others else (region_label(run.benchmark), [])
+    with_ = f" (and {', '.join(rest)})" if rest else ""
+    return (
+        f"**This run's question:** how does {subject}{with_} compare with **{region_label(run.benchmark)}** "
+        f"(the benchmark of this run), and how do the social-assistance standards compare with the national "
+        f"poverty line, with each other and with rural income? Table: "
+        f"`{run.out.show_path(run.out.tables / (run.name + '.csv'))}`."
+    )
 
 
 def section_rows(
@@ -262,6 +310,8 @@ def cannot_support(run: ComparisonRun) -> str:
         if set(need) <= set(run.all_regions)
     ]
     seen = set()
+    absent: list[str] = []
+    periods: list[str] = []
     for s in SECTIONS:
         for c in run.rows.get(s, []):
             if c.status in ("refused", "not observed", "different periods"):
@@ -271,13 +321,110 @@ def cannot_support(run: ComparisonRun) -> str:
                 seen.add(key)
                 where = f"{region_label(c.region)}{', ' + c.year_or_period if c.year_or_period else ''}"
                 if c.status == "different periods":
-                    lines.append(
-                        f"- *{c.metric}* ({region_label(c.region)} vs {region_label(c.benchmark)}, {c.year_or_period}): "
-                        "periods differ, so the two are shown side by side and not differenced."
+                    periods.append(
+                        f"{c.metric} ({region_label(c.region)} vs {region_label(c.benchmark)}, {c.year_or_period})"
                     )
+                elif c.status == "not observed":
+                    absent.append(f"{c.metric} ({where})")
                 else:
-                    lines.append(f"- *{c.metric}* ({where}; {c.status}): {c.note.removeprefix('refused: ')}.")
+                    lines.append(
+                        f"- *{c.metric}* ({where}; refused): {strip_boilerplate(c.note.removeprefix('refused: '))}."
+                    )
+    # Absences and side-by-side periods are grouped into one line each: they say what is not in
+    # the data, not what changes a reading (review, section 4).
+    if periods:
+        lines.append(
+            f"- **Different periods, shown side by side and not differenced ({len(periods)}):** {'; '.join(periods)}."
+        )
+    if absent:
+        lines.append(f"- **Not in the data, so not compared ({len(absent)}):** {'; '.join(absent)}.")
     return "\n".join(lines)
+
+
+def caveat_list(run: ComparisonRun) -> list[Caveat]:
+    """The run's caveats, each only where the run's rows use the data it is about (unranked)."""
+    from analysis.reports import comparison_national as nat
+
+    out = []
+    nat_rows = run.rows.get(nat.SECTION, [])
+    pov = [c for c in run.rows.get("poverty", []) if c.status in ("matched", "different years")]
+    if run.benchmark == nat.NATIONAL or any(c.metric.startswith("poverty_incidence vs China") for c in nat_rows):
+        out.append(
+            Caveat(
+                "Two measurement systems against China.",
+                "National poverty is measured by the NBS survey (from 2013; earlier a count), the regions' by "
+                "registration or on a basis the source does not state: a gap in levels mixes the two systems, so "
+                "compare changes, not levels alone.",
+                "sign",
+                ("poverty-xiangxi", "poverty-wuling"),
+            )
+        )
+    if pov:
+        out.append(
+            Caveat(
+                "Registered poverty, and bases not stated.",
+                "Xiangxi's incidence comes from the registered-poor system (建档立卡) under exit targets, with "
+                "registers and denominators that differ between sources (see the claims audit); the basis of the "
+                "Wuling area figure is not stated. Part of a gap may be a difference of measurement.",
+                "sign",
+                ("poverty-xiangxi", "poverty-wuling"),
+            )
+        )
+    if any(c.metric.startswith("rural income convergence") for c in nat_rows):
+        out.append(
+            Caveat(
+                "Nominal and real.",
+                "Values are in current prices; ratios at one year are free of inflation, growth rates and changes "
+                "are not. The real CAGR difference against China deflates both sides by a national CPI, a proxy for "
+                "a region.",
+                "magnitude",
+                ("china-convergence",),
+            )
+        )
+    if any(c.status == "different years" for c in pov):
+        out.append(
+            Caveat(
+                "Different start years.",
+                "Start-of-period gaps of regions whose documents start in different years compare different years "
+                "(labelled); changes over different periods are never differenced.",
+                "magnitude",
+                ("poverty-wuling",),
+            )
+        )
+    if run.rows.get("assistance"):
+        out.append(
+            Caveat(
+                "Standards against the line.",
+                "The national poverty line in current prices is external and not observed in every year of the "
+                "standards: a standard is set against it only in years where both are observed.",
+                "scope",
+                ("dibao-line",),
+            )
+        )
+    if run.include_external:
+        out.append(
+            Caveat(
+                "External and derived values.",
+                "National figures, the poverty line, most Xiangxi incomes and some incidence values are external "
+                "(secondary sources); the table's `note` flags them and derived values. Set "
+                "`include_external = False` to see what the documents alone support.",
+                "scope",
+            )
+        )
+    return out
+
+
+def caveats(run: ComparisonRun) -> str:
+    """The caveat section's Markdown: ranked, only those whose data the run uses, row boilerplate once."""
+    used = {marker for marker, _ in ROW_BOILERPLATE if any(marker in str(n) for n in run.table.get("note", []))}
+    once = [
+        (
+            "A gap or ratio is computed only between values of the same year and in compatible units; monthly amounts "
+            "are annualised only explicitly."
+        ),
+        *(text for marker, text in ROW_BOILERPLATE if marker in used),
+    ]
+    return render(caveat_list(run), once)
 
 
 def narrate_national(run: ComparisonRun) -> str:

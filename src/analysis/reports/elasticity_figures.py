@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -408,7 +409,10 @@ def fig_real_national(run: ElasticityRun) -> dict | None:
     """
     m, nat = run.matched, run.national
     yoy = nat[(nat["variant"] == "year_on_year") & (nat["prices"] == "nominal")] if not nat.empty else nat
-    labels = {s.run_id: f"{s.label()}\n{s.windows_label()}" for s in run.runs}
+    # wrapped so that no tick label runs off the figure's left edge (review F7)
+    labels = {
+        s.run_id: "\n".join([*textwrap.wrap(s.label(), 30), *textwrap.wrap(s.windows_label(), 30)]) for s in run.runs
+    }
     if m.empty and yoy.empty:
         return None
     runs = list(dict.fromkeys(m["run"])) if not m.empty else []
@@ -446,9 +450,10 @@ def fig_real_national(run: ElasticityRun) -> dict | None:
         if g["national_elasticity"].isna().all():
             ax.annotate(
                 "no national value over these years",
-                (0, i),
+                (0, i + 0.34),  # above the row's markers and their labels
                 textcoords="offset points",
-                xytext=(-4, 4),
+                xytext=(-4, 0),
+                va="center",
                 fontsize=6.5,
                 ha="right",
                 color="0.4",
@@ -481,13 +486,13 @@ def fig_real_national(run: ElasticityRun) -> dict | None:
     ax.axvline(0, color="0.4", lw=0.8)
     ax.set_xlabel("elasticity of poverty incidence to the driver named on the left (dimensionless)")
     ax.set_title("Regional incidence elasticities beside China's over the same years", fontsize=10)
-    ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(1.01, 0))
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
     saved = figures.save(
         fig,
         f"{run.name}_real_national",
         source_note(None, "")
         + " Markers: region and prices (legend). China: NBS survey incidence and rural disposable income, external; "
-        "the regions: registered poor. Real: each driver deflated by the price index the real-terms rules choose.",
+        "the regions: registered poor or a basis the source does not state. Real: each driver deflated by the price index the real-terms rules choose.",
         run.out.figures,
     )
     plt.close(fig)

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from analysis.metrics import elasticity as el
+from analysis.reports.caveats import Caveat, render
 from analysis.reports.elasticity import ElasticityRun, kind_note, n_years_text, value_in, variant_value
 from analysis.reports.elasticity_select import SHORT_LABELS, Selected
 
@@ -460,3 +461,90 @@ def narrate_national(run: ElasticityRun) -> str:
             text += f"; real {r['regional_elasticity']:.2f} against China's {r['national_elasticity']:.2f}"
         lines.append(text + " (registered poor against the NBS survey: a reading, not a test).")
     return "\n".join(lines)
+
+
+# --- Ranked caveats ----------------------------------------------------------------------------------------------
+
+
+POVERTY_OUTCOMES = ("poverty_incidence", "poor_population")
+
+
+def caveat_list(run: ElasticityRun) -> list[Caveat]:
+    """The report's caveats, each only where a run uses the data it is about (unranked)."""
+    poverty = [s for s in run.runs if s.spec.outcome in POVERTY_OUTCOMES]
+    drivers = {s.spec.driver for s in poverty}
+    out = []
+    if poverty:
+        out.append(
+            Caveat(
+                "Registered poverty under exit targets.",
+                "Incidence and poor population come from the registered-poor system (建档立卡) under exit "
+                "targets (or a basis the source does not state), not from a household survey. Their fall measures "
+                "programme exits as much as living standards, so the elasticities are descriptive, not structural, "
+                "and not the survey-based elasticities of the literature.",
+                "sign",
+                ("elasticity-gdp", "elasticity-income"),
+            )
+        )
+    if "gdp_per_capita" in drivers:
+        out.append(
+            Caveat(
+                "GDP per capita is not household income, and it crosses a census revision.",
+                "Across countries, survey headcounts fall with elasticities of about -1 to -2.3 against real GDP per "
+                "capita and -2 to -3 against real survey mean income; the estimates here are registered-poor rates "
+                "against nominal drivers over two endpoints, so those bands are context, not a benchmark. Where the "
+                "GDP-per-capita window ends on the fourth-economic-census basis, part of its growth is a level shift.",
+                "magnitude",
+                ("elasticity-gdp",),
+            )
+        )
+    if any(s.is_rate for s in poverty):
+        out.append(
+            Caveat(
+                "The log form explodes near zero.",
+                "ln(H_T/H_0) goes to minus infinity as H_T goes to zero, which is why the midpoint form is reported "
+                "beside it; the semi-elasticity stays finite but is bounded by the starting level.",
+                "magnitude",
+                ("elasticity-gdp", "elasticity-income"),
+            )
+        )
+    if run.runs:
+        out.append(
+            Caveat(
+                "Nominal and real.",
+                "Document money values are in current prices. A nominal elasticity divides by growth that includes "
+                "inflation, so it is smaller in magnitude than the real one; the real variants deflate the driver "
+                "with a national CPI that, for a prefecture or an area, is a proxy.",
+                "magnitude",
+                ("elasticity-gdp", "elasticity-income"),
+            )
+        )
+    if "rural_disposable_income" in drivers:
+        out.append(
+            Caveat(
+                "Income concept break.",
+                "A derived or pre-2013 rural income spans the change from net income (纯收入) to disposable income "
+                "(可支配收入) of the 2013 integrated household survey.",
+                "magnitude",
+                ("elasticity-income",),
+            )
+        )
+    if any(s.spec.outcome not in POVERTY_OUTCOMES for s in run.runs):
+        out.append(
+            Caveat(
+                "Standards against the poverty line.",
+                "The line moves only by price indexation (2,300 yuan at 2010 prices, re-priced each year), so a "
+                "standard's ratio to it is the standard's nominal growth over the line's inflation, a measure of its "
+                "real growth, not a response to the line; the line in current prices is external and not observed "
+                "in every year of the standards' window. With only two endpoints nothing shows when the growth "
+                "happened.",
+                "scope",
+                ("dibao-growth",),
+            )
+        )
+    return out
+
+
+def caveats(run: ElasticityRun) -> str:
+    """The caveat section's Markdown: ranked caveats, then the ones computed from this run's numbers."""
+    return render(caveat_list(run)) + "\n\n**Computed from this run's numbers:**\n\n" + narrate_caveats(run)

@@ -338,24 +338,57 @@ def show(paths_: dict[str, Path], caption: str) -> None:
     display(Markdown(caption))
 
 
-def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = None, line: bool = True) -> None:
-    """Plot a series with markers by kind (document filled, external open, derived diamond)."""
+from analysis.reports.figure_notes import ENCODINGS as ENCODINGS  # noqa: E402  (re-exported)
+from analysis.reports.figure_notes import encoding_note as encoding_note  # noqa: E402
+from analysis.reports.figure_notes import note_of as note_of  # noqa: E402
+
+
+def vintage_encodings(s: pd.DataFrame) -> set[str]:
+    """The vintage marks :func:`mark_vintages` writes for a series (``preliminary``, ``revised``)."""
+    if "vintage" not in s:
+        return set()
+    return {v for v in s["vintage"] if isinstance(v, str) and v in VINTAGE_MARKS}
+
+
+def plot_points(
+    ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = None, line: bool = True, **line_kw: Any
+) -> set[str]:
+    """Plot a series with markers by kind (document filled, external open, derived diamond).
+
+    Consecutive observed years are joined by a solid line, observations further apart by a
+    dotted one. Returns the :data:`ENCODINGS` keys drawn (the kinds, and ``gap`` when a
+    dotted segment is drawn), for :func:`encoding_note`.
+    """
     s = s.sort_values("year")
+    drawn = {str(k) for k in s["kind"]}
     if line:
         # Dotted where consecutive observations are more than a year apart: the path between
         # them is not observed.
         yrs, vals = s["year"].to_numpy(), s["value"].to_numpy()
         for i in range(1, len(yrs)):
             gap = yrs[i] - yrs[i - 1] > 1
+            drawn |= {"gap"} if gap else set()
             ax.plot(
                 yrs[i - 1 : i + 1],
                 vals[i - 1 : i + 1],
                 color=color,
-                lw=1.2 if gap else 1.5,
-                ls=":" if gap else "-",
-                zorder=2,
-                label=label if i == 1 else None,
+                lw=1.2 if gap else line_kw.get("lw", 1.5),
+                ls=":" if gap else line_kw.get("ls", "-"),
+                zorder=line_kw.get("zorder", 2),
             )
+    if label is not None:
+        # The legend entry: a solid line (whatever the first segment is), or the marker alone
+        # for a series of one observation.
+        one = not line or len(s) < 2
+        ax.plot(
+            [],
+            [],
+            color=color,
+            lw=line_kw.get("lw", 1.5),
+            ls="none" if one else "-",
+            marker="o" if one else None,
+            label=label,
+        )
     for kind, g in s.groupby("kind"):
         st = dict(KIND_STYLE[kind])
         st.pop("label")
@@ -369,8 +402,9 @@ def plot_points(ax: plt.Axes, s: pd.DataFrame, color: str, label: str | None = N
             markerfacecolor=face,
             markeredgecolor=color,
             markeredgewidth=1.4,
-            zorder=3,
+            zorder=line_kw.get("zorder", 2) + 1,
         )
+    return drawn
 
 
 def kind_legend_handles(kinds: Iterable[str]) -> list:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.metrics.growth import BREAK_MARK, index, trend_growth
 from analysis.reports import figures
-from analysis.reports.growth import SOURCE_NOTE, GrowthRun
+from analysis.reports.growth import GrowthRun
 from analysis.reports.params import SeriesSpec
 
 
@@ -19,9 +19,11 @@ def _unit_label(sp: SeriesSpec) -> str:
     return figures.unit_label(sp.unit)
 
 
-def _note(run: GrowthRun, specs: list[SeriesSpec]) -> str:
-    """The source note plus which external values (and vintages) the plotted series use."""
-    return f"{SOURCE_NOTE} {figures.external_note(run.series[sp.series_id] for sp in specs)}"
+def _note(run: GrowthRun, specs: list[SeriesSpec], encodings: set[str], extra: str = "", real: bool = False) -> str:
+    """The source note: the encodings drawn, then which external values (and vintages) the plotted series use."""
+    ext = figures.external_note(run.series[sp.series_id] for sp in specs)
+    prices = "Current prices unless marked real." if real or "real" in encodings else "Current prices."
+    return figures.encoding_note(encodings, prices=prices, extra=" ".join(t for t in (extra, ext) if t))
 
 
 def segments(s: pd.DataFrame, sp: SeriesSpec) -> list[pd.DataFrame]:
@@ -53,10 +55,12 @@ def fig_levels(run: GrowthRun) -> dict | None:
         nrow, ncol, figsize=(7.5 * (ncol / 2 + 0.5) if ncol > 1 else 7.5, 2.9 * nrow + 0.6), squeeze=False
     )
     kinds: set[str] = set()
+    drawn: set[str] = set()
+    ylims = []
     for ax, sp in zip(axes.flat, specs, strict=False):  # the grid may have spare panels (hidden below)
         s = run.series[sp.series_id]
         kinds |= set(s["kind"])
-        figures.plot_points(ax, s, "C0")
+        drawn |= figures.plot_points(ax, s, "C0") | figures.vintage_encodings(s)
         figures.mark_vintages(ax, s)
         missing = [y for y in range(sp.start, sp.end + 1) if y not in set(s["year"].astype(int))]
         if missing:
@@ -94,6 +98,7 @@ def fig_levels(run: GrowthRun) -> dict | None:
         rv = g.real_values if g is not None else None
         has_real = rv is not None
         if g is not None and rv is not None:
+            drawn.add("real")
             ax.plot(
                 rv.index,
                 rv.values,
@@ -105,9 +110,11 @@ def fig_levels(run: GrowthRun) -> dict | None:
                 label=f"real, {g.base_year} prices {100 * g.real_cagr:.1f}%/yr",
             )
         for b in (b for b in sp.breaks if sp.start < b <= sp.end):
+            drawn.add("break")
             figures.mark_breaks(ax, [b], sp.break_at(b).label)
         shown += [*(rv.values if rv is not None else [])]
         figures.plain_log_axis(ax, values=shown)  # a narrow range gets evenly spaced ticks, not one
+        ylims.append(ax.get_ylim())
         ax.set_title(f"{figures.REGION_LABELS.get(sp.region, sp.region)}: {sp.label}", fontsize=10)
         ax.set_ylabel(_unit_label(sp) + " (log scale)", fontsize=8)
         figures.year_axis(ax, range(sp.start, sp.end + 1))
@@ -119,11 +126,19 @@ def fig_levels(run: GrowthRun) -> dict | None:
     fig.legend(
         handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3, bbox_to_anchor=(1, 0.02)
     )
-    title = "Levels on a log scale (equal slopes = equal growth rates)"
-    if run.real and any(g.real_values is not None for g in run.real.values()):
+    title = "Levels on a log scale"
+    # Equal slopes mean equal growth rates only on one log scale: each panel has its own range,
+    # so the claim is made across panels only where their log ranges (decades per inch) agree.
+    spans = {round(math.log10(hi / lo), 2) for lo, hi in ylims if lo > 0}
+    title += (
+        " (equal slopes = equal growth rates)"
+        if len(spans) <= 1
+        else "\n(each panel has its own scale: compare slopes within a panel only)"
+    )
+    if "real" in drawn:
         title += "; dashed: real"
     fig.suptitle(title, fontweight="bold")
-    saved = figures.save(fig, f"{run.name}_levels", _note(run, specs), run.out.figures)
+    saved = figures.save(fig, f"{run.name}_levels", _note(run, specs, drawn), run.out.figures)
     plt.close(fig)
     return saved
 
@@ -135,13 +150,14 @@ def fig_index(run: GrowthRun) -> dict | None:
         return None
     fig, ax = plt.subplots(figsize=(7.5, 4.6))
     kinds: set[str] = set()
+    drawn: set[str] = set()
     for i, sp in enumerate(specs):
         s = run.series[sp.series_id]
         base = run.base_year if run.base_year is not None else sp.start
         ix = index(s, base).merge(s[["year", "kind"]], on="year")
         kinds |= set(ix["kind"])
         color = f"C{i % 10}"
-        figures.plot_points(
+        drawn |= figures.plot_points(
             ax,
             ix.rename(columns={"index": "v"}).assign(value=lambda d: d["v"]),
             color,
@@ -154,7 +170,7 @@ def fig_index(run: GrowthRun) -> dict | None:
     figures.year_axis(ax, range(min(yrs), max(yrs) + 1))
     ax.legend(fontsize=7, loc="upper left", ncol=1)
     ax.set_title("Growth since each series' base year (nominal)")
-    saved = figures.save(fig, f"{run.name}_index", _note(run, specs), run.out.figures)
+    saved = figures.save(fig, f"{run.name}_index", _note(run, specs, drawn), run.out.figures)
     plt.close(fig)
     return saved
 
@@ -198,7 +214,7 @@ def fig_cagr(run: GrowthRun) -> dict | None:
             top = max(top, float(vals[ok].max()))
     ax.set_yticks(ypos, labels, fontsize=8)
     which = {"both": "nominal (solid) and real (hatched)", "nominal": "nominal", "real": "real"}[run.prices]
-    ax.set_xlabel(f"CAGR, % per year ({which})")
+    ax.set_xlabel(f"CAGR, % per year\n({which})", fontsize=10)
     ax.set_xlim(min(0, float(np.nanmin([0, *real.dropna(), *nominal.dropna()])) * 1.2), top * 1.3)
     ax.set_title("CAGR by series and period")
     from matplotlib.patches import Patch
@@ -218,7 +234,12 @@ def fig_cagr(run: GrowthRun) -> dict | None:
         fontsize=8,
     )
     shown = [sp for sp in run.specs if sp.series_id in set(t["series_id"])]
-    saved = figures.save(fig, f"{run.name}_cagr", _note(run, shown), run.out.figures)
+    saved = figures.save(
+        fig,
+        f"{run.name}_cagr",
+        _note(run, shown, set(), real=run.show_real and bool(real.notna().any())),
+        run.out.figures,
+    )
     plt.close(fig)
     return saved
 
@@ -229,12 +250,14 @@ def fig_dumbbell(run: GrowthRun) -> dict | None:
     if not specs:
         return None
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(specs) + 1.6))
+    drawn: set[str] = set()
     for i, sp in enumerate(specs[::-1]):
         s = run.series[sp.series_id].sort_values("year")
         v0, v1 = float(s["value"].iloc[0]), float(s["value"].iloc[-1])
         end_ix = 100 * v1 / v0
         ax.plot([100, end_ix], [i, i], color="0.6", lw=2, zorder=1)
         k0, k1 = s["kind"].iloc[0], s["kind"].iloc[-1]
+        drawn |= {k0, "document" if k1 == "document" else "external"}  # the end is never drawn as a diamond
         ax.scatter(
             [100],
             [i],
@@ -264,7 +287,10 @@ def fig_dumbbell(run: GrowthRun) -> dict | None:
     )
     ax.set_title("Endpoint-only series: start = 100 and end level")
     saved = figures.save(
-        fig, f"{run.name}_dumbbell", _note(run, specs) + " Diamonds: derived start values.", run.out.figures
+        fig,
+        f"{run.name}_dumbbell",
+        _note(run, specs, drawn, "Start in blue, end in red; the line joins two endpoints only."),
+        run.out.figures,
     )
     plt.close(fig)
     return saved
@@ -277,6 +303,7 @@ def fig_poverty(run: GrowthRun) -> dict | None:
         return None
     fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.8), squeeze=False)
     kinds: set[str] = set()
+    drawn: set[str] = set()
     for ax, group, ylabel in (
         (axes[0, 0], rates, "poverty incidence, %"),
         (axes[0, 1], counts, "poor population, 10,000 persons"),
@@ -284,7 +311,7 @@ def fig_poverty(run: GrowthRun) -> dict | None:
         for i, sp in enumerate(group):
             s = run.series[sp.series_id]
             kinds |= set(s["kind"])
-            figures.plot_points(ax, s, f"C{i}", label=figures.REGION_LABELS.get(sp.region, sp.region))
+            drawn |= figures.plot_points(ax, s, f"C{i}", label=figures.REGION_LABELS.get(sp.region, sp.region))
         ax.set_ylabel(ylabel)
         ax.set_ylim(bottom=0)
         if group:
@@ -293,14 +320,14 @@ def fig_poverty(run: GrowthRun) -> dict | None:
             ax.tick_params(axis="x", labelsize=7, rotation=45)
         else:
             ax.set_visible(False)
-    fig.suptitle("Registered poverty: incidence and poor population", fontweight="bold")
+    fig.suptitle("Poverty incidence and poor population by observed year", fontweight="bold")
     fig.legend(
         handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3, bbox_to_anchor=(1, 0.02)
     )
     saved = figures.save(
         fig,
         f"{run.name}_poverty",
-        _note(run, rates + counts) + " Registered-poor (jiandang lika) basis.",
+        _note(run, rates + counts, drawn, "The basis (registered poor or other) is each source's: see the caveats."),
         run.out.figures,
     )
     plt.close(fig)
