@@ -1,0 +1,97 @@
+"""How each region's poverty figures are measured, and what that allows.
+
+Poverty incidence and poor population come from two measurement systems
+(``poverty_measure`` of ``data/raw/regions.csv``):
+
+* ``registered``: the 建档立卡 register of the poverty offices (Xiangxi, Hunan): registered poor over the
+  agricultural-hukou population; the register was re-adjusted (动态调整), so a region may have a
+  ``register_break`` (:func:`analysis.reports.params.series_breaks`);
+* ``survey``: the NBS rural poverty monitoring survey (China): poor rural residents over the rural
+  resident population (China 2011, 12800万 / 13.4%, is the poverty office's count of 扶贫对象 over the rural
+  hukou population, not the survey);
+* ``not stated``: the source does not say (Wuling).
+
+Figures of different systems are compared only as within-system changes side by side (log changes),
+never as level gaps or ratios (:data:`ACROSS_SYSTEMS`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.data.vocab import load_regions
+
+ACROSS_SYSTEMS = "different measurement systems"
+"""Comparison status of a registered against a survey figure (or one whose system is not stated)."""
+
+POVERTY_INDICATORS = ("poverty_incidence", "poverty_incidence_common_base", "poor_population")
+"""Indicators whose population basis depends on the region's measurement system."""
+
+POPULATION_BASIS = {
+    "registered": "registered (建档立卡) poor over the agricultural-hukou population (poverty-office register)",
+    "survey": "poor rural residents over the rural resident population (NBS rural poverty monitoring survey)",
+    "not stated": "measurement system and population basis not stated by the source",
+}
+"""The population basis of an incidence, by ``poverty_measure`` value (not by region)."""
+
+
+def poverty_measure(region: str) -> str:
+    """``poverty_measure`` of ``region`` in ``regions.csv`` (empty when the region has no poverty figures).
+
+    >>> poverty_measure("Xiangxi"), poverty_measure("China"), poverty_measure("Wuling")
+    ('registered', 'survey', 'not stated')
+    """
+    regions = load_regions()
+    if region not in regions.index or "poverty_measure" not in regions.columns:
+        return ""
+    return str(regions.at[region, "poverty_measure"]).strip()
+
+
+def population_basis(region: str) -> str:
+    """The population an incidence of ``region`` is measured against (one clause)."""
+    return POPULATION_BASIS.get(poverty_measure(region), "population basis not recorded")
+
+
+def across_systems(region_a: str, region_b: str, indicator: str) -> bool:
+    """Whether a poverty comparison of two regions crosses measurement systems.
+
+    True when ``indicator`` is a poverty measure and the two regions' systems differ or either is not
+    stated.
+
+    >>> across_systems("Xiangxi", "China", "poverty_incidence")
+    True
+    >>> across_systems("Xiangxi", "Hunan", "poverty_incidence")
+    False
+    """
+    if indicator not in POVERTY_INDICATORS:
+        return False
+    a, b = poverty_measure(region_a), poverty_measure(region_b)
+    return a != b or "not stated" in (a, b)
+
+
+def certified_exits(obs: pd.DataFrame, region: str, end: int) -> tuple[float, str] | None:
+    """Cumulative certified exits from the register by the end of ``end``, with its formula.
+
+    The latest cumulative reduction (``poverty_reduction_cumulative``, 万人) before ``end`` plus the
+    people lifted out of poverty (``poor_population_lifted``) in each later year up to ``end``. ``None``
+    when the data lack either part. The fall of a registered poor population equals this flow, so the
+    fall is an administrative identity, not a measured change of a stock.
+    """
+    pref = obs[(obs["region"] == region) & (obs["preferred"].fillna("yes") != "no")]
+    cum = pref[(pref["indicator"] == "poverty_reduction_cumulative") & (pref["year"] < end) & (pref["unit"] == "万人")]
+    if cum.empty:
+        return None
+    c = cum.sort_values("year").iloc[-1]
+    lifted = pref[(pref["indicator"] == "poor_population_lifted") & (pref["year"] > c["year"]) & (pref["year"] <= end)]
+    if set(lifted["year"].astype(int)) != set(range(int(c["year"]) + 1, end + 1)):
+        return None
+    parts = [float(c["value"])] + [float(v) / 10_000 for v in lifted["value_base"].astype(float)]
+    total = math.fsum(parts)
+    formula = (
+        f"{float(c['value']):g}万 exited by end-{int(c['year'])} + "
+        + " + ".join(f"{p:g}万 in {int(y)}" for p, y in zip(parts[1:], lifted["year"], strict=True))
+        + f" = {total:.2f}万"
+    )
+    return total, formula
