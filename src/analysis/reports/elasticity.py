@@ -17,10 +17,11 @@ import pandas as pd
 from analysis.data.load import UnknownChoice, check_choice, load_observations
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
+from analysis.reports import poverty_bases as pb
 from analysis.reports import real_terms as rt
 from analysis.reports.elasticity_select import SHORT_LABELS, Selected, _kinds, _select_run, _select_specs
 from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import GDP_BREAK_YEARS, as_bool, as_list, as_year
+from analysis.reports.params import GDP_BREAK_YEARS, as_bool, as_list, as_year, series_breaks
 
 TABLE_COLUMNS = (
     "outcome",
@@ -268,13 +269,34 @@ def kind_note(sel: Selected) -> str:
 
 
 def _break_note(sel: Selected) -> str:
-    dw = sel.pairing.driver_window
+    dw, ow = sel.pairing.driver_window, sel.pairing.outcome_window
     br = [b for b in GDP_BREAK_YEARS.get(sel.spec.driver, ()) if dw[0] < b <= dw[1]]
-    return (
-        (f"driver crosses a series break ({', '.join(map(str, br))}: fourth-census GDP revision, partly a level shift)")
+    notes = (
+        [f"driver crosses a series break ({', '.join(map(str, br))}: fourth-census GDP revision, partly a level shift)"]
         if br
-        else ""
+        else []
     )
+    breaks = series_breaks(sel.spec.region, sel.spec.outcome)
+    notes += [
+        f"outcome crosses the {b} series break ({breaks[b].label}: {breaks[b].reason}); one base only where both years have a poor population "
+        "(the common-base run)"
+        for b in breaks
+        if ow[0] < b <= ow[1]
+    ]
+    return "; ".join(notes)
+
+
+def _poverty_note(sel: Selected) -> str:
+    """The population basis of a poverty outcome and, for a registered poor population, the certified exits
+    its fall equals."""
+    notes = [f"population basis: {pb.population_basis(sel.spec.region)}"]
+    if sel.spec.outcome == "poor_population" and pb.poverty_measure(sel.spec.region) == "registered":
+        exits = pb.certified_exits(load_observations(), sel.spec.region, sel.pairing.outcome_window[1])
+        if exits is not None:
+            notes.append(
+                f"the fall equals cumulative certified exits ({exits[1]}): a flow identity, not a measured change"
+            )
+    return "; ".join(notes)
 
 
 def _range_note(sel: Selected, variant: str) -> str:
@@ -407,7 +429,7 @@ def _row(sel: Selected, variant: str) -> dict | None:
         if extra:
             notes.append(extra)
     if sel.is_poverty:
-        notes.append("registered-poor (建档立卡) basis under exit targets")
+        notes.append(_poverty_note(sel))
     notes.append("nominal values")
     row["note"] = "; ".join(notes)
     if row["elasticity"] is None:

@@ -51,9 +51,9 @@ EXIT_THRESHOLD = SeriesBreak(
 )
 REGISTER_ADJUSTMENT = SeriesBreak(
     "register adjustment",
-    "registered poverty on the adjusted 建档立卡 register (66万, base about 240万 agricultural-hukou people) from the "
-    "break year; the earlier rates fit the original register (74.5万, 2014) and 2013 predates registration "
-    "(claims audit doc004.k02, k04, k27: the implied base moves from 206万 to 240万)",
+    "registered poverty on the register after dynamic adjustment (动态调整) from the break year; the earlier rates "
+    "fit the original 2014 建档立卡 register and a 2013 value predates registration (claims audit doc004.k02, k04, "
+    "k27: the population base implied by poor population / incidence differs between the start and the end)",
 )
 
 SERIES_BREAKS: dict[str, dict[int, SeriesBreak]] = {
@@ -89,6 +89,7 @@ def series_breaks(region: str, indicator: str) -> dict[int, SeriesBreak]:
             if year:
                 out[int(year)] = REGISTER_ADJUSTMENT
     return dict(sorted(out.items()))
+
 
 GDP_BREAK_YEARS: dict[str, tuple[int, ...]] = {k: tuple(SERIES_BREAKS[k]) for k in ("gdp", "gdp_per_capita")}
 """The GDP breaks alone (the elasticity notes name them for GDP drivers)."""
