@@ -384,7 +384,12 @@ def fig_national(run: ComparisonRun) -> dict | None:
 
     rows = run.rows.get(nat.SECTION, [])
     ratios = [c for c in rows if c.metric == nat.RATIO_METRIC and c.status == "matched"]
-    gaps = [c for c in rows if c.metric == "poverty_incidence vs China: gap at common year" and c.status == "matched"]
+    gaps = [
+        c
+        for c in rows
+        if c.metric == "poverty_incidence vs China: gap at common year"
+        and c.status in ("matched", "different measurement systems")
+    ]
     if not ratios and not gaps:
         return None
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 4.4))

@@ -30,6 +30,7 @@ from analysis.metrics.compare import (
     standards_ratio,
     unmatched_changes,
 )
+from analysis.reports import poverty_bases as pb
 from analysis.reports.comparison import (
     BASIS_NOTES,
     BENCHMARK_BASIS_NOTES,
@@ -147,15 +148,23 @@ def poverty_comparisons(run: ComparisonRun) -> list[Comparison]:
                     rows.append(
                         _with_note(gap(x, point_at(bp, x.year), metric=f"{ind}: gap at matched year"), over, basis)
                     )
-            rows.append(
-                _change_rows(
-                    period_change(rp[0], rp[-1]), period_change(bp[0], bp[-1]), f"{ind}: change over period", [over]
-                )
-            )
+            ca, cb = period_change(rp[0], rp[-1]), period_change(bp[0], bp[-1])
+            if pb.across_systems(r, b, ind):
+                rows.append(pb.changes_side_by_side(ca, cb, f"{ind}: change over period", pb.systems_note(r, b)))
+            else:
+                rows.append(_change_rows(ca, cb, f"{ind}: change over period", [over]))
         for i, r in enumerate(run.compared):  # other pairs at matched years only
             for r2 in run.compared[i + 1 :]:
                 rows += _pair_rows(run, ind, r, r2)
-    return rows
+    return [_across_levels(c) for c in rows]
+
+
+def _across_levels(c: Comparison) -> Comparison:
+    """A level row of two measurement systems keeps both values, without gap or ratio (:mod:`poverty_bases`)."""
+    ind = c.metric.split(":")[0]
+    if c.status in ("matched", "different years") and pb.across_systems(c.region, c.benchmark, ind):
+        return pb.levels_side_by_side(c, pb.systems_note(c.region, c.benchmark))
+    return c
 
 
 def _pair_rows(run: ComparisonRun, ind: str, r: str, r2: str) -> list[Comparison]:

@@ -18,10 +18,13 @@ never as level gaps or ratios (:data:`ACROSS_SYSTEMS`).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 
 from analysis.data.vocab import load_regions
+from analysis.metrics.compare import Comparison, PeriodChange
+from analysis.reports.params import series_breaks
 
 ACROSS_SYSTEMS = "different measurement systems"
 """Comparison status of a registered against a survey figure (or one whose system is not stated)."""
@@ -95,3 +98,60 @@ def certified_exits(obs: pd.DataFrame, region: str, end: int) -> tuple[float, st
         + f" = {total:.2f}万"
     )
     return total, formula
+
+
+def systems_note(region: str, benchmark: str) -> str:
+    """The note of a comparison across measurement systems: both population bases and what is compared."""
+    return (
+        f"{ACROSS_SYSTEMS}: {region}: {population_basis(region)}; {benchmark}: {population_basis(benchmark)}; "
+        "only within-system changes are set side by side (log changes), never a level gap or ratio"
+    )
+
+
+def levels_side_by_side(c: Comparison, note: str) -> Comparison:
+    """A level comparison across measurement systems: both values kept, gap and ratio removed."""
+    return replace(
+        c,
+        ratio=None,
+        gap=None,
+        gap_unit="",
+        status=ACROSS_SYSTEMS,
+        note="; ".join(n for n in (note, c.note) if n),
+    )
+
+
+def changes_side_by_side(a: PeriodChange, b: PeriodChange, metric: str, note: str) -> Comparison:
+    """Each side's log change over its own period, side by side (``value``, ``benchmark_value``), not differenced.
+
+    The Xiangxi incidence 2016-19 against China's: ln(0.65/16.14) = -3.21 and ln(0.6/4.5) = -2.01.
+    """
+    same = (a.start.year, a.end.year) == (b.start.year, b.end.year)
+    detail = (
+        f"{a.start.region} log change {a.log_change:+.2f} over {a.period} ({a.log_change / a.years:+.3f} a year; "
+        f"{a.start.value:g} to {a.end.value:g} {a.start.unit}); {b.start.region} {b.log_change:+.2f} over {b.period} "
+        f"({b.log_change / b.years:+.3f} a year; {b.start.value:g} to {b.end.value:g} {b.start.unit})"
+    )
+    for c in (a, b):
+        crossed = [y for y in series_breaks(c.start.region, c.start.indicator) if c.start.year < y <= c.end.year]
+        detail += "".join(
+            f"; {c.start.region}'s change crosses its {y} register break (adjusted register from {y}; "
+            "claims audit doc004.k02, k04, k27)"
+            for y in crossed
+        )
+    kinds = f"{a.start.kind} {a.end.kind} vs {b.start.kind} {b.end.kind}"
+    return Comparison(
+        metric,
+        a.start.region,
+        b.start.region,
+        a.period if same else f"{a.period} vs {b.period}",
+        a.log_change,
+        b.log_change,
+        None,
+        None,
+        "; ".join((note, detail)),
+        "log change",
+        "log change",
+        "",
+        ACROSS_SYSTEMS,
+        kinds,
+    )
