@@ -60,7 +60,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
         lab: c
         for lab in ("start", "end")
         for c in section_rows(run, "poverty")
-        if c.metric == f"{indicator}: gap at {lab} of period"
+        if c.metric == f"{indicator}: gap at {lab} of period" and c.gap is not None  # none across systems
     }
     gu = lambda c: " pp" if c.gap_unit == "percentage points" else UNIT_SHORT.get(c.gap_unit, "")  # noqa: E731
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.9))
