@@ -236,3 +236,16 @@ def test_china_2011_is_labelled_the_poverty_office_count(comparisons):
         (comparisons["metric"] == "poverty_incidence: gap at matched year") & (comparisons["benchmark"] == "Hunan")
     ].iloc[0]
     assert xh["status"] == "matched" and xh["gap"] == pytest.approx(0.29)
+
+
+def test_no_elasticity_across_the_exit_threshold(tmp_path):
+    run = er.prepare(outcome="rural_dibao_standard", driver="poverty_line_current_prices", output_dir=str(tmp_path))
+    er.build_table(run)
+    nc = pd.read_csv(tmp_path / "tables" / "elasticities_not_computed.csv")
+    # the sensitivity with the driver to 2020 (was (ln(3927/1980)/5) / (ln(4000/2800)/6) = 2.30) is not computed:
+    # 2020 is the exit threshold, another concept than the indexed line
+    w = nc[nc["run"].str.endswith("[driver 2014-2020]") & (nc["variant"] == "window")]
+    assert len(w) == 1 and "crosses the 2020 change of concept (exit threshold" in w.iloc[0]["reason"]
+    t = pd.read_csv(tmp_path / "tables" / "elasticities.csv")
+    # within the disposable-income line 2014-16: (ln(3927/1980)/5) / (ln(2952/2800)/2) = 5.1815 (unchanged)
+    assert t[t["variant"] == "window"]["elasticity"].tolist() == pytest.approx([5.1815], abs=1e-4)

@@ -42,6 +42,7 @@ from analysis.reports.comparison import (
     POVERTY_LINE,
     ComparisonRun,
 )
+from analysis.reports.params import series_breaks
 
 
 def _with_note(c: Comparison, *notes: str) -> Comparison:
@@ -157,6 +158,21 @@ def poverty_comparisons(run: ComparisonRun) -> list[Comparison]:
             for r2 in run.compared[i + 1 :]:
                 rows += _pair_rows(run, ind, r, r2)
     return [_across_levels(c) for c in rows]
+
+
+def _line_concept(c: Comparison) -> Comparison:
+    """Name the concept of the poverty line a ratio uses (net-income line, disposable-income line, exit threshold)."""
+    year = int(c.year_or_period)
+    breaks = series_breaks(*POVERTY_LINE)
+    last = max((b for b in breaks if b <= year), default=None)
+    if last is None:
+        first = min(breaks, default=None)
+        if first is None:
+            return c
+        return _append_note(
+            c, f"against the line before the {first} break ({breaks[first].label}): {breaks[first].reason}"
+        )
+    return _append_note(c, f"against the line from the {last} break ({breaks[last].label}): {breaks[last].reason}")
 
 
 def _across_levels(c: Comparison) -> Comparison:
@@ -316,7 +332,7 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
                     rows += ratios_at_matched_years(series, line)
         if income and line:
             try:
-                rows += ratios_at_matched_years(income, line)
+                rows += [_line_concept(c) for c in ratios_at_matched_years(income, line)]
             except ComparisonError as exc:
                 rows.append(
                     not_compared(

@@ -286,6 +286,18 @@ def _break_note(sel: Selected) -> str:
     return "; ".join(notes)
 
 
+def _concept_break(sel: Selected) -> str:
+    """A change of concept inside the driver's window (the poverty line's 2014 concept, its 2020 exit threshold):
+    no growth, so no elasticity, across it ('' when there is none)."""
+    dw = sel.pairing.driver_window
+    breaks = series_breaks(sel.spec.d_region, sel.spec.driver)
+    crossed = [b for b, brk in breaks.items() if brk.no_growth_across and dw[0] < b <= dw[1]]
+    return "".join(
+        f"the driver window {dw[0]}-{dw[1]} crosses the {b} change of concept ({breaks[b].label}: {breaks[b].reason})"
+        for b in crossed[:1]
+    )
+
+
 def _poverty_note(sel: Selected) -> str:
     """The population basis of a poverty outcome and, for a registered poor population, the certified exits
     its fall equals."""
@@ -419,6 +431,10 @@ def _row(sel: Selected, variant: str) -> dict | None:
                 0, f"{fit.n_points} paired years, {fit.dof} degrees of freedom: interval and p-value descriptive"
             )
             row["status"] = f"{fit.n_points} paired years, {fit.dof} degrees of freedom (descriptive)"
+    elif concept := _concept_break(sel):
+        notes.insert(0, f"not computed: {concept}")
+        row["status"] = f"not computed: {concept.split(' (')[0]}"
+        row["n_points"] = 0
     else:
         row["elasticity"] = _compute(variant, sel, o0, o1, d0, d1)
         notes.append("2 endpoints: no inference")

@@ -45,8 +45,8 @@ POVERTY_LINE_CONCEPT = SeriesBreak(
 )
 EXIT_THRESHOLD = SeriesBreak(
     "exit threshold",
-    "the 2020 value ('around 4000') is the exit threshold announced for 2020, another concept than the "
-    "price-indexed line; no growth across the break",
+    "the 2020 value (printed as an approximate round figure) is the exit threshold announced for 2020, another "
+    "concept than the price-indexed line; no growth across the break",
     no_growth_across=True,
 )
 REGISTER_ADJUSTMENT = SeriesBreak(
