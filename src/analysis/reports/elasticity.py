@@ -17,11 +17,10 @@ import pandas as pd
 from analysis.data.load import UnknownChoice, check_choice, load_observations
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
-from analysis.reports import poverty_bases as pb
 from analysis.reports import real_terms as rt
 from analysis.reports.elasticity_select import SHORT_LABELS, Selected, _kinds, _select_run, _select_specs
 from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import GDP_BREAK_YEARS, as_bool, as_list, as_year, series_breaks
+from analysis.reports.params import GDP_BREAK_YEARS, as_bool, as_list, as_year
 
 TABLE_COLUMNS = (
     "outcome",
@@ -269,46 +268,13 @@ def kind_note(sel: Selected) -> str:
 
 
 def _break_note(sel: Selected) -> str:
-    dw, ow = sel.pairing.driver_window, sel.pairing.outcome_window
-    br = [b for b in GDP_BREAK_YEARS.get(sel.spec.driver, ()) if dw[0] < b <= dw[1]]
-    notes = (
-        [f"driver crosses a series break ({', '.join(map(str, br))}: fourth-census GDP revision, partly a level shift)"]
-        if br
-        else []
-    )
-    breaks = series_breaks(sel.spec.region, sel.spec.outcome)
-    notes += [
-        f"outcome crosses the {b} series break ({breaks[b].label}: {breaks[b].reason}); one base only where both years have a poor population "
-        "(the common-base run)"
-        for b in breaks
-        if ow[0] < b <= ow[1]
-    ]
-    return "; ".join(notes)
-
-
-def _concept_break(sel: Selected) -> str:
-    """A change of concept inside the driver's window (the poverty line's 2014 concept, its 2020 exit threshold):
-    no growth, so no elasticity, across it ('' when there is none)."""
     dw = sel.pairing.driver_window
-    breaks = series_breaks(sel.spec.d_region, sel.spec.driver)
-    crossed = [b for b, brk in breaks.items() if brk.no_growth_across and dw[0] < b <= dw[1]]
-    return "".join(
-        f"the driver window {dw[0]}-{dw[1]} crosses the {b} change of concept ({breaks[b].label}: {breaks[b].reason})"
-        for b in crossed[:1]
+    br = [b for b in GDP_BREAK_YEARS.get(sel.spec.driver, ()) if dw[0] < b <= dw[1]]
+    return (
+        (f"driver crosses a series break ({', '.join(map(str, br))}: fourth-census GDP revision, partly a level shift)")
+        if br
+        else ""
     )
-
-
-def _poverty_note(sel: Selected) -> str:
-    """The population basis of a poverty outcome and, for a registered poor population, the certified exits
-    its fall equals."""
-    notes = [f"population basis: {pb.population_basis(sel.spec.region)}"]
-    if sel.spec.outcome == "poor_population" and pb.poverty_measure(sel.spec.region) == "registered":
-        exits = pb.certified_exits(load_observations(), sel.spec.region, sel.pairing.outcome_window[1])
-        if exits is not None:
-            notes.append(
-                f"the fall equals cumulative certified exits ({exits[1]}): a flow identity, not a measured change"
-            )
-    return "; ".join(notes)
 
 
 def _range_note(sel: Selected, variant: str) -> str:
@@ -431,21 +397,18 @@ def _row(sel: Selected, variant: str) -> dict | None:
                 0, f"{fit.n_points} paired years, {fit.dof} degrees of freedom: interval and p-value descriptive"
             )
             row["status"] = f"{fit.n_points} paired years, {fit.dof} degrees of freedom (descriptive)"
-    elif concept := _concept_break(sel):
-        notes.insert(0, f"not computed: {concept}")
-        row["status"] = f"not computed: {concept.split(' (')[0]}"
-        row["n_points"] = 0
+    elif reason := sel.concept_break():
+        notes.insert(0, reason)
+        row.update(status=reason.split(" (")[0], n_points=0)
     else:
         row["elasticity"] = _compute(variant, sel, o0, o1, d0, d1)
         notes.append("2 endpoints: no inference")
         rn = _range_note(sel, variant)
         if rn:
             notes.append(rn)
-    for extra in (kind_note(sel), _break_note(sel), spec.note_text):
+    for extra in (kind_note(sel), _break_note(sel), spec.note_text, sel.poverty_note()):
         if extra:
             notes.append(extra)
-    if sel.is_poverty:
-        notes.append(_poverty_note(sel))
     notes.append("nominal values")
     row["note"] = "; ".join(notes)
     if row["elasticity"] is None:

@@ -13,9 +13,8 @@ import pandas as pd
 
 from analysis.data.load import get_series, load_observations
 from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
-from analysis.reports import poverty_bases as pb
 from analysis.reports import real_terms as rt
-from analysis.reports.growth_segments import SEGMENT_COLUMNS, crossed_years, crosses_break, segment_of
+from analysis.reports.growth_segments import SEGMENT_COLUMNS, cagr_of, crossed_years, crosses_break, finish, segment_of
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
 
@@ -192,74 +191,12 @@ def build_table(run: GrowthRun) -> pd.DataFrame:
             pd.DataFrame(segments, columns=list(SEGMENT_COLUMNS)),
         ],
         axis=1,
-    )
-    _blank_across_concepts(run)
-    _poverty_notes(run, obs)
+    ).pipe(finish, run.specs, obs)
     run.out.table(run.table, run.name)
     external = any((s["kind"] == "external").any() for s in run.series.values())
     basis = "document and external values" if external else "document values only"
     run.out.latex(display_table(run), run.name, f"Growth rates of the curated series, current prices ({basis}).")
     return run.table
-
-
-GROWTH_VALUE_COLUMNS = (
-    "cagr",
-    "trend_growth",
-    "trend_ci_low",
-    "trend_ci_high",
-    "change",
-    "change_per_year",
-    "log_change",
-    "doubling_time",
-    "total_change",
-    "real_cagr",
-    "real_trend_growth",
-    "real_trend_ci_low",
-    "real_trend_ci_high",
-    "official_real_growth",
-    "official_gap",
-)
-"""Columns left empty in a row whose window crosses a change of concept (``no_growth_across`` breaks)."""
-
-
-def _blank_across_concepts(run: GrowthRun) -> None:
-    """No growth, nominal or real, across a change of concept (the poverty line's 2014 income concept, its
-    2020 exit threshold): the row stays, with its values empty and the reason in ``real_note``."""
-    specs = {sp.series_id: sp for sp in run.specs}
-    for i, r in run.table.iterrows():
-        sp = specs[r["series_id"]]
-        concepts = [int(b) for b in crossed_years(r["crosses_break"]) if sp.break_at(int(b)).no_growth_across]
-        if not concepts:
-            continue
-        run.table.loc[i, list(GROWTH_VALUE_COLUMNS)] = float("nan")
-        why = "; ".join(f"{b}: {sp.break_at(b).reason}" for b in concepts)
-        run.table.loc[i, "real_note"] = f"no growth rate across a change of concept ({why})"
-
-
-def _poverty_notes(run: GrowthRun, obs: pd.DataFrame) -> None:
-    """Append to the ``note`` of every poverty row its population basis, the register break it crosses (with the
-    claims audit's finding), and for a registered poor population the cumulative certified exits it equals."""
-    specs = {sp.series_id: sp for sp in run.specs}
-    for i, r in run.table.iterrows():
-        sp = specs[r["series_id"]]
-        if sp.indicator not in pb.POVERTY_INDICATORS:
-            continue
-        bits = [f"population basis: {pb.population_basis(sp.region)}"]
-        bits += [
-            f"{b}: {sp.break_at(int(b)).reason}; see the {sp.region} common-base row"
-            for b in crossed_years(r["crosses_break"])
-        ]
-        if sp.indicator == "poverty_incidence_common_base":
-            bits.append("derived: the start year's poor population over the end year's base (poor / incidence)")
-        if sp.indicator == "poor_population" and pb.poverty_measure(sp.region) == "registered":
-            exits = pb.certified_exits(obs, sp.region, int(r["end_year"]))
-            if exits is not None:
-                bits.append(
-                    f"the fall equals cumulative certified exits ({exits[1]}): an administrative flow identity, "
-                    "not a measured change of a stock"
-                )
-        note = str(r["note"]) if pd.notna(r["note"]) and r["note"] else ""
-        run.table.loc[i, "note"] = "; ".join([note, *bits] if note else bits)
 
 
 def _real_columns(run: GrowthRun, sp: SeriesSpec, start: int, end: int, obs: pd.DataFrame) -> dict:
@@ -583,17 +520,8 @@ def narrate(run: GrowthRun) -> str:
             head += f"no value for {', '.join(main['missing_years'].split())} (not found, not interpolated); "
         if main["vintages"]:
             head += f"vintages: {main['vintages']}; "
-        if sp.mode == "growth" and pd.isna(main["cagr"]):
-            txt = f"no growth rate over {sp.start}-{sp.end}: {main['real_note']}"
-            for _, r in rows[is_break_row(rows["note"])].iterrows():
-                which = r["note"].split(BREAK_MARK)[0].strip()
-                txt += f"; {which}: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
-                if pd.notna(r["real_cagr"]):
-                    txt += f", real {_pct(r['real_cagr'])} a year"
-        elif sp.mode == "growth":
-            txt = f"CAGR {_pct(main['cagr'])} a year"
-            if not math.isinf(main["doubling_time"]):
-                txt += f" (doubling time {main['doubling_time']:.1f} years)"
+        if sp.mode == "growth":
+            txt = cagr_of(main)
             crossed = crossed_years(main.get("crosses_break"))
             if crossed:
                 txt += f" across the {' and '.join(crossed)} series break (not like-for-like); no trend is fitted across it"

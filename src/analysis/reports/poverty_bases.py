@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.data.vocab import load_regions
 from analysis.metrics.compare import Comparison, PeriodChange
-from analysis.reports.params import series_breaks
+from analysis.reports.params import SeriesSpec, series_breaks
 
 ACROSS_SYSTEMS = "different measurement systems"
 """Comparison status of a registered against a survey figure (or one whose system is not stated)."""
@@ -155,3 +155,24 @@ def changes_side_by_side(a: PeriodChange, b: PeriodChange, metric: str, note: st
         ACROSS_SYSTEMS,
         kinds,
     )
+
+
+def row_notes(sp: SeriesSpec, row: pd.Series, obs: pd.DataFrame) -> list[str]:
+    """Notes of a growth-table row of a poverty series: population basis, the register break the window crosses
+    (with the claims audit's finding), and for a registered poor population the certified exits its fall equals.
+    Empty for other series."""
+    if sp.indicator not in POVERTY_INDICATORS:
+        return []
+    bits = [f"population basis: {population_basis(sp.region)}"]
+    crossed = [int(y) for y in str(row.get("crosses_break") or "").split() if y.isdigit()]
+    bits += [f"{b}: {sp.break_at(b).reason}; see the {sp.region} common-base row" for b in crossed]
+    if sp.indicator == "poverty_incidence_common_base":
+        bits.append("derived: the start year's poor population over the end year's base (poor / incidence)")
+    if sp.indicator == "poor_population" and poverty_measure(sp.region) == "registered":
+        exits = certified_exits(obs, sp.region, int(row["end_year"]))
+        if exits is not None:
+            bits.append(
+                f"the fall equals cumulative certified exits ({exits[1]}): an administrative flow identity, "
+                "not a measured change of a stock"
+            )
+    return bits
