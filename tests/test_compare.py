@@ -334,19 +334,28 @@ def test_default_run(tmp_path):
     with open(path, encoding="utf-8") as fh:
         assert fh.readline().strip().split(",")[:9] == TABLE_HEAD
     t = read_table(path)
+    # issue 26: Xiangxi's registered incidence against Wuling's (system not stated, regions.csv
+    # poverty_measure) is a comparison across measurement systems: both levels (0.65%, 1.7%; doc004 and
+    # doc000 rows) side by side, no gap or ratio (was matched, gap -1.05 pp, ratio 0.38235)
     end = find(t, "poverty_incidence: gap at end of period", "Xiangxi")
-    assert (end["benchmark"], end["year_or_period"], end["status"]) == ("Wuling", "2019", "matched")
-    assert float(end["gap"]) == pytest.approx(-1.05) and float(end["ratio"]) == pytest.approx(0.38235, abs=1e-5)
+    assert (end["benchmark"], end["year_or_period"], end["status"]) == (
+        "Wuling",
+        "2019",
+        "different measurement systems",
+    )
+    assert (float(end["value"]), float(end["benchmark_value"])) == (0.65, 1.7) and end["gap"] == end["ratio"] == ""
     start = find(t, "poverty_incidence: gap at start of period", "Xiangxi")
-    assert (start["year_or_period"], start["status"]) == ("2013 vs 2011", "different years")
+    assert (start["year_or_period"], start["status"]) == ("2013 vs 2011", "different measurement systems")
+    # each side's log change: ln(0.65/31.93) = -3.8943, ln(1.7/26.3) = -2.7389 (was the pp changes -31.28, -24.6)
     change = find(t, "poverty_incidence: change over period", "Xiangxi")
-    assert change["status"] == "different periods" and change["gap"] == "" and change["ratio"] == ""
-    assert float(change["value"]) == pytest.approx(-31.28) and float(change["benchmark_value"]) == pytest.approx(-24.6)
+    assert change["status"] == "different measurement systems" and change["gap"] == "" and change["ratio"] == ""
+    assert float(change["value"]) == pytest.approx(-3.8943, abs=1e-4)
+    assert float(change["benchmark_value"]) == pytest.approx(-2.7389, abs=1e-4)
     assert find(t, "poverty_incidence: gap to benchmark", "Luoxiao")["status"] == "not observed"
-    # Hunan 2019 incidence (0.36%, external) now matches Wuling 2019 (1.7%): -1.34 pp
+    # Hunan 2019 incidence (0.36%, external, registered) against Wuling 2019 (1.7%): across systems, no gap
     hunan = find(t, "poverty_incidence: gap at end of period", "Hunan")
-    assert (hunan["status"], hunan["kinds"]) == ("matched", "external/document")
-    assert float(hunan["gap"]) == pytest.approx(-1.34) and float(hunan["ratio"]) == pytest.approx(0.36 / 1.7)
+    assert (hunan["status"], hunan["kinds"]) == ("different measurement systems", "external/document")
+    assert hunan["gap"] == hunan["ratio"] == ""
     line = "rural_dibao_standard / poverty_line_current_prices"
     assert float(find(t, line, "Xiangxi", "2014")["ratio"]) == pytest.approx(0.70714, abs=1e-5)
     no2019 = find(t, line, "Xiangxi", "2019")
@@ -379,7 +388,9 @@ def test_default_run(tmp_path):
         for ext in figures.formats():  # PNG only under make test outside CI (Makefile)
             assert (tmp_path / "figures" / f"comparisons_{stem}.{ext}").stat().st_size > 1000
     text = outputs_text(nb)
-    assert "absolute gap narrowed from 5.63 to 1.05 pp" in text and "widened from 0.19 to 0.96" in text
+    # issue 26: two measurement systems side by side, no gap (was "absolute gap narrowed from 5.63 to 1.05 pp");
+    # ln(0.65/31.93) = -3.89, ln(1.7/26.3) = -2.74
+    assert "Within each system: log change -3.89 for Xiangxi and -2.74 for Wuling area" in text
     assert "Luoxiao area has no poverty incidence" in text and "no 2019 value" in text
     assert "Traceback" not in text and str(tmp_path) not in text and str(paths.ROOT) not in text
     assert not re.search(r"0x[0-9a-f]{6,}", text)
@@ -413,7 +424,8 @@ def test_documents_only_selection_says_what_is_lost(tmp_path):
     row = find(t, "rural_dibao_standard / poverty_line_current_prices", "Xiangxi")
     assert row["status"] == "refused" and "include_external=False" in row["note"]
     end = find(t, "poverty_incidence: gap at end of period", "Xiangxi")
-    assert float(end["ratio"]) == pytest.approx(0.38235, abs=1e-5) and end["kinds"] == "document/document"
+    # across measurement systems (issue 26): no ratio; the two document levels 0.65% and 1.7% side by side
+    assert end["ratio"] == "" and float(end["benchmark_value"]) == 1.7 and end["kinds"] == "document/document"
     assert cf.fig_ratio(run) is None
     assert not (tmp_path / "figures" / "docs_ratio_to_poverty_line.png").exists()
 

@@ -37,6 +37,33 @@ ADDED_SINCE: dict[str, set[tuple[str, str]]] = {
 """(metric, region) of rows that document observations curated after the fixture add; exactly
 these are set aside, every other row must equal the fixture's."""
 
+ISSUE_26: dict[str, tuple[str, tuple[str, ...]]] = {
+    "growth_documents_only.csv": (
+        "series_id",
+        (
+            "xiangxi.poverty_incidence",
+            "xiangxi.poverty_incidence_common_base",
+            "xiangxi.poor_population",
+            "wuling.poverty_incidence",
+            "wuling.poor_population",
+        ),
+    ),
+    "elasticities_documents_only.csv": ("run", ("xiangxi.poverty_incidence", "xiangxi.poor_population", "wuling.")),
+    "elasticities_documents_only_benchmark.csv": ("run", ("xiangxi.poverty_incidence", "wuling.")),
+    "comparisons_documents_only.csv": ("metric", ("poverty_incidence", "poor_population")),
+}
+"""Rows issue 26 changed on purpose (column, prefixes): poverty rows gained the population basis, the register
+break and the certified-exit identity in their notes, a common-base variant, and the status `different
+measurement systems`; they are set aside on both sides here; the same code paths are pinned (with external values) in
+tests/test_poverty_bases.py."""
+
+
+def _without_issue_26(name: str, t: pd.DataFrame) -> pd.DataFrame:
+    if name not in ISSUE_26:
+        return t
+    col, prefixes = ISSUE_26[name]
+    return t[~t[col].str.startswith(prefixes)].reset_index(drop=True)
+
 
 def _same(out: Path, name: str) -> pd.DataFrame:
     """Assert the run's table equals the fixture on the fixture's columns; return the run's table (text)."""
@@ -46,6 +73,7 @@ def _same(out: Path, name: str) -> pd.DataFrame:
         new = [k in ADDED_SINCE[name] for k in keys]
         assert {k for k, n in zip(keys, new, strict=True) if n} == ADDED_SINCE[name], f"{name}: rows added since"
         got = got[[not n for n in new]].reset_index(drop=True)
+    got, want = _without_issue_26(name, got), _without_issue_26(name, want)
     assert list(got.columns[: len(want.columns)]) == list(want.columns), f"{name}: columns changed"
     assert len(got) == len(want), f"{name}: {len(got)} rows, the fixture has {len(want)}"
     pd.testing.assert_frame_equal(got[list(want.columns)], want, check_exact=True, obj=name)
@@ -78,11 +106,12 @@ def test_elasticities_documents_only_are_unchanged(tmp_path):
     er.build_benchmark(run)
     # Issue 27: the table holds the estimates made; the fixture's rows without a value, and the window rows
     # that repeat the log arc (same windows), are in elasticities_documents_only_not_computed.csv.
-    got = _read(tmp_path / "tables" / "elasticities_documents_only.csv")
-    want = _read(FIXTURES / "elasticities_documents_only.csv")
+    name = "elasticities_documents_only.csv"
+    got = _without_issue_26(name, _read(tmp_path / "tables" / name))
+    want = _without_issue_26(name, _read(FIXTURES / name))
     same = want["outcome_window"] == want["driver_window"]
     made = (want["elasticity"] != "") & ~((want["variant"] == "window") & same)
-    nc = _read(tmp_path / "tables" / "elasticities_documents_only_not_computed.csv")
+    nc = _without_issue_26(name, _read(tmp_path / "tables" / "elasticities_documents_only_not_computed.csv"))
     assert len(nc) == (~made).sum() and len(got) == made.sum()
     want = want[made].reset_index(drop=True)
     keep = [c for c in want.columns if c not in ELASTICITY_CHANGED]

@@ -169,11 +169,14 @@ def test_different_windows_give_a_ratio_not_an_elasticity(report: er.ElasticityR
 
 def test_estimates_and_the_pairs_not_computed_are_separate(report: er.ElasticityRun):
     t, n = report.table, report.not_computed
-    assert t["elasticity"].notna().all() and len(t) == 18
-    assert len(et.display_table(report)) == len(report.runs) == 11  # one row per run
-    # 11 runs x 5 variants = 55; the semi-elasticity only for the 3 incidence runs: 55 - 8 = 47 rows (the old
-    # table), of which 18 were made and 29 not
-    assert len(n) == 29 and len(t) + len(n) == 47
+    # issue 26: + the common-base Xiangxi incidence run (log arc, midpoint, semi made; window, ols not), and the
+    # dibao ~ line sensitivity to 2020 no longer made (its driver window crosses the 2020 exit threshold)
+    assert t["elasticity"].notna().all() and len(t) == 20
+    # one row per run with an estimate: the 2014-2020 sensitivity has none
+    assert len(et.display_table(report)) == 11 and len(report.runs) == 12
+    # 12 runs x 5 variants = 60; the semi-elasticity only for the 4 incidence runs: 60 - 8 = 52 rows,
+    # of which 18 + 3 - 1 = 20 were made and 29 + 2 + 1 = 32 not
+    assert len(n) == 32 and len(t) + len(n) == 52
     wu = n[(n["run"] == WU) & (n["variant"] == "log_arc")].iloc[0]
     assert wu["reason"].startswith("not computed: the log arc formula needs the same two years")
     dup = n[(n["run"] == XG) & (n["variant"] == "window")].iloc[0]
@@ -181,8 +184,8 @@ def test_estimates_and_the_pairs_not_computed_are_separate(report: er.Elasticity
     ols = n[(n["run"] == XI) & (n["variant"] == "ols")].iloc[0]
     assert ols["reason"] == "not estimated: 3 paired years (2016, 2017, 2018); the log-log OLS needs at least 4"
     written = pd.read_csv(report.out.tables / "elasticities_not_computed.csv")
-    assert list(written.columns) == list(er.NOT_COMPUTED_COLUMNS) and len(written) == 29
-    assert len(pd.read_csv(report.out.tables / "elasticities.csv")) == 18
+    assert list(written.columns) == list(er.NOT_COMPUTED_COLUMNS) and len(written) == 32
+    assert len(pd.read_csv(report.out.tables / "elasticities.csv")) == 20
 
 
 def test_curvature_by_hand_on_a_parabola():

@@ -136,10 +136,11 @@ def test_poverty_against_china_is_labelled_as_two_measurement_systems(china_run)
     rows = [c for c in china_run.rows[cn.SECTION] if c.region == "Xiangxi" and c.metric.startswith("poverty_incidence")]
     change = next(c for c in rows if c.metric.endswith("change over common years"))
     assert change.year_or_period == "2016-2019"
-    # Xiangxi 16.14 -> 0.65 (-15.49 pp), China 4.5 -> 0.6 (-3.90 pp): gap -11.59 pp
-    assert round(change.value, 2) == -15.49 and round(change.benchmark_value, 2) == -3.9
-    assert round(change.gap, 2) == -11.59
-    assert all("two measurement systems" in c.note for c in rows)
+    # issue 26: different measurement systems, each side's log change, not differenced (was -15.49 pp vs -3.90 pp,
+    # gap -11.59 pp): Xiangxi ln(0.65/16.14) = -3.21, China ln(0.6/4.5) = -2.01
+    assert round(change.value, 2) == -3.21 and round(change.benchmark_value, 2) == -2.01
+    assert change.gap is None and change.status == "different measurement systems"
+    assert all("different measurement systems" in c.note for c in rows)
     pop = [c for c in china_run.rows[cn.SECTION] if c.region == "Xiangxi" and c.metric.startswith("poor_population")]
     assert [c.year_or_period for c in pop if "common year" in c.metric and "change" not in c.metric] == ["2013", "2019"]
 

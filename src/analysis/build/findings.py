@@ -493,14 +493,32 @@ def china_convergence(ctx: Context) -> Finding:
     )
 
 
+def _common_base(ctx: Context) -> str:
+    """The Xiangxi fall on one population base (growth table's common-base row), '' when not computed."""
+    try:
+        _, cb = ctx.row("growth_rates", series_id="xiangxi.poverty_incidence_common_base")
+        s, e = int(cb["start_year"]), int(cb["end_year"])
+        o0, o1 = ctx.obs(cb["series_id"], s), ctx.obs(cb["series_id"], e)
+    except Skip:
+        return ""
+    return (
+        f"on one population base (the {s} incidence put on the {e} base: {s} poor population / ({e} poor "
+        f"population / {e} incidence) = {printed(o0)}, derived) the fall is {num(abs(cb['change']))} percentage points "
+        f"to {printed(o1)} and the log change {num(cb['log_change'])}"
+    )
+
+
 @finding
 def xiangxi_poverty(ctx: Context) -> Finding:
+    base = _common_base(ctx)
     return _poverty(
         ctx,
         "xiangxi.poverty_incidence",
         "Xiangxi's registered",
         "poverty-xiangxi",
-        "registered-poor (建档立卡) counts under exit targets measure programme exits, not a survey",
+        (f"{base}; " if base else "")
+        + "registered-poor (建档立卡) counts under exit targets measure programme exits, not a survey, and the fall "
+        "of the poor population equals cumulative certified exits (an administrative flow identity)",
     )
 
 
@@ -542,9 +560,19 @@ def elasticity_gdp(ctx: Context) -> Finding:
         if crossed
         else ""
     )
+    try:
+        _, cb = ctx.row("elasticities", run="xiangxi.poverty_incidence_common_base ~ gdp_per_capita", variant="log_arc")
+        common = (
+            f"; with the start year's incidence put on the end year's population base (one register and one "
+            f"denominator, derived) it is {num(float(cb['elasticity']))}"
+            if pd.notna(cb["elasticity"])
+            else ""
+        )
+    except Skip:
+        common = ""
     text = (
         f"Against nominal GDP per capita, Xiangxi's registered poverty incidence has a log arc elasticity of "
-        f"{num(e)} over {r['outcome_window']} (midpoint formula {num(mid['elasticity'])}){cross}"
+        f"{num(e)} over {r['outcome_window']} (midpoint formula {num(mid['elasticity'])}){common}{cross}"
         f"{'; ' + doubt if doubt else ''}; the literature's "
         f"{num(hi, 1)} to {num(lo, 1)} is for survey headcounts against real GDP per capita across countries, "
         f"so it is no benchmark here, and {nation}; with two endpoints there is no inference, and incidence "

@@ -77,7 +77,8 @@ def _plain(d: Decimal | None) -> str:
 def tidy_observations(data: RawData) -> pd.DataFrame:
     """Combine document, external and derived rows into the tidy processed table."""
     obs = data.observations.copy()
-    derived = derive_all(obs)
+    measure = data.regions.get("poverty_measure", pd.Series("", index=data.regions.index))
+    derived = derive_all(obs, data.regions.loc[measure == "registered", "region"])
     labels = dict(zip(data.indicators["indicator"], data.indicators["label"], strict=True))
     rows = []
     for _, r in iter_rows(obs):

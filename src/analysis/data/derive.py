@@ -10,12 +10,16 @@ Derivations (``docs/methods.md``, section 1):
   (Wuling 2010 = 2019 income / 3.3);
 * ``resident_population_implied`` = GDP / GDP per capita (same region, year, source);
 * ``poverty_base_population_implied`` = poor population / poverty incidence (the
-  population the incidence is measured against).
+  population the incidence is measured against);
+* ``poverty_incidence_common_base`` (regions whose ``poverty_measure`` is ``registered``) = poor
+  population in year t / (poor population / incidence in the end year T): the year-t incidence on the
+  end year's population base (Xiangxi 2013 on the 2019 base: 65.77 / (1.56 / 0.65%) = 27.40%); the end
+  year's row is its own incidence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, getcontext
 
@@ -169,13 +173,68 @@ def _base_population(x: Input, z: Input, a: Decimal, b: Decimal) -> Decimal:
     return a / (b / 100)
 
 
-def derive_all(obs: pd.DataFrame) -> pd.DataFrame:
+def common_base_incidence(obs: pd.DataFrame, regions: Iterable[str]) -> list[dict]:
+    """Registered poverty incidence on one population base: that of the last year with both a poor
+    population and an incidence (exact document values of one source).
+
+    ``H*_t = P_t / (P_T / H_T) = P_t * H_T / P_T``; the end year T gets ``H_T`` itself, so the series has
+    the two ends of a change on one denominator. Only ``regions`` (those whose register changed its
+    base) are derived.
+    """
+    out = []
+    poor, inc = _exact_docs(obs, "poor_population"), _exact_docs(obs, "poverty_incidence")
+    for region in sorted(set(regions)):
+        p = poor[(poor["region"] == region) & (poor["unit"] == "万人")]
+        h = inc[(inc["region"] == region) & (inc["unit"] == "%")]
+        both = p.merge(h, on=["year", "source_id"], suffixes=("_p", "_h"))
+        if both.empty:
+            continue
+        end = both.sort_values("year").iloc[-1]
+        r_end = p[(p["year"] == end["year"]) & (p["source_id"] == end["source_id"])].iloc[0]
+        h_end = h[(h["year"] == end["year"]) & (h["source_id"] == end["source_id"])].iloc[0]
+        pt, ht = _input(r_end), _input(h_end)
+        for _, r in p[(p["year"] < end["year"]) & (p["source_id"] == end["source_id"])].iterrows():
+            x = _input(r)
+            out.append(
+                _row(
+                    region,
+                    "poverty_incidence_common_base",
+                    int(r["year"]),
+                    x.value * ht.value / pt.value,
+                    x.low * ht.low / pt.high,
+                    x.high * ht.high / pt.low,
+                    "%",
+                    [x, pt, ht],
+                    f"{r['year']} poor population / ({end['year']} poor population / {end['year']} incidence) "
+                    f"= {x.value} / ({pt.value} / {ht.value}%): the {r['year']} incidence on the {end['year']} base",
+                )
+            )
+        out.append(
+            _row(
+                region,
+                "poverty_incidence_common_base",
+                int(end["year"]),
+                ht.value,
+                ht.low,
+                ht.high,
+                "%",
+                [ht],
+                f"the {end['year']} incidence on its own base ({ht.value}%), the end of the common-base series",
+            )
+        )
+    return out
+
+
+def derive_all(obs: pd.DataFrame, registered: Iterable[str] = ()) -> pd.DataFrame:
     """Compute every derived value from the validated raw observations.
 
     Parameters
     ----------
     obs : pandas.DataFrame
         ``RawData.observations`` (document and external rows, with ``value_decimal``).
+    registered : iterable of str
+        Regions whose poverty figures come from the 建档立卡 register (``poverty_measure`` of
+        ``regions.csv``): they get a common-base incidence (:func:`common_base_incidence`).
 
     Returns
     -------
@@ -205,4 +264,5 @@ def derive_all(obs: pd.DataFrame) -> pd.DataFrame:
         _base_population,
         "poor population / poverty incidence ({a} / {b})",
     )
+    rows += common_base_incidence(obs, registered)
     return pd.DataFrame(rows, columns=list(DERIVED_COLUMNS))

@@ -128,6 +128,15 @@ def _check_vocabularies(sources: pd.DataFrame, regions: pd.DataFrame, problems: 
                     "without a GB/T 2260 code, say why (not an administrative division, below the county level ...).",
                 )
             )
+        if str(r.get("register_break", "") or "").strip() and str(r.get("poverty_measure", "")).strip() != "registered":
+            problems.append(
+                Problem(
+                    regions.attrs["file"],
+                    row,
+                    "register_break",
+                    "a register break needs poverty_measure 'registered' (only the 建档立卡 register is re-adjusted).",
+                )
+            )
         parent = r["parent"].strip()
         if parent and (parent not in known or parent == r["region"]):
             problems.append(

@@ -303,6 +303,11 @@ INDICATOR_SCHEMA = vocab_schema(
         "additive": pa.Column(TEXT, _optional_vocab(YES_NO, "additive (whether areas' values add up to the whole's)")),
     },
 )
+POVERTY_MEASURES = ("registered", "survey", "not stated")
+"""``poverty_measure`` of a region in ``regions.csv``: how its poverty incidence and poor population are
+measured. ``registered``: the 建档立卡 register of the poverty offices (registered poor over the
+agricultural-hukou population); ``survey``: the NBS rural poverty monitoring survey (poor rural residents over
+the rural resident population); ``not stated``: the source does not say; empty: no poverty figures."""
 REGION_SCHEMA = vocab_schema(
     "region",
     ["name_zh", "name_en", "level", "description"],
@@ -310,6 +315,11 @@ REGION_SCHEMA = vocab_schema(
         "gbt2260_code": pa.Column(
             TEXT,
             pa.Check.str_matches(r"^(\d{6})?$", error="gbt2260_code must be a six-digit GB/T 2260 code or empty"),
+        ),
+        "poverty_measure": pa.Column(TEXT, _choice(POVERTY_MEASURES, "poverty_measure")),
+        "register_break": pa.Column(
+            TEXT,
+            pa.Check.str_matches(r"^((19|20)\d{2})?$", error="register_break must be a year or empty"),
         ),
         "region": pa.Column(
             TEXT,

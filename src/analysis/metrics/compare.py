@@ -76,10 +76,19 @@ ROW_COLUMNS = (
 )
 """Columns of a comparison row (the first nine are those of ``tables/comparisons.csv``)."""
 
-STATUSES = ("matched", "different years", "different periods", "refused", "not observed")
+STATUSES = (
+    "matched",
+    "different years",
+    "different periods",
+    "refused",
+    "not observed",
+    "different measurement systems",
+)
 """``matched``: same year or period; ``different years``/``different periods``: shown with both
 years, never differenced as if they matched (or only with the caller's explicit consent);
-``refused``/``not observed``: the comparison was not made and ``note`` says why."""
+``refused``/``not observed``: the comparison was not made and ``note`` says why;
+``different measurement systems``: registered against survey poverty (or a system not stated): both
+values side by side (levels, or each side's log change), never a gap or a ratio."""
 
 
 class ComparisonError(ValueError):

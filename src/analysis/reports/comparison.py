@@ -109,10 +109,12 @@ BASIS_NOTES: dict[str, str] = {
 BENCHMARK_BASIS_NOTES: dict[tuple[str, str], str] = {
     ("poverty_incidence", "China"): (
         "two measurement systems: the regions' incidence is registered-poor (建档立卡) or unstated, China's the NBS "
-        "rural household survey from 2013 (2010-2012: the poverty office's count); compare changes, not levels alone"
+        "rural poverty monitoring survey (2011 alone: the poverty office's count); within-system changes side by "
+        "side, no level gap or ratio"
     ),
     ("poor_population", "China"): (
-        "two measurement systems: registered poor (建档立卡) in the regions, the NBS survey estimate for China from 2013"
+        "two measurement systems: registered poor (建档立卡) in the regions, the NBS survey estimate for China "
+        "(2011 alone: the poverty office's count)"
     ),
 }
 """Basis notes that depend on the benchmark (they replace :data:`BASIS_NOTES` for that pair)."""

@@ -77,7 +77,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
     lo = min(p.value for _, pts in series for p in pts)
     hi = max(p.value for _, pts in series for p in pts)
     pair = headline_pair(run, indicator)
-    gaps = (
+    starts_ends = (
         {
             lab: section_rows(run, "poverty", f"{indicator}: gap at {lab} of period", pair[0])[0]
             for lab in ("start", "end")
@@ -85,6 +85,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
         if pair
         else {}
     )
+    gaps = {lab: c for lab, c in starts_ends.items() if c.gap is not None}  # none across measurement systems
     gu = lambda c: " pp" if c.gap_unit == "percentage points" else UNIT_SHORT.get(c.gap_unit, "")  # noqa: E731
     years = [p.year for _, pts in series for p in pts]
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.9))
@@ -130,9 +131,17 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
         ax.set_ylabel(
             f"{indicator_label(indicator)}, {UNIT_LABELS.get(unit, unit)}" + (" (log scale)" if log else ""), fontsize=8
         )
-        ax.set_title(
-            "vertical distance = absolute gap" if not log else "vertical distance = relative gap (log)", fontsize=9
-        )
+        if pair and not gaps:  # the pair's rows exist but measure poverty in two systems: no gap is drawn
+            ax.set_title("linear scale" if not log else "log scale (equal slopes = equal log changes)", fontsize=9)
+            ax.set_xlabel(
+                f"{region_label(pair[0])} vs {region_label(pair[1])}: different measurement systems,\n"
+                "so no gap or ratio between them is shown",
+                fontsize=7.5,
+            )
+        else:
+            ax.set_title(
+                "vertical distance = absolute gap" if not log else "vertical distance = relative gap (log)", fontsize=9
+            )
         if gaps and pair:
             ax.set_xlabel(
                 f"{region_label(pair[0])} vs {region_label(pair[1])}\n"
@@ -414,13 +423,19 @@ def fig_national(run: ComparisonRun) -> dict | None:
 
     Both panels join only consecutive observed years with a solid line; years between two
     observations are dotted (nothing interpolated), and China's incidence is not joined
-    across the change of its measurement basis (:data:`analysis.reports.comparison_national.NATIONAL_BASIS_YEARS`).
+    across the change of its measurement basis (:data:`analysis.reports.comparison_national.NATIONAL_OFF_SURVEY_YEAR`: the
+    poverty office's count of 2011 is drawn apart, never joined to the survey years).
     """
     from analysis.reports import comparison_national as nat
 
     rows = run.rows.get(nat.SECTION, [])
     ratios = [c for c in rows if c.metric == nat.RATIO_METRIC and c.status == "matched"]
-    gaps = [c for c in rows if c.metric == "poverty_incidence vs China: gap at common year" and c.status == "matched"]
+    gaps = [
+        c
+        for c in rows
+        if c.metric == "poverty_incidence vs China: gap at common year"
+        and c.status in ("matched", "different measurement systems")
+    ]
     if not ratios and not gaps:
         return None
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 4.4))
@@ -450,15 +465,12 @@ def fig_national(run: ComparisonRun) -> dict | None:
         years += [*df["year"]]
     china = _points_frame(run.points(nat.NATIONAL, "poverty_incidence")) if gaps else pd.DataFrame()
     if not china.empty:
-        cut = nat.NATIONAL_BASIS_YEARS[0]
-        for j, part in enumerate((china[china["year"] < cut], china[china["year"] >= cut])):
-            if not part.empty:
-                drawn |= figures.plot_points(
-                    ax2, part, "0.2", label=f"China (NBS survey from {cut}; earlier: count)" if j == 1 else None
-                )
-        if (china["year"] < cut).any() and (china["year"] >= cut).any():
-            figures.mark_breaks(ax2, [cut], f"China: basis changes in {cut} (not joined)")
-            drawn.add("break")
+        off = nat.NATIONAL_OFF_SURVEY_YEAR  # the poverty office's count; every other year is the NBS survey
+        survey, count = china[china["year"] != off], china[china["year"] == off]
+        if not survey.empty:
+            drawn |= figures.plot_points(ax2, survey, "0.2", label="China (NBS survey)")
+        if not count.empty:
+            drawn |= figures.plot_points(ax2, count, "0.55", label=f"China {off}: poverty office count (not joined)")
         shown += [*china["value"]]
         years += [*china["year"]]
     if shown:

@@ -14,9 +14,10 @@ where China observes the series (``docs/methods.md``, section 6):
   window common to all of them;
 * **poverty incidence and poor population** against China at every common year and their
   changes over the common years. The regions' figures are registered-poor (建档立卡) counts
-  under exit targets, the national ones the NBS rural household survey (from 2013; 2010-2012
-  the poverty office's count): two measurement systems, compared by changes rather than
-  levels alone.
+  under exit targets (Wuling's system is not stated), the national ones the NBS rural poverty
+  monitoring survey (2011 alone is the poverty office's count): different measurement systems
+  (``poverty_measure`` of ``regions.csv``), shown side by side as levels and as each side's log
+  change, never as a gap or a ratio (:mod:`analysis.reports.poverty_bases`).
 
 Rural net income (纯收入, to 2013/2014) and disposable income (可支配收入) are separate
 indicators and never joined; only years observed on both sides enter.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from analysis.data.load import load_claims, observation
 from analysis.metrics import prices as pr
 from analysis.metrics.compare import (
     Comparison,
@@ -38,6 +40,7 @@ from analysis.metrics.compare import (
 )
 from analysis.metrics.convergence import common_years
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
+from analysis.reports import poverty_bases as pb
 from analysis.reports import real_terms as rt
 from analysis.reports.comparison import INCOME, PERIOD_END, ComparisonRun
 
@@ -51,27 +54,38 @@ REAL_CONVERGENCE_METRIC = "rural income convergence: real CAGR difference"
 COMMON_WINDOW_METRIC = "rural income convergence: CAGR difference, common window"
 
 
-MEASUREMENT_NOTE = {
-    "Xiangxi": "two measurement systems: Xiangxi registered poor (建档立卡, under exit targets) vs China NBS survey",
-    "Wuling": "two measurement systems: the Wuling figure's basis is not stated; China NBS survey",
-    "Hunan": "two measurement systems: Hunan's figure is probably registration-based; China NBS survey",
-}
-"""The measurement-system label of each region's poverty figures against the national survey."""
+def china_2011_note() -> str:
+    """China 2011 is the poverty office's count, not the NBS survey; what the package's own 2012 source implies.
 
-NATIONAL_BASIS_YEARS = (
-    2013,
-    (
-        "China 2010-2012: the poverty office's count of 扶贫对象 (registered rural population), "
-        "not the NBS survey of 2013 on"
-    ),
-)
+    The 2012 source states the 2012 level and the fall during 2012 (claim ``ext.c35``); their sum is the 2011
+    level of the survey series, derived here, not a curated survey value (the NBS 2011 figure is not in the data).
+    """
+    off = observation("china.rural_poor_population.2011.ext")
+    level = observation("china.rural_poor_population.2012.ext")
+    claims = load_claims()
+    fall = claims.loc[claims["claim_id"] == "ext.c35", "stated"]
+    text = (
+        f"China 2011 ({float(off['value']):g}万) is the poverty office's count of 扶贫对象 over the rural hukou "
+        "population, not the NBS survey (2010 and 2012 equal the NBS survey figures)"
+    )
+    if not fall.empty:
+        f = float(fall.iloc[0])
+        text += (
+            f"; the 2012 source implies a 2011 survey level of {float(level['value']):g} + {f:g} = "
+            f"{float(level['value']) + f:g}万 (derived, claim ext.c35; not in the data as a 2011 value)"
+        )
+    return text
 
 
 def _measurement(region: str, years: tuple[int, ...]) -> str:
-    text = MEASUREMENT_NOTE.get(region, f"two measurement systems: {region}'s basis vs China NBS survey")
-    if min(years) < NATIONAL_BASIS_YEARS[0]:
-        text += f"; {NATIONAL_BASIS_YEARS[1]}"
+    text = pb.systems_note(region, NATIONAL)
+    if NATIONAL_OFF_SURVEY_YEAR in years:
+        text += f"; {china_2011_note()}"
     return text
+
+
+NATIONAL_OFF_SURVEY_YEAR = 2011
+"""The one national year off the survey basis (the poverty office's count; ``basis`` of its observation)."""
 
 
 def _note(c: Comparison, *notes: str) -> Comparison:
@@ -267,14 +281,20 @@ def poverty_rows(run: ComparisonRun, region: str, indicator: str) -> list[Compar
         ]
     label = _measurement(region, tuple(years))
     rows = []
+    across = pb.across_systems(region, NATIONAL, indicator)
     for y in years:
         try:
-            rows.append(_note(ratio_to_benchmark(a[y], b[y], metric=f"{metric}: gap at common year"), label))
+            c = ratio_to_benchmark(a[y], b[y], metric=f"{metric}: gap at common year")
+            rows.append(pb.levels_side_by_side(c, label) if across else _note(c, label))
         except ComparisonError as e:
             rows.append(not_compared(f"{metric}: gap at common year", a[y], NATIONAL, str(e), benchmark_point=b[y]))
     if len(years) >= 2:
         y0, y1 = years[0], years[-1]
         ca, cb = period_change(a[y0], a[y1]), period_change(b[y0], b[y1])
+        if across:
+            ch = pb.changes_side_by_side(ca, cb, f"{metric}: change over common years", label)
+            rows.append(_note(ch, f"common years {' '.join(map(str, years))}"))
+            return rows
         ch = compare_changes(ca, cb, metric=f"{metric}: change over common years")
         if ca.mode == "rate":
             detail = (

@@ -30,6 +30,7 @@ from analysis.metrics.compare import (
     standards_ratio,
     unmatched_changes,
 )
+from analysis.reports import poverty_bases as pb
 from analysis.reports.comparison import (
     BASIS_NOTES,
     BENCHMARK_BASIS_NOTES,
@@ -41,6 +42,7 @@ from analysis.reports.comparison import (
     POVERTY_LINE,
     ComparisonRun,
 )
+from analysis.reports.params import series_breaks
 
 
 def _with_note(c: Comparison, *notes: str) -> Comparison:
@@ -147,15 +149,38 @@ def poverty_comparisons(run: ComparisonRun) -> list[Comparison]:
                     rows.append(
                         _with_note(gap(x, point_at(bp, x.year), metric=f"{ind}: gap at matched year"), over, basis)
                     )
-            rows.append(
-                _change_rows(
-                    period_change(rp[0], rp[-1]), period_change(bp[0], bp[-1]), f"{ind}: change over period", [over]
-                )
-            )
+            ca, cb = period_change(rp[0], rp[-1]), period_change(bp[0], bp[-1])
+            if pb.across_systems(r, b, ind):
+                rows.append(pb.changes_side_by_side(ca, cb, f"{ind}: change over period", pb.systems_note(r, b)))
+            else:
+                rows.append(_change_rows(ca, cb, f"{ind}: change over period", [over]))
         for i, r in enumerate(run.compared):  # other pairs at matched years only
             for r2 in run.compared[i + 1 :]:
                 rows += _pair_rows(run, ind, r, r2)
-    return rows
+    return [_across_levels(c) for c in rows]
+
+
+def _line_concept(c: Comparison) -> Comparison:
+    """Name the concept of the poverty line a ratio uses (net-income line, disposable-income line, exit threshold)."""
+    year = int(c.year_or_period)
+    breaks = series_breaks(*POVERTY_LINE)
+    last = max((b for b in breaks if b <= year), default=None)
+    if last is None:
+        first = min(breaks, default=None)
+        if first is None:
+            return c
+        return _append_note(
+            c, f"against the line before the {first} break ({breaks[first].label}): {breaks[first].reason}"
+        )
+    return _append_note(c, f"against the line from the {last} break ({breaks[last].label}): {breaks[last].reason}")
+
+
+def _across_levels(c: Comparison) -> Comparison:
+    """A level row of two measurement systems keeps both values, without gap or ratio (:mod:`poverty_bases`)."""
+    ind = c.metric.split(":")[0]
+    if c.status in ("matched", "different years") and pb.across_systems(c.region, c.benchmark, ind):
+        return pb.levels_side_by_side(c, pb.systems_note(c.region, c.benchmark))
+    return c
 
 
 def _pair_rows(run: ComparisonRun, ind: str, r: str, r2: str) -> list[Comparison]:
@@ -307,7 +332,7 @@ def assistance_comparisons(run: ComparisonRun) -> list[Comparison]:
                     rows += ratios_at_matched_years(series, line)
         if income and line:
             try:
-                rows += ratios_at_matched_years(income, line)
+                rows += [_line_concept(c) for c in ratios_at_matched_years(income, line)]
             except ComparisonError as exc:
                 rows.append(
                     not_compared(

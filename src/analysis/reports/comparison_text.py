@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.data.load import check_choice
 from analysis.metrics.compare import Comparison, known
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
+from analysis.reports import poverty_bases as pb
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.comparison import (
     INCOME,
@@ -173,6 +174,9 @@ def narrate_poverty(run: ComparisonRun) -> str:
             s = section_rows(run, "poverty", f"{ind}: gap at start of period", r)[0]
             e = section_rows(run, "poverty", f"{ind}: gap at end of period", r)[0]
             ch = next(c for c in run.rows["poverty"] if c.metric == f"{ind}: change over period" and c.region == r)
+            if s.status == pb.ACROSS_SYSTEMS:
+                lines.append(head + _across_sentence(r, b, s, e, ch))
+                continue
             gu = "pp" if s.gap_unit == "percentage points" else s.gap_unit
             sy = (
                 ", different years: the documents' periods start in different years"
@@ -217,6 +221,19 @@ def narrate_poverty(run: ComparisonRun) -> str:
                 txt += f"Over the common period {ch.year_or_period}: {_change_sentence(ch)}."
             lines.append(head + txt)
     return "\n".join(lines)
+
+
+def _across_sentence(r: str, b: str, s: Comparison, e: Comparison, ch: Comparison) -> str:
+    """Two measurement systems: the levels side by side and each side's own log change; no gap or ratio."""
+    return (
+        f"Different measurement systems ({region_label(r)}: {pb.population_basis(r)}; {region_label(b)}: "
+        f"{pb.population_basis(b)}), so no level gap or ratio is computed. Start: {_v(known(s.value), s.unit)} "
+        f"({s.year_or_period.split(' vs ')[0]}) and {_v(known(s.benchmark_value), s.benchmark_unit)} "
+        f"({s.year_or_period.split(' vs ')[-1]}); end: {_v(known(e.value), e.unit)} and "
+        f"{_v(known(e.benchmark_value), e.benchmark_unit)} ({e.year_or_period}). Within each system: "
+        f"log change {known(ch.value):+.2f} for {region_label(r)} and {known(ch.benchmark_value):+.2f} for "
+        f"{region_label(b)} ({ch.year_or_period}), side by side, not differenced."
+    )
 
 
 def _change_sentence(ch: Comparison) -> str:

@@ -397,17 +397,18 @@ def _row(sel: Selected, variant: str) -> dict | None:
                 0, f"{fit.n_points} paired years, {fit.dof} degrees of freedom: interval and p-value descriptive"
             )
             row["status"] = f"{fit.n_points} paired years, {fit.dof} degrees of freedom (descriptive)"
+    elif reason := sel.concept_break():
+        notes.insert(0, reason)
+        row.update(status=reason.split(" (")[0], n_points=0)
     else:
         row["elasticity"] = _compute(variant, sel, o0, o1, d0, d1)
         notes.append("2 endpoints: no inference")
         rn = _range_note(sel, variant)
         if rn:
             notes.append(rn)
-    for extra in (kind_note(sel), _break_note(sel), spec.note_text):
+    for extra in (kind_note(sel), _break_note(sel), spec.note_text, sel.poverty_note()):
         if extra:
             notes.append(extra)
-    if sel.is_poverty:
-        notes.append("registered-poor (建档立卡) basis under exit targets")
     notes.append("nominal values")
     row["note"] = "; ".join(notes)
     if row["elasticity"] is None:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data.load import UnknownChoice, check_choice, get_series, observation
+from analysis.data.load import UnknownChoice, check_choice, get_series, load_observations, observation
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
-from analysis.reports.params import as_list, mode_of
+from analysis.reports import poverty_bases as pb
+from analysis.reports.params import as_list, mode_of, series_breaks
 
-POVERTY_OUTCOMES = ("poverty_incidence", "poor_population")
+POVERTY_OUTCOMES = ("poverty_incidence", "poverty_incidence_common_base", "poor_population")
 """Poverty outcomes (registered poor): the rate is named beside the literature band, with the
 differences stated; the count never is."""
 
@@ -81,8 +82,19 @@ def wuling_income_note() -> str:
 LINE_NOTE = "the poverty line in current prices is external and has no 2019 value"
 
 
+def common_base_note() -> str:
+    """The caveat on the common-base incidence run, its formula read from the derived 2013 row."""
+    derived = observation("xiangxi.poverty_incidence_common_base.2013.derived")
+    return (
+        "variant of the run on the published rates: the 2013 incidence on the 2019 population base "
+        f"({str(derived['note']).split(' (inputs')[0]}), so that the change is not partly a change of register "
+        "or denominator (claims audit doc004.k02, k04, k27)"
+    )
+
+
 DEFAULT_RUNS: tuple[RunSpec, ...] = (
     RunSpec("Xiangxi", "poverty_incidence", "gdp_per_capita", start=2013, end=2019),
+    RunSpec("Xiangxi", "poverty_incidence_common_base", "gdp_per_capita", start=2013, end=2019, note=common_base_note),
     RunSpec("Xiangxi", "poor_population", "gdp_per_capita", start=2013, end=2019),
     RunSpec(
         "Xiangxi",
@@ -141,6 +153,7 @@ DEFAULT_RUNS: tuple[RunSpec, ...] = (
 
 SHORT_LABELS = {
     "poverty_incidence": "poverty incidence",
+    "poverty_incidence_common_base": "poverty incidence (common base)",
     "poor_population": "poor population",
     "gdp_per_capita": "GDP per capita",
     "gdp": "GDP",
@@ -175,6 +188,37 @@ class Selected:
     @property
     def is_rate(self) -> bool:
         return self.mode == "rate"
+
+    def concept_break(self) -> str:
+        """Why no elasticity is computed when the driver's window crosses a change of concept (the poverty
+        line's 2014 income concept, its 2020 exit threshold): no growth across it ('' when none)."""
+        dw = self.pairing.driver_window
+        breaks = series_breaks(self.spec.d_region, self.spec.driver)
+        crossed = [b for b, brk in breaks.items() if brk.no_growth_across and dw[0] < b <= dw[1]]
+        return "".join(
+            f"not computed: the driver window {dw[0]}-{dw[1]} crosses the {b} change of concept "
+            f"({breaks[b].label}: {breaks[b].reason})"
+            for b in crossed[:1]
+        )
+
+    def poverty_note(self) -> str:
+        """For a poverty outcome: the register break inside its window, its population basis and, for a
+        registered poor population, the certified exits its fall equals ('' for other outcomes)."""
+        if not self.is_poverty:
+            return ""
+        ow, breaks = self.pairing.outcome_window, series_breaks(self.spec.region, self.spec.outcome)
+        notes = [
+            f"outcome crosses the {b} series break ({breaks[b].label}: {breaks[b].reason}); one base only where "
+            "both years have a poor population (the common-base run)"
+            for b in breaks
+            if ow[0] < b <= ow[1]
+        ]
+        notes.append(f"population basis: {pb.population_basis(self.spec.region)}")
+        if self.spec.outcome == "poor_population" and pb.poverty_measure(self.spec.region) == "registered":
+            exits = pb.certified_exits(load_observations(), self.spec.region, ow[1])
+            if exits is not None:
+                notes.append(f"the fall equals cumulative certified exits ({exits[1]}): a flow identity")
+        return "; ".join(notes)
 
     @property
     def band_key(self) -> str | None:

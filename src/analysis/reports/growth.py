@@ -14,7 +14,7 @@ import pandas as pd
 from analysis.data.load import get_series, load_observations
 from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
 from analysis.reports import real_terms as rt
-from analysis.reports.growth_segments import SEGMENT_COLUMNS, crossed_years, crosses_break, segment_of
+from analysis.reports.growth_segments import SEGMENT_COLUMNS, cagr_of, crossed_years, crosses_break, finish, segment_of
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
 
@@ -32,6 +32,7 @@ DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
     ("Xiangxi", "needy_disabled_living_subsidy", 2016, 2019),
     ("China", "poverty_line_current_prices", 2011, 2016),
     ("Xiangxi", "poverty_incidence", 2013, 2019),
+    ("Xiangxi", "poverty_incidence_common_base", 2013, 2019),
     ("Xiangxi", "poor_population", 2013, 2019),
     ("Wuling", "poverty_incidence", 2011, 2019),
     ("Wuling", "poor_population", 2011, 2019),
@@ -190,7 +191,7 @@ def build_table(run: GrowthRun) -> pd.DataFrame:
             pd.DataFrame(segments, columns=list(SEGMENT_COLUMNS)),
         ],
         axis=1,
-    )
+    ).pipe(finish, run.specs, obs)
     run.out.table(run.table, run.name)
     external = any((s["kind"] == "external").any() for s in run.series.values())
     basis = "document and external values" if external else "document values only"
@@ -520,9 +521,7 @@ def narrate(run: GrowthRun) -> str:
         if main["vintages"]:
             head += f"vintages: {main['vintages']}; "
         if sp.mode == "growth":
-            txt = f"CAGR {_pct(main['cagr'])} a year"
-            if not math.isinf(main["doubling_time"]):
-                txt += f" (doubling time {main['doubling_time']:.1f} years)"
+            txt = cagr_of(main)
             crossed = crossed_years(main.get("crosses_break"))
             if crossed:
                 txt += f" across the {' and '.join(crossed)} series break (not like-for-like); no trend is fitted across it"

@@ -9,8 +9,12 @@ like-for-like rows from columns rather than from the prose of ``note``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
+
+from analysis.reports import poverty_bases as pb
+from analysis.reports.params import SeriesSpec
 
 SEGMENT_COLUMNS = ("segment", "break_year", "crosses_break")
 """Columns appended after :data:`REAL_COLUMNS`: which side of a series break a row covers.
@@ -62,3 +66,57 @@ def crossed_years(cell: object) -> list[str]:
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return []
     return [str(int(float(y))) for y in str(cell).split()]
+
+
+GROWTH_VALUE_COLUMNS = (
+    "cagr",
+    "trend_growth",
+    "trend_ci_low",
+    "trend_ci_high",
+    "change",
+    "change_per_year",
+    "log_change",
+    "doubling_time",
+    "total_change",
+    "real_cagr",
+    "real_trend_growth",
+    "real_trend_ci_low",
+    "real_trend_ci_high",
+    "official_real_growth",
+    "official_gap",
+)
+"""Columns left empty in a row whose window crosses a change of concept (``no_growth_across`` breaks)."""
+
+
+def finish(table: pd.DataFrame, specs: Sequence[SeriesSpec], obs: pd.DataFrame) -> pd.DataFrame:
+    """Finish the growth table (issue 26; changed in place and returned).
+
+    * No growth, nominal or real, across a change of concept (the poverty line's 2014 income concept, its
+      2020 exit threshold): the row stays, its values empty and the reason in ``real_note``.
+    * Every poverty row's ``note`` gains its population basis, the register break it crosses (with the
+      claims audit's finding) and, for a registered poor population, the certified exits its fall equals
+      (:func:`analysis.reports.poverty_bases.row_notes`).
+    """
+    by_id = {sp.series_id: sp for sp in specs}
+    for i, r in table.iterrows():
+        sp = by_id[r["series_id"]]
+        concepts = [int(b) for b in crossed_years(r["crosses_break"]) if sp.break_at(int(b)).no_growth_across]
+        if concepts:
+            table.loc[i, list(GROWTH_VALUE_COLUMNS)] = float("nan")
+            why = "; ".join(f"{b}: {sp.break_at(b).reason}" for b in concepts)
+            table.loc[i, "real_note"] = f"no growth rate across a change of concept ({why})"
+        bits = pb.row_notes(sp, r, obs)
+        if bits:
+            note = str(r["note"]) if pd.notna(r["note"]) and r["note"] else ""
+            table.loc[i, "note"] = "; ".join([note, *bits] if note else bits)
+    return table
+
+
+def cagr_of(row: pd.Series) -> str:
+    """``CAGR 9.08% a year (doubling time 8.0 years)``, or that there is none across a change of concept."""
+    if pd.isna(row["cagr"]):
+        return "no growth rate across a change of concept (see real)"
+    txt = f"CAGR {100 * row['cagr']:.2f}% a year"
+    if not math.isinf(row["doubling_time"]):
+        txt += f" (doubling time {row['doubling_time']:.1f} years)"
+    return txt

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data.load import UnknownChoice, check_choice, load_observations
+from analysis.data.vocab import load_regions
 from analysis.metrics.growth import COUNT_INDICATORS
 
 
@@ -24,6 +25,7 @@ class SeriesBreak:
 
     label: str  # short, for a figure legend
     reason: str  # one clause, for tables and text
+    no_growth_across: bool = False  # a change of concept: no growth rate is computed across it
 
 
 CENSUS_REVISION = SeriesBreak(
@@ -35,14 +37,59 @@ INCOME_CONCEPT = SeriesBreak(
     "rural income concept changed in 2013: per-capita net income (纯收入) before, disposable income (可支配收入) "
     "from the integrated household survey on; a pre-2013 figure published as disposable income may be either",
 )
+POVERTY_LINE_CONCEPT = SeriesBreak(
+    "poverty-line concept",
+    "poverty line on another income concept from 2014: the 2300-yuan line in current prices of rural per-capita "
+    "net income (纯收入) for 2011-13, of rural disposable income (可支配收入) from 2014; no growth across the break",
+    no_growth_across=True,
+)
+EXIT_THRESHOLD = SeriesBreak(
+    "exit threshold",
+    "the 2020 value (printed as an approximate round figure) is the exit threshold announced for 2020, another "
+    "concept than the price-indexed line; no growth across the break",
+    no_growth_across=True,
+)
+REGISTER_ADJUSTMENT = SeriesBreak(
+    "register adjustment",
+    "registered poverty on the register after dynamic adjustment (动态调整) from the break year; the earlier rates "
+    "fit the original 2014 建档立卡 register and a 2013 value predates registration (claims audit doc004.k02, k04, "
+    "k27: the population base implied by poor population / incidence differs between the start and the end)",
+)
+
 SERIES_BREAKS: dict[str, dict[int, SeriesBreak]] = {
     "gdp": {2019: CENSUS_REVISION},
     "gdp_per_capita": {2019: CENSUS_REVISION},
     "rural_disposable_income": {2013: INCOME_CONCEPT},
+    "poverty_line_current_prices": {2014: POVERTY_LINE_CONCEPT, 2020: EXIT_THRESHOLD},
 }
 """Default break years by indicator (``break_years="auto"``): regional GDP from 2019 is on the
 fourth-economic-census basis (``docs/methods.md``, section 5); rural income changed concept in 2013 (the external
-figures' README)."""
+figures' README); the poverty line changes income concept in 2014 and its 2020 value is the exit threshold. A
+region's register break (``register_break`` of ``data/raw/regions.csv``) is added for its registered poverty
+incidence by :func:`series_breaks`."""
+
+REGISTER_INDICATORS = ("poverty_incidence",)
+"""Indicators on a region's poverty register: a ``register_break`` of ``regions.csv`` splits them."""
+
+
+def series_breaks(region: str, indicator: str) -> dict[int, SeriesBreak]:
+    """The default breaks of one series: :data:`SERIES_BREAKS` of its indicator and, for a registered
+    poverty incidence, the region's register break (``regions.csv``, column ``register_break``).
+
+    >>> sorted(series_breaks("Xiangxi", "poverty_incidence"))
+    [2018]
+    >>> series_breaks("China", "poverty_incidence")
+    {}
+    """
+    out = dict(SERIES_BREAKS.get(indicator, {}))
+    if indicator in REGISTER_INDICATORS:
+        regions = load_regions()
+        if region in regions.index and "register_break" in regions.columns:
+            year = str(regions.at[region, "register_break"]).strip()
+            if year:
+                out[int(year)] = REGISTER_ADJUSTMENT
+    return dict(sorted(out.items()))
+
 
 GDP_BREAK_YEARS: dict[str, tuple[int, ...]] = {k: tuple(SERIES_BREAKS[k]) for k in ("gdp", "gdp_per_capita")}
 """The GDP breaks alone (the elasticity notes name them for GDP drivers)."""
@@ -123,7 +170,7 @@ class SeriesSpec:
 
     def break_at(self, year: int) -> SeriesBreak:
         """What the break in ``year`` is (the default breaks' reasons, else a user-given break)."""
-        return SERIES_BREAKS.get(self.indicator, {}).get(year, USER_BREAK)
+        return series_breaks(self.region, self.indicator).get(year, USER_BREAK)
 
 
 def mode_of(obs: pd.DataFrame, indicator: str) -> str:
@@ -187,7 +234,7 @@ def resolve_series(
         if start >= end:
             raise UnknownChoice(f"start_year {start} must be before end_year {end} for {region} {indicator}")
         if break_years in ("auto", "default"):  # "default", like every other parameter's sentinel
-            breaks = tuple(SERIES_BREAKS.get(indicator, {}))
+            breaks = tuple(series_breaks(region, indicator))
         else:
             breaks = tuple(_year(b, "break_years") for b in as_list(break_years, "break_years"))
         unit = s["unit"].iloc[0]
