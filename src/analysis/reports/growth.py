@@ -7,16 +7,24 @@ or saves a figure, so the notebook stays a short narrative.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from analysis.data.load import get_series, load_observations
+from analysis.data.load import VINTAGE_CHOICES, get_series, load_observations, release_vintage, single_vintage
 from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
 from analysis.reports import real_terms as rt
 from analysis.reports.growth_segments import SEGMENT_COLUMNS, crossed_years, crosses_break, segment_of
 from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
+from analysis.reports.params import (
+    CENSUS_REVISION,
+    SeriesSpec,
+    as_bool,
+    as_choice,
+    as_year,
+    pairs_from,
+    resolve_series,
+)
 
 DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
     ("Xiangxi", "gdp", 2013, 2019),
@@ -76,6 +84,9 @@ class GrowthRun:
     skipped: list[str] = field(default_factory=list)
     prices: str = "both"
     real: dict = field(default_factory=dict)
+    vintage: str = "single"
+    substituted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per series id, the revised-back alternatives that make it single-vintage (``vintage="single"``)."""
 
     @property
     def show_nominal(self) -> bool:
@@ -100,11 +111,16 @@ def prepare(
     output_dir: object = None,
     run_name: str = "growth_rates",
     prices: object = "both",
+    vintage: object = "single",
 ) -> GrowthRun:
     """Validate the notebook parameters and load the selected series.
 
     ``prices`` is one of :data:`analysis.reports.real_terms.PRICES`: ``both`` (default) puts
-    real growth beside the nominal, ``nominal`` or ``real`` shows one of them.
+    real growth beside the nominal, ``nominal`` or ``real`` shows one of them. ``vintage`` is one
+    of :data:`analysis.data.load.VINTAGE_CHOICES`: ``single`` (default) reads a series with
+    revised-back alternatives (China's GDP after the fourth economic census) on that one vintage
+    (:func:`analysis.data.load.single_vintage`), so its census break no longer applies and the
+    published mixed-vintage rows are a labelled sensitivity; ``published`` uses the preferred rows.
 
     Raises
     ------
@@ -112,6 +128,7 @@ def prepare(
         On any unknown or impossible parameter, listing the valid choices.
     """
     price_choice = as_choice(prices, "prices", rt.PRICES)
+    vintage_choice = as_choice(vintage, "vintage", VINTAGE_CHOICES)
     start, end, base = as_year(start_year, "start_year"), as_year(end_year, "end_year"), as_year(base_year, "base_year")
     ext = as_bool(include_external, "include_external")
     obs = load_observations()
@@ -139,8 +156,26 @@ def prepare(
                     f"base_year {base} is not observed for {sp.region} {sp.indicator}; valid "
                     f"choices: {', '.join(map(str, sorted(years)))}"
                 )
-    series = {sp.series_id: get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end) for sp in specs}
-    return GrowthRun(specs, series, base, outputs(output_dir, run_name), run_name, skipped=skipped, prices=price_choice)
+    series, substituted = {}, {}
+    for i, sp in enumerate(specs):
+        s, ids = single_vintage(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
+        if vintage_choice == "single" and ids:
+            # One vintage throughout: the census revision is not a break inside this series.
+            specs[i] = sp = replace(sp, breaks=tuple(b for b in sp.breaks if sp.break_at(b) is not CENSUS_REVISION))
+            series[sp.series_id], substituted[sp.series_id] = s, ids
+        else:
+            series[sp.series_id] = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
+    return GrowthRun(
+        specs,
+        series,
+        base,
+        outputs(output_dir, run_name),
+        run_name,
+        skipped=skipped,
+        prices=price_choice,
+        vintage=vintage_choice,
+        substituted=substituted,
+    )
 
 
 def selection(run: GrowthRun) -> pd.DataFrame:
@@ -234,7 +269,9 @@ def _pcts(v: object) -> str:
     return "" if v is None or pd.isna(v) else f"{100 * float(v):.2f}%"  # type: ignore[arg-type]  # a table cell: float or NaN
 
 
-LEVEL_COLUMNS = ("series_id", "year", "value", "unit", "kind", "vintage", "source", "note")
+LEVEL_COLUMNS = ("series_id", "year", "value", "unit", "kind", "vintage", "source", "note", "release_vintage")
+"""``release_vintage``: the release status derived by :func:`analysis.data.load.release_vintage`
+(``preliminary`` where a later revision exists in the data or the figure is labelled a first estimate)."""
 
 
 def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
@@ -252,7 +289,10 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
         if len(s) < min_points:
             continue
         cands = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, preferred_only=False)
-        alts = cands[cands["preferred"] == "no"]
+        cands["release_vintage"] = release_vintage(cands)
+        used_ids = set(s["obs_id"])
+        alts = cands[~cands["obs_id"].isin(used_ids) & ((cands["preferred"] == "no") | cands["in_series"])]
+        release = dict(zip(cands["obs_id"], cands["release_vintage"], strict=True))
         by_year = s.set_index(s["year"].astype(int))
         for y in range(sp.start, sp.end + 1):
             notes = []
@@ -269,8 +309,11 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
             )
             if r["kind"] == "external":
                 notes.append(f"external ({r['confidence']} confidence): {r['basis']}")
+            if r["obs_id"] in run.substituted.get(sp.series_id, ()):
+                notes.append("single-vintage series (vintage=single): this revised-back value replaces the published one")
             for _, a in alts[alts["year"] == y].iterrows():
-                notes.append(f"alternative not used: {a['value']:g} ({a['vintage']}; {a['basis']})")
+                what = "published figure not used" if a["preferred"] != "no" else "alternative not used"
+                notes.append(f"{what}: {a['value']:g} ({a['release_vintage']}; {a['basis']})")
             rows.append(
                 {
                     "series_id": sp.series_id,
@@ -281,6 +324,7 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
                     "vintage": r["vintage"],
                     "source": source,
                     "note": "; ".join(notes),
+                    "release_vintage": release.get(r["obs_id"], ""),
                 }
             )
     out = pd.DataFrame(rows, columns=list(LEVEL_COLUMNS))
@@ -320,6 +364,9 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
     for sp in run.by_mode("growth"):
         cands = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, preferred_only=False)
         base = analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode)[0]
+        if sp.series_id in run.substituted:
+            rows.append(_published_row(run, sp, base))
+            continue
         for _, a in cands[cands["preferred"] == "no"].iterrows():
             alt = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, substitute=[a["obs_id"]])
             r = analyse_series(alt, sp.start, sp.end, sp.mode)[0]
@@ -349,6 +396,30 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
     run.out.table(out, f"{run.name}_sensitivity")
     return out
+
+
+def _published_row(run: GrowthRun, sp: SeriesSpec, base) -> dict:
+    """The sensitivity row of a single-vintage series: the published (preferred, mixed-vintage) rows instead."""
+    pub = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
+    r = analyse_series(pub, sp.start, sp.end, sp.mode)[0]
+    return {
+        "series_id": sp.series_id,
+        "period": f"{sp.start}-{sp.end}",
+        "substitute": "published rows (vintage=published)",
+        "year": float("nan"),
+        "use": "the published rows replace the single-vintage series (vintages mixed: "
+        + ", ".join(f"{int(y)} {v}" for y, v in zip(pub["year"], release_vintage(pub), strict=True))
+        + "; the published series crosses the revisions, so no trend is like-for-like)",
+        "value_used": float("nan"),
+        "value_alternative": float("nan"),
+        "vintage": "mixed",
+        "confidence": " ".join(sorted(set(pub["confidence"]) - {""})),
+        "basis": "preferred rows as first published or last found",
+        "cagr": base.cagr,
+        "cagr_alternative": r.cagr,
+        "trend_growth": base.trend_growth,
+        "trend_alternative": r.trend_growth,
+    }
 
 
 def _percent(values: pd.Series) -> pd.Series:
