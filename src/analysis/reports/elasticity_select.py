@@ -292,7 +292,12 @@ def _select_run(spec: RunSpec, obs: pd.DataFrame, kinds: tuple[str, ...]) -> Sel
             raise UnknownChoice(f"{what} has non-positive values: no log elasticity")
     try:
         pairing = el.pair_years(
-            o_all["year"].astype(int), d_all["year"].astype(int), spec.start, spec.end, spec.driver_window
+            o_all["year"].astype(int),
+            d_all["year"].astype(int),
+            spec.start,
+            spec.end,
+            spec.driver_window,
+            driver_document_years=d_all.loc[d_all["kind"] == "document", "year"].astype(int),
         )
     except el.YearMismatch as e:
         raise UnknownChoice(f"{spec.run_id}: {e}") from None
