@@ -562,7 +562,7 @@ def pair_years(
         missing = [y for y in ow if y not in dy]
         why = f"the driver has no value for {_join(missing)}" if missing else "driver window set explicitly"
         docs = set(_years(driver_document_years))
-        if driver_window is None and missing and dw[0] <= o0 and dw[1] >= o1 and {*dw} <= docs:
+        if driver_window is None and docs and dw != choose_driver_window(ow, dy):
             why += "; the document years bracketing the outcome window are preferred to a window with external values"
         note = (
             f"outcome window {_span(ow)} differs from driver window {_span(dw)} ({why}; observed driver years "

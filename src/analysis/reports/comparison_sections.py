@@ -192,9 +192,7 @@ def _growth_notes(c: PeriodChange, single: str = "") -> list[str]:
     if single:
         notes.append(single)
     elif c.start.indicator in ("gdp", "gdp_per_capita") and c.start.year < 2019 <= c.end.year:
-        notes.append(
-            "2019 GDP is on the fourth-census basis (partly a level shift); the earlier years are first releases"
-        )
+        notes.append("2019 GDP is on the fourth-census basis (partly a level shift)")
     return notes
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from analysis.data.load import VINTAGE_CHOICES, get_series, load_observations, release_vintage, single_vintage
+from analysis.data.vocab import indicator_fact
 from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
 from analysis.reports import real_terms as rt
 from analysis.reports.growth_segments import SEGMENT_COLUMNS, crossed_years, crosses_break, segment_of
@@ -165,6 +166,7 @@ def prepare(
             series[sp.series_id], substituted[sp.series_id] = s, ids
         else:
             series[sp.series_id] = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
+        series[sp.series_id] = _with_release_vintage(series[sp.series_id], sp)
     return GrowthRun(
         specs,
         series,
@@ -178,8 +180,23 @@ def prepare(
     )
 
 
+def _with_release_vintage(s: pd.DataFrame, sp: SeriesSpec) -> pd.DataFrame:
+    """The series with ``vintage`` replaced by the derived release label (the curated one kept as ``vintage_curated``).
+
+    :func:`analysis.data.load.release_vintage` compares each row with every row of its year
+    (alternatives included), so a first release with a later revision in the data, or one another
+    source labels preliminary, is marked ``preliminary`` in the growth table's ``vintages`` column.
+    """
+    cands = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, preferred_only=False)
+    label = dict(zip(cands["obs_id"], release_vintage(cands), strict=True))
+    return s.assign(vintage_curated=s["vintage"], vintage=s["obs_id"].map(label).fillna(""))
+
+
 def selection(run: GrowthRun) -> pd.DataFrame:
-    """The selected series: period, observed years, kinds, unit, treatment.
+    """The selected series: period, observed years, kinds, unit, treatment, population basis.
+
+    ``population basis`` is the denominator of a per-capita series (``indicators.csv``), empty
+    for the others.
 
     Default series left out because they have no document values when external values
     are excluded are listed as ``skipped``.
@@ -197,6 +214,7 @@ def selection(run: GrowthRun) -> pd.DataFrame:
                 "kinds": " ".join(sorted(set(s["kind"]))),
                 "treatment": sp.mode,
                 "breaks": " ".join(map(str, sp.breaks)),
+                "population basis": indicator_fact(sp.indicator, "population_basis"),
             }
         )
     for why in run.skipped:
@@ -293,6 +311,7 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
         used_ids = set(s["obs_id"])
         alts = cands[~cands["obs_id"].isin(used_ids) & ((cands["preferred"] == "no") | cands["in_series"])]
         release = dict(zip(cands["obs_id"], cands["release_vintage"], strict=True))
+        rebased = {int(r["year"]): r for r in _rebased_per_capita_rows(run, sp)}
         by_year = s.set_index(s["year"].astype(int))
         for y in range(sp.start, sp.end + 1):
             notes = []
@@ -309,6 +328,14 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
             )
             if r["kind"] == "external":
                 notes.append(f"external ({r['confidence']} confidence): {r['basis']}")
+            if indicator_fact(sp.indicator, "population_basis"):
+                notes.append(f"per capita of the {indicator_fact(sp.indicator, 'population_basis')}")
+            if y in rebased:
+                notes.append(
+                    f"on another basis than the {indicator_fact(sp.indicator, 'per_capita_of')} series' value of this "
+                    f"year ({rebased[y]['basis']}): the sensitivity table gives the derived value on that basis, "
+                    f"{rebased[y]['value_alternative']:.0f}"
+                )
             if r["obs_id"] in run.substituted.get(sp.series_id, ()):
                 notes.append("single-vintage series (vintage=single): this revised-back value replaces the published one")
             for _, a in alts[alts["year"] == y].iterrows():
@@ -321,7 +348,7 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
                     "value": r["value"],
                     "unit": sp.unit,
                     "kind": r["kind"],
-                    "vintage": r["vintage"],
+                    "vintage": r["vintage_curated"],
                     "source": source,
                     "note": "; ".join(notes),
                     "release_vintage": release.get(r["obs_id"], ""),
@@ -367,6 +394,7 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
         if sp.series_id in run.substituted:
             rows.append(_published_row(run, sp, base))
             continue
+        rows += _rebased_per_capita_rows(run, sp)
         for _, a in cands[cands["preferred"] == "no"].iterrows():
             alt = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, substitute=[a["obs_id"]])
             r = analyse_series(alt, sp.start, sp.end, sp.mode)[0]
@@ -396,6 +424,74 @@ def sensitivity(run: GrowthRun) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
     run.out.table(out, f"{run.name}_sensitivity")
     return out
+
+
+def _rebased_per_capita_rows(run: GrowthRun, sp: SeriesSpec) -> list[dict]:
+    """Derived sensitivity rows: a per-capita value put on the basis of the aggregate series used.
+
+    Where the aggregate (``indicators.csv`` ``per_capita_of``: GDP for GDP per capita) has, in a
+    year of the per-capita series, an alternative on another basis (not the same figure rounded),
+    the per-capita value is rescaled by the ratio of the aggregate used to that alternative:
+    Xiangxi 2015, 19488 x 497.19 / 511.9 (the prefecture's own 2015 figure includes the relocated
+    cigarette output, the GDP series' provincial figure excludes it). A derived value, assuming the
+    per-capita figure is on the alternative's basis (its quote pairs it with that figure) and the
+    same population; one row per growth window of the series that the year changes.
+    """
+    agg = indicator_fact(sp.indicator, "per_capita_of")
+    if not agg:
+        return []
+    pc = run.series[sp.series_id]
+    cands = get_series(sp.region, agg, sp.kinds, sp.start, sp.end, preferred_only=False)
+    used = get_series(sp.region, agg, sp.kinds, sp.start, sp.end).set_index("year")
+    rows = []
+    for _, a in cands[cands["preferred"] == "no"].iterrows():
+        y = int(a["year"])
+        if y not in set(pc["year"].astype(int)) or y not in used.index:
+            continue
+        u = used.loc[y]
+        if _same_printed(float(u["value"]), float(a["value"])):
+            continue  # the same figure, rounded: not another basis
+        alt = pc.copy()
+        i = alt.index[alt["year"] == y][0]
+        v = float(alt.at[i, "value"]) * float(u["value"]) / float(a["value"])
+        alt.at[i, "value"] = v
+        label = (
+            f"derived: {alt.at[i, 'obs_id'] if 'obs_id' in alt else ''} x {u['obs_id']} / {a['obs_id']} = "
+            f"{float(pc.at[i, 'value']):g} x {float(u['value']):g} / {float(a['value']):g}"
+        )
+        for r0, r1 in zip(
+            analyse_series(pc, sp.start, sp.end, sp.mode, sp.breaks),
+            analyse_series(alt, sp.start, sp.end, sp.mode, sp.breaks),
+            strict=True,
+        ):
+            if not (r0.start_year <= y <= r1.end_year) or (r0.cagr == r1.cagr and r0.trend_growth == r1.trend_growth):
+                continue
+            rows.append(
+                {
+                    "series_id": sp.series_id,
+                    "period": f"{r0.start_year}-{r0.end_year}",
+                    "substitute": label,
+                    "year": y,
+                    "use": f"replaces the value used: on the basis of the {agg} series used ({u['basis']}), "
+                    f"not of {a['basis']}; same population assumed",
+                    "value_used": float(pc.at[i, "value"]),
+                    "value_alternative": v,
+                    "vintage": "derived",
+                    "confidence": str(pc.at[i, "confidence"]),
+                    "basis": f"rebased to {u['obs_id']}",
+                    "cagr": r0.cagr,
+                    "cagr_alternative": r1.cagr,
+                    "trend_growth": r0.trend_growth,
+                    "trend_alternative": r1.trend_growth,
+                }
+            )
+    return rows
+
+
+def _same_printed(a: float, b: float) -> bool:
+    """Whether two values are one figure printed to different precision (497.19 and 497)."""
+    decimals = min(len(repr(x).split(".")[1].rstrip("0")) if "." in repr(x) else 0 for x in (a, b))
+    return round(a, decimals) == round(b, decimals)
 
 
 def _published_row(run: GrowthRun, sp: SeriesSpec, base) -> dict:
@@ -586,6 +682,15 @@ def narrate(run: GrowthRun) -> str:
             f"- **{sp.region} {sp.label}** ({sp.unit}), {sp.start}-{sp.end}, {main['n_points']} observed years "
             f"({main['kinds_used']}): {v0:g} to {v1:g}; "
         )
+        if indicator_fact(sp.indicator, "population_basis"):
+            head += f"per capita of the {indicator_fact(sp.indicator, 'population_basis')}; "
+        if sp.series_id in run.substituted:
+            low = [str(int(y)) for y, c in zip(s["year"], s["confidence"], strict=True) if c == "low"]
+            head += (
+                "one vintage (revised back after the "
+                f"{indicator_fact(sp.indicator, 'revision_basis')}; the published rows, which cross the revisions, are "
+                f"in the sensitivity table){'; low-confidence values: ' + ', '.join(low) if low else ''}; "
+            )
         if main["missing_years"] and main["n_points"] > 2:
             head += f"no value for {', '.join(main['missing_years'].split())} (not found, not interpolated); "
         if main["vintages"]:
