@@ -329,7 +329,7 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
             if r["kind"] == "external":
                 notes.append(f"external ({r['confidence']} confidence): {r['basis']}")
             if indicator_fact(sp.indicator, "population_basis"):
-                notes.append(f"per capita of the {indicator_fact(sp.indicator, 'population_basis')}")
+                notes.append(f"per person of the {indicator_fact(sp.indicator, 'population_basis')}")
             if y in rebased:
                 notes.append(
                     f"on another basis than the {indicator_fact(sp.indicator, 'per_capita_of')} series' value of this "
@@ -683,7 +683,7 @@ def narrate(run: GrowthRun) -> str:
             f"({main['kinds_used']}): {v0:g} to {v1:g}; "
         )
         if indicator_fact(sp.indicator, "population_basis"):
-            head += f"per capita of the {indicator_fact(sp.indicator, 'population_basis')}; "
+            head += f"per person of the {indicator_fact(sp.indicator, 'population_basis')}; "
         if sp.series_id in run.substituted:
             low = [str(int(y)) for y, c in zip(s["year"], s["confidence"], strict=True) if c == "low"]
             head += (
