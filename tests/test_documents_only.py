@@ -88,7 +88,9 @@ def test_elasticities_documents_only_are_unchanged(tmp_path):
     want = want[made].reset_index(drop=True)
     # h9 (deliberate): each row's note gains the population caveat of its pair (population_note), the only
     # change to the note; removed here, the rest of the note must equal the fixture's
-    caveats = [population_note(o, d, dr or r) for o, d, r, dr in got[["outcome", "driver", "region", "driver_region"]].values]
+    caveats = [
+        population_note(o, d, dr or r) for o, d, r, dr in got[["outcome", "driver", "region", "driver_region"]].values
+    ]
     got["note"] = [n.replace("; " + c, "") if c else n for n, c in zip(got["note"], caveats, strict=True)]
     keep = [c for c in want.columns if c not in ELASTICITY_CHANGED]
     assert list(got.columns[: len(want.columns)]) == list(want.columns)

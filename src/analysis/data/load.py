@@ -415,19 +415,22 @@ def release_vintage(obs: pd.DataFrame) -> pd.Series:
         ].drop(index=r.name)
         v = str(r["vintage"]) if isinstance(r["vintage"], str) else ""
         later = same[same["vintage"].isin(["revised", "final"]) & (same["value"] != r["value"])]
-        if v in ("revised", "final") and later.empty:
-            out.append(v)
-            continue
         prelim = same[same["vintage"] == "preliminary"]
-        agrees = any(_same_figure(float(r["value"]), float(x)) for x in prelim["value"])
-        if v == "preliminary" or agrees or (v not in ("final",) and not later.empty):
-            out.append("preliminary" if v != "revised" else "revised")
+        agrees = any(same_figure(float(r["value"]), float(x)) for x in prelim["value"])
+        if v in ("revised", "final"):
+            out.append(v)
+        elif v == "preliminary" or agrees or not later.empty:
+            out.append("preliminary")
         else:
-            out.append(v if v in ("revised", "final") else "first release")
+            out.append("first release")
     return pd.Series(out, index=obs.index, name="release_vintage", dtype=str)
 
 
-def _same_figure(a: float, b: float) -> bool:
-    """Whether two printings agree to the precision of the coarser (497.19 and 497)."""
+def same_figure(a: float, b: float) -> bool:
+    """Whether two printings agree to the precision of the coarser (497.19 and 497).
+
+    >>> same_figure(497.19, 497.0), same_figure(511.9, 497.19)
+    (True, False)
+    """
     decimals = min(len(repr(x).split(".")[1].rstrip("0")) if "." in repr(x) else 0 for x in (a, b))
     return round(a, decimals) == round(b, decimals)

@@ -229,7 +229,12 @@ def growth_comparisons(run: ComparisonRun) -> list[Comparison]:
                         _vintage_mismatch(run, c, bc),
                         _overlap(r, run.benchmark),
                         *_growth_notes(c, run.single_vintage_note(r, ind)),
-                        *(["benchmark: " + n for n in _growth_notes(bc, run.single_vintage_note(run.benchmark, ind))[1:]]),
+                        *(
+                            [
+                                "benchmark: " + n
+                                for n in _growth_notes(bc, run.single_vintage_note(run.benchmark, ind))[1:]
+                            ]
+                        ),
                     ],
                 )
             )

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from analysis.data.load import VINTAGE_CHOICES, get_series, load_observations, release_vintage, single_vintage
+from analysis.data.load import (
+    VINTAGE_CHOICES,
+    get_series,
+    load_observations,
+    release_vintage,
+    same_figure,
+    single_vintage,
+)
 from analysis.data.vocab import indicator_fact
 from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
 from analysis.reports import real_terms as rt
@@ -337,7 +344,9 @@ def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
                     f"{rebased[y]['value_alternative']:.0f}"
                 )
             if r["obs_id"] in run.substituted.get(sp.series_id, ()):
-                notes.append("single-vintage series (vintage=single): this revised-back value replaces the published one")
+                notes.append(
+                    "single-vintage series (vintage=single): this revised-back value replaces the published one"
+                )
             for _, a in alts[alts["year"] == y].iterrows():
                 what = "published figure not used" if a["preferred"] != "no" else "alternative not used"
                 notes.append(f"{what}: {a['value']:g} ({a['release_vintage']}; {a['basis']})")
@@ -449,7 +458,7 @@ def _rebased_per_capita_rows(run: GrowthRun, sp: SeriesSpec) -> list[dict]:
         if y not in set(pc["year"].astype(int)) or y not in used.index:
             continue
         u = used.loc[y]
-        if _same_printed(float(u["value"]), float(a["value"])):
+        if same_figure(float(u["value"]), float(a["value"])):
             continue  # the same figure, rounded: not another basis
         alt = pc.copy()
         i = alt.index[alt["year"] == y][0]
@@ -486,12 +495,6 @@ def _rebased_per_capita_rows(run: GrowthRun, sp: SeriesSpec) -> list[dict]:
                 }
             )
     return rows
-
-
-def _same_printed(a: float, b: float) -> bool:
-    """Whether two values are one figure printed to different precision (497.19 and 497)."""
-    decimals = min(len(repr(x).split(".")[1].rstrip("0")) if "." in repr(x) else 0 for x in (a, b))
-    return round(a, decimals) == round(b, decimals)
 
 
 def _published_row(run: GrowthRun, sp: SeriesSpec, base) -> dict:
