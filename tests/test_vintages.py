@@ -156,3 +156,15 @@ def test_population_caveats():
     inc = population_note("poverty_incidence", "rural_disposable_income", "Xiangxi")
     assert "rural residents" in inc and "census" not in inc
     assert population_note("rural_dibao_standard", "gdp_per_capita", "Xiangxi").startswith("driver per person of")
+
+
+def test_gdp_findings_name_preliminary_values_and_population(report_tables):
+    from analysis.build import findings as fnd
+    from analysis.data.load import load_observations
+
+    found = {f.key: f for f in fnd.collect(report_tables, load_observations())}
+    # lead window 2013-2018 of xiangxi.gdp: 2015 (497.19, same figure as the preliminary 497 of
+    # xiangxi.gdp.2015.ext.alt2), 2017 (585) and 2018 (605.05) are preliminary releases
+    assert "the 2015, 2017, 2018 values are preliminary releases, not revised back" in found["gdp-growth"].text
+    # GDP per capita (documents only: xiangxi.gdp_per_capita.2013 16171, .2019 26691) states its denominator
+    assert "per person of the resident population (常住人口)" in found["gdppc-growth"].text
