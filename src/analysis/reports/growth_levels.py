@@ -89,7 +89,7 @@ def levels_table(run: GrowthRunLike, min_points: int = 3) -> pd.DataFrame:
             if y in rebased:
                 notes.append(
                     f"on another basis than the {indicator_fact(sp.indicator, 'per_capita_of')} series' value of this "
-                    f"year ({rebased[y]['basis']}): the sensitivity table gives the derived value on that basis, "
+                    f"year: the sensitivity table gives the derived value on that basis, "
                     f"{rebased[y]['value_alternative']:.0f}"
                 )
             if r["obs_id"] in run.substituted.get(sp.series_id, ()):
@@ -233,7 +233,7 @@ def _rebased_per_capita_rows(run: GrowthRunLike, sp: SeriesSpec) -> list[dict]:
                     "value_alternative": v,
                     "vintage": "derived",
                     "confidence": str(pc.at[i, "confidence"]),
-                    "basis": f"rebased: {pc.at[i, 'obs_id']} x {u['obs_id']} (used) / {a['obs_id']}",
+                    "basis": f"rebased to the {agg} value used",
                     "cagr": r0.cagr,
                     "cagr_alternative": r1.cagr,
                     "trend_growth": r0.trend_growth,
