@@ -250,7 +250,7 @@ def _published_row(run: GrowthRunLike, sp: SeriesSpec, base) -> dict:
     return {
         "series_id": sp.series_id,
         "period": f"{sp.start}-{sp.end}",
-        "substitute": "published rows (vintage=published)",
+        "substitute": "published rows (vintage = published)",
         "year": float("nan"),
         "use": "the published rows replace the single-vintage series (vintages mixed: "
         + ", ".join(f"{int(y)} {v}" for y, v in zip(pub["year"], release_vintage(pub), strict=True))
@@ -296,7 +296,8 @@ def display_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
 
     out = pd.DataFrame(
         {
-            "series": table["series_id"],
+            # a break opportunity after the underscore (xiangxi.gdp_per_capita) so the table fits the page
+            "series": table["series_id"].str.replace("_", "_\u200b", regex=False),
             "period": table["period"],
             "alternative": table["substitute"],
             "year": table["year"],
