@@ -459,6 +459,7 @@ def test_committed_notebook_has_outputs_and_the_conventions():
         "base_year",
         "benchmark",
         "include_external",
+        "vintage",  # h9: China's GDP on one vintage (single) or as published
         "output_dir",
         "run_name",
         "province",  # the provincial benchmark (tests/test_hunan.py)

@@ -266,10 +266,13 @@ def test_report_states_both_windows_when_they_differ(default_report: er.Elastici
     la = _row(default_report.not_computed, "wuling.poverty_incidence ~ rural_disposable_income", "log_arc")
     assert la["reason"].startswith("not computed")
     d = _row(t, "xiangxi.rural_dibao_standard ~ gdp_per_capita", "window")
-    # the nearest driver window is now 2015-2019 (19488 external -> 26691):
-    # (ln(3927/1980)/5) / (ln(26691/19488)/4) = 0.136956 / 0.078628 = 1.7418
-    assert d["elasticity"] == pytest.approx(1.7418, abs=1e-4)
-    assert (d["outcome_years"], d["driver_years"]) == ("2014 2019", "2015 2019")
+    # h9 (review P7): the document years 2013 and 2019 (rows xiangxi.gdp_per_capita.2013 = 16171 and
+    # .2019 = 26691) bracket the outcome window 2014-2019 and are preferred to 2015-2019, whose 2015
+    # value (19488) is external and on the inclusive-cigarette basis:
+    # (ln(3927/1980)/5) / (ln(26691/16171)/6) = 0.136956 / 0.083518 = 1.6398 (was 1.7418 with 2015-2019)
+    assert d["elasticity"] == pytest.approx(1.6398, abs=1e-4)
+    assert (d["outcome_years"], d["driver_years"]) == ("2014 2019", "2013 2019")
+    assert "document years bracketing the outcome window are preferred" in d["note"]
     line = _row(t, "xiangxi.rural_dibao_standard ~ china.poverty_line_current_prices", "window")
     # (0.684779 / 5) / (ln(2952/2800) / 2) = 0.136956 / (0.052863 / 2) = 5.1815
     assert line["elasticity"] == pytest.approx(5.1815, abs=1e-3)

@@ -25,7 +25,9 @@ def test_xiangxi_gdp_row_marks_external_vintages_and_the_missing_year(run):
     t = run.table[run.table["series_id"] == "xiangxi.gdp"]
     full, pre = t.iloc[0], t.iloc[1]
     assert full["years_used"] == "2013 2015 2016 2017 2018 2019" and full["missing_years"] == "2014"
-    assert bool(full["external_used"]) and full["vintages"] == "2017 preliminary; 2018 preliminary"
+    # h9: 2015 (xiangxi.gdp.2015.ext, 497.19 "as published") is preliminary by release: the row
+    # xiangxi.gdp.2015.ext.alt2 (497, Hunan bureau ranking of 1 Feb 2016) gives the same figure as preliminary
+    assert bool(full["external_used"]) and full["vintages"] == "2015 preliminary; 2017 preliminary; 2018 preliminary"
     assert full["n_points"] == 6 and full["trend_growth"] == pytest.approx(0.085116, abs=1e-6)
     # without the census break: 2013-2018, five points, 3 degrees of freedom
     assert (pre["start_year"], pre["end_year"], pre["n_points"]) == (2013, 2018, 5)
@@ -90,7 +92,9 @@ def test_documents_only_run_says_no_external_value(tmp_path):
 
 def test_figure_note_lists_external_values_and_vintages(run):
     note = figures.external_note([run.series["xiangxi.gdp"]])
-    assert note == "External values: Xiangxi GDP 2015-2018 (preliminary: 2017-2018)."
+    # h9: the growth run's series carry the derived release label, so 2015 (497.19, which
+    # xiangxi.gdp.2015.ext.alt2 gives as the preliminary 497) is marked preliminary in the figure note
+    assert note == "External values: Xiangxi GDP 2015-2018 (preliminary: 2015, 2017-2018)."
     assert figures.year_ranges([2012, 2014, 2015, 2016, 2018]) == "2012, 2014-2016, 2018"
     frame = pd.DataFrame({"kind": ["document"], "year": [2013], "region": ["Xiangxi"], "indicator": ["gdp"]})
     assert figures.external_note([frame]) == "No external values."

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.vocab import indicator_fact
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 from analysis.reports.growth_segments import crossed_years
 from analysis.reports.params import SERIES_BREAKS
@@ -362,8 +363,12 @@ def _poverty(ctx: Context, series_id: str, who: str, key: str, caveat: str) -> F
 
 @finding
 def gdp_growth(ctx: Context) -> Finding:
-    """Xiangxi GDP: the nominal CAGR before the census revision first, the one across it after."""
-    _, cross = _lead_rows(ctx, "growth_rates", "xiangxi.gdp", "cagr")
+    """Xiangxi GDP: the nominal CAGR before the census revision first, the one across it after.
+
+    The caveat names the preliminary values of the lead window (column ``vintages``: the derived
+    release labels of :func:`analysis.data.load.release_vintage`).
+    """
+    lead, cross = _lead_rows(ctx, "growth_rates", "xiangxi.gdp", "cagr")
     caveat = "nominal GDP, with no price index for the prefecture"
     if cross is not None:
         caveat = (
@@ -371,6 +376,9 @@ def gdp_growth(ctx: Context) -> Finding:
             "(the document does not say so; the jump from the preliminary 2018 figure suggests a level shift), so "
             "the longer window probably mixes two bases"
         )
+    prelim = re.findall(r"(\d{4}) preliminary", str(lead[1].get("vintages", "")) if lead is not None else "")
+    if prelim:
+        caveat += f"; the {', '.join(prelim)} values are preliminary releases, not revised back"
     return _growth(ctx, "growth_rates", "xiangxi.gdp", "Xiangxi's GDP", caveat, "gdp-growth")
 
 
@@ -426,12 +434,14 @@ def real_growth(ctx: Context) -> Finding:
 @finding
 def gdp_per_capita_growth(ctx: Context) -> Finding:
     """Xiangxi GDP per capita from the documents alone (like-for-like window first)."""
+    population = indicator_fact("gdp_per_capita", "population_basis")
     return _growth(
         ctx,
         "growth_documents_only",
         "xiangxi.gdp_per_capita",
         "Xiangxi's GDP per capita",
-        "the documents give only these two years, too few for a trend",
+        "the documents give only these two years, too few for a trend"
+        + (f"; per person of the {population}, not the census count" if population else ""),
         "gdppc-growth",
     )
 

@@ -341,3 +341,109 @@ def series_catalog(path: Path | None = None) -> pd.DataFrame:
     n_alt = obs[obs["_alt"]].groupby("series_id").size()
     out["alternatives"] = out["series_id"].map(n_alt).fillna(0).astype(int)
     return out
+
+
+VINTAGE_CHOICES = ("single", "published")
+"""How a series with revised-back alternatives is read (the ``vintage`` parameter of the reports):
+``single`` (default) the single-vintage series of :func:`single_vintage`, ``published`` the
+preferred rows as first published or last found (mixed vintages: a labelled sensitivity)."""
+
+
+def single_vintage(
+    region: str,
+    indicator: str,
+    kinds: Sequence[str] = KINDS,
+    start: int | None = None,
+    end: int | None = None,
+    path: Path | None = None,
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A series on one vintage: the revised-back alternatives named by ``indicators.csv``.
+
+    ``indicators.csv`` column ``revision_basis`` names a revision (for GDP: the fourth national
+    economic census). Where a series has external alternatives whose ``basis`` names it, those
+    alternatives replace the rows of their years, and the years after the last of them keep their
+    default rows (published on the revised basis); a year on or before the last revised-back
+    year without one is left out, never mixed in. Without such alternatives (Xiangxi's GDP:
+    first releases only) the default series is returned unchanged.
+
+    Returns
+    -------
+    (pandas.DataFrame, tuple of str)
+        The series (as :func:`get_series`) and the ids of the substituted alternatives (empty
+        when nothing was substituted).
+
+    Examples
+    --------
+    China's GDP on the fourth-census basis: the revised-back rows 2013-2018 and the final 2019 figure.
+
+    >>> s, ids = single_vintage("China", "gdp")
+    >>> s["value"].tolist()
+    [592963.2, 643563.1, 688858.2, 746395.1, 832035.9, 919281.0, 986515.0]
+    >>> single_vintage("Xiangxi", "gdp")[1]
+    ()
+    """
+    from analysis.data.vocab import indicator_fact
+
+    phrase = indicator_fact(indicator, "revision_basis")
+    default = get_series(region, indicator, kinds, start, end, path)
+    if not phrase:
+        return default, ()
+    cands = get_series(region, indicator, kinds, start, end, path, preferred_only=False)
+    alts = cands[(cands["preferred"] == "no") & cands["basis"].str.contains(phrase, regex=False)]
+    alts = alts.drop_duplicates("year")
+    if alts.empty:
+        return default, ()
+    ids = tuple(alts["obs_id"])
+    s = get_series(region, indicator, kinds, start, end, path, substitute=ids)
+    last = int(alts["year"].max())
+    keep = s["obs_id"].isin(ids) | (s["year"] > last)
+    return s[keep].reset_index(drop=True), ids
+
+
+RELEASE_VINTAGES = ("preliminary", "revised", "final", "first release")
+"""The derived release label of :func:`release_vintage`."""
+
+
+def release_vintage(obs: pd.DataFrame) -> pd.Series:
+    """The release status of each row, derived from the rows of the same series and year.
+
+    Rule (``docs/methods.md``): ``preliminary`` where the row's own vintage is preliminary, where
+    another row of the same region, indicator and year is a later revision (vintage ``revised``
+    or ``final`` with another value), or where another row gives the same figure (to the
+    precision of the coarser) as preliminary; otherwise the stated vintage (``revised``,
+    ``final``), and ``first release`` for a figure labelled ``as published`` with no later
+    revision in the data. Document rows (no vintage) are ``first release``.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"region": ["X"] * 3, "indicator": ["gdp"] * 3, "year": [2015] * 3,
+    ...     "value": [497.19, 497.0, 511.9], "vintage": ["as published", "preliminary", "as published"]})
+    >>> release_vintage(obs).tolist()
+    ['preliminary', 'preliminary', 'first release']
+    """
+    out = []
+    for _, r in obs.iterrows():
+        same = obs[
+            (obs["region"] == r["region"]) & (obs["indicator"] == r["indicator"]) & (obs["year"] == r["year"])
+        ].drop(index=r.name)
+        v = str(r["vintage"]) if isinstance(r["vintage"], str) else ""
+        later = same[same["vintage"].isin(["revised", "final"]) & (same["value"] != r["value"])]
+        prelim = same[same["vintage"] == "preliminary"]
+        agrees = any(same_figure(float(r["value"]), float(x)) for x in prelim["value"])
+        if v in ("revised", "final"):
+            out.append(v)
+        elif v == "preliminary" or agrees or not later.empty:
+            out.append("preliminary")
+        else:
+            out.append("first release")
+    return pd.Series(out, index=obs.index, name="release_vintage", dtype=str)
+
+
+def same_figure(a: float, b: float) -> bool:
+    """Whether two printings agree to the precision of the coarser (497.19 and 497).
+
+    >>> same_figure(497.19, 497.0), same_figure(511.9, 497.19)
+    (True, False)
+    """
+    decimals = min(len(repr(x).split(".")[1].rstrip("0")) if "." in repr(x) else 0 for x in (a, b))
+    return round(a, decimals) == round(b, decimals)

@@ -301,6 +301,13 @@ INDICATOR_SCHEMA = vocab_schema(
         "statistic": pa.Column(TEXT, _optional_vocab(STATISTICS, "statistic")),
         "statistic_of": pa.Column(TEXT),
         "additive": pa.Column(TEXT, _optional_vocab(YES_NO, "additive (whether areas' values add up to the whole's)")),
+        # The revision whose revised-back alternatives (external rows whose basis names it) form a
+        # single-vintage series (analysis.data.load.single_vintage); empty: no such series.
+        "revision_basis": pa.Column(TEXT),
+        # The aggregate a per-capita indicator divides (gdp for gdp_per_capita), and the population
+        # it divides by: stated beside every per-capita value (docs/methods.md).
+        "per_capita_of": pa.Column(TEXT),
+        "population_basis": pa.Column(TEXT),
     },
 )
 POVERTY_MEASURES = ("registered", "survey", "not stated")

@@ -52,6 +52,11 @@ def check_indicator_references(indicators: pd.DataFrame) -> list[Problem]:
             out.append(Problem(name, row, "statistic_of", f"unknown indicator '{of}'; add it to indicators.csv."))
         if of and of == r["indicator"]:
             out.append(Problem(name, row, "statistic_of", "an indicator cannot be a statistic of itself."))
+        agg = r.get("per_capita_of", "")
+        if agg and (agg not in known or agg == r["indicator"]):
+            out.append(Problem(name, row, "per_capita_of", f"'{agg}' is not another indicator of indicators.csv."))
+        if agg and not r.get("population_basis", ""):
+            out.append(Problem(name, row, "population_basis", "a per-capita indicator must name its population."))
     return out
 
 

@@ -443,10 +443,15 @@ def _join(years: Iterable[int]) -> str:
     return ", ".join(map(str, ys)) if ys else "none"
 
 
-def choose_driver_window(outcome_window: tuple[int, int], driver_years: Iterable[int]) -> tuple[int, int]:
+def choose_driver_window(
+    outcome_window: tuple[int, int], driver_years: Iterable[int], document_years: Iterable[int] = ()
+) -> tuple[int, int]:
     """The driver window used against an outcome window (no interpolation).
 
     Rule: the outcome window itself when the driver observes both of its years; else the
+    tightest pair of the driver's ``document_years`` (values the source documents state) that
+    brackets the outcome window (start at or before the outcome's, end at or after it), so that
+    a document pair is preferred over a window that rests on an external value; else the
     widest window of driver years inside the outcome window (at least two); else the
     pair of observed driver years closest to the outcome endpoints (smallest
     ``|d0 - o0| + |d1 - o1|``, ties to the shorter window, then the earlier one).
@@ -455,6 +460,16 @@ def choose_driver_window(outcome_window: tuple[int, int], driver_years: Iterable
     ------
     YearMismatch
         When the driver has fewer than two observed years.
+
+    Examples
+    --------
+    Dibao standard 2014-2019 against Xiangxi GDP per capita (observed 2013, 2015, 2019; the
+    documents state 2013 and 2019): the document pair brackets the outcome window.
+
+    >>> choose_driver_window((2014, 2019), [2013, 2015, 2019], [2013, 2019])
+    (2013, 2019)
+    >>> choose_driver_window((2014, 2019), [2013, 2015, 2019])
+    (2015, 2019)
     """
     ys = _years(driver_years)
     if len(ys) < 2:
@@ -462,6 +477,10 @@ def choose_driver_window(outcome_window: tuple[int, int], driver_years: Iterable
     o0, o1 = outcome_window
     if o0 in ys and o1 in ys:
         return (o0, o1)
+    docs = [y for y in _years(document_years) if y in ys]
+    before, after = [y for y in docs if y <= o0], [y for y in docs if y >= o1]
+    if before and after:
+        return (before[-1], after[0])
     inside = [y for y in ys if o0 <= y <= o1]
     if len(inside) >= 2:
         return (inside[0], inside[-1])
@@ -477,6 +496,7 @@ def pair_years(
     end: int | None = None,
     driver_window: tuple[int, int] | None = None,
     allow_different_windows: bool = True,
+    driver_document_years: Iterable[int] = (),
 ) -> Pairing:
     """Pair the years of an outcome and a driver explicitly.
 
@@ -491,6 +511,9 @@ def pair_years(
     allow_different_windows : bool
         When False, a driver window different from the outcome window raises instead of
         being reported (for formulas that need the same two years).
+    driver_document_years : iterable of int
+        The driver's years stated by the documents: a pair of them bracketing the outcome window
+        is preferred (:func:`choose_driver_window`).
 
     Returns
     -------
@@ -514,7 +537,7 @@ def pair_years(
         raise YearMismatch(f"outcome window {o0}-{o1}: the start must be before the end")
     ow = (o0, o1)
     if driver_window is None:
-        dw = choose_driver_window(ow, dy)
+        dw = choose_driver_window(ow, dy, driver_document_years)
     else:
         dw = (int(driver_window[0]), int(driver_window[1]))
         for y in dw:
@@ -538,6 +561,9 @@ def pair_years(
             )
         missing = [y for y in ow if y not in dy]
         why = f"the driver has no value for {_join(missing)}" if missing else "driver window set explicitly"
+        docs = set(_years(driver_document_years))
+        if driver_window is None and docs and dw != choose_driver_window(ow, dy):
+            why += "; the document years bracketing the outcome window are preferred to a window with external values"
         note = (
             f"outcome window {_span(ow)} differs from driver window {_span(dw)} ({why}; observed driver years "
             f"{_join(dy)}; nothing interpolated): window-length formula; paired years: {_join(paired)}"

@@ -25,7 +25,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.data.load import KINDS, UnknownChoice, check_choice, get_series, load_observations
+from analysis.data.load import (
+    KINDS,
+    VINTAGE_CHOICES,
+    UnknownChoice,
+    check_choice,
+    get_series,
+    load_observations,
+    single_vintage,
+)
 from analysis.metrics.compare import (
     ROW_COLUMNS,
     Comparison,
@@ -35,7 +43,7 @@ from analysis.metrics.compare import (
 from analysis.reports import comparison_province as prov
 from analysis.reports import figures
 from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import as_bool, as_list, as_year
+from analysis.reports.params import as_bool, as_choice, as_list, as_year
 
 DEFAULT_REGIONS: tuple[str, ...] = ("Xiangxi", "Wuling", "Hunan", "Hunan40", "Luoxiao")
 """Regions of the default run (the benchmark is added when it is not among them)."""
@@ -173,6 +181,9 @@ class ComparisonRun:
     rows: dict[str, list[Comparison]] = field(default_factory=dict)
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     province: prov.ProvinceSpec | None = None
+    vintage: str = "single"
+    """``single``: a series with revised-back alternatives (China's GDP) on one vintage
+    (:func:`analysis.data.load.single_vintage`); ``published``: the preferred rows (mixed vintages)."""
 
     @property
     def all_regions(self) -> list[str]:
@@ -192,7 +203,23 @@ class ComparisonRun:
         indicator = series_indicator(self.obs, region, indicator)
         if not ((self.obs["region"] == region) & (self.obs["indicator"] == indicator)).any():
             return []
+        if self.vintage == "single":
+            return series_points(single_vintage(region, indicator, self.kinds, end=end)[0])
         return series_points(get_series(region, indicator, self.kinds, end=end))
+
+    def single_vintage_note(self, region: str, indicator: str) -> str:
+        """The label of a series read on one vintage (empty when the run reads it as published)."""
+        if self.vintage != "single":
+            return ""
+        s, ids = single_vintage(region, indicator, self.kinds, end=PERIOD_END)
+        if not ids:
+            return ""
+        low = [str(int(y)) for y, o, c in zip(s["year"], s["obs_id"], s["confidence"], strict=True) if c == "low"]
+        return (
+            f"{region}: single-vintage series (revised back after the "
+            f"{s['basis'].str.extract(r'after the ([a-z ]+census)', expand=False).dropna().iloc[0]}; "
+            f"vintage=published gives the mixed first releases){'; low-confidence values ' + ' '.join(low) if low else ''}"
+        )
 
     def index_series(self) -> list[list[Point]]:
         """Income and output series of the run's regions with at least two years up to :data:`PERIOD_END`."""
@@ -217,6 +244,7 @@ def prepare(
     province_regions: object = (),
     province_indicators: object = (),
     province_windows: object = (),
+    vintage: object = "single",
 ) -> ComparisonRun:
     """Validate the notebook parameters.
 
@@ -243,6 +271,9 @@ def prepare(
         The provincial benchmark (section ``province``): the province, the regions inside it set
         against it, the indicators and the CAGR windows (see :func:`analysis.reports.comparison_province.prepare_province`);
         ``province=None`` leaves the section out.
+    vintage : str
+        One of :data:`analysis.data.load.VINTAGE_CHOICES`: ``single`` (default) reads China's GDP on
+        the fourth-census basis throughout, ``published`` the preferred rows (mixed vintages).
 
     Raises
     ------
@@ -250,6 +281,7 @@ def prepare(
         On any unknown or impossible parameter, listing the valid choices.
     """
     ext = as_bool(include_external, "include_external")
+    vintage_choice = as_choice(vintage, "vintage", VINTAGE_CHOICES)
     kinds = KINDS if ext else tuple(k for k in KINDS if k != "external")
     obs = load_observations()
     regs = as_list(regions, "regions")
@@ -283,6 +315,7 @@ def prepare(
     run = ComparisonRun(
         regs, list(dict.fromkeys(inds)), str(benchmark), None, ext, kinds, outputs(output_dir, run_name), run_name, obs
     )
+    run.vintage = vintage_choice
     run.province = prov.prepare_province(province, province_regions, province_indicators, province_windows, kinds, obs)
     base = as_year(base_year, "base_year")
     if base is not None:

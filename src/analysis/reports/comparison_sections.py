@@ -210,13 +210,28 @@ def growth_changes(run: ComparisonRun) -> list[PeriodChange]:
     return [period_change(s[0], s[-1], "growth") for s in run.index_series()]
 
 
-def _growth_notes(c: PeriodChange) -> list[str]:
+def _growth_notes(c: PeriodChange, single: str = "") -> list[str]:
     notes = ["nominal (current prices)"]
     if c.start.indicator == INCOME and c.start.year <= 2012 < c.end.year:
         notes.append("spans the 2013 change from rural net income (纯收入) to disposable income (可支配收入)")
-    if c.start.indicator in ("gdp", "gdp_per_capita") and c.start.year < 2019 <= c.end.year:
+    if single:
+        notes.append(single)
+    elif c.start.indicator in ("gdp", "gdp_per_capita") and c.start.year < 2019 <= c.end.year:
         notes.append("2019 GDP is on the fourth-census basis (partly a level shift)")
     return notes
+
+
+def _vintage_mismatch(run: ComparisonRun, a: PeriodChange, b: PeriodChange) -> str:
+    """Why two CAGRs are not like-for-like when one series is single-vintage and the other is not."""
+    sa, sb = (run.single_vintage_note(c.start.region, c.start.indicator) for c in (a, b))
+    if bool(sa) == bool(sb):
+        return ""
+    mixed, single = (a, b) if sb else (b, a)
+    return (
+        f"not like-for-like: {single.start.region}'s series is on one vintage, {mixed.start.region}'s is not "
+        f"(no revised-back series of {mixed.start.region} in the data), so the difference mixes growth with "
+        "revisions; vintage=published gives first releases on both sides"
+    )
 
 
 def growth_comparisons(run: ComparisonRun) -> list[Comparison]:
@@ -236,9 +251,15 @@ def growth_comparisons(run: ComparisonRun) -> list[Comparison]:
                     bc,
                     f"{ind}: CAGR",
                     [
+                        _vintage_mismatch(run, c, bc),
                         _overlap(r, run.benchmark),
-                        *_growth_notes(c),
-                        *(["benchmark: " + n for n in _growth_notes(bc)[1:]]),
+                        *_growth_notes(c, run.single_vintage_note(r, ind)),
+                        *(
+                            [
+                                "benchmark: " + n
+                                for n in _growth_notes(bc, run.single_vintage_note(run.benchmark, ind))[1:]
+                            ]
+                        ),
                     ],
                 )
             )

@@ -256,6 +256,7 @@ def narrate_growth(run: ComparisonRun) -> str:
             f"- **{region_label(c.start.region)} {indicator_label(c.start.indicator)}** {c.period}: {c.start.value:g} to "
             f"{c.end.value:g} {c.start.unit}, CAGR {100 * known(c.cagr, 'CAGR'):.2f}% a year (nominal)"
             + (f"; uses {' and '.join(kinds)} values" if kinds else "")
+            + (f"; {v}" if (v := run.single_vintage_note(c.start.region, c.start.indicator)) else "")
             + "."
         )
     periods = {c.period for c in changes if c.start.indicator == INCOME}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data.load import UnknownChoice, check_choice, get_series, load_observations, observation
+from analysis.data.vocab import indicator_fact
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
 from analysis.reports import poverty_bases as pb
@@ -46,8 +47,9 @@ class RunSpec:
 
     @property
     def note_text(self) -> str:
-        """:attr:`note`, computed if it is a function."""
-        return self.note() if callable(self.note) else self.note
+        """:attr:`note`, computed if it is a function, then the population caveat (:func:`population_note`)."""
+        own = self.note() if callable(self.note) else self.note
+        return "; ".join(n for n in (own, population_note(self.outcome, self.driver, self.d_region)) if n)
 
     @property
     def d_region(self) -> str:
@@ -76,6 +78,65 @@ def wuling_income_note() -> str:
     return (
         f"2010 income derived as {income} / {multiple} (stated multiple) and spans the rural net-income (纯收入) "
         "to disposable-income (可支配收入) break of 2013"
+    )
+
+
+def population_note(outcome: str, driver: str, driver_region: str) -> str:
+    """The population caveat of a run: the driver's denominator, and a mixed-population warning.
+
+    The driver's population comes from ``indicators.csv`` (``population_basis``). A poverty outcome
+    (registered poor, 建档立卡: a share or count of the registered, 户籍, rural population) against a
+    per-resident driver relates an outcome of one population to a driver of another: the note says
+    so. For GDP per capita it adds why no census-consistent variant is computed, with the drift of
+    the intercensal estimate read from the data (:func:`census_drift`).
+
+    Examples
+    --------
+    >>> population_note("rural_dibao_standard", "poverty_line_current_prices", "China")
+    ''
+    """
+    basis = indicator_fact(driver, "population_basis")
+    if not basis:
+        return ""
+    bits = []
+    if outcome in POVERTY_OUTCOMES:
+        bits.append(
+            f"mixed populations: the outcome is measured on the registered (户籍) rural population (registered-poor basis), "
+            f"the driver per person of the {basis}"
+        )
+    else:
+        bits.append(f"driver per person of the {basis}")
+    if indicator_fact(driver, "per_capita_of"):
+        drift = census_drift(driver_region)
+        bits.append(
+            (drift + "; " if drift else "")
+            + "no census-consistent population for the years between censuses is in the data, so no census-consistent "
+            f"{SHORT_LABELS.get(driver, driver)} is computed (nothing interpolated)"
+        )
+    return "; ".join(bits)
+
+
+def census_drift(region: str) -> str:
+    """How far the last population implied by GDP / GDP per capita lies from the next census count.
+
+    Reads the derived ``resident_population_implied`` rows and the ``resident_population`` rows whose
+    basis names a census; empty when either is missing. Two different years: stated, not adjusted.
+    """
+    obs = load_observations()
+    mine = obs[obs["region"] == region]
+    implied = mine[mine["indicator"] == "resident_population_implied"].sort_values("year")
+    census = mine[(mine["indicator"] == "resident_population") & mine["basis"].str.contains("census", case=False)]
+    if implied.empty or census.empty:
+        return ""
+    i = implied.iloc[-1]
+    after = census[census["year"] >= i["year"]].sort_values("year")
+    if after.empty:
+        return ""
+    c = after.iloc[0]
+    return (
+        f"the {int(i['year'])} resident population implied by GDP / GDP per capita ({i['value']:g} {i['unit']}, derived) "
+        f"is {100 * (i['value'] / c['value'] - 1):.1f}% above the {int(c['year'])} census count ({c['value']:g} "
+        f"{c['unit']}, external): the per-capita values rest on pre-census estimates"
     )
 
 
@@ -336,7 +397,12 @@ def _select_run(spec: RunSpec, obs: pd.DataFrame, kinds: tuple[str, ...]) -> Sel
             raise UnknownChoice(f"{what} has non-positive values: no log elasticity")
     try:
         pairing = el.pair_years(
-            o_all["year"].astype(int), d_all["year"].astype(int), spec.start, spec.end, spec.driver_window
+            o_all["year"].astype(int),
+            d_all["year"].astype(int),
+            spec.start,
+            spec.end,
+            spec.driver_window,
+            driver_document_years=d_all.loc[d_all["kind"] == "document", "year"].astype(int),
         )
     except el.YearMismatch as e:
         raise UnknownChoice(f"{spec.run_id}: {e}") from None

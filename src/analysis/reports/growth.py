@@ -7,16 +7,44 @@ or saves a figure, so the notebook stays a short narrative.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from analysis.data.load import get_series, load_observations
+from analysis.data.load import VINTAGE_CHOICES, get_series, load_observations, single_vintage
+from analysis.data.vocab import indicator_fact
 from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
 from analysis.reports import real_terms as rt
+from analysis.reports.growth_levels import (  # re-exported: the notebook calls gr.levels_table, gr.sensitivity
+    LEVEL_COLUMNS as LEVEL_COLUMNS,
+)
+from analysis.reports.growth_levels import (
+    SENSITIVITY_COLUMNS as SENSITIVITY_COLUMNS,
+)
+from analysis.reports.growth_levels import (
+    display_sensitivity as display_sensitivity,
+)
+from analysis.reports.growth_levels import (
+    levels_table as levels_table,
+)
+from analysis.reports.growth_levels import (
+    percent,
+    with_release_vintage,
+)
+from analysis.reports.growth_levels import (
+    sensitivity as sensitivity,
+)
 from analysis.reports.growth_segments import SEGMENT_COLUMNS, cagr_of, crossed_years, crosses_break, finish, segment_of
 from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import SeriesSpec, as_bool, as_choice, as_year, pairs_from, resolve_series
+from analysis.reports.params import (
+    CENSUS_REVISION,
+    SeriesSpec,
+    as_bool,
+    as_choice,
+    as_year,
+    pairs_from,
+    resolve_series,
+)
 
 DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
     ("Xiangxi", "gdp", 2013, 2019),
@@ -77,6 +105,9 @@ class GrowthRun:
     skipped: list[str] = field(default_factory=list)
     prices: str = "both"
     real: dict = field(default_factory=dict)
+    vintage: str = "single"
+    substituted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per series id, the revised-back alternatives that make it single-vintage (``vintage="single"``)."""
 
     @property
     def show_nominal(self) -> bool:
@@ -101,11 +132,16 @@ def prepare(
     output_dir: object = None,
     run_name: str = "growth_rates",
     prices: object = "both",
+    vintage: object = "single",
 ) -> GrowthRun:
     """Validate the notebook parameters and load the selected series.
 
     ``prices`` is one of :data:`analysis.reports.real_terms.PRICES`: ``both`` (default) puts
-    real growth beside the nominal, ``nominal`` or ``real`` shows one of them.
+    real growth beside the nominal, ``nominal`` or ``real`` shows one of them. ``vintage`` is one
+    of :data:`analysis.data.load.VINTAGE_CHOICES`: ``single`` (default) reads a series with
+    revised-back alternatives (China's GDP after the fourth economic census) on that one vintage
+    (:func:`analysis.data.load.single_vintage`), so its census break no longer applies and the
+    published mixed-vintage rows are a labelled sensitivity; ``published`` uses the preferred rows.
 
     Raises
     ------
@@ -113,6 +149,7 @@ def prepare(
         On any unknown or impossible parameter, listing the valid choices.
     """
     price_choice = as_choice(prices, "prices", rt.PRICES)
+    vintage_choice = as_choice(vintage, "vintage", VINTAGE_CHOICES)
     start, end, base = as_year(start_year, "start_year"), as_year(end_year, "end_year"), as_year(base_year, "base_year")
     ext = as_bool(include_external, "include_external")
     obs = load_observations()
@@ -140,12 +177,34 @@ def prepare(
                     f"base_year {base} is not observed for {sp.region} {sp.indicator}; valid "
                     f"choices: {', '.join(map(str, sorted(years)))}"
                 )
-    series = {sp.series_id: get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end) for sp in specs}
-    return GrowthRun(specs, series, base, outputs(output_dir, run_name), run_name, skipped=skipped, prices=price_choice)
+    series, substituted = {}, {}
+    for i, sp in enumerate(specs):
+        s, ids = single_vintage(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
+        if vintage_choice == "single" and ids:
+            # One vintage throughout: the census revision is not a break inside this series.
+            specs[i] = sp = replace(sp, breaks=tuple(b for b in sp.breaks if sp.break_at(b) is not CENSUS_REVISION))
+            series[sp.series_id], substituted[sp.series_id] = s, ids
+        else:
+            series[sp.series_id] = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
+        series[sp.series_id] = with_release_vintage(series[sp.series_id], sp)
+    return GrowthRun(
+        specs,
+        series,
+        base,
+        outputs(output_dir, run_name),
+        run_name,
+        skipped=skipped,
+        prices=price_choice,
+        vintage=vintage_choice,
+        substituted=substituted,
+    )
 
 
 def selection(run: GrowthRun) -> pd.DataFrame:
-    """The selected series: period, observed years, kinds, unit, treatment.
+    """The selected series: period, observed years, kinds, unit, treatment, population basis.
+
+    ``population basis`` is the denominator of a per-capita series (``indicators.csv``), empty
+    for the others.
 
     Default series left out because they have no document values when external values
     are excluded are listed as ``skipped``.
@@ -163,6 +222,7 @@ def selection(run: GrowthRun) -> pd.DataFrame:
                 "kinds": " ".join(sorted(set(s["kind"]))),
                 "treatment": sp.mode,
                 "breaks": " ".join(map(str, sp.breaks)),
+                "population basis": indicator_fact(sp.indicator, "population_basis"),
             }
         )
     for why in run.skipped:
@@ -235,172 +295,6 @@ def _pcts(v: object) -> str:
     return "" if v is None or pd.isna(v) else f"{100 * float(v):.2f}%"  # type: ignore[arg-type]  # a table cell: float or NaN
 
 
-LEVEL_COLUMNS = ("series_id", "year", "value", "unit", "kind", "vintage", "source", "note")
-
-
-def levels_table(run: GrowthRun, min_points: int = 3) -> pd.DataFrame:
-    """Every year of each annual growth series' period: the value used, where it comes from, or that it is missing.
-
-    Series with at least ``min_points`` observed years are listed (endpoint-only series are in
-    the dumbbell chart). A year no source gives is a row with no value (never interpolated);
-    break years and preliminary or revised figures are marked, and an external alternative of
-    another vintage or basis is named beside the value used. Written to
-    ``tables/<run_name>_levels.csv``.
-    """
-    rows = []
-    for sp in run.by_mode("growth"):
-        s = run.series[sp.series_id]
-        if len(s) < min_points:
-            continue
-        cands = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, preferred_only=False)
-        alts = cands[cands["preferred"] == "no"]
-        by_year = s.set_index(s["year"].astype(int))
-        for y in range(sp.start, sp.end + 1):
-            notes = []
-            if y in sp.breaks:
-                notes.append(f"series break: {sp.break_at(y).reason}")
-            if y not in by_year.index:
-                notes.append("no source gives this year: not interpolated")
-                rows.append({**dict.fromkeys(LEVEL_COLUMNS, ""), "series_id": sp.series_id, "year": y, "unit": sp.unit})
-                rows[-1]["note"] = "; ".join(notes)
-                continue
-            r = by_year.loc[y]
-            source = (
-                r["source_id"] if r["kind"] == "document" else r["publisher"] if r["kind"] == "external" else "derived"
-            )
-            if r["kind"] == "external":
-                notes.append(f"external ({r['confidence']} confidence): {r['basis']}")
-            for _, a in alts[alts["year"] == y].iterrows():
-                notes.append(f"alternative not used: {a['value']:g} ({a['vintage']}; {a['basis']})")
-            rows.append(
-                {
-                    "series_id": sp.series_id,
-                    "year": y,
-                    "value": r["value"],
-                    "unit": sp.unit,
-                    "kind": r["kind"],
-                    "vintage": r["vintage"],
-                    "source": source,
-                    "note": "; ".join(notes),
-                }
-            )
-    out = pd.DataFrame(rows, columns=list(LEVEL_COLUMNS))
-    run.out.table(out, f"{run.name}_levels")
-    return out
-
-
-SENSITIVITY_COLUMNS = (
-    "series_id",
-    "period",
-    "substitute",
-    "year",
-    "use",
-    "value_used",
-    "value_alternative",
-    "vintage",
-    "confidence",
-    "basis",
-    "cagr",
-    "cagr_alternative",
-    "trend_growth",
-    "trend_alternative",
-)
-
-
-def sensitivity(run: GrowthRun) -> pd.DataFrame:
-    """Growth with each external alternative (another vintage or basis) in place of the value used.
-
-    One row per alternative inside a growth series' period: the CAGR and trend of the default
-    series beside those of the series with the alternative substituted (labelled by its id,
-    vintage, confidence and basis). An alternative for a year the default series does not
-    observe (the unverified 2014 GDP figures) is added rather than substituted, and ``use``
-    says so. Alternatives never enter the growth table itself. Written to
-    ``tables/<run_name>_sensitivity.csv``.
-    """
-    rows = []
-    for sp in run.by_mode("growth"):
-        cands = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, preferred_only=False)
-        base = analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode)[0]
-        for _, a in cands[cands["preferred"] == "no"].iterrows():
-            alt = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, substitute=[a["obs_id"]])
-            r = analyse_series(alt, sp.start, sp.end, sp.mode)[0]
-            used = run.series[sp.series_id]
-            same_year = used.loc[used["year"] == a["year"], "value"]
-            # A year with only alternatives (the unverified 2014 GDP) has no default value: the
-            # alternative is added to the series, never silently, and marked as such.
-            use = "replaces the value used" if len(same_year) else "added: the year has no default value"
-            rows.append(
-                {
-                    "series_id": sp.series_id,
-                    "period": f"{sp.start}-{sp.end}",
-                    "substitute": a["obs_id"],
-                    "year": int(a["year"]),
-                    "use": use,
-                    "value_used": same_year.iloc[0] if len(same_year) else float("nan"),
-                    "value_alternative": a["value"],
-                    "vintage": a["vintage"],
-                    "confidence": a["confidence"],
-                    "basis": a["basis"],
-                    "cagr": base.cagr,
-                    "cagr_alternative": r.cagr,
-                    "trend_growth": base.trend_growth,
-                    "trend_alternative": r.trend_growth,
-                }
-            )
-    out = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
-    run.out.table(out, f"{run.name}_sensitivity")
-    return out
-
-
-def _percent(values: pd.Series) -> pd.Series:
-    """Fractions as percent (0.0908 -> 9.08); missing stays NaN."""
-    return values.map(lambda v: float("nan") if v is None or pd.isna(v) else 100 * float(v))
-
-
-def display_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
-    """The sensitivity table (:func:`sensitivity`) for reading: rates in percent, plain headers.
-
-    One row per alternative: the series and period, the alternative's id, year, vintage and
-    basis, the value used and the alternative (in the series' unit), and the CAGR and trend with
-    each, in percent a year with two decimals. The CSV keeps the fractions at full precision.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame([{"series_id": "xiangxi.gdp", "period": "2013-2019",
-    ...     "substitute": "xiangxi.gdp.2015.ext.alt1", "year": 2015, "use": "replaces the value used",
-    ...     "value_used": 497.19, "value_alternative": 511.9, "vintage": "as published",
-    ...     "confidence": "medium", "basis": "incl. tobacco",
-    ...     "cagr": (705.7 / 418.9) ** (1 / 6) - 1, "cagr_alternative": (705.7 / 418.9) ** (1 / 6) - 1,
-    ...     "trend_growth": 0.0851, "trend_alternative": 0.0833}])
-    >>> display_sensitivity(t)[["CAGR (%/yr)", "trend with alternative (%/yr)"]].round(2).iloc[0].tolist()
-    [9.08, 8.33]
-    """
-
-    def pct(col: str) -> pd.Series:
-        return _percent(table[col])
-
-    out = pd.DataFrame(
-        {
-            "series": table["series_id"],
-            "period": table["period"],
-            "alternative": table["substitute"],
-            "year": table["year"],
-            "use": table["use"],
-            "vintage": table["vintage"],
-            "confidence": table["confidence"],
-            "basis": table["basis"],
-            "value used": table["value_used"],
-            "alternative value": table["value_alternative"],
-            "CAGR (%/yr)": pct("cagr"),
-            "CAGR with alternative (%/yr)": pct("cagr_alternative"),
-            "trend (%/yr)": pct("trend_growth"),
-            "trend with alternative (%/yr)": pct("trend_alternative"),
-        }
-    )
-    out.attrs["decimals"] = {c: 2 for c in out.columns if c.endswith("(%/yr)")}
-    return out
-
-
 def display_table(run: GrowthRun) -> pd.DataFrame:
     """The growth table for reading: the columns a reader needs, rates in percent, units in the headers.
 
@@ -412,7 +306,7 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
     t = run.table
 
     def pct(col: str) -> pd.Series:
-        return _percent(t[col])
+        return percent(t[col])
 
     def ci(lo_col: str, hi_col: str) -> list[str]:
         return [
@@ -516,6 +410,15 @@ def narrate(run: GrowthRun) -> str:
             f"- **{sp.region} {sp.label}** ({sp.unit}), {sp.start}-{sp.end}, {main['n_points']} observed years "
             f"({main['kinds_used']}): {v0:g} to {v1:g}; "
         )
+        if indicator_fact(sp.indicator, "population_basis"):
+            head += f"per person of the {indicator_fact(sp.indicator, 'population_basis')}; "
+        if sp.series_id in run.substituted:
+            low = [str(int(y)) for y, c in zip(s["year"], s["confidence"], strict=True) if c == "low"]
+            head += (
+                "one vintage (revised back after the "
+                f"{indicator_fact(sp.indicator, 'revision_basis')}; the published rows, which cross the revisions, are "
+                f"in the sensitivity table){'; low-confidence values: ' + ', '.join(low) if low else ''}; "
+            )
         if main["missing_years"] and main["n_points"] > 2:
             head += f"no value for {', '.join(main['missing_years'].split())} (not found, not interpolated); "
         if main["vintages"]:

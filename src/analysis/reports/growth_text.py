@@ -24,11 +24,15 @@ def caveat_list(run: GrowthRun) -> list[Caveat]:
         labels = sorted({sp.break_at(b).label for sp in crossing for b in sp.breaks if sp.start < b <= sp.end})
         out.append(
             Caveat(
-                "Census revision.",
+                "Census revision and vintages.",
                 f"The GDP series cross a statistical break ({', '.join(labels)}): part of the jump into the "
                 "break year is a level shift, so the headlines lead with the growth without the break year and "
-                "give the growth across it second, labelled; no trend is fitted across it. The last years before "
-                "it are preliminary estimates (p in Figure 1).",
+                "give the growth across it second, labelled; no trend is fitted across it. The earlier Xiangxi "
+                "and Hunan values are first releases, not revised back, and the last years before the break are "
+                "preliminary (the levels table's `release_vintage`; p in Figure 1). China's GDP is read on one "
+                'vintage (`vintage="single"`: the series revised back after the fourth census, partly from a '
+                "low-confidence copy of the NBS database); the published rows, which cross the third census, the "
+                "R&D capitalisation and the fourth census, are a labelled row of the sensitivity table.",
                 "magnitude",
                 ("gdp-growth",),
             )
