@@ -110,3 +110,29 @@ def test_elasticity_and_audit_sections_are_ranked(tmp_path):
     ar.build_table(audit)
     amd = at.caveats(audit)
     assert re.search(r"^1\. \*\*", amd, flags=re.MULTILINE) and amd.count("interval its printed digits imply") == 1
+
+
+def test_caveats_stand_beside_the_findings_they_touch(tmp_path, monkeypatch):
+    """Each run writes its ranked caveats (tables/<run>_caveats.csv); the index lists, under a key
+    finding, the top-three caveats of any report that touch it, linked to their table row."""
+    from analysis import paths
+    from analysis.build import site
+    from analysis.reports import caveats as cv
+
+    ranked = cv.table(
+        [
+            cv.Caveat("Procedure.", "how", "procedure", ("gdp-growth",)),
+            cv.Caveat("Census revision.", "level shift", "magnitude", ("gdp-growth",)),
+            cv.Caveat("Registers.", "two registers", "sign", ("poverty-xiangxi", "gdp-growth")),
+            cv.Caveat("Scope.", "covers", "scope", ("gdp-growth",)),
+        ]
+    )
+    # ranked by effect (sign, magnitude, scope, procedure); the title loses its full stop
+    assert list(ranked["title"]) == ["Registers", "Census revision", "Scope", "Procedure"]
+    assert list(ranked["rank"]) == [1, 2, 3, 4] and ranked.loc[0, "findings"] == "poverty-xiangxi gdp-growth"
+    monkeypatch.setattr(paths, "TABLES", tmp_path)
+    ranked.to_csv(tmp_path / "growth_rates_caveats.csv", index=False)
+    got = site.caveats_of("gdp-growth")
+    assert [c["title"] for c in got] == ["Registers", "Census revision", "Scope"]  # the top three only
+    assert got[0]["href"] == "tables/growth_rates_caveats.html#row-1"
+    assert site.caveats_of("counties") == []

@@ -30,6 +30,7 @@ from analysis.build.exports import data_exports
 from analysis.build.report import PACKAGES, _git_commit, _git_uncommitted, built_runs, raw_inputs, run_outputs, sha256
 from analysis.build.runs import Run
 from analysis.data.csvio import atomic_write_bytes
+from analysis.reports.caveats import TOP as TOP_CAVEATS
 
 TEMPLATES = Path(__file__).parent / "templates"
 ANCHOR_CHARS = re.compile(r"\s")
@@ -230,7 +231,25 @@ def finding_context(f: fnd.Finding) -> dict:
         "section_href": href,
         "row_href": f"tables/{f.table}.html#row-{f.row}",
         "csv_href": f"tables/{f.table}.csv",
+        "caveats": caveats_of(f.key),
     }
+
+
+def caveats_of(key: str) -> list[dict]:
+    """The top-ranked caveats of the built reports that touch the finding ``key``, one per title.
+
+    Read from each run's ``tables/<run>_caveats.csv`` (:func:`analysis.reports.caveats.table`): a caveat
+    among its report's three highest ranked, with a link to the row that states it.
+    """
+    out: dict[str, dict] = {}
+    for csv in sorted(paths.TABLES.glob("*_caveats.csv")):
+        t = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        if not {"rank", "title", "findings"} <= set(t.columns):
+            continue
+        for n, r in enumerate(t.to_dict("records"), start=1):
+            if int(r["rank"]) <= TOP_CAVEATS and key in r["findings"].split() and r["title"] not in out:
+                out[r["title"]] = {"title": r["title"], "href": f"tables/{csv.stem}.html#row-{n}"}
+    return list(out.values())
 
 
 #: The replication table's output kinds, in the order a reader looks for them.

@@ -23,6 +23,7 @@ from analysis.reports.audit import (
     stated_text,
 )
 from analysis.reports.caveats import Caveat, render
+from analysis.reports.caveats import table as caveat_table
 
 
 def _num(v: float) -> str:
@@ -251,4 +252,6 @@ BOILERPLATE = (
 
 def caveats(run: AuditRun) -> str:
     """The caveat section's Markdown: ranked, only those whose data the selection uses, the rounding rule once."""
-    return render(caveat_list(run), BOILERPLATE)
+    found = caveat_list(run)
+    run.out.table(caveat_table(found), f"{run.name}_caveats")  # the index shows them beside the findings
+    return render(found, BOILERPLATE)

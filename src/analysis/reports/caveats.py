@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 EFFECTS = ("sign", "magnitude", "scope", "procedure")
 """How much a caveat can change a reading, most first: it can reverse a sign or verdict; it
 changes a magnitude; it limits what the number covers; it states how the numbers are made."""
@@ -105,3 +107,23 @@ def render(caveats: Iterable[Caveat], boilerplate: Sequence[str] = ()) -> str:
     if boilerplate:
         out += ["", "**Stated once for every row of this report:** " + " ".join(boilerplate)]
     return "\n".join(out)
+
+
+def table(caveats: Iterable[Caveat]) -> pd.DataFrame:
+    """The ranked caveats as a table (``tables/<run>_caveats.csv``): the index reads it to show each
+    caveat beside the key findings it touches.
+
+    Columns: ``rank`` (1 = changes a reading most), ``title``, ``effect``, ``findings`` (keys,
+    space-separated) and ``text``.
+    """
+    ranked = rank(caveats)
+    return pd.DataFrame(
+        {
+            "rank": range(1, len(ranked) + 1),
+            "title": [c.title.rstrip(".") for c in ranked],
+            "effect": [c.effect for c in ranked],
+            "findings": [" ".join(c.findings) for c in ranked],
+            "text": [c.text for c in ranked],
+        },
+        columns=["rank", "title", "effect", "findings", "text"],
+    )

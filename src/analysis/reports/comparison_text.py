@@ -12,6 +12,7 @@ from analysis.metrics.compare import Comparison, known
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 from analysis.reports import poverty_bases as pb
 from analysis.reports.caveats import Caveat, render
+from analysis.reports.caveats import table as caveat_table
 from analysis.reports.comparison import (
     INCOME,
     SECTIONS,
@@ -442,7 +443,9 @@ def caveats(run: ComparisonRun) -> str:
         ),
         *(text for marker, text in ROW_BOILERPLATE if marker in used),
     ]
-    return render(caveat_list(run), once)
+    found = caveat_list(run)
+    run.out.table(caveat_table(found), f"{run.name}_caveats")  # the index shows them beside the findings
+    return render(found, once)
 
 
 def narrate_national(run: ComparisonRun) -> str:

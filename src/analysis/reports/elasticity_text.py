@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.metrics import elasticity as el
 from analysis.reports.caveats import Caveat, render
+from analysis.reports.caveats import table as caveat_table
 from analysis.reports.elasticity import ElasticityRun, kind_note, n_years_text, value_in, variant_value
 from analysis.reports.elasticity_select import SHORT_LABELS, Selected
 
@@ -547,4 +548,6 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
 
 def caveats(run: ElasticityRun) -> str:
     """The caveat section's Markdown: ranked caveats, then the ones computed from this run's numbers."""
-    return render(caveat_list(run)) + "\n\n**Computed from this run's numbers:**\n\n" + narrate_caveats(run)
+    found = caveat_list(run)
+    run.out.table(caveat_table(found), f"{run.name}_caveats")  # the index shows them beside the findings
+    return render(found) + "\n\n**Computed from this run's numbers:**\n\n" + narrate_caveats(run)

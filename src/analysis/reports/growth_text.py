@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.reports.caveats import Caveat, render
+from analysis.reports.caveats import table as caveat_table
 from analysis.reports.growth import GrowthRun
 
 
@@ -116,4 +117,6 @@ BOILERPLATE = (
 
 def caveats(run: GrowthRun) -> str:
     """The caveat section's Markdown: ranked, only those whose data the run uses, boilerplate once."""
-    return render(caveat_list(run), BOILERPLATE)
+    found = caveat_list(run)
+    run.out.table(caveat_table(found), f"{run.name}_caveats")  # the index shows them beside the findings
+    return render(found, BOILERPLATE)
