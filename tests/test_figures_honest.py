@@ -54,7 +54,7 @@ def drawn_encodings(fig: plt.Figure) -> set[str]:
                 out.add("gap")
             if ln.get_linestyle() == "--" and len(x) == 2 and x[0] == x[1]:
                 out.add("break")
-            if ln.get_linestyle() == "--" and ln.get_marker() == "x":
+            if ln.get_marker() == "x":  # real values: crosses, dashed between consecutive years
                 out.add("real")
         marks = {"p": "preliminary", "r": "revised"}
         out |= {marks[t.get_text()] for t in ax.texts if t.get_text() in marks}
@@ -145,6 +145,13 @@ def test_levels_title_claims_equal_slopes_only_on_a_shared_scale(tmp_path, captu
     assert "equal slopes = equal growth rates" not in title
     assert "compare slopes within a panel only" in title
     assert figures.note_of(note) == drawn_encodings(fig)
+    # real lines (C2) are dashed between consecutive observed years only, dotted across unobserved ones
+    # (Xiangxi rural income: no 2013 value, growth_rates_levels 2012 -> 2014)
+    for ax in fig.axes:
+        for ln in ax.get_lines():
+            x = [float(v) for v in ln.get_xdata()]
+            if ln.get_color() == "C2" and ln.get_linestyle() == "--" and len(x) == 2 and x[0] != x[1]:
+                assert x[1] - x[0] == 1, x
 
 
 def test_growth_documents_only_has_no_2015_gdp_caveat(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from itertools import pairwise
 
@@ -103,12 +104,20 @@ def fig_levels(run: GrowthRun) -> dict | None:
                 rv.index,
                 rv.values,
                 color="C2",
-                ls="--",
-                lw=1.2,
+                ls="none",
                 marker="x",
                 ms=4,
                 label=f"real, {g.base_year} prices {100 * g.real_cagr:.1f}%/yr",
             )
+            # dashed between consecutive observed years only; dotted across unobserved ones (nothing interpolated)
+            years, values = [int(y) for y in rv.index], [float(v) for v in rv.values]
+            points = list(zip(years, values, strict=True))
+            for (y0, v0), (y1, v1) in itertools.pairwise(points):
+                ax.plot(
+                    [y0, y1], [v0, v1], color="C2", lw=1.2 if y1 - y0 == 1 else 0.9, ls="--" if y1 - y0 == 1 else ":"
+                )
+                if y1 - y0 > 1:
+                    drawn.add("gap")
         for b in (b for b in sp.breaks if sp.start < b <= sp.end):
             drawn.add("break")
             figures.mark_breaks(ax, [b], sp.break_at(b).label)
