@@ -69,7 +69,7 @@ def collect(
     from the end of the page until ``limit`` remain.
     """
     ctx = Context(Path(tables_dir), observations)
-    specs = load_specs(kinds=KINDS) if specs is None else specs
+    specs = [s for s in (load_specs(kinds=KINDS) if specs is None else specs) if s.shown == "index"]
     out: list[tuple[Spec, Record]] = []
     for spec in specs:
         try:

@@ -41,13 +41,11 @@ import contextlib
 import difflib
 import importlib
 import io
-import math
 import os
 import re
 import shutil
 import sys
 import tempfile
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +56,9 @@ from analysis import paths
 from analysis.build import findings
 from analysis.build.runs import RUNS, Run
 from analysis.data.load import load_observations
-from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
+from analysis.reports.fmt import as_printed, exact, markdown, para
+from analysis.reports.fmt import block as record_block
+from analysis.reports.headlines import Context, Spec, load_specs
 
 README: Path = paths.ROOT / "README.md"
 DOCUMENTS: list[str] = ["README.md", "docs/*.md", "benchmarks/README.md"]
@@ -198,6 +198,7 @@ class Sources:
     processed: Path = paths.PROCESSED
     bench: Path = BENCH_RESULTS
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _contexts: dict[str, Context] = field(default_factory=dict, repr=False)
     _scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
 
     def _computed(self, name: str) -> Path:
@@ -220,6 +221,17 @@ class Sources:
                 raise ReadmeError(f"{paths.relative(path)} does not exist; run `make report` or omit --tables")
             self._cache[name] = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(text, str))
         return self._cache[name]
+
+    def context(self) -> Context:
+        """The headline context over every run's tables (computed in-process on first use, or ``tables``)."""
+        if "context" not in self._contexts:
+            if self.tables is not None:
+                folder = self.tables
+            else:  # every run the records read (not through self.table, whose cache keeps other column types)
+                folder = [self._computed(r.name) for r in RUNS if r.notebook in TABLE_STEPS][0].parent
+            obs = load_observations(path=self.processed / "observations.csv")
+            self._contexts["context"] = Context(folder, obs)
+        return self._contexts["context"]
 
     def observations(self) -> pd.DataFrame:
         """The processed observations."""
@@ -247,55 +259,10 @@ class Sources:
             self._scratch = None
 
 
-def row(t: pd.DataFrame, what: str, **match: object) -> pd.Series:
-    """The single row of ``t`` whose columns equal ``match`` (a clear error otherwise)."""
-    mask = pd.Series(True, index=t.index)
-    for col, val in match.items():
-        mask &= t[col].astype(str) == str(val)
-    hit = t[mask]
-    if len(hit) != 1:
-        raise ReadmeError(f"table {what}: {len(hit)} rows match {match} (expected one)")
-    return hit.iloc[0]
-
-
-# --------------------------------------------------------------------------------------- formatting
-
-
-def pct(fraction: float, digits: int = 2) -> str:
-    """``0.0908163`` -> ``9.08%``."""
-    return f"{100 * fraction:.{digits}f}%"
-
-
-def num(v: float) -> str:
-    """A level as printed: ``418.9``, ``16171``, ``0.65``."""
-    return f"{v:g}"
-
-
-def exact(v: float) -> str:
-    """A value without exponent or float noise: ``70570000000``, ``0.3193``."""
-    return str(int(v)) if v.is_integer() else f"{v:.12g}"
-
-
-def para(text: str, width: int = 90) -> str:
-    """``text`` wrapped as a Markdown paragraph (words and numbers never split)."""
-    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
-
-
-def printed(o: pd.Series) -> str:
-    """An observation's value as the document prints it, with its unit (``705.7 亿元``)."""
-    return f"{o['value_printed'] or num(o['value'])} {o['unit']}"
-
-
 # --------------------------------------------------------------------------------------- blocks
 
 Renderer = Callable[[Sources], str]
 BLOCKS: dict[str, Renderer] = {}
-
-
-def low_confidence(s: Sources, *obs_ids: str) -> str:
-    """``; low-confidence input: <ids>`` for the given observations whose confidence is low ('' if none)."""
-    low = [i for i in obs_ids if str(s.observation(i).get("confidence", "")).strip().lower() == "low"]
-    return f"; low-confidence input{'s' if len(low) > 1 else ''}: {', '.join(low)}" if low else ""
 
 
 def block(name: str) -> Callable[[Renderer], Renderer]:
@@ -314,7 +281,7 @@ def _data_derived(s: Sources) -> str:
     b = s.observation("wuling.rural_disposable_income.2019")
     m = s.observation("wuling.rural_income_multiple_2010.2019")
     return para(
-        f"For example, the Wuling 2010 rural income is {printed(b)} (2019) / {m['value_printed']} (the stated "
+        f"For example, the Wuling 2010 rural income is {as_printed(b)} (2019) / {m['value_printed']} (the stated "
         f"multiple) = {d['value']:.0f} {d['unit']}, range {d['value_low']:.0f}-{d['value_high']:.0f} from the "
         "rounding of its inputs."
     )
@@ -358,296 +325,6 @@ def _data_loading_api(s: Sources) -> str:
             "```",
         ]
     )
-
-
-@block("results.growth")
-def _results_growth(s: Sources) -> str:
-    # Like-for-like first (the window before the 2019 census revision), then the window across
-    # it, labelled; the log-linear trend only as a descriptive fit, never across the break.
-    t = s.table("growth_rates", text=("crosses_break", "break_year"))
-    gdp = row(t, "growth_rates", series_id="xiangxi.gdp", segment="full period")
-    brk = row(t, "growth_rates", series_id="xiangxi.gdp", segment="before break")
-    dibao = row(t, "growth_rates", series_id="xiangxi.rural_dibao_standard", start_year=2014, end_year=2019)
-    g0, g1 = s.observation("xiangxi.gdp.2013"), s.observation("xiangxi.gdp.2019")
-    obs = s.observations()
-    gb = obs[(obs["series_id"] == "xiangxi.gdp") & (obs["year"] == int(brk["end_year"])) & (obs["preferred"] == "yes")]
-    gb = gb.sort_values("kind").iloc[0]  # the document value where there is one, as the growth table uses
-    d0, d1 = s.observation("xiangxi.rural_dibao_standard.2014"), s.observation("xiangxi.rural_dibao_standard.2019")
-    text = (
-        f"Headline: Xiangxi GDP {g0['value_printed']} -> {num(float(gb['value']))} {gb['unit']} over "
-        f"{brk['start_year']}-{brk['end_year']}, "
-        f"like-for-like, is {pct(brk['cagr'])} a year; over {gdp['start_year']}-{gdp['end_year']}, across the "
-        f"{gdp['crosses_break']} census revision, to {printed(g1)}, it is {pct(gdp['cagr'])} a year (not "
-        "like-for-like)"
-    )
-    if str(brk.get("trend_growth", "")) not in ("", "nan"):
-        nb = int(brk["n_points"])
-        missing = str(brk.get("missing_years", "")).split()
-        text += (
-            f". With the external annual figures {brk['start_year']}-{brk['end_year']} is observed in {nb} of "
-            f"{int(brk['end_year']) - int(brk['start_year']) + 1} years"
-            + (f" (no source gives {', '.join(missing)}" if missing else "")
-            + (f"; vintages: {brk['vintages']}" if str(brk.get("vintages", "")) not in ("", "nan") else "")
-            + (")" if missing else "")
-            + f", and a descriptive log-linear fit gives {pct(brk['trend_growth'])} a year ({nb - 2} degrees of "
-            "freedom: no confidence interval is given, and none is fitted across the break)"
-        )
-    text += (
-        f"; the rural dibao standard {d0['value_printed']} -> {printed(d1)} over "
-        f"{dibao['start_year']}-{dibao['end_year']} is {100 * dibao['total_change']:+.1f}%."
-    )
-    c0, c1 = (
-        s.observation("china.rural_disposable_income.2014.ext"),
-        s.observation("china.rural_disposable_income.2019.ext"),
-    )
-    rate = (float(c1["value"]) / float(c0["value"])) ** (1 / 5) - 1
-    text += (
-        f" China's rural disposable income {num(float(c0['value']))} -> {num(float(c1['value']))} 元 over 2014-2019 "
-        f"is {pct(rate)} a year, nominal (external{low_confidence(s, c0['obs_id'], c1['obs_id'])}; `-p region China "
-        "-p indicator rural_disposable_income`)."
-    )
-    return para(text)
-
-
-@block("results.elasticity")
-def _results_elasticity(s: Sources) -> str:
-    t = s.table("elasticities")
-    run = "xiangxi.poverty_incidence ~ gdp_per_capita"
-    arc = row(t, "elasticities", run=run, variant="log_arc")
-    mid = row(t, "elasticities", run=run, variant="midpoint")
-    semi = row(t, "elasticities", run=run, variant="semi")
-    wl = row(t, "elasticities", run="wuling.poverty_incidence ~ rural_disposable_income", variant="window")
-    e, w = arc["elasticity"], wl["elasticity"]
-    return para(
-        f"Headline: Xiangxi incidence {num(arc['outcome_start_value'])}% -> {num(arc['outcome_end_value'])}% against "
-        f"per-capita GDP {num(arc['driver_start_value'])} -> {num(arc['driver_end_value'])} 元 gives a log arc "
-        f"elasticity of {e:.2f} (midpoint {mid['elasticity']:.2f}, semi-elasticity {semi['elasticity']:.2f} pp per 1%); "
-        f"the Wuling area's ratio of annual log growth rates is {w:.2f} (incidence {wl['outcome_window']}, income "
-        f"{wl['driver_window']}: windows differ, so not an elasticity). Both are registered-poor rates against "
-        f"nominal drivers, so the literature's {num(arc['literature_high'])} to {num(arc['literature_low'])} (GDP "
-        f"per capita) and {num(wl['literature_high'])} to {num(wl['literature_low'])} (survey income) bands, survey "
-        "headcounts against real drivers, are no benchmark for them."
-    )
-
-
-@block("results.real")
-def _results_real(s: Sources) -> str:
-    t = s.table("growth_rates")
-    china = row(t, "growth_rates", series_id="china.rural_disposable_income", start_year=2014, end_year=2019)
-    xx = row(t, "growth_rates", series_id="xiangxi.rural_disposable_income", start_year=2012, end_year=2018)
-    xo = row(t, "growth_rates", series_id="xiangxi.rural_disposable_income", start_year=2014, end_year=2018)
-    gdp = row(t, "growth_rates", series_id="china.gdp", start_year=2013, end_year=2019)
-    c0, c1 = (
-        s.observation("china.rural_disposable_income.2014.ext"),
-        s.observation("china.rural_disposable_income.2019.ext"),
-    )
-    return para(
-        f"Headlines: China's rural disposable income {num(c0['value'])} -> {num(c1['value'])} 元 over "
-        f"{china['start_year']}-{china['end_year']} is {pct(china['cagr'])} a year nominal and "
-        f"{pct(china['real_cagr'])} real, deflated by {china['price_index']}, against "
-        f"an official real {pct(china['official_real_growth'])} (gap {100 * china['official_gap']:+.2f} pp a year); "
-        f"Xiangxi's rural income {xo['start_year']}-{xo['end_year']}, on one income concept, is {pct(xo['cagr'])} "
-        f"nominal and {pct(xo['real_cagr'])} real (national CPI as a proxy), and {xx['start_year']}-{xx['end_year']}, "
-        f"across the 2013 change from net to disposable income (not like-for-like), {pct(xx['cagr'])} nominal and "
-        f"{pct(xx['real_cagr'])} real; China's GDP {gdp['start_year']}-{gdp['end_year']} "
-        f"is {pct(gdp['cagr'])} nominal and {pct(gdp['real_cagr'])} real from the chained official rates."
-    )
-
-
-@block("results.national_elasticity")
-def _results_national_elasticity(s: Sources) -> str:
-    t = s.table("elasticities_national", text=("years",))
-    n = {
-        v: row(t, "elasticities_national", prices="nominal", variant=v) for v in ("ols", "log_arc", "midpoint", "semi")
-    }
-    r = {v: row(t, "elasticities_national", prices="real", variant=v) for v in ("ols", "log_arc")}
-    real = s.table("elasticities_real")
-    xr = row(real, "elasticities_real", run="xiangxi.poverty_incidence ~ rural_disposable_income", variant="log_arc")
-    years = str(n["ols"]["years"]).split()
-    yoy = t[(t["prices"] == "nominal") & (t["variant"] == "year_on_year")]
-    m = s.table("elasticities_matched")
-    xrun = "xiangxi.poverty_incidence ~ rural_disposable_income"
-    mn, mr = (row(m, "elasticities_matched", run=xrun, prices=p) for p in ("nominal", "real"))
-    return para(
-        f"Headlines: China {years[0]}-{years[-1]}, nominal OLS {n['ols']['elasticity']:.2f} (95% CI "
-        f"{n['ols']['ci_low']:.2f} to {n['ols']['ci_high']:.2f}, {int(n['ols']['dof'])} degrees of freedom, "
-        f"descriptive), log arc {n['log_arc']['elasticity']:.2f} (ln({num(n['log_arc']['incidence_end'])}/"
-        f"{num(n['log_arc']['incidence_start'])}) / ln({num(n['log_arc']['income_end'])}/"
-        f"{num(n['log_arc']['income_start'])})), midpoint {n['midpoint']['elasticity']:.2f}, semi "
-        f"{n['semi']['elasticity']:.3f} pp per 1%; real ({r['ols']['price_index']}) OLS {r['ols']['elasticity']:.2f} "
-        f"({r['ols']['ci_low']:.2f} to {r['ols']['ci_high']:.2f}), log arc {r['log_arc']['elasticity']:.2f}. "
-        f"Year on year (nominal): {', '.join(f'{str(y).split()[1]} {e:.2f}' for y, e in zip(yoy['years'], yoy['elasticity'], strict=True))}. "
-        f"Xiangxi's incidence against rural income {xr['driver_window']} is {xr['nominal_elasticity']:.2f} nominal "
-        f"(China over the same years {mn['national_elasticity']:.2f}) and {xr['real_elasticity']:.2f} real (China "
-        f"{mr['national_elasticity']:.2f})."
-    )
-
-
-@block("results.convergence")
-def _results_convergence(s: Sources) -> str:
-    # Relative (ratio) and absolute (gap in yuan) convergence together, each verdict with the
-    # materiality threshold; no real-terms gap (the same index on both sides adds nothing).
-    t = s.table("china_comparisons", text=("year_or_period",))
-    ratio = "rural income relative to China"
-    conv = row(t, "china_comparisons", metric="rural income convergence: CAGR difference", region="Xiangxi")
-    x0 = row(t, "china_comparisons", metric=ratio, region="Xiangxi", year_or_period=str(conv["year_or_period"])[:4])
-    x1 = row(t, "china_comparisons", metric=ratio, region="Xiangxi", year_or_period=str(conv["year_or_period"])[-4:])
-    hconv = row(t, "china_comparisons", metric="rural income convergence: CAGR difference", region="Hunan")
-    h0 = row(t, "china_comparisons", metric=ratio, region="Hunan", year_or_period=str(hconv["year_or_period"])[:4])
-    h1 = row(t, "china_comparisons", metric=ratio, region="Hunan", year_or_period=str(hconv["year_or_period"])[-4:])
-    common = t[t["metric"] == "rural income convergence: CAGR difference, common window"]
-    cx = row(common, "china_comparisons", region="Xiangxi")
-    ch = row(common, "china_comparisons", region="Hunan")
-    inc = row(t, "china_comparisons", metric="poverty_incidence vs China: change over common years", region="Xiangxi")
-    py0, py1 = str(inc["year_or_period"])[:4], str(inc["year_or_period"])[-4:]
-    p0 = row(
-        t,
-        "china_comparisons",
-        metric="poverty_incidence vs China: gap at common year",
-        region="Xiangxi",
-        year_or_period=py0,
-    )
-    p1 = row(
-        t,
-        "china_comparisons",
-        metric="poverty_incidence vs China: gap at common year",
-        region="Xiangxi",
-        year_or_period=py1,
-    )
-    xv, hv = convergence_verdict(x0["ratio"], x1["ratio"]), convergence_verdict(h0["ratio"], h1["ratio"])
-    hyears = (h0["year_or_period"], h1["year_or_period"])
-    xg = GAP_WORDS[gap_verdict(x0["gap"], x1["gap"])]
-    return para(
-        f"Headlines: Xiangxi's rural income was {x0['ratio']:.3f} of China's in {x0['year_or_period']} and "
-        f"{x1['ratio']:.3f} in {x1['year_or_period']} (relative: {xv}, materiality threshold {MATERIALITY:g} log "
-        f"points) while the absolute gap to China {xg}, from {-x0['gap']:.0f} to {-x1['gap']:.0f} 元 (nominal); its "
-        f"CAGR was {pct(conv['value'])} against {pct(conv['benchmark_value'])} ({100 * conv['gap']:+.2f} pp a "
-        f"year). Hunan's ratio moved from {h0['ratio']:.3f} ({h0['year_or_period']}) to {h1['ratio']:.3f} "
-        f"({h1['year_or_period']}), {100 * hconv['gap']:+.2f} pp a year: {hv} in relative terms, while the "
-        f"absolute gap {GAP_WORDS[gap_verdict(h0['gap'], h1['gap'])]} ({-h0['gap']:.0f} to {-h1['gap']:.0f} 元)"
-        f"{low_confidence(s, *(f'{r}.rural_disposable_income.{y}.ext' for r in ('hunan', 'china') for y in hyears))}. "
-        "Over the window common to both, "
-        f"{cx['year_or_period']}, Xiangxi's CAGR difference to China was {100 * cx['gap']:+.2f} pp a year and "
-        f"Hunan's {100 * ch['gap']:+.2f}. Xiangxi's incidence fell by a log change of "
-        f"{math.log(p1['value'] / p0['value']):+.2f} over {inc['year_or_period']} ({num(p0['value'])}% to "
-        f"{num(p1['value'])}%) against China's {math.log(p1['benchmark_value'] / p0['benchmark_value']):+.2f} "
-        f"({num(p0['benchmark_value'])}% to {num(p1['benchmark_value'])}%; different measurement systems)."
-    )
-
-
-@block("results.comparisons")
-def _results_comparisons(s: Sources) -> str:
-    t = s.table("comparisons")
-    ch = row(t, "comparisons", metric="poverty_incidence: change over period", region="Xiangxi")
-    line = "rural_dibao_standard / poverty_line_current_prices"
-    db_line = row(t, "comparisons", metric=line, region="Xiangxi", year_or_period=2014)
-    tk = "extreme_poverty_support_standard / rural_dibao_standard"
-    tk14 = row(t, "comparisons", metric=tk, year_or_period=2014)
-    tk19 = row(t, "comparisons", metric=tk, year_or_period=2019)
-    mo = row(t, "comparisons", metric="rural_dibao_monthly_assistance x12 / rural_dibao_standard", year_or_period=2014)
-    exits = t[t["metric"] == "poverty_counties_exited / poverty_counties_total"]
-    exits = exits[exits["status"] == "matched"]
-    counties = ", ".join(f"{r.region} {num(r.value)} of {num(r.benchmark_value)}" for r in exits.itertuples())
-    return para(
-        f"Headlines: Xiangxi's registered incidence and the {ch['benchmark']} area's ({ch['status']}: its system is "
-        f"not stated) are set side by side as log changes, {ch['value']:+.2f} and {ch['benchmark_value']:+.2f} "
-        f"({ch['year_or_period']}), with no level gap or ratio; "
-        f"the {db_line['year_or_period']} dibao standard was {db_line['ratio']:.3f} of the national poverty line in "
-        f"current prices ({num(db_line['value'])} / {num(db_line['benchmark_value'])}); 特困 / 低保 was "
-        f"{tk14['ratio']:.3f} in {tk14['year_or_period']} and {tk19['ratio']:.3f} in {tk19['year_or_period']}; "
-        f"monthly assistance x 12 was {mo['ratio']:.3f} of the standard in {mo['year_or_period']}; counties exited: "
-        f"{counties}."
-    )
-
-
-@block("results.province")
-def _results_province(s: Sources) -> str:
-    t = s.table("comparisons", text=("year_or_period",))
-    t = t[(t["section"] == "province") & (t["region"] == "Xiangxi")]
-    bench = str(t["benchmark"].iloc[0])
-    cagr = t[(t["metric"] == f"gdp: CAGR difference with {bench}") & (t["status"] == "matched")]
-    like = cagr[cagr["note"].str.startswith("like for like")].iloc[0]
-    cross = cagr[cagr["note"].str.startswith("crosses")].iloc[0]
-    real = row(
-        t, "comparisons", metric=f"gdp: real CAGR difference with {bench}", year_or_period=like["year_or_period"]
-    )
-    shares = t[(t["metric"] == f"gdp: share of {bench}") & (t["status"] == "matched")]
-    pc = t[(t["metric"] == f"gdp_per_capita: relative to {bench}") & (t["status"] == "matched")]
-    db = row(t, "comparisons", metric="rural_dibao_standard / rural_dibao_standard_min", status="matched")
-    lacks = re.sub(r" \(observed: [^)]*\)", "", str(real["note"]).split("sides: ")[-1].split("; nothing")[0])
-    conversion = str(db["note"]).split("converted explicitly: ")[-1].split(";")[0]
-    return para(
-        f"Headlines: Xiangxi's share of {bench}'s GDP was "
-        + ", ".join(f"{pct(r.ratio, 3)} ({r.year_or_period})" for r in shares.itertuples())
-        + f"; over {like['year_or_period']} (like for like) its GDP CAGR was {pct(like['value'])} against "
-        f"{pct(like['benchmark_value'])} ({100 * like['gap']:+.2f} pp a year), over {cross['year_or_period']} (across "
-        f"the census revision) {100 * cross['gap']:+.2f} pp a year; nominal only (official real growth: {lacks}); GDP per "
-        "capita "
-        + ", ".join(f"{r.ratio:.4f} of {bench}'s ({r.year_or_period})" for r in pc.itertuples())
-        + f"; the {db['year_or_period']} rural dibao standard {num(db['value'])} 元/年 was {db['ratio']:.3f} of "
-        f"{bench}'s provincial minimum (floor), annualised explicitly ({conversion})."
-    )
-
-
-def _clause(quote: str, printed_value: str) -> str:
-    """The clause of ``quote`` (between commas or semicolons) that holds the printed value."""
-    for part in re.split(r"[,，;；。、]", quote):
-        if printed_value in part:
-            return part.strip()
-    return quote
-
-
-def _claim_text(r: pd.Series) -> str:
-    formula = str(r["reason"]).split(" (input rounding")[0].split(" does not agree")[0].split(" agrees")[0]
-    return f'{r["claim_id"]} "{_clause(str(r["quote"]), str(r["stated_printed"]))}": {formula}'
-
-
-def _sized(v: float) -> str:
-    """A value with about four significant digits and thousands separators (``1,878``, ``64.21``)."""
-    mag = abs(v)
-    d = 0 if mag >= 100 else 1 if mag >= 10 else 2 if mag >= 0.1 else 3
-    return f"{v:,.{d}f}"
-
-
-@block("results.audit")
-def _results_audit(s: Sources) -> str:
-    t = s.table("claims_audit", text=("stated_printed", "quote", "reason"))
-    verdicts = ("consistent", "inconsistent", "not checkable")
-    docs, ext = t[t["source_id"] != "external"], t[t["source_id"] == "external"]
-    n = {v: int((docs["verdict"] == v).sum()) for v in verdicts}
-    consistent = docs[docs["verdict"] == "consistent"]
-    example = consistent[consistent["claim_id"] == "doc004.c03"]
-    example = example if len(example) else consistent.head(1)
-    ext_counts = ", ".join(f"{int((ext['verdict'] == v).sum())} {v}" for v in verdicts if (ext["verdict"] == v).any())
-    lines = [
-        para(
-            f"Of the {len(docs)} claims of the documents, {n['consistent']} are consistent"
-            + (f" (e.g. {_claim_text(example.iloc[0])})" if len(example) else "")
-            + f", {n['inconsistent']} inconsistent and {n['not checkable']} not checkable"
-            + (f"; of the {len(ext)} claims of the external sources, {ext_counts}" if len(ext) else "")
-            + ". The inconsistent ones:"
-        ),
-        "",
-    ]
-    lines += [f"- {_claim_text(r)}" for _, r in t[t["verdict"] == "inconsistent"].iterrows()]
-    c = s.table("claims_audit_consistency", text=("shown_a", "shown_b", "definitions"))
-    k = {v: int((c["verdict"] == v).sum()) for v in ("agree", "disagree", "different definitions", "not decidable")}
-    lines += [
-        "",
-        para(
-            f"Of the {len(c)} consistency checks, {k['agree']} agree, {k['disagree']} disagree, "
-            f"{k['different definitions']} differ because the wording measures different things and "
-            f"{k['not decidable']} cannot be decided without an assumption the text does not make. The ones that "
-            "do not agree (a against b, ratio a/b):"
-        ),
-        "",
-    ]
-    lines += [
-        f"- {r['check_id']} ({r['verdict']}): {r['shown_a']} = {_sized(r['value_a'])} {r['unit']} against "
-        f"{r['shown_b']} = {_sized(r['value_b'])} {r['unit']}, a/b = {r['ratio']:.3f}"
-        for _, r in c[c["verdict"] != "agree"].iterrows()
-    ]
-    return "\n".join(lines)
 
 
 def _met(ok: bool) -> str:
@@ -723,25 +400,32 @@ HEADLINES: tuple[str, ...] = ("gdp-growth", "poverty-xiangxi", "elasticity-incom
 """Keys of the index's key findings (:mod:`analysis.build.findings`) that README.md's first
 screen shows, in this order: growth, the fall in poverty, elasticities, comparisons, claims audit."""
 
-FINDING_TABLES: tuple[str, ...] = ("growth_rates", "elasticities", "comparisons", "china_comparisons", "claims_audit")
-"""Report runs whose tables the key findings read (each computed in-process on first use)."""
-
 
 @block("readme.headlines")
 def _readme_headlines(s: Sources) -> str:
-    tables = s.tables
-    if tables is None:  # computed in-process, every run the findings read (not through s.table, whose
-        # cache keeps the first reader's column types)
-        computed = [s._computed(name) for name in FINDING_TABLES]
-        tables = computed[0].parent
-    obs = load_observations(path=s.processed / "observations.csv")
+    ctx = s.context()
     with contextlib.redirect_stdout(io.StringIO()):  # skipped findings are printed by the build, not here
-        found = {f.key: f for f in findings.collect(tables, obs)}
+        found = {f.key: f for f in findings.collect(ctx.tables_dir, ctx.observations)}
     missing = [k for k in HEADLINES if k not in found]
     if missing:
         raise ReadmeError(f"key finding(s) {missing} not available from the tables; available: {', '.join(found)}")
-    # one bullet per line, unwrapped, so that each headline is one line of the first screen
-    return "\n".join(f"- {' '.join(found[k].text.split())}" for k in HEADLINES)
+    # one bullet per line, unwrapped, so that each headline is one line of the first screen (fmt.markdown,
+    # the same sentence as the index's)
+    return markdown(found[k] for k in HEADLINES)
+
+
+def _docs_block(spec: Spec) -> Renderer:
+    """The renderer of a documentation results block: the record of ``spec`` (``shown = docs``) via fmt."""
+
+    def render(s: Sources) -> str:
+        return record_block(findings.KINDS[spec.kind](s.context(), spec))
+
+    return render
+
+
+for _spec in load_specs(kinds=findings.KINDS):
+    if _spec.shown == "docs":
+        BLOCKS[_spec.key] = _docs_block(_spec)
 
 
 @block("readme.runtime")

@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 
+from analysis.reports import fmt
 from analysis.reports.headlines import Context, Record, Skip, Spec, run_records
 
 DOCUMENT_ID = r"doc\d+"
@@ -153,7 +154,70 @@ def consistency(ctx: Context, spec: Spec) -> Record:
     )  # fmt: skip
 
 
-KINDS = {"verdicts": verdicts, "consistency": consistency}
+# ----------------------------------------------------------------------------- documentation records
+
+
+def _clause(quote: str, printed_value: str) -> str:
+    """The clause of ``quote`` (between commas or semicolons) that holds the printed value."""
+    for part in re.split(r"[,，;；。、]", quote):
+        if printed_value in part:
+            return part.strip()
+    return quote
+
+
+def _claim_text(r: pd.Series) -> str:
+    formula = str(r["reason"]).split(" (input rounding")[0].split(" does not agree")[0].split(" agrees")[0]
+    return f'{r["claim_id"]} "{_clause(str(r["quote"]), str(r["stated_printed"]))}": {formula}'
+
+
+def docs_audit(ctx: Context, spec: Spec) -> Record:
+    """The audit's documentation block: verdict counts with an example (``rows``: the claims table, the
+    example claim, the consistency table), each inconsistent claim, and each check that does not agree."""
+    claims, example_id, checks = spec.rows[:3]
+    t = ctx.table(claims)
+    for col in ("stated_printed", "quote", "reason"):
+        t[col] = t[col].fillna("").astype(str)
+    verdicts = ("consistent", "inconsistent", "not checkable")
+    docs, ext = t[t["source_id"] != "external"], t[t["source_id"] == "external"]
+    n = {v: int((docs["verdict"] == v).sum()) for v in verdicts}
+    consistent = docs[docs["verdict"] == "consistent"]
+    example = consistent[consistent["claim_id"] == example_id]
+    example = example if len(example) else consistent.head(1)
+    ext_counts = ", ".join(f"{int((ext['verdict'] == v).sum())} {v}" for v in verdicts if (ext["verdict"] == v).any())
+    lines = [
+        f"Of the {len(docs)} claims of the documents, {n['consistent']} are consistent"
+        + (f" (e.g. {_claim_text(example.iloc[0])})" if len(example) else "")
+        + f", {n['inconsistent']} inconsistent and {n['not checkable']} not checkable"
+        + (f"; of the {len(ext)} claims of the external sources, {ext_counts}" if len(ext) else "")
+        + ". The inconsistent ones:",
+        "",
+    ]
+    lines += [f"- {_claim_text(r)}" for _, r in t[t["verdict"] == "inconsistent"].iterrows()]
+    c = ctx.table(checks)
+    k = {v: int((c["verdict"] == v).sum()) for v in ("agree", "disagree", "different definitions", "not decidable")}
+    lines += [
+        "",
+        (
+            f"Of the {len(c)} consistency checks, {k['agree']} agree, {k['disagree']} disagree, "
+            f"{k['different definitions']} differ because the wording measures different things and "
+            f"{k['not decidable']} cannot be decided without an assumption the text does not make. The ones that "
+            "do not agree (a against b, ratio a/b):"
+        ),
+        "",
+    ]
+    lines += [
+        f"- {r['check_id']} ({r['verdict']}): {r['shown_a']} = {fmt.sized(r['value_a'])} {r['unit']} against "
+        f"{r['shown_b']} = {fmt.sized(r['value_b'])} {r['unit']}, a/b = {r['ratio']:.3f}"
+        for _, r in c[c["verdict"] != "agree"].iterrows()
+    ]
+    values = {f"claims {v}": float(x) for v, x in n.items()} | {f"checks {v}": float(x) for v, x in k.items()}
+    return Record(
+        spec.key, "\n".join(lines), documents_period(ctx), "documents only", spec.report, spec.section, claims, 1,
+        (), float(n["inconsistent"]), "count", values,
+    )  # fmt: skip
+
+
+KINDS = {"verdicts": verdicts, "consistency": consistency, "docs_audit": docs_audit}
 """The audit's headline kinds (column ``kind`` of ``data/raw/headlines.csv``)."""
 
 

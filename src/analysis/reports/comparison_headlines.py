@@ -9,10 +9,15 @@ Whether a window is like for like is computed from the series breaks
 
 from __future__ import annotations
 
+import math
+
+import pandas as pd
+
+from analysis.data.vocab import indicator_fact
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 from analysis.reports import fmt
 from analysis.reports.fmt import faster, num, pct, printed
-from analysis.reports.headlines import Context, Record, Skip, Spec, run_records
+from analysis.reports.headlines import Context, Record, Skip, Spec, low_confidence, run_records
 from analysis.reports.params import series_breaks
 
 CONVERGENCE_WORDS = {
@@ -181,7 +186,163 @@ def share(ctx: Context, spec: Spec) -> Record:
     )  # fmt: skip
 
 
-KINDS = {"convergence": convergence, "standards": standards, "province": province, "share": share}
+# ----------------------------------------------------------------------------- documentation records
+
+
+def docs_convergence(ctx: Context, spec: Spec) -> Record:
+    """The convergence paragraph: each region's ratio and gap to the nation (relative and absolute
+    verdicts), the common window, and the incidence change against the nation's.
+
+    ``subject``: the two regions; ``rows``: the CAGR-difference, ratio, common-window, incidence-change
+    and incidence-gap metrics; ``inputs``: the series whose external endpoints are checked for low confidence.
+    """
+    conv_m, ratio_m, common_m, change_m, gap_m = spec.rows[:5]
+    a, b = spec.subject[:2]
+    tb = spec.table
+
+    def ends(region: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+        _, conv = ctx.row(tb, metric=conv_m, region=region)
+        y = fmt.years(conv["year_or_period"])
+        return (
+            conv,
+            ctx.row(tb, metric=ratio_m, region=region, year_or_period=y[0])[1],
+            ctx.row(tb, metric=ratio_m, region=region, year_or_period=y[-1])[1],
+        )
+
+    n = ctx.row(tb, metric=conv_m, region=a)[0]
+    (conv, x0, x1), (hconv, h0, h1) = ends(a), ends(b)
+    cx, ch = ctx.row(tb, metric=common_m, region=a)[1], ctx.row(tb, metric=common_m, region=b)[1]
+    _, inc = ctx.row(tb, metric=change_m, region=a)
+    py = fmt.years(inc["year_or_period"])
+    p0, p1 = (ctx.row(tb, metric=gap_m, region=a, year_or_period=y)[1] for y in (py[0], py[-1]))
+    xv, hv = convergence_verdict(x0["ratio"], x1["ratio"]), convergence_verdict(h0["ratio"], h1["ratio"])
+    bench = str(conv["benchmark"])
+    low = [
+        str(ctx.obs(s, int(y), ("external",))["obs_id"])
+        for s in spec.inputs
+        for y in (h0["year_or_period"], h1["year_or_period"])
+    ]
+    lv = fmt.level
+    text = (
+        f"Headlines: {a}'s rural income was {x0['ratio']:.3f} of {bench}'s in {x0['year_or_period']} and "
+        f"{x1['ratio']:.3f} in {x1['year_or_period']} (relative: {xv}, materiality threshold {MATERIALITY:g} log "
+        f"points) while the absolute gap to {bench} {GAP_WORDS[gap_verdict(x0['gap'], x1['gap'])]}, from "
+        f"{-x0['gap']:.0f} to {-x1['gap']:.0f} 元 (nominal); its CAGR was {pct(conv['value'], 2)} against "
+        f"{pct(conv['benchmark_value'], 2)} ({100 * conv['gap']:+.2f} pp a year). {b}'s ratio moved from "
+        f"{h0['ratio']:.3f} ({h0['year_or_period']}) to {h1['ratio']:.3f} ({h1['year_or_period']}), "
+        f"{100 * hconv['gap']:+.2f} pp a year: {hv} in relative terms, while the absolute gap "
+        f"{GAP_WORDS[gap_verdict(h0['gap'], h1['gap'])]} ({-h0['gap']:.0f} to {-h1['gap']:.0f} 元)"
+        f"{low_confidence(ctx, low)}. Over the window common to both, {cx['year_or_period']}, {a}'s CAGR "
+        f"difference to {bench} was {100 * cx['gap']:+.2f} pp a year and {b}'s {100 * ch['gap']:+.2f}. {a}'s "
+        f"incidence fell by a log change of {math.log(p1['value'] / p0['value']):+.2f} over "
+        f"{inc['year_or_period']} ({lv(p0['value'])}% to {lv(p1['value'])}%) against {bench}'s "
+        f"{math.log(p1['benchmark_value'] / p0['benchmark_value']):+.2f} ({lv(p0['benchmark_value'])}% to "
+        f"{lv(p1['benchmark_value'])}%; {spec.caveat})."
+    )
+    values = {"ratio_start": float(x0["ratio"]), "ratio_end": float(x1["ratio"]), "gap": float(conv["gap"])}
+    values.update(other_gap=float(hconv["gap"]), common_gap=float(cx["gap"]), other_common_gap=float(ch["gap"]))
+    return Record(
+        spec.key, text, str(conv["year_or_period"]), fmt.basis(conv.get("kinds", "")), spec.report, spec.section,
+        tb, n, (), float(conv["gap"]), "fraction a year", values,
+    )  # fmt: skip
+
+
+def docs_comparisons(ctx: Context, spec: Spec) -> Record:
+    """The comparisons paragraph: incidence changes side by side, the standard against the line, the two
+    standards against each other, payments against the standard, and counties exited.
+
+    ``rows``: the incidence-change, standard/line, standard/standard, payments/standard and counties metrics;
+    ``subject``: the region.
+    """
+    ch_m, line_m, tk_m, mo_m, ex_m = spec.rows[:5]
+    region, tb = spec.subject[0], spec.table
+    n, ch = ctx.row(tb, metric=ch_m, region=region)
+    _, db = ctx.row(tb, metric=line_m, region=region, status="matched")
+    tk = ctx.table(tb)
+    tk = tk[(tk["metric"] == tk_m) & (tk["status"] == "matched")]
+    tk0, tk1 = tk.iloc[0], tk.iloc[-1]
+    _, mo = ctx.row(tb, metric=mo_m, status="matched")
+    t = ctx.table(tb)
+    exits = t[(t["metric"] == ex_m) & (t["status"] == "matched")]
+    lv = fmt.level
+    counties = ", ".join(f"{r.region} {lv(r.value)} of {lv(r.benchmark_value)}" for r in exits.itertuples())
+    text = (
+        f"Headlines: {region}'s registered incidence and the {ch['benchmark']} area's ({ch['status']}: its system "
+        f"is not stated) are set side by side as log changes, {ch['value']:+.2f} and {ch['benchmark_value']:+.2f} "
+        f"({ch['year_or_period']}), with no level gap or ratio; the {db['year_or_period']} dibao standard was "
+        f"{db['ratio']:.3f} of the national poverty line in current prices ({lv(db['value'])} / "
+        f"{lv(db['benchmark_value'])}); 特困 / 低保 was {tk0['ratio']:.3f} in {tk0['year_or_period']} and "
+        f"{tk1['ratio']:.3f} in {tk1['year_or_period']}; monthly assistance x 12 was {mo['ratio']:.3f} of the "
+        f"standard in {mo['year_or_period']}; counties exited: {counties}."
+    )
+    values = {"line_ratio": float(db["ratio"]), "tekun_start": float(tk0["ratio"]), "tekun_end": float(tk1["ratio"])}
+    values["payments_ratio"] = float(mo["ratio"])
+    return Record(
+        spec.key, text, str(ch["year_or_period"]), "nominal", spec.report, spec.section, tb, n, (),
+        float(ch["value"]), "log change", values,
+    )  # fmt: skip
+
+
+def lacking(ctx: Context, region: str, indicator: str, y0: int, y1: int) -> str:
+    """``2014, 2018``: the years ``y0+1``..``y1`` a region's series has no observation of."""
+    seen = set(
+        ctx.observations.loc[ctx.observations["series_id"] == f"{region.lower()}.{indicator}", "year"].astype(int)
+    )
+    return ", ".join(str(y) for y in range(y0 + 1, y1 + 1) if y not in seen)
+
+
+def docs_province(ctx: Context, spec: Spec) -> Record:
+    """The province paragraph: shares, the like-for-like and the crossing CAGR difference, why there is no
+    real one, per-capita ratios and the standard against the provincial minimum, annualised.
+
+    ``rows``: the indicator, the per-capita indicator, the standard metric; ``subject``: the region;
+    ``inputs``: the provincial monthly minimum.
+    """
+    indicator, pc_ind, db_m = spec.rows[:3]
+    region, tb = spec.subject[0], spec.table
+    t = ctx.table(tb)
+    t = t[(t["section"] == "province") & (t["region"] == region)]
+    bench = str(t["benchmark"].iloc[0])
+    cagr = t[(t["metric"] == f"{indicator}: CAGR difference with {bench}") & (t["status"] == "matched")]
+    flags = [_like_for_like(region, indicator, *fmt.years(p))[0] for p in cagr["year_or_period"]]
+    like, cross = cagr[flags].iloc[0], cagr[[not f for f in flags]].iloc[0]
+    n = int(cagr[flags].index[0]) + 1
+    y0, y1 = fmt.years(like["year_or_period"])
+    real_ind = indicator_fact(indicator, "real_growth_indicator")
+    lacks = "; ".join(f"{r} lacks {lacking(ctx, r, real_ind, y0, y1)}" for r in (region, bench))
+    shares = t[(t["metric"] == f"{indicator}: share of {bench}") & (t["status"] == "matched")]
+    pc = t[(t["metric"] == f"{pc_ind}: relative to {bench}") & (t["status"] == "matched")]
+    _, db = ctx.row(tb, section="province", region=region, metric=db_m, status="matched")
+    month = ctx.obs(spec.inputs[0], int(db["year_or_period"]))
+    conversion = f"{month['value_printed']} {month['unit']} x 12 = {12 * float(month['value']):g} {db['unit']}"
+    text = (
+        f"Headlines: {region}'s share of {bench}'s GDP was "
+        + ", ".join(f"{pct(r.ratio, 3)} ({r.year_or_period})" for r in shares.itertuples())
+        + f"; over {like['year_or_period']} (like for like) its GDP CAGR was {pct(like['value'], 2)} against "
+        f"{pct(like['benchmark_value'], 2)} ({100 * like['gap']:+.2f} pp a year), over {cross['year_or_period']} "
+        f"(across the census revision) {100 * cross['gap']:+.2f} pp a year; nominal only (official real growth: "
+        f"{lacks}); GDP per capita "
+        + ", ".join(f"{r.ratio:.4f} of {bench}'s ({r.year_or_period})" for r in pc.itertuples())
+        + f"; the {db['year_or_period']} rural dibao standard {fmt.level(db['value'])} {db['unit']} was "
+        f"{db['ratio']:.3f} of {bench}'s provincial minimum (floor), annualised explicitly ({conversion})."
+    )
+    values = {"cagr": float(like["value"]), "benchmark_cagr": float(like["benchmark_value"])}
+    values.update(across_gap=float(cross["gap"]), standard_ratio=float(db["ratio"]))
+    return Record(
+        spec.key, text, str(like["year_or_period"]), "nominal", spec.report, spec.section, tb, n, (),
+        float(like["gap"]), "fraction a year", values,
+    )  # fmt: skip
+
+
+KINDS = {
+    "convergence": convergence,
+    "standards": standards,
+    "province": province,
+    "share": share,
+    "docs_convergence": docs_convergence,
+    "docs_comparisons": docs_comparisons,
+    "docs_province": docs_province,
+}
 """The comparison reports' headline kinds (column ``kind`` of ``data/raw/headlines.csv``)."""
 
 

@@ -101,7 +101,80 @@ def beside_nation(ctx: Context, spec: Spec) -> Record:
     )  # fmt: skip
 
 
-KINDS = {"log_arc": log_arc, "beside_nation": beside_nation}
+# ----------------------------------------------------------------------------- documentation records
+
+
+def docs_elasticity(ctx: Context, spec: Spec) -> Record:
+    """The elasticity paragraph: the first run's log arc, midpoint and semi-elasticity, and the second
+    run's ratio of annual log growth rates (``rows``: the two runs)."""
+    run, window_run = spec.rows[:2]
+    n, arc = ctx.row(spec.table, run=run, variant="log_arc")
+    _, mid = ctx.row(spec.table, run=run, variant="midpoint")
+    _, semi = ctx.row(spec.table, run=run, variant="semi")
+    _, wl = ctx.row(spec.table, run=window_run, variant="window")
+    lv = fmt.level
+    text = (
+        f"Headline: {spec.subject[0]} {lv(arc['outcome_start_value'])}% -> {lv(arc['outcome_end_value'])}% against "
+        f"{spec.subject[1]} {lv(arc['driver_start_value'])} -> {lv(arc['driver_end_value'])} 元 gives a log arc "
+        f"elasticity of {arc['elasticity']:.2f} (midpoint {mid['elasticity']:.2f}, semi-elasticity "
+        f"{semi['elasticity']:.2f} pp per 1%); {spec.subject[2]} is {wl['elasticity']:.2f} (incidence "
+        f"{wl['outcome_window']}, income {wl['driver_window']}: windows differ, so not an elasticity). "
+        + spec.caveat.format(
+            high=lv(arc["literature_high"]),
+            low=lv(arc["literature_low"]),
+            high2=lv(wl["literature_high"]),
+            low2=lv(wl["literature_low"]),
+        )
+        + "."
+    )
+    values = {"midpoint": float(mid["elasticity"]), "semi": float(semi["elasticity"])}
+    values["window_ratio"] = float(wl["elasticity"])
+    return Record(
+        spec.key, text, str(arc["outcome_window"]), fmt.basis(arc["kinds_used"]), spec.report, spec.section,
+        spec.table, n, (), float(arc["elasticity"]), "elasticity", values,
+    )  # fmt: skip
+
+
+def docs_national(ctx: Context, spec: Spec) -> Record:
+    """The national elasticity paragraph: OLS with its interval, log arc, midpoint, semi, real, year on
+    year, and the region's run against the nation over the same years (``rows``: that run)."""
+    national, real_t, matched = (f"{spec.table}_{s}" for s in ("national", "real", "matched"))
+    t = ctx.table(national)
+    nom = {v: ctx.row(national, prices="nominal", variant=v)[1] for v in ("ols", "log_arc", "midpoint", "semi")}
+    r = {v: ctx.row(national, prices="real", variant=v)[1] for v in ("ols", "log_arc")}
+    n = ctx.row(national, prices="nominal", variant="ols")[0]
+    _, xr = ctx.row(real_t, run=spec.rows[0], variant="log_arc")
+    mn, mr = (ctx.row(matched, run=spec.rows[0], prices=p)[1] for p in ("nominal", "real"))
+    years = str(nom["ols"]["years"]).split()
+    yoy = t[(t["prices"] == "nominal") & (t["variant"] == "year_on_year")]
+    ols, arc, lv = nom["ols"], nom["log_arc"], fmt.level
+    each = ", ".join(f"{str(y).split()[1]} {e:.2f}" for y, e in zip(yoy["years"], yoy["elasticity"], strict=True))
+    text = (
+        f"Headlines: {spec.subject[0]} {years[0]}-{years[-1]}, nominal OLS {ols['elasticity']:.2f} (95% CI "
+        f"{ols['ci_low']:.2f} to {ols['ci_high']:.2f}, {int(ols['dof'])} degrees of freedom, "
+        f"descriptive), log arc {arc['elasticity']:.2f} (ln({lv(arc['incidence_end'])}/"
+        f"{lv(arc['incidence_start'])}) / ln({lv(arc['income_end'])}/{lv(arc['income_start'])})), midpoint "
+        f"{nom['midpoint']['elasticity']:.2f}, semi {nom['semi']['elasticity']:.3f} pp per 1%; real "
+        f"({r['ols']['price_index']}) OLS {r['ols']['elasticity']:.2f} ({r['ols']['ci_low']:.2f} to "
+        f"{r['ols']['ci_high']:.2f}), log arc {r['log_arc']['elasticity']:.2f}. Year on year (nominal): {each}. "
+        f"{spec.subject[1]} {xr['driver_window']} is {xr['nominal_elasticity']:.2f} nominal "
+        f"({spec.subject[0]} over the same years {mn['national_elasticity']:.2f}) and {xr['real_elasticity']:.2f} "
+        f"real ({spec.subject[0]} {mr['national_elasticity']:.2f})."
+    )
+    values = {"ci_low": float(ols["ci_low"]), "ci_high": float(ols["ci_high"]), "log_arc": float(arc["elasticity"])}
+    values.update(real_ols=float(r["ols"]["elasticity"]), region_nominal=float(xr["nominal_elasticity"]))
+    return Record(
+        spec.key, text, f"{years[0]}-{years[-1]}", "nominal and real", spec.report, spec.section, national, n, (),
+        float(ols["elasticity"]), "elasticity", values,
+    )  # fmt: skip
+
+
+KINDS = {
+    "log_arc": log_arc,
+    "beside_nation": beside_nation,
+    "docs_elasticity": docs_elasticity,
+    "docs_national": docs_national,
+}
 """The elasticity report's headline kinds (column ``kind`` of ``data/raw/headlines.csv``)."""
 
 

@@ -143,3 +143,8 @@ def html(r: Record) -> str:
 def markdown(records: Iterable[Record], meta: bool = False) -> str:
     """Records as a Markdown list, one bullet per record (``meta``: period and basis after each)."""
     return "\n".join(f"- {sentence(r)}" + (f" *({r.period}; {r.basis})*" if meta else "") for r in records)
+
+
+def block(r: Record, width: int = 90) -> str:
+    """A record as a documentation block: each paragraph wrapped at ``width``, list lines kept whole."""
+    return "\n".join(line if not line or line.startswith("- ") else para(line, width) for line in r.text.split("\n"))

@@ -23,7 +23,7 @@ from analysis.reports import fmt
 from analysis.reports.audit_headlines import doubt
 from analysis.reports.fmt import pct, printed
 from analysis.reports.growth_segments import crossed_years
-from analysis.reports.headlines import Context, Record, Skip, Spec, run_records
+from analysis.reports.headlines import Context, Record, Skip, Spec, low_confidence, run_records
 from analysis.reports.params import series_breaks
 
 
@@ -228,7 +228,105 @@ def endpoints(ctx: Context, spec: Spec) -> Record:
     )  # fmt: skip
 
 
-KINDS = {"cagr": cagr, "real_cagr": real_cagr, "poverty": poverty, "endpoints": endpoints}
+# ----------------------------------------------------------------------------- documentation records
+
+
+def docs_growth(ctx: Context, spec: Spec) -> Record:
+    """The growth paragraph of the documentation: the lead series like for like and across its break,
+    the observed years and trend, a standard at its endpoints, and a national series.
+
+    ``rows``: the lead series, the standard, the national series.
+    """
+    lead_id, std_id, nat_id = spec.rows[:3]
+    lead, cross = lead_rows(ctx, spec.table, lead_id, "cagr")
+    if lead is None or cross is None:
+        raise Skip(f"{spec.table}.csv: {lead_id} has no like-for-like window beside one across a break")
+    (n, brk), gdp = lead, cross[1]
+    g0, g1 = ctx.obs(lead_id, int(gdp["start_year"])), ctx.obs(lead_id, int(gdp["end_year"]))
+    gb = ctx.obs(lead_id, int(brk["end_year"]))
+    _, dibao = ctx.row(spec.table, series_id=std_id)
+    d0, d1 = ctx.obs(std_id, int(dibao["start_year"])), ctx.obs(std_id, int(dibao["end_year"]))
+    _, nat = ctx.row(spec.table, series_id=nat_id)
+    c0, c1 = ctx.obs(nat_id, int(nat["start_year"])), ctx.obs(nat_id, int(nat["end_year"]))
+    years = "/".join(map(str, crossed(gdp)))
+    label = break_label(gdp["region"], gdp["indicator"], crossed(gdp)[0]).removeprefix("series break (").rstrip(")")
+    text = (
+        f"Headline: {spec.subject[0]} {g0['value_printed']} -> {fmt.level(float(gb['value']))} {gb['unit']} over "
+        f"{brk['start_year']}-{brk['end_year']}, like-for-like, is {pct(brk['cagr'], 2)} a year; over "
+        f"{gdp['start_year']}-{gdp['end_year']}, across the {years} {label}, to {fmt.as_printed(g1)}, it is "
+        f"{pct(gdp['cagr'], 2)} a year (not like-for-like)"
+    )
+    values = {"cagr": float(brk["cagr"]), "across_cagr": float(gdp["cagr"])}
+    if pd.notna(brk.get("trend_growth")):
+        nb = int(brk["n_points"])
+        missing = str(brk.get("missing_years", "")).split() if pd.notna(brk.get("missing_years")) else []
+        values["trend_growth"] = float(brk["trend_growth"])
+        text += (
+            f". With the external annual figures {brk['start_year']}-{brk['end_year']} is observed in {nb} of "
+            f"{int(brk['end_year']) - int(brk['start_year']) + 1} years"
+            + (f" (no source gives {', '.join(missing)}" if missing else "")
+            + (f"; vintages: {brk['vintages']}" if pd.notna(brk.get("vintages")) else "")
+            + (")" if missing else "")
+            + f", and a descriptive log-linear fit gives {pct(brk['trend_growth'], 2)} a year ({nb - 2} degrees of "
+            "freedom: no confidence interval is given, and none is fitted across the break)"
+        )
+    values.update(standard_change=float(dibao["total_change"]), national_cagr=float(nat["cagr"]))
+    text += (
+        f"; {spec.subject[1]} {d0['value_printed']} -> {fmt.as_printed(d1)} over "
+        f"{dibao['start_year']}-{dibao['end_year']} is {100 * dibao['total_change']:+.1f}%. {spec.subject[2]} "
+        f"{fmt.level(float(c0['value']))} -> {fmt.level(float(c1['value']))} {c1['unit']} over "
+        f"{nat['start_year']}-{nat['end_year']} is {pct(nat['cagr'], 2)} a year, nominal "
+        f"({spec.caveat}{low_confidence(ctx, [str(c0['obs_id']), str(c1['obs_id'])])}; `-p region {nat['region']} "
+        f"-p indicator {nat['indicator']}`)."
+    )
+    return Record(
+        spec.key, text, f"{brk['start_year']}-{brk['end_year']}", fmt.basis(brk["kinds_used"]), spec.report,
+        spec.section, spec.table, n, ctx.obs_ids(lead_id, fmt.years(brk["years_used"])), float(brk["cagr"]),
+        "fraction a year", values,
+    )  # fmt: skip
+
+
+def docs_real(ctx: Context, spec: Spec) -> Record:
+    """The real-terms paragraph: a national income series, the region's income on one concept and across
+    its change, and national GDP from the chained official rates (``rows`` in that order)."""
+    nat_id, inc_id, gdp_id = spec.rows[:3]
+    n, china = ctx.row(spec.table, series_id=nat_id)
+    lead, cross = lead_rows(ctx, spec.table, inc_id, "real_cagr")
+    if lead is None or cross is None:
+        raise Skip(f"{spec.table}.csv: {inc_id} has no real window on one concept beside one across its break")
+    xo, xx = lead[1], cross[1]
+    _, gdp = ctx.row(spec.table, series_id=gdp_id)
+    c0, c1 = ctx.obs(nat_id, int(china["start_year"])), ctx.obs(nat_id, int(china["end_year"]))
+    text = (
+        f"Headlines: {spec.subject[0]} {fmt.level(c0['value'])} -> {fmt.level(c1['value'])} {c1['unit']} over "
+        f"{china['start_year']}-{china['end_year']} is {pct(china['cagr'], 2)} a year nominal and "
+        f"{pct(china['real_cagr'], 2)} real, deflated by {china['price_index']}, against "
+        f"an official real {pct(china['official_real_growth'], 2)} (gap {100 * china['official_gap']:+.2f} pp a "
+        f"year); {spec.subject[1]} {xo['start_year']}-{xo['end_year']}, on one income concept, is "
+        f"{pct(xo['cagr'], 2)} nominal and {pct(xo['real_cagr'], 2)} real (national CPI as a proxy), and "
+        f"{xx['start_year']}-{xx['end_year']}, {spec.caveat_across.format(crossed=crossed(xx)[0])} (not "
+        f"like-for-like), {pct(xx['cagr'], 2)} nominal and {pct(xx['real_cagr'], 2)} real; {spec.subject[2]} "
+        f"{gdp['start_year']}-{gdp['end_year']} is {pct(gdp['cagr'], 2)} nominal and {pct(gdp['real_cagr'], 2)} real "
+        "from the chained official rates."
+    )
+    values = {k: float(china[k]) for k in ("cagr", "official_real_growth", "official_gap")}
+    values.update(region_real=float(xo["real_cagr"]), region_real_across=float(xx["real_cagr"]))
+    values.update(gdp_real=float(gdp["real_cagr"]))
+    return Record(
+        spec.key, text, f"{china['start_year']}-{china['end_year']}", fmt.basis(china["kinds_used"], real=True),
+        spec.report, spec.section, spec.table, n, (str(c0["obs_id"]), str(c1["obs_id"])), float(china["real_cagr"]),
+        "fraction a year", values,
+    )  # fmt: skip
+
+
+KINDS = {
+    "cagr": cagr,
+    "real_cagr": real_cagr,
+    "poverty": poverty,
+    "endpoints": endpoints,
+    "docs_growth": docs_growth,
+    "docs_real": docs_real,
+}
 """The growth report's headline kinds (column ``kind`` of ``data/raw/headlines.csv``)."""
 
 

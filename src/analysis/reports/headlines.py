@@ -90,11 +90,14 @@ SPEC_COLUMNS = (
     "caveat",
     "caveat_across",
     "optional",
+    "shown",
     "description",
 )
 """Columns of ``data/raw/headlines.csv``. ``rows``, ``inputs`` and ``subject`` hold lists separated by
 ``|``; ``caveat_across`` may use ``{crossed}`` (break years a window crosses), ``{start}`` and
-``{caveat}``."""
+``{caveat}``; ``shown`` is ``index`` (a key finding of the index and README's first screen) or
+``docs`` (a results block of the documentation, named by its key)."""
+SHOWN = ("index", "docs")
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class Spec:
     caveat: str
     caveat_across: str
     optional: bool
+    shown: str
     description: str
 
 
@@ -153,8 +157,10 @@ def load_specs(path: Path | None = None, kinds: Iterable[str] | None = None) -> 
         for col in ("key", "order", "report", "section", "table", "kind", "rows", "optional"):
             if not r[col].strip():
                 problems.append(Problem(where, line, col, "is empty; every headline needs it"))
-        if r["key"] and not re.fullmatch(r"[a-z0-9-]+", r["key"]):
-            problems.append(Problem(where, line, "key", f"{r['key']!r} is not lower-case letters, digits and '-'"))
+        if r["key"] and not re.fullmatch(r"[a-z0-9_.-]+", r["key"]):
+            problems.append(
+                Problem(where, line, "key", f"{r['key']!r} is not lower-case letters, digits, '.', '_' and '-'")
+            )
         if r["key"] in seen:
             problems.append(Problem(where, line, "key", f"{r['key']!r} repeats row {seen[r['key']]}"))
         seen.setdefault(r["key"], line)
@@ -163,6 +169,8 @@ def load_specs(path: Path | None = None, kinds: Iterable[str] | None = None) -> 
         elif r["order"] in orders:
             problems.append(Problem(where, line, "order", f"{r['order']} repeats row {orders[r['order']]}"))
         orders.setdefault(r["order"], line)
+        if r["shown"] not in SHOWN:
+            problems.append(Problem(where, line, "shown", f"{r['shown']!r} is not one of {', '.join(SHOWN)}"))
         if r["optional"] not in ("yes", "no", ""):
             problems.append(Problem(where, line, "optional", f"{r['optional']!r} is not yes or no"))
         if valid_kinds is not None and r["kind"] and r["kind"] not in valid_kinds:
@@ -185,6 +193,7 @@ def load_specs(path: Path | None = None, kinds: Iterable[str] | None = None) -> 
                 caveat=r["caveat"].strip(),
                 caveat_across=r["caveat_across"].strip(),
                 optional=r["optional"] == "yes",
+                shown=r["shown"],
                 description=r["description"],
             )
         )
@@ -291,13 +300,23 @@ class Context:
         return self.sources_frame
 
 
+def low_confidence(ctx: Context, ids: list[str]) -> str:
+    """``; low-confidence input(s): <ids>`` for the observations whose confidence is low ('' if none)."""
+    o = ctx.observations
+    if "confidence" not in o.columns:
+        return ""
+    conf = dict(zip(o["obs_id"].astype(str), o["confidence"].fillna("").astype(str), strict=True))
+    low = [i for i in ids if conf.get(i, "").strip().lower() == "low"]
+    return f"; low-confidence input{'s' if len(low) > 1 else ''}: {', '.join(low)}" if low else ""
+
+
 def run_records(
     ctx: Context, kinds: Mapping[str, Callable[[Context, Spec], Record]], specs: list[Spec] | None = None
 ) -> list[Record]:
     """The records of every spec whose kind is in ``kinds`` (a report's own headlines), skipped ones left out."""
     out = []
     for spec in load_specs() if specs is None else specs:
-        if spec.kind in kinds:
+        if spec.kind in kinds and spec.shown == "index":
             try:
                 out.append(kinds[spec.kind](ctx, spec))
             except Skip:
