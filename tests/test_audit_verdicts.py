@@ -216,7 +216,7 @@ def test_registered_statements_state_their_assumptions(checks):
 def test_findings_counts_follow_the_tables_and_the_example_is_a_real_case(report_tables):
     ctx = fnd.Context(report_tables, load_observations())
     t = pd.read_csv(report_tables / "claims_audit_consistency.csv", dtype=str, keep_default_na=False)
-    f = fnd.audit_disagreements(ctx)
+    f = fnd.record(ctx, "consistency")
     n = t["verdict"].value_counts()
     assert (
         f"{len(t)} pairs of statements in the documents give {n['agree']} agreements, {n['disagree']} "
@@ -229,7 +229,7 @@ def test_findings_counts_follow_the_tables_and_the_example_is_a_real_case(report
     assert example["check_id"] == "doc004.k16" and example["verdict"] == "different definitions"
     assert "for example doc004.k16: 105 个 against 115 个, where “105个乡镇” counts townships" in f.text
     assert "doc004.k01" not in f.text
-    v = fnd.audit_verdicts(ctx)
+    v = fnd.record(ctx, "audit")
     audit = pd.read_csv(report_tables / "claims_audit.csv", dtype=str, keep_default_na=False)
     docs = audit[audit["source_id"].str.fullmatch(r"doc\d+")]
     nc = docs[docs["verdict"] == "not checkable"]

@@ -136,7 +136,7 @@ def test_absent_table_is_skipped_with_its_reason(tables_dir, tmp_path, capsys):
         "real-growth",
     }  # every finding that reads only the growth table
     out = capsys.readouterr().out
-    assert "[findings] skipped elasticity_gdp: table elasticities.csv not built" in out
+    assert "[findings] skipped elasticity-gdp: table elasticities.csv not built" in out
     # a row that is absent: the row lookup names table and keys
     ctx = fnd.Context(tmp_path, load_observations())
     with pytest.raises(fnd.Skip, match=re.escape("growth_rates.csv has no row with {'series_id': 'nowhere.gdp'}")):

@@ -200,7 +200,7 @@ def test_vocabularies_hold_the_facts_and_are_validated(tmp_path):
 
 
 def test_the_finding_states_the_like_for_like_window_first(report_tables):
-    f = fnd.province_benchmark(fnd.Context(report_tables, load_observations()))
+    f = fnd.record(fnd.Context(report_tables, load_observations()), "province-benchmark")
     assert f.key == "province-benchmark" and f.period == "2013-2018"
     # 7.63% vs 8.25% (see above), -0.62 pp; share 418.9/24501.7 = 1.710% -> 605.05/36425.8 = 1.661%
     assert f.text.startswith(

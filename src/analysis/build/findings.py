@@ -30,7 +30,7 @@ from analysis.reports.headlines import Context, Record, Skip, Spec, load_specs
 Finding = Record
 """The index's name for a headline record."""
 
-__all__ = ["KINDS", "Context", "Finding", "Record", "Skip", "collect", "name_low_confidence"]
+__all__ = ["KINDS", "Context", "Finding", "Record", "Skip", "collect", "name_low_confidence", "record"]
 
 KINDS: dict[str, Callable[[Context, Spec], Record]] = {
     **growth_headlines.KINDS,
@@ -58,6 +58,14 @@ def name_low_confidence(ctx: Context, f: Record) -> Record:
     many = "s" if len(low) > 1 else ""
     text = f"{f.text.rstrip('.')}; it rests on low-confidence external value{many} {', '.join(low)}."
     return replace(f, text=text)
+
+
+def record(ctx: Context, key: str) -> Record:
+    """The record of the headline ``key`` of ``data/raw/headlines.csv`` (Skip when its table or row is absent)."""
+    specs = {s.key: s for s in load_specs(kinds=KINDS)}
+    if key not in specs:
+        raise KeyError(f"no headline {key!r} in data/raw/headlines.csv; keys: {', '.join(specs)}")
+    return KINDS[specs[key].kind](ctx, specs[key])
 
 
 def collect(

@@ -56,11 +56,18 @@ _STEM = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 @dataclass
 class AuditRun:
-    """A validated selection of claims, audited."""
+    """A validated selection of claims and the inputs of their audit.
+
+    ``claims`` and ``observations`` are the register and the observations the audit uses (without
+    the external ones when ``include_external`` is False); :attr:`audit` is every claim recomputed
+    and judged (:func:`analysis.metrics.audit.audit_claims`), computed on first use unless the
+    notebook sets it (``run.audited``).
+    """
 
     documents: list[str]
     verdicts: list[str]
-    audit: pd.DataFrame
+    claims: pd.DataFrame
+    observations: pd.DataFrame
     sources: pd.DataFrame
     out: Outputs
     name: str
@@ -70,6 +77,14 @@ class AuditRun:
     check_verdicts: list[str] = field(default_factory=lambda: list(CHECK_VERDICTS))
     include_external: bool = True
     corroboration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    audited: pd.DataFrame | None = None
+
+    @property
+    def audit(self) -> pd.DataFrame:
+        """Every claim of the register recomputed and judged (all documents and verdicts)."""
+        if self.audited is None:
+            self.audited = audit_claims(self.claims, self.observations)
+        return self.audited
 
 
 def load_sources() -> pd.DataFrame:
@@ -149,7 +164,6 @@ def prepare(
     if not include_external:
         obs = obs[obs["kind"] != "external"].reset_index(drop=True)
         claims = claims[claims["source_id"] != "external"].reset_index(drop=True)
-    audit = audit_claims(claims, obs)
     register = load_consistency()
     ext_ids = set(load_observations(kinds=["external"])["obs_id"])
     if not include_external:
@@ -160,7 +174,8 @@ def prepare(
     return AuditRun(
         docs,
         verdicts,
-        audit,
+        claims,
+        obs,
         sources,
         outputs(output_dir, run_name),
         run_name,
@@ -199,9 +214,9 @@ def selection(run: AuditRun) -> pd.DataFrame:
     return out
 
 
-def build_table(run: AuditRun) -> pd.DataFrame:
-    """Select the claims, write ``tables/<run_name>.csv`` and return the selection."""
-    run.table = selected(run)
+def build_table(run: AuditRun, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Write the audited claims ``table`` (default: :func:`selected`) to ``tables/<run_name>.csv`` and return it."""
+    run.table = selected(run) if table is None else table
     run.out.table(run.table, run.name)
     run.out.latex(
         display_table(run.table),

@@ -16,7 +16,7 @@ VERDICT_COLORS = {CONSISTENT: "#1b9e77", INCONSISTENT: "#d62728", NOT_CHECKABLE:
 """Colour of each verdict in the figure."""
 
 
-def _plottable(t: pd.DataFrame) -> pd.DataFrame:
+def plottable(t: pd.DataFrame) -> pd.DataFrame:
     """Claims with a recomputed point, a range, or an upper bound (``2013 or earlier``)."""
     return t[t["recomputed"].notna() | t["recomputed_high"].notna()]
 
@@ -74,7 +74,9 @@ def _labels(ax: plt.Axes, points: list[tuple[str, float, float]]) -> None:
         )
 
 
-def _panel(ax: plt.Axes, t: pd.DataFrame, log: bool, years: bool) -> None:
+def panel(ax: plt.Axes, t: pd.DataFrame, log: bool, years: bool) -> None:
+    """Draw the claims ``t`` on ``ax``: stated against recomputed, coloured by verdict, with the identity line,
+    tolerance (horizontal) and input-rounding or unobserved-year range (vertical) bars and claim labels."""
     lo, hi = _limits(t, log, years)
     ax.plot([lo, hi], [lo, hi], color="0.4", lw=1, ls="--", zorder=1)
     _set_scale(ax, lo, hi, log and not years)
@@ -116,35 +118,23 @@ def _panel(ax: plt.Axes, t: pd.DataFrame, log: bool, years: bool) -> None:
     ax.tick_params(labelsize=8)
 
 
-def fig_stated_vs_recomputed(run: AuditRun) -> dict | None:
-    """Stated against recomputed values, coloured by verdict, with tolerance error bars.
+def label_panel(ax: plt.Axes, years: bool) -> None:
+    """Title and axis labels of a panel (``years``: the threshold-year panel, with integer year ticks)."""
+    if years:
+        ax.set_title("Years a threshold was first crossed", fontsize=10)
+        ax.set_xlabel("stated year")
+        ax.set_ylabel("recomputed year (range: possible years)")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(plt.MaxNLocator(integer=True))
+            axis.set_major_formatter(plt.FormatStrFormatter("%d"))
+    else:
+        ax.set_title("Derived values (log scale, in each claim's unit)", fontsize=10)
+        ax.set_xlabel("stated value")
+        ax.set_ylabel("recomputed value")
 
-    Two panels when the selection has threshold-year claims: derived values on a log
-    scale (symlog when any value is not positive) and crossing years on a linear one.
-    Returns None when no selected claim has a recomputed value or range. Only the
-    documents' claims are drawn; the external claims (``ext.cNN``) are in the tables.
-    """
-    t = _plottable(_documents_only(run.table))
-    if t.empty:
-        return None
-    is_year = t["claim_type"] == "threshold_crossed_in"
-    parts = [(t[~is_year], False), (t[is_year], True)]
-    parts = [(p, y) for p, y in parts if not p.empty]
-    fig, axes = plt.subplots(1, len(parts), figsize=(5.2 * len(parts) + 0.6, 5.4), squeeze=False)
-    for ax, (p, years) in zip(axes.flat, parts, strict=True):
-        _panel(ax, p, log=True, years=years)
-        if years:
-            ax.set_title("Years a threshold was first crossed", fontsize=10)
-            ax.set_xlabel("stated year")
-            ax.set_ylabel("recomputed year (range: possible years)")
-            ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-            ax.yaxis.set_major_locator(plt.MaxNLocator(integer=True))
-            ax.xaxis.set_major_formatter(plt.FormatStrFormatter("%d"))
-            ax.yaxis.set_major_formatter(plt.FormatStrFormatter("%d"))
-        else:
-            ax.set_title("Derived values (log scale, in each claim's unit)", fontsize=10)
-            ax.set_xlabel("stated value")
-            ax.set_ylabel("recomputed value")
+
+def legend_handles(t: pd.DataFrame) -> list:
+    """Legend entries: each verdict drawn, the identity line and the range of a not-checkable claim."""
     from matplotlib.lines import Line2D
 
     present = [v for v in VERDICTS if v in set(t["verdict"])]
@@ -153,21 +143,43 @@ def fig_stated_vs_recomputed(run: AuditRun) -> dict | None:
     handles.append(
         Line2D([], [], ls="-", lw=2.2, color=VERDICT_COLORS[NOT_CHECKABLE], label="possible range (unobserved years)")
     )
-    axes[0, 0].legend(handles=handles, loc="upper left", fontsize=8)
+    return handles
+
+
+def fig_stated_vs_recomputed(run: AuditRun) -> dict | None:
+    """Stated against recomputed values, coloured by verdict, with tolerance error bars.
+
+    Two panels when the selection has threshold-year claims: derived values on a log
+    scale (symlog when any value is not positive) and crossing years on a linear one.
+    Returns None when no selected claim has a recomputed value or range. Only the
+    documents' claims are drawn; the external claims (``ext.cNN``) are in the tables.
+    The notebook draws the same figure with these calls in a cell.
+    """
+    t = plottable(documents_only(run.table))
+    if t.empty:
+        return None
+    is_year = t["claim_type"] == "threshold_crossed_in"
+    parts = [(p, y) for p, y in ((t[~is_year], False), (t[is_year], True)) if not p.empty]
+    fig, axes = plt.subplots(1, len(parts), figsize=(5.2 * len(parts) + 0.6, 5.4), squeeze=False)
+    for ax, (p, years) in zip(axes.flat, parts, strict=True):
+        panel(ax, p, log=True, years=years)
+        label_panel(ax, years)
+    axes[0, 0].legend(handles=legend_handles(t), loc="upper left", fontsize=8)
     fig.suptitle("Claims audit: stated against recomputed", fontweight="bold")
     saved = figures.save(fig, f"{run.name}_stated_vs_recomputed", SOURCE_NOTE, run.out.figures)
     plt.close(fig)
     return saved
 
 
-def _documents_only(t: pd.DataFrame) -> pd.DataFrame:
+def documents_only(t: pd.DataFrame) -> pd.DataFrame:
+    """The claims of the documents (the external figures' claims left out)."""
     return t[t["source_id"] != "external"]
 
 
 def figure_caption(run: AuditRun) -> str:
     """Caption of the figure, computed from what it shows."""
-    docs = _documents_only(run.table)
-    t = _plottable(docs)
+    docs = documents_only(run.table)
+    t = plottable(docs)
     n_none = len(docs) - len(t)
     n_ext = len(run.table) - len(docs)
     return (
