@@ -8,11 +8,15 @@ documents :data:`DOCUMENTS` lists) sits in a block between two marker lines::
     <!-- end: results.growth -->
 
 Each block appears exactly once across the documents, in the one where its text belongs.
-It is rendered by one small function registered with :func:`block`. It receives
-a :class:`Sources` object, which gives the report tables (``tables/<name>.csv``), the
-processed observations (``data/processed/observations.csv``) and the benchmark results
-(``benchmarks/results.md``), and returns the block's Markdown. The prose around the
-blocks is hand-written; nothing inside them is.
+A results block is a headline record (:mod:`analysis.reports.headlines`): a row of
+``data/raw/headlines.csv`` with ``shown = docs`` whose key is the block's name, computed by its
+report's ``*_headlines`` module and rendered by :func:`analysis.reports.fmt.block`; the first
+screen's key findings are the index's records (:func:`analysis.build.findings.collect`),
+rendered by :func:`analysis.reports.fmt.markdown`, so a sentence reads the same on the index
+and in README. The other blocks (data examples, benchmarks) are small functions registered
+with :func:`block`; each receives a :class:`Sources` object (report tables, processed
+observations, ``benchmarks/results.md``). The prose around the blocks is hand-written;
+nothing inside them is.
 
 By default the report tables are computed in-process into a temporary folder: the same
 ``prepare``/``build_table`` calls, with the same parameters (the notebook's parameters
@@ -29,9 +33,9 @@ Usage::
 A failed check names each line that would change as ``file:line``, with the old and the new
 values, e.g. ``docs/reports.md:187 [results.growth]: '9.08%' -> '9.10%'``.
 
-To add a result: write a function ``@block("results.name")`` below (a few lines reading a
-table), put the two marker lines where the text belongs in one of the documents, and run
-``make readme``.
+To add a result: add a row to ``data/raw/headlines.csv`` (``shown = docs``, ``key`` = the block
+name, an existing ``kind`` or a new function in the report's ``*_headlines`` module), put the two
+marker lines where the text belongs in one of the documents, and run ``make readme``.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.build import findings
+from analysis.build.benchmarks import Bench, BenchError, performance_table, runtime_text
 from analysis.build.runs import RUNS, Run
 from analysis.data.load import load_observations
 from analysis.reports.fmt import as_printed, exact, markdown, para
@@ -113,74 +118,6 @@ def compute_run_tables(run: Run, dest: Path) -> None:
 
 
 @dataclass
-class Bench:
-    """``benchmarks/results.md``, parsed: date, machine line, headline ratios and scenario medians."""
-
-    date: str
-    repeats: int
-    python: str
-    cores: str
-    machine: str
-    ratios: dict[str, tuple[float, str]]  # "cold/floor", "naive/cold" -> (ratio, target text)
-    median: dict[str, float]
-    scale: dict[int, tuple[float, float]]  # series -> (growth s, elasticity s)
-    reruns: str
-    probe: tuple[float, float] | None = None  # speed probe before and after the scenarios (s)
-
-    @classmethod
-    def parse(cls, path: Path) -> Bench:
-        text = path.read_text(encoding="utf-8")
-        where = paths.relative(path)
-
-        def find(pattern: str, what: str) -> re.Match[str]:
-            m = re.search(pattern, text, re.MULTILINE)
-            if not m:
-                raise ReadmeError(f"{where}: cannot find {what} (pattern {pattern!r}); rerun `make bench`")
-            return m
-
-        date = find(r"^Measured (\d{4}-\d{2}-\d{2})", "the date").group(1)
-        repeats = int(find(r"by `make bench` \((\d+) runs? each", "the number of runs").group(1))
-        machine = find(r"^Machine: (\d+) cores, ([^,]+),.*?Python ([\d.]+)", "the machine line")
-        head = find(
-            r"floor = \*\*([\d.]+)x\*\* \(target ([^)]*)\);.*?= \*\*([\d.]+)x\*\* \(target ([^)]*)\)", "headline"
-        )
-        median: dict[str, float] = {}
-        scale: dict[int, tuple[float, float]] = {}
-        for line in text.splitlines():
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if len(cells) == 4 and re.fullmatch(r"[\d.]+", cells[1]):
-                median[cells[0]] = float(cells[1])
-            elif len(cells) == 5 and re.fullmatch(r"[\d,]+", cells[0]):
-                scale[int(cells[0].replace(",", ""))] = (float(cells[1]), float(cells[3]))
-        reruns = find(r"reruns only: (.*)\.$", "the rerun line").group(1)
-        p = re.search(r"^Speed probe [^:]*: ([\d.]+) s before the scenarios, ([\d.]+) s after", text, re.MULTILINE)
-        return cls(
-            date=date,
-            repeats=repeats,
-            cores=machine.group(1),
-            machine=machine.group(2),
-            python=machine.group(3),
-            ratios={
-                "cold/floor": (float(head.group(1)), head.group(2)),
-                "naive/cold": (float(head.group(3)), head.group(4)),
-            },
-            median=median,
-            scale=scale,
-            reruns=reruns,
-            probe=(float(p.group(1)), float(p.group(2))) if p else None,
-        )
-
-    def seconds(self, scenario: str) -> float:
-        """The median of a scenario whose name starts with ``scenario``."""
-        hits = [v for k, v in self.median.items() if k.startswith(scenario)]
-        if len(hits) != 1:
-            raise ReadmeError(
-                f"benchmarks/results.md: {len(hits)} scenarios start with {scenario!r}; rerun `make bench`"
-            )
-        return hits[0]
-
-
-@dataclass
 class Sources:
     """Where the blocks read their numbers.
 
@@ -228,7 +165,8 @@ class Sources:
             if self.tables is not None:
                 folder = self.tables
             else:  # every run the records read (not through self.table, whose cache keeps other column types)
-                folder = [self._computed(r.name) for r in RUNS if r.notebook in TABLE_STEPS][0].parent
+                computed = [self._computed(r.name) for r in RUNS if r.notebook in TABLE_STEPS]
+                folder = computed[0].parent
             obs = load_observations(path=self.processed / "observations.csv")
             self._contexts["context"] = Context(folder, obs)
         return self._contexts["context"]
@@ -327,71 +265,9 @@ def _data_loading_api(s: Sources) -> str:
     )
 
 
-def _met(ok: bool) -> str:
-    return "met" if ok else "missed"
-
-
-# Targets of the build (project requirements, not measurements).
-TARGET_COLD_OVER_FLOOR = 1.5  # cold make -j2 report / (floor / 2 cores): issue 15
-TARGET_NAIVE_OVER_COLD = 2.0
-TARGET_NOOP_S = 0.3
-TARGET_TEST_S = 75.0
-TARGET_SCALE_S = 2.0
-
-
 @block("performance.table")
 def _performance(s: Sources) -> str:
-    b = s.benchmark()
-    floor, naive = b.seconds("floor:"), b.seconds("naive:")
-    cold, noop = b.seconds("make -j2 report, cold"), b.seconds("make report, no-op")
-    ratio_cold, (ratio_naive, _) = cold / (floor / 2), b.ratios["naive/cold"]  # against the two-core floor
-    test = b.seconds("make test")
-    its_runs = {r.name for r in RUNS if r.notebook == "comparisons.ipynb"}
-    only_its = set(b.reruns.split(", ")) == its_runs
-    biggest = max(b.scale)
-    scale_s = b.scale[biggest][0]
-    return "\n".join(
-        [
-            "`make bench` (script `benchmarks/bench.py`) measures each scenario (three times by default) and",
-            (
-                f"writes `benchmarks/results.md` (median, min, max, machine facts). Measured {b.date}, "
-                f"{b.repeats} run{'s' if b.repeats != 1 else ''} each, on a"
-            ),
-            f"{b.cores}-core {b.machine} machine (Python {b.python}"
-            + (f"; speed probe {b.probe[0]:.2f} s before, {b.probe[1]:.2f} s after" if b.probe else "")
-            + "):",
-            "",
-            "| scenario | median s | target |",
-            "|---|---|---|",
-            f"| floor: one Python process running every report's code in-process | {floor:.1f} | |",
-            f"| naive: papermill CLI then `jupyter nbconvert --to html`, one run after another | {naive:.1f} | |",
-            (
-                f"| cold `make -j2 report` (clean `reports/` and `data/processed/`) | {cold:.1f} | "
-                f"<= {TARGET_COLD_OVER_FLOOR:g}x the two-core floor (floor / 2): **{ratio_cold:.2f}x**, "
-                f"{_met(ratio_cold <= TARGET_COLD_OVER_FLOOR)} |"
-            ),
-            (
-                f"| naive / cold `make report` | **{ratio_naive:.2f}x** | >= {TARGET_NAIVE_OVER_COLD:g}x: "
-                f"{_met(ratio_naive >= TARGET_NAIVE_OVER_COLD)} |"
-            ),
-            f"| no-op `make report` | {noop:.2f} | < {TARGET_NOOP_S:g} s: {_met(noop < TARGET_NOOP_S)} |",
-            (
-                f"| after touching one raw table (revalidates, reruns nothing) | "
-                f"{b.seconds('make -j2 report after touching one raw table'):.1f} | |"
-            ),
-            (
-                f"| after touching one notebook (comparisons; reran: {b.reruns}) | "
-                f"{b.seconds('make -j2 report after touching one notebook'):.1f} | only its runs: {_met(only_its)} |"
-            ),
-            f"| `make test` (environment present) | {test:.1f} | < {TARGET_TEST_S:g} s: {_met(test < TARGET_TEST_S)} |",
-            f"| one papermill run of growth_rates (driver, incl. HTML) | {b.seconds('one papermill run'):.1f} | |",
-            f"| the same growth_rates cells in-process | {b.seconds('the same growth_rates cells'):.1f} | |",
-            (
-                f"| {biggest:,} synthetic series through the growth functions | {scale_s:.3f} | "
-                f"< {TARGET_SCALE_S:g} s: {_met(scale_s < TARGET_SCALE_S)} |"
-            ),
-        ]
-    )
+    return performance_table(s.benchmark())
 
 
 # --------------------------------------------------------------------------------------- first screen
@@ -430,16 +306,7 @@ for _spec in load_specs(kinds=findings.KINDS):
 
 @block("readme.runtime")
 def _readme_runtime(s: Sources) -> str:
-    b = s.benchmark()
-    cold, test = b.seconds("make -j2 report, cold"), b.seconds("make test")
-    return para(
-        f"Time to reproduce: {cold:.1f} s for `make report` (cold, `-j2`: clean `reports/` and `data/processed/`) "
-        f"and {test:.1f} s for `make test`, medians of {b.repeats} run{'s' if b.repeats != 1 else ''} measured "
-        f"{b.date} on a {b.cores}-core {b.machine} machine with `.venv` present "
-        "([benchmarks/results.md](benchmarks/results.md)); the first command also creates `.venv` from the lock "
-        "(download and install, not benchmarked).",
-        100,
-    )
+    return para(runtime_text(s.benchmark()), 100)
 
 
 # --------------------------------------------------------------------------------------- document blocks
@@ -632,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"readme: {what} ({len(BLOCKS)} blocks in {names})")
             return 0
         problems = check(args.root, sources)
-    except ReadmeError as e:
+    except (ReadmeError, BenchError) as e:
         print(f"readme: {e}", file=sys.stderr)
         return 2
     finally:
