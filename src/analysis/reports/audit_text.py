@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.data.schema import CONSISTENCY_KIND_WORDS
 from analysis.metrics.audit import INCONSISTENT
 from analysis.metrics.consistency import AGREE, DIFFERENT, DISAGREE, NOT_DECIDABLE
+from analysis.reports import fmt
 from analysis.reports.audit import (
     AuditRun,
     corroboration_table,
@@ -27,11 +28,7 @@ from analysis.reports.caveats import table as caveat_table
 
 
 def _num(v: float) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    mag = abs(v)
-    d = 0 if mag >= 100 else 1 if mag >= 10 else 2 if mag >= 0.1 else 3
-    return f"{v:,.{d}f}"
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.sized(v)
 
 
 def claim_size(r: pd.Series) -> str:

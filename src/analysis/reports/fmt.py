@@ -5,12 +5,16 @@ The index's key findings (:mod:`analysis.build.findings`), README's and docs' re
 (:mod:`analysis.build.readme`) and the notebooks' headline cells all render records with
 :func:`sentence` / :func:`markdown`, so one record reads the same everywhere.
 
-In a report notebook, the headlines of its run are one line (after the tables are written)::
+In a report notebook, the headlines of its run are one line, after the cells that write its
+tables (``run.out.tables`` is the run's ``tables/`` folder)::
 
-    from analysis.reports import fmt, growth_headlines, headlines
-    display(Markdown(fmt.markdown(growth_headlines.records(headlines.Context.of(run.tables_dir)))))
+    from analysis.reports import fmt, growth_headlines
+    from analysis.reports.headlines import Context
+    display(Markdown(fmt.markdown(growth_headlines.records(Context.of(run.out.tables)))))
 
-(``comparison_headlines``, ``elasticity_headlines`` and ``audit_headlines`` the same way.)
+(``comparison_headlines``, ``elasticity_headlines`` and ``audit_headlines`` the same way; a run
+whose tables are named otherwise than the default run's shows no record, as the headlines are
+the default run's.)
 
 >>> pct(0.0908163, 2)
 '9.08%'
