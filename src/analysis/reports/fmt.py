@@ -75,9 +75,9 @@ def years(cell: object) -> list[int]:
     return [int(y) for y in str(cell).replace("-", " ").split() if y.isdigit()]
 
 
-def period(start: object, end: object) -> str:
+def period(start: int | str, end: int | str) -> str:
     """``2013-2019``."""
-    return f"{int(start)}-{int(end)}"  # type: ignore[call-overload]
+    return f"{int(start)}-{int(end)}"
 
 
 def as_printed(o: pd.Series) -> str:

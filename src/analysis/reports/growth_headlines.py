@@ -92,7 +92,9 @@ def cagr(ctx: Context, spec: Spec) -> Record:
     if lead is None and cross is None:
         raise Skip(f"{spec.table}.csv: no CAGR for {series_id}")
     caveat = caveat_of(spec, lead[1] if lead else None, cross[1] if cross else None)
-    n, r = lead if lead is not None else cross  # type: ignore[misc]
+    chosen = lead if lead is not None else cross
+    assert chosen is not None  # one of them, checked above
+    n, r = chosen
     s, e = int(r["start_year"]), int(r["end_year"])
     o0, o1 = ctx.obs(series_id, s), ctx.obs(series_id, e)
     values = {"start_value": float(o0["value"]), "end_value": float(o1["value"])}
