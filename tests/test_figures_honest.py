@@ -134,26 +134,6 @@ def test_slope_chart_is_about_the_headline_pair_on_calendar_years(tmp_path, capt
         assert "Periods start in different years" in note
 
 
-def test_levels_title_claims_equal_slopes_only_on_a_shared_scale(tmp_path, captured):
-    run = gr.prepare(output_dir=str(tmp_path))
-    gr.build_table(run)
-    gf.fig_levels(run)
-    fig, note = captured["growth_rates_levels"]
-    spans = {round(ax.get_ylim()[1] / ax.get_ylim()[0], 2) for ax in fig.axes if ax.get_visible()}
-    title = fig._suptitle.get_text()
-    assert len(spans) > 1  # the default panels have their own ranges (e.g. GDP 400-700 vs subsidy 50-60)
-    assert "equal slopes = equal growth rates" not in title
-    assert "compare slopes within a panel only" in title
-    assert figures.note_of(note) == drawn_encodings(fig)
-    # real lines (C2) are dashed between consecutive observed years only, dotted across unobserved ones
-    # (Xiangxi rural income: no 2013 value, growth_rates_levels 2012 -> 2014)
-    for ax in fig.axes:
-        for ln in ax.get_lines():
-            x = [float(v) for v in ln.get_xdata()]
-            if ln.get_color() == "C2" and ln.get_linestyle() == "--" and len(x) == 2 and x[0] != x[1]:
-                assert x[1] - x[0] == 1, x
-
-
 def test_growth_documents_only_has_no_2015_gdp_caveat(tmp_path):
     docs = gr.prepare(output_dir=str(tmp_path), include_external=False, run_name="growth_documents_only")
     gr.build_table(docs)

@@ -74,15 +74,6 @@ def test_sensitivity_adds_the_unverified_2014_gdp_marked_as_such(run):
     assert r["cagr_alternative"] == pytest.approx(0.0908163, abs=1e-6)
 
 
-def test_narrative_names_missing_years_and_vintages(run):
-    text = gr.narrate(run)
-    gdp = next(line for line in text.splitlines() if line.startswith("- **Xiangxi GDP**"))
-    assert "no value for 2014" in gdp and "2017 preliminary; 2018 preliminary" in gdp
-    # no trend across the 2019 census revision (issue 27): only the 2013-2018 fit, 5 points, 3 dof
-    assert "no trend is fitted across it" in gdp and "4 degrees of freedom" not in gdp
-    assert "3 degrees of freedom" in gdp
-
-
 def test_documents_only_run_says_no_external_value(tmp_path):
     r = gr.prepare(include_external=False, output_dir=tmp_path, run_name="d")
     t = gr.build_table(r)

@@ -18,8 +18,6 @@ from analysis import load_observations
 from analysis.build import findings as fnd
 from analysis.build import readme
 from analysis.metrics.materiality import MATERIALITY, convergence_verdict, gap_verdict
-from analysis.reports import growth as gr
-from analysis.reports.growth_figures import segments
 
 
 @pytest.fixture(scope="module")
@@ -191,28 +189,6 @@ def test_every_low_confidence_input_of_a_finding_is_named(found):
 
 
 # ------------------------------------------------------------------ figures and README
-
-
-def test_levels_figure_fits_each_side_of_a_break_apart(tmp_path, monkeypatch):
-    from analysis.reports import growth_figures as gf
-
-    run = gr.prepare(region="Xiangxi", indicator="gdp", start_year=2013, end_year=2019, output_dir=str(tmp_path))
-    sp = run.specs[0]
-    parts = segments(run.series[sp.series_id], sp)
-    # 2013, 2015-2018 before the 2019 census revision; 2019 alone after it (one point: no fit)
-    assert [list(p["year"].astype(int)) for p in parts] == [[2013, 2015, 2016, 2017, 2018], [2019]]
-    gr.build_table(run)
-    drawn = {}
-    monkeypatch.setattr(gf.figures, "save", lambda fig, name, *a, **k: drawn.setdefault(name, fig) and {})
-    monkeypatch.setattr(gf.plt, "close", lambda fig=None: None)
-    gf.fig_levels(run)
-    ax = drawn["growth_rates_levels"].axes[0]
-    fits = [ln for ln in ax.get_lines() if ln.get_label().startswith("log-linear fit")]
-    # one fit, 2013-2018: OLS of ln GDP on 2013, 2015-2018 gives exp(0.07620) - 1 = 7.9%
-    assert [ln.get_label() for ln in fits] == ["log-linear fit 2013-2018: 7.9%/yr (descriptive)"]
-    assert max(fits[0].get_xdata()) == 2018  # not drawn into the census-revised 2019
-    bands = [c for c in ax.collections if c.get_label() == "95% band"]
-    assert len(bands) == 1 and bands[0].get_paths()[0].vertices[:, 0].max() <= 2018
 
 
 def test_readme_blocks_say_what_the_findings_say(report_tables):

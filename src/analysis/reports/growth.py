@@ -1,19 +1,31 @@
-"""The growth-rate report: series selection, the growth table and its figures.
+"""The growth-rate report: parameter checks, loading the series, the per-row helpers and writing the table.
 
-``notebooks/growth_rates.ipynb`` calls these functions; each returns data (a table)
-or saves a figure, so the notebook stays a short narrative.
+The run definition (which series, over which years) is the ``series`` parameter of
+``notebooks/growth_rates.ipynb``; the notebook builds the growth table with a loop over the
+series calling :func:`analysis.metrics.growth.analyse_series`, :func:`real_columns` and
+:func:`analysis.reports.growth_segments.segment_of`, then :func:`build_table` finishes and writes it.
 """
 
 from __future__ import annotations
 
+import ast
+import json
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import pandas as pd
 
-from analysis.data.load import VINTAGE_CHOICES, get_series, load_observations, single_vintage
+from analysis import paths
+from analysis.data.load import (
+    VINTAGE_CHOICES,
+    UnknownChoice,
+    check_choice,
+    get_series,
+    load_observations,
+    single_vintage,
+)
 from analysis.data.vocab import indicator_fact
-from analysis.metrics.growth import BREAK_MARK, analyse_series, growth_table, is_break_row
+from analysis.metrics.growth import TABLE_COLUMNS, analyse_series
 from analysis.reports import real_terms as rt
 from analysis.reports.growth_levels import (  # re-exported: the notebook calls gr.levels_table, gr.sensitivity
     LEVEL_COLUMNS as LEVEL_COLUMNS,
@@ -34,38 +46,93 @@ from analysis.reports.growth_levels import (
 from analysis.reports.growth_levels import (
     sensitivity as sensitivity,
 )
-from analysis.reports.growth_segments import SEGMENT_COLUMNS, cagr_of, crossed_years, crosses_break, finish, segment_of
+from analysis.reports.growth_segments import SEGMENT_COLUMNS, crossed_years, crosses_break, finish, segment_of
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import (
     CENSUS_REVISION,
     SeriesSpec,
     as_bool,
     as_choice,
+    as_list,
     as_year,
     pairs_from,
     resolve_series,
 )
 
-DEFAULT_SERIES: tuple[tuple[str, str, int, int], ...] = (
-    ("Xiangxi", "gdp", 2013, 2019),
-    ("Xiangxi", "gdp_per_capita", 2013, 2019),
-    ("Xiangxi", "rural_disposable_income", 2012, 2018),
-    ("Wuling", "rural_disposable_income", 2010, 2019),
-    ("China", "rural_disposable_income", 2014, 2019),
-    ("China", "gdp", 2013, 2019),
-    ("Xiangxi", "rural_dibao_standard", 2014, 2019),
-    ("Xiangxi", "rural_dibao_monthly_assistance", 2014, 2019),
-    ("Xiangxi", "extreme_poverty_support_standard", 2014, 2019),
-    ("Xiangxi", "severe_disability_care_subsidy", 2016, 2019),
-    ("Xiangxi", "needy_disabled_living_subsidy", 2016, 2019),
-    ("China", "poverty_line_current_prices", 2011, 2016),
-    ("Xiangxi", "poverty_incidence", 2013, 2019),
-    ("Xiangxi", "poverty_incidence_common_base", 2013, 2019),
-    ("Xiangxi", "poor_population", 2013, 2019),
-    ("Wuling", "poverty_incidence", 2011, 2019),
-    ("Wuling", "poor_population", 2011, 2019),
-)
-"""The default run: (region, indicator, start, end)."""
+NOTEBOOK = "growth_rates.ipynb"
+"""The notebook whose parameters cell holds the run definition (``series``)."""
+
+SERIES_SHAPE = "[region, indicator, start_year, end_year] (years may be None: first/last observed year)"
+
+
+def notebook_series() -> list[list]:
+    """The ``series`` of the growth notebook's parameters cell: the default run, defined there only.
+
+    ``prepare(series=None)`` (tests, the README build) uses it, so the run definition is typed
+    once, as literals, where an economist edits it.
+
+    Raises
+    ------
+    analysis.data.load.UnknownChoice
+        When the notebook has no ``series`` parameter.
+    """
+    nb = json.loads((paths.NOTEBOOKS / NOTEBOOK).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            for node in ast.parse("".join(cell["source"])).body:
+                if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["series"]:
+                    return list(ast.literal_eval(node.value))
+    raise UnknownChoice(f"notebooks/{NOTEBOOK} has no `series = [...]` in its parameters cell")
+
+
+def as_series(value: object, valid: pd.DataFrame) -> list[tuple[str, str, int | None, int | None]]:
+    """Check the ``series`` parameter: one ``[region, indicator, start_year, end_year]`` per series.
+
+    A string (``papermill -p series "[['Xiangxi', 'gdp', 2013, 2019]]"``) is read as a Python
+    literal; ``[region, indicator]`` alone means the first to the last observed year.
+
+    Parameters
+    ----------
+    value : list of lists, or str
+        The parameter as given.
+    valid : pandas.DataFrame
+        The observations (columns ``region``, ``indicator``): the valid choices.
+
+    Raises
+    ------
+    analysis.data.load.UnknownChoice
+        Naming the entry, the valid choices and the closest one (``gpd``: did you mean 'gdp'?).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"region": ["Xiangxi", "Xiangxi"], "indicator": ["gdp", "gdp_per_capita"]})
+    >>> as_series([["Xiangxi", "gdp", 2013, "2019"], ["Xiangxi", "gdp_per_capita"]], obs)
+    [('Xiangxi', 'gdp', 2013, 2019), ('Xiangxi', 'gdp_per_capita', None, None)]
+    >>> as_series([["Xiangxi", "gpd", 2013, 2019]], obs)
+    Traceback (most recent call last):
+    ...
+    analysis.data.load.UnknownChoice: series entry 1 ['Xiangxi', 'gpd', 2013, 2019]: unknown indicator for Xiangxi 'gpd'; valid choices: gdp, gdp_per_capita; did you mean 'gdp'?
+    """
+    entries = as_list(value, "series")
+    if not entries:
+        raise UnknownChoice(f"parameter series is empty: give one {SERIES_SHAPE} per series")
+    out: list[tuple[str, str, int | None, int | None]] = []
+    for n, entry in enumerate(entries, 1):
+        where = f"series entry {n} {entry!r}"
+        if not isinstance(entry, list | tuple) or len(entry) not in (2, 4):
+            raise UnknownChoice(f"{where}: give {SERIES_SHAPE}")
+        region, indicator, *years = entry
+        try:
+            check_choice("region", region, valid["region"])
+            check_choice(f"indicator for {region}", indicator, valid.loc[valid["region"] == region, "indicator"])
+            start, end = (as_year(years[0], "start_year"), as_year(years[1], "end_year")) if years else (None, None)
+        except UnknownChoice as e:
+            raise UnknownChoice(f"{where}: {e}") from None
+        if any((region, indicator) == (r, i) for r, i, _, _ in out):
+            raise UnknownChoice(f"{where}: {region} {indicator} is listed twice")
+        out.append((region, indicator, start, end))
+    return out
+
 
 SOURCE_NOTE = (
     "Source: curated from the five policy documents (data/raw); open markers are external "
@@ -122,6 +189,7 @@ class GrowthRun:
 
 
 def prepare(
+    series: object = None,
     region: object = "default",
     indicator: object = "default",
     start_year: object = None,
@@ -136,6 +204,11 @@ def prepare(
 ) -> GrowthRun:
     """Validate the notebook parameters and load the selected series.
 
+    ``series`` is the run definition, one ``[region, indicator, start_year, end_year]`` per
+    series (:func:`as_series`); None reads it from the notebook's parameters cell
+    (:func:`notebook_series`). ``region`` and ``indicator`` select from it (``"default"``: all);
+    naming an indicator the list does not have analyses it over ``start_year``-``end_year`` (None:
+    first/last observed year).
     ``prices`` is one of :data:`analysis.reports.real_terms.PRICES`: ``both`` (default) puts
     real growth beside the nominal, ``nominal`` or ``real`` shows one of them. ``vintage`` is one
     of :data:`analysis.data.load.VINTAGE_CHOICES`: ``single`` (default) reads a series with
@@ -153,8 +226,9 @@ def prepare(
     start, end, base = as_year(start_year, "start_year"), as_year(end_year, "end_year"), as_year(base_year, "base_year")
     ext = as_bool(include_external, "include_external")
     obs = load_observations()
-    pairs = pairs_from(region, indicator, [(r, i) for r, i, _, _ in DEFAULT_SERIES], obs["region"])
-    defaults = {(r, i): (a, b) for r, i, a, b in DEFAULT_SERIES}
+    defined = as_series(notebook_series() if series is None else series, obs)
+    pairs = pairs_from(region, indicator, [(r, i) for r, i, _, _ in defined], obs["region"])
+    defaults = {(r, i): (a, b) for r, i, a, b in defined}
     specs: list[SeriesSpec] = []
     skipped: list[str] = []
     using_defaults = indicator == "default"
@@ -177,19 +251,19 @@ def prepare(
                     f"base_year {base} is not observed for {sp.region} {sp.indicator}; valid "
                     f"choices: {', '.join(map(str, sorted(years)))}"
                 )
-    series, substituted = {}, {}
+    data, substituted = {}, {}
     for i, sp in enumerate(specs):
         s, ids = single_vintage(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
         if vintage_choice == "single" and ids:
             # One vintage throughout: the census revision is not a break inside this series.
             specs[i] = sp = replace(sp, breaks=tuple(b for b in sp.breaks if sp.break_at(b) is not CENSUS_REVISION))
-            series[sp.series_id], substituted[sp.series_id] = s, ids
+            data[sp.series_id], substituted[sp.series_id] = s, ids
         else:
-            series[sp.series_id] = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
-        series[sp.series_id] = with_release_vintage(series[sp.series_id], sp)
+            data[sp.series_id] = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end)
+        data[sp.series_id] = with_release_vintage(data[sp.series_id], sp)
     return GrowthRun(
         specs,
-        series,
+        data,
         base,
         outputs(output_dir, run_name),
         run_name,
@@ -230,28 +304,44 @@ def selection(run: GrowthRun) -> pd.DataFrame:
     return pd.DataFrame(rows).fillna("")
 
 
-def build_table(run: GrowthRun) -> pd.DataFrame:
-    """Compute the growth table, write it to ``tables/<run_name>.csv`` and return it.
+TABLE = (*TABLE_COLUMNS, *REAL_COLUMNS, *SEGMENT_COLUMNS)
+"""The growth table's columns: :data:`analysis.metrics.growth.TABLE_COLUMNS`, then
+:data:`REAL_COLUMNS`, then :data:`analysis.reports.growth_segments.SEGMENT_COLUMNS`."""
 
-    The columns are :data:`analysis.metrics.growth.TABLE_COLUMNS`, then :data:`REAL_COLUMNS`,
-    then :data:`SEGMENT_COLUMNS`.
+
+def table_rows(run: GrowthRun) -> list[dict]:
+    """The growth rows as the notebook builds them (its table cell is this loop, written out).
+
+    For each series, :func:`analysis.metrics.growth.analyse_series` gives the full period and
+    each side of a series break (CAGR, log change and trend, or changes for rates and counts);
+    :func:`real_columns` adds the real terms and :func:`segment_of` which side of a break a row covers.
     """
-    rows, real, segments = [], [], []
-    obs = load_observations()
+    rows, obs = [], load_observations()
     for sp in run.specs:
         for r in analyse_series(run.series[sp.series_id], sp.start, sp.end, sp.mode, sp.breaks):
-            rows.append(r)
-            real.append(_real_columns(run, sp, r.start_year, r.end_year, obs))
-            segments.append(segment_of(r.start_year, r.end_year, sp.start, sp.end, sp.breaks))
-    table = growth_table(rows)
-    run.table = pd.concat(
-        [
-            table,
-            pd.DataFrame(real, columns=list(REAL_COLUMNS)),
-            pd.DataFrame(segments, columns=list(SEGMENT_COLUMNS)),
-        ],
-        axis=1,
-    ).pipe(finish, run.specs, obs)
+            rows.append(
+                asdict(r)
+                | real_columns(run, sp, r.start_year, r.end_year, obs)
+                | segment_of(r.start_year, r.end_year, sp.start, sp.end, sp.breaks)
+            )
+    return rows
+
+
+def build_table(run: GrowthRun, rows: list[dict] | None = None) -> pd.DataFrame:
+    """Finish the growth table, write it to ``tables/<run_name>.csv`` (and LaTeX) and return it.
+
+    Parameters
+    ----------
+    run : GrowthRun
+    rows : list of dict, optional
+        One dict per growth row (the notebook's loop); None computes them by :func:`table_rows`.
+
+    The columns are :data:`TABLE`; :func:`analysis.reports.growth_segments.finish` empties the
+    values across a change of concept and adds the poverty rows' notes.
+    """
+    obs = load_observations()
+    rows = table_rows(run) if rows is None else rows
+    run.table = pd.DataFrame(rows, columns=list(TABLE)).pipe(finish, run.specs, obs)
     run.out.table(run.table, run.name)
     external = any((s["kind"] == "external").any() for s in run.series.values())
     basis = "document and external values" if external else "document values only"
@@ -259,8 +349,14 @@ def build_table(run: GrowthRun) -> pd.DataFrame:
     return run.table
 
 
-def _real_columns(run: GrowthRun, sp: SeriesSpec, start: int, end: int, obs: pd.DataFrame) -> dict:
-    """The real columns of one growth row (empty values with a note where there is no real value)."""
+def real_columns(run: GrowthRun, sp: SeriesSpec, start: int, end: int, obs: pd.DataFrame | None = None) -> dict:
+    """The :data:`REAL_COLUMNS` of one growth row: real CAGR and trend, the index, the official check.
+
+    Only money amounts are deflated (:func:`analysis.reports.real_terms.real_growth` applies the
+    deflator rule of ``indicators.csv``: a CPI chained from annual inflation, or for GDP the
+    official real growth rates); a row without a real value says why in ``real_note``. The real
+    growth is kept in ``run.real`` for the levels figure. ``obs``: the observations (loaded when None).
+    """
     row: dict = {"prices": run.prices}
     if sp.mode != "growth":
         row["real_note"] = "not a money amount: no deflation (a poverty measure under a fixed real line is real)"
@@ -289,10 +385,6 @@ def _real_columns(run: GrowthRun, sp: SeriesSpec, start: int, end: int, obs: pd.
         notes.append(g.official_label)
     row["real_note"] = "; ".join(notes)
     return row
-
-
-def _pcts(v: object) -> str:
-    return "" if v is None or pd.isna(v) else f"{100 * float(v):.2f}%"  # type: ignore[arg-type]  # a table cell: float or NaN
 
 
 def display_table(run: GrowthRun) -> pd.DataFrame:
@@ -364,99 +456,3 @@ def display_table(run: GrowthRun) -> pd.DataFrame:
         {"doubling (years)": 1} if "doubling (years)" in out else {}
     )
     return out
-
-
-def headline(run: GrowthRun, series_id: str, start: int | None = None, end: int | None = None) -> pd.Series | None:
-    """The table row of ``series_id`` over its full period (or ``start``-``end``)."""
-    t = run.table[(run.table["series_id"] == series_id) & ~is_break_row(run.table["note"])]
-    if start is not None:
-        t = t[(t["start_year"] == start) & (t["end_year"] == end)]
-    return None if t.empty else t.iloc[0]
-
-
-def _pct(v: float) -> str:
-    return f"{100 * v:.2f}%"
-
-
-def _real_sentence(r: pd.Series) -> str:
-    """The real part of a series' sentence: real CAGR and trend, the index, the official check."""
-    if pd.isna(r["real_cagr"]):
-        return f"real: {r['real_note']}"
-    txt = f"**real** CAGR {_pct(r['real_cagr'])} a year in {int(r['price_base_year'])} prices"
-    if pd.notna(r["real_trend_growth"]) and not crossed_years(r.get("crosses_break")):
-        txt += (
-            f", real trend {_pct(r['real_trend_growth'])} (95% CI {_pct(r['real_trend_ci_low'])} to "
-            f"{_pct(r['real_trend_ci_high'])})"
-        )
-    txt += f" (index: {r['price_index']})"
-    if pd.notna(r["official_gap"]):
-        txt += (
-            f"; the official real growth chained over the same years is {_pct(r['official_real_growth'])} a year, "
-            f"a gap of {rt.fmt_pp(float(r['official_gap']))} a year (CPI-deflated minus official)"
-        )
-    return txt
-
-
-def narrate(run: GrowthRun) -> str:
-    """One computed sentence per series (markdown bullets), stating method, years and n."""
-    lines = []
-    t = run.table
-    for sp in run.specs:
-        rows = t[t["series_id"] == sp.series_id]
-        main = rows[~is_break_row(rows["note"])].iloc[0]
-        s = run.series[sp.series_id]
-        v0, v1 = float(s["value"].iloc[0]), float(s["value"].iloc[-1])
-        head = (
-            f"- **{sp.region} {sp.label}** ({sp.unit}), {sp.start}-{sp.end}, {main['n_points']} observed years "
-            f"({main['kinds_used']}): {v0:g} to {v1:g}; "
-        )
-        if indicator_fact(sp.indicator, "population_basis"):
-            head += f"per person of the {indicator_fact(sp.indicator, 'population_basis')}; "
-        if sp.series_id in run.substituted:
-            low = [str(int(y)) for y, c in zip(s["year"], s["confidence"], strict=True) if c == "low"]
-            head += (
-                "one vintage (revised back after the "
-                f"{indicator_fact(sp.indicator, 'revision_basis')}; the published rows, which cross the revisions, are "
-                f"in the sensitivity table){'; low-confidence values: ' + ', '.join(low) if low else ''}; "
-            )
-        if main["missing_years"] and main["n_points"] > 2:
-            head += f"no value for {', '.join(main['missing_years'].split())} (not found, not interpolated); "
-        if main["vintages"]:
-            head += f"vintages: {main['vintages']}; "
-        if sp.mode == "growth":
-            txt = cagr_of(main)
-            crossed = crossed_years(main.get("crosses_break"))
-            if crossed:
-                txt += f" across the {' and '.join(crossed)} series break (not like-for-like); no trend is fitted across it"
-            elif pd.notna(main["trend_growth"]):
-                txt += (
-                    f"; log-linear trend {_pct(main['trend_growth'])} (95% CI {_pct(main['trend_ci_low'])} to "
-                    f"{_pct(main['trend_ci_high'])}, {main['n_points'] - 2} degrees of freedom: descriptive)"
-                )
-            else:
-                txt += "; too few points for a trend"
-            for b in (b for b in sp.breaks if sp.start < b <= sp.end):
-                around = rows[is_break_row(rows["note"]) & rows["note"].str.contains(f"break year {b} ")]
-                txt += f"; series break in {b} ({sp.break_at(b).label})"
-                if around.empty:
-                    txt += ": too few observed years on either side for a growth rate on one basis"
-            for _, r in rows[is_break_row(rows["note"])].iterrows():
-                which = r["note"].split(BREAK_MARK)[0].strip()  # "without the break year 2019 and after"
-                txt += f"; {which}: {_pct(r['cagr'])} a year ({r['start_year']}-{r['end_year']})"
-                if pd.notna(r["trend_growth"]) and not crossed_years(r.get("crosses_break")):
-                    txt += (
-                        f", trend {_pct(r['trend_growth'])} (95% CI {_pct(r['trend_ci_low'])} to "
-                        f"{_pct(r['trend_ci_high'])}, {r['n_points'] - 2} degrees of freedom: descriptive)"
-                    )
-            if run.show_real:
-                txt += "; " + _real_sentence(main)
-            if not run.show_nominal:
-                txt = _real_sentence(main)
-        else:
-            unit = "percentage points" if sp.mode == "rate" else sp.unit
-            txt = (
-                f"change {main['change']:+.2f} {unit} ({main['change_per_year']:+.2f} a year); "
-                f"log change {main['log_change']:.2f}"
-            )
-        lines.append(head + txt + ".")
-    return "\n".join(lines)

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import itertools
 import math
-from itertools import pairwise
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 
-from analysis.metrics.growth import BREAK_MARK, index, trend_growth
+from analysis.metrics.growth import BREAK_MARK, index
 from analysis.reports import figures
 from analysis.reports.growth import GrowthRun
 from analysis.reports.params import SeriesSpec
 
 
-def _unit_label(sp: SeriesSpec) -> str:
-    return figures.unit_label(sp.unit)
+def source_note(
+    run: GrowthRun, specs: list[SeriesSpec], encodings: set[str], extra: str = "", real: bool = False
+) -> str:
+    """The source note of a figure: the encodings drawn, then which external values (and vintages) the plotted series use.
 
-
-def _note(run: GrowthRun, specs: list[SeriesSpec], encodings: set[str], extra: str = "", real: bool = False) -> str:
-    """The source note: the encodings drawn, then which external values (and vintages) the plotted series use."""
+    Parameters
+    ----------
+    run : GrowthRun
+    specs : list of SeriesSpec
+        The series the figure plots.
+    encodings : set of str
+        What the figure draws (:func:`analysis.reports.figures.plot_points` returns them).
+    extra : str
+        A sentence put before the external values.
+    real : bool
+        Whether real values are drawn (the note then says "Current prices unless marked real").
+    """
     ext = figures.external_note(run.series[sp.series_id] for sp in specs)
     prices = "Current prices unless marked real." if real or "real" in encodings else "Current prices."
     return figures.encoding_note(encodings, prices=prices, extra=" ".join(t for t in (extra, ext) if t))
@@ -41,115 +52,93 @@ def segments(s: pd.DataFrame, sp: SeriesSpec) -> list[pd.DataFrame]:
     cuts = [b for b in sorted(sp.breaks) if sp.start < b <= sp.end]
     edges = [sp.start, *cuts, sp.end + 1]
     years = s["year"].astype(int)
-    parts = [s[(years >= a) & (years < b)] for a, b in pairwise(edges)]
+    parts = [s[(years >= a) & (years < b)] for a, b in itertools.pairwise(edges)]
     return [p for p in parts if not p.empty]
 
 
-def fig_levels(run: GrowthRun) -> dict | None:
-    """Semi-log level panels with a log-linear fit and 95% band on each side of a break (growth series)."""
-    specs = run.by_mode("growth")
-    if not specs:
-        return None
-    ncol = 2 if len(specs) > 1 else 1
-    nrow = math.ceil(len(specs) / ncol)
-    fig, axes = plt.subplots(
-        nrow, ncol, figsize=(7.5 * (ncol / 2 + 0.5) if ncol > 1 else 7.5, 2.9 * nrow + 0.6), squeeze=False
+def draw_real(ax: plt.Axes, run: GrowthRun, sp: SeriesSpec) -> set[str]:
+    """Draw a series' real values (crosses, in the prices of its first year) on a levels panel.
+
+    Dashed between consecutive observed years only, dotted across unobserved ones (nothing is
+    interpolated). Nothing is drawn where the run has no real value for the series' period
+    (:func:`analysis.reports.growth.real_columns` keeps them in ``run.real``).
+
+    Returns
+    -------
+    set of str
+        The encodings drawn (``real``, ``gap``), for the source note.
+    """
+    g = run.real.get((sp.series_id, sp.start, sp.end))
+    rv = g.real_values if g is not None else None
+    if g is None or rv is None:
+        return set()
+    drawn = {"real"}
+    ax.plot(
+        rv.index,
+        rv.values,
+        color="C2",
+        ls="none",
+        marker="x",
+        ms=4,
+        label=f"real, {g.base_year} prices {100 * g.real_cagr:.1f}%/yr",
     )
-    kinds: set[str] = set()
+    points = [(int(y), float(v)) for y, v in zip(rv.index, rv.values, strict=True)]
+    for (y0, v0), (y1, v1) in itertools.pairwise(points):
+        ax.plot([y0, y1], [v0, v1], color="C2", lw=1.2 if y1 - y0 == 1 else 0.9, ls="--" if y1 - y0 == 1 else ":")
+        if y1 - y0 > 1:
+            drawn.add("gap")
+    return drawn
+
+
+def finish_panel(ax: plt.Axes, run: GrowthRun, sp: SeriesSpec, shown: list[float]) -> set[str]:
+    """Finish a levels panel: break lines, the unobserved years, a plain log axis, title and legend.
+
+    ``shown`` are the values the panel plots (points, trend bands); the real values are added
+    here. Returns the encodings drawn (``break``).
+    """
+    s = run.series[sp.series_id]
     drawn: set[str] = set()
-    ylims = []
-    for ax, sp in zip(axes.flat, specs, strict=False):  # the grid may have spare panels (hidden below)
-        s = run.series[sp.series_id]
-        kinds |= set(s["kind"])
-        drawn |= figures.plot_points(ax, s, "C0") | figures.vintage_encodings(s)
-        figures.mark_vintages(ax, s)
-        missing = [y for y in range(sp.start, sp.end + 1) if y not in set(s["year"].astype(int))]
-        if missing:
-            ax.text(
-                0.99,
-                0.03,
-                f"not observed: {figures.year_ranges(missing)}",
-                transform=ax.transAxes,
-                ha="right",
-                va="bottom",
-                fontsize=7,
-                color="0.35",
-            )
-        shown = [*s["value"]]  # what the panel plots, for its axis ticks
-        fitted = False
-        for seg in segments(s, sp):  # never fitted or drawn across a series break
-            tr = trend_growth(seg)
-            if tr is None:
-                continue
-            yrs = np.arange(tr.years[0], tr.years[-1] + 1)
-            band = tr.band(yrs)
-            shown += [*band["low"], *band["high"]]
-            ax.plot(
-                band["year"],
-                band["fitted"],
-                color="C3",
-                lw=1.2,
-                label=f"log-linear fit {tr.years[0]}-{tr.years[-1]}: {100 * tr.growth:.1f}%/yr (descriptive)",
-            )
-            ax.fill_between(
-                band["year"], band["low"], band["high"], color="C3", alpha=0.15, label=None if fitted else "95% band"
-            )
-            fitted = True
-        g = run.real.get((sp.series_id, sp.start, sp.end))
-        rv = g.real_values if g is not None else None
-        has_real = rv is not None
-        if g is not None and rv is not None:
-            drawn.add("real")
-            ax.plot(
-                rv.index,
-                rv.values,
-                color="C2",
-                ls="none",
-                marker="x",
-                ms=4,
-                label=f"real, {g.base_year} prices {100 * g.real_cagr:.1f}%/yr",
-            )
-            # dashed between consecutive observed years only; dotted across unobserved ones (nothing interpolated)
-            years, values = [int(y) for y in rv.index], [float(v) for v in rv.values]
-            points = list(zip(years, values, strict=True))
-            for (y0, v0), (y1, v1) in itertools.pairwise(points):
-                ax.plot(
-                    [y0, y1], [v0, v1], color="C2", lw=1.2 if y1 - y0 == 1 else 0.9, ls="--" if y1 - y0 == 1 else ":"
-                )
-                if y1 - y0 > 1:
-                    drawn.add("gap")
-        for b in (b for b in sp.breaks if sp.start < b <= sp.end):
-            drawn.add("break")
-            figures.mark_breaks(ax, [b], sp.break_at(b).label)
-        shown += [*(rv.values if rv is not None else [])]
-        figures.plain_log_axis(ax, values=shown)  # a narrow range gets evenly spaced ticks, not one
-        ylims.append(ax.get_ylim())
-        ax.set_title(f"{figures.REGION_LABELS.get(sp.region, sp.region)}: {sp.label}", fontsize=10)
-        ax.set_ylabel(_unit_label(sp) + " (log scale)", fontsize=8)
-        figures.year_axis(ax, range(sp.start, sp.end + 1))
-        ax.tick_params(labelsize=8)
-        if fitted or sp.breaks or has_real:
-            ax.legend(fontsize=7, loc="upper left")
-    for ax in list(axes.flat)[len(specs) :]:
-        ax.set_visible(False)
-    fig.legend(
-        handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3, bbox_to_anchor=(1, 0.02)
-    )
+    missing = [y for y in range(sp.start, sp.end + 1) if y not in set(s["year"].astype(int))]
+    if missing:
+        ax.text(
+            0.99,
+            0.03,
+            f"not observed: {figures.year_ranges(missing)}",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7,
+            color="0.35",
+        )
+    for b in (b for b in sp.breaks if sp.start < b <= sp.end):
+        drawn.add("break")
+        figures.mark_breaks(ax, [b], sp.break_at(b).label)
+    g = run.real.get((sp.series_id, sp.start, sp.end))
+    real = g.real_values if g is not None else None
+    figures.plain_log_axis(ax, values=[*shown, *(real.values if real is not None else [])])
+    ax.set_title(f"{figures.REGION_LABELS.get(sp.region, sp.region)}: {sp.label}", fontsize=10)
+    ax.set_ylabel(figures.unit_label(sp.unit) + " (log scale)", fontsize=8)
+    figures.year_axis(ax, range(sp.start, sp.end + 1))
+    ax.tick_params(labelsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="upper left")
+    return drawn
+
+
+def levels_title(axes: list[plt.Axes], drawn: set[str]) -> str:
+    """The levels figure's title: "equal slopes = equal growth rates" only where the panels share a log scale.
+
+    Each panel has its own range, so the claim is made across panels only where their log ranges
+    (decades per inch) agree; otherwise the title says to compare slopes within a panel.
+    """
+    spans = {round(math.log10(hi / lo), 2) for lo, hi in (ax.get_ylim() for ax in axes) if lo > 0}
     title = "Levels on a log scale"
-    # Equal slopes mean equal growth rates only on one log scale: each panel has its own range,
-    # so the claim is made across panels only where their log ranges (decades per inch) agree.
-    spans = {round(math.log10(hi / lo), 2) for lo, hi in ylims if lo > 0}
     title += (
         " (equal slopes = equal growth rates)"
         if len(spans) <= 1
         else "\n(each panel has its own scale: compare slopes within a panel only)"
     )
-    if "real" in drawn:
-        title += "; dashed: real"
-    fig.suptitle(title, fontweight="bold")
-    saved = figures.save(fig, f"{run.name}_levels", _note(run, specs, drawn), run.out.figures)
-    plt.close(fig)
-    return saved
+    return title + ("; dashed: real" if "real" in drawn else "")
 
 
 def fig_index(run: GrowthRun) -> dict | None:
@@ -179,78 +168,47 @@ def fig_index(run: GrowthRun) -> dict | None:
     figures.year_axis(ax, range(min(yrs), max(yrs) + 1))
     ax.legend(fontsize=7, loc="upper left", ncol=1)
     ax.set_title("Growth since each series' base year (nominal)")
-    saved = figures.save(fig, f"{run.name}_index", _note(run, specs, drawn), run.out.figures)
+    saved = figures.save(fig, f"{run.name}_index", source_note(run, specs, drawn), run.out.figures)
     plt.close(fig)
     return saved
 
 
-def fig_cagr(run: GrowthRun) -> dict | None:
-    """Horizontal bars of CAGR, each labelled with its value and period; nominal and real side by side."""
+def cagr_bars(run: GrowthRun) -> pd.DataFrame:
+    """The bars of the CAGR figure, bottom-up: one per growth-table row with a CAGR.
+
+    Columns ``label`` (series, period, "excl. break" for a row without a break year), ``colour``
+    (C0 document values only, C1 external values used, C2 a derived value used), ``nominal`` and
+    ``real`` (percent a year; NaN where ``prices`` leaves one out or there is no real value) and
+    ``series_id``.
+    """
     t = run.table[run.table["cagr"].notna()].iloc[::-1]
-    if t.empty:
-        return None
-    real = t["real_cagr"].astype(float) if run.show_real else pd.Series(np.nan, index=t.index)
-    nominal = t["cagr"].astype(float) if run.show_nominal else pd.Series(np.nan, index=t.index)
-    both = run.show_real and run.show_nominal and real.notna().any()
-    h = 0.4 if both else 0.8
-    fig, ax = plt.subplots(figsize=(7.5, (0.6 if both else 0.42) * len(t) + 1.4))
     names = {sp.series_id: f"{figures.REGION_LABELS.get(sp.region, sp.region)} {sp.label}" for sp in run.specs}
-    labels = [
-        f"{names.get(sid, sid)}, {a}-{b}" + (" (excl. break)" if BREAK_MARK in n else "")
-        for sid, a, b, n in zip(t["series_id"], t["start_year"], t["end_year"], t["note"], strict=True)
-    ]
-    colors = ["C1" if "external" in k else ("C2" if "derived" in k else "C0") for k in t["kinds_used"]]
-    ypos = np.arange(len(t), dtype=float)
-    bars = []
-    if run.show_nominal:
-        bars.append((ypos + (h / 2 if both else 0), 100 * nominal, "", "nominal"))
-    if run.show_real:
-        bars.append((ypos - (h / 2 if both else 0), 100 * real, "////", "real"))
-    top = 1.0
-    for y, vals, hatch, what in bars:
-        ok = vals.notna().to_numpy()
-        ax.barh(
-            y[ok],
-            vals[ok],
-            height=h,
-            color=[c for c, k in zip(colors, ok, strict=False) if k],
-            hatch=hatch,
-            edgecolor="white" if hatch else None,
-        )
-        for yi, v in zip(y[ok], vals[ok], strict=False):
-            ax.text(max(v, 0) + 0.2, yi, f"{v:.1f}% {what}", va="center", fontsize=7)
-        if ok.any():
-            top = max(top, float(vals[ok].max()))
-    ax.set_yticks(ypos, labels, fontsize=8)
-    which = {"both": "nominal (solid) and real (hatched)", "nominal": "nominal", "real": "real"}[run.prices]
-    ax.set_xlabel(f"CAGR, % per year\n({which})", fontsize=10)
-    ax.set_xlim(min(0, float(np.nanmin([0, *real.dropna(), *nominal.dropna()])) * 1.2), top * 1.3)
-    ax.set_title("CAGR by series and period")
-    from matplotlib.patches import Patch
+    return pd.DataFrame(
+        {
+            "series_id": t["series_id"],
+            "label": [
+                f"{names.get(sid, sid)}, {a}-{b}" + (" (excl. break)" if BREAK_MARK in n else "")
+                for sid, a, b, n in zip(t["series_id"], t["start_year"], t["end_year"], t["note"], strict=True)
+            ],
+            "colour": ["C1" if "external" in k else ("C2" if "derived" in k else "C0") for k in t["kinds_used"]],
+            "nominal": 100 * t["cagr"].astype(float) if run.show_nominal else np.nan,
+            "real": 100 * t["real_cagr"].astype(float) if run.show_real else np.nan,
+        }
+    ).reset_index(drop=True)
 
-    ax.legend(
-        handles=[
-            Patch(color="C0", label="document values only"),
-            Patch(color="C1", label="uses external values"),
-            Patch(color="C2", label="uses a derived value"),
-            *(
-                [Patch(facecolor="0.6", hatch="////", edgecolor="white", label="real (external price index)")]
-                if run.show_real and real.notna().any()
-                else []
-            ),
-        ],
-        loc="lower right",
-        fontsize=8,
-    )
-    shown = [sp for sp in run.specs if sp.series_id in set(t["series_id"])]
-    saved = figures.save(
-        fig,
-        f"{run.name}_cagr",
-        _note(run, shown, set(), real=run.show_real and bool(real.notna().any())),
-        run.out.figures,
-    )
-    plt.close(fig)
-    return saved
+
+def cagr_legend(real: bool) -> list[Patch]:
+    """Legend handles of the CAGR figure: the colours by kind of value, and the hatch of real bars when drawn."""
+    return [
+        Patch(color="C0", label="document values only"),
+        Patch(color="C1", label="uses external values"),
+        Patch(color="C2", label="uses a derived value"),
+        *(
+            [Patch(facecolor="0.6", hatch="////", edgecolor="white", label="real (external price index)")]
+            if real
+            else []
+        ),
+    ]
 
 
 def fig_dumbbell(run: GrowthRun) -> dict | None:
@@ -298,7 +256,7 @@ def fig_dumbbell(run: GrowthRun) -> dict | None:
     saved = figures.save(
         fig,
         f"{run.name}_dumbbell",
-        _note(run, specs, drawn, "Start in blue, end in red; the line joins two endpoints only."),
+        source_note(run, specs, drawn, "Start in blue, end in red; the line joins two endpoints only."),
         run.out.figures,
     )
     plt.close(fig)
@@ -336,7 +294,9 @@ def fig_poverty(run: GrowthRun) -> dict | None:
     saved = figures.save(
         fig,
         f"{run.name}_poverty",
-        _note(run, rates + counts, drawn, "The basis (registered poor or other) is each source's: see the caveats."),
+        source_note(
+            run, rates + counts, drawn, "The basis (registered poor or other) is each source's: see the caveats."
+        ),
         run.out.figures,
     )
     plt.close(fig)

@@ -110,13 +110,3 @@ def finish(table: pd.DataFrame, specs: Sequence[SeriesSpec], obs: pd.DataFrame) 
             note = str(r["note"]) if pd.notna(r["note"]) and r["note"] else ""
             table.loc[i, "note"] = "; ".join([note, *bits] if note else bits)
     return table
-
-
-def cagr_of(row: pd.Series) -> str:
-    """``CAGR 9.08% a year (doubling time 8.0 years)``, or that there is none across a change of concept."""
-    if pd.isna(row["cagr"]):
-        return "no growth rate across a change of concept (see real)"
-    txt = f"CAGR {100 * row['cagr']:.2f}% a year"
-    if not math.isinf(row["doubling_time"]):
-        txt += f" (doubling time {row['doubling_time']:.1f} years)"
-    return txt

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from analysis.data.load import get_series
+from analysis.data.vocab import indicator_fact
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
 from analysis.reports.growth import GrowthRun
+from analysis.reports.params import CENSUS_REVISION, INCOME_CONCEPT, SeriesSpec
+
+ALTERNATIVE_2015_GDP = "xiangxi.gdp.2015.ext.alt1"
+"""The prefecture's own 2015 GDP figure (an observation id of ``figures.csv``): the caveat on two
+2015 figures is about it, and is listed when a series of the run uses an external value in its year
+while it is an alternative of that series."""
 
 
 def _observed(run: GrowthRun, series_id: str, year: int) -> bool:
@@ -12,15 +20,32 @@ def _observed(run: GrowthRun, series_id: str, year: int) -> bool:
     return s is not None and bool((s["year"].astype(int) == year).any())
 
 
-def _has(run: GrowthRun, indicator: str) -> list:
-    return [sp for sp in run.specs if sp.indicator == indicator]
+def _with_break(run: GrowthRun, kind: object) -> list[SeriesSpec]:
+    """The series of the run with a break of ``kind`` (a :class:`analysis.reports.params.SeriesBreak`) after their start."""
+    return [sp for sp in run.specs if any(sp.start < b and sp.break_at(b) is kind for b in sp.breaks)]
+
+
+def _external_with_alternative(run: GrowthRun, obs_id: str) -> bool:
+    """True when a series of the run has ``obs_id`` as an alternative and uses an external value in its year."""
+    for sp in run.by_mode("growth"):
+        cands = get_series(sp.region, sp.indicator, sp.kinds, sp.start, sp.end, preferred_only=False)
+        alt = cands[cands["obs_id"] == obs_id]
+        if alt.empty:
+            continue
+        s = run.series[sp.series_id]
+        if (s.loc[s["year"].astype(int) == int(alt["year"].iloc[0]), "kind"] == "external").any():
+            return True
+    return False
 
 
 def caveat_list(run: GrowthRun) -> list[Caveat]:
     """The run's caveats, each only where the run uses the data it is about (unranked)."""
     out = []
-    gdp = [sp for sp in run.specs if sp.indicator in ("gdp", "gdp_per_capita")]
-    crossing = [sp for sp in gdp if any(sp.start < b <= sp.end and _observed(run, sp.series_id, b) for b in sp.breaks)]
+    crossing = [
+        sp
+        for sp in _with_break(run, CENSUS_REVISION)
+        if any(sp.start < b <= sp.end and _observed(run, sp.series_id, b) for b in sp.breaks)
+    ]
     if crossing:
         labels = sorted({sp.break_at(b).label for sp in crossing for b in sp.breaks if sp.start < b <= sp.end})
         out.append(
@@ -38,22 +63,19 @@ def caveat_list(run: GrowthRun) -> list[Caveat]:
                 ("gdp-growth",),
             )
         )
-    if any(_observed(run, sp.series_id, 2015) for sp in _has(run, "gdp") if sp.region == "Xiangxi"):
-        s = run.series["xiangxi.gdp"]
-        if (s.loc[s["year"].astype(int) == 2015, "kind"] == "external").any():
-            out.append(
-                Caveat(
-                    "Two GDP figures for 2015.",
-                    "The external 2015 value is the provincial-ranking figure, which excludes newly relocated "
-                    "cigarette production; the prefecture's own figure including it is higher "
-                    "(`xiangxi.gdp.2015.ext.alt1`). The trend uses the former; the sensitivity table shows the "
-                    "growth with the latter.",
-                    "magnitude",
-                    ("gdp-growth",),
-                )
+    if _external_with_alternative(run, ALTERNATIVE_2015_GDP):
+        out.append(
+            Caveat(
+                "Two GDP figures for 2015.",
+                "The external 2015 value is the provincial-ranking figure, which excludes newly relocated "
+                "cigarette production; the prefecture's own figure including it is higher "
+                f"(`{ALTERNATIVE_2015_GDP}`). The trend uses the former; the sensitivity table shows the "
+                "growth with the latter.",
+                "magnitude",
+                ("gdp-growth",),
             )
-    income = [sp for sp in _has(run, "rural_disposable_income") if sp.breaks and sp.start < min(sp.breaks)]
-    if income:
+        )
+    if _with_break(run, INCOME_CONCEPT):
         out.append(
             Caveat(
                 "Concept break in rural income.",
@@ -88,7 +110,7 @@ def caveat_list(run: GrowthRun) -> list[Caveat]:
                 ("real-growth", "income-growth"),
             )
         )
-    if any(sp.region == "Xiangxi" for sp in gdp):
+    if any(indicator_fact(sp.indicator, "deflator") == "volume" for sp in run.by_mode("growth")):
         out.append(
             Caveat(
                 "Real GDP.",
