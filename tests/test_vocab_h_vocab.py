@@ -293,3 +293,29 @@ def test_no_indicator_or_region_literal_in_the_vocabulary_modules():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in ids:
                 found.append(f"{name}:{node.lineno} {node.value!r}")
     assert not found, found
+
+
+def test_short_labels_and_overlaps_come_from_the_vocabularies():
+    # indicators.csv short_label, else the label
+    assert vocab.short_label("extreme_poverty_support_standard") == "tekun standard"
+    assert vocab.short_label("gdp_real_growth") == "Real GDP growth"
+    # region_overlaps.csv, either order; a pair that does not overlap has no note
+    assert vocab.overlap_note("Wuling", "Xiangxi") == "Xiangxi's counties are part of the Wuling Mountain Area"
+    assert vocab.overlap_note("Xiangxi", "Hunan40").startswith("Xiangxi's counties are among Hunan's 40")
+    assert vocab.overlap_note("Wuling", "Luoxiao") == ""
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "text", "says"),
+    [
+        (2, "whole", "Atlantis", "unknown region 'Atlantis'"),
+        (3, "whole", "Xiangxi", "does not overlap itself"),
+        (5, "whole", "Xiangxi", "listed twice"),  # Hunan40-Xiangxi is row 4 in the other order
+    ],
+)
+def test_a_damaged_overlap_names_file_row_and_column(raw_copy, tmp_path, row, column, text, says):
+    _set_cell(raw_copy / "region_overlaps.csv", row, column, text)
+    with pytest.raises(DataError) as exc:
+        build(raw_copy, tmp_path / "out")
+    named = [p for p in exc.value.problems if Path(p.file).name == "region_overlaps.csv"]
+    assert [(p.row, p.column) for p in named] == [(row, column)] and says in named[0].message

@@ -284,6 +284,14 @@ def _optional_vocab(values: Iterable[str], what: str) -> pa.Check:
     return pa.Check.isin(list(values), error=f"unknown {what}; valid: {shown} (or empty)")
 
 
+def ascii_label(col: str) -> pa.Check:
+    """A label drawn in figures: ASCII only (no CJK font is assumed in figures)."""
+    return pa.Check(
+        lambda s: s.astype(str).map(str.isascii),
+        error=f"'{col}' must be ASCII (English, pinyin): figures assume no CJK font",
+    )
+
+
 INDICATOR_SCHEMA = vocab_schema(
     "indicator",
     ["label", "measure", "description"],
@@ -318,6 +326,9 @@ INDICATOR_SCHEMA = vocab_schema(
         "change_measure": pa.Column(TEXT, _optional_vocab(CHANGE_MEASURES, "change_measure")),
         # The literature band (literature_bands.csv) an elasticity with this driver is set beside.
         "literature_band": pa.Column(TEXT),
+        # A short lower-case name for running text and crowded axes ("rural income per capita");
+        # empty: the label (analysis.data.vocab.short_label).
+        "short_label": pa.Column(TEXT, [_not_missing_word("short_label"), ascii_label("short_label")]),
     },
 )
 POVERTY_MEASURES = ("registered", "survey", "not stated")
@@ -325,14 +336,6 @@ POVERTY_MEASURES = ("registered", "survey", "not stated")
 measured. ``registered``: the 建档立卡 register of the poverty offices (registered poor over the
 agricultural-hukou population); ``survey``: the NBS rural poverty monitoring survey (poor rural residents over
 the rural resident population); ``not stated``: the source does not say; empty: no poverty figures."""
-
-
-def ascii_label(col: str) -> pa.Check:
-    """A label drawn in figures: ASCII only (no CJK font is assumed in figures)."""
-    return pa.Check(
-        lambda s: s.astype(str).map(str.isascii),
-        error=f"'{col}' must be ASCII (English, pinyin): figures assume no CJK font",
-    )
 
 
 REGION_SCHEMA = vocab_schema(
@@ -389,6 +392,13 @@ LITERATURE_BAND_SCHEMA = vocab_schema(
 )
 """Schema of ``data/raw/literature_bands.csv``: published ranges of the headcount-growth elasticity
 (``low`` <= ``high``), the driver concept they were estimated against, and their citation."""
+OVERLAP_SCHEMA = pa.DataFrameSchema(
+    {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in ("part", "whole", "note")},
+    strict=False,
+    coerce=False,
+)
+"""Schema of ``data/raw/region_overlaps.csv``: pairs of regions where one area lies (partly) inside the
+other (``part``, ``whole``), with the ``note`` a comparison of the two prints (they are not independent)."""
 SOURCE_SCHEMA = vocab_schema(
     "source_id",
     ["file", "issuer", "title"],

@@ -36,6 +36,7 @@ from analysis.data.schema import (
     DERIVATION_SCHEMA,
     INDICATOR_SCHEMA,
     LITERATURE_BAND_SCHEMA,
+    OVERLAP_SCHEMA,
     REGION_SCHEMA,
     validate,
 )
@@ -382,3 +383,67 @@ def _bands(raw: str, mtime: float) -> dict[str, tuple[float, float, str]]:
     return {
         b: (float(lo), float(hi), c) for b, lo, hi, c in zip(t["band"], t["low"], t["high"], t["citation"], strict=True)
     }
+
+
+def short_label(indicator: str, raw: Path | None = None) -> str:
+    """The short lower-case name of an indicator for running text (``short_label`` of ``indicators.csv``,
+    else its ``label``; the id when the indicator is unknown).
+
+    >>> short_label("rural_disposable_income"), short_label("gdp_real_growth")
+    ('rural income per capita', 'Real GDP growth')
+    """
+    t = load_indicators(raw)
+    if indicator not in t.index:
+        return indicator
+    r = t.loc[indicator]
+    return str(r.get("short_label", "") or r["label"])
+
+
+OVERLAPS = "region_overlaps.csv"
+"""Pairs of overlapping areas under ``data/raw/`` (see :func:`load_overlaps`)."""
+
+
+def load_overlaps(raw: Path | None = None, regions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``region_overlaps.csv``, validated: known regions (of ``regions``, default ``regions.csv``), a part
+    that is not its whole, each pair once (in either order).
+
+    Raises
+    ------
+    DataError
+        Naming file, row and column of each problem.
+    """
+    path = Path(raw or paths.RAW) / OVERLAPS
+    df = read_table(path, required=list(OVERLAP_SCHEMA.columns))
+    problems = validate(OVERLAP_SCHEMA, df)
+    known = set((load_regions(raw) if regions is None else regions)["region"])
+    name = df.attrs.get("file", "data/raw/region_overlaps.csv")
+    seen: set[frozenset[str]] = set()
+    for row, r in iter_rows(df):
+        for col in ("part", "whole"):
+            if r[col] and r[col] not in known:
+                problems.append(Problem(name, row, col, f"unknown region '{r[col]}'; add it to regions.csv."))
+        pair = frozenset((r["part"], r["whole"]))
+        if r["part"] == r["whole"]:
+            problems.append(Problem(name, row, "whole", "a region does not overlap itself."))
+        elif pair in seen:
+            problems.append(Problem(name, row, "whole", f"the pair {r['part']}-{r['whole']} is listed twice."))
+        seen.add(pair)
+    if problems:
+        raise DataError(problems)
+    return df
+
+
+def overlap_note(a: str, b: str, raw: Path | None = None) -> str:
+    """What ``region_overlaps.csv`` says about two areas, in either order (empty when they do not overlap).
+
+    >>> overlap_note("Hunan", "Xiangxi")
+    'Xiangxi is part of Hunan'
+    """
+    path = Path(raw or paths.RAW) / OVERLAPS
+    return _overlaps(str(path.parent), path.stat().st_mtime if path.exists() else 0.0).get(frozenset((a, b)), "")
+
+
+@lru_cache(maxsize=4)
+def _overlaps(raw: str, mtime: float) -> dict[frozenset[str], str]:
+    t = load_overlaps(Path(raw))
+    return {frozenset((p, w)): n for p, w, n in zip(t["part"], t["whole"], t["note"], strict=True)}

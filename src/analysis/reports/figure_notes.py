@@ -42,6 +42,7 @@ def sources_note() -> str:
     """The first sentence of every source note written by :func:`encoding_note` (document count from the data)."""
     return f"Source: curated from {documents_phrase()} (data/raw) and external sources (data/raw/external)."
 
+
 ENCODINGS = {
     "document": "filled circles: document values",
     "external": "open circles: external (secondary) values",
