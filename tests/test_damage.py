@@ -108,7 +108,7 @@ def _damage(rng: random.Random, data: bytes) -> tuple[bytes, str]:
 
 
 def _values(raw: Path) -> list[tuple[str, ...]]:
-    obs = tidy_observations(load_raw(raw))
+    obs = tidy_observations(load_raw(raw), raw)
     return sorted(map(tuple, obs[VALUE_COLUMNS].astype(str).to_numpy().tolist()))
 
 

@@ -327,22 +327,29 @@ def test_source_note_is_wrapped_to_the_figure_width():
 # ------------------------------------------------------------------------------------ start here
 
 
+def _start_here(**changed):
+    """The template's run (its notebook's parameters cell) with ``changed`` parameters."""
+    from analysis.build.runs import BY_NAME
+
+    return sh.prepare(**{**BY_NAME["start_here"].defaults(), **changed})
+
+
 def test_start_here_validates_parameters_with_choices():
     with pytest.raises(UnknownChoice, match="unknown region 'Atlantis'; valid choices: China"):
-        sh.prepare(region="Atlantis")
+        _start_here(region="Atlantis")
     with pytest.raises(UnknownChoice, match="unknown driver for Xiangxi 'gdp_pc'"):
-        sh.prepare(driver="gdp_pc")
+        _start_here(driver="gdp_pc")
     with pytest.raises(UnknownChoice, match=r"start_year=2014: Xiangxi gdp is not observed in 2014 .*2013, 2015"):
-        sh.prepare(start_year=2014)
+        _start_here(start_year=2014)
     with pytest.raises(UnknownChoice, match=r"unknown obs_id 'xiangxi\.gdp\.1999'"):
-        sh.prepare(obs_id="xiangxi.gdp.1999")
+        _start_here(obs_id="xiangxi.gdp.1999")
     with pytest.raises(UnknownChoice, match="run_name"):
-        sh.prepare(run_name="../x")
+        _start_here(run_name="../x")
 
 
 def test_start_here_documents_only_refuses_external_years(tmp_path):
     with pytest.raises(UnknownChoice, match="not observed in 2015"):
-        sh.prepare(start_year=2015, include_external=False, output_dir=str(tmp_path))
+        _start_here(start_year=2015, include_external=False, output_dir=str(tmp_path))
 
 
 def test_start_here_cites_quote_and_source():

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from analysis import paths
+from analysis.build.runs import BY_NAME
 from analysis.data.load import UnknownChoice, check_choice
 from analysis.reports import growth as gr
 from analysis.reports import start_here as sh
@@ -60,5 +61,6 @@ def test_break_years_default_is_the_sentinel_and_a_bad_year_is_named(tmp_path):
 
 
 def test_a_document_id_with_ext_names_the_document_id(tmp_path):
+    defaults = BY_NAME["start_here"].defaults()  # the template notebook's parameters cell
     with pytest.raises(UnknownChoice, match=r"that year's value is a document one, 'xiangxi\.gdp\.2019'"):
-        sh.prepare(obs_id="xiangxi.gdp.2019.ext", output_dir=tmp_path, run_name="t")
+        sh.prepare(**{**defaults, "obs_id": "xiangxi.gdp.2019.ext", "output_dir": tmp_path, "run_name": "t"})

@@ -30,6 +30,7 @@ from analysis.data.changes import TableChanges, compare
 from analysis.data.csvio import csv_bytes, iter_rows, replace_all
 from analysis.data.derive import derive_all
 from analysis.data.raw import RawData, load_raw
+from analysis.data.vocab import load_derivations, load_literature_bands, load_overlaps, load_series_breaks
 from analysis.errors import DataError
 
 OBSERVATION_OUTPUT = (
@@ -74,11 +75,19 @@ def _plain(d: Decimal | None) -> str:
     return format(d.normalize(), "f")
 
 
-def tidy_observations(data: RawData) -> pd.DataFrame:
-    """Combine document, external and derived rows into the tidy processed table."""
+def tidy_observations(data: RawData, raw: Path | None = None) -> pd.DataFrame:
+    """Combine document, external and derived rows into the tidy processed table.
+
+    The derivation rules are ``derivations.csv`` of ``raw`` (default ``data/raw``), validated here
+    with ``literature_bands.csv``, ``region_overlaps.csv`` and ``series_breaks.csv`` (:mod:`analysis.data.vocab`).
+    """
     obs = data.observations.copy()
     measure = data.regions.get("poverty_measure", pd.Series("", index=data.regions.index))
-    derived = derive_all(obs, data.regions.loc[measure == "registered", "region"])
+    rules = load_derivations(Path(raw or paths.RAW), data.indicators, data.units)
+    load_literature_bands(raw, data.indicators)  # validated with the vocabularies that name its bands
+    load_overlaps(raw, data.regions)
+    load_series_breaks(raw, data.indicators, data.regions)
+    derived = derive_all(obs, rules, data.units, data.regions.loc[measure == "registered", "region"])
     labels = dict(zip(data.indicators["indicator"], data.indicators["label"], strict=True))
     rows = []
     for _, r in iter_rows(obs):
@@ -170,7 +179,7 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
     """
     out = Path(out or paths.PROCESSED)
     data = load_raw(raw)
-    obs = tidy_observations(data)
+    obs = tidy_observations(data, raw)
     claims = data.claims.drop(columns=["stated_decimal"], errors="ignore")
     sources = data.sources
     files = {

@@ -1,31 +1,35 @@
 """Derived values: computed from curated observations, labelled ``derived``, never typed.
 
-Each derivation names its formula and inputs. Its ``value_low``/``value_high`` carry the
-rounding range the inputs imply (each input is taken as +-half a unit of its last
-printed digit), so a reader sees how much a stated "3.3倍" leaves open.
+What is derived, from which indicators and in which units, is data: one row per derived
+indicator in ``data/raw/derivations.csv`` (validated by :func:`analysis.data.vocab.check_derivations`).
+This module holds only the formulas of its three ``rule`` values (``docs/methods.md``, section 1):
 
-Derivations (``docs/methods.md``, section 1):
+* ``base_year``: the ``numerator`` indicator in the base ``year`` of a stated multiple
+  (``denominator``, a multiple of that year's level): ``level_T / multiple``;
+* ``ratio``: ``numerator / denominator`` of the same region, year and source, converted with
+  the factors of ``data/raw/units.csv`` from the inputs' units to the rule's ``unit``
+  (GDP in 亿元 over GDP per capita in 元 is a population in 万人);
+* ``common_base`` (regions whose ``poverty_measure`` is ``registered``): the rate
+  ``denominator`` of year t put on the base of the end year T, the last year with both a
+  ``numerator`` (a count) and the rate: ``P_t / (P_T / H_T)``; the end year's row is its own rate.
 
-* ``rural_disposable_income`` in the base year of a stated multiple
-  (Wuling 2010 = 2019 income / 3.3);
-* ``resident_population_implied`` = GDP / GDP per capita (same region, year, source);
-* ``poverty_base_population_implied`` = poor population / poverty incidence (the
-  population the incidence is measured against);
-* ``poverty_incidence_common_base`` (regions whose ``poverty_measure`` is ``registered``) = poor
-  population in year t / (poor population / incidence in the end year T): the year-t incidence on the
-  end year's population base (Xiangxi 2013 on the 2019 base: 65.77 / (1.56 / 0.65%) = 27.40%); the end
-  year's row is its own incidence.
+Each derivation names its formula and inputs (the rule's ``formula`` column). Its
+``value_low``/``value_high`` carry the rounding range the inputs imply (each input is taken
+as +-half a unit of its last printed digit), so a reader sees how much a stated "3.3倍" leaves open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, getcontext
 
 import pandas as pd
 
+from analysis.data.csvio import iter_rows
 from analysis.data.numbers import decimals_of
+from analysis.data.units import Unit
+from analysis.errors import DataError, Problem
 
 getcontext().prec = 28
 
@@ -101,47 +105,55 @@ def _row(
     }
 
 
-def _exact_docs(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    return obs[(obs["indicator"] == indicator) & (obs["kind"] == "document") & (obs["qualifier"] == "exact")]
+def _exact_docs(obs: pd.DataFrame, indicator: str, unit: str = "") -> pd.DataFrame:
+    """Exact document values of ``indicator`` (in ``unit`` when one is given)."""
+    keep = (obs["indicator"] == indicator) & (obs["kind"] == "document") & (obs["qualifier"] == "exact")
+    if unit:
+        keep &= obs["unit"] == unit
+    return obs[keep]
 
 
-def implied_base_year_income(obs: pd.DataFrame) -> list[dict]:
-    """Income in the base year of a stated multiple: ``income_T / multiple``."""
+def _formula(rule: Mapping[str, str], **fields: object) -> str:
+    return str(rule["formula"]).format(**fields)
+
+
+def implied_base_year_income(obs: pd.DataFrame, rule: Mapping[str, str]) -> list[dict]:
+    """A level in the base year of a stated multiple: ``level_T / multiple`` (a ``base_year`` rule)."""
     out = []
-    for _, m in _exact_docs(obs, "rural_income_multiple_2010").iterrows():
-        inc = _exact_docs(obs, "rural_disposable_income")
-        inc = inc[(inc["region"] == m["region"]) & (inc["year"] == m["year"])]
+    base = int(rule["year"])
+    levels = _exact_docs(obs, rule["numerator"], rule["numerator_unit"])
+    for _, m in _exact_docs(obs, rule["denominator"], rule["denominator_unit"]).iterrows():
+        inc = levels[(levels["region"] == m["region"]) & (levels["year"] == m["year"])]
         if inc.empty:
             continue
         y, k = _input(inc.iloc[0]), _input(m)
         out.append(
             _row(
                 m["region"],
-                "rural_disposable_income",
-                2010,
+                rule["derived"],
+                base,
                 y.value / k.value,
                 y.low / k.high,
                 y.high / k.low,
                 y.unit,
                 [y, k],
-                f"{m['year']} rural income / stated multiple of 2010 ({y.value} / {k.value})",
+                _formula(rule, year=m["year"], base=base, num=y.value, den=k.value),
             )
         )
     return out
 
 
-def _ratio(
-    obs: pd.DataFrame,
-    num: str,
-    den: str,
-    target: str,
-    unit: str,
-    convert: Callable[[Input, Input, Decimal, Decimal], Decimal],
-    formula: str,
-) -> list[dict]:
+def _ratio(obs: pd.DataFrame, rule: Mapping[str, str], units: Mapping[str, Unit]) -> list[dict]:
+    """``numerator / denominator`` of one region, year and source, in the rule's ``unit`` (a ``ratio`` rule)."""
+    f_num, f_den = units[rule["numerator_unit"]].factor, units[rule["denominator_unit"]].factor
+    f_out = units[rule["unit"]].factor
+
+    def convert(a: Decimal, b: Decimal) -> Decimal:
+        return a * f_num / (b * f_den) / f_out
+
     out = []
-    a = _exact_docs(obs, num)
-    b = _exact_docs(obs, den)
+    a = _exact_docs(obs, rule["numerator"], rule["numerator_unit"])
+    b = _exact_docs(obs, rule["denominator"], rule["denominator_unit"])
     for _, ra in a.iterrows():
         rb = b[(b["region"] == ra["region"]) & (b["year"] == ra["year"]) & (b["source_id"] == ra["source_id"])]
         if rb.empty:
@@ -150,42 +162,33 @@ def _ratio(
         out.append(
             _row(
                 ra["region"],
-                target,
+                rule["derived"],
                 int(ra["year"]),
-                convert(x, z, x.value, z.value),
-                convert(x, z, x.low, z.high),
-                convert(x, z, x.high, z.low),
-                unit,
+                convert(x.value, z.value),
+                convert(x.low, z.high),
+                convert(x.high, z.low),
+                rule["unit"],
                 [x, z],
-                formula.format(a=f"{x.value} {x.unit}", b=f"{z.value} {z.unit}"),
+                _formula(rule, num=x.value, num_unit=x.unit, den=z.value, den_unit=z.unit),
             )
         )
     return out
 
 
-def _population(x: Input, z: Input, a: Decimal, b: Decimal) -> Decimal:
-    # GDP in 亿元 over GDP per capita in 元, expressed in 万人.
-    return a * Decimal(10) ** 8 / b / Decimal(10) ** 4
-
-
-def _base_population(x: Input, z: Input, a: Decimal, b: Decimal) -> Decimal:
-    # poor population in 万人 over incidence in %, expressed in 万人.
-    return a / (b / 100)
-
-
-def common_base_incidence(obs: pd.DataFrame, regions: Iterable[str]) -> list[dict]:
-    """Registered poverty incidence on one population base: that of the last year with both a poor
-    population and an incidence (exact document values of one source).
+def common_base_incidence(obs: pd.DataFrame, regions: Iterable[str], rule: Mapping[str, str]) -> list[dict]:
+    """A rate on one population base: that of the last year with both a count and the rate (exact
+    document values of one source); a ``common_base`` rule (registered poverty incidence).
 
     ``H*_t = P_t / (P_T / H_T) = P_t * H_T / P_T``; the end year T gets ``H_T`` itself, so the series has
     the two ends of a change on one denominator. Only ``regions`` (those whose register changed its
     base) are derived.
     """
     out = []
-    poor, inc = _exact_docs(obs, "poor_population"), _exact_docs(obs, "poverty_incidence")
+    poor = _exact_docs(obs, rule["numerator"], rule["numerator_unit"])
+    inc = _exact_docs(obs, rule["denominator"], rule["denominator_unit"])
     for region in sorted(set(regions)):
-        p = poor[(poor["region"] == region) & (poor["unit"] == "万人")]
-        h = inc[(inc["region"] == region) & (inc["unit"] == "%")]
+        p = poor[poor["region"] == region]
+        h = inc[inc["region"] == region]
         both = p.merge(h, on=["year", "source_id"], suffixes=("_p", "_h"))
         if both.empty:
             continue
@@ -198,26 +201,25 @@ def common_base_incidence(obs: pd.DataFrame, regions: Iterable[str]) -> list[dic
             out.append(
                 _row(
                     region,
-                    "poverty_incidence_common_base",
+                    rule["derived"],
                     int(r["year"]),
                     x.value * ht.value / pt.value,
                     x.low * ht.low / pt.high,
                     x.high * ht.high / pt.low,
-                    "%",
+                    rule["unit"],
                     [x, pt, ht],
-                    f"{r['year']} poor population / ({end['year']} poor population / {end['year']} incidence) "
-                    f"= {x.value} / ({pt.value} / {ht.value}%): the {r['year']} incidence on the {end['year']} base",
+                    _formula(rule, year=r["year"], end=end["year"], num=x.value, num_end=pt.value, den_end=ht.value),
                 )
             )
         out.append(
             _row(
                 region,
-                "poverty_incidence_common_base",
+                rule["derived"],
                 int(end["year"]),
                 ht.value,
                 ht.low,
                 ht.high,
-                "%",
+                rule["unit"],
                 [ht],
                 f"the {end['year']} incidence on its own base ({ht.value}%), the end of the common-base series",
             )
@@ -225,44 +227,61 @@ def common_base_incidence(obs: pd.DataFrame, regions: Iterable[str]) -> list[dic
     return out
 
 
-def derive_all(obs: pd.DataFrame, registered: Iterable[str] = ()) -> pd.DataFrame:
+RULES: dict[str, Callable[[pd.DataFrame, Mapping[str, str], Mapping[str, Unit], Iterable[str]], list[dict]]] = {
+    "base_year": lambda obs, rule, units, registered: implied_base_year_income(obs, rule),
+    "ratio": lambda obs, rule, units, registered: _ratio(obs, rule, units),
+    "common_base": lambda obs, rule, units, registered: common_base_incidence(obs, registered, rule),
+}
+"""The formula of each ``rule`` of ``data/raw/derivations.csv`` (:data:`analysis.data.schema.DERIVATION_RULES`)."""
+
+
+def derive_all(
+    obs: pd.DataFrame, rules: pd.DataFrame, units: Mapping[str, Unit], registered: Iterable[str] = ()
+) -> pd.DataFrame:
     """Compute every derived value from the validated raw observations.
 
     Parameters
     ----------
     obs : pandas.DataFrame
         ``RawData.observations`` (document and external rows, with ``value_decimal``).
+    rules : pandas.DataFrame
+        ``data/raw/derivations.csv`` as :func:`analysis.data.vocab.load_derivations` returns it
+        (validated; index = line numbers, ``attrs['file']`` its name).
+    units : mapping of str to Unit
+        The unit table (``RawData.units``): the factors of a ``ratio`` rule.
     registered : iterable of str
         Regions whose poverty figures come from the 建档立卡 register (``poverty_measure`` of
-        ``regions.csv``): they get a common-base incidence (:func:`common_base_incidence`).
+        ``regions.csv``): they get a ``common_base`` rule's series (:func:`common_base_incidence`).
 
     Returns
     -------
     pandas.DataFrame
         One row per derived value with columns :data:`DERIVED_COLUMNS`.
+
+    Raises
+    ------
+    DataError
+        A rule that derives no value from the data (its indicators or units match no exact
+        document values), naming the file, row and ``numerator`` column.
     """
-    rows = implied_base_year_income(obs)
-    gdp = obs[(obs["indicator"] == "gdp") & (obs["unit"] == "亿元")]
-    pc = obs[(obs["indicator"] == "gdp_per_capita") & (obs["unit"] == "元")]
-    rows += _ratio(
-        pd.concat([gdp, pc]),
-        "gdp",
-        "gdp_per_capita",
-        "resident_population_implied",
-        "万人",
-        _population,
-        "GDP / GDP per capita ({a} / {b})",
-    )
-    poor = obs[(obs["indicator"] == "poor_population") & (obs["unit"] == "万人")]
-    inc = obs[(obs["indicator"] == "poverty_incidence") & (obs["unit"] == "%")]
-    rows += _ratio(
-        pd.concat([poor, inc]),
-        "poor_population",
-        "poverty_incidence",
-        "poverty_base_population_implied",
-        "万人",
-        _base_population,
-        "poor population / poverty incidence ({a} / {b})",
-    )
-    rows += common_base_incidence(obs, registered)
+    registered = list(registered)
+    rows: list[dict] = []
+    problems: list[Problem] = []
+    name = rules.attrs.get("file", "data/raw/derivations.csv")
+    for row, rule in iter_rows(rules):
+        got = RULES[rule["rule"]](obs, rule, units, registered)
+        if not got:
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    "numerator",
+                    f"the {rule['rule']} rule for '{rule['derived']}' derives no value: no exact document values of "
+                    f"'{rule['numerator']}' ({rule['numerator_unit'] or 'any unit'}) and '{rule['denominator']}' "
+                    f"({rule['denominator_unit'] or 'any unit'}) of one region and year.",
+                )
+            )
+        rows += got
+    if problems:
+        raise DataError(problems)
     return pd.DataFrame(rows, columns=list(DERIVED_COLUMNS))

@@ -273,11 +273,23 @@ STATISTICS = ("", "minimum", "average")
 """``statistic`` of an indicator: empty for a region's own value; ``minimum`` for a floor (保底) set
 for every area of the region (never an average); ``average`` for an average over its areas."""
 YES_NO = ("", "yes", "no")
+CHANGE_MEASURES = ("", "rate", "count", "growth")
+"""``change_measure`` of an indicator: how a change over a period is measured. Empty: by its unit (a
+percentage as a ``rate``, in percentage points; anything else as ``growth``, a CAGR); ``count``: a count
+falling towards zero (poor population), as the share remaining and the log change, never compounded."""
 
 
 def _optional_vocab(values: Iterable[str], what: str) -> pa.Check:
     shown = ", ".join(v for v in values if v)
     return pa.Check.isin(list(values), error=f"unknown {what}; valid: {shown} (or empty)")
+
+
+def ascii_label(col: str) -> pa.Check:
+    """A label drawn in figures: ASCII only (no CJK font is assumed in figures)."""
+    return pa.Check(
+        lambda s: s.astype(str).map(str.isascii),
+        error=f"'{col}' must be ASCII (English, pinyin): figures assume no CJK font",
+    )
 
 
 INDICATOR_SCHEMA = vocab_schema(
@@ -308,6 +320,15 @@ INDICATOR_SCHEMA = vocab_schema(
         # it divides by: stated beside every per-capita value (docs/methods.md).
         "per_capita_of": pa.Column(TEXT),
         "population_basis": pa.Column(TEXT),
+        # Filled for an amount per person over a calendar year recorded in 元 (what it is): it compares
+        # with the 元/年 standards and poverty line as yuan/year (analysis.metrics.compare).
+        "annual_per_capita": pa.Column(TEXT),
+        "change_measure": pa.Column(TEXT, _optional_vocab(CHANGE_MEASURES, "change_measure")),
+        # The literature band (literature_bands.csv) an elasticity with this driver is set beside.
+        "literature_band": pa.Column(TEXT),
+        # A short lower-case name for running text and crowded axes ("rural income per capita");
+        # empty: the label (analysis.data.vocab.short_label).
+        "short_label": pa.Column(TEXT, [_not_missing_word("short_label"), ascii_label("short_label")]),
     },
 )
 POVERTY_MEASURES = ("registered", "survey", "not stated")
@@ -315,10 +336,14 @@ POVERTY_MEASURES = ("registered", "survey", "not stated")
 measured. ``registered``: the 建档立卡 register of the poverty offices (registered poor over the
 agricultural-hukou population); ``survey``: the NBS rural poverty monitoring survey (poor rural residents over
 the rural resident population); ``not stated``: the source does not say; empty: no poverty figures."""
+
+
 REGION_SCHEMA = vocab_schema(
     "region",
-    ["name_zh", "name_en", "level", "description"],
+    ["name_zh", "name_en", "level", "description", "label"],
     {
+        # the short English name in figures and tables ("Wuling area")
+        "label": pa.Column(TEXT, [_nonempty("label"), _not_missing_word("label"), ascii_label("label")]),
         "gbt2260_code": pa.Column(
             TEXT,
             pa.Check.str_matches(r"^(\d{6})?$", error="gbt2260_code must be a six-digit GB/T 2260 code or empty"),
@@ -339,6 +364,60 @@ REGION_SCHEMA = vocab_schema(
         ),
     },
 )
+DERIVATION_RULES = ("base_year", "ratio", "common_base")
+"""``rule`` of ``data/raw/derivations.csv``: the formulas of :mod:`analysis.data.derive`."""
+DERIVATION_FIELDS = ("year", "base", "end", "num", "num_unit", "num_end", "den", "den_unit", "den_end")
+"""Placeholders a derivation's ``formula`` may name (``{num} {num_unit}``): the years and input values."""
+DERIVATION_SCHEMA = vocab_schema(
+    "derived",
+    ["rule", "numerator", "denominator", "formula", "description"],
+    {
+        "rule": pa.Column(TEXT, _vocab(DERIVATION_RULES, "rule")),
+        "numerator_unit": pa.Column(TEXT),
+        "denominator_unit": pa.Column(TEXT),
+        "unit": pa.Column(TEXT),
+        "year": pa.Column(
+            TEXT, pa.Check.str_matches(r"^((19|20)\d{2})?$", error="year must be a year (19xx or 20xx) or empty")
+        ),
+    },
+)
+"""Schema of ``data/raw/derivations.csv``: one row per derived indicator (``derived``, unique)."""
+LITERATURE_BAND_SCHEMA = vocab_schema(
+    "band",
+    ["low", "high", "driver", "citation"],
+    {
+        "low": pa.Column(TEXT, pa.Check.str_matches(r"^-?\d+(\.\d+)?$", error="low must be a plain number")),
+        "high": pa.Column(TEXT, pa.Check.str_matches(r"^-?\d+(\.\d+)?$", error="high must be a plain number")),
+    },
+)
+"""Schema of ``data/raw/literature_bands.csv``: published ranges of the headcount-growth elasticity
+(``low`` <= ``high``), the driver concept they were estimated against, and their citation."""
+OVERLAP_SCHEMA = pa.DataFrameSchema(
+    {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in ("part", "whole", "note")},
+    strict=False,
+    coerce=False,
+)
+"""Schema of ``data/raw/region_overlaps.csv``: pairs of regions where one area lies (partly) inside the
+other (``part``, ``whole``), with the ``note`` a comparison of the two prints (they are not independent)."""
+REGISTER_BREAK = "register_break"
+"""``year`` of a ``series_breaks.csv`` row that applies in each region's ``register_break`` year (regions.csv)."""
+SERIES_BREAK_SCHEMA = pa.DataFrameSchema(
+    {
+        **{c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in ("indicator", "label", "reason")},
+        "year": pa.Column(
+            TEXT,
+            pa.Check.str_matches(
+                rf"^((19|20)\d{{2}}|{REGISTER_BREAK})$", error=f"year must be a year or '{REGISTER_BREAK}'"
+            ),
+        ),
+        "no_growth_across": pa.Column(TEXT, _vocab(("yes", "no"), "no_growth_across (yes or no)")),
+    },
+    strict=False,
+    coerce=False,
+)
+"""Schema of ``data/raw/series_breaks.csv``: the default break years of a series (from which it is on
+another basis), a short ``label`` for figure legends, the ``reason`` for tables and text, and whether a
+change of concept forbids any growth rate across it (``no_growth_across``)."""
 SOURCE_SCHEMA = vocab_schema(
     "source_id",
     ["file", "issuer", "title"],

@@ -60,6 +60,10 @@ class Unit:
     factor: Decimal
     description: str
     offset: Decimal = Decimal(0)
+    label: str = ""
+    """English label for axes and tables (``yuan per person per year``), ASCII."""
+    short: str = ""
+    """Short English label beside a number or on a crowded axis (``yuan/yr``, ``10k persons``), ASCII."""
 
 
 def read_units(path: Path | None = None) -> dict[str, Unit]:
@@ -75,7 +79,7 @@ def read_units(path: Path | None = None) -> dict[str, Unit]:
     dict of str to Unit
     """
     path = path or paths.RAW / "units.csv"
-    df = read_table(path, required=["unit", "base_unit", "factor", "description"])
+    df = read_table(path, required=["unit", "base_unit", "factor", "description", "label", "short"])
     name = df.attrs["file"]
     problems: list[Problem] = []
     out: dict[str, Unit] = {}
@@ -88,9 +92,11 @@ def read_units(path: Path | None = None) -> dict[str, Unit]:
                     name, row, "base_unit", f"unknown base unit '{r['base_unit']}'; valid: {', '.join(BASE_UNITS)}."
                 )
             )
-        for col in ("unit", "description"):
+        for col in ("unit", "description", "label", "short"):
             if not r[col].strip() or is_missing_word(r[col]):
                 problems.append(Problem(name, row, col, f"'{r[col]}' is not a {col}; fill it in."))
+            elif col in ("label", "short") and not r[col].isascii():
+                problems.append(Problem(name, row, col, f"'{r[col]}' must be ASCII: figures assume no CJK font."))
         try:
             factor = parse_plain(r["factor"])
         except ValueError as exc:
@@ -124,7 +130,7 @@ def read_units(path: Path | None = None) -> dict[str, Unit]:
                 )
             )
             continue
-        out[r["unit"]] = Unit(r["unit"], r["base_unit"], factor, r["description"], offset)
+        out[r["unit"]] = Unit(r["unit"], r["base_unit"], factor, r["description"], offset, r["label"], r["short"])
     if problems:
         raise DataError(problems)
     return out

@@ -21,14 +21,28 @@ Examples
 
 from __future__ import annotations
 
+import string
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import pandas as pd
 
 from analysis import paths
 from analysis.data.csvio import iter_rows, read_table
-from analysis.data.schema import INDICATOR_SCHEMA, REGION_SCHEMA, validate
+from analysis.data.schema import (
+    DERIVATION_FIELDS,
+    DERIVATION_SCHEMA,
+    INDICATOR_SCHEMA,
+    LITERATURE_BAND_SCHEMA,
+    OVERLAP_SCHEMA,
+    REGION_SCHEMA,
+    REGISTER_BREAK,
+    SERIES_BREAK_SCHEMA,
+    validate,
+)
+from analysis.data.units import Unit, default_units
 from analysis.errors import DataError, Problem
 
 
@@ -138,6 +152,61 @@ def contains(whole: str, part: str, raw: Path | None = None) -> bool:
     return whole in ancestors(part, raw)
 
 
+def national_region(raw: Path | None = None) -> str:
+    """The one region of ``regions.csv`` that no other contains (no ``parent``): the country.
+
+    Its price indices stand in where a region has none of its own, and its figures are the
+    national benchmark.
+
+    Raises
+    ------
+    DataError
+        When not exactly one region is without a parent (naming the file and column).
+    """
+    t = load_regions(raw)
+    roots = sorted(t.loc[t["parent"] == "", "region"])
+    if len(roots) != 1:
+        found = ", ".join(roots) or "none"
+        raise DataError.one(
+            "data/raw/regions.csv", None, "parent", f"exactly one region must have no parent (found: {found})."
+        )
+    return roots[0]
+
+
+def region_labels(raw: Path | None = None) -> dict[str, str]:
+    """The short English label of each region (``label`` of ``regions.csv``: ``Wuling area``)."""
+    t = load_regions(raw)
+    return dict(zip(t["region"], t["label"], strict=True))
+
+
+def unit_labels(short: bool = False) -> dict[str, str]:
+    """The English label (``label``) or short label (``short``) of each unit of ``units.csv``."""
+    return {u: (x.short if short else x.label) for u, x in default_units().items()}
+
+
+V = TypeVar("V")
+
+
+class LabelView(Mapping[str, V], Generic[V]):
+    """A read-only mapping onto one label column of a vocabulary, read when used.
+
+    Lets code look labels up as ``labels.get(key, key)`` while the labels stay in the CSV
+    (the vocabularies are validated and cached by their loaders).
+    """
+
+    def __init__(self, read: Callable[[], Mapping[str, V]]) -> None:
+        self._read = read
+
+    def __getitem__(self, key: str) -> V:
+        return self._read()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+
 def statistics_of(indicator: str, raw: Path | None = None) -> list[str]:
     """The indicators that are a minimum or an average of ``indicator`` across areas (sorted)."""
     t = load_indicators(raw)
@@ -158,3 +227,292 @@ def indicator_fact(indicator: str, column: str, raw: Path | None = None) -> str:
     if column not in t.columns:
         raise KeyError(f"data/raw/indicators.csv has no column {column!r}")
     return str(t.at[indicator, column])
+
+
+DERIVATIONS = "derivations.csv"
+"""The derivation rules under ``data/raw/`` (:mod:`analysis.data.derive`)."""
+
+
+def check_derivations(rules: pd.DataFrame, indicators: pd.DataFrame, units: Mapping[str, Unit]) -> list[Problem]:
+    """Cross-table checks of ``derivations.csv`` that its schema cannot make.
+
+    Every indicator named is in ``indicators.csv``; a unit named is in ``units.csv``; a
+    ``ratio`` or ``common_base`` rule names the units of both inputs and of the result; a
+    ``base_year`` rule derives its numerator in the base ``year`` from a ``multiple``
+    indicator and keeps the numerator's unit; a ``common_base`` rule's denominator is a
+    ``rate``; the ``formula`` names only :data:`analysis.data.schema.DERIVATION_FIELDS`.
+    """
+    name = rules.attrs.get("file", "data/raw/derivations.csv")
+    measure = dict(zip(indicators["indicator"], indicators["measure"], strict=True))
+    out: list[Problem] = []
+    for row, r in iter_rows(rules):
+        for col in ("derived", "numerator", "denominator"):
+            if r[col] not in measure:
+                out.append(Problem(name, row, col, f"unknown indicator '{r[col]}'; add it to indicators.csv first."))
+        if r["numerator"] == r["denominator"]:
+            out.append(Problem(name, row, "denominator", "the denominator must be another indicator."))
+        for col in ("numerator_unit", "denominator_unit", "unit"):
+            u = r.get(col, "")
+            if u and u not in units:
+                out.append(Problem(name, row, col, f"unknown unit '{u}'; valid units are those of units.csv."))
+            elif not u and r["rule"] != "base_year":
+                out.append(Problem(name, row, col, f"a {r['rule']} rule needs the unit (from units.csv)."))
+        if r["rule"] == "base_year":
+            if not r["year"]:
+                out.append(Problem(name, row, "year", "a base_year rule needs the base year of the multiple."))
+            if r["unit"]:
+                out.append(Problem(name, row, "unit", "a base_year rule keeps the numerator's unit: leave unit empty."))
+            if r["derived"] != r["numerator"]:
+                out.append(
+                    Problem(name, row, "derived", "a base_year rule derives its numerator (the same indicator).")
+                )
+            if measure.get(r["denominator"], "multiple") != "multiple":
+                out.append(Problem(name, row, "denominator", f"'{r['denominator']}' is not a multiple (measure)."))
+        elif r["year"]:
+            out.append(Problem(name, row, "year", f"only a base_year rule has a year (this is a {r['rule']} rule)."))
+        if r["rule"] == "common_base" and measure.get(r["denominator"], "rate") != "rate":
+            out.append(Problem(name, row, "denominator", f"'{r['denominator']}' is not a rate (measure)."))
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(r["formula"]) if f is not None}
+        except ValueError as exc:
+            out.append(Problem(name, row, "formula", f"unbalanced braces ({exc})."))
+            continue
+        unknown = sorted(fields - set(DERIVATION_FIELDS))
+        if unknown:
+            out.append(
+                Problem(
+                    name,
+                    row,
+                    "formula",
+                    f"unknown placeholder(s) {', '.join('{' + f + '}' for f in unknown)}; "
+                    f"valid: {', '.join('{' + f + '}' for f in DERIVATION_FIELDS)}.",
+                )
+            )
+    return out
+
+
+def load_derivations(raw: Path, indicators: pd.DataFrame, units: Mapping[str, Unit]) -> pd.DataFrame:
+    """``derivations.csv`` of the raw folder ``raw``, validated against its schema and the vocabularies.
+
+    Parameters
+    ----------
+    raw : Path
+        The raw data folder (``data/raw`` or a test's copy).
+    indicators : pandas.DataFrame
+        The validated ``indicators.csv``.
+    units : mapping of str to Unit
+        The validated unit table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per derived indicator, indexed by line number (``attrs['file']`` its name).
+
+    Raises
+    ------
+    DataError
+        Naming file, row and column of each problem.
+    """
+    df = read_table(Path(raw) / DERIVATIONS, required=list(DERIVATION_SCHEMA.columns))
+    problems = validate(DERIVATION_SCHEMA, df)
+    if not problems:
+        problems = check_derivations(df, indicators, units)
+    if problems:
+        raise DataError(problems)
+    return df
+
+
+def indicators_where(column: str, value: str | None = None, raw: Path | None = None) -> dict[str, str]:
+    """The indicators whose ``column`` of ``indicators.csv`` is filled (or equals ``value``), with the cell.
+
+    >>> sorted(indicators_where("change_measure", "count"))
+    ['poor_population', 'rural_poor_population']
+    """
+    t = load_indicators(raw)
+    cells = t[column] if column in t.columns else pd.Series("", index=t.index)
+    keep = cells != "" if value is None else cells == value
+    return dict(zip(t.loc[keep, "indicator"], cells[keep], strict=True))
+
+
+LITERATURE_BANDS = "literature_bands.csv"
+"""Published elasticity bands under ``data/raw/`` (see :func:`load_literature_bands`)."""
+
+
+def load_literature_bands(raw: Path | None = None, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``literature_bands.csv``, validated, indexed by ``band``; with ``indicators``, also checks
+    that every ``literature_band`` of ``indicators.csv`` names a band of it.
+
+    Raises
+    ------
+    DataError
+        Naming file, row and column of each problem.
+    """
+    path = Path(raw or paths.RAW) / LITERATURE_BANDS
+    df = read_table(path, required=list(LITERATURE_BAND_SCHEMA.columns))
+    problems = validate(LITERATURE_BAND_SCHEMA, df)
+    name = df.attrs.get("file", "data/raw/literature_bands.csv")
+    if not problems:
+        for row, r in iter_rows(df):
+            if float(r["low"]) > float(r["high"]):
+                problems.append(Problem(name, row, "high", f"high {r['high']} is below low {r['low']}."))
+    if indicators is not None and not problems:
+        known = set(df["band"])
+        iname = indicators.attrs.get("file", "data/raw/indicators.csv")
+        for row, r in iter_rows(indicators):
+            band = r.get("literature_band", "")
+            if band and band not in known:
+                problems.append(
+                    Problem(iname, row, "literature_band", f"unknown band '{band}'; valid: {', '.join(sorted(known))}.")
+                )
+    if problems:
+        raise DataError(problems)
+    return df.set_index("band", drop=False)
+
+
+def literature_bands(raw: Path | None = None) -> dict[str, tuple[float, float, str]]:
+    """Each band of ``literature_bands.csv`` as ``(low, high, citation)``.
+
+    >>> literature_bands()["income"][:2]
+    (-3.0, -2.0)
+    """
+    path = Path(raw or paths.RAW) / LITERATURE_BANDS
+    return _bands(str(path.parent), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@lru_cache(maxsize=4)
+def _bands(raw: str, mtime: float) -> dict[str, tuple[float, float, str]]:
+    t = load_literature_bands(Path(raw))
+    return {
+        b: (float(lo), float(hi), c) for b, lo, hi, c in zip(t["band"], t["low"], t["high"], t["citation"], strict=True)
+    }
+
+
+def short_label(indicator: str, raw: Path | None = None) -> str:
+    """The short lower-case name of an indicator for running text (``short_label`` of ``indicators.csv``,
+    else its ``label``; the id when the indicator is unknown).
+
+    >>> short_label("rural_disposable_income"), short_label("gdp_real_growth")
+    ('rural income per capita', 'Real GDP growth')
+    """
+    t = load_indicators(raw)
+    if indicator not in t.index:
+        return indicator
+    r = t.loc[indicator]
+    return str(r.get("short_label", "") or r["label"])
+
+
+OVERLAPS = "region_overlaps.csv"
+"""Pairs of overlapping areas under ``data/raw/`` (see :func:`load_overlaps`)."""
+
+
+def load_overlaps(raw: Path | None = None, regions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``region_overlaps.csv``, validated: known regions (of ``regions``, default ``regions.csv``), a part
+    that is not its whole, each pair once (in either order).
+
+    Raises
+    ------
+    DataError
+        Naming file, row and column of each problem.
+    """
+    path = Path(raw or paths.RAW) / OVERLAPS
+    df = read_table(path, required=list(OVERLAP_SCHEMA.columns))
+    problems = validate(OVERLAP_SCHEMA, df)
+    known = set((load_regions(raw) if regions is None else regions)["region"])
+    name = df.attrs.get("file", "data/raw/region_overlaps.csv")
+    seen: set[frozenset[str]] = set()
+    for row, r in iter_rows(df):
+        for col in ("part", "whole"):
+            if r[col] and r[col] not in known:
+                problems.append(Problem(name, row, col, f"unknown region '{r[col]}'; add it to regions.csv."))
+        pair = frozenset((r["part"], r["whole"]))
+        if r["part"] == r["whole"]:
+            problems.append(Problem(name, row, "whole", "a region does not overlap itself."))
+        elif pair in seen:
+            problems.append(Problem(name, row, "whole", f"the pair {r['part']}-{r['whole']} is listed twice."))
+        seen.add(pair)
+    if problems:
+        raise DataError(problems)
+    return df
+
+
+def overlap_note(a: str, b: str, raw: Path | None = None) -> str:
+    """What ``region_overlaps.csv`` says about two areas, in either order (empty when they do not overlap).
+
+    >>> overlap_note("Hunan", "Xiangxi")
+    'Xiangxi is part of Hunan'
+    """
+    path = Path(raw or paths.RAW) / OVERLAPS
+    return _overlaps(str(path.parent), path.stat().st_mtime if path.exists() else 0.0).get(frozenset((a, b)), "")
+
+
+@lru_cache(maxsize=4)
+def _overlaps(raw: str, mtime: float) -> dict[frozenset[str], str]:
+    t = load_overlaps(Path(raw))
+    return {frozenset((p, w)): n for p, w, n in zip(t["part"], t["whole"], t["note"], strict=True)}
+
+
+SERIES_BREAKS = "series_breaks.csv"
+"""The default break years of the series under ``data/raw/`` (see :func:`load_series_breaks`)."""
+
+
+def load_series_breaks(
+    raw: Path | None = None, indicators: pd.DataFrame | None = None, regions: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``series_breaks.csv``, validated: known indicators, one row per indicator and year; a
+    ``register_break`` row needs the ``register_break`` column of ``regions.csv``.
+
+    Raises
+    ------
+    DataError
+        Naming file, row and column of each problem.
+    """
+    path = Path(raw or paths.RAW) / SERIES_BREAKS
+    df = read_table(path, required=list(SERIES_BREAK_SCHEMA.columns))
+    problems = validate(SERIES_BREAK_SCHEMA, df)
+    known = set((load_indicators(raw) if indicators is None else indicators)["indicator"])
+    region_cols = (load_regions(raw) if regions is None else regions).columns
+    name = df.attrs.get("file", "data/raw/series_breaks.csv")
+    seen: set[tuple[str, str]] = set()
+    for row, r in iter_rows(df):
+        if r["indicator"] and r["indicator"] not in known:
+            problems.append(Problem(name, row, "indicator", f"unknown indicator '{r['indicator']}'."))
+        if (r["indicator"], r["year"]) in seen:
+            problems.append(Problem(name, row, "year", f"{r['indicator']} has two breaks in {r['year']}."))
+        seen.add((r["indicator"], r["year"]))
+        if r["year"] == REGISTER_BREAK and REGISTER_BREAK not in region_cols:
+            problems.append(Problem(name, row, "year", "regions.csv has no register_break column."))
+    if problems:
+        raise DataError(problems)
+    return df
+
+
+def series_breaks(region: str, indicator: str, raw: Path | None = None) -> dict[int, tuple[str, str, bool]]:
+    """The default breaks of one series, by year: ``(label, reason, no_growth_across)``.
+
+    The indicator's rows of ``series_breaks.csv``; a ``register_break`` row applies in the region's
+    ``register_break`` year of ``regions.csv`` (none when the region has none).
+
+    >>> sorted(series_breaks("Xiangxi", "poverty_incidence")), series_breaks("China", "poverty_incidence")
+    ([2018], {})
+    >>> series_breaks("Xiangxi", "gdp")[2019][0]
+    'census revision'
+    """
+    path = Path(raw or paths.RAW) / SERIES_BREAKS
+    table = _breaks(str(path.parent), path.stat().st_mtime if path.exists() else 0.0)
+    regions = load_regions(raw)
+    own = str(regions.at[region, REGISTER_BREAK]) if region in regions.index and REGISTER_BREAK in regions else ""
+    out: dict[int, tuple[str, str, bool]] = {}
+    for ind, year, label, reason, no_growth in table:
+        if ind != indicator:
+            continue
+        when = own if year == REGISTER_BREAK else year
+        if when:
+            out[int(when)] = (label, reason, no_growth)
+    return dict(sorted(out.items()))
+
+
+@lru_cache(maxsize=4)
+def _breaks(raw: str, mtime: float) -> tuple[tuple[str, str, str, str, bool], ...]:
+    t = load_series_breaks(Path(raw))
+    cols = ("indicator", "year", "label", "reason")
+    return tuple((*(str(r[c]) for c in cols), r["no_growth_across"] == "yes") for _, r in iter_rows(t))

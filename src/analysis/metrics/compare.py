@@ -44,13 +44,12 @@ from decimal import Decimal
 
 import pandas as pd
 
+from analysis.data.vocab import LabelView, indicators_where
 from analysis.metrics.growth import COUNT_INDICATORS, cagr
 
-ANNUAL_PER_CAPITA: Mapping[str, str] = {
-    "rural_disposable_income": "rural income per person over a calendar year (可支配收入; 纯收入 up to 2012)",
-    "gdp_per_capita": "gross regional product per resident over a calendar year",
-}
-"""Indicators recorded in 元 that are annual amounts per person (they compare as ``yuan/year``).
+ANNUAL_PER_CAPITA: Mapping[str, str] = LabelView(lambda: indicators_where("annual_per_capita"))
+"""Indicators recorded in 元 that are annual amounts per person (they compare as ``yuan/year``): those with
+an ``annual_per_capita`` cell in ``data/raw/indicators.csv`` (the cell says what the amount is).
 
 The national poverty line in current prices is itself stated as the level of rural
 per-capita disposable income it corresponds to, so income and line are commensurable;

@@ -35,6 +35,8 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from analysis.data.vocab import LabelView, literature_bands
+
 # statsmodels and scipy.stats are imported where they are used: a report that needs only
 # the arc elasticities (the start-here notebook) does not pay ~1.5 s of CPU to import them.
 
@@ -44,15 +46,9 @@ MIN_OLS_POINTS = 4
 GINI_VALUES: tuple[float, ...] = (0.30, 0.35, 0.40)
 """Gini coefficients of the lognormal benchmark curves."""
 
-LITERATURE_BANDS: dict[str, tuple[float, float, str]] = {
-    "income": (
-        -3.0,
-        -2.0,
-        "headcount vs survey mean income: about -2 to -3 (Ravallion & Chen 1997; Adams 2004: -2.79)",
-    ),
-    "gdp": (-2.3, -1.0, "headcount vs GDP per capita: about -1 to -2.3 (Adams 2004: -2.27, not significant)"),
-}
-"""Literature bands of the headcount-growth elasticity, (low, high, source) by driver concept.
+LITERATURE_BANDS: Mapping[str, tuple[float, float, str]] = LabelView(literature_bands)
+"""Literature bands of the headcount-growth elasticity, (low, high, source) by band (``data/raw/literature_bands.csv``;
+an indicator's ``literature_band`` in ``indicators.csv`` names the band of a driver).
 
 They are estimated from survey headcounts against real drivers (survey mean income or real
 GDP per capita) across countries: a report sets one beside an estimate of another kind

@@ -14,11 +14,14 @@ at once (closed-form OLS) and are tested against it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from analysis.data.vocab import LabelView, indicators_where
 
 # statsmodels and scipy.stats cost about 1.2 s to import; they are imported where a
 # trend is fitted, so notebooks that only need CAGRs (comparisons) start faster.
@@ -58,8 +61,9 @@ TABLE_COLUMNS = (
 ``2017 preliminary; 2018 preliminary``); ``missing_years`` the years inside the period
 that no source gives (never interpolated)."""
 
-COUNT_INDICATORS = ("poor_population", "rural_poor_population")
-"""Counts that fall towards zero: reported as absolute and log changes, never compounded."""
+COUNT_INDICATORS: Mapping[str, str] = LabelView(lambda: indicators_where("change_measure", "count"))
+"""Counts that fall towards zero: reported as absolute and log changes, never compounded (``change_measure``
+``count`` in ``data/raw/indicators.csv``; ``indicator in COUNT_INDICATORS`` tests membership)."""
 
 
 def _years_values(series: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -3,9 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
-SOURCES = "Source: curated from the five policy documents (data/raw) and external sources (data/raw/external)."
-"""The first sentence of every source note written by :func:`encoding_note`."""
+import pandas as pd
+
+from analysis import paths
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+"""Counts up to twelve are written as words in running text (style, not data)."""
+
+
+def in_words(n: int) -> str:
+    """``n`` as a word up to twelve, else in digits: ``in_words(5) == "five"``.
+
+    >>> in_words(5), in_words(13)
+    ('five', '13')
+    """
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+@lru_cache(maxsize=4)
+def _document_count(path: str, mtime: float) -> int:
+    sources = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return int(sources["file"].str.startswith("documents/").sum())
+
+
+def documents_phrase() -> str:
+    """``the five policy documents``: the number of curated documents of ``data/processed/sources.csv``.
+
+    >>> documents_phrase()
+    'the five policy documents'
+    """
+    path = paths.PROCESSED / "sources.csv"
+    return f"the {in_words(_document_count(str(path), path.stat().st_mtime))} policy documents"
+
+
+def sources_note() -> str:
+    """The first sentence of every source note written by :func:`encoding_note` (document count from the data)."""
+    return f"Source: curated from {documents_phrase()} (data/raw) and external sources (data/raw/external)."
+
 
 ENCODINGS = {
     "document": "filled circles: document values",
@@ -56,7 +92,7 @@ def encoding_note(encodings: Iterable[str], prices: str = "Current prices.", ext
     if unknown:
         raise ValueError(f"unknown figure encoding(s) {unknown}; known: {', '.join(ENCODINGS)}")
     drawn = [text for key, text in ENCODINGS.items() if key in used]
-    parts = [SOURCES]
+    parts = [sources_note()]
     if drawn:
         parts.append("Encodings: " + "; ".join(drawn) + ".")
     parts += [t for t in (prices, extra) if t]

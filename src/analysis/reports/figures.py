@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -24,6 +24,8 @@ import pandas as pd  # noqa: E402
 
 from analysis import paths  # noqa: E402
 from analysis.data.csvio import atomic_write_bytes  # noqa: E402
+from analysis.data.units import default_units  # noqa: E402
+from analysis.data.vocab import LabelView, region_labels, unit_labels  # noqa: E402
 
 PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
@@ -75,47 +77,44 @@ KIND_STYLE = {
 }
 """Marker style by kind: document points filled, external open, derived diamonds."""
 
-UNIT_LABELS = {
-    "元": "yuan per person",
-    "元/年": "yuan per person per year",
-    "元/月": "yuan per person per month",
-    "亿元": "100 million yuan",
-    "万元": "10,000 yuan",
-    "万人": "10,000 persons",
-    "人": "persons",
-    "%": "percent",
-    "倍": "times",
-    "个": "count",
-    "户": "households",
-    "万户": "10,000 households",
-}
-"""English unit labels for figures (figure text stays ASCII: no CJK font is assumed)."""
+UNIT_LABELS: Mapping[str, str] = LabelView(unit_labels)
+"""English unit labels for figures (``label`` of ``data/raw/units.csv``; ASCII: no CJK font is assumed)."""
 
-UNIT_SHORT = {
-    "元": "yuan",
-    "元/年": "yuan/yr",
-    "元/月": "yuan/month",
-    "亿元": "100m yuan",
-    "万人": "10k persons",
-    "%": "%",
-    "万元": "10k yuan",
-}
+UNIT_SHORT: Mapping[str, str] = LabelView(lambda: unit_labels(short=True))
+"""Short unit labels (``short`` of ``data/raw/units.csv``: ``yuan/yr``, ``10k persons``)."""
 
 
 def unit_label(unit: str, short: bool = False) -> str:
-    """English label of a unit as printed (e.g. 元/年 -> yuan per person per year)."""
-    table = UNIT_SHORT if short else UNIT_LABELS
-    return table.get(unit, UNIT_LABELS.get(unit, unit.encode("ascii", "replace").decode()))
+    """English label of a unit as printed (e.g. 元/年 -> yuan per person per year; ``short``: yuan/yr).
+
+    A unit missing from ``units.csv`` (the processed data never has one) shows as ASCII text.
+    """
+    return (UNIT_SHORT if short else UNIT_LABELS).get(unit, unit.encode("ascii", "replace").decode())
 
 
-REGION_LABELS = {
-    "Xiangxi": "Xiangxi",
-    "Wuling": "Wuling area",
-    "Hunan": "Hunan",
-    "Luoxiao": "Luoxiao area",
-    "China": "China",
-    "Hunan40": "Hunan 40 key counties",
-}
+def with_unit(number: str, unit: str) -> str:
+    """A formatted number with the unit's short label: ``5.2%``, ``5891 yuan``, ``65 (10k persons)``.
+
+    The percent sign follows the number; a short label that begins with a digit (a multiplier,
+    ``10k persons``) is put in parentheses; a count of things (base unit ``count``) shows the number alone.
+    """
+    u = default_units().get(unit)
+    if u is None:
+        return f"{number} {unit_label(unit)}"
+    if u.base_unit == "count":
+        return number
+    if u.short == "%":
+        return f"{number}%"
+    return f"{number} ({u.short})" if u.short[:1].isdigit() else f"{number} {u.short}"
+
+
+REGION_LABELS: Mapping[str, str] = LabelView(region_labels)
+"""Short English region labels (``label`` of ``data/raw/regions.csv``: ``Wuling area``)."""
+
+
+def region_label(region: str) -> str:
+    """The short English label of a region (``label`` of ``regions.csv``; the id when unknown)."""
+    return REGION_LABELS.get(region, region)
 
 
 DEEP = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd")
@@ -451,7 +450,7 @@ def external_note(series: Iterable[pd.DataFrame]) -> str:
             continue
         r = ext.iloc[0]
         name = r["label"] if "label" in ext and r["label"] else r["indicator"]
-        text = f"{REGION_LABELS.get(r['region'], r['region'])} {name} {year_ranges(ext['year'])}"
+        text = f"{region_label(r['region'])} {name} {year_ranges(ext['year'])}"
         vintages = ext.get("vintage", pd.Series([""] * len(ext), index=ext.index))
         for v in VINTAGE_MARKS:
             ys = ext.loc[vintages == v, "year"]

@@ -7,12 +7,13 @@ deflator rules. The rules are facts of the vocabulary (``deflator``,
 :mod:`analysis.metrics.prices`. For a series with deflator
 
 * ``rural_cpi`` (rural incomes, assistance standards, the poverty line) or ``urban_cpi``
-  (urban income and standards): that index of the series' own region, else of China,
+  (urban income and standards): that index of the series' own region, else of the country
+  (the region of ``regions.csv`` without a parent, :func:`analysis.data.vocab.national_region`),
   where it is observed for every year of the window; else the CPI of all residents of the
-  region, else of China, for the whole window. One index per window, never a mix. Any
+  region, else of the country, for the whole window. One index per window, never a mix. Any
   other index is a proxy and the row says so, with the years the right index lacks
   (``China CPI (proxy: the rural CPI lacks 2016, 2018; ...)``), computed from the data;
-* ``cpi``: the region's CPI, else China's;
+* ``cpi``: the region's CPI, else the country's;
 * ``volume`` (GDP): never a CPI. The region's official real growth rates
   (``real_growth_indicator``, 比上年增长) are chained into a volume index; where a year
   is missing, no real value;
@@ -29,14 +30,12 @@ import pandas as pd
 
 from analysis.data.deflators import GENERAL_CPI, VOLUME, default_rules, kind_label
 from analysis.data.load import load_observations
+from analysis.data.vocab import national_region
 from analysis.metrics import prices as pr
 from analysis.metrics.growth import MIN_TREND_POINTS, cagr, trend_growth
 
 PRICES = ("both", "nominal", "real")
 """Valid values of the reports' ``prices`` parameter (``both`` is the default)."""
-
-NATIONAL = "China"
-"""The region whose index stands in where a region has none of its own."""
 
 
 def _rates(obs: pd.DataFrame, region: str, indicator: str, kinds: tuple[str, ...]) -> dict[int, float]:
@@ -71,7 +70,8 @@ def candidates(region: str, indicator: str, kinds: tuple[str, ...], obs: pd.Data
         return [pr.PriceIndex(label, region, rule.real_growth_indicator, rates, "volume", for_region=region)]
     if not rule.by_cpi:
         return []
-    order = [(region, rule.deflator), (NATIONAL, rule.deflator), (region, GENERAL_CPI), (NATIONAL, GENERAL_CPI)]
+    national = national_region()  # its index stands in where the region has none of its own
+    order = [(region, rule.deflator), (national, rule.deflator), (region, GENERAL_CPI), (national, GENERAL_CPI)]
     out = [_cpi(obs, r, k, kinds, region, rule.deflator) for r, k in dict.fromkeys(order)]
     return [c for c in out if c.rates]
 

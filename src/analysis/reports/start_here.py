@@ -49,18 +49,21 @@ def _check_year(year: int, region: str, indicator: str, kinds: tuple[str, ...], 
 
 
 def prepare(
-    region: object = "Xiangxi",
-    indicator: object = "gdp",
-    obs_id: object = "xiangxi.gdp.2019",
-    outcome: object = "poverty_incidence",
-    driver: object = "gdp_per_capita",
-    start_year: object = 2013,
-    end_year: object = 2019,
+    region: object,
+    indicator: object,
+    obs_id: object,
+    outcome: object,
+    driver: object,
+    start_year: object,
+    end_year: object,
     include_external: object = True,
     output_dir: object = None,
     run_name: object = "start_here",
 ) -> StartHere:
     """Validate the notebook's parameters.
+
+    The choices have no defaults here: the run is defined by the notebook's parameters cell
+    (``notebooks/00_start_here.ipynb``), which passes each of them.
 
     Raises
     ------
