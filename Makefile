@@ -77,7 +77,7 @@ data: $(PROCESSED) ## Validate the raw tables and write data/processed/
 FIGURES ?=
 external: | $(STAMP) ## Install a new external figures file: make external FIGURES=path/to/figures.csv
 	@test -n "$(FIGURES)" || { echo "usage: make external FIGURES=path/to/figures.csv (with its README.md beside it)" >&2; exit 2; }
-	$(PY) -m analysis.data.external update "$(FIGURES)"
+	$(PY) -m analysis.data.external_update update "$(FIGURES)"
 	@$(MAKE) --no-print-directory data
 
 # Each run depends on its notebook, its processed inputs, the build driver and exactly the
@@ -86,7 +86,7 @@ external: | $(STAMP) ## Install a new external figures file: make external FIGUR
 # runs that import it. deps.py needs only the standard library (no venv).
 BUILD_SRC := $(addprefix src/analysis/build/,report.py runs.py kernels.py) $(wildcard src/analysis/build/templates/report/*)
 # The index, catalog and table pages: their builder, the findings and the Jinja2 templates.
-SITE_SRC := src/analysis/build/site.py src/analysis/build/findings.py src/analysis/build/citations.py $(wildcard src/analysis/build/templates/*.*)
+SITE_SRC := src/analysis/build/site.py src/analysis/build/record.py src/analysis/build/findings.py src/analysis/build/citations.py $(wildcard src/analysis/build/templates/*.*)
 build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
 include build/deps.mk

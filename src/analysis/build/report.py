@@ -46,17 +46,14 @@ os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
 
 import argparse  # noqa: E402
 import functools  # noqa: E402
-import hashlib  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from analysis import paths  # noqa: E402
-from analysis.build.exports import run_exports  # noqa: E402
 from analysis.build.kernels import (  # noqa: E402  (also the names tests and benchmarks use)
     JOBS_ENV,
     KERNEL,
@@ -67,6 +64,7 @@ from analysis.build.kernels import (  # noqa: E402  (also the names tests and be
     run_pool,
 )
 from analysis.build.progress import Progress  # noqa: E402
+from analysis.build.record import PACKAGES, git_commit, git_uncommitted  # noqa: E402
 from analysis.build.runs import BY_NAME, RUNS, START_ORDER, Run, split_overrides  # noqa: E402
 from analysis.data.fileio import atomic_write_bytes  # noqa: E402
 
@@ -79,22 +77,6 @@ TIMING = (
 FAILED = paths.REPORTS / "failed"
 MARKERS = paths.ROOT / "build" / "runs"  # build/runs/<run>.inputs: touched by Make when a run's inputs change
 TEMPLATES = Path(__file__).parent / "templates"  # nbconvert template "report" (lab + reading layout)
-PACKAGES = (
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "seaborn",
-    "statsmodels",
-    "scipy",
-    "pandera",
-    "papermill",
-    "nbconvert",
-    "nbformat",
-    "nbval",
-    "jupyterlab",
-    "ipykernel",
-    "pytest",
-)
 
 
 def normalise(nb, parameters: dict) -> None:
@@ -401,62 +383,6 @@ def refresh_notebooks(notebooks: list[Path], jobs: int | None = None) -> None:
 # ---------------------------------------------------------------------------- index
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, timeout=10)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def _git_uncommitted() -> list[str] | None:
-    """Tracked files that differ from the commit (``git status``); None when git cannot tell.
-
-    A build from a working tree with such changes is not the commit it names, so the
-    replication record says so (files the build writes are not tracked).
-    """
-    try:
-        out = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=paths.ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    return sorted(line[3:] for line in out.stdout.splitlines() if line.strip())
-
-
-def run_outputs(run: Run) -> dict[str, list[Path]]:
-    """Figures and tables a run wrote (found by its name)."""
-    figs = sorted(paths.FIGURES.glob(f"{run.name}_*.png"))
-    return {
-        "figures": figs,
-        "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
-        "PDF figures": [e.path for e in run_exports(run) if e.kind == "PDF figure"],
-        "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv")),
-        "LaTeX tables": [e.path for e in run_exports(run) if e.kind == "LaTeX table"],
-    }
-
-
-def built_runs() -> list[Run]:
-    """The runs whose report exists (a partial build indexes only what it built)."""
-    return [r for r in RUNS if (paths.REPORTS / f"{r.name}.html").exists()]
-
-
-def raw_inputs() -> list[Path]:
-    """Every raw file the processed tables are built from."""
-    files = sorted(paths.RAW.glob("*.csv")) + sorted(paths.DOCUMENTS.glob("*")) + sorted(paths.EXTERNAL.glob("*"))
-    return [f for f in files if f.is_file()]
-
-
 def build_info() -> bytes:
     """Everything that varies between builds: run times, build date, machine."""
     runs = {}
@@ -466,8 +392,8 @@ def build_info() -> bytes:
             runs[run.name] = json.loads(f.read_text())
     info = {
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": _git_commit(),
-        "git_uncommitted_changes": _git_uncommitted(),
+        "git_commit": git_commit(),
+        "git_uncommitted_changes": git_uncommitted(),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
@@ -480,7 +406,7 @@ def build_info() -> bytes:
 
 def write_index() -> None:
     """Write index.html, data_catalog.html, the table pages (templates: :mod:`analysis.build.site`) and build_info.json."""
-    from analysis.build import site
+    from analysis.build import site  # the index pages (jinja2, findings): only for `index`; site never imports this
 
     site.write_pages()
     atomic_write_bytes(paths.REPORTS / "build_info.json", build_info())
