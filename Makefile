@@ -25,9 +25,11 @@ RAW_FILES  := $(RAW_TABLES) $(wildcard data/raw/documents/*) $(wildcard data/raw
 DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildcard src/analysis/data/*.py)
 VALIDATED  := data/processed/.validated
 PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/consistency.csv data/processed/sources.csv
-# The report runs (src/analysis/build/runs.py): name and notebook.
-RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
-        comparisons:comparisons china_comparisons:comparisons claims_audit:claims_audit start_here:00_start_here
+# The report runs, declared once in src/analysis/build/runs.py: build/runs.mk sets RUNS (name:notebook
+# pairs) and RUN_INPUTS_<run> (its processed inputs) from it. Like build/deps.mk it is written with the standard library only, before .venv exists.
+build/runs.mk: src/analysis/build/runs.py src/analysis/data/fileio.py
+	@PYTHONPATH=src $(PYTHON) -m analysis.build.runs $@
+include build/runs.mk
 RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
@@ -102,7 +104,7 @@ include build/deps.mk
 RUN_NOTEBOOK = $(word 2,$(subst :, ,$(filter $(1):%,$(RUNS))))
 RUN_MARKERS := $(foreach n,$(RUN_NAMES),build/runs/$(n).inputs)
 define run_rule
-build/runs/$(1).inputs: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(2)),data/processed/claims.csv data/processed/consistency.csv) $(if $(filter 00_start_here,$(2)),data/processed/sources.csv) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
+build/runs/$(1).inputs: notebooks/$(2).ipynb $(RUN_INPUTS_$(1)) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
 	@mkdir -p $$(@D) && touch $$@
 endef
 $(foreach n,$(RUN_NAMES),$(eval $(call run_rule,$(n),$(call RUN_NOTEBOOK,$(n)))))

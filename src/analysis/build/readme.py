@@ -56,7 +56,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.build import findings
-from analysis.build.runs import RUNS, Run
+from analysis.build.runs import FINDING_RUNS, RUNS, Run
 from analysis.data.load import load_observations
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 
@@ -723,8 +723,8 @@ HEADLINES: tuple[str, ...] = ("gdp-growth", "poverty-xiangxi", "elasticity-incom
 """Keys of the index's key findings (:mod:`analysis.build.findings`) that README.md's first
 screen shows, in this order: growth, the fall in poverty, elasticities, comparisons, claims audit."""
 
-FINDING_TABLES: tuple[str, ...] = ("growth_rates", "elasticities", "comparisons", "china_comparisons", "claims_audit")
-"""Report runs whose tables the key findings read (each computed in-process on first use)."""
+FINDING_TABLES: tuple[str, ...] = FINDING_RUNS
+"""Report runs whose tables the key findings read (each computed in-process on first use; declared in runs.py)."""
 
 
 @block("readme.headlines")

@@ -10,6 +10,8 @@ Commands (``python -m analysis.build.report COMMAND``):
                worker processes, default the CPUs). On failure: name the notebook, the
                cell and the error, keep the partial notebook in ``reports/failed/``, leave
                the previous complete report in place, finish the other runs, exit 1.
+               ``--param KEY=VALUE`` makes a variant run: written to ``build/variants/<NAME>/``
+               (``--variant NAME``; default the run names joined by ``+``), never ``reports/``.
 ``stale``      what ``make report`` calls: ``run`` for every run whose report is missing
                or older than ``build/runs/<run>.inputs``, the marker Make touches when
                one of that run's inputs changed (``--dry-run`` lists them).
@@ -66,7 +68,7 @@ from analysis.build.kernels import (  # noqa: E402  (also the names tests and be
 from analysis.build.progress import Progress  # noqa: E402
 from analysis.build.record import PACKAGES, git_commit, git_uncommitted  # noqa: E402
 from analysis.build.runs import BY_NAME, RUNS, START_ORDER, Run, split_overrides  # noqa: E402
-from analysis.data.fileio import atomic_write_bytes  # noqa: E402
+from analysis.data.fileio import atomic_write_bytes, stem_problem  # noqa: E402
 
 __all__ = ["KERNEL", "KERNEL_RESET", "KERNEL_SNAPSHOT", "execute", "execute_runs", "kernel_exec", "main", "normalise"]
 TIMING = (
@@ -419,6 +421,17 @@ def write_index() -> None:
     )
 
 
+def variant_dir(names: list[str], variant: str | None = None) -> Path:
+    """The folder of a variant run: ``build/variants/<variant>/``, or ``<run>+<run>/`` without a name.
+
+    >>> variant_dir(["growth_rates"], "real_prices").relative_to(paths.ROOT).as_posix()
+    'build/variants/real_prices'
+    >>> variant_dir(["growth_rates", "elasticities"]).name
+    'growth_rates+elasticities'
+    """
+    return paths.ROOT / "build" / "variants" / (variant or "+".join(names))
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line (see the module docstring); Ctrl-C stops the kernels and exits 130."""
     try:
@@ -450,6 +463,13 @@ def _main(argv: list[str] | None = None) -> int:
         metavar="KEY=VALUE",
         help="override a parameter (value parsed as JSON, else text); it must be a parameter of at least one "
         "named run and applies to the runs that have it",
+    )
+    r.add_argument(
+        "--variant",
+        default=None,
+        metavar="NAME",
+        help="with --param: the variant's name, its folder build/variants/NAME/ (default: the run names joined "
+        "by +), so that two variants of one report do not overwrite each other",
     )
     st = sub.add_parser("stale", help="execute every run whose report is older than its inputs (make report)")
     st.add_argument(
@@ -487,10 +507,16 @@ def _main(argv: list[str] | None = None) -> int:
             overrides = split_overrides(runs, given)  # a misspelt name fails here, before anything runs
         except ValueError as exc:
             ap.error(str(exc))
+    if args.cmd == "run" and args.variant is not None:
+        if not args.param:
+            ap.error("--variant names a variant run: give the parameters that differ with --param KEY=VALUE")
+        if problem := stem_problem(args.variant):
+            ap.error(f"--variant {args.variant!r} {problem}")
     if args.cmd == "run" and args.param and not os.environ.get("ANALYSIS_REPORTS_DIR"):
         # A run with other parameters is a variant, not the published report: it goes to
-        # build/variants/<run>/ so that reports/ and index.html always describe the default runs.
-        variant = paths.ROOT / "build" / "variants" / "+".join(args.name)
+        # build/variants/<variant>/ (--variant, else the run names) so that reports/ and index.html
+        # always describe the default runs.
+        variant = variant_dir(args.name, args.variant)
         print(
             f"[report] --param: a variant run; writing to {paths.relative(variant)}/ (reports/ untouched)", flush=True
         )

@@ -129,6 +129,15 @@ def read_series_breaks(raw: Path | None = None) -> tuple[BreakRow, ...]:
     return tuple(rows)
 
 
+def series_break_problems(raw: Path | None = None) -> list[Problem]:
+    """Every problem of ``series_breaks.csv`` (empty when it is valid); ``make data`` reports them with the rest."""
+    try:
+        read_series_breaks(raw)
+    except DataError as exc:
+        return list(exc.problems)
+    return []
+
+
 @lru_cache(maxsize=8)
 def _cached(path: str, mtime: float) -> tuple[BreakRow, ...]:
     return read_series_breaks(Path(path).parent)
