@@ -422,7 +422,7 @@ def write_index() -> None:
 
 
 def variant_dir(names: list[str], variant: str | None = None) -> Path:
-    """The folder of a variant run: ``build/variants/<variant>/``, or ``<run>+<run>/`` without a name.
+    """The folder of a variant run: ``build/variants/<variant>/``; without a name, the run names joined by ``+``.
 
     >>> variant_dir(["growth_rates"], "real_prices").relative_to(paths.ROOT).as_posix()
     'build/variants/real_prices'
