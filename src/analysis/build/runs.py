@@ -132,7 +132,7 @@ RUNS: tuple[Run, ...] = (
     Run(
         "china_comparisons",
         "comparisons.ipynb",
-        {"benchmark": "China"},
+        {"benchmark": "China"},  # a run definition: the parameter override of this variant (region named on purpose)
         "The same regions against China as the benchmark (national figures: NBS, external)",
     ),
     Run(
