@@ -417,6 +417,10 @@ def test_the_run_list_is_declared_once():
     assert runs.removeprefix("RUNS := ").split() == [f"{r.name}:{Path(r.notebook).stem}" for r in RUNS]
     for r in RUNS:
         assert f"RUN_INPUTS_{r.name} := {' '.join(r.inputs)}" in db.splitlines(), r.name
+        rule = next(line for line in db.splitlines() if line.startswith(f"build/runs/{r.name}.inputs: "))
+        prerequisites = set(rule.split(":", 1)[1].split())
+        # its notebook, its processed inputs and the break vocabulary the reports read themselves
+        assert {f"notebooks/{r.notebook}", *r.inputs, "data/raw/series_breaks.csv"} <= prerequisites, r.name
     makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
     for r in RUNS:
         assert not re.search(rf"\b{re.escape(r.name)}\b", makefile), f"the Makefile names the run {r.name} itself"
