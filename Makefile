@@ -25,9 +25,11 @@ RAW_FILES  := $(RAW_TABLES) $(wildcard data/raw/documents/*) $(wildcard data/raw
 DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildcard src/analysis/data/*.py)
 VALIDATED  := data/processed/.validated
 PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/consistency.csv data/processed/sources.csv
-# The report runs (src/analysis/build/runs.py): name and notebook.
-RUNS := growth_rates:growth_rates growth_documents_only:growth_rates elasticities:elasticities \
-        comparisons:comparisons china_comparisons:comparisons claims_audit:claims_audit start_here:00_start_here
+# The report runs, declared once in src/analysis/build/runs.py: build/runs.mk sets RUNS (name:notebook
+# pairs) and RUN_INPUTS_<run> (its processed inputs) from it. Like build/deps.mk it is written with the standard library only, before .venv exists.
+build/runs.mk: src/analysis/build/runs.py src/analysis/data/fileio.py
+	@PYTHONPATH=src $(PYTHON) -m analysis.build.runs $@
+include build/runs.mk
 RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
@@ -77,7 +79,7 @@ data: $(PROCESSED) ## Validate the raw tables and write data/processed/
 FIGURES ?=
 external: | $(STAMP) ## Install a new external figures file: make external FIGURES=path/to/figures.csv
 	@test -n "$(FIGURES)" || { echo "usage: make external FIGURES=path/to/figures.csv (with its README.md beside it)" >&2; exit 2; }
-	$(PY) -m analysis.data.external update "$(FIGURES)"
+	$(PY) -m analysis.data.external_update update "$(FIGURES)"
 	@$(MAKE) --no-print-directory data
 
 # Each run depends on its notebook, its processed inputs, the build driver and exactly the
@@ -86,7 +88,7 @@ external: | $(STAMP) ## Install a new external figures file: make external FIGUR
 # runs that import it. deps.py needs only the standard library (no venv).
 BUILD_SRC := $(addprefix src/analysis/build/,report.py runs.py kernels.py) $(wildcard src/analysis/build/templates/report/*)
 # The index, catalog and table pages: their builder, the findings and the Jinja2 templates.
-SITE_SRC := src/analysis/build/site.py src/analysis/build/findings.py src/analysis/build/citations.py $(wildcard src/analysis/build/templates/*.*)
+SITE_SRC := src/analysis/build/site.py src/analysis/build/record.py src/analysis/build/findings.py src/analysis/build/citations.py $(wildcard src/analysis/build/templates/*.*)
 build/deps.mk: $(NOTEBOOKS) $(shell find src/analysis -name '*.py' 2>/dev/null)
 	@PYTHONPATH=src $(PYTHON) -m analysis.build.deps $@
 include build/deps.mk
@@ -101,8 +103,11 @@ include build/deps.mk
 # stays stale for the next `make report`.
 RUN_NOTEBOOK = $(word 2,$(subst :, ,$(filter $(1):%,$(RUNS))))
 RUN_MARKERS := $(foreach n,$(RUN_NAMES),build/runs/$(n).inputs)
+# The series-break vocabulary is read by the reports themselves (analysis.data.breaks), not through
+# data/processed/, so a change to it reruns every run.
+RUN_VOCAB := data/raw/series_breaks.csv
 define run_rule
-build/runs/$(1).inputs: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(2)),data/processed/claims.csv data/processed/consistency.csv) $(if $(filter 00_start_here,$(2)),data/processed/sources.csv) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
+build/runs/$(1).inputs: notebooks/$(2).ipynb $(RUN_INPUTS_$(1)) $(RUN_VOCAB) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
 	@mkdir -p $$(@D) && touch $$@
 endef
 $(foreach n,$(RUN_NAMES),$(eval $(call run_rule,$(n),$(call RUN_NOTEBOOK,$(n)))))

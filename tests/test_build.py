@@ -317,9 +317,14 @@ def test_run_names_are_not_prefixes_of_each_other():
 
 
 def test_makefile_lists_every_run():
+    # the Makefile reads the run list from build/runs.mk, generated from runs.py (the list is declared once;
+    # tests/test_structure_h_struct.py checks Make's own RUNS against RUNS)
+    from analysis.build.runs import make_fragment
+
     mk = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "include build/runs.mk" in mk
     for r in RUNS:
-        assert f"{r.name}:{r.notebook.removesuffix('.ipynb')}" in mk
+        assert f"{r.name}:{r.notebook.removesuffix('.ipynb')}" in make_fragment()
 
 
 def test_default_growth_run_writes_the_table_and_figures(one_build):
@@ -540,7 +545,7 @@ def test_readme_tables_equal_the_notebook_run(one_build, report_tables):
 def test_replication_record_names_uncommitted_changes(tmp_path, monkeypatch):
     """A build from a working tree whose tracked files differ from the commit says so (index and
     build_info.json); a clean tree says nothing more; outside git the record cannot tell (None)."""
-    from analysis.build import report, site
+    from analysis.build import record, report, site
     from analysis.data.load import load_observations
 
     def git(*args: str) -> None:
@@ -549,17 +554,17 @@ def test_replication_record_names_uncommitted_changes(tmp_path, monkeypatch):
         )
 
     monkeypatch.setattr(paths, "ROOT", tmp_path)
-    assert report._git_uncommitted() is None  # not a repository
+    assert record.git_uncommitted() is None  # not a repository
     git("init", "-q")
     (tmp_path / "a.csv").write_text("x\n")
     (tmp_path / "b.py").write_text("y\n")
     git("add", "a.csv", "b.py")
     git("commit", "-q", "-m", "one")
     (tmp_path / "untracked.txt").write_text("build output\n")  # untracked files do not count
-    assert report._git_uncommitted() == []
+    assert record.git_uncommitted() == []
     assert "uncommitted" not in site.index_page(load_observations()).decode()
     (tmp_path / "a.csv").write_text("changed\n")
-    assert report._git_uncommitted() == ["a.csv"]
+    assert record.git_uncommitted() == ["a.csv"]
     page = site.index_page(load_observations()).decode()
     assert "<strong>with uncommitted changes</strong> to\n1 tracked file (a.csv): commit them" in page
     assert json.loads(report.build_info())["git_uncommitted_changes"] == ["a.csv"]

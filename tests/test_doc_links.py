@@ -68,6 +68,7 @@ GENERATED: tuple[str, ...] = (
     "build/runs/*",
     "build/timing/*",
     "build/deps.mk",
+    "build/runs.mk",
     "build/nbval-outputs",
     # make data
     "data/processed/",

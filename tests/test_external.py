@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.data.external import FIGURES_COLUMNS, convert, qualifier_of, update
+from analysis.data.external import FIGURES_COLUMNS, convert, qualifier_of
+from analysis.data.external_update import update
 from analysis.data.load import UnknownChoice, alternatives, get_series, load_observations, observation, series_catalog
 from analysis.data.numbers import parse_printed_scaled
 from analysis.data.units import default_units

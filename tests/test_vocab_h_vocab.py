@@ -323,21 +323,6 @@ def test_a_damaged_overlap_names_file_row_and_column(raw_copy, tmp_path, row, co
     assert [(p.row, p.column) for p in named] == [(row, column)] and says in named[0].message
 
 
-def test_series_breaks_csv_gives_the_breaks_of_params():
-    """series_breaks.csv holds the default breaks that analysis.reports.params types today (for the switch)."""
-    from analysis.reports import params
-
-    regions = list(vocab.load_regions().index)
-    for indicator in [*params.SERIES_BREAKS, *params.REGISTER_INDICATORS, "gdp_real_growth"]:
-        for region in regions:
-            ours = vocab.series_breaks(region, indicator)
-            theirs = params.series_breaks(region, indicator)
-            assert ours == {y: (b.label, b.reason, b.no_growth_across) for y, b in theirs.items()}, (region, indicator)
-    # Xiangxi's register_break 2018 (regions.csv) for its registered poverty incidence; the 2020 line: no growth across
-    assert list(vocab.series_breaks("Xiangxi", "poverty_incidence")) == [2018]
-    assert vocab.series_breaks("China", "poverty_line_current_prices")[2020][2] is True
-
-
 def test_a_damaged_series_break_names_file_row_and_column(raw_copy, tmp_path):
     path = raw_copy / "series_breaks.csv"
     _set_cell(path, 2, "year", "2019a")

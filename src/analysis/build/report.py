@@ -10,6 +10,8 @@ Commands (``python -m analysis.build.report COMMAND``):
                worker processes, default the CPUs). On failure: name the notebook, the
                cell and the error, keep the partial notebook in ``reports/failed/``, leave
                the previous complete report in place, finish the other runs, exit 1.
+               ``--param KEY=VALUE`` makes a variant run: written to ``build/variants/<NAME>/``
+               (``--variant NAME``; default the run names joined by ``+``), never ``reports/``.
 ``stale``      what ``make report`` calls: ``run`` for every run whose report is missing
                or older than ``build/runs/<run>.inputs``, the marker Make touches when
                one of that run's inputs changed (``--dry-run`` lists them).
@@ -46,17 +48,14 @@ os.environ.setdefault("NBFORMAT_VALIDATOR", "fastjsonschema")
 
 import argparse  # noqa: E402
 import functools  # noqa: E402
-import hashlib  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from importlib.metadata import version  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from analysis import paths  # noqa: E402
-from analysis.build.exports import run_exports  # noqa: E402
 from analysis.build.kernels import (  # noqa: E402  (also the names tests and benchmarks use)
     JOBS_ENV,
     KERNEL,
@@ -67,8 +66,9 @@ from analysis.build.kernels import (  # noqa: E402  (also the names tests and be
     run_pool,
 )
 from analysis.build.progress import Progress  # noqa: E402
+from analysis.build.record import PACKAGES, git_commit, git_uncommitted  # noqa: E402
 from analysis.build.runs import BY_NAME, RUNS, START_ORDER, Run, split_overrides  # noqa: E402
-from analysis.data.fileio import atomic_write_bytes  # noqa: E402
+from analysis.data.fileio import atomic_write_bytes, stem_problem  # noqa: E402
 
 __all__ = ["KERNEL", "KERNEL_RESET", "KERNEL_SNAPSHOT", "execute", "execute_runs", "kernel_exec", "main", "normalise"]
 TIMING = (
@@ -79,22 +79,6 @@ TIMING = (
 FAILED = paths.REPORTS / "failed"
 MARKERS = paths.ROOT / "build" / "runs"  # build/runs/<run>.inputs: touched by Make when a run's inputs change
 TEMPLATES = Path(__file__).parent / "templates"  # nbconvert template "report" (lab + reading layout)
-PACKAGES = (
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "seaborn",
-    "statsmodels",
-    "scipy",
-    "pandera",
-    "papermill",
-    "nbconvert",
-    "nbformat",
-    "nbval",
-    "jupyterlab",
-    "ipykernel",
-    "pytest",
-)
 
 
 def normalise(nb, parameters: dict) -> None:
@@ -401,62 +385,6 @@ def refresh_notebooks(notebooks: list[Path], jobs: int | None = None) -> None:
 # ---------------------------------------------------------------------------- index
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True, timeout=10)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def _git_uncommitted() -> list[str] | None:
-    """Tracked files that differ from the commit (``git status``); None when git cannot tell.
-
-    A build from a working tree with such changes is not the commit it names, so the
-    replication record says so (files the build writes are not tracked).
-    """
-    try:
-        out = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=paths.ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    return sorted(line[3:] for line in out.stdout.splitlines() if line.strip())
-
-
-def run_outputs(run: Run) -> dict[str, list[Path]]:
-    """Figures and tables a run wrote (found by its name)."""
-    figs = sorted(paths.FIGURES.glob(f"{run.name}_*.png"))
-    return {
-        "figures": figs,
-        "svgs": [f.with_suffix(".svg") for f in figs if f.with_suffix(".svg").exists()],
-        "PDF figures": [e.path for e in run_exports(run) if e.kind == "PDF figure"],
-        "tables": sorted(paths.TABLES.glob(f"{run.name}.csv")) + sorted(paths.TABLES.glob(f"{run.name}_*.csv")),
-        "LaTeX tables": [e.path for e in run_exports(run) if e.kind == "LaTeX table"],
-    }
-
-
-def built_runs() -> list[Run]:
-    """The runs whose report exists (a partial build indexes only what it built)."""
-    return [r for r in RUNS if (paths.REPORTS / f"{r.name}.html").exists()]
-
-
-def raw_inputs() -> list[Path]:
-    """Every raw file the processed tables are built from."""
-    files = sorted(paths.RAW.glob("*.csv")) + sorted(paths.DOCUMENTS.glob("*")) + sorted(paths.EXTERNAL.glob("*"))
-    return [f for f in files if f.is_file()]
-
-
 def build_info() -> bytes:
     """Everything that varies between builds: run times, build date, machine."""
     runs = {}
@@ -466,8 +394,8 @@ def build_info() -> bytes:
             runs[run.name] = json.loads(f.read_text())
     info = {
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": _git_commit(),
-        "git_uncommitted_changes": _git_uncommitted(),
+        "git_commit": git_commit(),
+        "git_uncommitted_changes": git_uncommitted(),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
@@ -480,7 +408,7 @@ def build_info() -> bytes:
 
 def write_index() -> None:
     """Write index.html, data_catalog.html, the table pages (templates: :mod:`analysis.build.site`) and build_info.json."""
-    from analysis.build import site
+    from analysis.build import site  # the index pages (jinja2, findings): only for `index`; site never imports this
 
     site.write_pages()
     atomic_write_bytes(paths.REPORTS / "build_info.json", build_info())
@@ -491,6 +419,17 @@ def write_index() -> None:
         f"[report] {len(info['runs'])} runs, {info['total_run_seconds']} s of notebook time; "
         f"index: {paths.relative(paths.REPORTS / 'index.html')}"
     )
+
+
+def variant_dir(names: list[str], variant: str | None = None) -> Path:
+    """The folder of a variant run: ``build/variants/<variant>/``; without a name, the run names joined by ``+``.
+
+    >>> variant_dir(["growth_rates"], "real_prices").relative_to(paths.ROOT).as_posix()
+    'build/variants/real_prices'
+    >>> variant_dir(["growth_rates", "elasticities"]).name
+    'growth_rates+elasticities'
+    """
+    return paths.ROOT / "build" / "variants" / (variant or "+".join(names))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -524,6 +463,13 @@ def _main(argv: list[str] | None = None) -> int:
         metavar="KEY=VALUE",
         help="override a parameter (value parsed as JSON, else text); it must be a parameter of at least one "
         "named run and applies to the runs that have it",
+    )
+    r.add_argument(
+        "--variant",
+        default=None,
+        metavar="NAME",
+        help="with --param: the variant's name, its folder build/variants/NAME/ (default: the run names joined "
+        "by +), so that two variants of one report do not overwrite each other",
     )
     st = sub.add_parser("stale", help="execute every run whose report is older than its inputs (make report)")
     st.add_argument(
@@ -561,10 +507,16 @@ def _main(argv: list[str] | None = None) -> int:
             overrides = split_overrides(runs, given)  # a misspelt name fails here, before anything runs
         except ValueError as exc:
             ap.error(str(exc))
+    if args.cmd == "run" and args.variant is not None:
+        if not args.param:
+            ap.error("--variant names a variant run: give the parameters that differ with --param KEY=VALUE")
+        if problem := stem_problem(args.variant):
+            ap.error(f"--variant {args.variant!r} {problem}")
     if args.cmd == "run" and args.param and not os.environ.get("ANALYSIS_REPORTS_DIR"):
         # A run with other parameters is a variant, not the published report: it goes to
-        # build/variants/<run>/ so that reports/ and index.html always describe the default runs.
-        variant = paths.ROOT / "build" / "variants" / "+".join(args.name)
+        # build/variants/<variant>/ (--variant, else the run names) so that reports/ and index.html
+        # always describe the default runs.
+        variant = variant_dir(args.name, args.variant)
         print(
             f"[report] --param: a variant run; writing to {paths.relative(variant)}/ (reports/ untouched)", flush=True
         )

@@ -27,7 +27,7 @@ from analysis import paths
 from analysis.build import findings as fnd
 from analysis.build.citations import bibtex, cite_line
 from analysis.build.exports import data_exports
-from analysis.build.report import PACKAGES, _git_commit, _git_uncommitted, built_runs, raw_inputs, run_outputs, sha256
+from analysis.build.record import PACKAGES, built_runs, git_commit, git_uncommitted, raw_inputs, run_outputs, sha256
 from analysis.build.runs import Run
 from analysis.data.csvio import atomic_write_bytes
 from analysis.reports.caveats import TOP as TOP_CAVEATS
@@ -332,8 +332,8 @@ def index_page(observations: pd.DataFrame) -> bytes:
         raw_inputs=[(paths.relative(p), sha256(p)) for p in raw_inputs()],
         python=platform.python_version(),
         versions=versions,
-        commit=_git_commit(),
-        uncommitted=_git_uncommitted(),
+        commit=git_commit(),
+        uncommitted=git_uncommitted(),
     )
 
 

@@ -12,8 +12,29 @@ it private (0600), and ``os.replace`` would otherwise carry that mode over.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
+
+FILE_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+"""A run name (and a variant's name): a letter or digit, then letters, digits, ``_ . -``."""
+FILE_STEM_RULE = "a letter or digit, then letters, digits, _ . - (no spaces or slashes)"
+
+
+def stem_problem(value: object) -> str | None:
+    """Why ``value`` cannot name a run's files and folder (:data:`FILE_STEM`), or None when it can.
+
+    The one rule for every ``run_name`` parameter and every variant name of the build, so that a
+    run's outputs stay inside their folder (``../x`` and ``a b`` are refused).
+
+    >>> stem_problem("growth_rates_real") is None
+    True
+    >>> stem_problem("../x")
+    'must be a file stem: a letter or digit, then letters, digits, _ . - (no spaces or slashes)'
+    """
+    if isinstance(value, str) and FILE_STEM.match(value):
+        return None
+    return f"must be a file stem: {FILE_STEM_RULE}"
 
 
 def current_umask() -> int:

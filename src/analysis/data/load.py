@@ -60,9 +60,19 @@ def check_choice(name: str, value: object, valid: Iterable[object]) -> None:
     """
     valid = sorted(set(valid), key=str)
     if value not in valid:
-        close = difflib.get_close_matches(str(value), [str(v) for v in valid], n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise UnknownChoice(f"unknown {name} {value!r}; valid choices: {', '.join(map(str, valid))}{hint}")
+        raise UnknownChoice(
+            f"unknown {name} {value!r}; valid choices: {', '.join(map(str, valid))}{did_you_mean(value, valid)}"
+        )
+
+
+def did_you_mean(value: object, valid: Iterable[object]) -> str:
+    """``; did you mean 'gdp'?``: the closest valid choices (:mod:`difflib`), or an empty string.
+
+    >>> did_you_mean("relas", ["nominal", "real", "both"])
+    "; did you mean 'real'?"
+    """
+    close = difflib.get_close_matches(str(value), [str(v) for v in valid], n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 def in_series(obs: pd.DataFrame) -> pd.Series:

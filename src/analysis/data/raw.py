@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.data.breaks import series_break_problems
 from analysis.data.csvio import iter_rows, read_table
 from analysis.data.deflators import deflator_problems
 from analysis.data.expressions import parse_expression
@@ -412,6 +413,8 @@ def load_raw(raw: Path | None = None) -> RawData:
     _check_vocabularies(sources, regions, problems)
     if not problems:
         problems += check_indicator_references(indicators) + check_region_references(regions)
+    if not problems:
+        problems += series_break_problems(raw)
     units = read_units(raw / "units.csv")
     data = RawData(sources, regions, indicators, units, pd.DataFrame(), pd.DataFrame())
     data.documents = _documents(sources, raw, problems)

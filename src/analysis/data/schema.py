@@ -399,25 +399,6 @@ OVERLAP_SCHEMA = pa.DataFrameSchema(
 )
 """Schema of ``data/raw/region_overlaps.csv``: pairs of regions where one area lies (partly) inside the
 other (``part``, ``whole``), with the ``note`` a comparison of the two prints (they are not independent)."""
-REGISTER_BREAK = "register_break"
-"""``year`` of a ``series_breaks.csv`` row that applies in each region's ``register_break`` year (regions.csv)."""
-SERIES_BREAK_SCHEMA = pa.DataFrameSchema(
-    {
-        **{c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in ("indicator", "label", "reason")},
-        "year": pa.Column(
-            TEXT,
-            pa.Check.str_matches(
-                rf"^((19|20)\d{{2}}|{REGISTER_BREAK})$", error=f"year must be a year or '{REGISTER_BREAK}'"
-            ),
-        ),
-        "no_growth_across": pa.Column(TEXT, _vocab(("yes", "no"), "no_growth_across (yes or no)")),
-    },
-    strict=False,
-    coerce=False,
-)
-"""Schema of ``data/raw/series_breaks.csv``: the default break years of a series (from which it is on
-another basis), a short ``label`` for figure legends, the ``reason`` for tables and text, and whether a
-change of concept forbids any growth rate across it (``no_growth_across``)."""
 SOURCE_SCHEMA = vocab_schema(
     "source_id",
     ["file", "issuer", "title"],

@@ -38,8 +38,6 @@ from analysis.data.schema import (
     LITERATURE_BAND_SCHEMA,
     OVERLAP_SCHEMA,
     REGION_SCHEMA,
-    REGISTER_BREAK,
-    SERIES_BREAK_SCHEMA,
     validate,
 )
 from analysis.data.units import Unit, default_units
@@ -449,70 +447,3 @@ def overlap_note(a: str, b: str, raw: Path | None = None) -> str:
 def _overlaps(raw: str, mtime: float) -> dict[frozenset[str], str]:
     t = load_overlaps(Path(raw))
     return {frozenset((p, w)): n for p, w, n in zip(t["part"], t["whole"], t["note"], strict=True)}
-
-
-SERIES_BREAKS = "series_breaks.csv"
-"""The default break years of the series under ``data/raw/`` (see :func:`load_series_breaks`)."""
-
-
-def load_series_breaks(
-    raw: Path | None = None, indicators: pd.DataFrame | None = None, regions: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """``series_breaks.csv``, validated: known indicators, one row per indicator and year; a
-    ``register_break`` row needs the ``register_break`` column of ``regions.csv``.
-
-    Raises
-    ------
-    DataError
-        Naming file, row and column of each problem.
-    """
-    path = Path(raw or paths.RAW) / SERIES_BREAKS
-    df = read_table(path, required=list(SERIES_BREAK_SCHEMA.columns))
-    problems = validate(SERIES_BREAK_SCHEMA, df)
-    known = set((load_indicators(raw) if indicators is None else indicators)["indicator"])
-    region_cols = (load_regions(raw) if regions is None else regions).columns
-    name = df.attrs.get("file", "data/raw/series_breaks.csv")
-    seen: set[tuple[str, str]] = set()
-    for row, r in iter_rows(df):
-        if r["indicator"] and r["indicator"] not in known:
-            problems.append(Problem(name, row, "indicator", f"unknown indicator '{r['indicator']}'."))
-        if (r["indicator"], r["year"]) in seen:
-            problems.append(Problem(name, row, "year", f"{r['indicator']} has two breaks in {r['year']}."))
-        seen.add((r["indicator"], r["year"]))
-        if r["year"] == REGISTER_BREAK and REGISTER_BREAK not in region_cols:
-            problems.append(Problem(name, row, "year", "regions.csv has no register_break column."))
-    if problems:
-        raise DataError(problems)
-    return df
-
-
-def series_breaks(region: str, indicator: str, raw: Path | None = None) -> dict[int, tuple[str, str, bool]]:
-    """The default breaks of one series, by year: ``(label, reason, no_growth_across)``.
-
-    The indicator's rows of ``series_breaks.csv``; a ``register_break`` row applies in the region's
-    ``register_break`` year of ``regions.csv`` (none when the region has none).
-
-    >>> sorted(series_breaks("Xiangxi", "poverty_incidence")), series_breaks("China", "poverty_incidence")
-    ([2018], {})
-    >>> series_breaks("Xiangxi", "gdp")[2019][0]
-    'census revision'
-    """
-    path = Path(raw or paths.RAW) / SERIES_BREAKS
-    table = _breaks(str(path.parent), path.stat().st_mtime if path.exists() else 0.0)
-    regions = load_regions(raw)
-    own = str(regions.at[region, REGISTER_BREAK]) if region in regions.index and REGISTER_BREAK in regions else ""
-    out: dict[int, tuple[str, str, bool]] = {}
-    for ind, year, label, reason, no_growth in table:
-        if ind != indicator:
-            continue
-        when = own if year == REGISTER_BREAK else year
-        if when:
-            out[int(when)] = (label, reason, no_growth)
-    return dict(sorted(out.items()))
-
-
-@lru_cache(maxsize=4)
-def _breaks(raw: str, mtime: float) -> tuple[tuple[str, str, str, str, bool], ...]:
-    t = load_series_breaks(Path(raw))
-    cols = ("indicator", "year", "label", "reason")
-    return tuple((*(str(r[c]) for c in cols), r["no_growth_across"] == "yes") for _, r in iter_rows(t))

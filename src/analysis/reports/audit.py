@@ -22,7 +22,6 @@ Outputs of a run named ``run_name`` (default ``claims_audit``), under ``output_d
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,8 +32,8 @@ from analysis.data.numbers import decimals_of
 from analysis.metrics.audit import CONSISTENT, INCONSISTENT, MISSING, NOT_CHECKABLE, VERDICTS, audit_claims
 from analysis.metrics.consistency import CHECK_VERDICTS, check_consistency
 from analysis.metrics.corroboration import corroborate
-from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import as_list
+from analysis.reports.outputs import Outputs
+from analysis.reports.params import as_list, run_base
 
 QUALIFIER_WORDS = {
     "exact": "",
@@ -50,8 +49,6 @@ SOURCE_NOTE = (
     "horizontal = tolerance of the stated value, vertical = range from the inputs' rounding; vertical "
     "lines without a point = not checkable, range over the unobserved years."
 )
-
-_STEM = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 @dataclass
@@ -146,14 +143,12 @@ def prepare(
         On an unknown document or verdict, or an unusable run name; the message lists
         the valid choices.
     """
+    shared = run_base(run_name, include_external, output_dir)  # run_name, include_external, output_dir: one rule each
+    include_external = shared.include_external
     sources = load_sources()
     docs = _choices(document, "document", document_choices(sources))
     verdicts = _choices(verdict, "verdict", [*VERDICTS, "all"])
-    if not isinstance(run_name, str) or not _STEM.match(run_name):
-        raise UnknownChoice(f"parameter run_name={run_name!r} must be a file stem (letters, digits, _ . -)")
     cverdicts = _choices(check_verdict, "check_verdict", [*CHECK_VERDICTS, "all"])
-    if not isinstance(include_external, bool):
-        raise UnknownChoice(f"parameter include_external={include_external!r}; valid choices: True, False")
     docs = document_choices(sources)[:-1] if "all" in docs else sorted(set(docs))
     if include_external:
         docs = [*docs, "external"]
@@ -177,8 +172,8 @@ def prepare(
         claims,
         obs,
         sources,
-        outputs(output_dir, run_name),
-        run_name,
+        shared.outputs(),
+        shared.run_name,
         checks=checks,
         check_verdicts=cverdicts,
         include_external=include_external,

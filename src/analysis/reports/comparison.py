@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.data.load import (
-    KINDS,
     VINTAGE_CHOICES,
     UnknownChoice,
     check_choice,
@@ -42,8 +41,8 @@ from analysis.metrics.compare import (
 )
 from analysis.reports import comparison_province as prov
 from analysis.reports import figures
-from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import as_bool, as_choice, as_list, as_year
+from analysis.reports.outputs import Outputs
+from analysis.reports.params import as_choice, as_list, as_year, run_base
 
 DEFAULT_REGIONS: tuple[str, ...] = ("Xiangxi", "Wuling", "Hunan", "Hunan40", "Luoxiao")
 """Regions of the default run (the benchmark is added when it is not among them)."""
@@ -280,9 +279,9 @@ def prepare(
     analysis.data.load.UnknownChoice
         On any unknown or impossible parameter, listing the valid choices.
     """
-    ext = as_bool(include_external, "include_external")
+    shared = run_base(run_name, include_external, output_dir)  # run_name, include_external, output_dir: one rule each
+    ext, kinds = shared.include_external, shared.kinds
     vintage_choice = as_choice(vintage, "vintage", VINTAGE_CHOICES)
-    kinds = KINDS if ext else tuple(k for k in KINDS if k != "external")
     obs = load_observations()
     regs = as_list(regions, "regions")
     regs = list(DEFAULT_REGIONS) if regs == ["default"] else regs
@@ -310,10 +309,8 @@ def prepare(
             f"regions must include a region other than the benchmark {benchmark}; valid choices: "
             + ", ".join(sorted(set(obs["region"]) - {benchmark}))
         )
-    if not isinstance(run_name, str) or not run_name or any(c in run_name for c in "/\\ "):
-        raise UnknownChoice(f"run_name={run_name!r} must be a plain file stem (no spaces or slashes)")
     run = ComparisonRun(
-        regs, list(dict.fromkeys(inds)), str(benchmark), None, ext, kinds, outputs(output_dir, run_name), run_name, obs
+        regs, list(dict.fromkeys(inds)), str(benchmark), None, ext, kinds, shared.outputs(), shared.run_name, obs
     )
     run.vintage = vintage_choice
     run.province = prov.prepare_province(province, province_regions, province_indicators, province_windows, kinds, obs)

@@ -18,9 +18,9 @@ from analysis.data.load import UnknownChoice, check_choice, load_observations
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
 from analysis.reports import real_terms as rt
-from analysis.reports.elasticity_select import SHORT_LABELS, Selected, _kinds, _select_run, _select_specs
-from analysis.reports.outputs import Outputs, outputs
-from analysis.reports.params import GDP_BREAK_YEARS, as_bool, as_list, as_year
+from analysis.reports.elasticity_select import SHORT_LABELS, Selected, select_run, select_specs
+from analysis.reports.outputs import Outputs
+from analysis.reports.params import GDP_BREAK_YEARS, as_list, as_year, kinds_for, run_base
 
 TABLE_COLUMNS = (
     "outcome",
@@ -136,7 +136,7 @@ class ElasticityRun:
     @property
     def kinds(self) -> tuple[str, ...]:
         """Kinds of values the run uses (``external`` only when ``include_external``)."""
-        return _kinds(self.include_external)
+        return kinds_for(self.include_external)
 
     def rows(self, variant: str | None = None) -> pd.DataFrame:
         t = self.table
@@ -219,13 +219,11 @@ def prepare(
     start, end = as_year(start_year, "start_year"), as_year(end_year, "end_year")
     if start is not None and end is not None and start >= end:
         raise UnknownChoice(f"start_year {start} must be before end_year {end}")
-    ext = as_bool(include_external, "include_external")
-    kinds = _kinds(ext)
+    shared = run_base(run_name, include_external, output_dir)  # run_name, include_external, output_dir: one rule each
+    ext, kinds = shared.include_external, shared.kinds
     vs, ginis = _variants(variants), _ginis(gini_values)
-    if not isinstance(run_name, str) or not run_name or any(c in run_name for c in "/\\ "):
-        raise UnknownChoice(f"run_name {run_name!r} must be a plain file stem (no spaces or slashes)")
     obs = load_observations()
-    specs, from_defaults = _select_specs(region, outcome, driver, driver_region, obs, kinds)
+    specs, from_defaults = select_specs(region, outcome, driver, driver_region, obs, kinds)
     runs, skipped = [], []
     for spec in specs:
         if start is not None or end is not None:
@@ -236,14 +234,14 @@ def prepare(
                 driver_window=None,
             )
         try:
-            runs.append(_select_run(spec, obs, kinds))
+            runs.append(select_run(spec, obs, kinds))
         except UnknownChoice as e:
             if not from_defaults or (start is not None or end is not None):
                 raise
             skipped.append(f"{spec.run_id}: {e}")
     if not runs:
         raise UnknownChoice("no run can be computed: " + "; ".join(skipped))
-    return ElasticityRun(runs, vs, ginis, ext, outputs(output_dir, run_name), run_name, skipped)
+    return ElasticityRun(runs, vs, ginis, ext, shared.outputs(), shared.run_name, skipped)
 
 
 # --- The table ----------------------------------------------------------------------------------------------
@@ -294,12 +292,15 @@ def _range_note(sel: Selected, variant: str) -> str:
     for a in ("value_low", "value_high"):
         for b in ("value_low", "value_high"):
             vals = (v(o0, a), v(o1, b), v(d0, a), v(d1, b))
-            lo_hi.append(_compute(variant, sel, *vals))
+            lo_hi.append(variant_elasticity(variant, sel, *vals))
     finite = [x for x in lo_hi if x is not None and math.isfinite(x)]
     return f"range from rounding of derived inputs: {min(finite):.3f} to {max(finite):.3f}" if finite else ""
 
 
-def _compute(variant: str, sel: Selected, h0: float, h1: float, y0: float, y1: float) -> float | None:
+def variant_elasticity(variant: str, sel: Selected, h0: float, h1: float, y0: float, y1: float) -> float | None:
+    """The elasticity ``variant`` of one selected pair from outcome values ``h0, h1`` and driver values ``y0, y1``
+    (None where the variant is not defined for the pair); the real variants call it with deflated drivers.
+    """
     p = sel.pairing
     if variant == "log_arc":
         return el.log_arc_elasticity(h0, h1, y0, y1)
@@ -401,7 +402,7 @@ def _row(sel: Selected, variant: str) -> dict | None:
         notes.insert(0, reason)
         row.update(status=reason.split(" (")[0], n_points=0)
     else:
-        row["elasticity"] = _compute(variant, sel, o0, o1, d0, d1)
+        row["elasticity"] = variant_elasticity(variant, sel, o0, o1, d0, d1)
         notes.append("2 endpoints: no inference")
         rn = _range_note(sel, variant)
         if rn:

@@ -29,8 +29,9 @@ from analysis.metrics import elasticity as el
 from analysis.metrics import prices as pr
 from analysis.metrics.convergence import national_elasticity
 from analysis.reports import real_terms as rt
-from analysis.reports.elasticity import ElasticityRun, _compute, value_in
-from analysis.reports.elasticity_select import Selected, _kinds
+from analysis.reports.elasticity import ElasticityRun, value_in, variant_elasticity
+from analysis.reports.elasticity_select import Selected
+from analysis.reports.params import kinds_for
 
 REAL_COLUMNS = (
     "run",
@@ -159,7 +160,7 @@ def _real_rows(run: ElasticityRun, sel: Selected, obs: pd.DataFrame) -> list[dic
             rows.append({**row, "status": "not computed: windows differ", "note": "; ".join(notes)})
             continue
         else:
-            row["real_elasticity"] = _compute(v, sel, o0, o1, real[dw[0]], real[dw[1]])
+            row["real_elasticity"] = variant_elasticity(v, sel, o0, o1, real[dw[0]], real[dw[1]])
         rows.append({**row, "status": "computed", "note": "; ".join(notes)})
     return rows
 
@@ -176,7 +177,7 @@ def build_real(run: ElasticityRun) -> pd.DataFrame:
 def national_series(include_external: bool) -> tuple[dict[int, float], dict[int, float], str]:
     """China's incidence and rural income over :data:`NATIONAL_WINDOW` (empty with a reason if absent)."""
     region, h_ind, y_ind = NATIONAL
-    kinds = _kinds(include_external)
+    kinds = kinds_for(include_external)
     obs = load_observations()
     have = obs[(obs["region"] == region) & obs["kind"].isin(list(kinds))]
     if not {h_ind, y_ind} <= set(have["indicator"]):

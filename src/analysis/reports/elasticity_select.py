@@ -309,17 +309,13 @@ class Selected:
         return f"outcome {p.outcome_window[0]}-{p.outcome_window[1]}, driver {p.driver_window[0]}-{p.driver_window[1]}"
 
 
-def _kinds(include_external: bool) -> tuple[str, ...]:
-    return ("document", "external", "derived") if include_external else ("document", "derived")
-
-
 def _usable_indicators(obs: pd.DataFrame, region: str, kinds: tuple[str, ...]) -> list[str]:
     s = obs[(obs["region"] == region) & obs["kind"].isin(kinds)]
     n = s.groupby("indicator")["year"].nunique()
     return sorted(n[n >= 2].index)
 
 
-def _select_specs(
+def select_specs(
     region: object, outcome: object, driver: object, driver_region: object, obs: pd.DataFrame, kinds: tuple[str, ...]
 ) -> tuple[list[RunSpec], bool]:
     """The run specs a parameter combination means, and whether they come from the defaults."""
@@ -384,7 +380,9 @@ def _select_specs(
     return specs, False
 
 
-def _select_run(spec: RunSpec, obs: pd.DataFrame, kinds: tuple[str, ...]) -> Selected:
+def select_run(spec: RunSpec, obs: pd.DataFrame, kinds: tuple[str, ...]) -> Selected:
+    """The observed outcome and driver series of one run spec with the run's kinds, paired (raises
+    :class:`UnknownChoice` when a series has fewer than two observed years)."""
     o_all = get_series(spec.region, spec.outcome, kinds)
     d_all = get_series(spec.d_region, spec.driver, kinds)
     for s, what in ((o_all, f"{spec.region} {spec.outcome}"), (d_all, f"{spec.d_region} {spec.driver}")):

@@ -47,16 +47,16 @@ from analysis.reports.growth_levels import (
     sensitivity as sensitivity,
 )
 from analysis.reports.growth_segments import SEGMENT_COLUMNS, crossed_years, crosses_break, finish, segment_of
-from analysis.reports.outputs import Outputs, outputs
+from analysis.reports.outputs import Outputs
 from analysis.reports.params import (
     CENSUS_REVISION,
     SeriesSpec,
-    as_bool,
     as_choice,
     as_list,
     as_year,
     pairs_from,
     resolve_series,
+    run_base,
 )
 
 NOTEBOOK = "growth_rates.ipynb"
@@ -224,7 +224,8 @@ def prepare(
     price_choice = as_choice(prices, "prices", rt.PRICES)
     vintage_choice = as_choice(vintage, "vintage", VINTAGE_CHOICES)
     start, end, base = as_year(start_year, "start_year"), as_year(end_year, "end_year"), as_year(base_year, "base_year")
-    ext = as_bool(include_external, "include_external")
+    shared = run_base(run_name, include_external, output_dir)  # run_name, include_external, output_dir: one rule each
+    ext = shared.include_external
     obs = load_observations()
     defined = as_series(notebook_series() if series is None else series, obs)
     pairs = pairs_from(region, indicator, [(r, i) for r, i, _, _ in defined], obs["region"])
@@ -265,8 +266,8 @@ def prepare(
         specs,
         data,
         base,
-        outputs(output_dir, run_name),
-        run_name,
+        shared.outputs(),
+        shared.run_name,
         skipped=skipped,
         prices=price_choice,
         vintage=vintage_choice,

@@ -18,7 +18,6 @@ formatted as in the report.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +25,8 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data.csvio import write_frame
+from analysis.data.fileio import stem_problem
 from analysis.data.load import UnknownChoice
-
-_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,14 @@ class Outputs:
     root: Path
     origin: str = "output_dir"
     """``output_dir`` (the parameter), ``build`` (the build driver) or ``scratch``."""
+
+    def open(self, announce: bool = True) -> Outputs:
+        """Create ``figures/`` and ``tables/`` and, with ``announce``, print :attr:`notice`; return self."""
+        self.figures.mkdir(parents=True, exist_ok=True)
+        self.tables.mkdir(parents=True, exist_ok=True)
+        if announce:
+            print(self.notice, flush=True)
+        return self
 
     @property
     def figures(self) -> Path:
@@ -94,11 +100,19 @@ class Outputs:
 
 
 def check_run_name(run_name: object) -> str:
-    """A run name is a file stem (letters, digits, ``_ . -``): it names files and a folder."""
-    if not isinstance(run_name, str) or not _STEM.match(run_name):
-        raise UnknownChoice(
-            f"parameter run_name={run_name!r} must be a file stem (letters, digits, _ . -; no spaces or slashes)"
-        )
+    """The ``run_name`` parameter of every report: a file stem (:func:`analysis.data.fileio.stem_problem`).
+
+    It names the run's files and, for exploratory runs, its folder ``build/interactive/<run_name>/``.
+
+    Raises
+    ------
+    UnknownChoice
+        ``parameter run_name='../x' must be a file stem: ...`` (one message for every report).
+    """
+    problem = stem_problem(run_name)
+    if problem:
+        raise UnknownChoice(f"parameter run_name={run_name!r} {problem}")
+    assert isinstance(run_name, str)
     return run_name
 
 
@@ -137,9 +151,4 @@ def outputs(output_dir: object = None, run_name: str = "run", announce: bool = T
     Outputs
         With ``figures/`` and ``tables/`` created.
     """
-    out = resolve(output_dir, run_name)
-    out.figures.mkdir(parents=True, exist_ok=True)
-    out.tables.mkdir(parents=True, exist_ok=True)
-    if announce:
-        print(out.notice, flush=True)
-    return out
+    return resolve(output_dir, run_name).open(announce)

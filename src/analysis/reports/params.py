@@ -11,88 +11,71 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from analysis.data.load import UnknownChoice, check_choice, load_observations
+from analysis.data.breaks import SeriesBreak, indicator_breaks, load_series_breaks, register_break
+from analysis.data.load import KINDS, UnknownChoice, check_choice, did_you_mean, load_observations
 from analysis.data.vocab import load_regions
 from analysis.metrics.growth import COUNT_INDICATORS
-
-
-@dataclass(frozen=True)
-class SeriesBreak:
-    """A year from which a series is on another basis: not like-for-like with the years before."""
-
-    label: str  # short, for a figure legend
-    reason: str  # one clause, for tables and text
-    no_growth_across: bool = False  # a change of concept: no growth rate is computed across it
-
-
-CENSUS_REVISION = SeriesBreak(
-    "census revision",
-    "revised basis (fourth economic census), not like-for-like with earlier years (partly a level shift)",
-)
-INCOME_CONCEPT = SeriesBreak(
-    "income concept",
-    "rural income concept changed in 2013: per-capita net income (纯收入) before, disposable income (可支配收入) "
-    "from the integrated household survey on; a pre-2013 figure published as disposable income may be either",
-)
-POVERTY_LINE_CONCEPT = SeriesBreak(
-    "poverty-line concept",
-    "poverty line on another income concept from 2014: the 2300-yuan line in current prices of rural per-capita "
-    "net income (纯收入) for 2011-13, of rural disposable income (可支配收入) from 2014; no growth across the break",
-    no_growth_across=True,
-)
-EXIT_THRESHOLD = SeriesBreak(
-    "exit threshold",
-    "the 2020 value (printed as an approximate round figure) is the exit threshold announced for 2020, another "
-    "concept than the price-indexed line; no growth across the break",
-    no_growth_across=True,
-)
-REGISTER_ADJUSTMENT = SeriesBreak(
-    "register adjustment",
-    "registered poverty on the register after dynamic adjustment (动态调整) from the break year; the earlier rates "
-    "fit the original 2014 建档立卡 register and a 2013 value predates registration (claims audit doc004.k02, k04, "
-    "k27: the population base implied by poor population / incidence differs between the start and the end)",
-)
-
-SERIES_BREAKS: dict[str, dict[int, SeriesBreak]] = {
-    "gdp": {2019: CENSUS_REVISION},
-    "gdp_per_capita": {2019: CENSUS_REVISION},
-    "rural_disposable_income": {2013: INCOME_CONCEPT},
-    "poverty_line_current_prices": {2014: POVERTY_LINE_CONCEPT, 2020: EXIT_THRESHOLD},
-}
-"""Default break years by indicator (``break_years="auto"``): regional GDP from 2019 is on the
-fourth-economic-census basis (``docs/methods.md``, section 5); rural income changed concept in 2013 (the external
-figures' README); the poverty line changes income concept in 2014 and its 2020 value is the exit threshold. A
-region's register break (``register_break`` of ``data/raw/regions.csv``) is added for its registered poverty
-incidence by :func:`series_breaks`."""
-
-REGISTER_INDICATORS = ("poverty_incidence",)
-"""Indicators on a region's poverty register: a ``register_break`` of ``regions.csv`` splits them."""
+from analysis.reports.outputs import Outputs, check_run_name, resolve
 
 
 def series_breaks(region: str, indicator: str) -> dict[int, SeriesBreak]:
-    """The default breaks of one series: :data:`SERIES_BREAKS` of its indicator and, for a registered
-    poverty incidence, the region's register break (``regions.csv``, column ``register_break``).
+    """The default breaks of one series (``break_years="default"``), by year.
+
+    The dated breaks of its indicator in ``data/raw/series_breaks.csv`` (:mod:`analysis.data.breaks`)
+    and, where that file gives the indicator a ``register`` break (registered poverty incidence),
+    the region's ``register_break`` of ``data/raw/regions.csv``.
 
     >>> sorted(series_breaks("Xiangxi", "poverty_incidence"))
     [2018]
     >>> series_breaks("China", "poverty_incidence")
     {}
     """
-    out = dict(SERIES_BREAKS.get(indicator, {}))
-    if indicator in REGISTER_INDICATORS:
+    out = indicator_breaks(indicator)
+    register = register_break(indicator)
+    if register is not None:
         regions = load_regions()
         if region in regions.index and "register_break" in regions.columns:
             year = str(regions.at[region, "register_break"]).strip()
             if year:
-                out[int(year)] = REGISTER_ADJUSTMENT
+                out[int(year)] = register
     return dict(sorted(out.items()))
 
 
-GDP_BREAK_YEARS: dict[str, tuple[int, ...]] = {k: tuple(SERIES_BREAKS[k]) for k in ("gdp", "gdp_per_capita")}
-"""The GDP breaks alone (the elasticity notes name them for GDP drivers)."""
+def revision_years(indicator: str) -> tuple[int, ...]:
+    """Years of the indicator's revision breaks (``revision`` = yes in ``series_breaks.csv``: a new vintage).
+
+    >>> revision_years("gdp"), revision_years("rural_disposable_income")
+    ((2019,), ())
+    """
+    return tuple(y for y, b in indicator_breaks(indicator).items() if b.revision)
+
+
+def _legacy(name: str) -> Any:
+    """The names params.py had before the breaks moved to ``series_breaks.csv`` (callers on other branches).
+
+    ``SERIES_BREAKS`` (indicator -> year -> break), ``GDP_BREAK_YEARS`` (indicator -> revision years)
+    and the break constants (``CENSUS_REVISION`` ...: the label in capitals) are computed from the file.
+    """
+    rows = load_series_breaks()
+    if name == "SERIES_BREAKS":
+        return {ind: indicator_breaks(ind) for ind in dict.fromkeys(r.indicator for r in rows if r.year is not None)}
+    if name == "GDP_BREAK_YEARS":
+        return {ind: revision_years(ind) for ind in dict.fromkeys(r.indicator for r in rows if r.brk.revision)}
+    for r in rows:
+        if r.brk.label.upper().replace("-", "_").replace(" ", "_") == name:
+            return r.brk
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __getattr__(name: str) -> Any:
+    if name.isupper():
+        return _legacy(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 USER_BREAK = SeriesBreak("series break", "series break given in break_years")
 
@@ -135,9 +118,9 @@ def as_year(value: object, name: str) -> int | None:
 
 
 def as_choice(value: object, name: str, valid: Sequence[str]) -> str:
-    """A parameter that must be one of ``valid`` (the message lists them)."""
+    """A parameter that must be one of ``valid`` (the message lists them, and the closest ones)."""
     if not isinstance(value, str) or value not in valid:
-        raise UnknownChoice(f"unknown {name} {value!r}; valid choices: {', '.join(valid)}")
+        raise UnknownChoice(f"unknown {name} {value!r}; valid choices: {', '.join(valid)}{did_you_mean(value, valid)}")
     return value
 
 
@@ -148,6 +131,71 @@ def as_bool(value: object, name: str) -> bool:
     if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "1", "0"):
         return value.lower() in ("true", "yes", "1")
     raise UnknownChoice(f"parameter {name}={value!r} must be True or False")
+
+
+def kinds_for(include_external: object) -> tuple[str, ...]:
+    """The kinds of value a run uses: every kind (:data:`analysis.data.load.KINDS`), less ``external``
+    when ``include_external`` is False. The one rule of every report.
+
+    >>> kinds_for(True), kinds_for("False")
+    (('document', 'external', 'derived'), ('document', 'derived'))
+    """
+    ext = as_bool(include_external, "include_external")
+    return tuple(KINDS) if ext else tuple(k for k in KINDS if k != "external")
+
+
+@dataclass(frozen=True)
+class RunBase:
+    """The parameters every report run shares, each checked by one rule (:func:`run_base`)."""
+
+    run_name: str
+    """The file stem of the run's tables and figures (:func:`analysis.reports.outputs.check_run_name`)."""
+    include_external: bool
+    kinds: tuple[str, ...]
+    """The kinds of value the run uses (:func:`kinds_for`)."""
+    where: Outputs
+    """Where the run writes (:func:`analysis.reports.outputs.resolve`; nothing created yet)."""
+
+    def outputs(self, announce: bool = True) -> Outputs:
+        """Create the run's output folders and say where they are (the first output of a run)."""
+        return self.where.open(announce)
+
+
+def run_base(run_name: object, include_external: object = True, output_dir: object = None) -> RunBase:
+    """Check the parameters every report's ``prepare()`` has: ``run_name``, ``include_external``, ``output_dir``.
+
+    Parameters
+    ----------
+    run_name : str
+        A file stem (one rule and one message for every report; ``../x`` is refused).
+    include_external : bool
+        Whether external (secondary) values may be used; ``True``/``False`` or their spellings
+        (``"false"``, ``"no"``, ``0`` ...: :func:`as_bool`).
+    output_dir : str or Path, optional
+        Where the run writes (:mod:`analysis.reports.outputs`: the parameter, else the build's
+        folder, else ``build/interactive/<run_name>/``).
+
+    Returns
+    -------
+    RunBase
+        Nothing is written until :meth:`RunBase.outputs`.
+
+    Raises
+    ------
+    UnknownChoice
+        On a run name that is not a file stem, an ``include_external`` that is not a boolean, or
+        an ``output_dir`` that is not a path.
+
+    Examples
+    --------
+    >>> base = run_base("growth_rates_real", False, "build/variants/mine")
+    >>> base.kinds, base.where.where
+    (('document', 'derived'), 'build/variants/mine/')
+    """
+    name = check_run_name(run_name)
+    return RunBase(
+        name, as_bool(include_external, "include_external"), kinds_for(include_external), resolve(output_dir, name)
+    )
 
 
 @dataclass(frozen=True)
@@ -200,8 +248,8 @@ def resolve_series(
     include_external : bool
         Whether external (secondary) values may be used.
     break_years : "auto", list of int, or None
-        ``auto`` marks the breaks of :data:`SERIES_BREAKS` (2019 for GDP series: census revision;
-        2013 for rural income: change of concept); a list applies to all.
+        ``auto`` (or ``default``) marks each series' breaks (:func:`series_breaks`, from
+        ``data/raw/series_breaks.csv``); a list applies to all.
 
     Raises
     ------
@@ -210,7 +258,7 @@ def resolve_series(
         lists the valid choices.
     """
     obs = load_observations() if obs is None else obs
-    kinds = ("document", "external", "derived") if include_external else ("document", "derived")
+    kinds = kinds_for(include_external)
     if start_year is not None and end_year is not None and start_year >= end_year:
         raise UnknownChoice(f"start_year {start_year} must be before end_year {end_year}")
     specs = []

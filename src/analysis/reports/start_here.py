@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data.load import KINDS, UnknownChoice, check_choice, get_series, load_observations
-from analysis.reports.outputs import Outputs, check_run_name, outputs
-from analysis.reports.params import as_bool, as_year
+from analysis.data.load import UnknownChoice, check_choice, get_series, load_observations
+from analysis.reports.outputs import Outputs
+from analysis.reports.params import as_year, run_base
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ def prepare(
         Naming the parameter and listing the valid choices (regions, the region's
         indicators, observation ids of the region, observed years).
     """
+    shared = run_base(run_name, include_external, output_dir)  # run_name, include_external, output_dir: one rule each
     obs = load_observations()
     check_choice("region", region, obs["region"])
     mine = obs[obs["region"] == region]
@@ -87,12 +88,12 @@ def prepare(
     start, end = as_year(start_year, "start_year"), as_year(end_year, "end_year")
     if start is None or end is None or start >= end:
         raise UnknownChoice(f"start_year={start_year!r} and end_year={end_year!r}: need two years, start < end")
-    kinds = KINDS if as_bool(include_external, "include_external") else ("document", "derived")
+    kinds = shared.kinds
     for ind in (indicator, outcome, driver):
         for year, name in ((start, "start_year"), (end, "end_year")):
             _check_year(year, str(region), str(ind), kinds, name)
-    name = check_run_name(run_name)
-    out = outputs(output_dir, name)
+    name = shared.run_name
+    out = shared.outputs()
     return StartHere(
         str(region),
         str(indicator),
