@@ -10,8 +10,16 @@ import pandas as pd
 
 from analysis.metrics import elasticity as el
 from analysis.reports import figures
-from analysis.reports.elasticity import UNIT_LABELS, VARIANT_STYLE, ElasticityRun, headline, value_in
-from analysis.reports.elasticity_select import SHORT_LABELS
+from analysis.reports.elasticity import ElasticityRun, headline, value_in
+from analysis.reports.elasticity_select import short_label
+
+VARIANT_STYLE = {
+    "log_arc": ("o", "C0", "log arc"),
+    "midpoint": ("s", "C2", "midpoint arc"),
+    "window": ("^", "C1", "window formula"),
+    "ols": ("D", "C3", "log-log OLS (95% CI)"),
+}
+"""Marker, colour and legend label of each formula in the variants figure."""
 
 
 def _ext(run: ElasticityRun) -> str:
@@ -46,7 +54,7 @@ def source_note(kinds: set[str] | None = None, prices: str = "Current prices.") 
 
 
 def _unit(u: str) -> str:
-    return UNIT_LABELS.get(u, u)
+    return figures.UNIT_LABELS.get(u, u)
 
 
 def _marker_kind(*kinds: str) -> str:
@@ -139,10 +147,10 @@ def fig_paths(run: ElasticityRun) -> dict | None:
             )
         ax.set_title(sel.label().replace(" vs ", "\nvs "), fontsize=8.5)
         ax.set_xlabel(
-            f"{SHORT_LABELS.get(sel.spec.driver, sel.spec.driver)}, {_unit(sel.driver_unit)} (log)", fontsize=7.5
+            f"{short_label(sel.spec.driver)}, {_unit(sel.driver_unit)} (log)", fontsize=7.5
         )
         ax.set_ylabel(
-            f"{SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)}, {_unit(sel.outcome_unit)} (log)", fontsize=7.5
+            f"{short_label(sel.spec.outcome)}, {_unit(sel.outcome_unit)} (log)", fontsize=7.5
         )
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(sels) :]:

@@ -9,12 +9,9 @@ import pandas as pd
 from analysis.metrics import elasticity as el
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
-from analysis.reports.elasticity import ElasticityRun, kind_note, n_years_text, value_in, variant_value
-from analysis.reports.elasticity_select import SHORT_LABELS, Selected
-
-
-def _fmt(v: float | None, digits: int = 2) -> str:
-    return "" if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else f"{float(v):.{digits}f}"
+from analysis.reports.elasticity import ElasticityRun, fmt, kind_note, n_years_text, value_in, variant_value
+from analysis.reports.elasticity_real import national_value
+from analysis.reports.elasticity_select import Selected, short_label
 
 
 def selection(run: ElasticityRun) -> pd.DataFrame:
@@ -57,54 +54,6 @@ def pairing_table(run: ElasticityRun) -> pd.DataFrame:
     )
 
 
-def display_table(run: ElasticityRun) -> pd.DataFrame:
-    """The estimates for reading: one row per run with its headline and companions, rounded.
-
-    The headline is the log arc elasticity where outcome and driver share their windows,
-    else the ratio of average annual log growth rates (named so: not an elasticity). The
-    pairs that could not be computed are in :func:`not_computed_display`.
-    """
-    t = run.table
-    rows = []
-    for sel in run.runs:
-        r = t[t["run"] == sel.run_id]
-        if r.empty:
-            continue
-
-        def v(variant: str, digits: int = 2, r: pd.DataFrame = r) -> str:
-            x = r[r["variant"] == variant]
-            return "" if x.empty else _fmt(x["elasticity"].iloc[0], digits)
-
-        head = "log_arc" if sel.pairing.same_window else "window"
-        ols = r[r["variant"] == "ols"]
-        rows.append(
-            {
-                "run": sel.label(),
-                "windows": sel.windows_label(),
-                "headline": (
-                    "log arc elasticity" if head == "log_arc" else "ratio of annual log growth (windows differ)"
-                ),
-                "value": v(head),
-                "midpoint": v("midpoint"),
-                "semi (pp per 1%)": v("semi", 3),
-                "OLS (95% CI)": ""
-                if ols.empty
-                else f"{_fmt(ols['elasticity'].iloc[0])} ({_fmt(ols['ci_low'].iloc[0])} to {_fmt(ols['ci_high'].iloc[0])})",
-                "kind": _kind(sel),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _kind(sel: Selected) -> str:
-    """What the estimate is, in a few words (outcome measure, driver prices)."""
-    if sel.is_poverty:
-        what = "registered-poor " + ("rate" if sel.is_rate else "count")
-    else:
-        what = "assistance " + ("payment" if "monthly" in sel.outcome_unit or "月" in sel.outcome_unit else "standard")
-    return f"{what}; nominal driver"
-
-
 def not_computed_display(run: ElasticityRun) -> pd.DataFrame:
     """The pairs that could not be computed (or are not repeated), with the reason, one line each."""
     n = run.not_computed
@@ -119,29 +68,6 @@ def not_computed_display(run: ElasticityRun) -> pd.DataFrame:
                 for o, d in zip(n["outcome_window"], n["driver_window"], strict=True)
             ],
             "reason": n["reason"],
-        }
-    )
-
-
-def benchmark_display(run: ElasticityRun) -> pd.DataFrame:
-    """The benchmark table for reading."""
-    b = run.benchmark
-    if b.empty:
-        return b
-    return pd.DataFrame(
-        {
-            "run": b["run"],
-            "Gini": b["gini"].map(lambda v: f"{v:.2f}"),
-            "sigma": b["sigma"].map(lambda v: f"{v:.4f}"),
-            "H start-end, %": [f"{a:g} -> {c:g}" for a, c in zip(b["h_start_pct"], b["h_end_pct"], strict=True)],
-            "point elasticity at start": b["benchmark_start"].map(_fmt),
-            "point elasticity at end": b["benchmark_end"].map(_fmt),
-            "arc benchmark": b["benchmark_arc"].map(_fmt),
-            "real mean-income multiple needed": b["required_multiple"].map(_fmt),
-            "observed real driver multiple": [
-                _fmt(v) if pd.notna(v) else "none (no real driver)" for v in b["observed_real_driver_multiple"]
-            ],
-            "observed, real driver": b["observed_real_elasticity"].map(_fmt),
         }
     )
 
@@ -169,9 +95,9 @@ def narrate(run: ElasticityRun) -> str:
         d0 = float(value_in(sel.driver, p.driver_window[0])["value"])
         d1 = float(value_in(sel.driver, p.driver_window[1])["value"])
         head = (
-            f"- **{sel.label()}**: {SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)} {o0:g} -> {o1:g} "
+            f"- **{sel.label()}**: {short_label(sel.spec.outcome)} {o0:g} -> {o1:g} "
             f"{sel.outcome_unit} ({p.outcome_window[0]}-{p.outcome_window[1]}), "
-            f"{SHORT_LABELS.get(sel.spec.driver, sel.spec.driver)} {d0:g} -> {d1:g} {sel.driver_unit} "
+            f"{short_label(sel.spec.driver)} {d0:g} -> {d1:g} {sel.driver_unit} "
             f"({p.driver_window[0]}-{p.driver_window[1]}). "
         )
         parts = []
@@ -220,7 +146,7 @@ def narrate(run: ElasticityRun) -> str:
         g = la if p.same_window else win
         if not sel.is_poverty and g is not None and not sel.spec.driver_price_indexed:
             parts.append(
-                f"the {SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)} grew {g:.2f} times as fast "
+                f"the {short_label(sel.spec.outcome)} grew {g:.2f} times as fast "
                 "as the driver (annualised log growth" + ("" if p.same_window else ", over different windows") + ")"
             )
         lines.append(head + "; ".join(parts) + ".")
@@ -337,13 +263,13 @@ def real_display(run: ElasticityRun) -> pd.DataFrame:
             "run": t["run"],
             "variant": t["variant"],
             "nominal": [
-                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["nominal_elasticity"], t["variant"], strict=False)
+                fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["nominal_elasticity"], t["variant"], strict=False)
             ],
             "real": [
-                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"], strict=False)
+                fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"], strict=False)
             ],
             "95% CI": [
-                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
+                f"{fmt(a)} to {fmt(b)}" if pd.notna(a) else ""
                 for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
             ],
             "price index": t["price_index"].fillna(""),
@@ -371,10 +297,10 @@ def national_display(run: ElasticityRun) -> pd.DataFrame:
             ],
             "incidence, %": [f"{a:g} -> {b:g}" for a, b in zip(t["incidence_start"], t["incidence_end"], strict=True)],
             "elasticity": [
-                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"], strict=False)
+                fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"], strict=False)
             ],
             "95% CI": [
-                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
+                f"{fmt(a)} to {fmt(b)}" if pd.notna(a) else ""
                 for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
             ],
             "price index": t["price_index"].fillna(""),
@@ -395,8 +321,8 @@ def matched_display(run: ElasticityRun) -> pd.DataFrame:
                 o if o == d else f"outcome {o}, driver {d}"
                 for o, d in zip(m["outcome_window"], m["driver_window"], strict=True)
             ],
-            "region": m["regional_elasticity"].map(_fmt),
-            "China, same years": [_fmt(v) if pd.notna(v) else "none" for v in m["national_elasticity"]],
+            "region": m["regional_elasticity"].map(fmt),
+            "China, same years": [fmt(v) if pd.notna(v) else "none" for v in m["national_elasticity"]],
             "note": m["note"],
         }
     )
@@ -404,8 +330,6 @@ def matched_display(run: ElasticityRun) -> pd.DataFrame:
 
 def narrate_national(run: ElasticityRun) -> str:
     """The national elasticities in words, and each region beside the nation over its own years."""
-    from analysis.reports.elasticity_real import national_value
-
     n_ols = national_value(run, "nominal", "ols")
     la = national_value(run, "nominal", "log_arc")
     if la is None:
@@ -447,7 +371,7 @@ def narrate_national(run: ElasticityRun) -> str:
         what = "log arc" if nom["variant"] == "log_arc" else "ratio of annual log growth"
         if pd.isna(nom["national_elasticity"]):
             lines.append(
-                f"- **{rid}** ({w}): {what} {_fmt(nom['regional_elasticity'])}; no national value over the same "
+                f"- **{rid}** ({w}): {what} {fmt(nom['regional_elasticity'])}; no national value over the same "
                 f"years ({nom['note']})."
             )
             continue
