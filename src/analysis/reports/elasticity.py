@@ -232,7 +232,7 @@ def prepare(
     declared = [RunSpec.parse(item, f"pairs[{i}]") for i, item in enumerate(items)]
     nat = RunSpec.parse(notebook_parameter("national") if national is None else national, "national")
     if nat.start is None or nat.end is None:
-        raise UnknownChoice(f"national {national!r} needs its window, e.g. \"2014-2019\"")
+        raise UnknownChoice(f'national {national!r} needs its window, e.g. "2014-2019"')
     obs = load_observations()
     specs, from_defaults = select_specs(declared, region, outcome, driver, driver_region, obs, kinds)
     runs, skipped = [], []

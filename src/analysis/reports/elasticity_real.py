@@ -182,8 +182,7 @@ def national_series(run: ElasticityRun) -> tuple[dict[int, float], dict[int, flo
         return (
             {},
             {},
-            f"{region}'s {short_label(h_ind)} and {short_label(y_ind)} are {what} values "
-            f"(kinds used: {', '.join(kinds)})",
+            f"{region}'s {short_label(h_ind)} and {short_label(y_ind)} are {what} values (kinds used: {', '.join(kinds)})",
         )
     lo, hi = spec.start, spec.end
     h = get_series(region, h_ind, kinds, lo, hi)

@@ -43,7 +43,16 @@ ANY = "*"
 """The wildcard of a key column in the curated tables."""
 
 BAND_COLUMNS = ("outcome", "driver", "low", "high", "driver_concept", "citation", "reference", "note")
-NOTE_COLUMNS = ("region", "outcome", "driver", "driver_region", "driver_window", "note", "driver_price_indexed", "source")
+NOTE_COLUMNS = (
+    "region",
+    "outcome",
+    "driver",
+    "driver_region",
+    "driver_window",
+    "note",
+    "driver_price_indexed",
+    "source",
+)
 TEMPLATE = re.compile(r"\{([a-z0-9_.]+):([a-z_]+)\}")
 """A quoted observation in a curated note: ``{obs_id:column}``."""
 
@@ -223,7 +232,7 @@ def _window(value: object, what: str) -> tuple[int, int] | None:
     try:
         a, b = (int(str(x).strip()) for x in parts)  # type: ignore[union-attr]
     except (TypeError, ValueError):
-        raise UnknownChoice(f"{what} {value!r} is not a window such as \"2013-2019\" or [2013, 2019]") from None
+        raise UnknownChoice(f'{what} {value!r} is not a window such as "2013-2019" or [2013, 2019]') from None
     if a >= b:
         raise UnknownChoice(f"{what} {value!r}: the start must be before the end")
     return a, b
@@ -271,7 +280,12 @@ class RunSpec:
             check_choice(f"{where} driver region", d_region, load_regions().index)
         w = _window(rest[1], f"{where} window")
         return cls(
-            str(region), str(outcome), str(driver), d_region, *(w or (None, None)), _window(rest[2], f"{where} driver window")
+            str(region),
+            str(outcome),
+            str(driver),
+            d_region,
+            *(w or (None, None)),
+            _window(rest[2], f"{where} driver window"),
         )
 
     def _matches(self, r: dict) -> bool:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from analysis.metrics import elasticity as el
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
-from analysis.reports.elasticity import ElasticityRun, fmt, kind_note, n_years_text, value_in, variant_value
+from analysis.reports.elasticity import ElasticityRun, fmt, kind_note, value_in, variant_value
 from analysis.reports.elasticity_real import national_value
-from analysis.reports.elasticity_select import Selected, short_label
+from analysis.reports.elasticity_select import Selected, load_literature_bands
+from analysis.reports.params import CENSUS_REVISION, INCOME_CONCEPT, SeriesBreak, series_breaks
 
 
 def selection(run: ElasticityRun) -> pd.DataFrame:
@@ -72,133 +71,19 @@ def not_computed_display(run: ElasticityRun) -> pd.DataFrame:
     )
 
 
-def _band_text(sel: Selected) -> str:
-    """The literature band named with the differences in the same sentence (incidence runs only)."""
+def band_text(sel: Selected) -> str:
+    """The literature band named with the differences in the same sentence (incidence runs only; '' otherwise).
+
+    The band and the driver it is about come from ``data/raw/literature_bands.csv``.
+    """
     band = sel.band
     if band is None:
         return ""
-    lo, hi, _ = band
-    concept = "real GDP per capita" if sel.band_key == "gdp" else "real survey mean income"
     return (
-        f" (the literature's {lo:g} to {hi:g} is for survey headcounts against {concept} across countries; "
+        f" (the literature's {band.low:g} to {band.high:g} is for survey headcounts against {band.driver_concept} "
+        "across countries; "
         "this is registered-poor incidence against a nominal driver, so the band is no benchmark for it)"
     )
-
-
-def narrate(run: ElasticityRun) -> str:
-    """One computed bullet per run: windows, formula, value, companions and the literature band."""
-    lines = []
-    for sel in run.runs:
-        p = sel.pairing
-        o0 = float(value_in(sel.outcome, p.outcome_window[0])["value"])
-        o1 = float(value_in(sel.outcome, p.outcome_window[1])["value"])
-        d0 = float(value_in(sel.driver, p.driver_window[0])["value"])
-        d1 = float(value_in(sel.driver, p.driver_window[1])["value"])
-        head = (
-            f"- **{sel.label()}**: {short_label(sel.spec.outcome)} {o0:g} -> {o1:g} "
-            f"{sel.outcome_unit} ({p.outcome_window[0]}-{p.outcome_window[1]}), "
-            f"{short_label(sel.spec.driver)} {d0:g} -> {d1:g} {sel.driver_unit} "
-            f"({p.driver_window[0]}-{p.driver_window[1]}). "
-        )
-        parts = []
-        la, mp, win = (
-            variant_value(run, sel, "log_arc"),
-            variant_value(run, sel, "midpoint"),
-            variant_value(run, sel, "window"),
-        )
-        semi, ols = variant_value(run, sel, "semi"), variant_value(run, sel, "ols")
-        if p.same_window:
-            if la is not None:
-                parts.append(f"Log arc elasticity {la:.2f}{_band_text(sel)}")
-            if mp is not None:
-                parts.append(f"midpoint arc {mp:.2f}")
-
-        else:
-            parts.append(
-                "The windows differ, so only the ratio of average annual log growth rates is computed (not an "
-                f"elasticity): {win:.2f}{_band_text(sel)}"
-                if win is not None
-                else "The windows differ"
-            )
-        if semi is not None:
-            parts.append(
-                f"semi-elasticity {semi:.3f} percentage points per 1% growth"
-                + ("" if p.same_window else " (annualised, over the two windows)")
-                + f", bounded by the starting level of {o0:g}%"
-            )
-        if "ols" in run.variants:
-            if ols is None:
-                parts.append(f"no OLS ({n_years_text(len(p.paired_years))}; needs {el.MIN_OLS_POINTS})")
-            else:
-                r = run.table[(run.table["run"] == sel.run_id) & (run.table["variant"] == "ols")].iloc[0]
-                parts.append(
-                    f"log-log OLS {ols:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
-                    f"{int(r['dof'])} degrees of freedom, descriptive)"
-                )
-        if sel.spec.driver_price_indexed:
-            gs, gl = math.log(o1 / o0) / p.t_outcome, math.log(d1 / d0) / p.t_driver
-            parts.append(
-                f"the line moves only by price indexation, so this ratio sets the standard's nominal growth "
-                f"({100 * gs:.1f}% a year, {p.outcome_window[0]}-{p.outcome_window[1]}) against the line's inflation "
-                f"({100 * gl:.1f}% a year, {p.driver_window[0]}-{p.driver_window[1]}): a measure of the standard's "
-                "real growth" + ("" if p.same_window else " over mismatched windows") + ", not a response to the line"
-            )
-        g = la if p.same_window else win
-        if not sel.is_poverty and g is not None and not sel.spec.driver_price_indexed:
-            parts.append(
-                f"the {short_label(sel.spec.outcome)} grew {g:.2f} times as fast "
-                "as the driver (annualised log growth" + ("" if p.same_window else ", over different windows") + ")"
-            )
-        lines.append(head + "; ".join(parts) + ".")
-    if run.skipped:
-        lines.append("- Not computed: " + "; ".join(run.skipped) + ".")
-    return "\n".join(lines)
-
-
-def narrate_benchmark(run: ElasticityRun) -> str:
-    """The lognormal benchmark beside each incidence run, compared only with a real driver.
-
-    The benchmark's growth is of real mean income (the line is fixed in 2010 prices), so the
-    observed side is the driver deflated by the index :mod:`analysis.reports.real_terms`
-    chooses; a run without a real driver gets the benchmark and no comparison.
-    """
-    b = run.benchmark
-    if b.empty:
-        return "No incidence run is selected: the lognormal benchmark applies to a headcount ratio only."
-    lines = []
-    for rid, g in b.groupby("run", sort=False):
-        r0 = g.iloc[len(g) // 2]
-        rng = f"{g['benchmark_arc'].min():.2f} to {g['benchmark_arc'].max():.2f}"
-        text = (
-            f"- **{rid}**: H {r0['h_start_pct']:g}% -> {r0['h_end_pct']:g}%. A distribution-neutral (lognormal) fall "
-            f"over this range has an arc elasticity of {rng} for Gini {g['gini'].min():.2f}-{g['gini'].max():.2f} "
-            f"(point elasticity {r0['benchmark_start']:.2f} at the start and {r0['benchmark_end']:.2f} at the end, "
-            f"Gini {r0['gini']:.2f}); it needs real mean income to grow by a factor {r0['required_multiple']:.2f}."
-        )
-        if pd.notna(r0["observed_real_driver_multiple"]):
-            e = float(r0["observed_real_elasticity"])
-            lo, hi = g["benchmark_arc"].min(), g["benchmark_arc"].max()
-            where = (
-                "within the benchmark range"
-                if lo <= e <= hi
-                else "more negative than the benchmark range: incidence fell faster than distribution-neutral "
-                "growth of the real driver would imply"
-                if e < lo
-                else "less negative than the benchmark range: incidence fell more slowly than distribution-neutral "
-                "growth of the real driver would imply"
-            )
-            text += (
-                f" The driver grew by a real factor {r0['observed_real_driver_multiple']:.2f} ({r0['driver_window']}, "
-                f"{r0['real_price_index']}), and the observed elasticity with the real driver is {e:.2f}, {where} "
-                "(registered poor against a survey-style benchmark: a reading, not a test)."
-            )
-        else:
-            text += (
-                f" No comparison: the benchmark is about real mean income, and {r0['real_note'] or 'the driver has no real value'}"
-                f" (the nominal driver grew by a factor {r0['observed_driver_multiple']:.2f}, which includes inflation)."
-            )
-        lines.append(text)
-    return "\n".join(lines)
 
 
 def narrate_caveats(run: ElasticityRun) -> str:
@@ -265,12 +150,9 @@ def real_display(run: ElasticityRun) -> pd.DataFrame:
             "nominal": [
                 fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["nominal_elasticity"], t["variant"], strict=False)
             ],
-            "real": [
-                fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"], strict=False)
-            ],
+            "real": [fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"], strict=False)],
             "95% CI": [
-                f"{fmt(a)} to {fmt(b)}" if pd.notna(a) else ""
-                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+                f"{fmt(a)} to {fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
             ],
             "price index": t["price_index"].fillna(""),
             "status": [s if s != "refused" else f"refused: {n}" for s, n in zip(t["status"], t["note"], strict=False)],
@@ -300,8 +182,7 @@ def national_display(run: ElasticityRun) -> pd.DataFrame:
                 fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"], strict=False)
             ],
             "95% CI": [
-                f"{fmt(a)} to {fmt(b)}" if pd.notna(a) else ""
-                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+                f"{fmt(a)} to {fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
             ],
             "price index": t["price_index"].fillna(""),
         }
@@ -391,13 +272,23 @@ def narrate_national(run: ElasticityRun) -> str:
 # --- Ranked caveats ----------------------------------------------------------------------------------------------
 
 
-POVERTY_OUTCOMES = ("poverty_incidence", "poor_population")
+def _bands_text() -> str:
+    """``about -1 to -2.3 against real GDP per capita and -2 to -3 against ...`` from ``literature_bands.csv``."""
+    t = load_literature_bands()
+    t = t[t["low"] != ""].drop_duplicates("driver_concept")
+    return " and ".join(
+        f"{float(r['high']):g} to {float(r['low']):g} against {r['driver_concept']}" for _, r in t.iterrows()
+    )
+
+
+def _crosses(sel: Selected, brk: SeriesBreak) -> bool:
+    """Whether a run's driver has the series break ``brk`` (:func:`analysis.reports.params.series_breaks`)."""
+    return any(b is brk for b in series_breaks(sel.spec.d_region, sel.spec.driver).values())
 
 
 def caveat_list(run: ElasticityRun) -> list[Caveat]:
     """The report's caveats, each only where a run uses the data it is about (unranked)."""
-    poverty = [s for s in run.runs if s.spec.outcome in POVERTY_OUTCOMES]
-    drivers = {s.spec.driver for s in poverty}
+    poverty = [s for s in run.runs if s.is_poverty]
     out = []
     if poverty:
         out.append(
@@ -411,12 +302,12 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
                 ("elasticity-gdp", "elasticity-income"),
             )
         )
-    if "gdp_per_capita" in drivers:
+    if any(_crosses(s, CENSUS_REVISION) for s in poverty):
         out.append(
             Caveat(
                 "GDP per capita is not household income, and it crosses a census revision.",
-                "Across countries, survey headcounts fall with elasticities of about -1 to -2.3 against real GDP per "
-                "capita and -2 to -3 against real survey mean income; the estimates here are registered-poor rates "
+                f"Across countries, survey headcounts fall with elasticities of about {_bands_text()}; "
+                "the estimates here are registered-poor rates "
                 "against nominal drivers over two endpoints, so those bands are context, not a benchmark. Where the "
                 "GDP-per-capita window ends on the fourth-economic-census basis, part of its growth is a level shift.",
                 "magnitude",
@@ -444,7 +335,7 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
                 ("elasticity-gdp", "elasticity-income"),
             )
         )
-    if "rural_disposable_income" in drivers:
+    if any(_crosses(s, INCOME_CONCEPT) for s in poverty):
         out.append(
             Caveat(
                 "Income concept break.",
@@ -454,7 +345,7 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
                 ("elasticity-income",),
             )
         )
-    if any(s.spec.outcome not in POVERTY_OUTCOMES for s in run.runs):
+    if any(not s.is_poverty for s in run.runs):
         out.append(
             Caveat(
                 "Standards against the poverty line.",
