@@ -423,4 +423,6 @@ def test_wuling_income_note_quotes_the_derivations_printed_inputs():
     # wuling.rural_income_multiple_2010.2019 as printed
     from analysis.reports.elasticity_select import RunSpec
 
-    assert RunSpec("Wuling", "poverty_incidence", "rural_disposable_income").note.startswith("2010 income derived as 11544 / 3.3 (stated multiple)")  # 元, 倍 as printed
+    assert RunSpec("Wuling", "poverty_incidence", "rural_disposable_income").note.startswith(
+        "2010 income derived as 11544 / 3.3 (stated multiple)"
+    )  # 元, 倍 as printed

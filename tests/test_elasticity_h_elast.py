@@ -59,7 +59,7 @@ def test_one_pair_alone_and_bad_pairs_are_refused(tmp_path: Path):
     t = er.build_table(run)
     # midpoint: ((0.65-31.93)/16.29) / ((705.7-418.9)/562.3) = -1.920196 / 0.510048 = -3.7647
     assert list(t["run"]) == [GDP_RUN] and t["elasticity"].iloc[0] == pytest.approx(-3.7647, abs=1e-4)
-    with pytest.raises(UnknownChoice, match="valid choices.*gdp_per_capita"):
+    with pytest.raises(UnknownChoice, match=r"valid choices.*gdp_per_capita"):
         er.prepare(pairs=[["Xiangxi", "poverty_incidence", "gdp_per_capta"]], output_dir=str(tmp_path))
     with pytest.raises(UnknownChoice, match="is not a window"):
         er.prepare(pairs=[["Xiangxi", "poverty_incidence", "gdp", None, "2013 to 2019"]], output_dir=str(tmp_path))
@@ -72,7 +72,10 @@ def test_the_pair_notes_quote_the_data():
     # the formula of row xiangxi.poverty_incidence_common_base.2013.derived, quoted from its note
     assert "65.77 / (1.56 / 0.65%)" in spec.note
     line = es.RunSpec("Xiangxi", "rural_dibao_standard", "poverty_line_current_prices", "China", 2014, 2019)
-    assert line.driver_price_indexed and line.note == "the poverty line in current prices is external and has no 2019 value"
+    assert (
+        line.driver_price_indexed
+        and line.note == "the poverty line in current prices is external and has no 2019 value"
+    )
     assert not es.RunSpec("Xiangxi", "poverty_incidence", "gdp", None, 2013, 2019).note
 
 

@@ -44,22 +44,6 @@ MIN_OLS_POINTS = 4
 GINI_VALUES: tuple[float, ...] = (0.30, 0.35, 0.40)
 """Gini coefficients of the lognormal benchmark curves."""
 
-LITERATURE_BANDS: dict[str, tuple[float, float, str]] = {
-    "income": (
-        -3.0,
-        -2.0,
-        "headcount vs survey mean income: about -2 to -3 (Ravallion & Chen 1997; Adams 2004: -2.79)",
-    ),
-    "gdp": (-2.3, -1.0, "headcount vs GDP per capita: about -1 to -2.3 (Adams 2004: -2.27, not significant)"),
-}
-"""Literature bands of the headcount-growth elasticity, (low, high, source) by driver concept.
-
-They are estimated from survey headcounts against real drivers (survey mean income or real
-GDP per capita) across countries: a report sets one beside an estimate of another kind
-only with the difference named in the same sentence, never as "inside" or "outside", and
-never beside the elasticity of a count (poor population), which adds the growth of the
-population base."""
-
 VARIANTS = ("log_arc", "midpoint", "semi", "window", "ols")
 """Elasticity variants a report can compute."""
 

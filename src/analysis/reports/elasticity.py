@@ -187,7 +187,7 @@ def prepare(
     pairs : list of list, optional
         The run definition: one ``[region, outcome, driver, driver_region, window, driver_window]``
         per pair (the last three optional; see :meth:`analysis.reports.elasticity_select.RunSpec.parse`).
-        None: the ``pairs`` of the notebook's parameters cell (:func:`~analysis.reports.elasticity_select.notebook_pairs`).
+        None: the ``pairs`` of the notebook's parameters cell (:func:`~analysis.reports.elasticity_select.notebook_parameter`).
     outcome, driver : str or list
         Indicators, or ``"default"`` (a wildcard over ``pairs``). Several
         outcomes and drivers are crossed.

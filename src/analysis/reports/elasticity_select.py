@@ -230,7 +230,7 @@ def _window(value: object, what: str) -> tuple[int, int] | None:
         return None
     parts = value.split("-") if isinstance(value, str) else value
     try:
-        a, b = (int(str(x).strip()) for x in parts)  # type: ignore[union-attr]
+        a, b = (int(str(x).strip()) for x in parts)  # type: ignore[attr-defined]
     except (TypeError, ValueError):
         raise UnknownChoice(f'{what} {value!r} is not a window such as "2013-2019" or [2013, 2019]') from None
     if a >= b:
@@ -278,14 +278,9 @@ class RunSpec:
         d_region = None if rest[0] in (None, "", region) else str(rest[0])
         if d_region is not None:
             check_choice(f"{where} driver region", d_region, load_regions().index)
-        w = _window(rest[1], f"{where} window")
+        start, end = _window(rest[1], f"{where} window") or (None, None)
         return cls(
-            str(region),
-            str(outcome),
-            str(driver),
-            d_region,
-            *(w or (None, None)),
-            _window(rest[2], f"{where} driver window"),
+            str(region), str(outcome), str(driver), d_region, start, end, _window(rest[2], f"{where} driver window")
         )
 
     def _matches(self, r: dict) -> bool:
