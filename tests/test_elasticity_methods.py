@@ -29,7 +29,6 @@ from analysis import paths
 from analysis.metrics import elasticity as el
 from analysis.reports import elasticity as er
 from analysis.reports import elasticity_real as erl
-from analysis.reports import elasticity_text as et
 
 XI = "xiangxi.poverty_incidence ~ rural_disposable_income"
 XG = "xiangxi.poverty_incidence ~ gdp_per_capita"
@@ -88,7 +87,7 @@ def test_national_ols_is_described_with_its_curvature(report: er.ElasticityRun):
     assert "not a reference interval" in ols["note"]
     assert "quadratic term p = 0.006" in ols["note"]
     assert "residuals -0.26, -0.02, +0.19, +0.29, +0.16, -0.37" in ols["note"]
-    text = et.narrate_national(report)
+    text = notebook_text()
     assert "inside" not in text and "outside" not in text
 
 
@@ -104,7 +103,7 @@ def test_xiangxi_beside_china_over_the_same_years(report: er.ElasticityRun):
     # both drivers deflated by the index real_terms chooses (today the China CPI, 2017 1.6%, 2018 2.1%):
     # chain 1.016 * 1.021 = 1.037336; China -0.973449 / (0.167477 - 0.036656) = -7.4411
     assert real["national_elasticity"] == pytest.approx(-7.4411, abs=1e-3)
-    assert "-5.81" in et.narrate_national(report)
+    assert "-5.81" in notebook_text()
 
 
 def test_no_national_value_where_china_lacks_the_driver_or_a_year(report: er.ElasticityRun):

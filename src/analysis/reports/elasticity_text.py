@@ -8,7 +8,6 @@ from analysis.metrics import elasticity as el
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
 from analysis.reports.elasticity import ElasticityRun, fmt, kind_note, value_in, variant_value
-from analysis.reports.elasticity_real import national_value
 from analysis.reports.elasticity_select import Selected, load_literature_bands
 from analysis.reports.params import CENSUS_REVISION, INCOME_CONCEPT, SeriesBreak, series_breaks
 
@@ -207,69 +206,6 @@ def matched_display(run: ElasticityRun) -> pd.DataFrame:
             "note": m["note"],
         }
     )
-
-
-def narrate_national(run: ElasticityRun) -> str:
-    """The national elasticities in words, and each region beside the nation over its own years."""
-    n_ols = national_value(run, "nominal", "ols")
-    la = national_value(run, "nominal", "log_arc")
-    if la is None:
-        return f"No national reference: {run.national_note or 'China has no paired incidence and income years'}."
-    t = run.national
-    yoy = t[(t["prices"] == "nominal") & (t["variant"] == "year_on_year")]
-    lines = [
-        (
-            f"- **China, poverty incidence (NBS survey) against rural disposable income, {la['years'].split()[0]}-"
-            f"{la['years'].split()[-1]}**: incidence {la['incidence_start']:g}% -> {la['incidence_end']:g}%, log arc "
-            f"{la['elasticity']:.2f} nominal. Year on year the elasticity drifts: "
-            + ", ".join(f"{str(r['years']).split()[1]} {r['elasticity']:.2f}" for _, r in yoy.iterrows())
-            + ": it grows in magnitude as incidence falls, as the lognormal benchmark predicts, so an elasticity "
-            "is comparable only with one over the same years or the same range of incidence."
-        )
-    ]
-    if n_ols is not None:
-        lines.append(
-            f"- The log-log OLS over these years ({n_ols['elasticity']:.2f}, 95% CI {n_ols['ci_low']:.2f} to "
-            f"{n_ols['ci_high']:.2f}, {int(n_ols['dof'])} degrees of freedom) is a description, not a reference "
-            f"interval: {str(n_ols['note']).split('not a reference interval: ')[-1]}."
-        )
-    rla = national_value(run, "real", "log_arc")
-    if rla is not None:
-        lines.append(
-            f"- **Real** (income deflated by {rla['price_index']}): log arc {rla['elasticity']:.2f}. Deflating the "
-            "driver shrinks income growth, so the real elasticity is larger in magnitude."
-        )
-    elif run.national_note:
-        lines.append(f"- No real national elasticity: {run.national_note}.")
-    m = run.matched
-    for rid, g in m.groupby("run", sort=False) if not m.empty else []:
-        nom = g[g["prices"] == "nominal"].iloc[0]
-        w = (
-            nom["outcome_window"]
-            if nom["outcome_window"] == nom["driver_window"]
-            else f"outcome {nom['outcome_window']}, driver {nom['driver_window']}"
-        )
-        what = "log arc" if nom["variant"] == "log_arc" else "ratio of annual log growth"
-        if pd.isna(nom["national_elasticity"]):
-            lines.append(
-                f"- **{rid}** ({w}): {what} {fmt(nom['regional_elasticity'])}; no national value over the same "
-                f"years ({nom['note']})."
-            )
-            continue
-        text = (
-            f"- **{rid}** ({w}): {what} {nom['regional_elasticity']:.2f} nominal; China over the same years "
-            f"{nom['national_elasticity']:.2f} (incidence {nom['national_incidence_start']:g}% -> "
-            f"{nom['national_incidence_end']:g}%)"
-        )
-        real = g[(g["prices"] == "real") & g["national_elasticity"].notna()]
-        if not real.empty:
-            r = real.iloc[0]
-            text += f"; real {r['regional_elasticity']:.2f} against China's {r['national_elasticity']:.2f}"
-        lines.append(text + " (registered poor against the NBS survey: a reading, not a test).")
-    return "\n".join(lines)
-
-
-# --- Ranked caveats ----------------------------------------------------------------------------------------------
 
 
 def _bands_text() -> str:
