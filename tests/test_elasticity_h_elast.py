@@ -144,3 +144,17 @@ def test_papermill_pairs_parameter_adds_the_row(tmp_path: Path):
     rows = list(csv.DictReader((tmp_path / "tables" / "elasticities.csv").open(encoding="utf-8")))
     # -3.894329 / 0.521558 = -7.4667 (as above)
     assert [r["run"] for r in rows] == [GDP_RUN] and float(rows[0]["elasticity"]) == pytest.approx(-7.4667, abs=1e-4)
+
+
+def test_the_notebook_writes_its_narrative_from_the_table():
+    """The committed notebook's sentences (f-strings over the table's rows; nbval keeps them current)."""
+    nb = json.loads((paths.NOTEBOOKS / "elasticities.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join(
+        "".join(o.get("data", {}).get("text/markdown", "")) for c in nb["cells"] for o in c.get("outputs", [])
+    )
+    # rows xiangxi.poverty_incidence.2013/.2019 = 31.93/0.65 %, xiangxi.gdp_per_capita.2013/.2019 = 16171/26691:
+    # ln(0.65/31.93) / ln(26691/16171) = -3.894329 / 0.501106 = -7.7715
+    assert "Log arc elasticity -7.77 (the literature's -2.3 to -1 is for survey headcounts against real GDP" in text
+    # 20 estimates: 5 log arc + 5 midpoint + 4 semi + 6 window ratios; no pair has the 4 paired years an OLS needs
+    assert "**Two endpoints, no inference**: 20 of the 20 computed numbers" in text
+    assert "the log-log OLS was estimable for 0 of 12 runs" in text

@@ -568,13 +568,6 @@ def headline(run: ElasticityRun, sel: Selected) -> pd.Series | None:
     return None
 
 
-def variant_value(run: ElasticityRun, sel: Selected, variant: str) -> float | None:
-    t = run.table[(run.table["run"] == sel.run_id) & (run.table["variant"] == variant)]
-    if t.empty or pd.isna(t["elasticity"].iloc[0]):
-        return None
-    return float(t["elasticity"].iloc[0])
-
-
 def build_benchmark(run: ElasticityRun) -> pd.DataFrame:
     """Lognormal distribution-neutral benchmark for every incidence run, written to ``<run_name>_benchmark.csv``."""
     rows = []

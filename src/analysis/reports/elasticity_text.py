@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.metrics import elasticity as el
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
-from analysis.reports.elasticity import ElasticityRun, fmt, kind_note, value_in, variant_value
+from analysis.reports.elasticity import ElasticityRun, fmt
 from analysis.reports.elasticity_select import Selected, load_literature_bands
 from analysis.reports.params import CENSUS_REVISION, INCOME_CONCEPT, SeriesBreak, series_breaks
 
@@ -83,58 +82,6 @@ def band_text(sel: Selected) -> str:
         "across countries; "
         "this is registered-poor incidence against a nominal driver, so the band is no benchmark for it)"
     )
-
-
-def narrate_caveats(run: ElasticityRun) -> str:
-    """Computed caveats: how much the formula matters, what rests on two endpoints, which windows differ."""
-    t = run.table
-    lines = []
-    for sel in run.runs:
-        la, mp, semi = (variant_value(run, sel, v) for v in ("log_arc", "midpoint", "semi"))
-        h1 = float(value_in(sel.outcome, sel.pairing.outcome_window[1])["value"])
-        if sel.is_rate and la is not None and mp is not None:
-            txt = (
-                f"- **Formula matters** for {sel.label()} ({sel.windows_label()}): log arc {la:.2f} against "
-                f"midpoint {mp:.2f}, a factor {la / mp:.2f}; the log form grows without bound as incidence "
-                f"approaches zero (here it ends at {h1:g}%)"
-            )
-            if semi is not None:
-                txt += (
-                    f"; the semi-elasticity ({semi:.3f} percentage points per 1% growth) stays finite but is bounded "
-                    "by the starting level, so it does not compare areas that start from different levels"
-                )
-            lines.append(txt + ".")
-    computed = t[t["elasticity"].notna()]
-    endpoints = computed[computed["variant"] != "ols"]
-    ols = computed[computed["variant"] == "ols"]
-    lines.append(
-        f"- **Two endpoints, no inference**: {len(endpoints)} of the {len(computed)} computed numbers rest on "
-        f"two observations per series; the log-log OLS was estimable for {ols['run'].nunique()} of "
-        f"{len(run.runs)} runs (it needs {el.MIN_OLS_POINTS} paired years)"
-        + (
-            f", with {int(ols['dof'].min())}-{int(ols['dof'].max())} degrees of freedom: its interval and "
-            "p-value are descriptive."
-            if not ols.empty
-            else "."
-        )
-    )
-    differ = [s for s in run.runs if not s.pairing.same_window]
-    if differ:
-        lines.append(
-            "- **Different windows** (a ratio of average annual log growth rates, not an elasticity; log arc and "
-            "midpoint not computed): " + "; ".join(f"{s.label()} ({s.windows_label()})" for s in differ) + "."
-        )
-    ext = [s for s in run.runs if "values not from the documents" in kind_note(s)]
-    if ext:
-        lines.append(
-            "- **Values not from the documents** at a window endpoint: "
-            + "; ".join(f"{s.label()} ({kind_note(s).split(': ', 1)[1]})" for s in ext)
-            + "."
-        )
-    return "\n".join(lines)
-
-
-# --- Real variants and the national reference ---------------------------------------------------------------
 
 
 def real_display(run: ElasticityRun) -> pd.DataFrame:
@@ -298,7 +245,8 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
 
 
 def caveats(run: ElasticityRun) -> str:
-    """The caveat section's Markdown: ranked caveats, then the ones computed from this run's numbers."""
+    """The caveat section's Markdown: the ranked caveats (the ones computed from the run's numbers are written
+    in the notebook), also written to ``tables/<run_name>_caveats.csv``."""
     found = caveat_list(run)
     run.out.table(caveat_table(found), f"{run.name}_caveats")  # the index shows them beside the findings
-    return render(found) + "\n\n**Computed from this run's numbers:**\n\n" + narrate_caveats(run)
+    return render(found)
