@@ -120,8 +120,13 @@ def load_literature_bands(raw: Path | None = None) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=4)
-def _bands(raw: str) -> pd.DataFrame:
+def _cached_bands(raw: str, mtime: float) -> pd.DataFrame:
     return load_literature_bands(Path(raw))
+
+
+def _bands() -> pd.DataFrame:
+    """``literature_bands.csv``, validated once per version of the file (an edit is read at the next call)."""
+    return _cached_bands(str(paths.RAW), _raw(None, "literature_bands.csv").stat().st_mtime)
 
 
 def _note_problems(name: str, row: int, note: str, obs_ids: set[str], columns: set[str]) -> list[Problem]:
@@ -177,8 +182,13 @@ def load_pair_notes(raw: Path | None = None) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=4)
-def _notes(raw: str) -> pd.DataFrame:
+def _cached_notes(raw: str, mtime: float) -> pd.DataFrame:
     return load_pair_notes(Path(raw))
+
+
+def _notes() -> pd.DataFrame:
+    """``elasticity_notes.csv``, validated once per version of the file (an edit is read at the next call)."""
+    return _cached_notes(str(paths.RAW), _raw(None, "elasticity_notes.csv").stat().st_mtime)
 
 
 def quote(note: str) -> str:
@@ -200,7 +210,7 @@ def quote(note: str) -> str:
 
 def poverty_outcomes() -> list[str]:
     """The poverty outcomes (registered poor): the outcomes of ``literature_bands.csv``."""
-    return sorted(set(_bands(str(paths.RAW))["outcome"]))
+    return sorted(set(_bands()["outcome"]))
 
 
 # --- The pairs ---------------------------------------------------------------------------------------------
@@ -295,7 +305,7 @@ class RunSpec:
 
     def curated(self) -> list[dict]:
         """The rows of ``elasticity_notes.csv`` that match this pair, in file order."""
-        return [r for _, r in iter_rows(_notes(str(paths.RAW))) if self._matches(r)]
+        return [r for _, r in iter_rows(_notes()) if self._matches(r)]
 
     @property
     def note(self) -> str:
@@ -465,7 +475,7 @@ class Selected:
         """
         if not (self.is_poverty and self.is_rate):
             return None
-        t = _bands(str(paths.RAW))
+        t = _bands()
         r = t[(t["outcome"] == self.spec.outcome) & (t["driver"] == self.spec.driver) & (t["low"] != "")]
         if r.empty:
             return None
