@@ -23,6 +23,7 @@ from analysis.data.load import UnknownChoice
 from analysis.errors import DataError
 from analysis.reports import elasticity as er
 from analysis.reports import elasticity_select as es
+from analysis.reports import elasticity_vocab as ev
 
 GDP_PAIR = ["Xiangxi", "poverty_incidence", "gdp", None, "2013-2019"]
 GDP_RUN = "xiangxi.poverty_incidence ~ gdp"
@@ -38,7 +39,7 @@ def test_the_notebook_declares_the_pairs_and_passes_them_to_prepare():
 
 
 def test_a_pair_added_by_parameter_gets_its_row(tmp_path: Path):
-    pairs = [*es.notebook_parameter("pairs"), GDP_PAIR]  # type: ignore[misc]
+    pairs = [*list(es.notebook_parameter("pairs")), GDP_PAIR]  # type: ignore[call-overload]  # object: a literal list
     run = er.prepare(pairs=pairs, output_dir=str(tmp_path))
     t = er.build_table(run)
     assert GDP_RUN in set(t["run"]) and len(run.runs) == 13
@@ -104,18 +105,18 @@ def _problems(exc: pytest.ExceptionInfo[DataError]) -> list[tuple[str, int | Non
 
 def test_the_literature_bands_are_validated(tmp_path: Path):
     raw = _raw_copy(tmp_path)
-    assert len(es.load_literature_bands(raw)) == 7
+    assert len(ev.load_literature_bands(raw)) == 7
     bands = raw / "literature_bands.csv"
     _edit(bands, 3, "low", "minus two")
     with pytest.raises(DataError) as exc:
-        es.load_literature_bands(raw)
+        ev.load_literature_bands(raw)
     assert ("literature_bands.csv", 3, "low") in _problems(exc) and "not a number" in str(exc.value)
     shutil.copy(paths.RAW / "literature_bands.csv", bands)
     _edit(bands, 2, "high", "-3.5")  # high below low (-2.3)
     _edit(bands, 4, "outcome", "poverty_incidense")
     _edit(bands, 5, "citation", "")
     with pytest.raises(DataError) as exc:
-        es.load_literature_bands(raw)
+        ev.load_literature_bands(raw)
     assert {("literature_bands.csv", 2, "high"), ("literature_bands.csv", 4, "outcome")} <= set(_problems(exc))
     assert ("literature_bands.csv", 5, "citation") in _problems(exc)
 
@@ -127,7 +128,7 @@ def test_the_pair_notes_are_validated(tmp_path: Path):
     _edit(notes, 3, "driver_price_indexed", "maybe")
     _edit(notes, 2, "region", "Xiangxy")
     with pytest.raises(DataError) as exc:
-        es.load_pair_notes(raw)
+        ev.load_pair_notes(raw)
     assert {
         ("elasticity_notes.csv", 4, "note"),
         ("elasticity_notes.csv", 3, "driver_price_indexed"),

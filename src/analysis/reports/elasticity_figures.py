@@ -9,7 +9,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.reports import figures
-from analysis.reports.elasticity import ElasticityRun, headline, value_in
+from analysis.reports.elasticity import ElasticityRun, headline
+from analysis.reports.elasticity_rows import value_in
 from analysis.reports.elasticity_select import short_label
 
 VARIANT_STYLE = {

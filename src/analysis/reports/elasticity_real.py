@@ -29,7 +29,8 @@ from analysis.metrics import elasticity as el
 from analysis.metrics import prices as pr
 from analysis.metrics.convergence import national_elasticity
 from analysis.reports import real_terms as rt
-from analysis.reports.elasticity import ElasticityRun, compute_variant, value_in
+from analysis.reports.elasticity import ElasticityRun
+from analysis.reports.elasticity_rows import compute_variant, value_in
 from analysis.reports.elasticity_select import Selected, kinds_of, short_label
 
 REAL_COLUMNS = (

@@ -7,7 +7,8 @@ import pandas as pd
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
 from analysis.reports.elasticity import ElasticityRun, fmt
-from analysis.reports.elasticity_select import Selected, load_literature_bands
+from analysis.reports.elasticity_select import Selected
+from analysis.reports.elasticity_vocab import load_literature_bands
 from analysis.reports.params import CENSUS_REVISION, INCOME_CONCEPT, SeriesBreak, series_breaks
 
 
