@@ -419,6 +419,10 @@ def test_notebook_first_cell_validates_with_prepare(tmp_path: Path):
 
 
 def test_wuling_income_note_quotes_the_derivations_printed_inputs():
-    from analysis.reports.elasticity_select import wuling_income_note
+    # the curated note of data/raw/elasticity_notes.csv quotes rows wuling.rural_disposable_income.2019 and
+    # wuling.rural_income_multiple_2010.2019 as printed
+    from analysis.reports.elasticity_select import RunSpec
 
-    assert wuling_income_note().startswith("2010 income derived as 11544 / 3.3 (stated multiple)")  # 元, 倍 as printed
+    assert RunSpec("Wuling", "poverty_incidence", "rural_disposable_income").note.startswith(
+        "2010 income derived as 11544 / 3.3 (stated multiple)"
+    )  # 元, 倍 as printed

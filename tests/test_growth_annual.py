@@ -112,12 +112,14 @@ def test_elasticity_and_comparison_figure_notes_say_whether_external_values_ente
     from analysis.reports import elasticity_figures as ef
 
     e = er.prepare(output_dir=tmp_path, run_name="e")
-    note = ef._ext(e)
+    note = ef.external_note(e)
     assert (
         note.startswith("External values: ") and "China National poverty line (current prices) 2011-2016, 2020" in note
     )
     assert note.count("Xiangxi GDP per capita") == 1
-    assert ef._ext(er.prepare(include_external=False, output_dir=tmp_path, run_name="d")) == "No external values."
+    assert (
+        ef.external_note(er.prepare(include_external=False, output_dir=tmp_path, run_name="d")) == "No external values."
+    )
     c = cr.prepare(output_dir=tmp_path, run_name="c")
     cr.build_table(c)
     assert cf._ext(c, "counties") == "No external values."

@@ -168,7 +168,6 @@ KNOWN_CYCLES = {
     # Removed by the h-comp and h-elast branches (issue 24 item 3); after their merge these entries
     # pass, strict xfail fails, and the markers (and this table) must go.
     "comparison": "analysis.reports.comparison",  # removed by h-comp
-    "elasticity": "analysis.reports.elasticity",  # removed by h-elast
 }
 
 

@@ -21,7 +21,7 @@ from analysis.data.build import build
 from analysis.data.load import get_series, load_observations
 from analysis.data.raw import load_raw
 from analysis.errors import DataError
-from analysis.metrics import compare, elasticity, growth
+from analysis.metrics import compare, growth
 from analysis.reports import figures
 
 NEW = "tekun_living_standard_copy"
@@ -191,7 +191,6 @@ def test_labels_and_treatments_come_from_the_vocabularies():
     # indicators.csv columns
     assert "poor_population" in growth.COUNT_INDICATORS and "gdp" not in growth.COUNT_INDICATORS
     assert set(compare.ANNUAL_PER_CAPITA) == {"rural_disposable_income", "gdp_per_capita"}
-    assert elasticity.LITERATURE_BANDS[vocab.indicator_fact("gdp_per_capita", "literature_band")][:2] == (-2.3, -1.0)
     # the one region without a parent stands in for a region's missing price index
     assert vocab.national_region() == "China"
 
@@ -249,24 +248,6 @@ def test_a_damaged_derivation_rule_names_file_row_and_column(raw_copy, tmp_path,
     assert named and says in " ".join(p.message for p in named)
     assert column in {p.column for p in named} or "derives no value" in says
     assert not (tmp_path / "out" / "observations.csv").exists()  # nothing written
-
-
-def test_an_unknown_literature_band_names_indicators_csv(raw_copy, tmp_path):
-    path = raw_copy / "indicators.csv"
-    line = _line_of(path, "indicator", "gdp")
-    _set_cell(path, line, "literature_band", "output")
-    with pytest.raises(DataError) as exc:
-        build(raw_copy, tmp_path / "out")
-    assert ("indicators.csv", line, "literature_band") in _problems(exc)
-
-
-def test_literature_bands_are_checked_low_below_high(raw_copy, tmp_path):
-    path = raw_copy / "literature_bands.csv"
-    line = _line_of(path, "band", "income")
-    _set_cell(path, line, "high", "-4.0")
-    with pytest.raises(DataError) as exc:
-        build(raw_copy, tmp_path / "out")
-    assert ("literature_bands.csv", line, "high") in _problems(exc)
 
 
 def test_no_indicator_or_region_literal_in_the_vocabulary_modules():

@@ -30,7 +30,7 @@ from analysis.data.changes import TableChanges, compare
 from analysis.data.csvio import csv_bytes, iter_rows, replace_all
 from analysis.data.derive import derive_all
 from analysis.data.raw import RawData, load_raw
-from analysis.data.vocab import load_derivations, load_literature_bands, load_overlaps
+from analysis.data.vocab import load_derivations, load_overlaps
 from analysis.errors import DataError
 
 OBSERVATION_OUTPUT = (
@@ -79,12 +79,11 @@ def tidy_observations(data: RawData, raw: Path | None = None) -> pd.DataFrame:
     """Combine document, external and derived rows into the tidy processed table.
 
     The derivation rules are ``derivations.csv`` of ``raw`` (default ``data/raw``), validated here
-    with ``literature_bands.csv`` and ``region_overlaps.csv`` (:mod:`analysis.data.vocab`).
+    with ``region_overlaps.csv`` (:mod:`analysis.data.vocab`).
     """
     obs = data.observations.copy()
     measure = data.regions.get("poverty_measure", pd.Series("", index=data.regions.index))
     rules = load_derivations(Path(raw or paths.RAW), data.indicators, data.units)
-    load_literature_bands(raw, data.indicators)  # validated with the vocabularies that name its bands
     load_overlaps(raw, data.regions)
     derived = derive_all(obs, rules, data.units, data.regions.loc[measure == "registered", "region"])
     labels = dict(zip(data.indicators["indicator"], data.indicators["label"], strict=True))

@@ -324,8 +324,6 @@ INDICATOR_SCHEMA = vocab_schema(
         # with the 元/年 standards and poverty line as yuan/year (analysis.metrics.compare).
         "annual_per_capita": pa.Column(TEXT),
         "change_measure": pa.Column(TEXT, _optional_vocab(CHANGE_MEASURES, "change_measure")),
-        # The literature band (literature_bands.csv) an elasticity with this driver is set beside.
-        "literature_band": pa.Column(TEXT),
         # A short lower-case name for running text and crowded axes ("rural income per capita");
         # empty: the label (analysis.data.vocab.short_label).
         "short_label": pa.Column(TEXT, [_not_missing_word("short_label"), ascii_label("short_label")]),
@@ -382,16 +380,6 @@ DERIVATION_SCHEMA = vocab_schema(
     },
 )
 """Schema of ``data/raw/derivations.csv``: one row per derived indicator (``derived``, unique)."""
-LITERATURE_BAND_SCHEMA = vocab_schema(
-    "band",
-    ["low", "high", "driver", "citation"],
-    {
-        "low": pa.Column(TEXT, pa.Check.str_matches(r"^-?\d+(\.\d+)?$", error="low must be a plain number")),
-        "high": pa.Column(TEXT, pa.Check.str_matches(r"^-?\d+(\.\d+)?$", error="high must be a plain number")),
-    },
-)
-"""Schema of ``data/raw/literature_bands.csv``: published ranges of the headcount-growth elasticity
-(``low`` <= ``high``), the driver concept they were estimated against, and their citation."""
 OVERLAP_SCHEMA = pa.DataFrameSchema(
     {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in ("part", "whole", "note")},
     strict=False,

@@ -35,7 +35,6 @@ from analysis.data.schema import (
     DERIVATION_FIELDS,
     DERIVATION_SCHEMA,
     INDICATOR_SCHEMA,
-    LITERATURE_BAND_SCHEMA,
     OVERLAP_SCHEMA,
     REGION_SCHEMA,
     validate,
@@ -330,59 +329,6 @@ def indicators_where(column: str, value: str | None = None, raw: Path | None = N
     cells = t[column] if column in t.columns else pd.Series("", index=t.index)
     keep = cells != "" if value is None else cells == value
     return dict(zip(t.loc[keep, "indicator"], cells[keep], strict=True))
-
-
-LITERATURE_BANDS = "literature_bands.csv"
-"""Published elasticity bands under ``data/raw/`` (see :func:`load_literature_bands`)."""
-
-
-def load_literature_bands(raw: Path | None = None, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``literature_bands.csv``, validated, indexed by ``band``; with ``indicators``, also checks
-    that every ``literature_band`` of ``indicators.csv`` names a band of it.
-
-    Raises
-    ------
-    DataError
-        Naming file, row and column of each problem.
-    """
-    path = Path(raw or paths.RAW) / LITERATURE_BANDS
-    df = read_table(path, required=list(LITERATURE_BAND_SCHEMA.columns))
-    problems = validate(LITERATURE_BAND_SCHEMA, df)
-    name = df.attrs.get("file", "data/raw/literature_bands.csv")
-    if not problems:
-        for row, r in iter_rows(df):
-            if float(r["low"]) > float(r["high"]):
-                problems.append(Problem(name, row, "high", f"high {r['high']} is below low {r['low']}."))
-    if indicators is not None and not problems:
-        known = set(df["band"])
-        iname = indicators.attrs.get("file", "data/raw/indicators.csv")
-        for row, r in iter_rows(indicators):
-            band = r.get("literature_band", "")
-            if band and band not in known:
-                problems.append(
-                    Problem(iname, row, "literature_band", f"unknown band '{band}'; valid: {', '.join(sorted(known))}.")
-                )
-    if problems:
-        raise DataError(problems)
-    return df.set_index("band", drop=False)
-
-
-def literature_bands(raw: Path | None = None) -> dict[str, tuple[float, float, str]]:
-    """Each band of ``literature_bands.csv`` as ``(low, high, citation)``.
-
-    >>> literature_bands()["income"][:2]
-    (-3.0, -2.0)
-    """
-    path = Path(raw or paths.RAW) / LITERATURE_BANDS
-    return _bands(str(path.parent), path.stat().st_mtime if path.exists() else 0.0)
-
-
-@lru_cache(maxsize=4)
-def _bands(raw: str, mtime: float) -> dict[str, tuple[float, float, str]]:
-    t = load_literature_bands(Path(raw))
-    return {
-        b: (float(lo), float(hi), c) for b, lo, hi, c in zip(t["band"], t["low"], t["high"], t["citation"], strict=True)
-    }
 
 
 def short_label(indicator: str, raw: Path | None = None) -> str:

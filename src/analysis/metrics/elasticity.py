@@ -35,8 +35,6 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from analysis.data.vocab import LabelView, literature_bands
-
 # statsmodels and scipy.stats are imported where they are used: a report that needs only
 # the arc elasticities (the start-here notebook) does not pay ~1.5 s of CPU to import them.
 
@@ -45,16 +43,6 @@ MIN_OLS_POINTS = 4
 
 GINI_VALUES: tuple[float, ...] = (0.30, 0.35, 0.40)
 """Gini coefficients of the lognormal benchmark curves."""
-
-LITERATURE_BANDS: Mapping[str, tuple[float, float, str]] = LabelView(literature_bands)
-"""Literature bands of the headcount-growth elasticity, (low, high, source) by band (``data/raw/literature_bands.csv``;
-an indicator's ``literature_band`` in ``indicators.csv`` names the band of a driver).
-
-They are estimated from survey headcounts against real drivers (survey mean income or real
-GDP per capita) across countries: a report sets one beside an estimate of another kind
-only with the difference named in the same sentence, never as "inside" or "outside", and
-never beside the elasticity of a count (poor population), which adds the growth of the
-population base."""
 
 VARIANTS = ("log_arc", "midpoint", "semi", "window", "ols")
 """Elasticity variants a report can compute."""

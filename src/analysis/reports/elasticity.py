@@ -1,10 +1,12 @@
-"""The elasticity report: run selection, the elasticity table, its figures and narrative.
+"""The elasticity report's tables: parameters, the estimates table and the benchmark.
 
-``notebooks/elasticities.ipynb`` calls these functions; each returns data (a table or
-text) or saves a figure, so the notebook stays a short narrative. Formulas live in
-:mod:`analysis.metrics.elasticity`; this module pairs the years explicitly (never silently, never
-interpolated), chooses which formula a pair of windows allows, and writes
-``tables/<run_name>.csv`` through :mod:`analysis.reports.outputs`.
+``notebooks/elasticities.ipynb`` declares the pairs and computes each estimate in a visible loop
+over :mod:`analysis.metrics.elasticity` formulas; :mod:`analysis.reports.elasticity_rows` says which
+formula a pair of windows allows and builds each row with its years, values and notes; this module
+validates the parameters (:func:`prepare`) and writes ``tables/<run_name>.csv`` and the benchmark
+through :mod:`analysis.reports.outputs`. Dependencies run one way: ``elasticity_vocab`` <-
+``elasticity_select`` <- ``elasticity_rows`` <- this module <- ``elasticity_real``, ``elasticity_text``,
+``elasticity_figures``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,17 @@ import pandas as pd
 
 from analysis.data.load import UnknownChoice, check_choice, load_observations
 from analysis.metrics import elasticity as el
-from analysis.reports import figures
 from analysis.reports import real_terms as rt
-from analysis.reports.elasticity_select import SHORT_LABELS, Selected, select_run, select_specs
+from analysis.reports.elasticity_rows import estimate, table_row, value_in
+from analysis.reports.elasticity_select import (
+    RunSpec,
+    Selected,
+    notebook_parameter,
+    select_run,
+    select_specs,
+)
 from analysis.reports.outputs import Outputs
-from analysis.reports.params import GDP_BREAK_YEARS, as_list, as_year, kinds_for, run_base
+from analysis.reports.params import as_list, as_year, kinds_for, run_base
 
 TABLE_COLUMNS = (
     "outcome",
@@ -98,22 +106,6 @@ set against ``observed_real_driver_multiple`` (the driver deflated by the index 
 ``observed_driver_multiple``; without a real driver there is no comparison."""
 
 
-SOURCE_NOTE = (
-    "Source: curated from the five policy documents (data/raw); open markers: external (secondary) "
-    "values; diamonds: derived values. Current prices."
-)
-
-UNIT_LABELS = figures.UNIT_LABELS
-
-
-VARIANT_STYLE = {
-    "log_arc": ("o", "C0", "log arc"),
-    "midpoint": ("s", "C2", "midpoint arc"),
-    "window": ("^", "C1", "window formula"),
-    "ols": ("D", "C3", "log-log OLS (95% CI)"),
-}
-
-
 @dataclass
 class ElasticityRun:
     """A validated report: runs, variants, Gini values and where outputs go."""
@@ -124,6 +116,7 @@ class ElasticityRun:
     include_external: bool
     out: Outputs
     name: str
+    national_pair: RunSpec
     skipped: list[str] = field(default_factory=list)
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     benchmark: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -173,6 +166,7 @@ def _ginis(value: object) -> tuple[float, ...]:
 
 
 def prepare(
+    pairs: object = None,
     outcome: object = "default",
     driver: object = "default",
     region: object = "default",
@@ -182,6 +176,7 @@ def prepare(
     variants: object = "all",
     gini_values: object = el.GINI_VALUES,
     include_external: object = True,
+    national: object = None,
     output_dir: object = None,
     run_name: str = "elasticities",
 ) -> ElasticityRun:
@@ -189,8 +184,12 @@ def prepare(
 
     Parameters
     ----------
+    pairs : list of list, optional
+        The run definition: one ``[region, outcome, driver, driver_region, window, driver_window]``
+        per pair (the last three optional; see :meth:`analysis.reports.elasticity_select.RunSpec.parse`).
+        None: the ``pairs`` of the notebook's parameters cell (:func:`~analysis.reports.elasticity_select.notebook_parameter`).
     outcome, driver : str or list
-        Indicators, or ``"default"`` (a wildcard over :data:`DEFAULT_RUNS`). Several
+        Indicators, or ``"default"`` (a wildcard over ``pairs``). Several
         outcomes and drivers are crossed.
     region : str
         Region of the outcome, or ``"default"``.
@@ -205,6 +204,9 @@ def prepare(
         Gini coefficients of the lognormal benchmark curves.
     include_external : bool
         Whether external (secondary) values may be used.
+    national : list, optional
+        The nation's reference pair ``[region, outcome, driver, None, window]`` set beside each incidence run;
+        None: the notebook's ``national``.
     output_dir : str, optional
         Output root; default: the build's folder under ``make report``, else
         ``build/interactive/<run_name>/`` (see :mod:`analysis.reports.outputs`).
@@ -222,8 +224,15 @@ def prepare(
     shared = run_base(run_name, include_external, output_dir)  # run_name, include_external, output_dir: one rule each
     ext, kinds = shared.include_external, shared.kinds
     vs, ginis = _variants(variants), _ginis(gini_values)
+    items = as_list(notebook_parameter("pairs") if pairs is None else pairs, "pairs")
+    if not items:
+        raise UnknownChoice("pairs is empty: give at least one [region, outcome, driver] line")
+    declared = [RunSpec.parse(item, f"pairs[{i}]") for i, item in enumerate(items)]
+    nat = RunSpec.parse(notebook_parameter("national") if national is None else national, "national")
+    if nat.start is None or nat.end is None:
+        raise UnknownChoice(f'national {national!r} needs its window, e.g. "2014-2019"')
     obs = load_observations()
-    specs, from_defaults = select_specs(region, outcome, driver, driver_region, obs, kinds)
+    specs, from_defaults = select_specs(declared, region, outcome, driver, driver_region, obs, kinds)
     runs, skipped = [], []
     for spec in specs:
         if start is not None or end is not None:
@@ -241,206 +250,10 @@ def prepare(
             skipped.append(f"{spec.run_id}: {e}")
     if not runs:
         raise UnknownChoice("no run can be computed: " + "; ".join(skipped))
-    return ElasticityRun(runs, vs, ginis, ext, shared.outputs(), shared.run_name, skipped)
+    return ElasticityRun(runs, vs, ginis, ext, shared.outputs(), shared.run_name, nat, skipped)
 
 
 # --- The table ----------------------------------------------------------------------------------------------
-
-
-def value_in(s: pd.DataFrame, year: int) -> pd.Series:
-    return s[s["year"] == year].iloc[0]
-
-
-def kind_note(sel: Selected) -> str:
-    p = sel.pairing
-    bits = []
-    for s, years, what in ((sel.outcome, p.outcome_window, "outcome"), (sel.driver, p.driver_window, "driver")):
-        for y in years:
-            r = value_in(s, y)
-            if r["kind"] != "document":
-                txt = f"{what} {y} {r['kind']}"
-                if pd.notna(r.get("value_low")) and pd.notna(r.get("value_high")):
-                    txt += f" ({r['value']:g}, rounding range {r['value_low']:g}-{r['value_high']:g})"
-                bits.append(txt)
-    return ("values not from the documents: " + ", ".join(bits)) if bits else ""
-
-
-def _break_note(sel: Selected) -> str:
-    dw = sel.pairing.driver_window
-    br = [b for b in GDP_BREAK_YEARS.get(sel.spec.driver, ()) if dw[0] < b <= dw[1]]
-    return (
-        (f"driver crosses a series break ({', '.join(map(str, br))}: fourth-census GDP revision, partly a level shift)")
-        if br
-        else ""
-    )
-
-
-def _range_note(sel: Selected, variant: str) -> str:
-    """Elasticity range from derived endpoints' rounding ranges (e.g. Wuling 2010 income)."""
-    p = sel.pairing
-    lo_hi: list[float | None] = []
-    d0, d1 = value_in(sel.driver, p.driver_window[0]), value_in(sel.driver, p.driver_window[1])
-    o0, o1 = value_in(sel.outcome, p.outcome_window[0]), value_in(sel.outcome, p.outcome_window[1])
-    has_range = any(pd.notna(r.get("value_low")) for r in (d0, d1, o0, o1))
-    if not has_range:
-        return ""
-
-    def v(r: pd.Series, which: str) -> float:
-        x = r.get(which)
-        return float(x) if pd.notna(x) else float(r["value"])
-
-    for a in ("value_low", "value_high"):
-        for b in ("value_low", "value_high"):
-            vals = (v(o0, a), v(o1, b), v(d0, a), v(d1, b))
-            lo_hi.append(variant_elasticity(variant, sel, *vals))
-    finite = [x for x in lo_hi if x is not None and math.isfinite(x)]
-    return f"range from rounding of derived inputs: {min(finite):.3f} to {max(finite):.3f}" if finite else ""
-
-
-def variant_elasticity(variant: str, sel: Selected, h0: float, h1: float, y0: float, y1: float) -> float | None:
-    """The elasticity ``variant`` of one selected pair from outcome values ``h0, h1`` and driver values ``y0, y1``
-    (None where the variant is not defined for the pair); the real variants call it with deflated drivers.
-    """
-    p = sel.pairing
-    if variant == "log_arc":
-        return el.log_arc_elasticity(h0, h1, y0, y1)
-    if variant == "midpoint":
-        return el.midpoint_arc_elasticity(h0, h1, y0, y1)
-    if variant == "semi":
-        if p.same_window:
-            return el.semi_elasticity(h0, h1, y0, y1)
-        return el.window_semi_elasticity(h0, h1, p.t_outcome, y0, y1, p.t_driver)
-    if variant == "window":
-        return el.window_elasticity(h0, h1, p.t_outcome, y0, y1, p.t_driver)
-    return None
-
-
-def _row(sel: Selected, variant: str) -> dict | None:
-    p, spec = sel.pairing, sel.spec
-    ow, dw = p.outcome_window, p.driver_window
-    o0, o1 = float(value_in(sel.outcome, ow[0])["value"]), float(value_in(sel.outcome, ow[1])["value"])
-    d0, d1 = float(value_in(sel.driver, dw[0])["value"]), float(value_in(sel.driver, dw[1])["value"])
-    band = sel.band
-    row = {
-        "outcome": spec.outcome,
-        "driver": spec.driver,
-        "region": spec.region,
-        "outcome_years": f"{ow[0]} {ow[1]}",
-        "driver_years": f"{dw[0]} {dw[1]}",
-        "method": el.METHOD_NAMES[variant],
-        "elasticity": None,
-        "ci_low": None,
-        "ci_high": None,
-        "n_points": 2,
-        "note": "",
-        "variant": variant,
-        "run": spec.run_id,
-        "driver_region": spec.d_region,
-        "outcome_window": f"{ow[0]}-{ow[1]}",
-        "driver_window": f"{dw[0]}-{dw[1]}",
-        "paired_years": " ".join(map(str, p.paired_years)),
-        "unit": "dimensionless (ratio of log changes)",
-        "outcome_start_value": o0,
-        "outcome_end_value": o1,
-        "driver_start_value": d0,
-        "driver_end_value": d1,
-        "literature_low": band[0] if band else None,
-        "literature_high": band[1] if band else None,
-        "p_value": None,
-        "dof": None,
-        "status": "",
-        "literature_difference": literature_difference(sel) if band else "",
-    }
-    row["status"] = (
-        "same window" if p.same_window else f"windows differ: outcome {ow[0]}-{ow[1]}, driver {dw[0]}-{dw[1]}"
-    )
-    notes = [p.note]
-    if variant == "semi":
-        if not sel.is_rate:
-            return None
-        row["unit"] = "percentage points per 1% growth of the driver"
-        row["literature_low"] = row["literature_high"] = None
-        if not p.same_window:
-            row["method"] = el.METHOD_NAMES["semi_window_ratio"]
-            row["unit"] = "percentage points a year per 1% a year of driver growth"
-    if variant == "window" and not p.same_window:
-        row["method"] = el.METHOD_NAMES["window_ratio"]
-        row["unit"] = "dimensionless (ratio of average annual log growth rates)"
-    if variant == "window" and p.same_window:
-        notes.insert(0, "not computed separately: same windows, the window formula equals the log arc elasticity")
-        row["status"] = "not computed separately: same windows (see the log arc row)"
-        row["n_points"] = 0
-    elif variant in ("log_arc", "midpoint") and not p.same_window:
-        notes.insert(
-            0,
-            f"not computed: the {variant.replace('_', ' ')} formula needs the same two years for outcome "
-            "and driver; see the window elasticity",
-        )
-        row["status"] = f"not computed: windows differ ({ow[0]}-{ow[1]} vs {dw[0]}-{dw[1]})"
-        row["n_points"] = 0
-    elif variant == "ols":
-        years, h, y = el.paired_values(sel.outcome, sel.driver, p)
-        row["outcome_years"] = row["driver_years"] = " ".join(map(str, years))
-        row["n_points"] = len(years)
-        fit = el.ols_elasticity(h, y, years)
-        if fit is None:
-            notes.insert(
-                0,
-                f"not estimated: {n_years_text(len(years))} ({', '.join(map(str, years)) or 'none'}); "
-                f"the log-log OLS needs at least {el.MIN_OLS_POINTS}",
-            )
-            row["status"] = f"not estimated: {n_years_text(len(years))}, needs {el.MIN_OLS_POINTS}"
-        else:
-            row.update(
-                elasticity=fit.elasticity, ci_low=fit.ci_low, ci_high=fit.ci_high, p_value=fit.p_value, dof=fit.dof
-            )
-            notes.insert(
-                0, f"{fit.n_points} paired years, {fit.dof} degrees of freedom: interval and p-value descriptive"
-            )
-            row["status"] = f"{fit.n_points} paired years, {fit.dof} degrees of freedom (descriptive)"
-    elif reason := sel.concept_break():
-        notes.insert(0, reason)
-        row.update(status=reason.split(" (")[0], n_points=0)
-    else:
-        row["elasticity"] = variant_elasticity(variant, sel, o0, o1, d0, d1)
-        notes.append("2 endpoints: no inference")
-        rn = _range_note(sel, variant)
-        if rn:
-            notes.append(rn)
-    for extra in (kind_note(sel), _break_note(sel), spec.note_text, sel.poverty_note()):
-        if extra:
-            notes.append(extra)
-    notes.append("nominal values")
-    row["note"] = "; ".join(notes)
-    if row["elasticity"] is None:
-        row["reason"] = notes[0]  # the first note says why (the not-computed table's reason)
-    return row
-
-
-def literature_difference(sel: Selected) -> str:
-    """How a run's estimate differs from the literature band's kind (empty when it has no band).
-
-    The bands are survey headcounts against a real driver; every difference is named, so
-    the band is never read as a verdict ("inside", "outside") on an estimate of another kind.
-    """
-    band = sel.band
-    if band is None:
-        return ""
-    concept = "real GDP per capita" if sel.band_key == "gdp" else "real survey mean income"
-    diffs = [f"the driver is nominal ({SHORT_LABELS.get(sel.spec.driver, sel.spec.driver)} in current prices)"]
-    if sel.is_poverty:
-        diffs.append("the outcome is registered-poor incidence (建档立卡), not a survey headcount")
-    if not sel.pairing.same_window:
-        diffs.append("outcome and driver windows differ (a ratio of growth rates)")
-    diffs.append("two endpoints of one area, not a cross-country regression")
-    return (
-        f"not comparable with the literature band {band[0]:g} to {band[1]:g} (survey headcounts against "
-        f"{concept}, across countries): " + "; ".join(diffs)
-    )
-
-
-def n_years_text(n: int) -> str:
-    return f"{n} paired year{'' if n == 1 else 's'}"
 
 
 def _kinds_used(sel: Selected, row: dict) -> dict:
@@ -452,25 +265,34 @@ def _kinds_used(sel: Selected, row: dict) -> dict:
     return {"kinds_used": " ".join(sorted(kinds)), "external_used": "external" in kinds}
 
 
-def build_table(run: ElasticityRun) -> pd.DataFrame:
-    """Compute every requested variant for every run and split the estimates made from those not made.
+def build_table(run: ElasticityRun, rows: list[dict | None] | None = None) -> pd.DataFrame:
+    """Split the rows into the estimates made and those not made, and write both.
 
-    Writes ``tables/<run_name>.csv`` (the estimates, one row per run and variant computed) and
-    ``tables/<run_name>_not_computed.csv`` (run, variant, windows and the reason), and
-    returns the estimates.
+    Parameters
+    ----------
+    run : ElasticityRun
+        The prepared run.
+    rows : list of dict, optional
+        :func:`table_row` of every run and variant, as the notebook's loop makes them; None: made here
+        with :func:`estimate`.
+
+    Writes ``tables/<run_name>.csv`` (the estimates, one row per run and variant computed),
+    ``tables/<run_name>_not_computed.csv`` (run, variant, windows and the reason) and the LaTeX
+    display table, and returns the estimates.
     """
-    rows = [{**r, **_kinds_used(sel, r)} for sel in run.runs for v in run.variants if (r := _row(sel, v)) is not None]
-    full = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    if rows is None:
+        rows = [table_row(sel, v, estimate(sel, v)) for sel in run.runs for v in run.variants]
+    by_id = {sel.run_id: sel for sel in run.runs}
+    made_rows = [{**r, **_kinds_used(by_id[r["run"]], r)} for r in rows if r is not None]
+    full = pd.DataFrame(made_rows, columns=list(TABLE_COLUMNS))
     full["n_points"] = full["n_points"].astype(int)
     made = full["elasticity"].notna()
     run.table = full[made].reset_index(drop=True)
     run.not_computed = pd.DataFrame(
-        [r for r in rows if r["elasticity"] is None], columns=list(NOT_COMPUTED_COLUMNS)
+        [r for r in made_rows if r["elasticity"] is None], columns=list(NOT_COMPUTED_COLUMNS)
     ).reset_index(drop=True)
     run.out.table(run.table, run.name)
     run.out.table(run.not_computed, f"{run.name}_not_computed")
-    from analysis.reports.elasticity_text import display_table  # the text module builds on this one
-
     basis = "document and external values" if run.include_external else "document values only"
     run.out.latex(
         display_table(run),
@@ -488,13 +310,6 @@ def headline(run: ElasticityRun, sel: Selected) -> pd.Series | None:
         if not r.empty:
             return r.iloc[0]
     return None
-
-
-def variant_value(run: ElasticityRun, sel: Selected, variant: str) -> float | None:
-    t = run.table[(run.table["run"] == sel.run_id) & (run.table["variant"] == variant)]
-    if t.empty or pd.isna(t["elasticity"].iloc[0]):
-        return None
-    return float(t["elasticity"].iloc[0])
 
 
 def build_benchmark(run: ElasticityRun) -> pd.DataFrame:
@@ -541,8 +356,6 @@ def build_benchmark(run: ElasticityRun) -> pd.DataFrame:
     run.benchmark = pd.DataFrame(rows, columns=list(BENCHMARK_COLUMNS))
     run.out.table(run.benchmark, f"{run.name}_benchmark")
     if not run.benchmark.empty:
-        from analysis.reports.elasticity_text import benchmark_display
-
         run.out.latex(
             benchmark_display(run),
             f"{run.name}_benchmark",
@@ -551,10 +364,80 @@ def build_benchmark(run: ElasticityRun) -> pd.DataFrame:
     return run.benchmark
 
 
-# --- Display ------------------------------------------------------------------------------------------------
+# --- Display tables (also written as LaTeX) -------------------------------------------------------------
 
 
-# --- Figures ------------------------------------------------------------------------------------------------
+def fmt(v: float | None, digits: int = 2) -> str:
+    """A number rounded for display ('' when missing)."""
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else f"{float(v):.{digits}f}"
 
 
-# --- Narrative ----------------------------------------------------------------------------------------------
+def display_table(run: ElasticityRun) -> pd.DataFrame:
+    """The estimates for reading: one row per run with its headline and companions, rounded.
+
+    The headline is the log arc elasticity where outcome and driver share their windows,
+    else the ratio of average annual log growth rates (named so: not an elasticity). The
+    pairs that could not be computed are in :func:`not_computed_display`.
+    """
+    t = run.table
+    rows = []
+    for sel in run.runs:
+        r = t[t["run"] == sel.run_id]
+        if r.empty:
+            continue
+
+        def v(variant: str, digits: int = 2, r: pd.DataFrame = r) -> str:
+            x = r[r["variant"] == variant]
+            return "" if x.empty else fmt(x["elasticity"].iloc[0], digits)
+
+        head = "log_arc" if sel.pairing.same_window else "window"
+        ols = r[r["variant"] == "ols"]
+        rows.append(
+            {
+                "run": sel.label(),
+                "windows": sel.windows_label(),
+                "headline": (
+                    "log arc elasticity" if head == "log_arc" else "ratio of annual log growth (windows differ)"
+                ),
+                "value": v(head),
+                "midpoint": v("midpoint"),
+                "semi (pp per 1%)": v("semi", 3),
+                "OLS (95% CI)": ""
+                if ols.empty
+                else f"{fmt(ols['elasticity'].iloc[0])} ({fmt(ols['ci_low'].iloc[0])} to {fmt(ols['ci_high'].iloc[0])})",
+                "kind": kind_label(sel),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def kind_label(sel: Selected) -> str:
+    """What the estimate is, in a few words (outcome measure, driver prices)."""
+    if sel.is_poverty:
+        what = "registered-poor " + ("rate" if sel.is_rate else "count")
+    else:
+        what = "assistance " + ("payment" if "monthly" in sel.outcome_unit or "月" in sel.outcome_unit else "standard")
+    return f"{what}; nominal driver"
+
+
+def benchmark_display(run: ElasticityRun) -> pd.DataFrame:
+    """The benchmark table for reading."""
+    b = run.benchmark
+    if b.empty:
+        return b
+    return pd.DataFrame(
+        {
+            "run": b["run"],
+            "Gini": b["gini"].map(lambda v: f"{v:.2f}"),
+            "sigma": b["sigma"].map(lambda v: f"{v:.4f}"),
+            "H start-end, %": [f"{a:g} -> {c:g}" for a, c in zip(b["h_start_pct"], b["h_end_pct"], strict=True)],
+            "point elasticity at start": b["benchmark_start"].map(fmt),
+            "point elasticity at end": b["benchmark_end"].map(fmt),
+            "arc benchmark": b["benchmark_arc"].map(fmt),
+            "real mean-income multiple needed": b["required_multiple"].map(fmt),
+            "observed real driver multiple": [
+                fmt(v) if pd.notna(v) else "none (no real driver)" for v in b["observed_real_driver_multiple"]
+            ],
+            "observed, real driver": b["observed_real_elasticity"].map(fmt),
+        }
+    )

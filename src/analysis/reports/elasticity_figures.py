@@ -8,13 +8,21 @@ import textwrap
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.metrics import elasticity as el
 from analysis.reports import figures
-from analysis.reports.elasticity import UNIT_LABELS, VARIANT_STYLE, ElasticityRun, headline, value_in
-from analysis.reports.elasticity_select import SHORT_LABELS
+from analysis.reports.elasticity import ElasticityRun, headline
+from analysis.reports.elasticity_rows import value_in
+from analysis.reports.elasticity_select import short_label
+
+VARIANT_STYLE = {
+    "log_arc": ("o", "C0", "log arc"),
+    "midpoint": ("s", "C2", "midpoint arc"),
+    "window": ("^", "C1", "window formula"),
+    "ols": ("D", "C3", "log-log OLS (95% CI)"),
+}
+"""Marker, colour and legend label of each formula in the variants figure."""
 
 
-def _ext(run: ElasticityRun) -> str:
+def external_note(run: ElasticityRun) -> str:
     """Which external values the runs' series hold (figures.external_note), for every figure's note."""
     return figures.external_note(s for sel in run.runs for s in (sel.outcome, sel.driver))
 
@@ -46,14 +54,15 @@ def source_note(kinds: set[str] | None = None, prices: str = "Current prices.") 
 
 
 def _unit(u: str) -> str:
-    return UNIT_LABELS.get(u, u)
+    return figures.UNIT_LABELS.get(u, u)
 
 
 def _marker_kind(*kinds: str) -> str:
     return "derived" if "derived" in kinds else ("external" if "external" in kinds else "document")
 
 
-def _point(ax: plt.Axes, x: float, y: float, kind: str, color: str, square: bool = False) -> None:
+def point(ax: plt.Axes, x: float, y: float, kind: str, color: str, square: bool = False) -> None:
+    """One marker in the style of its kind (filled: document; open: external; diamond: derived)."""
     st = figures.KIND_STYLE[kind]
     ax.plot(
         [x],
@@ -93,7 +102,7 @@ def fig_paths(run: ElasticityRun) -> dict | None:
         for y, xv, yv in zip(years, xs, ys, strict=True):
             k = _marker_kind(o[y]["kind"], d[y]["kind"])
             kinds.add(k)
-            _point(ax, xv, yv, k, "C0")
+            point(ax, xv, yv, k, "C0")
             ax.annotate(str(y), (xv, yv), textcoords="offset points", xytext=(5, 4), fontsize=7.5)
         if not p.same_window:
             ends = [(p.outcome_window[0], p.driver_window[0]), (p.outcome_window[1], p.driver_window[1])]
@@ -103,7 +112,7 @@ def fig_paths(run: ElasticityRun) -> dict | None:
                 if oy == dy:
                     continue
                 k = _marker_kind(o[oy]["kind"], d[dy]["kind"])
-                _point(ax, xv, yv, k, "C1", square=True)
+                point(ax, xv, yv, k, "C1", square=True)
                 tags = [f"{w} {r['kind']}" for w, r in (("H", o[oy]), ("Y", d[dy])) if r["kind"] != "document"]
                 last = dy == p.driver_window[1]
                 ax.annotate(
@@ -138,12 +147,8 @@ def fig_paths(run: ElasticityRun) -> dict | None:
                 bbox={"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round,pad=0.2"},
             )
         ax.set_title(sel.label().replace(" vs ", "\nvs "), fontsize=8.5)
-        ax.set_xlabel(
-            f"{SHORT_LABELS.get(sel.spec.driver, sel.spec.driver)}, {_unit(sel.driver_unit)} (log)", fontsize=7.5
-        )
-        ax.set_ylabel(
-            f"{SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)}, {_unit(sel.outcome_unit)} (log)", fontsize=7.5
-        )
+        ax.set_xlabel(f"{short_label(sel.spec.driver)}, {_unit(sel.driver_unit)} (log)", fontsize=7.5)
+        ax.set_ylabel(f"{short_label(sel.spec.outcome)}, {_unit(sel.outcome_unit)} (log)", fontsize=7.5)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(sels) :]:
         ax.set_visible(False)
@@ -169,7 +174,7 @@ def fig_paths(run: ElasticityRun) -> dict | None:
         f"{run.name}_paths",
         source_note(kinds)
         + " Only years observed in both series are joined; nothing is interpolated. Squares (windows differ) "
-        "are filled as document values or open as external or derived. " + _ext(run),
+        "are filled as document values or open as external or derived. " + external_note(run),
         run.out.figures,
     )
     plt.close(fig)
@@ -281,7 +286,7 @@ def fig_variants(run: ElasticityRun) -> dict | None:
         source_note()
         + " Markers: the formula (legend). No literature band is drawn: the bands are survey headcounts against "
         "real drivers, these are registered-poor measures against nominal drivers. The lognormal cross is a real "
-        "mean-income benchmark, set here beside nominal estimates for the incidence range only. " + _ext(run),
+        "mean-income benchmark, set here beside nominal estimates for the incidence range only. " + external_note(run),
         run.out.figures,
     )
     plt.close(fig)
@@ -320,83 +325,7 @@ def fig_semi(run: ElasticityRun) -> dict | None:
         ncol=2,
         fontsize=8,
     )
-    saved = figures.save(fig, f"{run.name}_semi", source_note() + " " + _ext(run), run.out.figures)
-    plt.close(fig)
-    return saved
-
-
-def fig_benchmark(run: ElasticityRun) -> dict | None:
-    """Lognormal benchmark curves (H vs point elasticity) with the observed incidence arcs overlaid."""
-    curve = el.benchmark_curve(run.gini_values)
-    fig, ax = plt.subplots(figsize=(7.8, 6.4))
-    for i, g in enumerate(run.gini_values):
-        c = curve[curve["gini"] == g]
-        ax.plot(
-            c["headcount_pct"],
-            c["elasticity"],
-            color=("0.2", "0.45", "0.65", "0.8")[i % 4],
-            lw=1.6,
-            ls=("-", "--", "-.", ":")[i % 4],
-            label=f"lognormal benchmark, Gini {g:.2f}",
-        )
-    mid = run.gini_values[len(run.gini_values) // 2]
-    rates = [s for s in run.runs if s.is_rate]
-    kinds_drawn: set[str] = set()
-    lows = [-8.5]
-    for j, sel in enumerate(rates):
-        color = f"C{j % 7}"
-        head = headline(run, sel) if not run.table.empty else None
-        p = sel.pairing
-        h0 = float(value_in(sel.outcome, p.outcome_window[0])["value"])
-        h1 = float(value_in(sel.outcome, p.outcome_window[1])["value"])
-        bm = run.benchmark[run.benchmark["run"] == sel.run_id] if not run.benchmark.empty else run.benchmark
-        real = None if bm.empty or pd.isna(bm["observed_real_elasticity"].iloc[0]) else bm.iloc[0]
-        if head is not None:
-            # the benchmark is about real mean income: the bar is the observed value with the real driver; a
-            # run without a real driver is drawn dotted and labelled nominal (not comparable)
-            e = float(real["observed_real_elasticity"]) if real is not None else float(head["elasticity"])
-            what = "log arc" if head["variant"] == "log_arc" else "ratio, windows differ"
-            lows.append(1.1 * e)
-            ax.plot(
-                [h0, h1],
-                [e, e],
-                color=color,
-                lw=2.2,
-                alpha=0.8,
-                ls="-" if real is not None else ":",
-                label=f"{sel.label()} {sel.windows_label()}: {what} {e:.2f}, "
-                + ("real driver" if real is not None else "nominal driver (no real counterpart; not comparable)"),
-            )
-            for h, y in ((h0, p.outcome_window[0]), (h1, p.outcome_window[1])):
-                ax.annotate(
-                    str(y), (h, e), textcoords="offset points", xytext=(0, 5), fontsize=7, color=color, ha="center"
-                )
-        for v, k in zip(sel.outcome["value"], sel.outcome["kind"], strict=True):
-            be = float(el.benchmark_elasticity(float(v) / 100.0, mid))
-            kinds_drawn.add(str(k))
-            _point(ax, float(v), be, k, color)
-    ax.set_xscale("log")
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xticks([0.2, 0.5, 1, 2, 5, 10, 20, 50])
-    ax.invert_xaxis()
-    ax.set_xlabel("poverty headcount H, % (log scale, falling to the right)")
-    ax.set_ylabel("elasticity of H to mean income")
-    ax.set_ylim(min(lows), 0)
-    ax.set_title("Distribution-neutral benchmark (Bourguignon 2003) and observed arcs")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0, -0.13), ncol=1)
-    note = (
-        source_note(
-            kinds_drawn,
-            "The benchmark is about real mean income: bars with the real driver solid (deflated by the price index "
-            "the real-terms rules choose), with a nominal driver that has no real counterpart dotted.",
-        )
-        + f" Markers on the Gini {mid:.2f} curve: benchmark point elasticity at each observed "
-        "incidence; horizontal bars: observed elasticity over the window (its H range). " + _ext(run)
-    )
-    saved = figures.save(fig, f"{run.name}_benchmark", note, run.out.figures)
+    saved = figures.save(fig, f"{run.name}_semi", source_note() + " " + external_note(run), run.out.figures)
     plt.close(fig)
     return saved
 

@@ -29,8 +29,9 @@ from analysis.metrics import elasticity as el
 from analysis.metrics import prices as pr
 from analysis.metrics.convergence import national_elasticity
 from analysis.reports import real_terms as rt
-from analysis.reports.elasticity import ElasticityRun, value_in, variant_elasticity
-from analysis.reports.elasticity_select import Selected
+from analysis.reports.elasticity import ElasticityRun
+from analysis.reports.elasticity_rows import compute_variant, value_in
+from analysis.reports.elasticity_select import Selected, short_label
 from analysis.reports.params import kinds_for
 
 REAL_COLUMNS = (
@@ -90,11 +91,6 @@ MATCHED_COLUMNS = (
 )
 """Columns of ``tables/<run_name>_matched.csv``: each poverty-incidence run beside China's arc over
 the same outcome and driver years (or why there is none)."""
-
-NATIONAL = ("China", "poverty_incidence", "rural_disposable_income")
-NATIONAL_WINDOW = (2014, 2019)
-"""Paired national years: incidence under the 2,300-yuan line (NBS survey; 2013 not found) and
-rural disposable income (from 2014) up to 2019, the last year before the 2020 close-out."""
 
 REAL_VARIANTS = ("log_arc", "midpoint", "semi", "window", "ols")
 
@@ -160,7 +156,7 @@ def _real_rows(run: ElasticityRun, sel: Selected, obs: pd.DataFrame) -> list[dic
             rows.append({**row, "status": "not computed: windows differ", "note": "; ".join(notes)})
             continue
         else:
-            row["real_elasticity"] = variant_elasticity(v, sel, o0, o1, real[dw[0]], real[dw[1]])
+            row["real_elasticity"] = compute_variant(v, sel, o0, o1, real[dw[0]], real[dw[1]])
         rows.append({**row, "status": "computed", "note": "; ".join(notes)})
     return rows
 
@@ -174,19 +170,23 @@ def build_real(run: ElasticityRun) -> pd.DataFrame:
     return run.real
 
 
-def national_series(include_external: bool) -> tuple[dict[int, float], dict[int, float], str]:
-    """China's incidence and rural income over :data:`NATIONAL_WINDOW` (empty with a reason if absent)."""
-    region, h_ind, y_ind = NATIONAL
-    kinds = kinds_for(include_external)
+def national_series(run: ElasticityRun) -> tuple[dict[int, float], dict[int, float], str]:
+    """The nation's outcome and driver over the window of the run's ``national`` pair (empty with a reason
+    if absent)."""
+    spec = run.national_pair
+    region, h_ind, y_ind = spec.region, spec.outcome, spec.driver
+    kinds = kinds_for(run.include_external)
     obs = load_observations()
     have = obs[(obs["region"] == region) & obs["kind"].isin(list(kinds))]
     if not {h_ind, y_ind} <= set(have["indicator"]):
+        kinds_seen = obs.loc[(obs["region"] == region) & obs["indicator"].isin([h_ind, y_ind]), "kind"]
+        what = " and ".join(sorted(set(kinds_seen))) or "no"
         return (
             {},
             {},
-            f"China's poverty incidence and rural income are external values (kinds used: {', '.join(kinds)})",
+            f"{region}'s {short_label(h_ind)} and {short_label(y_ind)} are {what} values (kinds used: {', '.join(kinds)})",
         )
-    lo, hi = NATIONAL_WINDOW
+    lo, hi = spec.start, spec.end
     h = get_series(region, h_ind, kinds, lo, hi)
     y = get_series(region, y_ind, kinds, lo, hi)
     return (
@@ -198,12 +198,12 @@ def national_series(include_external: bool) -> tuple[dict[int, float], dict[int,
 
 def build_national(run: ElasticityRun) -> pd.DataFrame:
     """The national reference elasticity, nominal and real; written to ``<run_name>_national.csv``."""
-    h, y, reason = national_series(run.include_external)
+    h, y, reason = national_series(run)
     rows: list[dict] = []
     if reason:
         run.national_note = reason
     else:
-        cands = rt.candidates("China", NATIONAL[2], run.kinds, load_observations())
+        cands = rt.candidates(run.national_pair.region, run.national_pair.driver, run.kinds, load_observations())
         lo, hi = min(set(h) & set(y)), max(set(h) & set(y))
         bases: list[tuple[str, dict[int, float], str]] = [("nominal", y, "")]
         try:
@@ -311,8 +311,8 @@ def build_matched(run: ElasticityRun) -> pd.DataFrame:
     :mod:`analysis.reports.real_terms` chooses. Where China lacks the driver or a window
     year, the row says which and gives no number (nothing interpolated, no other window).
     """
-    region = NATIONAL[0]
-    h = _series(region, NATIONAL[1], run.kinds)
+    region = run.national_pair.region
+    h = _series(region, run.national_pair.outcome, run.kinds)
     rows: list[dict] = []
     for sel in run.runs:
         if not (sel.is_poverty and sel.is_rate):
@@ -332,9 +332,9 @@ def build_matched(run: ElasticityRun) -> pd.DataFrame:
         regional = _nominal(run, sel, variant)
         if not y or missing:
             why = (
-                f"China has no {sel.spec.driver} in the data"
+                f"{region} has no {sel.spec.driver} in the data"
                 if not y
-                else f"China is not observed in the window years ({', '.join(missing)}; observed {sel.spec.driver}: "
+                else f"{region} is not observed in the window years ({', '.join(missing)}; observed {sel.spec.driver}: "
                 f"{', '.join(map(str, sorted(y)))})"
             )
             rows.append(
@@ -386,7 +386,7 @@ def build_matched(run: ElasticityRun) -> pd.DataFrame:
                 "national_elasticity": el.window_elasticity(h[ow[0]], h[ow[1]], p.t_outcome, ry0, ry1, p.t_driver),
                 "national_driver_start": ry0,
                 "national_driver_end": ry1,
-                "price_index": f"China: {rg.index}, {rg.base_year} prices; region: {real_rows['price_index'].iloc[0]}",
+                "price_index": f"{region}: {rg.index}, {rg.base_year} prices; region: {real_rows['price_index'].iloc[0]}",
                 "note": "each driver deflated by the price index the real-terms rules choose for it",
             }
         )

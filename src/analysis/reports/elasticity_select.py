@@ -1,31 +1,72 @@
-"""Which elasticities a run computes: the default runs, parameter checks and year pairing."""
+"""Which elasticities a run computes: the pairs, parameter checks and year pairing.
+
+The run definition is the ``pairs`` parameter of ``notebooks/elasticities.ipynb`` (one line per pair:
+outcome region, outcome, driver[, driver region][, outcome window][, driver window]);
+:func:`notebook_parameter` reads it from there, so the notebook is the one place that declares it. What is
+known about a pair or a driver lives in curated tables under ``data/raw/``
+(:mod:`analysis.reports.elasticity_vocab`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ast
+import json
 from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data.load import UnknownChoice, check_choice, get_series, load_observations, observation
-from analysis.data.vocab import indicator_fact
+from analysis import paths
+from analysis.data.csvio import iter_rows
+from analysis.data.load import UnknownChoice, check_choice, get_series, load_observations
+from analysis.data.vocab import indicator_fact, load_indicators, load_regions
 from analysis.metrics import elasticity as el
-from analysis.reports import figures
 from analysis.reports import poverty_bases as pb
+from analysis.reports.elasticity_vocab import ANY, literature_bands, pair_notes, poverty_outcomes, quote
+from analysis.reports.figures import REGION_LABELS
 from analysis.reports.params import as_list, mode_of, series_breaks
 
-POVERTY_OUTCOMES = ("poverty_incidence", "poverty_incidence_common_base", "poor_population")
-"""Poverty outcomes (registered poor): the rate is named beside the literature band, with the
-differences stated; the count never is."""
+NOTEBOOK = "elasticities.ipynb"
+"""The notebook whose parameters cell declares the default ``pairs``."""
 
 
-DRIVER_CONCEPTS = {"gdp_per_capita": "gdp", "gdp": "gdp", "rural_disposable_income": "income"}
-"""Which literature band applies to a driver (see :data:`analysis.metrics.elasticity.LITERATURE_BANDS`)."""
+# --- The pairs ---------------------------------------------------------------------------------------------
+
+
+def notebook_parameter(name: str) -> object:
+    """One literal of the parameters cell of ``notebooks/elasticities.ipynb`` (``pairs``, ``national``): the
+    default run definition is declared there only.
+
+    Raises
+    ------
+    analysis.data.load.UnknownChoice
+        When the parameters cell does not assign ``name`` a literal.
+    """
+    nb = json.loads((paths.NOTEBOOKS / NOTEBOOK).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            for node in ast.parse("".join(cell["source"])).body:
+                if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [name]:
+                    return ast.literal_eval(node.value)
+    raise UnknownChoice(f"notebooks/{NOTEBOOK} has no {name!r} in its parameters cell")
+
+
+def _window(value: object, what: str) -> tuple[int, int] | None:
+    """``"2013-2019"``, ``[2013, 2019]`` or None/"" (none given)."""
+    if value in (None, "", "default"):
+        return None
+    parts = value.split("-") if isinstance(value, str) else value if isinstance(value, (list, tuple)) else [value]
+    try:
+        a, b = (int(str(x).strip()) for x in parts)
+    except (TypeError, ValueError):
+        raise UnknownChoice(f'{what} {value!r} is not a window such as "2013-2019" or [2013, 2019]') from None
+    if a >= b:
+        raise UnknownChoice(f"{what} {value!r}: the start must be before the end")
+    return a, b
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One outcome-driver pair to analyse.
+    """One outcome-driver pair to analyse (one line of the notebook's ``pairs``).
 
     ``driver_region`` None means the outcome's region; ``start``/``end`` None the outcome's
     first/last observed year; ``driver_window`` None the rule of
@@ -39,17 +80,64 @@ class RunSpec:
     start: int | None = None
     end: int | None = None
     driver_window: tuple[int, int] | None = None
-    note: str | Callable[[], str] = ""
-    """A caveat for the notes column; a function when it quotes data (called when the run is made)."""
-    driver_price_indexed: bool = False
-    """The driver moves only by price indexation (the national poverty line): the ratio is then the
-    outcome's nominal growth over the line's inflation, and the report says so."""
+
+    @classmethod
+    def parse(cls, item: object, where: str = "pair") -> RunSpec:
+        """One entry of ``pairs``: ``[region, outcome, driver, driver_region, window, driver_window]``, the last
+        three optional (None or "" for the default).
+
+        Raises
+        ------
+        analysis.data.load.UnknownChoice
+            An entry that is not such a list, or names an unknown region or indicator.
+        """
+        if not isinstance(item, (list, tuple)) or not 3 <= len(item) <= 6:
+            raise UnknownChoice(
+                f"{where} {item!r} must be a list [region, outcome, driver, driver region, window, driver window] "
+                "(the last three optional)"
+            )
+        region, outcome, driver, *rest = (*item, None, None, None)[:6]
+        check_choice(f"{where} region", region, load_regions().index)
+        indicators = load_indicators().index
+        check_choice(f"{where} outcome", outcome, indicators)
+        check_choice(f"{where} driver", driver, indicators)
+        d_region = None if rest[0] in (None, "", region) else str(rest[0])
+        if d_region is not None:
+            check_choice(f"{where} driver region", d_region, load_regions().index)
+        start, end = _window(rest[1], f"{where} window") or (None, None)
+        return cls(
+            str(region), str(outcome), str(driver), d_region, start, end, _window(rest[2], f"{where} driver window")
+        )
+
+    def _matches(self, r: dict) -> bool:
+        def eq(col: str, value: str) -> bool:
+            return r[col] in (ANY, value)
+
+        dreg = r["driver_region"] in (ANY, self.d_region) if r["driver_region"] else self.d_region == self.region
+        dw = self.driver_window
+        w = r["driver_window"]
+        dwin = w == ANY or (w == "" and dw is None) or (dw is not None and w == f"{dw[0]}-{dw[1]}")
+        return eq("region", self.region) and eq("outcome", self.outcome) and eq("driver", self.driver) and dreg and dwin
+
+    def curated(self) -> list[dict]:
+        """The rows of ``elasticity_notes.csv`` that match this pair, in file order."""
+        return [r for _, r in iter_rows(pair_notes()) if self._matches(r)]
+
+    @property
+    def note(self) -> str:
+        """The curated caveats of the pair (``elasticity_notes.csv``), observations quoted from the data."""
+        return "; ".join(quote(r["note"]) for r in self.curated() if r["note"])
+
+    @property
+    def driver_price_indexed(self) -> bool:
+        """The driver moves only by price indexation (``elasticity_notes.csv``): the ratio is then the
+        outcome's nominal growth over the driver's inflation."""
+        return any(r["driver_price_indexed"] == "yes" for r in self.curated())
 
     @property
     def note_text(self) -> str:
-        """:attr:`note`, computed if it is a function, then the population caveat (:func:`population_note`)."""
-        own = self.note() if callable(self.note) else self.note
-        return "; ".join(n for n in (own, population_note(self.outcome, self.driver, self.d_region)) if n)
+        """:attr:`note`, then the population caveat (:func:`population_note`)."""
+        return "; ".join(n for n in (self.note, population_note(self.outcome, self.driver, self.d_region)) if n)
 
     @property
     def d_region(self) -> str:
@@ -62,23 +150,10 @@ class RunSpec:
         return f"{self.region.lower()}.{self.outcome} ~ {d}{w}"
 
 
-def wuling_income_note() -> str:
-    """The caveat on the Wuling income series, its derivation's inputs read from the data.
-
-    The 2010 value is derived (income of 2019 over the multiple of 2010 the document states);
-    the printed inputs come from ``data/processed/observations.csv``, so nothing is typed here.
-    """
-    derived = observation("wuling.rural_disposable_income.2010.derived")
-    inputs = {
-        o: observation(o) for o in ("wuling.rural_disposable_income.2019", "wuling.rural_income_multiple_2010.2019")
-    }
-    if not all(o in derived["note"] for o in inputs):  # the derivation's own inputs, or the note would mislead
-        raise ValueError(f"the derived 2010 Wuling income no longer rests on {', '.join(inputs)}: {derived['note']}")
-    income, multiple = (inputs[o]["value_printed"] for o in inputs)
-    return (
-        f"2010 income derived as {income} / {multiple} (stated multiple) and spans the rural net-income (纯收入) "
-        "to disposable-income (可支配收入) break of 2013"
-    )
+def short_label(indicator: str) -> str:
+    """The ``label`` of ``indicators.csv`` for use inside a sentence (first letter lower case unless an acronym)."""
+    lab = indicator_fact(indicator, "label") or indicator
+    return lab if lab[1:2].isupper() else lab[:1].lower() + lab[1:]
 
 
 def population_note(outcome: str, driver: str, driver_region: str) -> str:
@@ -99,7 +174,7 @@ def population_note(outcome: str, driver: str, driver_region: str) -> str:
     if not basis:
         return ""
     bits = []
-    if outcome in POVERTY_OUTCOMES:
+    if outcome in poverty_outcomes():
         bits.append(
             f"mixed populations: the outcome is measured on the registered (户籍) rural population (registered-poor basis), "
             f"the driver per person of the {basis}"
@@ -111,7 +186,7 @@ def population_note(outcome: str, driver: str, driver_region: str) -> str:
         bits.append(
             (drift + "; " if drift else "")
             + "no census-consistent population for the years between censuses is in the data, so no census-consistent "
-            f"{SHORT_LABELS.get(driver, driver)} is computed (nothing interpolated)"
+            f"{short_label(driver)} is computed (nothing interpolated)"
         )
     return "; ".join(bits)
 
@@ -124,6 +199,7 @@ def census_drift(region: str) -> str:
     """
     obs = load_observations()
     mine = obs[obs["region"] == region]
+    # the indicator pair of this check (the implied population and the census count it is held against)
     implied = mine[mine["indicator"] == "resident_population_implied"].sort_values("year")
     census = mine[(mine["indicator"] == "resident_population") & mine["basis"].str.contains("census", case=False)]
     if implied.empty or census.empty:
@@ -140,90 +216,14 @@ def census_drift(region: str) -> str:
     )
 
 
-LINE_NOTE = "the poverty line in current prices is external and has no 2019 value"
+@dataclass(frozen=True)
+class Band:
+    """A literature band of the headcount-growth elasticity (``literature_bands.csv``)."""
 
-
-def common_base_note() -> str:
-    """The caveat on the common-base incidence run, its formula read from the derived 2013 row."""
-    derived = observation("xiangxi.poverty_incidence_common_base.2013.derived")
-    return (
-        "variant of the run on the published rates: the 2013 incidence on the 2019 population base "
-        f"({str(derived['note']).split(' (inputs')[0]}), so that the change is not partly a change of register "
-        "or denominator (claims audit doc004.k02, k04, k27)"
-    )
-
-
-DEFAULT_RUNS: tuple[RunSpec, ...] = (
-    RunSpec("Xiangxi", "poverty_incidence", "gdp_per_capita", start=2013, end=2019),
-    RunSpec("Xiangxi", "poverty_incidence_common_base", "gdp_per_capita", start=2013, end=2019, note=common_base_note),
-    RunSpec("Xiangxi", "poor_population", "gdp_per_capita", start=2013, end=2019),
-    RunSpec(
-        "Xiangxi",
-        "poverty_incidence",
-        "rural_disposable_income",
-        start=2016,
-        end=2018,
-        note="both series external in 2016 and 2018; the only same-year pair with household income in Xiangxi",
-    ),
-    RunSpec("Wuling", "poverty_incidence", "rural_disposable_income", start=2011, end=2019, note=wuling_income_note),
-    RunSpec("Wuling", "poor_population", "rural_disposable_income", start=2011, end=2019, note=wuling_income_note),
-    RunSpec("Xiangxi", "rural_dibao_standard", "gdp_per_capita", start=2014, end=2019),
-    RunSpec("Xiangxi", "extreme_poverty_support_standard", "gdp_per_capita", start=2014, end=2019),
-    RunSpec(
-        "Xiangxi",
-        "rural_dibao_standard",
-        "poverty_line_current_prices",
-        "China",
-        2014,
-        2019,
-        note=LINE_NOTE,
-        driver_price_indexed=True,
-    ),
-    RunSpec(
-        "Xiangxi",
-        "rural_dibao_standard",
-        "poverty_line_current_prices",
-        "China",
-        2014,
-        2019,
-        (2014, 2020),
-        note=LINE_NOTE + "; sensitivity: driver window to 2020, whose line is approximate ('around 4000')",
-        driver_price_indexed=True,
-    ),
-    RunSpec(
-        "Xiangxi",
-        "extreme_poverty_support_standard",
-        "poverty_line_current_prices",
-        "China",
-        2014,
-        2019,
-        note=LINE_NOTE,
-        driver_price_indexed=True,
-    ),
-    RunSpec(
-        "Xiangxi",
-        "rural_dibao_monthly_assistance",
-        "rural_dibao_standard",
-        start=2014,
-        end=2019,
-        note="assistance is a monthly payment, the standard an annual threshold",
-    ),
-)
-"""The default runs (the issue's list plus one same-year household-income pair and one window sensitivity)."""
-
-
-SHORT_LABELS = {
-    "poverty_incidence": "poverty incidence",
-    "poverty_incidence_common_base": "poverty incidence (common base)",
-    "poor_population": "poor population",
-    "gdp_per_capita": "GDP per capita",
-    "gdp": "GDP",
-    "rural_disposable_income": "rural income per capita",
-    "rural_dibao_standard": "dibao standard",
-    "extreme_poverty_support_standard": "tekun standard",
-    "rural_dibao_monthly_assistance": "dibao monthly assistance",
-    "poverty_line_current_prices": "national poverty line",
-}
+    low: float
+    high: float
+    driver_concept: str
+    citation: str
 
 
 @dataclass
@@ -244,7 +244,8 @@ class Selected:
 
     @property
     def is_poverty(self) -> bool:
-        return self.spec.outcome in POVERTY_OUTCOMES
+        """The outcome is a poverty measure (an outcome of ``literature_bands.csv``)."""
+        return self.spec.outcome in poverty_outcomes()
 
     @property
     def is_rate(self) -> bool:
@@ -275,32 +276,35 @@ class Selected:
             if ow[0] < b <= ow[1]
         ]
         notes.append(f"population basis: {pb.population_basis(self.spec.region)}")
-        if self.spec.outcome == "poor_population" and pb.poverty_measure(self.spec.region) == "registered":
+        if not self.is_rate and pb.poverty_measure(self.spec.region) == "registered":
             exits = pb.certified_exits(load_observations(), self.spec.region, ow[1])
             if exits is not None:
                 notes.append(f"the fall equals cumulative certified exits ({exits[1]}): a flow identity")
         return "; ".join(notes)
 
     @property
-    def band_key(self) -> str | None:
-        """``gdp`` or ``income``: which literature band is named beside the run (incidence only).
+    def band(self) -> Band | None:
+        """The literature band named beside the run (``literature_bands.csv``; poverty rates only).
 
         The bands are headcount-ratio elasticities; a count (poor population) adds the growth
         of its population base, so no band is named beside it.
         """
-        c = DRIVER_CONCEPTS.get(self.spec.driver)
-        return c if (c and self.is_poverty and self.is_rate) else None
-
-    @property
-    def band(self) -> tuple[float, float, str] | None:
-        return el.LITERATURE_BANDS[self.band_key] if self.band_key else None
+        if not (self.is_poverty and self.is_rate):
+            return None
+        t = literature_bands()
+        r = t[(t["outcome"] == self.spec.outcome) & (t["driver"] == self.spec.driver) & (t["low"] != "")]
+        if r.empty:
+            return None
+        b = r.iloc[0]
+        return Band(float(b["low"]), float(b["high"]), str(b["driver_concept"]), str(b["citation"]))
 
     def label(self) -> str:
-        r = figures.REGION_LABELS.get(self.spec.region, self.spec.region)
-        d = SHORT_LABELS.get(self.spec.driver, self.spec.driver)
+        """``Region: outcome vs driver`` in words (region labels of the figures, indicator labels of the vocabulary)."""
+        r = region_label(self.spec.region)
+        d = short_label(self.spec.driver)
         if self.spec.d_region != self.spec.region:
-            d = f"{figures.REGION_LABELS.get(self.spec.d_region, self.spec.d_region)} {d}"
-        return f"{r}: {SHORT_LABELS.get(self.spec.outcome, self.spec.outcome)} vs {d}"
+            d = f"{region_label(self.spec.d_region)} {d}"
+        return f"{r}: {short_label(self.spec.outcome)} vs {d}"
 
     def windows_label(self) -> str:
         p = self.pairing
@@ -309,16 +313,33 @@ class Selected:
         return f"outcome {p.outcome_window[0]}-{p.outcome_window[1]}, driver {p.driver_window[0]}-{p.driver_window[1]}"
 
 
-def _usable_indicators(obs: pd.DataFrame, region: str, kinds: tuple[str, ...]) -> list[str]:
+def region_label(region: str) -> str:
+    """The label of a region in the reports (:data:`analysis.reports.figures.REGION_LABELS`)."""
+    from_figures = REGION_LABELS.get(region)
+    return from_figures or region
+
+
+def usable_indicators(obs: pd.DataFrame, region: str, kinds: tuple[str, ...]) -> list[str]:
+    """Indicators of a region observed in at least two years with the given kinds."""
     s = obs[(obs["region"] == region) & obs["kind"].isin(kinds)]
     n = s.groupby("indicator")["year"].nunique()
     return sorted(n[n >= 2].index)
 
 
 def select_specs(
-    region: object, outcome: object, driver: object, driver_region: object, obs: pd.DataFrame, kinds: tuple[str, ...]
+    pairs: list[RunSpec],
+    region: object,
+    outcome: object,
+    driver: object,
+    driver_region: object,
+    obs: pd.DataFrame,
+    kinds: tuple[str, ...],
 ) -> tuple[list[RunSpec], bool]:
-    """The run specs a parameter combination means, and whether they come from the defaults."""
+    """The run specs a parameter combination means, and whether they come from ``pairs``.
+
+    ``region``, ``outcome``, ``driver`` and ``driver_region`` filter ``pairs`` (``"default"``: any);
+    naming a region, an outcome and a driver that no pair has makes a new pair.
+    """
     regions = as_list(region, "region")
     if len(regions) != 1:
         raise UnknownChoice(f"region must be one region or 'default', got {region!r}")
@@ -332,28 +353,28 @@ def select_specs(
         check_choice("driver_region", dreg, obs["region"])
     o_default, d_default = outcomes in (["default"], []), drivers in (["default"], [])
     if reg != "default":
-        valid = _usable_indicators(obs, reg, kinds)
+        valid = usable_indicators(obs, reg, kinds)
         for o in [] if o_default else outcomes:
             check_choice(f"outcome indicator for {reg}", o, valid)
         for d in [] if d_default else drivers:
             if dreg is None:
-                hint = [s.driver for s in DEFAULT_RUNS if s.region == reg and s.driver == d]
+                hint = [s.driver for s in pairs if s.region == reg and s.driver == d]
                 if not hint:
                     check_choice(
                         f"driver indicator for {reg} (set driver_region for another region's series)", d, valid
                     )
             else:
-                check_choice(f"driver indicator for {dreg}", d, _usable_indicators(obs, dreg, kinds))
+                check_choice(f"driver indicator for {dreg}", d, usable_indicators(obs, dreg, kinds))
     else:
-        allowed_o = sorted({s.outcome for s in DEFAULT_RUNS})
-        allowed_d = sorted({s.driver for s in DEFAULT_RUNS})
+        allowed_o = sorted({s.outcome for s in pairs})
+        allowed_d = sorted({s.driver for s in pairs})
         for o in [] if o_default else outcomes:
-            check_choice("outcome (with region='default' only the default outcomes)", o, allowed_o)
+            check_choice("outcome (with region='default' only the outcomes of pairs)", o, allowed_o)
         for d in [] if d_default else drivers:
-            check_choice("driver (with region='default' only the default drivers)", d, allowed_d)
+            check_choice("driver (with region='default' only the drivers of pairs)", d, allowed_d)
     matches = [
         s
-        for s in DEFAULT_RUNS
+        for s in pairs
         if (reg == "default" or s.region == reg)
         and (o_default or s.outcome in outcomes)
         and (d_default or s.driver in drivers)
@@ -362,27 +383,32 @@ def select_specs(
     if o_default or d_default or reg == "default":
         if not matches:
             raise UnknownChoice(
-                f"no default run for region {reg!r}, outcome {outcome!r}, driver {driver!r}; name both "
-                "an outcome and a driver, or choose among the default runs: "
-                + ", ".join(s.run_id for s in DEFAULT_RUNS)
+                f"no pair for region {reg!r}, outcome {outcome!r}, driver {driver!r}; name both "
+                "an outcome and a driver, add a line to pairs, or choose among the pairs: "
+                + ", ".join(s.run_id for s in pairs)
             )
         return matches, True
     specs = []
-    region_indicators = set(_usable_indicators(obs, reg, kinds))
+    region_indicators = set(usable_indicators(obs, reg, kinds))
     for o in outcomes:
         for d in drivers:
             found = [s for s in matches if s.outcome == o and s.driver == d]
             d_reg = dreg
             if d_reg is None and d not in region_indicators:
-                # e.g. the national poverty line: take the driver region the default runs use
-                d_reg = next((s.d_region for s in DEFAULT_RUNS if s.region == reg and s.driver == d), None)
+                # e.g. the national poverty line: take the driver region the pairs use
+                d_reg = next((s.d_region for s in pairs if s.region == reg and s.driver == d), None)
             specs += found or [RunSpec(reg, o, d, d_reg)]
     return specs, False
 
 
 def select_run(spec: RunSpec, obs: pd.DataFrame, kinds: tuple[str, ...]) -> Selected:
-    """The observed outcome and driver series of one run spec with the run's kinds, paired (raises
-    :class:`UnknownChoice` when a series has fewer than two observed years)."""
+    """The data and year pairing of one pair.
+
+    Raises
+    ------
+    analysis.data.load.UnknownChoice
+        A series with fewer than two observed years or non-positive values, or years that cannot be paired.
+    """
     o_all = get_series(spec.region, spec.outcome, kinds)
     d_all = get_series(spec.d_region, spec.driver, kinds)
     for s, what in ((o_all, f"{spec.region} {spec.outcome}"), (d_all, f"{spec.d_region} {spec.driver}")):

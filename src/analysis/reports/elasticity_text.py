@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from analysis.metrics import elasticity as el
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
-from analysis.reports.elasticity import ElasticityRun, kind_note, n_years_text, value_in, variant_value
-from analysis.reports.elasticity_select import SHORT_LABELS, Selected
-
-
-def _fmt(v: float | None, digits: int = 2) -> str:
-    return "" if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else f"{float(v):.{digits}f}"
+from analysis.reports.elasticity import ElasticityRun, fmt
+from analysis.reports.elasticity_select import Selected
+from analysis.reports.elasticity_vocab import load_literature_bands
+from analysis.reports.params import CENSUS_REVISION, INCOME_CONCEPT, SeriesBreak, series_breaks
 
 
 def selection(run: ElasticityRun) -> pd.DataFrame:
@@ -57,54 +52,6 @@ def pairing_table(run: ElasticityRun) -> pd.DataFrame:
     )
 
 
-def display_table(run: ElasticityRun) -> pd.DataFrame:
-    """The estimates for reading: one row per run with its headline and companions, rounded.
-
-    The headline is the log arc elasticity where outcome and driver share their windows,
-    else the ratio of average annual log growth rates (named so: not an elasticity). The
-    pairs that could not be computed are in :func:`not_computed_display`.
-    """
-    t = run.table
-    rows = []
-    for sel in run.runs:
-        r = t[t["run"] == sel.run_id]
-        if r.empty:
-            continue
-
-        def v(variant: str, digits: int = 2, r: pd.DataFrame = r) -> str:
-            x = r[r["variant"] == variant]
-            return "" if x.empty else _fmt(x["elasticity"].iloc[0], digits)
-
-        head = "log_arc" if sel.pairing.same_window else "window"
-        ols = r[r["variant"] == "ols"]
-        rows.append(
-            {
-                "run": sel.label(),
-                "windows": sel.windows_label(),
-                "headline": (
-                    "log arc elasticity" if head == "log_arc" else "ratio of annual log growth (windows differ)"
-                ),
-                "value": v(head),
-                "midpoint": v("midpoint"),
-                "semi (pp per 1%)": v("semi", 3),
-                "OLS (95% CI)": ""
-                if ols.empty
-                else f"{_fmt(ols['elasticity'].iloc[0])} ({_fmt(ols['ci_low'].iloc[0])} to {_fmt(ols['ci_high'].iloc[0])})",
-                "kind": _kind(sel),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _kind(sel: Selected) -> str:
-    """What the estimate is, in a few words (outcome measure, driver prices)."""
-    if sel.is_poverty:
-        what = "registered-poor " + ("rate" if sel.is_rate else "count")
-    else:
-        what = "assistance " + ("payment" if "monthly" in sel.outcome_unit or "月" in sel.outcome_unit else "standard")
-    return f"{what}; nominal driver"
-
-
 def not_computed_display(run: ElasticityRun) -> pd.DataFrame:
     """The pairs that could not be computed (or are not repeated), with the reason, one line each."""
     n = run.not_computed
@@ -123,208 +70,19 @@ def not_computed_display(run: ElasticityRun) -> pd.DataFrame:
     )
 
 
-def benchmark_display(run: ElasticityRun) -> pd.DataFrame:
-    """The benchmark table for reading."""
-    b = run.benchmark
-    if b.empty:
-        return b
-    return pd.DataFrame(
-        {
-            "run": b["run"],
-            "Gini": b["gini"].map(lambda v: f"{v:.2f}"),
-            "sigma": b["sigma"].map(lambda v: f"{v:.4f}"),
-            "H start-end, %": [f"{a:g} -> {c:g}" for a, c in zip(b["h_start_pct"], b["h_end_pct"], strict=True)],
-            "point elasticity at start": b["benchmark_start"].map(_fmt),
-            "point elasticity at end": b["benchmark_end"].map(_fmt),
-            "arc benchmark": b["benchmark_arc"].map(_fmt),
-            "real mean-income multiple needed": b["required_multiple"].map(_fmt),
-            "observed real driver multiple": [
-                _fmt(v) if pd.notna(v) else "none (no real driver)" for v in b["observed_real_driver_multiple"]
-            ],
-            "observed, real driver": b["observed_real_elasticity"].map(_fmt),
-        }
-    )
+def band_text(sel: Selected) -> str:
+    """The literature band named with the differences in the same sentence (incidence runs only; '' otherwise).
 
-
-def _band_text(sel: Selected) -> str:
-    """The literature band named with the differences in the same sentence (incidence runs only)."""
+    The band and the driver it is about come from ``data/raw/literature_bands.csv``.
+    """
     band = sel.band
     if band is None:
         return ""
-    lo, hi, _ = band
-    concept = "real GDP per capita" if sel.band_key == "gdp" else "real survey mean income"
     return (
-        f" (the literature's {lo:g} to {hi:g} is for survey headcounts against {concept} across countries; "
+        f" (the literature's {band.low:g} to {band.high:g} is for survey headcounts against {band.driver_concept} "
+        "across countries; "
         "this is registered-poor incidence against a nominal driver, so the band is no benchmark for it)"
     )
-
-
-def narrate(run: ElasticityRun) -> str:
-    """One computed bullet per run: windows, formula, value, companions and the literature band."""
-    lines = []
-    for sel in run.runs:
-        p = sel.pairing
-        o0 = float(value_in(sel.outcome, p.outcome_window[0])["value"])
-        o1 = float(value_in(sel.outcome, p.outcome_window[1])["value"])
-        d0 = float(value_in(sel.driver, p.driver_window[0])["value"])
-        d1 = float(value_in(sel.driver, p.driver_window[1])["value"])
-        head = (
-            f"- **{sel.label()}**: {SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)} {o0:g} -> {o1:g} "
-            f"{sel.outcome_unit} ({p.outcome_window[0]}-{p.outcome_window[1]}), "
-            f"{SHORT_LABELS.get(sel.spec.driver, sel.spec.driver)} {d0:g} -> {d1:g} {sel.driver_unit} "
-            f"({p.driver_window[0]}-{p.driver_window[1]}). "
-        )
-        parts = []
-        la, mp, win = (
-            variant_value(run, sel, "log_arc"),
-            variant_value(run, sel, "midpoint"),
-            variant_value(run, sel, "window"),
-        )
-        semi, ols = variant_value(run, sel, "semi"), variant_value(run, sel, "ols")
-        if p.same_window:
-            if la is not None:
-                parts.append(f"Log arc elasticity {la:.2f}{_band_text(sel)}")
-            if mp is not None:
-                parts.append(f"midpoint arc {mp:.2f}")
-
-        else:
-            parts.append(
-                "The windows differ, so only the ratio of average annual log growth rates is computed (not an "
-                f"elasticity): {win:.2f}{_band_text(sel)}"
-                if win is not None
-                else "The windows differ"
-            )
-        if semi is not None:
-            parts.append(
-                f"semi-elasticity {semi:.3f} percentage points per 1% growth"
-                + ("" if p.same_window else " (annualised, over the two windows)")
-                + f", bounded by the starting level of {o0:g}%"
-            )
-        if "ols" in run.variants:
-            if ols is None:
-                parts.append(f"no OLS ({n_years_text(len(p.paired_years))}; needs {el.MIN_OLS_POINTS})")
-            else:
-                r = run.table[(run.table["run"] == sel.run_id) & (run.table["variant"] == "ols")].iloc[0]
-                parts.append(
-                    f"log-log OLS {ols:.2f} (95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, "
-                    f"{int(r['dof'])} degrees of freedom, descriptive)"
-                )
-        if sel.spec.driver_price_indexed:
-            gs, gl = math.log(o1 / o0) / p.t_outcome, math.log(d1 / d0) / p.t_driver
-            parts.append(
-                f"the line moves only by price indexation, so this ratio sets the standard's nominal growth "
-                f"({100 * gs:.1f}% a year, {p.outcome_window[0]}-{p.outcome_window[1]}) against the line's inflation "
-                f"({100 * gl:.1f}% a year, {p.driver_window[0]}-{p.driver_window[1]}): a measure of the standard's "
-                "real growth" + ("" if p.same_window else " over mismatched windows") + ", not a response to the line"
-            )
-        g = la if p.same_window else win
-        if not sel.is_poverty and g is not None and not sel.spec.driver_price_indexed:
-            parts.append(
-                f"the {SHORT_LABELS.get(sel.spec.outcome, sel.spec.outcome)} grew {g:.2f} times as fast "
-                "as the driver (annualised log growth" + ("" if p.same_window else ", over different windows") + ")"
-            )
-        lines.append(head + "; ".join(parts) + ".")
-    if run.skipped:
-        lines.append("- Not computed: " + "; ".join(run.skipped) + ".")
-    return "\n".join(lines)
-
-
-def narrate_benchmark(run: ElasticityRun) -> str:
-    """The lognormal benchmark beside each incidence run, compared only with a real driver.
-
-    The benchmark's growth is of real mean income (the line is fixed in 2010 prices), so the
-    observed side is the driver deflated by the index :mod:`analysis.reports.real_terms`
-    chooses; a run without a real driver gets the benchmark and no comparison.
-    """
-    b = run.benchmark
-    if b.empty:
-        return "No incidence run is selected: the lognormal benchmark applies to a headcount ratio only."
-    lines = []
-    for rid, g in b.groupby("run", sort=False):
-        r0 = g.iloc[len(g) // 2]
-        rng = f"{g['benchmark_arc'].min():.2f} to {g['benchmark_arc'].max():.2f}"
-        text = (
-            f"- **{rid}**: H {r0['h_start_pct']:g}% -> {r0['h_end_pct']:g}%. A distribution-neutral (lognormal) fall "
-            f"over this range has an arc elasticity of {rng} for Gini {g['gini'].min():.2f}-{g['gini'].max():.2f} "
-            f"(point elasticity {r0['benchmark_start']:.2f} at the start and {r0['benchmark_end']:.2f} at the end, "
-            f"Gini {r0['gini']:.2f}); it needs real mean income to grow by a factor {r0['required_multiple']:.2f}."
-        )
-        if pd.notna(r0["observed_real_driver_multiple"]):
-            e = float(r0["observed_real_elasticity"])
-            lo, hi = g["benchmark_arc"].min(), g["benchmark_arc"].max()
-            where = (
-                "within the benchmark range"
-                if lo <= e <= hi
-                else "more negative than the benchmark range: incidence fell faster than distribution-neutral "
-                "growth of the real driver would imply"
-                if e < lo
-                else "less negative than the benchmark range: incidence fell more slowly than distribution-neutral "
-                "growth of the real driver would imply"
-            )
-            text += (
-                f" The driver grew by a real factor {r0['observed_real_driver_multiple']:.2f} ({r0['driver_window']}, "
-                f"{r0['real_price_index']}), and the observed elasticity with the real driver is {e:.2f}, {where} "
-                "(registered poor against a survey-style benchmark: a reading, not a test)."
-            )
-        else:
-            text += (
-                f" No comparison: the benchmark is about real mean income, and {r0['real_note'] or 'the driver has no real value'}"
-                f" (the nominal driver grew by a factor {r0['observed_driver_multiple']:.2f}, which includes inflation)."
-            )
-        lines.append(text)
-    return "\n".join(lines)
-
-
-def narrate_caveats(run: ElasticityRun) -> str:
-    """Computed caveats: how much the formula matters, what rests on two endpoints, which windows differ."""
-    t = run.table
-    lines = []
-    for sel in run.runs:
-        la, mp, semi = (variant_value(run, sel, v) for v in ("log_arc", "midpoint", "semi"))
-        h1 = float(value_in(sel.outcome, sel.pairing.outcome_window[1])["value"])
-        if sel.is_rate and la is not None and mp is not None:
-            txt = (
-                f"- **Formula matters** for {sel.label()} ({sel.windows_label()}): log arc {la:.2f} against "
-                f"midpoint {mp:.2f}, a factor {la / mp:.2f}; the log form grows without bound as incidence "
-                f"approaches zero (here it ends at {h1:g}%)"
-            )
-            if semi is not None:
-                txt += (
-                    f"; the semi-elasticity ({semi:.3f} percentage points per 1% growth) stays finite but is bounded "
-                    "by the starting level, so it does not compare areas that start from different levels"
-                )
-            lines.append(txt + ".")
-    computed = t[t["elasticity"].notna()]
-    endpoints = computed[computed["variant"] != "ols"]
-    ols = computed[computed["variant"] == "ols"]
-    lines.append(
-        f"- **Two endpoints, no inference**: {len(endpoints)} of the {len(computed)} computed numbers rest on "
-        f"two observations per series; the log-log OLS was estimable for {ols['run'].nunique()} of "
-        f"{len(run.runs)} runs (it needs {el.MIN_OLS_POINTS} paired years)"
-        + (
-            f", with {int(ols['dof'].min())}-{int(ols['dof'].max())} degrees of freedom: its interval and "
-            "p-value are descriptive."
-            if not ols.empty
-            else "."
-        )
-    )
-    differ = [s for s in run.runs if not s.pairing.same_window]
-    if differ:
-        lines.append(
-            "- **Different windows** (a ratio of average annual log growth rates, not an elasticity; log arc and "
-            "midpoint not computed): " + "; ".join(f"{s.label()} ({s.windows_label()})" for s in differ) + "."
-        )
-    ext = [s for s in run.runs if "values not from the documents" in kind_note(s)]
-    if ext:
-        lines.append(
-            "- **Values not from the documents** at a window endpoint: "
-            + "; ".join(f"{s.label()} ({kind_note(s).split(': ', 1)[1]})" for s in ext)
-            + "."
-        )
-    return "\n".join(lines)
-
-
-# --- Real variants and the national reference ---------------------------------------------------------------
 
 
 def real_display(run: ElasticityRun) -> pd.DataFrame:
@@ -337,14 +95,11 @@ def real_display(run: ElasticityRun) -> pd.DataFrame:
             "run": t["run"],
             "variant": t["variant"],
             "nominal": [
-                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["nominal_elasticity"], t["variant"], strict=False)
+                fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["nominal_elasticity"], t["variant"], strict=False)
             ],
-            "real": [
-                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"], strict=False)
-            ],
+            "real": [fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["real_elasticity"], t["variant"], strict=False)],
             "95% CI": [
-                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
-                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+                f"{fmt(a)} to {fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
             ],
             "price index": t["price_index"].fillna(""),
             "status": [s if s != "refused" else f"refused: {n}" for s, n in zip(t["status"], t["note"], strict=False)],
@@ -371,11 +126,10 @@ def national_display(run: ElasticityRun) -> pd.DataFrame:
             ],
             "incidence, %": [f"{a:g} -> {b:g}" for a, b in zip(t["incidence_start"], t["incidence_end"], strict=True)],
             "elasticity": [
-                _fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"], strict=False)
+                fmt(v, 3 if k == "semi" else 2) for v, k in zip(t["elasticity"], t["variant"], strict=False)
             ],
             "95% CI": [
-                f"{_fmt(a)} to {_fmt(b)}" if pd.notna(a) else ""
-                for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
+                f"{fmt(a)} to {fmt(b)}" if pd.notna(a) else "" for a, b in zip(t["ci_low"], t["ci_high"], strict=False)
             ],
             "price index": t["price_index"].fillna(""),
         }
@@ -395,85 +149,30 @@ def matched_display(run: ElasticityRun) -> pd.DataFrame:
                 o if o == d else f"outcome {o}, driver {d}"
                 for o, d in zip(m["outcome_window"], m["driver_window"], strict=True)
             ],
-            "region": m["regional_elasticity"].map(_fmt),
-            "China, same years": [_fmt(v) if pd.notna(v) else "none" for v in m["national_elasticity"]],
+            "region": m["regional_elasticity"].map(fmt),
+            "China, same years": [fmt(v) if pd.notna(v) else "none" for v in m["national_elasticity"]],
             "note": m["note"],
         }
     )
 
 
-def narrate_national(run: ElasticityRun) -> str:
-    """The national elasticities in words, and each region beside the nation over its own years."""
-    from analysis.reports.elasticity_real import national_value
-
-    n_ols = national_value(run, "nominal", "ols")
-    la = national_value(run, "nominal", "log_arc")
-    if la is None:
-        return f"No national reference: {run.national_note or 'China has no paired incidence and income years'}."
-    t = run.national
-    yoy = t[(t["prices"] == "nominal") & (t["variant"] == "year_on_year")]
-    lines = [
-        (
-            f"- **China, poverty incidence (NBS survey) against rural disposable income, {la['years'].split()[0]}-"
-            f"{la['years'].split()[-1]}**: incidence {la['incidence_start']:g}% -> {la['incidence_end']:g}%, log arc "
-            f"{la['elasticity']:.2f} nominal. Year on year the elasticity drifts: "
-            + ", ".join(f"{str(r['years']).split()[1]} {r['elasticity']:.2f}" for _, r in yoy.iterrows())
-            + ": it grows in magnitude as incidence falls, as the lognormal benchmark predicts, so an elasticity "
-            "is comparable only with one over the same years or the same range of incidence."
-        )
-    ]
-    if n_ols is not None:
-        lines.append(
-            f"- The log-log OLS over these years ({n_ols['elasticity']:.2f}, 95% CI {n_ols['ci_low']:.2f} to "
-            f"{n_ols['ci_high']:.2f}, {int(n_ols['dof'])} degrees of freedom) is a description, not a reference "
-            f"interval: {str(n_ols['note']).split('not a reference interval: ')[-1]}."
-        )
-    rla = national_value(run, "real", "log_arc")
-    if rla is not None:
-        lines.append(
-            f"- **Real** (income deflated by {rla['price_index']}): log arc {rla['elasticity']:.2f}. Deflating the "
-            "driver shrinks income growth, so the real elasticity is larger in magnitude."
-        )
-    elif run.national_note:
-        lines.append(f"- No real national elasticity: {run.national_note}.")
-    m = run.matched
-    for rid, g in m.groupby("run", sort=False) if not m.empty else []:
-        nom = g[g["prices"] == "nominal"].iloc[0]
-        w = (
-            nom["outcome_window"]
-            if nom["outcome_window"] == nom["driver_window"]
-            else f"outcome {nom['outcome_window']}, driver {nom['driver_window']}"
-        )
-        what = "log arc" if nom["variant"] == "log_arc" else "ratio of annual log growth"
-        if pd.isna(nom["national_elasticity"]):
-            lines.append(
-                f"- **{rid}** ({w}): {what} {_fmt(nom['regional_elasticity'])}; no national value over the same "
-                f"years ({nom['note']})."
-            )
-            continue
-        text = (
-            f"- **{rid}** ({w}): {what} {nom['regional_elasticity']:.2f} nominal; China over the same years "
-            f"{nom['national_elasticity']:.2f} (incidence {nom['national_incidence_start']:g}% -> "
-            f"{nom['national_incidence_end']:g}%)"
-        )
-        real = g[(g["prices"] == "real") & g["national_elasticity"].notna()]
-        if not real.empty:
-            r = real.iloc[0]
-            text += f"; real {r['regional_elasticity']:.2f} against China's {r['national_elasticity']:.2f}"
-        lines.append(text + " (registered poor against the NBS survey: a reading, not a test).")
-    return "\n".join(lines)
+def _bands_text() -> str:
+    """``about -1 to -2.3 against real GDP per capita and -2 to -3 against ...`` from ``literature_bands.csv``."""
+    t = load_literature_bands()
+    t = t[t["low"] != ""].drop_duplicates("driver_concept")
+    return " and ".join(
+        f"{float(r['high']):g} to {float(r['low']):g} against {r['driver_concept']}" for _, r in t.iterrows()
+    )
 
 
-# --- Ranked caveats ----------------------------------------------------------------------------------------------
-
-
-POVERTY_OUTCOMES = ("poverty_incidence", "poor_population")
+def _crosses(sel: Selected, brk: SeriesBreak) -> bool:
+    """Whether a run's driver has the series break ``brk`` (:func:`analysis.reports.params.series_breaks`)."""
+    return any(b is brk for b in series_breaks(sel.spec.d_region, sel.spec.driver).values())
 
 
 def caveat_list(run: ElasticityRun) -> list[Caveat]:
     """The report's caveats, each only where a run uses the data it is about (unranked)."""
-    poverty = [s for s in run.runs if s.spec.outcome in POVERTY_OUTCOMES]
-    drivers = {s.spec.driver for s in poverty}
+    poverty = [s for s in run.runs if s.is_poverty]
     out = []
     if poverty:
         out.append(
@@ -487,12 +186,12 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
                 ("elasticity-gdp", "elasticity-income"),
             )
         )
-    if "gdp_per_capita" in drivers:
+    if any(_crosses(s, CENSUS_REVISION) for s in poverty):
         out.append(
             Caveat(
                 "GDP per capita is not household income, and it crosses a census revision.",
-                "Across countries, survey headcounts fall with elasticities of about -1 to -2.3 against real GDP per "
-                "capita and -2 to -3 against real survey mean income; the estimates here are registered-poor rates "
+                f"Across countries, survey headcounts fall with elasticities of about {_bands_text()}; "
+                "the estimates here are registered-poor rates "
                 "against nominal drivers over two endpoints, so those bands are context, not a benchmark. Where the "
                 "GDP-per-capita window ends on the fourth-economic-census basis, part of its growth is a level shift.",
                 "magnitude",
@@ -520,7 +219,7 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
                 ("elasticity-gdp", "elasticity-income"),
             )
         )
-    if "rural_disposable_income" in drivers:
+    if any(_crosses(s, INCOME_CONCEPT) for s in poverty):
         out.append(
             Caveat(
                 "Income concept break.",
@@ -530,7 +229,7 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
                 ("elasticity-income",),
             )
         )
-    if any(s.spec.outcome not in POVERTY_OUTCOMES for s in run.runs):
+    if any(not s.is_poverty for s in run.runs):
         out.append(
             Caveat(
                 "Standards against the poverty line.",
@@ -547,7 +246,8 @@ def caveat_list(run: ElasticityRun) -> list[Caveat]:
 
 
 def caveats(run: ElasticityRun) -> str:
-    """The caveat section's Markdown: ranked caveats, then the ones computed from this run's numbers."""
+    """The caveat section's Markdown: the ranked caveats (the ones computed from the run's numbers are written
+    in the notebook), also written to ``tables/<run_name>_caveats.csv``."""
     found = caveat_list(run)
     run.out.table(caveat_table(found), f"{run.name}_caveats")  # the index shows them beside the findings
-    return render(found) + "\n\n**Computed from this run's numbers:**\n\n" + narrate_caveats(run)
+    return render(found)
