@@ -50,6 +50,11 @@ SECTIONS = ("poverty", "growth", "assistance", "counties", "national", prov.SECT
 TABLE_COLUMNS = (*ROW_COLUMNS, "section", "external_used")
 """``external_used``: whether an external (secondary) value entered the row (``kinds`` says which side)."""
 
+GAP_MEASURES = ("level", "rate")
+"""``measure`` (indicators.csv) of the indicators a region is compared with a benchmark on (gap and ratio)."""
+MEASURES = ("level", "rate", "standard", "count", "share", "flow", "cumulative", "multiple")
+"""Every ``measure`` an equivalent series may have."""
+
 OVERLAPS_FILE = "region_overlaps.csv"
 OVERLAP_COLUMNS = ("part", "whole", "relation", "source")
 
@@ -78,6 +83,14 @@ def notebook_defaults(notebook: str = NOTEBOOK) -> dict[str, object]:
 def _curated(file: str, columns: tuple[str, ...], region_cols: tuple[str, ...], raw: Path | None) -> pd.DataFrame:
     """A small curated table of ``data/raw``, validated: its columns, known regions and indicators, no empty text."""
     path = (raw or paths.RAW) / file
+    return _read_curated(str(path), path.stat().st_mtime, columns, region_cols, raw).copy()
+
+
+@lru_cache(maxsize=8)
+def _read_curated(
+    file: str, mtime: float, columns: tuple[str, ...], region_cols: tuple[str, ...], raw: Path | None
+) -> pd.DataFrame:
+    path = Path(file)
     name = paths.relative(path)
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in columns if c not in t.columns]
@@ -103,7 +116,6 @@ def _curated(file: str, columns: tuple[str, ...], region_cols: tuple[str, ...], 
     return t
 
 
-@lru_cache(maxsize=4)
 def load_overlaps(raw: Path | None = None) -> pd.DataFrame:
     """``data/raw/region_overlaps.csv``: pairs (part, whole) of areas that overlap, with the relation and source.
 
@@ -123,7 +135,6 @@ BASIS_NOTES_FILE = "comparison_basis_notes.csv"
 BASIS_NOTE_COLUMNS = ("indicator", "benchmark", "involves", "note", "source")
 
 
-@lru_cache(maxsize=4)
 def load_basis_notes(raw: Path | None = None) -> pd.DataFrame:
     """``data/raw/comparison_basis_notes.csv``: the measurement note of a poverty comparison.
 
@@ -297,15 +308,27 @@ def _default(value: object, name: str) -> object:
     return notebook_defaults()[name] if value is None or value == "default" or value == ["default"] else value
 
 
-def _indicators(value: object, name: str, known: pd.Index, n: int | None = None) -> list[str]:
-    """A list parameter of indicators of ``indicators.csv`` (``n`` entries when given)."""
+def _indicators(value: object, name: str, valid: list[str], n: int | None = None, label: str = "") -> list[str]:
+    """A list parameter of indicators, each one of ``valid`` (``n`` entries when given)."""
     out = [str(i) for i in as_list(_default(value, name), name)]
     if not out or (n is not None and len(out) != n):
         what = f"{n} indicators" if n else "at least one indicator"
-        raise UnknownChoice(f"{name} must list {what} of data/raw/indicators.csv; got {value!r}")
+        raise UnknownChoice(f"{name} must list {what}; got {value!r}; valid choices: {', '.join(valid)}")
     for i in out:
-        check_choice(f"{name} entry (an indicator of data/raw/indicators.csv)", i, known)
+        check_choice(label or name, i, valid)
     return out
+
+
+def observed_indicators(obs: pd.DataFrame, *measures: str, region: str | None = None) -> list[str]:
+    """Indicators observed in ``obs`` (of ``region`` when given) whose ``measure`` (indicators.csv) is one of ``measures``.
+
+    >>> from analysis.data.load import load_observations
+    >>> observed_indicators(load_observations(), "count", region="Wuling")[:2]
+    ['neac_liaison_cadres_seconded', 'neac_research_reports']
+    """
+    t = vocab.load_indicators()
+    have = set(obs.loc[obs["region"] == region, "indicator"] if region is not None else obs["indicator"])
+    return sorted(i for i in have if i in t.index and t.at[i, "measure"] in measures)
 
 
 def prepare(
@@ -387,7 +410,6 @@ def prepare(
     vintage_choice = as_choice(vintage, "vintage", VINTAGE_CHOICES)
     kinds = KINDS if ext else tuple(k for k in KINDS if k != "external")
     obs = load_observations()
-    known = vocab.load_indicators().index
     all_regions = sorted(set(obs["region"]))
     regs = [str(r) for r in as_list(_default(regions, "regions"), "regions")]
     if not regs:
@@ -402,16 +424,15 @@ def prepare(
             raise UnknownChoice(f"equivalents entry {e!r} must be [region, indicator, stands-for indicator]")
         check_choice("equivalents region", triple[0], all_regions)
         for i in triple[1:]:
-            check_choice("equivalents indicator", i, known)
+            check_choice("equivalents indicator (observed in the data)", i, observed_indicators(obs, *MEASURES))
         equiv[(triple[0], triple[1])] = triple[2]
     bench = str(_default(benchmark, "benchmark"))
-    check_choice("benchmark", bench, all_regions)
-    inds = _indicators(indicator, "indicator", known)
+    check_choice("benchmark (a region of the data)", bench, all_regions)
     used = obs[obs["kind"].isin(kinds)]
     observed = set(used.loc[used["region"] == bench, "indicator"])
-    valid_inds = sorted(i for i in known if series_indicator(obs, bench, i, equiv) in observed)
-    for i in inds:
-        check_choice(f"indicator (observed for the benchmark {bench})", i, valid_inds)
+    gaps = observed_indicators(obs, *GAP_MEASURES)
+    valid_inds = [i for i in gaps if series_indicator(obs, bench, i, equiv) in observed]
+    inds = _indicators(indicator, "indicator", valid_inds, label=f"indicator (observed for the benchmark {bench})")
     if not [r for r in regs if r != bench]:
         raise UnknownChoice(
             f"regions must include a region other than the benchmark {bench}; valid choices: "
@@ -423,12 +444,12 @@ def prepare(
     if len(line) != 2:
         raise UnknownChoice(f"poverty_line must be [region, indicator]; got {poverty_line!r}")
     check_choice("poverty_line region", line[0], all_regions)
-    check_choice("poverty_line indicator", line[1], known)
+    check_choice("poverty_line indicator", line[1], observed_indicators(obs, "standard", region=line[0]))
     end = as_year(_default(period_end, "period_end"), "period_end")
     if end is None:
         raise UnknownChoice("period_end must be a year, e.g. 2019")
-    std, higher, monthly, avg = _indicators(assistance, "assistance", known, 4)
-    exited, total = _indicators(counties, "counties", known, 2)
+    std, higher, monthly, avg = _indicators(assistance, "assistance", observed_indicators(obs, "standard"), 4)
+    exited, total = _indicators(counties, "counties", observed_indicators(obs, "count"), 2)
     run = ComparisonRun(
         regs,
         list(dict.fromkeys(inds)),
@@ -440,11 +461,17 @@ def prepare(
         run_name,
         obs,
         vintage=vintage_choice,
-        growth_indicators=list(dict.fromkeys(_indicators(growth_indicators, "growth_indicators", known))),
+        growth_indicators=list(
+            dict.fromkeys(_indicators(growth_indicators, "growth_indicators", observed_indicators(obs, "level")))
+        ),
         period_end=end,
         national=nat,
-        national_indicators=list(dict.fromkeys(_indicators(national_indicators, "national_indicators", known))),
-        income=_indicators(income, "income", known, 1)[0],
+        national_indicators=list(
+            dict.fromkeys(
+                _indicators(national_indicators, "national_indicators", observed_indicators(obs, *GAP_MEASURES))
+            )
+        ),
+        income=_indicators(income, "income", observed_indicators(obs, "level"), 1)[0],
         poverty_line=(line[0], line[1]),
         standard=std,
         higher_standard=higher,

@@ -76,7 +76,7 @@ def common_period(run: ComparisonRun, region: str, indicator: str) -> str:
         same = "there is no same-year gap"
     r, b = region_label(region), region_label(run.benchmark)
     return (
-        f"**A common {indicator_label(indicator)} period for {r} and {b}.** {r}'s is observed "
+        f"**A common {indicator_label(indicator)} period for {r} and {b}.** {r}'s {indicator_label(indicator)} is observed "
         f"{len(x)} times in {span(x)}, {b}'s {len(w)} times in {span(w)}; without interpolation {same}."
     )
 
@@ -118,15 +118,15 @@ def limits(run: ComparisonRun) -> list[str]:
         have = {i: run.points(r, i) for i in run.indicators}
         if not any(have.values()):
             counties = any(run.points(r, c) for c in run.counties)
-            out.append(
-                f"**{region_label(r)}: no {labels}.** The data give none for {region_label(r)}"
-                + (", only counties." if counties else ".")
-            )
+            out.append(f"**{region_label(r)} has no {labels} in the data**" + (", only counties." if counties else "."))
+            continue
+        if r == subject or r not in run.compared:
+            continue
         for i, pts in have.items():
-            if len(pts) == 1 and r in run.compared:
+            if pts:
                 out.append(
-                    f"**{region_label(r)}'s {indicator_label(i)} trajectory.** Observed {observed(run, r, i)}: a single "
-                    "year, so no trend."
+                    f"**{region_label(r)}'s {indicator_label(i)}** is observed {observed(run, r, i)}"
+                    + (": a single year, so no trend." if len(pts) == 1 else ".")
                 )
     overlaps = load_overlaps()
     inside = overlaps[overlaps["part"].isin(run.all_regions) & overlaps["whole"].isin(run.all_regions)]
