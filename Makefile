@@ -102,7 +102,7 @@ include build/deps.mk
 RUN_NOTEBOOK = $(word 2,$(subst :, ,$(filter $(1):%,$(RUNS))))
 RUN_MARKERS := $(foreach n,$(RUN_NAMES),build/runs/$(n).inputs)
 define run_rule
-build/runs/$(1).inputs: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(2)),data/processed/claims.csv data/processed/consistency.csv) $(if $(filter 00_start_here,$(2)),data/processed/sources.csv) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
+build/runs/$(1).inputs: notebooks/$(2).ipynb data/processed/observations.csv $(if $(filter claims_audit,$(2)),data/processed/claims.csv data/processed/consistency.csv) $(if $(filter 00_start_here,$(2)),data/processed/sources.csv) $(if $(filter comparisons,$(2)),data/raw/region_overlaps.csv data/raw/comparison_basis_notes.csv) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
 	@mkdir -p $$(@D) && touch $$@
 endef
 $(foreach n,$(RUN_NAMES),$(eval $(call run_rule,$(n),$(call RUN_NOTEBOOK,$(n)))))

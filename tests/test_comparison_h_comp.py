@@ -18,7 +18,7 @@ from analysis import paths
 from analysis.data.load import UnknownChoice
 from analysis.errors import DataError
 from analysis.reports import comparison as cr
-from analysis.reports import comparison_base as cb
+from analysis.reports import comparison_data as cd
 
 
 def _row(table: pd.DataFrame, metric: str, region: str) -> pd.Series:
@@ -121,32 +121,32 @@ def test_a_bad_parameter_names_the_valid_choices_and_the_closest(tmp_path, kw, m
 def _raw_copy(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    for name in ("regions.csv", "indicators.csv", "units.csv", cb.OVERLAPS_FILE, cb.BASIS_NOTES_FILE):
+    for name in ("regions.csv", "indicators.csv", "units.csv", cd.OVERLAPS_FILE, cd.BASIS_NOTES_FILE):
         shutil.copy(paths.RAW / name, raw / name)
     return raw
 
 
 def test_overlaps_and_basis_notes_are_validated_csv(tmp_path):
     raw = _raw_copy(tmp_path)
-    assert len(cb.load_overlaps(raw)) == len(pd.read_csv(paths.RAW / cb.OVERLAPS_FILE))
-    with open(raw / cb.OVERLAPS_FILE, "a", encoding="utf-8") as f:
+    assert len(cd.load_overlaps(raw)) == len(pd.read_csv(paths.RAW / cd.OVERLAPS_FILE))
+    with open(raw / cd.OVERLAPS_FILE, "a", encoding="utf-8") as f:
         f.write("Xiangxi,Wulin,Xiangxi is in a typo,test\n")
     with pytest.raises(DataError, match=r"region_overlaps.csv, row 6, column 'whole': unknown region 'Wulin'"):
-        cb.load_overlaps(raw)
-    with open(raw / cb.BASIS_NOTES_FILE, "a", encoding="utf-8") as f:
+        cd.load_overlaps(raw)
+    with open(raw / cd.BASIS_NOTES_FILE, "a", encoding="utf-8") as f:
         f.write("poverty_incidense,,,a note,test\n")
     with pytest.raises(DataError, match=r"comparison_basis_notes.csv, row 7, column 'indicator'"):
-        cb.load_basis_notes(raw)
+        cd.load_basis_notes(raw)
 
 
 def test_basis_note_first_matching_row_wins():
     # comparison_basis_notes.csv: the China rows come first, then the Xiangxi row, then the generic one
-    assert cb.basis_note("poverty_incidence", "Xiangxi", "China").startswith("two measurement systems")
-    assert cb.basis_note("poverty_incidence", "Wuling", "Xiangxi").startswith("Xiangxi's incidence is on the")
-    assert cb.basis_note("poverty_incidence", "Hunan", "Wuling").startswith(
+    assert cd.basis_note("poverty_incidence", "Xiangxi", "China").startswith("two measurement systems")
+    assert cd.basis_note("poverty_incidence", "Wuling", "Xiangxi").startswith("Xiangxi's incidence is on the")
+    assert cd.basis_note("poverty_incidence", "Hunan", "Wuling").startswith(
         "the measurement basis of Hunan's and Wuling's incidence"
     )
-    assert cb.basis_note("gdp", "Hunan", "Wuling") == ""
+    assert cd.basis_note("gdp", "Hunan", "Wuling") == ""
 
 
 def _imports(path) -> list[tuple[str, list[str]]]:
@@ -167,7 +167,8 @@ def test_comparison_modules_import_in_one_direction_and_no_private_names():
     folder = paths.ROOT / "src" / "analysis" / "reports"
     mods = {p.stem: p for p in folder.glob("comparison*.py")}
     graph = {m: {i.rsplit(".", 1)[1] for i, _ in _imports(p) if i.rsplit(".", 1)[1] in mods} for m, p in mods.items()}
-    assert graph["comparison_base"] <= {"comparison_province"}
+    assert graph["comparison_base"] <= {"comparison_province", "comparison_data"}
+    assert graph["comparison_data"] == set()
     assert not any("comparison" in deps for deps in graph.values())  # the report's top: nobody imports it
     seen: set[str] = set()
 

@@ -34,7 +34,8 @@ from analysis.metrics.compare import Comparison
 from analysis.reports import comparison_national as nat
 from analysis.reports import comparison_province as prov
 from analysis.reports import comparison_sections as sec
-from analysis.reports.comparison_base import SECTIONS, ComparisonRun, prepare, selection, write_table
+from analysis.reports.comparison_base import SECTIONS, ComparisonRun, prepare, selection
+from analysis.reports.comparison_table import write_table
 
 __all__ = ["BUILDERS", "SECTIONS", "ComparisonRun", "build_table", "prepare", "selection"]
 

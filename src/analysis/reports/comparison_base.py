@@ -17,15 +17,10 @@ overlaps which), ``indicators.csv`` (labels).
 
 from __future__ import annotations
 
-import ast
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
 from analysis.data import vocab
 from analysis.data.load import (
     KINDS,
@@ -36,15 +31,12 @@ from analysis.data.load import (
     load_observations,
     single_vintage,
 )
-from analysis.errors import DataError, Problem
 from analysis.metrics.compare import ROW_COLUMNS, Comparison, Point, series_points
 from analysis.reports import comparison_province as prov
 from analysis.reports import figures
+from analysis.reports.comparison_data import notebook_defaults
 from analysis.reports.outputs import Outputs, outputs
 from analysis.reports.params import as_bool, as_choice, as_list, as_year
-
-NOTEBOOK = "comparisons.ipynb"
-"""The notebook whose parameters cell is the run definition (:func:`notebook_defaults`)."""
 
 SECTIONS = ("poverty", "growth", "assistance", "counties", "national", prov.SECTION)
 TABLE_COLUMNS = (*ROW_COLUMNS, "section", "external_used")
@@ -54,127 +46,6 @@ GAP_MEASURES = ("level", "rate")
 """``measure`` (indicators.csv) of the indicators a region is compared with a benchmark on (gap and ratio)."""
 MEASURES = ("level", "rate", "standard", "count", "share", "flow", "cumulative", "multiple")
 """Every ``measure`` an equivalent series may have."""
-
-OVERLAPS_FILE = "region_overlaps.csv"
-OVERLAP_COLUMNS = ("part", "whole", "relation", "source")
-
-
-@lru_cache(maxsize=2)
-def notebook_defaults(notebook: str = NOTEBOOK) -> dict[str, object]:
-    """The literal assignments of the notebook's cell tagged ``parameters`` (the run definition).
-
-    Raises
-    ------
-    ValueError
-        When the notebook has no cell tagged ``parameters``.
-    """
-    path = paths.NOTEBOOKS / notebook
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            out: dict[str, object] = {}
-            for node in ast.parse("".join(cell["source"])).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    out[node.targets[0].id] = ast.literal_eval(node.value)
-            return out
-    raise ValueError(f"{paths.relative(path)} has no cell tagged 'parameters'")
-
-
-def _curated(file: str, columns: tuple[str, ...], region_cols: tuple[str, ...], raw: Path | None) -> pd.DataFrame:
-    """A small curated table of ``data/raw``, validated: its columns, known regions and indicators, no empty text."""
-    path = (raw or paths.RAW) / file
-    return _read_curated(str(path), path.stat().st_mtime, columns, region_cols, raw).copy()
-
-
-@lru_cache(maxsize=8)
-def _read_curated(
-    file: str, mtime: float, columns: tuple[str, ...], region_cols: tuple[str, ...], raw: Path | None
-) -> pd.DataFrame:
-    path = Path(file)
-    name = paths.relative(path)
-    t = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in columns if c not in t.columns]
-    if missing:
-        raise DataError([Problem(name, 1, c, "missing column") for c in missing])
-    regions = set(vocab.load_regions(raw).index)
-    indicators = set(vocab.load_indicators(raw).index)
-    problems = [
-        Problem(name, i + 2, col, f"unknown region {r[col]!r}; add it to regions.csv or correct it")
-        for i, r in t.iterrows()
-        for col in region_cols
-        if r[col] and r[col] not in regions
-    ]
-    if "indicator" in t.columns:
-        problems += [
-            Problem(name, i + 2, "indicator", f"unknown indicator {r['indicator']!r}; see indicators.csv")
-            for i, r in t.iterrows()
-            if r["indicator"] not in indicators
-        ]
-    problems += [Problem(name, i + 2, c, "empty") for i, r in t.iterrows() for c in columns[-2:] if not r[c].strip()]
-    if problems:
-        raise DataError(problems)
-    return t
-
-
-def load_overlaps(raw: Path | None = None) -> pd.DataFrame:
-    """``data/raw/region_overlaps.csv``: pairs (part, whole) of areas that overlap, with the relation and source.
-
-    Raises
-    ------
-    analysis.errors.DataError
-        A missing column, an unknown or empty region or an empty relation (naming file, row and column).
-    """
-    t = _curated(OVERLAPS_FILE, OVERLAP_COLUMNS, ("part", "whole"), raw)
-    empty = [Problem(OVERLAPS_FILE, i + 2, c, "empty") for i, r in t.iterrows() for c in ("part", "whole") if not r[c]]
-    if empty:
-        raise DataError(empty)
-    return t
-
-
-BASIS_NOTES_FILE = "comparison_basis_notes.csv"
-BASIS_NOTE_COLUMNS = ("indicator", "benchmark", "involves", "note", "source")
-
-
-def load_basis_notes(raw: Path | None = None) -> pd.DataFrame:
-    """``data/raw/comparison_basis_notes.csv``: the measurement note of a poverty comparison.
-
-    A row applies to a comparison of ``indicator`` when its ``benchmark`` is empty or the
-    benchmark, and its ``involves`` is empty or one of the two regions; the first row that
-    applies wins. ``{region}`` and ``{benchmark}`` in ``note`` are filled in.
-
-    Raises
-    ------
-    analysis.errors.DataError
-        A missing column, an unknown region or indicator, an empty note or source.
-    """
-    return _curated(BASIS_NOTES_FILE, BASIS_NOTE_COLUMNS, ("benchmark", "involves"), raw)
-
-
-def basis_note(indicator: str, region: str, benchmark: str) -> str:
-    """The measurement note of comparing ``region`` with ``benchmark`` on ``indicator`` (empty if none).
-
-    >>> basis_note("poor_population", "Xiangxi", "Wuling")
-    'regions of different size: the absolute gap measures size, the share remaining measures the fall'
-    """
-    for _, r in load_basis_notes().iterrows():
-        if (
-            r["indicator"] == indicator
-            and r["benchmark"] in ("", benchmark)
-            and (r["involves"] == "" or r["involves"] in (region, benchmark))
-        ):
-            return str(r["note"]).format(region=region, benchmark=benchmark)
-    return ""
-
-
-def overlap(region: str, other: str) -> str:
-    """The relation of two overlapping areas (either order; ``region_overlaps.csv``), or empty.
-
-    >>> overlap("Hunan", "Xiangxi")
-    'Xiangxi is part of Hunan'
-    """
-    t = load_overlaps()
-    hit = t[((t["part"] == region) & (t["whole"] == other)) | ((t["part"] == other) & (t["whole"] == region))]
-    return str(hit["relation"].iloc[0]) if len(hit) else ""
 
 
 def region_label(region: str) -> str:
@@ -519,107 +390,3 @@ def section_rows(
         and (region is None or c.region == region)
         and (status is None or c.status in status)
     ]
-
-
-# --------------------------------------------------------------------------------------- the table
-
-
-def rows_frame(rows: list[Comparison], section: str) -> pd.DataFrame:
-    """Rows of one section as a frame with the table's columns."""
-    t = pd.DataFrame([{**c.row(), "section": section} for c in rows], columns=list(TABLE_COLUMNS))
-    t["external_used"] = t["kinds"].fillna("").str.contains("external")
-    return t
-
-
-def _num(v: float | None, unit: str = "") -> str:
-    if v is None or pd.isna(v):
-        return ""
-    v = float(v)
-    if unit.startswith("CAGR"):
-        return f"{100 * v:.2f}%"
-    if unit.startswith("share remaining"):
-        return f"{100 * v:.1f}%"
-    if unit == "%":
-        return f"{v:g}%"
-    return f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1e6 else f"{v:,.0f}"
-
-
-ROW_BOILERPLATE = (
-    (
-        "(ANNUAL_PER_CAPITA rule)",
-        (
-            "Per-capita rural income (元) is taken as an amount per person per year, the unit of the standards and "
-            "of the poverty line (元/年): the rule `analysis.metrics.compare.ANNUAL_PER_CAPITA`, noted on each row "
-            "it applies to in the CSV table."
-        ),
-    ),
-    (
-        "the areas overlap and are not independent",
-        (
-            "Where a region lies inside its benchmark area (data/raw/region_overlaps.csv), the two overlap and are "
-            "not independent: a gap compares a part with a whole that contains it (noted on each such row in the "
-            "CSV table)."
-        ),
-    ),
-)
-"""Row-note clauses that repeat on every row they apply to, with the sentence that states them once.
-
-The CSV table keeps them on every row; the displayed rows drop them (:func:`strip_boilerplate`)
-and the caveat section states each once."""
-
-
-def strip_boilerplate(note: str) -> str:
-    """A row note without the clauses of :data:`ROW_BOILERPLATE` (stated once in the caveats).
-
-    >>> strip_boilerplate("Wuling area contains Xiangxi: the areas overlap and are not independent; external")
-    'external'
-    """
-    parts = [p for p in str(note).split("; ") if not any(marker in p for marker, _ in ROW_BOILERPLATE)]
-    return "; ".join(parts)
-
-
-def display_rows(table: pd.DataFrame, section: str) -> pd.DataFrame:
-    """The rows of one section of a table, formatted for reading (the CSV keeps full precision)."""
-    check_choice("section", section, SECTIONS)
-    t = table[table["section"] == section]
-    out = pd.DataFrame(
-        {
-            "metric": t["metric"],
-            "region": t["region"],
-            "benchmark": t["benchmark"],
-            "year_or_period": t["year_or_period"],
-            "value": [_num(v, u) for v, u in zip(t["value"], t["unit"], strict=True)],
-            "benchmark_value": [_num(v, u) for v, u in zip(t["benchmark_value"], t["benchmark_unit"], strict=True)],
-            "ratio": ["" if pd.isna(v) else f"{v:.3f}" for v in t["ratio"]],
-            "gap": [
-                ""
-                if pd.isna(v)
-                else (
-                    f"{100 * v:+.2f} pp/yr"
-                    if u.startswith("CAGR")
-                    else f"{v:+,.2f} {u}".replace("percentage points", "pp")
-                )
-                for v, u in zip(t["gap"], t["gap_unit"], strict=True)
-            ],
-            "status": t["status"],
-            "note": [strip_boilerplate(n) for n in t["note"]],
-        }
-    )
-    return out.reset_index(drop=True)
-
-
-def write_table(run: ComparisonRun) -> pd.DataFrame:
-    """Assemble :attr:`ComparisonRun.rows` (section order), write ``tables/<run_name>.csv`` and its LaTeX."""
-    frames = [rows_frame(run.rows[s], s) for s in SECTIONS if run.rows.get(s)]
-    run.table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(TABLE_COLUMNS))
-    run.table["external_used"] = run.table["kinds"].fillna("").str.contains("external")
-    run.out.table(run.table, run.name)
-    shown = [display_rows(run.table, s).assign(section=s) for s in SECTIONS if (run.table["section"] == s).any()]
-    if shown:
-        basis = "document and external values" if run.include_external else "document values only"
-        run.out.latex(
-            pd.concat(shown, ignore_index=True)[["section", *shown[0].columns[:-1]]],
-            run.name,
-            f"Regions, benchmarks and standards compared: gaps and ratios at matched years ({basis}).",
-        )
-    return run.table

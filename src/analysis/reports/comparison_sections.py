@@ -34,7 +34,8 @@ from analysis.metrics.compare import (
     unmatched_changes,
 )
 from analysis.reports import poverty_bases as pb
-from analysis.reports.comparison_base import ComparisonRun, basis_note, overlap
+from analysis.reports.comparison_base import ComparisonRun
+from analysis.reports.comparison_data import basis_note, overlap
 from analysis.reports.params import CENSUS_REVISION, INCOME_CONCEPT, series_breaks
 
 

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.reports import comparison_base as base
 from analysis.reports import comparison_national as nat
+from analysis.reports import comparison_table as table_
 from analysis.reports import figures
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
-from analysis.reports.comparison_base import (
-    ROW_BOILERPLATE,
-    SECTIONS,
-    ComparisonRun,
-    indicator_label,
-    load_overlaps,
-    region_label,
-    strip_boilerplate,
-)
+from analysis.reports.comparison_base import SECTIONS, ComparisonRun, indicator_label, region_label
+from analysis.reports.comparison_data import load_overlaps
+from analysis.reports.comparison_table import ROW_BOILERPLATE, strip_boilerplate
 
 
 def display_rows(run: ComparisonRun, section: str) -> pd.DataFrame:
     """The rows of one section of the run's table, formatted for reading (the CSV keeps full precision)."""
-    return base.display_rows(run.table, section)
+    return table_.display_rows(run.table, section)
 
 
 def question(run: ComparisonRun) -> str:
