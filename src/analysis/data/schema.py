@@ -308,6 +308,9 @@ INDICATOR_SCHEMA = vocab_schema(
         # it divides by: stated beside every per-capita value (docs/methods.md).
         "per_capita_of": pa.Column(TEXT),
         "population_basis": pa.Column(TEXT),
+        # yes: the indicator is measured in each region's poverty measurement system (regions.csv
+        # poverty_measure), so comparisons across systems keep both levels without gap or ratio.
+        "system_dependent": pa.Column(TEXT, _optional_vocab(YES_NO, "system_dependent")),
     },
 )
 POVERTY_MEASURES = ("registered", "survey", "not stated")
