@@ -14,13 +14,13 @@ from analysis.reports.comparison_text import fmt_value
 
 
 def external_note(run: ComparisonRun, section: str) -> str:
-    """Whether external values entered a section's rows (the table's ``external_used``), for figure notes."""
-    t = run.table[run.table["section"] == section] if not run.table.empty else run.table
-    used = t[t["external_used"].astype(bool)] if "external_used" in t else t.iloc[0:0]
-    if used.empty:
+    """Whether external values entered a section's rows (their ``kinds``; the table's ``external_used``), for figure notes."""
+    rows = run.rows.get(section, [])
+    used = [c for c in rows if "external" in (c.kinds or "")]
+    if not used:
         return "No external values."
-    regions = ", ".join(sorted(set(used["region"])))
-    return f"External values enter {len(used)} of the {len(t)} table rows behind this figure ({regions}; see kinds)."
+    regions = ", ".join(sorted({c.region for c in used}))
+    return f"External values enter {len(used)} of the {len(rows)} table rows behind this figure ({regions}; see kinds)."
 
 
 def _spread(values: list[float], min_gap: float) -> list[float]:
