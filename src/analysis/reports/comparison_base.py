@@ -194,8 +194,8 @@ def observed_indicators(obs: pd.DataFrame, *measures: str, region: str | None = 
     """Indicators observed in ``obs`` (of ``region`` when given) whose ``measure`` (indicators.csv) is one of ``measures``.
 
     >>> from analysis.data.load import load_observations
-    >>> observed_indicators(load_observations(), "count", region="Wuling")[:2]
-    ['neac_liaison_cadres_seconded', 'neac_research_reports']
+    >>> [i for i in observed_indicators(load_observations(), "count", region="Wuling") if i.startswith("poverty")]
+    ['poverty_counties_exited', 'poverty_counties_total']
     """
     t = vocab.load_indicators()
     have = set(obs.loc[obs["region"] == region, "indicator"] if region is not None else obs["indicator"])
