@@ -103,9 +103,10 @@ include build/deps.mk
 # stays stale for the next `make report`.
 RUN_NOTEBOOK = $(word 2,$(subst :, ,$(filter $(1):%,$(RUNS))))
 RUN_MARKERS := $(foreach n,$(RUN_NAMES),build/runs/$(n).inputs)
-# The series-break vocabulary is read by the reports themselves (analysis.data.breaks), not through
-# data/processed/, so a change to it reruns every run.
-RUN_VOCAB := data/raw/series_breaks.csv
+# The vocabularies under data/raw/ (series breaks, literature bands, pair and basis notes, region
+# overlaps, headlines) are read by the reports themselves, not only through data/processed/, so a
+# change to any of them reruns every run.
+RUN_VOCAB := $(sort $(wildcard data/raw/*.csv))
 define run_rule
 build/runs/$(1).inputs: notebooks/$(2).ipynb $(RUN_INPUTS_$(1)) $(RUN_VOCAB) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
 	@mkdir -p $$(@D) && touch $$@

@@ -271,7 +271,8 @@ def test_other_refusals():
             {"indicator": "gpd"},
             (
                 r"unknown indicator \(observed for the benchmark Wuling\) 'gpd'; valid choices: "
-                r"poor_population, poverty_incidence, rural_disposable_income"
+                # the levels and rates Wuling observes (indicators.csv measure), derived ones included
+                r"poor_population, poverty_base_population_implied, poverty_incidence, rural_disposable_income"
             ),
         ),
         ({"benchmark": "Wulin"}, r"unknown benchmark .* 'Wulin'; valid choices: .*Wuling"),
@@ -455,9 +456,18 @@ def test_committed_notebook_has_outputs_and_the_conventions():
     # papermill parses every parameter line (an apostrophe or "=" in a comment breaks its parser)
     assert list(pm.inspect_notebook(str(paths.NOTEBOOKS / "comparisons.ipynb"))) == [
         "regions",
-        "indicator",
-        "base_year",
         "benchmark",
+        "indicator",
+        "growth_indicators",  # h-comp: each section's indicators are parameters (the run definition)
+        "period_end",
+        "base_year",
+        "poverty_line",
+        "assistance",
+        "income",
+        "counties",
+        "national",
+        "national_indicators",
+        "equivalents",
         "include_external",
         "vintage",  # h9: China's GDP on one vintage (single) or as published
         "output_dir",
@@ -478,12 +488,15 @@ def test_limits_quote_the_years_the_data_have(tmp_path):
     regions = ["Xiangxi", "Wuling", "Hunan"]
     with_ext = ct.cannot_support(cr.prepare(regions=regions, output_dir=str(tmp_path / "a")))
     docs = ct.cannot_support(cr.prepare(regions=regions, include_external=False, output_dir=str(tmp_path / "b")))
-    assert "Hunan's incidence is observed in 2015 (8.2%, document) and 2019 (0.36%, external);" in with_ext
-    assert "Hunan's incidence is observed in 2015 (8.2%, document): a single year, so no trend;" in docs
-    assert "Xiangxi's incidence is observed 5 times in 2013-2019, the Wuling area's 2 times in 2011-2019" in with_ext
+    # h-comp: the limits are computed for any region (no Hunan sentence typed in Python)
+    assert "Hunan's poverty incidence** is observed in 2015 (8.2%, document) and 2019 (0.36%, external)." in with_ext
+    assert "Hunan's poverty incidence** is observed in 2015 (8.2%, document): a single year, so no trend." in docs
+    assert (
+        "Xiangxi's poverty incidence is observed 5 times in 2013-2019, Wuling area's 2 times in 2011-2019" in with_ext
+    )
     assert (
         "only the 2019 gap is a same-year gap" in docs
-        and "Xiangxi's incidence is observed 2 times in 2013-2019" in docs
+        and "Xiangxi's poverty incidence is observed 2 times in 2013-2019" in docs
     )
-    line = "line in current prices is in the data for 2011-2016 and about 4000 元 for 2020 (external); there is no 2019"
-    assert line in with_ext and "The line in current prices is not in this run's data" in docs
+    line = "line is in the data for 2011-2016 and about 4000 元 for 2020 (external); there is no 2019"
+    assert line in with_ext and "The line is not in this run's data" in docs

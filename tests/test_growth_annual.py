@@ -122,8 +122,8 @@ def test_elasticity_and_comparison_figure_notes_say_whether_external_values_ente
     )
     c = cr.prepare(output_dir=tmp_path, run_name="c")
     cr.build_table(c)
-    assert cf._ext(c, "counties") == "No external values."
-    assert cf._ext(c, "poverty").startswith("External values enter ")
+    assert cf.external_note(c, "counties") == "No external values."
+    assert cf.external_note(c, "poverty").startswith("External values enter ")
     d = cr.prepare(include_external=False, output_dir=tmp_path, run_name="cd")
     cr.build_table(d)
-    assert all(cf._ext(d, s) == "No external values." for s in ("poverty", "growth", "assistance", "counties"))
+    assert all(cf.external_note(d, s) == "No external values." for s in ("poverty", "growth", "assistance", "counties"))

@@ -164,34 +164,9 @@ def cycle_message(cycles: list[list[str]]) -> str:
     return "import cycles (split by dependency direction): " + "; ".join(" <-> ".join(c) for c in cycles)
 
 
-KNOWN_CYCLES = {
-    # Removed by the h-comp and h-elast branches (issue 24 item 3); after their merge these entries
-    # pass, strict xfail fails, and the markers (and this table) must go.
-    "comparison": "analysis.reports.comparison",  # removed by h-comp
-}
-
-
-def _in_family(cycle: list[str], family: str) -> bool:
-    return all(m.startswith(KNOWN_CYCLES[family]) for m in cycle)
-
-
 def test_no_import_cycle_in_the_package():
-    """No cycle outside the two report families below, through imports at any level."""
-    cycles = [c for c in import_cycles() if not any(_in_family(c, f) for f in KNOWN_CYCLES)]
-    assert not cycles, cycle_message(cycles)
-
-
-@pytest.mark.parametrize(
-    "family",
-    [
-        pytest.param(
-            f, marks=pytest.mark.xfail(strict=True, reason=f"known cycle in reports/{f}*: removed by h-comp/h-elast")
-        )
-        for f in KNOWN_CYCLES
-    ],
-)
-def test_no_import_cycle_in_report_family(family):
-    cycles = [c for c in import_cycles() if _in_family(c, family)]
+    """No cycle anywhere in src/analysis, through imports at any level (also inside functions)."""
+    cycles = import_cycles()
     assert not cycles, cycle_message(cycles)
 
 

@@ -327,6 +327,9 @@ INDICATOR_SCHEMA = vocab_schema(
         # A short lower-case name for running text and crowded axes ("rural income per capita");
         # empty: the label (analysis.data.vocab.short_label).
         "short_label": pa.Column(TEXT, [_not_missing_word("short_label"), ascii_label("short_label")]),
+        # yes: the indicator is measured in each region's poverty measurement system (regions.csv
+        # poverty_measure), so comparisons across systems keep both levels without gap or ratio.
+        "system_dependent": pa.Column(TEXT, _optional_vocab(YES_NO, "system_dependent")),
     },
 )
 POVERTY_MEASURES = ("registered", "survey", "not stated")
@@ -381,12 +384,12 @@ DERIVATION_SCHEMA = vocab_schema(
 )
 """Schema of ``data/raw/derivations.csv``: one row per derived indicator (``derived``, unique)."""
 OVERLAP_SCHEMA = pa.DataFrameSchema(
-    {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in ("part", "whole", "note")},
+    {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in ("part", "whole", "relation", "source")},
     strict=False,
     coerce=False,
 )
 """Schema of ``data/raw/region_overlaps.csv``: pairs of regions where one area lies (partly) inside the
-other (``part``, ``whole``), with the ``note`` a comparison of the two prints (they are not independent)."""
+other (``part``, ``whole``), with the ``relation`` a comparison of the two prints and its ``source`` (they are not independent)."""
 SOURCE_SCHEMA = vocab_schema(
     "source_id",
     ["file", "issuer", "title"],

@@ -392,4 +392,4 @@ def overlap_note(a: str, b: str, raw: Path | None = None) -> str:
 @lru_cache(maxsize=4)
 def _overlaps(raw: str, mtime: float) -> dict[frozenset[str], str]:
     t = load_overlaps(Path(raw))
-    return {frozenset((p, w)): n for p, w, n in zip(t["part"], t["whole"], t["note"], strict=True)}
+    return {frozenset((p, w)): n for p, w, n in zip(t["part"], t["whole"], t["relation"], strict=True)}

@@ -7,28 +7,20 @@ import numpy as np
 import pandas as pd
 
 from analysis.metrics.compare import Comparison, known
-from analysis.metrics.growth import index as index_series
+from analysis.reports import comparison_national as nat
 from analysis.reports import figures
-from analysis.reports.comparison import (
-    POVERTY_LINE,
-    UNIT_LABELS,
-    UNIT_SHORT,
-    ComparisonRun,
-    indicator_label,
-    region_label,
-)
-from analysis.reports.comparison_sections import growth_changes
-from analysis.reports.comparison_text import fmt_value, section_rows
+from analysis.reports.comparison_base import ComparisonRun, indicator_label, region_label, section_rows
+from analysis.reports.comparison_text import fmt_value
 
 
-def _ext(run: ComparisonRun, section: str) -> str:
-    """Whether external values entered a section's rows (the table's ``external_used``), for figure notes."""
-    t = run.table[run.table["section"] == section] if not run.table.empty else run.table
-    used = t[t["external_used"].astype(bool)] if "external_used" in t else t.iloc[0:0]
-    if used.empty:
+def external_note(run: ComparisonRun, section: str) -> str:
+    """Whether external values entered a section's rows (their ``kinds``; the table's ``external_used``), for figure notes."""
+    rows = run.rows.get(section, [])
+    used = [c for c in rows if "external" in (c.kinds or "")]
+    if not used:
         return "No external values."
-    regions = ", ".join(sorted(set(used["region"])))
-    return f"External values enter {len(used)} of the {len(t)} table rows behind this figure ({regions}; see kinds)."
+    regions = ", ".join(sorted({c.region for c in used}))
+    return f"External values enter {len(used)} of the {len(rows)} table rows behind this figure ({regions}; see kinds)."
 
 
 def _spread(values: list[float], min_gap: float) -> list[float]:
@@ -55,7 +47,8 @@ def headline_pair(run: ComparisonRun, indicator: str) -> tuple[str, str] | None:
     return None
 
 
-def _points_frame(pts: list) -> pd.DataFrame:
+def points_frame(pts: list) -> pd.DataFrame:
+    """Points as a frame of ``year, value, kind`` (what :func:`analysis.reports.figures.plot_points` draws)."""
     return pd.DataFrame({"year": [p.year for p in pts], "value": [p.value for p in pts], "kind": [p.kind for p in pts]})
 
 
@@ -86,7 +79,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
         else {}
     )
     gaps = {lab: c for lab, c in starts_ends.items() if c.gap is not None}  # none across measurement systems
-    gu = lambda c: " pp" if c.gap_unit == "percentage points" else UNIT_SHORT.get(c.gap_unit, "")  # noqa: E731
+    gu = lambda c: " pp" if c.gap_unit == "percentage points" else " " + figures.unit_label(c.gap_unit, short=True)  # noqa: E731
     years = [p.year for _, pts in series for p in pts]
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.9))
     drawn: set[str] = set()
@@ -101,7 +94,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
             color = "0.25" if bench else f"C{i}"
             drawn |= figures.plot_points(
                 ax,
-                _points_frame(pts),
+                points_frame(pts),
                 color,
                 label=region_label(r) + (" (benchmark)" if bench else "") + f", {p0.year}-{p1.year}",
                 lw=2.2 if bench else 1.6,
@@ -129,7 +122,7 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
         else:
             ax.set_ylim(0, hi * 1.15)
         ax.set_ylabel(
-            f"{indicator_label(indicator)}, {UNIT_LABELS.get(unit, unit)}" + (" (log scale)" if log else ""), fontsize=8
+            f"{indicator_label(indicator)}, {figures.unit_label(unit)}" + (" (log scale)" if log else ""), fontsize=8
         )
         if pair and not gaps:  # the pair's rows exist but measure poverty in two systems: no gap is drawn
             ax.set_title("linear scale" if not log else "log scale (equal slopes = equal log changes)", fontsize=9)
@@ -164,82 +157,10 @@ def fig_slope(run: ComparisonRun, indicator: str) -> dict | None:
         if len(starts) > 1
         else ""
     )
-    note = figures.encoding_note(drawn, prices="", extra=" ".join(t for t in (periods, _ext(run, "poverty")) if t))
+    note = figures.encoding_note(
+        drawn, prices="", extra=" ".join(t for t in (periods, external_note(run, "poverty")) if t)
+    )
     saved = figures.save(fig, f"{run.name}_slope_{indicator}", note, run.out.figures)
-    plt.close(fig)
-    return saved
-
-
-def fig_index(run: ComparisonRun) -> dict | None:
-    """Index lines (base year = 100) across regions and the CAGR of each series, side by side."""
-    series = run.index_series()
-    changes = growth_changes(run)
-    if not series:
-        return None
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [1.35, 1]})
-    kinds: set[str] = set()
-    encodings: set[str] = set()
-    drawn = 0
-    for i, pts in enumerate(series):
-        base = run.base_year if run.base_year is not None else pts[0].year
-        if base not in [p.year for p in pts]:
-            continue
-        df = pd.DataFrame(
-            {"year": [p.year for p in pts], "value": [p.value for p in pts], "kind": [p.kind for p in pts]}
-        )
-        ix = index_series(df, base).merge(df[["year", "kind"]], on="year")
-        kinds |= set(ix["kind"])
-        # Earlier series wider and beneath, so that a line with the same index path as another
-        # (Hunan's and China's can coincide) still shows around it.
-        encodings |= figures.plot_points(
-            ax,
-            ix.assign(value=ix["index"]),
-            f"C{i}",
-            label=f"{region_label(pts[0].region)} {indicator_label(pts[0].indicator)} ({base}=100)",
-            lw=max(1.2, 4.0 - 0.7 * i),
-            zorder=2 + 2 * i,
-        )
-        drawn += 1
-    ax.axhline(100, color="0.5", lw=0.8)
-    ax.set_ylabel("index (base year = 100), nominal")
-    years = [p.year for pts in series for p in pts]
-    figures.year_axis(ax, range(min(years), max(years) + 1))
-    ax.tick_params(axis="x", labelsize=7, rotation=45)
-    ax.legend(fontsize=7, loc="upper left")
-    ax.set_title(
-        "Index lines" + (f" (base {run.base_year})" if run.base_year else " (each series' first year = 100)"),
-        fontsize=10,
-    )
-    labels = [f"{region_label(c.start.region)} {indicator_label(c.start.indicator)}, {c.period}" for c in changes][::-1]
-    vals = [100 * known(c.cagr, "CAGR") for c in changes][::-1]
-    colors = ["C1" if {c.start.kind, c.end.kind} - {"document"} else "C0" for c in changes][::-1]
-    bx.barh(range(len(vals)), vals, color=colors)
-    for i, v in enumerate(vals):
-        bx.text(v + 0.2, i, f"{v:.1f}%", va="center", fontsize=8)
-    bx.set_yticks(range(len(vals)), labels, fontsize=8)
-    bx.set_xlim(0, max(vals) * 1.9)
-    bx.set_xlabel("CAGR, % per year (nominal)")
-    periods = {c.period for c in changes}
-    bx.set_title("CAGR, each over its own period" + ("\n(periods differ)" if len(periods) > 1 else ""), fontsize=10)
-    from matplotlib.patches import Patch
-
-    bx.legend(
-        handles=[
-            Patch(color="C0", label="document values"),
-            Patch(color="C1", label="uses external or derived values"),
-        ],
-        fontsize=7,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.2),
-        ncol=2,
-    )
-    fig.legend(
-        handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=7, ncol=3, bbox_to_anchor=(1, 0.03)
-    )
-    fig.suptitle("Income and output: growth since each base year, and CAGR", fontweight="bold")
-    saved = figures.save(
-        fig, f"{run.name}_index", figures.encoding_note(encodings, extra=_ext(run, "growth")), run.out.figures
-    )
     plt.close(fig)
     return saved
 
@@ -255,18 +176,10 @@ def index_left_out(run: ComparisonRun) -> list[str]:
     ]
 
 
-RATIO_SERIES = (
-    "rural_disposable_income",
-    "rural_dibao_standard",
-    "extreme_poverty_support_standard",
-    "rural_dibao_monthly_assistance x12",
-)
-
-
 def fig_ratio(run: ComparisonRun) -> dict | None:
     """Ratio of incomes and standards to the national poverty line at matched years, with a 1.0 line."""
     rows = [
-        c for c in run.rows.get("assistance", []) if c.status == "matched" and c.benchmark == " ".join(POVERTY_LINE)
+        c for c in run.rows.get("assistance", []) if c.status == "matched" and c.benchmark == " ".join(run.poverty_line)
     ]
     if not rows:
         return None
@@ -287,7 +200,7 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
         )
         ax.text(yrs[-1] + 0.15, vals[-1], f"{vals[-1]:.2f}", fontsize=7.5, color=color, va="center")
     ax.axhline(1.0, color="0.15", lw=1.2, ls="--", label="= poverty line (ratio 1.0)")
-    line_years = [p.year for p in run.points(*POVERTY_LINE)]
+    line_years = [p.year for p in run.points(*run.poverty_line)]
     if line_years:
         missing = [y for y in range(min(line_years), max(line_years) + 1) if y not in line_years]
         if missing:
@@ -308,7 +221,8 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
         f"{run.name}_ratio_to_poverty_line",
         figures.encoding_note(
             drawn,
-            extra="Ratios computed from the two values; poverty line: external values. " + _ext(run, "assistance"),
+            extra="Ratios computed from the two values; poverty line: external values. "
+            + external_note(run, "assistance"),
         ),
         run.out.figures,
     )
@@ -316,18 +230,21 @@ def fig_ratio(run: ComparisonRun) -> dict | None:
     return saved
 
 
-STANDARD_RATIOS = (
-    ("extreme_poverty_support_standard / rural_dibao_standard", "tekun standard / dibao standard"),
-    ("rural_dibao_monthly_assistance x12 / rural_dibao_standard", "dibao payment x12 / dibao standard"),
-    ("rural_dibao_standard / rural_disposable_income", "dibao standard / rural income"),
-    ("rural_dibao_standard / poverty_line_current_prices", "dibao standard / poverty line"),
-)
+def standard_ratios(run: ComparisonRun) -> list[tuple[str, str]]:
+    """The ratios of the standards figure: (table metric, label), from the run's assistance roles."""
+    metrics = [
+        (run.higher_standard, run.standard),
+        (f"{run.monthly_payment} x12", run.standard),
+        (run.standard, run.income),
+        (run.standard, run.poverty_line[1]),
+    ]
+    return [(f"{a} / {b}", f"{indicator_label(a)} / {indicator_label(b)}") for a, b in metrics]
 
 
 def fig_standards(run: ComparisonRun) -> dict | None:
     """Grouped bars of the standards ratios by year, with the ones the data cannot give marked."""
     rows = run.rows.get("assistance", [])
-    metrics = [(m, lab) for m, lab in STANDARD_RATIOS if any(c.metric == m for c in rows)]
+    metrics = [(m, lab) for m, lab in standard_ratios(run) if any(c.metric == m for c in rows)]
     if not metrics:
         return None
     years = sorted({int(c.year_or_period) for c in rows if c.metric in dict(metrics) and c.year_or_period.isdigit()})
@@ -364,7 +281,7 @@ def fig_standards(run: ComparisonRun) -> dict | None:
         figures.encoding_note(
             (),
             extra="Hatched: a side of the ratio is not observed that year (no interpolation). "
-            + _ext(run, "assistance"),
+            + external_note(run, "assistance"),
         ),
         run.out.figures,
     )
@@ -375,7 +292,7 @@ def fig_standards(run: ComparisonRun) -> dict | None:
 def fig_counties(run: ComparisonRun) -> dict | None:
     """Bars of the share of poverty counties exited, with counts; regions without a total labelled."""
     rows = run.rows.get("counties", [])
-    items = [c for c in rows if c.metric == "poverty_counties_exited / poverty_counties_total"]
+    items = [c for c in rows if c.metric == " / ".join(run.counties)]
     if not items:
         return None
     fig, ax = plt.subplots(figsize=(7.5, 0.6 * len(items) + 1.6))
@@ -411,7 +328,8 @@ def fig_counties(run: ComparisonRun) -> dict | None:
     note = figures.encoding_note(
         (),
         prices="",
-        extra=(f"Years differ ({', '.join(years)}): not a ranking. " if len(years) > 1 else "") + _ext(run, "counties"),
+        extra=(f"Years differ ({', '.join(years)}): not a ranking. " if len(years) > 1 else "")
+        + external_note(run, "counties"),
     )
     saved = figures.save(fig, f"{run.name}_counties", note, run.out.figures)
     plt.close(fig)
@@ -426,14 +344,13 @@ def fig_national(run: ComparisonRun) -> dict | None:
     across the change of its measurement basis (:data:`analysis.reports.comparison_national.NATIONAL_OFF_SURVEY_YEAR`: the
     poverty office's count of 2011 is drawn apart, never joined to the survey years).
     """
-    from analysis.reports import comparison_national as nat
-
     rows = run.rows.get(nat.SECTION, [])
+    incidence = run.national_indicators[0]
     ratios = [c for c in rows if c.metric == nat.RATIO_METRIC and c.status == "matched"]
     gaps = [
         c
         for c in rows
-        if c.metric == "poverty_incidence vs China: gap at common year"
+        if c.metric == f"{incidence} vs China: gap at common year"
         and c.status in ("matched", "different measurement systems")
     ]
     if not ratios and not gaps:
@@ -457,13 +374,13 @@ def fig_national(run: ComparisonRun) -> dict | None:
     shown: list[float] = []
     years: list[int] = []
     for i, r in enumerate(dict.fromkeys(c.region for c in gaps)):
-        df = _points_frame(run.points(r, "poverty_incidence"))
+        df = points_frame(run.points(r, incidence))
         drawn |= figures.plot_points(
             ax2, df, f"C{i}", label=f"{region_label(r)} (regional, registered-poor or unstated basis)"
         )
         shown += [*df["value"]]
         years += [*df["year"]]
-    china = _points_frame(run.points(nat.NATIONAL, "poverty_incidence")) if gaps else pd.DataFrame()
+    china = points_frame(run.points(run.national, incidence)) if gaps else pd.DataFrame()
     if not china.empty:
         off = nat.NATIONAL_OFF_SURVEY_YEAR  # the poverty office's count; every other year is the NBS survey
         survey, count = china[china["year"] != off], china[china["year"] == off]
@@ -477,7 +394,7 @@ def fig_national(run: ComparisonRun) -> dict | None:
         figures.plain_log_axis(ax2, values=shown)
         figures.year_axis(ax2, range(min(years), max(years) + 1))
         ax2.tick_params(axis="x", labelsize=7, rotation=45)
-    ax2.set_ylabel("poverty incidence, % (log scale)", fontsize=9)
+    ax2.set_ylabel(f"{indicator_label(incidence)}, % (log scale)", fontsize=9)
     ax2.set_title("Poverty incidence: two measurement systems", fontsize=9.5)
     ax2.legend(fontsize=7, loc="lower left")
     saved = figures.save(

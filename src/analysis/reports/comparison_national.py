@@ -42,11 +42,9 @@ from analysis.metrics.convergence import common_years
 from analysis.metrics.materiality import GAP_WORDS, MATERIALITY, convergence_verdict, gap_verdict
 from analysis.reports import poverty_bases as pb
 from analysis.reports import real_terms as rt
-from analysis.reports.comparison import INCOME, PERIOD_END, ComparisonRun
+from analysis.reports.comparison_base import ComparisonRun
 
-NATIONAL = "China"
 SECTION = "national"
-POVERTY = ("poverty_incidence", "poor_population")
 
 RATIO_METRIC = "rural income relative to China"
 CONVERGENCE_METRIC = "rural income convergence: CAGR difference"
@@ -77,8 +75,8 @@ def china_2011_note() -> str:
     return text
 
 
-def _measurement(region: str, years: tuple[int, ...]) -> str:
-    text = pb.systems_note(region, NATIONAL)
+def _measurement(region: str, national: str, years: tuple[int, ...]) -> str:
+    text = pb.systems_note(region, national)
     if NATIONAL_OFF_SURVEY_YEAR in years:
         text += f"; {china_2011_note()}"
     return text
@@ -112,13 +110,13 @@ def convergence_text(a0: Point, a1: Point, b0: Point, b1: Point, threshold: floa
 
 
 def has_national(run: ComparisonRun) -> bool:
-    """Whether China observes rural income or poverty with the run's kinds."""
-    return any(run.points(NATIONAL, ind) for ind in (INCOME, *POVERTY))
+    """Whether the national benchmark observes rural income or poverty with the run's kinds."""
+    return any(run.points(run.national, ind) for ind in (run.income, *run.national_indicators))
 
 
 def regions(run: ComparisonRun) -> list[str]:
-    """The run's regions other than China."""
-    return [r for r in run.all_regions if r != NATIONAL]
+    """The run's regions other than the national benchmark."""
+    return [r for r in run.all_regions if r != run.national]
 
 
 def _by_year(points: list[Point]) -> dict[int, Point]:
@@ -127,15 +125,15 @@ def _by_year(points: list[Point]) -> dict[int, Point]:
 
 def income_rows(run: ComparisonRun, region: str) -> list[Comparison]:
     """Ratio to China at every common year, then the CAGR difference (nominal and real)."""
-    a = _by_year(run.points(region, INCOME, end=PERIOD_END))
-    b = _by_year(run.points(NATIONAL, INCOME, end=PERIOD_END))
+    a = _by_year(run.points(region, run.income, end=run.period_end))
+    b = _by_year(run.points(run.national, run.income, end=run.period_end))
     if not a or not b:
-        who = region if not a else NATIONAL
+        who = region if not a else run.national
         return [
             not_compared(
                 RATIO_METRIC,
                 None,
-                NATIONAL,
+                run.national,
                 f"{who} has no rural disposable income in the data",
                 status="not observed",
                 region=region,
@@ -148,7 +146,7 @@ def income_rows(run: ComparisonRun, region: str) -> list[Comparison]:
             not_compared(
                 RATIO_METRIC,
                 next(iter(a.values())),
-                NATIONAL,
+                run.national,
                 f"no common year: {region} {', '.join(map(str, sorted(a)))}; China {', '.join(map(str, sorted(b)))}; "
                 "nothing is interpolated (and net income before 2014 is another concept)",
                 status="not observed",
@@ -161,7 +159,7 @@ def income_rows(run: ComparisonRun, region: str) -> list[Comparison]:
             not_compared(
                 CONVERGENCE_METRIC,
                 a[years[0]],
-                NATIONAL,
+                run.national,
                 f"one common year ({years[0]}): no CAGR difference",
                 status="not observed",
             )
@@ -189,10 +187,10 @@ def common_window_rows(run: ComparisonRun, names: list[str]) -> list[Comparison]
     each other only over the years that every region with two or more common years shares
     with China. Nothing when fewer than two regions qualify or their windows already agree.
     """
-    b = _by_year(run.points(NATIONAL, INCOME, end=PERIOD_END))
+    b = _by_year(run.points(run.national, run.income, end=run.period_end))
     own = {}
     for r in names:
-        a = _by_year(run.points(r, INCOME, end=PERIOD_END))
+        a = _by_year(run.points(r, run.income, end=run.period_end))
         years = common_years(a, b) if a and b else []
         if len(years) >= 2:
             own[r] = (a, years)
@@ -206,7 +204,7 @@ def common_window_rows(run: ComparisonRun, names: list[str]) -> list[Comparison]
             not_compared(
                 COMMON_WINDOW_METRIC,
                 None,
-                NATIONAL,
+                run.national,
                 f"no window of two or more years is common to {listed}",
                 status="not observed",
                 region=", ".join(own),
@@ -230,11 +228,11 @@ def common_window_rows(run: ComparisonRun, names: list[str]) -> list[Comparison]
 def _real_convergence(
     run: ComparisonRun, a0: Point, a1: Point, b0: Point, b1: Point, nominal: Comparison
 ) -> Comparison:
-    cands = rt.candidates(NATIONAL, INCOME, run.kinds, run.obs)
+    cands = rt.candidates(run.national, run.income, run.kinds, run.obs)
     try:
         idx = pr.choose_index(cands, a0.year, a1.year)
     except pr.MissingRates as e:
-        return not_compared(REAL_CONVERGENCE_METRIC, a1, NATIONAL, str(e), year_or_period=f"{a0.year}-{a1.year}")
+        return not_compared(REAL_CONVERGENCE_METRIC, a1, run.national, str(e), year_or_period=f"{a0.year}-{a1.year}")
     ga = pr.real_cagr(a0.value, a1.value, a0.year, a1.year, idx.rates)
     gb = pr.real_cagr(b0.value, b1.value, b0.year, b1.year, idx.rates)
     return replace(
@@ -252,15 +250,15 @@ def _real_convergence(
 
 def poverty_rows(run: ComparisonRun, region: str, indicator: str) -> list[Comparison]:
     """Same-year gaps at every common year and the change over the common years."""
-    a, b = _by_year(run.points(region, indicator)), _by_year(run.points(NATIONAL, indicator))
+    a, b = _by_year(run.points(region, indicator)), _by_year(run.points(run.national, indicator))
     metric = f"{indicator} vs China"
     if not a or not b:
-        who = region if not a else NATIONAL
+        who = region if not a else run.national
         return [
             not_compared(
                 metric,
                 None,
-                NATIONAL,
+                run.national,
                 f"{who} has no {indicator} in the data",
                 status="not observed",
                 region=region,
@@ -273,21 +271,21 @@ def poverty_rows(run: ComparisonRun, region: str, indicator: str) -> list[Compar
             not_compared(
                 metric,
                 next(iter(a.values())),
-                NATIONAL,
+                run.national,
                 f"no common year: {region} {', '.join(map(str, sorted(a)))}; China {', '.join(map(str, sorted(b)))}",
                 status="not observed",
                 year_or_period="",
             )
         ]
-    label = _measurement(region, tuple(years))
+    label = _measurement(region, run.national, tuple(years))
     rows = []
-    across = pb.across_systems(region, NATIONAL, indicator)
+    across = pb.across_systems(region, run.national, indicator)
     for y in years:
         try:
             c = ratio_to_benchmark(a[y], b[y], metric=f"{metric}: gap at common year")
             rows.append(pb.levels_side_by_side(c, label) if across else _note(c, label))
         except ComparisonError as e:
-            rows.append(not_compared(f"{metric}: gap at common year", a[y], NATIONAL, str(e), benchmark_point=b[y]))
+            rows.append(not_compared(f"{metric}: gap at common year", a[y], run.national, str(e), benchmark_point=b[y]))
     if len(years) >= 2:
         y0, y1 = years[0], years[-1]
         ca, cb = period_change(a[y0], a[y1]), period_change(b[y0], b[y1])
@@ -317,7 +315,7 @@ def national_comparisons(run: ComparisonRun) -> list[Comparison]:
     rows: list[Comparison] = []
     for r in regions(run):
         rows += income_rows(run, r)
-        for ind in POVERTY:
+        for ind in run.national_indicators:
             rows += poverty_rows(run, r, ind)
     return rows + common_window_rows(run, regions(run))
 

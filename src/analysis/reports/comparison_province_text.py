@@ -1,20 +1,18 @@
 """Display table and generated prose of the provincial section (every number from its rows or the data).
 
 :mod:`analysis.reports.comparison_province` computes the rows; this module formats them
-(:func:`display_table`), narrates them (:func:`narrate`) and lists what the provincial
+(:func:`display_table`) and lists what the provincial
 benchmark can and cannot support (:func:`limits`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import pandas as pd
 
 from analysis.data import vocab
 from analysis.data.load import alternatives
-from analysis.metrics.compare import Comparison
 from analysis.reports.comparison_province import (
     SECTION,
     STATISTIC_WORDS,
@@ -72,70 +70,6 @@ def display_table(table: pd.DataFrame) -> pd.DataFrame:
             "note": t["note"],
         }
     ).reset_index(drop=True)
-
-
-def _pick(rows: Sequence[Comparison], metric: str, region: str, status: str = "matched") -> list[Comparison]:
-    return [c for c in rows if c.metric == metric and c.region == region and c.status == status]
-
-
-def narrate(spec: ProvinceSpec | None, rows: Sequence[Comparison]) -> str:
-    """Markdown bullets computed from the provincial rows: levels by year, then each window's difference."""
-    if spec is None:
-        return "No provincial benchmark in this run (`province = None`)."
-    if not spec.parts:
-        return f"No selected region lies inside {spec.province}: no provincial comparison."
-    lines = []
-    p = spec.province
-    for r in spec.parts:
-        for ind in spec.indicators:
-            lab, head = label_in_sentence(ind), vocab.indicator_fact(ind, "label")
-            levels = [
-                c
-                for c in rows
-                if c.region == r
-                and c.metric.startswith(f"{ind}: ")
-                and c.status == "matched"
-                and ("share of" in c.metric or "relative to" in c.metric or "gap to" in c.metric)
-            ]
-            if levels:
-                if "share of" in levels[0].metric:
-                    path = ", ".join(f"{100 * float(c.ratio or 0):.3f}% ({c.year_or_period})" for c in levels)
-                    lines.append(f"- **{r}'s share of {p}'s {lab}:** {path}.")
-                elif "gap to" in levels[0].metric:
-                    path = ", ".join(
-                        f"{c.value:g}% vs {c.benchmark_value:g}% ({c.year_or_period}, {float(c.gap or 0):+.2f} pp)"
-                        for c in levels
-                    )
-                    lines.append(f"- **{r} against {p}, {lab}:** {path}.")
-                else:
-                    path = ", ".join(f"{float(c.ratio or 0):.4f} ({c.year_or_period})" for c in levels)
-                    lines.append(f"- **{r}'s {lab} relative to {p}'s:** {path}.")
-            for c in rows:
-                if c.region != r or not c.metric.startswith(f"{ind}: ") or " with " not in c.metric:
-                    continue
-                if c.status == "matched" and "real" not in c.metric and str(c.unit).startswith("CAGR"):
-                    lines.append(
-                        f"- **{head}, {c.year_or_period}:** {r} {100 * float(c.value or 0):.2f}% a year against {p}'s "
-                        f"{100 * float(c.benchmark_value or 0):.2f}%, {100 * float(c.gap or 0):+.2f} percentage points a "
-                        f"year ({c.note})."
-                    )
-                elif c.status == "matched" and "real" in c.metric:
-                    lines.append(
-                        f"- **{head}, {c.year_or_period}, real:** {100 * float(c.value or 0):.2f}% against "
-                        f"{100 * float(c.benchmark_value or 0):.2f}%, {100 * float(c.gap or 0):+.2f} pp a year."
-                    )
-                elif "real" in c.metric:
-                    lines.append(f"- **{head}, {c.year_or_period}, real terms:** {c.note}.")
-            for c in rows:
-                if c.region == r and c.metric.startswith(f"{ind} / "):
-                    if c.status == "matched":
-                        lines.append(
-                            f"- **{head}, {c.year_or_period}:** {r} {c.value:g} {c.unit} against {c.benchmark_value:g} "
-                            f"{c.benchmark_unit} (ratio {float(c.ratio or 0):.3f}; {c.note})."
-                        )
-                    else:
-                        lines.append(f"- **{head}, {c.year_or_period}, not compared:** {c.note}.")
-    return "\n".join(lines)
 
 
 def limits(spec: ProvinceSpec | None, obs: pd.DataFrame) -> str:

@@ -22,15 +22,24 @@ from dataclasses import replace
 
 import pandas as pd
 
-from analysis.data.vocab import load_regions
+from analysis.data.vocab import load_indicators, load_regions
 from analysis.metrics.compare import Comparison, PeriodChange
 from analysis.reports.params import SeriesSpec, series_breaks
 
 ACROSS_SYSTEMS = "different measurement systems"
 """Comparison status of a registered against a survey figure (or one whose system is not stated)."""
 
-POVERTY_INDICATORS = ("poverty_incidence", "poverty_incidence_common_base", "poor_population")
-"""Indicators whose population basis depends on the region's measurement system."""
+
+def poverty_indicators() -> tuple[str, ...]:
+    """Indicators whose population basis depends on the region's measurement system (``indicators.csv``:
+    ``system_dependent`` = yes).
+
+    >>> poverty_indicators()
+    ('poverty_incidence', 'poor_population', 'poverty_incidence_common_base')
+    """
+    t = load_indicators()
+    return tuple(t.index[t["system_dependent"] == "yes"])
+
 
 POPULATION_BASIS = {
     "registered": "registered (建档立卡) poor over the agricultural-hukou population (poverty-office register)",
@@ -68,7 +77,7 @@ def across_systems(region_a: str, region_b: str, indicator: str) -> bool:
     >>> across_systems("Xiangxi", "Hunan", "poverty_incidence")
     False
     """
-    if indicator not in POVERTY_INDICATORS:
+    if indicator not in poverty_indicators():
         return False
     a, b = poverty_measure(region_a), poverty_measure(region_b)
     return a != b or "not stated" in (a, b)
@@ -83,6 +92,8 @@ def certified_exits(obs: pd.DataFrame, region: str, end: int) -> tuple[float, st
     fall is an administrative identity, not a measured change of a stock.
     """
     pref = obs[(obs["region"] == region) & (obs["preferred"].fillna("yes") != "no")]
+    # The two flows of the register identity (stock fall = cumulative exits + yearly exits): named here because
+    # the identity itself is the method, not a fact about one indicator.
     cum = pref[(pref["indicator"] == "poverty_reduction_cumulative") & (pref["year"] < end) & (pref["unit"] == "万人")]
     if cum.empty:
         return None
@@ -161,11 +172,12 @@ def row_notes(sp: SeriesSpec, row: pd.Series, obs: pd.DataFrame) -> list[str]:
     """Notes of a growth-table row of a poverty series: population basis, the register break the window crosses
     (with the claims audit's finding), and for a registered poor population the certified exits its fall equals.
     Empty for other series."""
-    if sp.indicator not in POVERTY_INDICATORS:
+    if sp.indicator not in poverty_indicators():
         return []
     bits = [f"population basis: {population_basis(sp.region)}"]
     crossed = [int(y) for y in str(row.get("crosses_break") or "").split() if y.isdigit()]
     bits += [f"{b}: {sp.break_at(b).reason}; see the {sp.region} common-base row" for b in crossed]
+    # The derived common-base series and the registered stock whose fall is the exits identity (the method).
     if sp.indicator == "poverty_incidence_common_base":
         bits.append("derived: the start year's poor population over the end year's base (poor / incidence)")
     if sp.indicator == "poor_population" and poverty_measure(sp.region) == "registered":
