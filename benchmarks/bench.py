@@ -317,7 +317,7 @@ def main() -> int:
         "",
     ]
     # benchmarks/README.md's performance table is generated from this file (analysis.build.readme parses the
-    # headline, the scenario table and the rerun line; tests/test_readme.py fails if it cannot):
+    # headline, the scenario table and the rerun line; tests/build/test_readme.py fails if it cannot):
     # after `make bench`, run `make readme`.
     text = "\n".join(lines)
     # Notes below the marker (profiles, before/after of changes) are kept across reruns.

@@ -123,20 +123,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 FIRST = (
-    "tests/test_build.py",
+    "tests/build/test_build.py",
     "notebooks/elasticities.ipynb",
     "notebooks/growth_rates.ipynb",
     "notebooks/comparisons.ipynb",
-    "tests/test_safe_defaults.py",
-    "tests/test_readme.py",
-    "tests/test_damaged_inputs.py",
-    "tests/test_data_validation.py",
-    "tests/test_clients.py",
+    "tests/build/test_safe_defaults.py",
+    "tests/build/test_readme.py",
+    "tests/data/test_damaged_inputs.py",
+    "tests/data/test_data_validation.py",
+    "tests/notebooks/test_clients.py",
 )
 """Modules that take longest, in the order they start: ``make test`` gives out whole modules
 (``--dist loadfile``) in collection order, so the long ones go first and the short ones fill the
 gaps at the end. test_findings (which shares ``report_tables`` with test_readme) goes last."""
-LAST = ("tests/test_findings.py",)
+LAST = ("tests/build/test_findings.py",)
 
 
 @pytest.hookimpl(wrapper=True)  # the order is in place before pytest-xdist's hooks see the items

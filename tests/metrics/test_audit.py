@@ -496,7 +496,7 @@ def test_threshold_params_missing_or_falling_series():
         ("doc004.c15", CONSISTENT, 94.34),
         ("doc004.c16", CONSISTENT, 81.82),
         ("doc004.c01", INCONSISTENT, 8.71),
-        # doc001.c06 is not checkable now (the base of 同比 is not stated: tests/test_audit_verdicts.py);
+        # doc001.c06 is not checkable now (the base of 同比 is not stated: tests/metrics/test_audit_verdicts.py);
         # doc004.c13 is checkable from doc004's own base: 100*156484/(15600/0.0065) = 6.5202%
         ("doc004.c13", CONSISTENT, 6.52),
         # 497.19 (2015, provincial basis) < 500 <= 551.7 (2016, own basis): 2016 at face value, but the two
@@ -555,7 +555,7 @@ def test_real_register_counts(real):
     # doc004.c13 not checkable -> consistent: 20 + 3 - 1 = 22 not checkable, 9 - 1 + 1 = 9 consistent, 3 - 2 = 1
     assert docs["verdict"].value_counts().to_dict() == {NOT_CHECKABLE: 22, CONSISTENT: 9, INCONSISTENT: 1}
     ext = real[real["source_id"] == "external"]
-    # real growth of rural income deflated by the rural CPI (tests/test_deflators.py): ext.c10 and ext.c19 become
+    # real growth of rural income deflated by the rural CPI (tests/metrics/test_deflators.py): ext.c10 and ext.c19 become
     # consistent, ext.c08 and ext.c12 (consistent) and ext.c14 and ext.c16 (inconsistent) not checkable for want
     # of the rural CPI of 2016, 2018, 2019, 2020; ext.c35 consistent -> not checkable (different definitions of
     # the 2011 and 2012 levels): was {CONSISTENT: 32, INCONSISTENT: 4}; 32 - 2 + 2 - 1 = 31 consistent

@@ -1,6 +1,6 @@
 """The build's pool of kernels (analysis.build.kernels) with fake kernels: scheduling and failures.
 
-The real kernels are exercised by every build run (tests/test_build.py); these tests check the
+The real kernels are exercised by every build run (tests/build/test_build.py); these tests check the
 pool's bookkeeping, which a real run would take seconds to reach.
 """
 

@@ -20,7 +20,7 @@ from analysis.reports import elasticity as er
 from analysis.reports import growth as gr
 from analysis.reports.elasticity_select import population_note
 
-FIXTURES = Path(__file__).parent / "fixtures" / "documents_only"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "documents_only"
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -56,7 +56,7 @@ ISSUE_26: dict[str, tuple[str, tuple[str, ...]]] = {
 """Rows issue 26 changed on purpose (column, prefixes): poverty rows gained the population basis, the register
 break and the certified-exit identity in their notes, a common-base variant, and the status `different
 measurement systems`; they are set aside on both sides here; the same code paths are pinned (with external values) in
-tests/test_poverty_bases.py."""
+tests/reports/test_poverty_bases.py."""
 
 
 def _without_issue_26(name: str, t: pd.DataFrame) -> pd.DataFrame:

@@ -42,7 +42,7 @@ HAND = {
     "doc004.c03": (C, 100 * (705.7 / 418.9 - 1)),
     "doc004.c04": (C, 100 * (26691 / 16171 - 1)),
     # 497.19 (2015, provincial ranking) < 500 <= 551.7 (2016, own basis): 2016 at face value; different bases,
-    # so not checkable (was consistent; see tests/test_audit_verdicts.py)
+    # so not checkable (was consistent; see tests/metrics/test_audit_verdicts.py)
     "doc004.c07": (N, 2016),
     # 100 * 156484 / (1.56万 / 0.65%) = 100 * 156484 / 2400000 = 6.52% against 约6.6% (was not checkable)
     "doc004.c13": (C, 100 * 156484 / (15600 / 0.0065)),
@@ -113,7 +113,7 @@ MISSING = {
     "doc004.c18": "villages with 4G coverage",
     "doc004.c19": "villages with broadband",
     "doc004.c20": "lifted out of poverty through tourism",
-    # real growth of China's rural income in years whose rural CPI is not in the data (tests/test_deflators.py);
+    # real growth of China's rural income in years whose rural CPI is not in the data (tests/metrics/test_deflators.py);
     # with the national CPI they were ext.c08 6.12 C, ext.c12 6.58 C, ext.c14 6.52 X, ext.c16 4.32 X
     "ext.c08": "the rural CPI of 2016 (china.rural_cpi_change.2016) is not in the data",
     "ext.c12": "the rural CPI of 2018 (china.rural_cpi_change.2018) is not in the data",

@@ -382,7 +382,7 @@ def test_the_references_found_are_the_real_ones():
         ("reports/growth_figures.py", True),  # src/analysis/reports/growth_figures.py
         ("templates/report/", True),  # src/analysis/build/templates/report/
         ("observations_*.csv", True),
-        ("tests/test_build.py::test_every_page_fits_1280_in_chromium", True),
+        ("tests/build/test_build.py::test_every_page_fits_1280_in_chromium", True),
         ("reports/tables/<name>.tex", True),  # generated
         ("tables/<table>.html", True),  # generated, relative to reports/
         ("build/interactive/<run_name>/", True),

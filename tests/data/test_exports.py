@@ -1,7 +1,7 @@
 """Exports for papers and colleagues: Stata, Excel, LaTeX tables, PDF figures (in-process).
 
 The Stata and Excel files are read back with pandas and openpyxl and compared with
-``data/processed``; the build's two-build determinism check (tests/test_build.py) covers
+``data/processed``; the build's two-build determinism check (tests/build/test_build.py) covers
 them as written by the build.
 """
 

@@ -26,7 +26,7 @@ from analysis.data.load import UnknownChoice
 from analysis.reports import figures
 from analysis.reports.outputs import outputs, resolve
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).parents[1]
 
 # ----------------------------------------------------------------------------- where runs write
 
@@ -72,7 +72,7 @@ def test_run_name_must_be_a_file_stem(no_build_mark, name):
 
 def test_every_notebook_has_an_exploratory_run_test():
     """Each notebook is run once by plain papermill without output_dir (reports/ hashed before and after)."""
-    source = "\n".join(p.read_text(encoding="utf-8") for p in TESTS.glob("test_*.py"))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in TESTS.rglob("test_*.py"))
     covered = set(re.findall(r"interactive\(\s*\"(\w+)\"", source))
     assert covered == {p.stem for p in paths.NOTEBOOKS.glob("*.ipynb")}
 

@@ -19,7 +19,7 @@ from analysis.reports import growth as gr
 from analysis.reports import growth_figures as gf
 from analysis.reports import growth_text as gt
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -462,7 +462,7 @@ def test_committed_notebook_has_outputs_and_the_conventions():
         "vintage",  # h9: China's GDP on one vintage (single) or as published
         "output_dir",
         "run_name",
-        "province",  # the provincial benchmark (tests/test_hunan.py)
+        "province",  # the provincial benchmark (tests/reports/test_hunan.py)
         "province_regions",
         "province_indicators",
         "province_windows",
