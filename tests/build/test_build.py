@@ -22,7 +22,7 @@ import pytest
 from analysis import paths
 from analysis.build.runs import RUNS
 from analysis.data.csvio import new_file_mode
-from conftest import in_ci
+from helpers import in_ci
 from notebook_helpers import first_output, outputs_text
 
 RUN = "growth_rates"

@@ -20,7 +20,7 @@ import pytest
 from analysis import paths
 from analysis.build import readme
 from analysis.build.runs import RUNS
-from conftest import read_rows, write_rows
+from helpers import read_rows, write_rows
 
 README = paths.ROOT / "README.md"
 DOCS = readme.documents()

@@ -24,7 +24,7 @@ from analysis import paths
 from analysis.data.build import tidy_observations
 from analysis.data.raw import load_raw
 from analysis.errors import DataError
-from conftest import resum
+from helpers import resum
 
 SEED = 20261207
 ROUNDS = 5  # damages per table: 12 tables x 5 = 60 builds, about 0.15 s of CPU each

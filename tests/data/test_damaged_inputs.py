@@ -15,8 +15,7 @@ import pytest
 from analysis import paths
 from analysis.data.build import build, main
 from analysis.data.changes import compare
-from conftest import read_rows
-from test_data_validation import assert_untouched, only, problems_of
+from helpers import assert_untouched, only, problems_of, read_rows
 
 XIANGXI = "observations_xiangxi.csv"
 

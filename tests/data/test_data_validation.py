@@ -10,11 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from analysis.data.build import build, main
-from analysis.errors import DataError
-from conftest import edit_figures, read_rows, resum, write_rows
+from helpers import assert_untouched, edit_figures, only, problems_of, read_rows, resum, write_rows
 
 QUOTE = "全州总面积1.55万平方千米,总人口299.3万人,其中以土家族、苗族为主的少数民族占80%。"
 PROBE = {
@@ -42,23 +39,6 @@ def add_probe(raw: Path, **changes: str) -> Path:
     path = raw / "observations_zz_probe.csv"
     write_rows(path, [{**PROBE, **changes}])
     return path
-
-
-def problems_of(raw: Path) -> list[str]:
-    with pytest.raises(DataError) as exc:
-        build(raw, raw.parent / "out_unused")
-    return [str(p) for p in exc.value.problems]
-
-
-def only(problems: list[str], *needles: str) -> str:
-    hits = [p for p in problems if all(n in p for n in needles)]
-    assert hits, f"no problem mentions {needles}; got: {problems}"
-    return hits[0]
-
-
-def assert_untouched(out: Path, before: dict[str, bytes]) -> None:
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert after == before, "a failed build changed data/processed"
 
 
 def test_valid_probe_row_passes(raw_copy):

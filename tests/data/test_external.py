@@ -22,7 +22,7 @@ from analysis.data.numbers import parse_printed_scaled
 from analysis.data.units import default_units
 from analysis.errors import DataError
 from analysis.metrics.growth import cagr
-from conftest import read_rows, write_rows
+from helpers import read_rows, write_rows
 
 FIGURES = paths.EXTERNAL / "figures.csv"
 
@@ -437,7 +437,7 @@ def test_readme_counts_are_checked_against_the_file(raw_copy, candidate):
     ]
     # make data checks the project's copy the same way (README edited, checksums rewritten)
     from analysis.data.raw import load_raw
-    from conftest import resum
+    from helpers import resum
 
     text = (raw_copy / "external" / "README.md").read_text(encoding="utf-8")
     (raw_copy / "external" / "README.md").write_text(text.replace("China (104)", "China (105)"), encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from analysis.data import plausibility as pl
 from analysis.data.raw import load_raw
 from analysis.errors import DataError
-from conftest import edit_figures, read_rows, write_rows
+from helpers import edit_figures, read_rows, write_rows
 
 XIANGXI = "observations_xiangxi.csv"
 

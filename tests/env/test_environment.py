@@ -17,7 +17,7 @@ from importlib.metadata import version
 import pytest
 
 from analysis import paths
-from conftest import in_ci
+from helpers import in_ci
 
 sys.path.insert(0, str(paths.ROOT / "tools"))
 import lock

@@ -19,7 +19,7 @@ from analysis.errors import DataError
 from analysis.metrics.audit import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, audit_claims
 from analysis.metrics.consistency import AGREE, DIFFERENT, DISAGREE, NOT_DECIDABLE, check_consistency
 from analysis.metrics.corroboration import corroborate
-from conftest import read_rows, write_rows
+from helpers import read_rows, write_rows
 
 C, X, N = CONSISTENT, INCONSISTENT, NOT_CHECKABLE
 

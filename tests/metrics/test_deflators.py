@@ -38,7 +38,7 @@ from analysis.metrics import prices as pr
 from analysis.metrics.audit import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, audit_claims
 from analysis.reports import growth as gr
 from analysis.reports import real_terms as rt
-from conftest import read_rows, write_rows
+from helpers import read_rows, write_rows
 
 C, X, N = CONSISTENT, INCONSISTENT, NOT_CHECKABLE
 KINDS = ("document", "external", "derived")
