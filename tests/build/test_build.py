@@ -316,12 +316,6 @@ def test_run_names_are_not_prefixes_of_each_other():
         assert not any(m != n and m.startswith(n + "_") for m in names), n
 
 
-def test_makefile_lists_every_run():
-    mk = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
-    for r in RUNS:
-        assert f"{r.name}:{r.notebook.removesuffix('.ipynb')}" in mk
-
-
 def test_default_growth_run_writes_the_table_and_figures(one_build):
     """The default growth run (papermill, via the build): hand-computed values in its table."""
     tmp_path = one_build

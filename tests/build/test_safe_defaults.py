@@ -77,11 +77,21 @@ def test_every_notebook_has_an_exploratory_run_test():
     assert covered == {p.stem for p in paths.NOTEBOOKS.glob("*.ipynb")}
 
 
-def test_makefile_keeps_the_build_mark_to_the_driver():
-    mk = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
-    assert f"unexport {paths.BUILD_OUTPUT_ENV}" in mk
-    driver = (paths.ROOT / "src/analysis/build/report.py").read_text(encoding="utf-8")
-    assert "os.environ[paths.BUILD_OUTPUT_ENV] = str(paths.REPORTS)" in driver
+def test_make_does_not_pass_an_inherited_build_mark_on(tmp_path):
+    """A build mark left in the shell (``ANALYSIS_BUILD_OUTPUT_DIR``) does not reach the commands Make runs
+    (``make notebooks``, ``make lab``, nbval), so none of them becomes a build run; the driver sets the mark
+    itself (the built notebook's first output, tests/build/test_build.py)."""
+    probe = tmp_path / "probe.mk"
+    probe.write_text(f'probe-build-mark:\n\t@echo "[$${paths.BUILD_OUTPUT_ENV}]"\n', encoding="utf-8")
+    r = subprocess.run(
+        ["make", "--no-print-directory", "-f", "Makefile", "-f", str(probe), "probe-build-mark"],
+        cwd=paths.ROOT,
+        env={**os.environ, paths.BUILD_OUTPUT_ENV: str(tmp_path / "reports")},
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
 
 
 # ----------------------------------------------------------------------------- file modes
