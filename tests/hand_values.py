@@ -52,6 +52,17 @@ def pinned(actual: Any, key: str, *, rel: float = 1e-6, abs_: float = 1e-9) -> N
     assert ok, f"got {actual!r}: " + hand.hint(key)
 
 
+def shown(key: str, fmt: str) -> str:
+    """The hand value ``VALUES[key]`` as a report prints it (``fmt``, e.g. ``"{:.2%}"`` gives ``9.08%``)."""
+    return fmt.format(VALUES[key].value)
+
+
+def assert_mentions(text: str, fragment: str, key: str) -> None:
+    """Assert that ``text`` contains ``fragment`` (a sentence built with :func:`shown`); the failure names
+    the hand value, the rows it rests on and where to update it."""
+    assert fragment in text, f"{fragment!r} not in the text: " + VALUES[key].hint(key)
+
+
 def register_hint(kind: str, row_id: str, rows: str = "") -> str:
     """The failure text of a register entry: its row, its inputs, where to update it."""
     where = "data/raw/claims.csv" if kind == "claim" else "data/raw/consistency.csv"
@@ -62,9 +73,38 @@ def register_hint(kind: str, row_id: str, rows: str = "") -> str:
 
 C, X, N = CONSISTENT, INCONSISTENT, NOT_CHECKABLE
 FIGURES = "data/raw/external/figures.csv"
+XIANGXI = "data/raw/observations_xiangxi.csv"
 
 VALUES: dict[str, Hand] = {
     "external rows": Hand(175, "data lines 2-176 of figures.csv, one observation each", (f"{FIGURES}: every row",)),
+    "external rows by region": Hand(
+        {"China": 104, "Xiangxi": 46, "Hunan": 25},
+        "rows of figures.csv per region column (its README lists the same counts)",
+        (f"{FIGURES}: every row",),
+    ),
+    "external rows preferred, alternatives": Hand(
+        (153, 22),
+        "rows with preferred=yes, rows with preferred=no (the alternatives kept for sensitivity)",
+        (f"{FIGURES}: every row",),
+    ),
+    "xiangxi gdp cagr 2013-2019": Hand(
+        (705.7 / 418.9) ** (1 / 6) - 1,
+        "(705.7 / 418.9)^(1/6) - 1 = 1.684650^(1/6) - 1 = 0.0908163, 9.08% a year",
+        (f"{XIANGXI}: xiangxi.gdp.2013 (418.9 亿元), xiangxi.gdp.2019 (705.7 亿元), both doc004",),
+    ),
+    "xiangxi incidence elasticity 2013-2019": Hand(
+        math.log(0.65 / 31.93) / math.log(26691 / 16171),
+        "ln(0.65 / 31.93) / ln(26691 / 16171) = -3.894329 / 0.501107 = -7.7715",
+        (
+            f"{XIANGXI}: xiangxi.poverty_incidence.2013 (31.93%), xiangxi.poverty_incidence.2019 (0.65%)",
+            f"{XIANGXI}: xiangxi.gdp_per_capita.2013 (16171 元), xiangxi.gdp_per_capita.2019 (26691 元), doc004",
+        ),
+    ),
+    "china rural income cagr 2014-2019": Hand(
+        (16021 / 10489) ** (1 / 5) - 1,
+        "(16021 / 10489)^(1/5) - 1 = 0.088406, 8.84% a year",
+        (f"{FIGURES}: rural_disposable_income China 2014 (10489 元, line 93) and 2019 (16021 元, line 98)",),
+    ),
 }
 
 # ------------------------------------------------------------------------- claims with a value
