@@ -181,6 +181,9 @@ clean: ## Remove generated files (data/processed, reports, build); keeps .venv
 	rm -rf data/processed/*.csv $(VALIDATED) build .pytest_cache
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
+# `make bench BENCH=--fresh-clone` times only a fresh clone's `make report` with empty package caches
+# against a cold one (benchmarks/bench.py); BENCH="--repeat 1" etc. pass other options.
+BENCH ?=
 bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and the table in benchmarks/README.md
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py $(BENCH)
 	$(PY) -m analysis.build.readme --write
