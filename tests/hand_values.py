@@ -63,6 +63,11 @@ def assert_mentions(text: str, fragment: str, key: str) -> None:
     assert fragment in text, f"{fragment!r} not in the text: " + VALUES[key].hint(key)
 
 
+def claim_verdicts() -> dict[str, str]:
+    """The verdict of every claim of the register, by hand (:data:`CLAIM_VALUES` and :data:`CLAIM_MISSING`)."""
+    return {**{k: verdict for k, (verdict, _) in CLAIM_VALUES.items()}, **dict.fromkeys(CLAIM_MISSING, NOT_CHECKABLE)}
+
+
 def register_hint(kind: str, row_id: str, rows: str = "") -> str:
     """The failure text of a register entry: its row, its inputs, where to update it."""
     where = "data/raw/claims.csv" if kind == "claim" else "data/raw/consistency.csv"
