@@ -158,8 +158,9 @@ hooks: | $(STAMP) ## Optional: install the pre-commit hooks and nbdime's git dif
 	$(BIN)/nbdime config-git --enable
 
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
-# Tests marked `full` execute a notebook's default run a second time (nbval already runs
-# it and compares every output); `make test` skips them, CI (CI=true) runs them too.
+# Tests marked `full` build the growth run a second time and compare every file of the two
+# builds byte for byte, and draw comparison figures twice; `make test` skips them, CI (CI=true)
+# runs them too. No test executes a notebook's default run a second time: nbval does it.
 # Outside CI, notebook runs that are not build runs (nbval, the exploratory runs) save their
 # figures as PNG only (ANALYSIS_FIGURE_FORMATS, analysis.reports.figures): the SVG and PDF copies
 # cost two more draws of every figure. Build runs in the tests still write all three; CI writes
@@ -187,6 +188,9 @@ clean: ## Remove generated files (data/processed, reports, build); keeps .venv
 	rm -rf data/processed/*.csv $(VALIDATED) build .pytest_cache
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
+# `make bench BENCH=--fresh-clone` times only a fresh clone's `make report` with empty package caches
+# against a cold one (benchmarks/bench.py); BENCH="--repeat 1" etc. pass other options.
+BENCH ?=
 bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and the table in benchmarks/README.md
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py $(BENCH)
 	$(PY) -m analysis.build.readme --write

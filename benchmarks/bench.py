@@ -13,7 +13,14 @@ to ``benchmarks/results.md`` and printed. Scenarios:
 * per-notebook overhead: one papermill run vs the same work in-process;
 * scale: growth and elasticity functions on 10 ... 10,000 synthetic series.
 
-Usage: ``python benchmarks/bench.py [--repeat N] [--skip-test] [--out benchmarks/results.md]``
+``--fresh-clone`` instead measures only what a new user meets (issue 23): ``git clone`` of the
+current commit into a temporary folder, ``make report`` there with empty package caches
+(``UV_CACHE_DIR`` a new empty folder, ``PIP_NO_CACHE_DIR=1``, ``XDG_CACHE_HOME`` empty: the
+environment is downloaded and installed from the package index), then ``make clean`` and a cold
+``make report`` with the environment present; it replaces the "Fresh clone" section of the notes
+in ``benchmarks/results.md`` (wall and CPU seconds, the load average before each, the ratio).
+
+Usage: ``python benchmarks/bench.py [--repeat N] [--skip-test] [--fresh-clone] [--out benchmarks/results.md]``
 """
 
 from __future__ import annotations
@@ -207,6 +214,65 @@ def scale() -> list[tuple[int, float, float]]:
     return rows
 
 
+FRESH_BEGIN = "<!-- fresh clone: written by make bench BENCH=--fresh-clone -->"
+FRESH_END = "<!-- end of fresh clone -->"
+
+
+def fresh_clone(out: Path) -> str:
+    """Time a fresh clone's ``make report`` with empty package caches against a cold one (see the module doc)."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    with tempfile.TemporaryDirectory(prefix="fresh-clone-") as tmp:
+        repo = Path(tmp) / "repo"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
+        caches = {"UV_CACHE_DIR": Path(tmp) / "uv-cache", "XDG_CACHE_HOME": Path(tmp) / "cache"}
+        for d in caches.values():
+            d.mkdir()
+        env = {**os.environ, **{k: str(v) for k, v in caches.items()}, "PIP_NO_CACHE_DIR": "1"}
+        rows = []
+        for label, before in (("fresh clone, no package caches: `make report`", None), ("cold `make report`", "clean")):
+            if before:
+                subprocess.run(["make", "--no-print-directory", before], cwd=repo, check=True, capture_output=True)
+            load = os.getloadavg()[0]
+            c, t = children_cpu(), time.perf_counter()
+            r = subprocess.run(
+                ["make", "--no-print-directory", "report"], cwd=repo, env=env, capture_output=True, text=True
+            )
+            wall, cpu = time.perf_counter() - t, children_cpu() - c
+            if r.returncode != 0:
+                raise RuntimeError(f"{label} failed:\n{r.stdout[-1500:]}\n{r.stderr[-1500:]}")
+            first = r.stdout.splitlines()[0] if before is None and r.stdout else ""
+            rows.append((label, wall, cpu, load, first))
+    (_, fw, fc, _, how), (_, cw, cc, _, _) = rows
+    lines = [
+        FRESH_BEGIN,
+        "## Fresh clone: `make report` with no package caches against a cold `make report`",
+        "",
+        (
+            f"Measured {time.strftime('%Y-%m-%d %H:%M')} UTC by `python benchmarks/bench.py --fresh-clone` at "
+            f'commit {head.strip()} (one run each; the clone\'s first line: "{how}").'
+        ),
+        "",
+        "| scenario | wall s | CPU s (user + sys) | load average before |",
+        "|---|---|---|---|",
+        *[f"| {label} | {w:.1f} | {c:.1f} | {ld:.1f} |" for label, w, c, ld, _ in rows],
+        "",
+        (
+            f"Fresh clone {fw:.1f} s against cold {cw:.1f} s: **{fw / cw:.2f}x** wall (target < 2x); CPU "
+            f"{fc:.1f} s against {cc:.1f} s, {fc / cc:.2f}x. On a busy host the wall times stretch with the load "
+            "average; the CPU ratio does less so."
+        ),
+        FRESH_END,
+    ]
+    section = "\n".join(lines)
+    text = out.read_text(encoding="utf-8")
+    if FRESH_BEGIN in text:
+        text = text[: text.index(FRESH_BEGIN)] + section + text[text.index(FRESH_END) + len(FRESH_END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    out.write_text(text, encoding="utf-8")
+    return section
+
+
 def fmt(xs: list[float]) -> str:
     return f"{statistics.median(xs):.2f} | {min(xs):.2f} | {max(xs):.2f}"
 
@@ -215,8 +281,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-test", action="store_true", help="do not time make test")
+    ap.add_argument("--fresh-clone", action="store_true", help="only the fresh-clone scenario (see above)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = ap.parse_args()
+    if args.fresh_clone:
+        print(fresh_clone(args.out))
+        return 0
     n = max(args.repeat, 1)
     res: dict[str, list[float]] = {}
     subprocess.run(["make", "--no-print-directory", "data"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
@@ -317,7 +387,7 @@ def main() -> int:
         "",
     ]
     # benchmarks/README.md's performance table is generated from this file (analysis.build.readme parses the
-    # headline, the scenario table and the rerun line; tests/test_readme.py fails if it cannot):
+    # headline, the scenario table and the rerun line; tests/build/test_readme.py fails if it cannot):
     # after `make bench`, run `make readme`.
     text = "\n".join(lines)
     # Notes below the marker (profiles, before/after of changes) are kept across reruns.

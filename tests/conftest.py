@@ -8,7 +8,6 @@ they are required and fail instead.
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from analysis import paths
 from analysis.build.browser import INSTALL as BROWSER_INSTALL  # what installs the browser (as .ci/run does)
 from analysis.build.browser import chromium_paths
+from helpers import in_ci
 
 
 @pytest.fixture
@@ -78,44 +78,6 @@ def built(raw_copy: Path, tmp_path: Path, clean_build) -> tuple[Path, Path, dict
     return raw_copy, out, before
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV as dicts (UTF-8)."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def write_rows(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", fieldnames=None) -> None:
-    """Write dict rows as CSV in the given encoding."""
-    fieldnames = fieldnames or list(rows[0])
-    with open(path, "w", encoding=encoding, newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=fieldnames, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-
-
-def resum(raw: Path) -> None:
-    """Rewrite data/raw/external/SHA256SUMS after a test edited figures.csv (as `make external` would)."""
-    from analysis.data.external import sums_text
-
-    (raw / "external" / "SHA256SUMS").write_text(sums_text(raw / "external"), encoding="utf-8")
-
-
-def edit_figures(raw: Path, edit, encoding: str = "utf-8") -> Path:
-    """Apply ``edit(rows)`` to the raw copy's figures.csv, rewrite it and its checksums; return its path."""
-    path = raw / "external" / "figures.csv"
-    rows = read_rows(path)
-    fields = list(rows[0])
-    edit(rows)
-    write_rows(path, rows, encoding=encoding, fieldnames=fields if rows and set(rows[0]) == set(fields) else None)
-    resum(raw)
-    return path
-
-
-def in_ci() -> bool:
-    """True under CI (``CI=true``, as .ci/run and most CI services set it)."""
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"browser: needs headless Chromium (skipped without it, required under CI=true; {BROWSER_INSTALL})"
@@ -123,20 +85,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 FIRST = (
-    "tests/test_build.py",
+    "tests/build/test_build.py",
     "notebooks/elasticities.ipynb",
     "notebooks/growth_rates.ipynb",
     "notebooks/comparisons.ipynb",
-    "tests/test_safe_defaults.py",
-    "tests/test_readme.py",
-    "tests/test_damaged_inputs.py",
-    "tests/test_data_validation.py",
-    "tests/test_clients.py",
+    "tests/build/test_safe_defaults.py",
+    "tests/build/test_readme.py",
+    "tests/data/test_damaged_inputs.py",
+    "tests/data/test_data_validation.py",
+    "tests/notebooks/test_clients.py",
 )
 """Modules that take longest, in the order they start: ``make test`` gives out whole modules
 (``--dist loadfile``) in collection order, so the long ones go first and the short ones fill the
 gaps at the end. test_findings (which shares ``report_tables`` with test_readme) goes last."""
-LAST = ("tests/test_findings.py",)
+LAST = ("tests/build/test_findings.py",)
 
 
 @pytest.hookimpl(wrapper=True)  # the order is in place before pytest-xdist's hooks see the items

@@ -1,7 +1,7 @@
 """Curated poverty-alleviation figures and the analyses built on them.
 
 The package is a pipeline of four layers; each may import only the layers above it
-(``tests/test_layout.py`` enforces it):
+(``tests/build/test_layout.py`` enforces it):
 
 ``data``     reading, validating and deriving the curated tables (``make data``) and the
              loading API (:func:`load_observations`, :func:`get_series`, :func:`observation`)

@@ -4,7 +4,7 @@
 index, the data catalog, every report and every table page) at a 1280 x 800 viewport, checks that
 no page is wider than the window, no table wider than the box it sits in and every image loaded,
 and saves a screenshot of each page to ``reports/screenshots/`` for review. The browser test of
-``tests/test_build.py`` runs the same checks on its own build.
+``tests/build/test_build.py`` runs the same checks on its own build.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``apt-get install chromium chromium-driver``)
 and selenium (locked in requirements-dev.lock). Nothing here runs during ``make report``.

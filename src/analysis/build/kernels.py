@@ -4,7 +4,7 @@ The build executes its runs in ``jobs`` worker processes. Each worker starts one
 and reuses it for every run it takes, whatever the notebook: between runs the kernel gets
 :data:`KERNEL_RESET`, which puts back everything a notebook may change (namespace, figures,
 rcParams, pandas display, warning filters), and the driver renumbers execution counts, so
-a report is byte-identical to one from a fresh kernel (checked by ``tests/test_build.py``
+a report is byte-identical to one from a fresh kernel (checked by ``tests/build/test_build.py``
 and by nbval). Kernel start-up and the imports of the scientific stack are then paid once
 per worker instead of once per run, which is most of the difference between the build and
 its one-process floor (``benchmarks/results.md``).

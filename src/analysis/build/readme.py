@@ -22,7 +22,7 @@ By default the report tables are computed in-process into a temporary folder: th
 ``prepare``/``build_table`` calls, with the same parameters (the notebook's parameters
 cell plus the run's overrides), that each notebook run makes, written by the same
 writer, so the tables are byte-identical to ``reports/tables/`` after ``make report``
-(``tests/test_build.py`` checks this for the growth run) without running a kernel.
+(``tests/build/test_build.py`` checks this for the growth run) without running a kernel.
 ``--tables DIR`` uses tables built elsewhere instead (e.g. ``reports/tables``).
 
 Usage::
@@ -75,7 +75,7 @@ BEGIN = re.compile(r"^<!-- begin: (?P<name>[\w.-]+) -->\s*$")
 END = re.compile(r"^<!-- end: (?P<name>[\w.-]+) -->\s*$")
 
 # What each notebook calls after ``prepare`` to write its tables (the notebook's own calls;
-# tests/test_readme.py checks that every notebook still makes them).
+# tests/build/test_readme.py checks that every notebook still makes them).
 TABLE_STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "growth_rates.ipynb": ("analysis.reports.growth", ("build_table", "levels_table", "sensitivity")),
     "elasticities.ipynb": ("analysis.reports.elasticity", ("build_table", "build_benchmark")),

@@ -153,7 +153,7 @@ START_ORDER: tuple[str, ...] = (
 )
 """The order in which a build with no timings yet (``build/timing/``) starts the runs: longest
 first (as measured by ``make bench``), so that the short runs fill the end of a parallel build.
-Every run appears once (tests/test_build.py); a later build orders by the last timings."""
+Every run appears once (tests/build/test_build.py); a later build orders by the last timings."""
 
 
 def make_fragment(runs: tuple[Run, ...] = RUNS) -> str:

@@ -157,7 +157,7 @@ THEME: dict[str, Any] = {
 """The rcParams of ``seaborn.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")``.
 
 Written out so that a notebook does not import seaborn (and, through it, scipy.stats:
-about 1.2 s of CPU in every kernel) only to set a style; tests/test_exports.py checks
+about 1.2 s of CPU in every kernel) only to set a style; tests/data/test_exports.py checks
 that they still equal what seaborn sets. Figures that draw with seaborn import it
 themselves.
 """

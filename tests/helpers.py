@@ -1,0 +1,78 @@
+"""Helpers shared by the test modules (imported as ``helpers``; no test module imports another).
+
+Fixtures are in ``tests/conftest.py``; papermill helpers in ``tests/notebook_helpers.py``; the
+values computed by hand from the data, with the rows they rest on, in ``tests/hand_values.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from analysis.errors import DataError
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV as dicts (UTF-8)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", fieldnames=None) -> None:
+    """Write dict rows as CSV in the given encoding."""
+    fieldnames = fieldnames or list(rows[0])
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fieldnames, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def resum(raw: Path) -> None:
+    """Rewrite data/raw/external/SHA256SUMS after a test edited figures.csv (as `make external` would)."""
+    from analysis.data.external import sums_text
+
+    (raw / "external" / "SHA256SUMS").write_text(sums_text(raw / "external"), encoding="utf-8")
+
+
+def edit_figures(raw: Path, edit, encoding: str = "utf-8") -> Path:
+    """Apply ``edit(rows)`` to the raw copy's figures.csv, rewrite it and its checksums; return its path."""
+    path = raw / "external" / "figures.csv"
+    rows = read_rows(path)
+    fields = list(rows[0])
+    edit(rows)
+    write_rows(path, rows, encoding=encoding, fieldnames=fields if rows and set(rows[0]) == set(fields) else None)
+    resum(raw)
+    return path
+
+
+def in_ci() -> bool:
+    """True under CI (``CI=true``, as .ci/run and most CI services set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+# ----------------------------------------------------------------------------- bad-input tests
+
+
+def problems_of(raw: Path) -> list[str]:
+    """The problems a build of ``raw`` is refused with (it must be refused)."""
+    from analysis.data.build import build  # not at import: conftest imports this module
+
+    with pytest.raises(DataError) as exc:
+        build(raw, raw.parent / "out_unused")
+    return [str(p) for p in exc.value.problems]
+
+
+def only(problems: list[str], *needles: str) -> str:
+    """The first problem that mentions every needle (fails listing all problems when none does)."""
+    hits = [p for p in problems if all(n in p for n in needles)]
+    assert hits, f"no problem mentions {needles}; got: {problems}"
+    return hits[0]
+
+
+def assert_untouched(out: Path, before: dict[str, bytes]) -> None:
+    """The processed folder ``out`` holds exactly the bytes it held before a failed build."""
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before, "a failed build changed data/processed"
