@@ -51,7 +51,6 @@ def drawn(tmp_path_factory):
             cf.fig_slope(default, ind)
         growth = gr.prepare(output_dir=str(out / "growth"))
         gr.build_table(growth)
-        gf.fig_levels(growth)
         gf.fig_poverty(growth)
     figs = dict(seen)
     yield {**figs, "notes": notes}
