@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -97,6 +98,12 @@ def _vocab(values, what: str) -> pa.Check:
 
 def figures_schema(regions, indicators, units) -> pa.DataFrameSchema:
     """pandera schema of ``figures.csv`` given the project's vocabularies."""
+    # one schema object per set of vocabularies, so that validate() can reuse an unchanged table's result
+    return _figures_schema(frozenset(regions), frozenset(indicators), frozenset(units))
+
+
+@lru_cache(maxsize=8)
+def _figures_schema(regions: frozenset[str], indicators: frozenset[str], units: frozenset[str]) -> pa.DataFrameSchema:
     cols = {c: pa.Column(TEXT, [_nonempty(c), _not_missing_word(c)]) for c in FIGURES_COLUMNS if c != "note"}
     cols["note"] = pa.Column(TEXT)
     cols["region"] = pa.Column(TEXT, _vocab(regions, "region (add it to data/raw/regions.csv)"))

@@ -8,7 +8,10 @@ presence, vocabulary and shape; numbers and provenance are checked row by row in
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -157,6 +160,17 @@ def observation_schema(
         Whether the table holds external rows (which need publisher, address, basis and
         confidence).
     """
+    # one schema object per set of vocabularies (the checks depend on the sets only), so that
+    # validate() can reuse the result of an unchanged table
+    return _observation_schema(
+        frozenset(regions), frozenset(indicators), frozenset(units), frozenset(sources), external
+    )
+
+
+@lru_cache(maxsize=16)
+def _observation_schema(
+    regions: frozenset[str], indicators: frozenset[str], units: frozenset[str], sources: frozenset[str], external: bool
+) -> pa.DataFrameSchema:
     cols = {
         "obs_id": pa.Column(
             TEXT,
@@ -197,6 +211,11 @@ def observation_schema(
 
 def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSchema:
     """Schema of ``claims.csv``."""
+    return _claim_schema(frozenset(sources), frozenset(units))
+
+
+@lru_cache(maxsize=8)
+def _claim_schema(sources: frozenset[str], units: frozenset[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "claim_id": pa.Column(
@@ -226,6 +245,11 @@ def claim_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSc
 
 def consistency_schema(sources: Iterable[str], units: Iterable[str]) -> pa.DataFrameSchema:
     """Schema of ``consistency.csv`` (see :mod:`analysis.metrics.consistency`)."""
+    return _consistency_schema(frozenset(sources), frozenset(units))
+
+
+@lru_cache(maxsize=8)
+def _consistency_schema(sources: frozenset[str], units: frozenset[str]) -> pa.DataFrameSchema:
     cols = {
         "check_id": pa.Column(
             TEXT,
@@ -406,12 +430,46 @@ SOURCE_SCHEMA = vocab_schema(
 )
 
 
+_VALIDATED: OrderedDict[tuple, tuple[pa.DataFrameSchema, list[Problem]]] = OrderedDict()
+"""Results of :func:`validate` by schema object and the table's exact content (most recent last)."""
+_VALIDATED_MAX = 64
+
+
 def validate(schema: pa.DataFrameSchema, df: pd.DataFrame) -> list[Problem]:
     """Validate ``df`` lazily and return the failures as problems (empty list if valid).
 
     The frame's index must be the file's line numbers and ``df.attrs['file']`` its name.
+    The result is reused for the same schema object and a table of the same name, columns,
+    types, line numbers and cells (a table read again unchanged, e.g. each test's copy of
+    ``data/raw``); any change to a cell validates afresh.
     """
     name = df.attrs.get("file", "<table>")
+    try:
+        key: tuple | None = (
+            id(schema),
+            name,
+            tuple(df.columns),
+            tuple(str(t) for t in df.dtypes),
+            str(df.index.dtype),
+            tuple(df.itertuples(index=True, name=None)),
+        )
+        hash(key)
+    except TypeError:  # an unhashable cell: validated every time
+        key = None
+    if key is not None:
+        hit = _VALIDATED.get(key)
+        if hit is not None and hit[0] is schema:  # the entry holds the schema, so its id is not reused
+            _VALIDATED.move_to_end(key)
+            return [copy.copy(p) for p in hit[1]]
+    out = _validate(schema, df, name)
+    if key is not None:
+        _VALIDATED[key] = (schema, [copy.copy(p) for p in out])
+        while len(_VALIDATED) > _VALIDATED_MAX:
+            _VALIDATED.popitem(last=False)
+    return out
+
+
+def _validate(schema: pa.DataFrameSchema, df: pd.DataFrame, name: str) -> list[Problem]:
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
