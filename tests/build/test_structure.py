@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import io
 import re
 import shutil
@@ -73,43 +74,53 @@ def package_imports(src: Path = SRC) -> list[Import]:
     importing ``_name`` from that module.
     """
     modules = package_modules(src)
+    names = frozenset(modules)
     out: list[Import] = []
     for importer, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        aliases: dict[str, str] = {}  # local name -> package module it is bound to
-        typing_only = {id(n) for block in ast.walk(tree) if _is_type_checking(block) for n in ast.walk(block)}
-        for node in ast.walk(tree):
-            if id(node) in typing_only:  # `if TYPE_CHECKING:` imports are never executed
-                continue
-            if isinstance(node, ast.Import):
-                for a in node.names:
-                    if a.name == PACKAGE or a.name.startswith(PACKAGE + "."):
-                        out.append(Import(importer, node.lineno, a.name))
-                        if a.asname:
-                            aliases[a.asname] = a.name
-            elif isinstance(node, ast.ImportFrom):
-                module = _absolute(importer, path.name == "__init__.py", node)
-                if module != PACKAGE and not module.startswith(PACKAGE + "."):
-                    continue
-                names = []
-                for a in node.names:
-                    if f"{module}.{a.name}" in modules:  # a submodule
-                        out.append(Import(importer, node.lineno, f"{module}.{a.name}"))
-                        aliases[a.asname or a.name] = f"{module}.{a.name}"
-                    else:
-                        names.append(a.name)
-                if names:
-                    out.append(Import(importer, node.lineno, module, tuple(names)))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name)
-                and node.value.id in aliases
-                and node.attr.startswith("_")
-                and not node.attr.startswith("__")
-            ):
-                out.append(Import(importer, node.lineno, aliases[node.value.id], (node.attr,)))
+        out += _file_imports(importer, path.name == "__init__.py", path.read_text(encoding="utf-8"), names)
     return [i for i in out if i.module in modules and i.module != i.importer]
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_imports(importer: str, is_package: bool, text: str, modules: frozenset[str]) -> tuple[Import, ...]:
+    """The imports of one module's text (a pure function of its arguments, cached: the planted-import
+    tests copy the package and change one file, so every other file is read from the cache)."""
+    out: list[Import] = []
+    tree = ast.parse(text)
+    aliases: dict[str, str] = {}  # local name -> package module it is bound to
+    typing_only = {id(n) for block in ast.walk(tree) if _is_type_checking(block) for n in ast.walk(block)}
+    for node in ast.walk(tree):
+        if id(node) in typing_only:  # `if TYPE_CHECKING:` imports are never executed
+            continue
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == PACKAGE or a.name.startswith(PACKAGE + "."):
+                    out.append(Import(importer, node.lineno, a.name))
+                    if a.asname:
+                        aliases[a.asname] = a.name
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(importer, is_package, node)
+            if module != PACKAGE and not module.startswith(PACKAGE + "."):
+                continue
+            names = []
+            for a in node.names:
+                if f"{module}.{a.name}" in modules:  # a submodule
+                    out.append(Import(importer, node.lineno, f"{module}.{a.name}"))
+                    aliases[a.asname or a.name] = f"{module}.{a.name}"
+                else:
+                    names.append(a.name)
+            if names:
+                out.append(Import(importer, node.lineno, module, tuple(names)))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            out.append(Import(importer, node.lineno, aliases[node.value.id], (node.attr,)))
+    return tuple(out)
 
 
 def import_cycles(src: Path = SRC) -> list[list[str]]:
