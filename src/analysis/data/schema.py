@@ -9,6 +9,7 @@ presence, vocabulary and shape; numbers and provenance are checked row by row in
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -432,22 +433,22 @@ SOURCE_SCHEMA = vocab_schema(
 
 _VALIDATED: OrderedDict[tuple, tuple[pa.DataFrameSchema, list[Problem]]] = OrderedDict()
 """Results of :func:`validate` by schema object and the table's exact content (most recent last)."""
-_VALIDATED_MAX = 64
+_VALIDATED_MAX = 128
 
 
 def validate(schema: pa.DataFrameSchema, df: pd.DataFrame) -> list[Problem]:
     """Validate ``df`` lazily and return the failures as problems (empty list if valid).
 
     The frame's index must be the file's line numbers and ``df.attrs['file']`` its name.
-    The result is reused for the same schema object and a table of the same name, columns,
-    types, line numbers and cells (a table read again unchanged, e.g. each test's copy of
-    ``data/raw``); any change to a cell validates afresh.
+    The result is reused for the same schema object and a table of the same columns, types,
+    line numbers and cells (a table read again unchanged, e.g. from each test's copy of
+    ``data/raw``), with this table's name as the problems' file; any change to a cell
+    validates afresh.
     """
     name = df.attrs.get("file", "<table>")
     try:
         key: tuple | None = (
             id(schema),
-            name,
             tuple(df.columns),
             tuple(str(t) for t in df.dtypes),
             str(df.index.dtype),
@@ -460,7 +461,7 @@ def validate(schema: pa.DataFrameSchema, df: pd.DataFrame) -> list[Problem]:
         hit = _VALIDATED.get(key)
         if hit is not None and hit[0] is schema:  # the entry holds the schema, so its id is not reused
             _VALIDATED.move_to_end(key)
-            return [copy.copy(p) for p in hit[1]]
+            return [dataclasses.replace(p, file=name) for p in hit[1]]  # every problem names the table
     out = _validate(schema, df, name)
     if key is not None:
         _VALIDATED[key] = (schema, [copy.copy(p) for p in out])
