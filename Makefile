@@ -103,10 +103,13 @@ include build/deps.mk
 # stays stale for the next `make report`.
 RUN_NOTEBOOK = $(word 2,$(subst :, ,$(filter $(1):%,$(RUNS))))
 RUN_MARKERS := $(foreach n,$(RUN_NAMES),build/runs/$(n).inputs)
-# The vocabularies under data/raw/ (series breaks, literature bands, pair and basis notes, region
-# overlaps, headlines) are read by the reports themselves, not only through data/processed/, so a
-# change to any of them reruns every run.
-RUN_VOCAB := $(sort $(wildcard data/raw/*.csv))
+# The vocabularies under data/raw/ (indicators, regions, units, series breaks, literature bands,
+# pair and basis notes, region overlaps, headlines) are read by the reports themselves, not only
+# through data/processed/, so a change to any of them reruns every run. The observation tables,
+# claims, consistency checks, sources and external indicators reach the reports only through
+# data/processed/: touching one of them reruns only the runs whose processed inputs changed.
+RUN_VOCAB := $(sort $(filter-out data/raw/observations_% data/raw/claims.csv data/raw/consistency.csv \
+  data/raw/sources.csv data/raw/external_indicators.csv,$(wildcard data/raw/*.csv)))
 define run_rule
 build/runs/$(1).inputs: notebooks/$(2).ipynb $(RUN_INPUTS_$(1)) $(RUN_VOCAB) $$(DEPS_$(2)) $(BUILD_SRC) $(if $(wildcard reports/$(1).html),$(if $(wildcard reports/$(1).ipynb),,FORCE),FORCE)
 	@mkdir -p $$(@D) && touch $$@

@@ -410,6 +410,8 @@ def test_the_run_list_is_declared_once():
         prerequisites = set(rule.split(":", 1)[1].split())
         # its notebook, its processed inputs and the break vocabulary the reports read themselves
         assert {f"notebooks/{r.notebook}", *r.inputs, "data/raw/series_breaks.csv"} <= prerequisites, r.name
+        # observation tables reach the runs only through data/processed/: touching one reruns no run by itself
+        assert not [p for p in prerequisites if p.startswith("data/raw/observations_")], r.name
     makefile = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
     for r in RUNS:
         assert not re.search(rf"\b{re.escape(r.name)}\b", makefile), f"the Makefile names the run {r.name} itself"
