@@ -76,3 +76,27 @@ def assert_untouched(out: Path, before: dict[str, bytes]) -> None:
     """The processed folder ``out`` holds exactly the bytes it held before a failed build."""
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert after == before, "a failed build changed data/processed"
+
+
+def drawn_encodings(fig) -> set[str]:
+    """The ENCODINGS keys a figure visibly draws, read back from its artists (not from the code)."""
+    out: set[str] = set()
+    for ax in fig.axes:
+        for ln in ax.get_lines():
+            x = list(ln.get_xdata())
+            if not x:  # legend-only handles
+                continue
+            marker, face = ln.get_marker(), ln.get_markerfacecolor()
+            if marker == "o":
+                out.add("external" if face in ("white", "w", (1.0, 1.0, 1.0, 1.0)) else "document")
+            elif marker == "D":
+                out.add("derived")
+            if ln.get_linestyle() == ":" and len(x) > 1:
+                out.add("gap")
+            if ln.get_linestyle() == "--" and len(x) == 2 and x[0] == x[1]:
+                out.add("break")
+            if ln.get_marker() == "x":  # real values: crosses, dashed between consecutive years
+                out.add("real")
+        marks = {"p": "preliminary", "r": "revised"}
+        out |= {marks[t.get_text()] for t in ax.texts if t.get_text() in marks}
+    return out

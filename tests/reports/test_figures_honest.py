@@ -18,6 +18,7 @@ from analysis.reports import figures
 from analysis.reports import growth as gr
 from analysis.reports import growth_figures as gf
 from analysis.reports import growth_text as gt
+from helpers import drawn_encodings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,30 +57,6 @@ def drawn(tmp_path_factory):
     yield {**figs, "notes": notes}
     for fig, _ in figs.values():
         plt.close(fig)
-
-
-def drawn_encodings(fig: plt.Figure) -> set[str]:
-    """The ENCODINGS keys a figure visibly draws, read back from its artists (not from the code)."""
-    out: set[str] = set()
-    for ax in fig.axes:
-        for ln in ax.get_lines():
-            x = list(ln.get_xdata())
-            if not x:  # legend-only handles
-                continue
-            marker, face = ln.get_marker(), ln.get_markerfacecolor()
-            if marker == "o":
-                out.add("external" if face in ("white", "w", (1.0, 1.0, 1.0, 1.0)) else "document")
-            elif marker == "D":
-                out.add("derived")
-            if ln.get_linestyle() == ":" and len(x) > 1:
-                out.add("gap")
-            if ln.get_linestyle() == "--" and len(x) == 2 and x[0] == x[1]:
-                out.add("break")
-            if ln.get_marker() == "x":  # real values: crosses, dashed between consecutive years
-                out.add("real")
-        marks = {"p": "preliminary", "r": "revised"}
-        out |= {marks[t.get_text()] for t in ax.texts if t.get_text() in marks}
-    return out
 
 
 def test_encoding_note_names_exactly_the_encodings_given():

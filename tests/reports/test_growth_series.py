@@ -19,6 +19,7 @@ from analysis.data.load import UnknownChoice
 from analysis.reports import figures
 from analysis.reports import growth as gr
 from analysis.reports import growth_text as gt
+from helpers import drawn_encodings
 
 NOTEBOOK = paths.NOTEBOOKS / "growth_rates.ipynb"
 URBAN = ["Xiangxi", "urban_disposable_income"]
@@ -49,30 +50,6 @@ def run_cells(tmp_path, *markers: str, **parameters) -> dict:
     for m in markers:
         exec(cell(m), ns)
     return ns
-
-
-def drawn_encodings(fig: plt.Figure) -> set[str]:
-    """The encodings a figure visibly draws, read back from its artists (as in test_figures_honest.py)."""
-    out: set[str] = set()
-    for ax in fig.axes:
-        for ln in ax.get_lines():
-            x = list(ln.get_xdata())
-            if not x:  # legend-only handles
-                continue
-            marker, face = ln.get_marker(), ln.get_markerfacecolor()
-            if marker == "o":
-                out.add("external" if face in ("white", "w", (1.0, 1.0, 1.0, 1.0)) else "document")
-            elif marker == "D":
-                out.add("derived")
-            if ln.get_linestyle() == ":" and len(x) > 1:
-                out.add("gap")
-            if ln.get_linestyle() == "--" and len(x) == 2 and x[0] == x[1]:
-                out.add("break")
-            if marker == "x":
-                out.add("real")
-        marks = {"p": "preliminary", "r": "revised"}
-        out |= {marks[t.get_text()] for t in ax.texts if t.get_text() in marks}
-    return out
 
 
 @pytest.fixture

@@ -14,14 +14,13 @@ tables of any run they read (:mod:`analysis.build.readme`). Adding a report is a
 from __future__ import annotations
 
 import argparse
-import ast
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import paths
 from analysis.data.fileio import stem_problem
+from analysis.data.parameters import notebook_parameters
 
 SET_BY_THE_BUILD = ("output_dir", "run_name")
 """Notebook parameters the build sets itself (the report folder and the run's file stem)."""
@@ -54,25 +53,6 @@ class Run:
     def defaults(self) -> dict[str, object]:
         """The parameters of the run's notebook with their default values (:func:`notebook_parameters`)."""
         return notebook_parameters(self.notebook_path)
-
-
-def notebook_parameters(notebook: Path) -> dict[str, object]:
-    """The assignments of a notebook's cell tagged ``parameters`` (literal values only).
-
-    Raises
-    ------
-    ValueError
-        When the notebook has no cell tagged ``parameters``.
-    """
-    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            out: dict[str, object] = {}
-            for node in ast.parse("".join(cell["source"])).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    out[node.targets[0].id] = ast.literal_eval(node.value)
-            return out
-    raise ValueError(f"{paths.relative(Path(notebook))} has no cell tagged 'parameters'")
 
 
 def split_overrides(runs: list[Run], overrides: dict[str, object]) -> dict[str, dict[str, object]]:

@@ -14,8 +14,6 @@ Two small vocabulary tables under ``data/raw`` (each row with its source), valid
 
 from __future__ import annotations
 
-import ast
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data import vocab
+from analysis.data.parameters import notebook_parameters
 from analysis.errors import DataError, Problem
 
 NOTEBOOK = "comparisons.ipynb"
@@ -40,16 +39,7 @@ def notebook_defaults(notebook: str = NOTEBOOK) -> dict[str, object]:
     ValueError
         When the notebook has no cell tagged ``parameters``.
     """
-    path = paths.NOTEBOOKS / notebook
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            out: dict[str, object] = {}
-            for node in ast.parse("".join(cell["source"])).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    out[node.targets[0].id] = ast.literal_eval(node.value)
-            return out
-    raise ValueError(f"{paths.relative(path)} has no cell tagged 'parameters'")
+    return notebook_parameters(paths.NOTEBOOKS / notebook)
 
 
 def _curated(file: str, columns: tuple[str, ...], region_cols: tuple[str, ...], raw: Path | None) -> pd.DataFrame:

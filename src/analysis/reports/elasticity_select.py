@@ -9,8 +9,6 @@ known about a pair or a driver lives in curated tables under ``data/raw/``
 
 from __future__ import annotations
 
-import ast
-import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +16,7 @@ import pandas as pd
 from analysis import paths
 from analysis.data.csvio import iter_rows
 from analysis.data.load import UnknownChoice, check_choice, get_series, load_observations
+from analysis.data.parameters import notebook_parameters
 from analysis.data.vocab import indicator_fact, load_indicators, load_regions
 from analysis.metrics import elasticity as el
 from analysis.reports import poverty_bases as pb
@@ -41,13 +40,10 @@ def notebook_parameter(name: str) -> object:
     analysis.data.load.UnknownChoice
         When the parameters cell does not assign ``name`` a literal.
     """
-    nb = json.loads((paths.NOTEBOOKS / NOTEBOOK).read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            for node in ast.parse("".join(cell["source"])).body:
-                if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [name]:
-                    return ast.literal_eval(node.value)
-    raise UnknownChoice(f"notebooks/{NOTEBOOK} has no {name!r} in its parameters cell")
+    cell = notebook_parameters(paths.NOTEBOOKS / NOTEBOOK)
+    if name not in cell:
+        raise UnknownChoice(f"notebooks/{NOTEBOOK} has no {name!r} in its parameters cell")
+    return cell[name]
 
 
 def _window(value: object, what: str) -> tuple[int, int] | None:

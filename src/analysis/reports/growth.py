@@ -8,8 +8,6 @@ series calling :func:`analysis.metrics.growth.analyse_series`, :func:`real_colum
 
 from __future__ import annotations
 
-import ast
-import json
 import math
 from dataclasses import asdict, dataclass, field, replace
 
@@ -24,6 +22,7 @@ from analysis.data.load import (
     load_observations,
     single_vintage,
 )
+from analysis.data.parameters import notebook_parameters
 from analysis.data.vocab import indicator_fact
 from analysis.metrics.growth import TABLE_COLUMNS, analyse_series
 from analysis.reports import real_terms as rt
@@ -76,13 +75,11 @@ def notebook_series() -> list[list]:
     analysis.data.load.UnknownChoice
         When the notebook has no ``series`` parameter.
     """
-    nb = json.loads((paths.NOTEBOOKS / NOTEBOOK).read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            for node in ast.parse("".join(cell["source"])).body:
-                if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["series"]:
-                    return list(ast.literal_eval(node.value))
-    raise UnknownChoice(f"notebooks/{NOTEBOOK} has no `series = [...]` in its parameters cell")
+    cell = notebook_parameters(paths.NOTEBOOKS / NOTEBOOK)
+    value = cell.get("series")
+    if not isinstance(value, list):
+        raise UnknownChoice(f"notebooks/{NOTEBOOK} has no `series = [...]` in its parameters cell")
+    return value
 
 
 def as_series(value: object, valid: pd.DataFrame) -> list[tuple[str, str, int | None, int | None]]:
