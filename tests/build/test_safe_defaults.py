@@ -80,18 +80,21 @@ def test_every_notebook_has_an_exploratory_run_test():
 def test_make_does_not_pass_an_inherited_build_mark_on(tmp_path):
     """A build mark left in the shell (``ANALYSIS_BUILD_OUTPUT_DIR``) does not reach the commands Make runs
     (``make notebooks``, ``make lab``, nbval), so none of them becomes a build run; the driver sets the mark
-    itself (the built notebook's first output, tests/build/test_build.py)."""
+    itself (the built notebook's first output, tests/build/test_build.py). Nor does
+    ``PYTHONDONTWRITEBYTECODE``: the processes Make starts write bytecode caches, as Python does by default."""
     probe = tmp_path / "probe.mk"
-    probe.write_text(f'probe-build-mark:\n\t@echo "[$${paths.BUILD_OUTPUT_ENV}]"\n', encoding="utf-8")
+    probe.write_text(
+        f'probe-build-mark:\n\t@echo "[$${paths.BUILD_OUTPUT_ENV}][$$PYTHONDONTWRITEBYTECODE]"\n', encoding="utf-8"
+    )
     r = subprocess.run(
         ["make", "--no-print-directory", "-f", "Makefile", "-f", str(probe), "probe-build-mark"],
         cwd=paths.ROOT,
-        env={**os.environ, paths.BUILD_OUTPUT_ENV: str(tmp_path / "reports")},
+        env={**os.environ, paths.BUILD_OUTPUT_ENV: str(tmp_path / "reports"), "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,
         text=True,
     )
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip().splitlines()[-1] == "[]"
+    assert r.stdout.strip().splitlines()[-1] == "[][]"
 
 
 # ----------------------------------------------------------------------------- file modes

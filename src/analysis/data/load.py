@@ -110,7 +110,7 @@ def in_series(obs: pd.DataFrame) -> pd.Series:
 
 
 @lru_cache(maxsize=4)
-def _read(path: str, mtime: float) -> pd.DataFrame:
+def _read(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     for c in NUMERIC:
         df[c] = pd.to_numeric(df[c].replace("", None), errors="raise")
@@ -144,10 +144,22 @@ def load_observations(
     p = Path(path or paths.OBSERVATIONS_CSV)
     if not p.exists():
         raise FileNotFoundError(f"{paths.relative(p)} does not exist: run `make data` first.")
-    df = _read(str(p), p.stat().st_mtime).copy()
     if kinds is not None:
         for k in kinds:
             check_choice("kind", k, KINDS)
+    st = p.stat()
+    kept = None if kinds is None else tuple(kinds)
+    # A shallow copy of the cached frame: pandas copies on write, so a caller's change stays its own.
+    return _observations(str(p), st.st_mtime_ns, st.st_size, kept, preferred_only).copy(deep=False)
+
+
+@lru_cache(maxsize=16)
+def _observations(
+    path: str, mtime_ns: int, size: int, kinds: tuple[str, ...] | None, preferred_only: bool
+) -> pd.DataFrame:
+    """:func:`load_observations` for one version (path, modification time, size) of the file."""
+    df = _read(path, mtime_ns, size)
+    if kinds is not None:
         df = df[df["kind"].isin(list(kinds))]
     if preferred_only:
         df = df[df["preferred"] != "no"]
@@ -212,7 +224,7 @@ def get_series(
         hash(key)
     except TypeError:  # an unhashable argument (a list for a region): not cached, refused as usual
         return _series.__wrapped__(*key, tuple(substitute))
-    return _series(*key, tuple(substitute)).copy()
+    return _series(*key, tuple(substitute)).copy(deep=False)  # copy-on-write: the caller's changes stay its own
 
 
 @lru_cache(maxsize=512)
@@ -431,18 +443,21 @@ def release_vintage(obs: pd.DataFrame) -> pd.Series:
     >>> release_vintage(obs).tolist()
     ['preliminary', 'preliminary', 'first release']
     """
+    keys = list(zip(obs["region"], obs["indicator"], obs["year"], strict=True))
+    vintages = [v if isinstance(v, str) else "" for v in obs["vintage"]]
+    values = [float(v) for v in obs["value"]]
+    rows_of: dict[tuple, list[int]] = {}
+    for i, k in enumerate(keys):
+        rows_of.setdefault(k, []).append(i)
     out = []
-    for _, r in obs.iterrows():
-        same = obs[
-            (obs["region"] == r["region"]) & (obs["indicator"] == r["indicator"]) & (obs["year"] == r["year"])
-        ].drop(index=r.name)
-        v = str(r["vintage"]) if isinstance(r["vintage"], str) else ""
-        later = same[same["vintage"].isin(["revised", "final"]) & (same["value"] != r["value"])]
-        prelim = same[same["vintage"] == "preliminary"]
-        agrees = any(same_figure(float(r["value"]), float(x)) for x in prelim["value"])
+    for i, k in enumerate(keys):
+        same = [j for j in rows_of[k] if j != i]  # the other rows of the same region, indicator and year
+        v = vintages[i]
+        later = any(vintages[j] in ("revised", "final") and values[j] != values[i] for j in same)
+        agrees = any(same_figure(values[i], values[j]) for j in same if vintages[j] == "preliminary")
         if v in ("revised", "final"):
             out.append(v)
-        elif v == "preliminary" or agrees or not later.empty:
+        elif v == "preliminary" or agrees or later:
             out.append("preliminary")
         else:
             out.append("first release")

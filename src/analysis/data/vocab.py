@@ -92,23 +92,35 @@ def check_region_references(regions: pd.DataFrame) -> list[Problem]:
     return out
 
 
+Stamp = tuple[str, int, int]
+"""A vocabulary file as the caches know it: path, modification time (ns) and size."""
+
+
+def _stamp(name: str, raw: Path | None) -> Stamp:
+    path = Path(raw or paths.RAW) / name
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DataError.one(paths.relative(path), None, None, "the vocabulary table is missing.") from None
+    return str(path), st.st_mtime_ns, st.st_size
+
+
 @lru_cache(maxsize=8)
-def _read(path: str, mtime: float, which: str) -> pd.DataFrame:
+def _read(stamp: Stamp, which: str) -> pd.DataFrame:
     schema = INDICATOR_SCHEMA if which == "indicator" else REGION_SCHEMA
     optional = () if which == "indicator" else ("parent",)
-    df = read_table(Path(path), required=list(schema.columns), optional=optional)
+    df = read_table(Path(stamp[0]), required=list(schema.columns), optional=optional)
     problems = validate(schema, df)
     problems += check_indicator_references(df) if which == "indicator" else check_region_references(df)
     if problems:
         raise DataError(problems)
-    return df
+    return df.set_index(which, drop=False)
 
 
 def _table(name: str, key: str, raw: Path | None) -> pd.DataFrame:
-    path = Path(raw or paths.RAW) / name
-    if not path.exists():
-        raise DataError.one(paths.relative(path), None, None, "the vocabulary table is missing.")
-    return _read(str(path), path.stat().st_mtime, key).set_index(key, drop=False)
+    """The validated table, read again only when the file changed; a shallow copy, so that a caller's
+    change (copy-on-write) never reaches the cache."""
+    return _read(_stamp(name, raw), key).copy(deep=False)
 
 
 def load_indicators(raw: Path | None = None) -> pd.DataFrame:
@@ -172,8 +184,13 @@ def national_region(raw: Path | None = None) -> str:
 
 def region_labels(raw: Path | None = None) -> dict[str, str]:
     """The short English label of each region (``label`` of ``regions.csv``: ``Wuling area``)."""
-    t = load_regions(raw)
-    return dict(zip(t["region"], t["label"], strict=True))
+    return dict(_labels(_stamp("regions.csv", raw)))
+
+
+@lru_cache(maxsize=8)
+def _labels(stamp: Stamp) -> tuple[tuple[str, str], ...]:
+    t = _read(stamp, "region")
+    return tuple(zip(t["region"], t["label"], strict=True))
 
 
 def unit_labels(short: bool = False) -> dict[str, str]:
@@ -218,7 +235,7 @@ def indicator_fact(indicator: str, column: str, raw: Path | None = None) -> str:
     KeyError
         An indicator or column that is not in the table (naming it).
     """
-    t = load_indicators(raw)
+    t = _read(_stamp("indicators.csv", raw), "indicator")  # read only: no copy needed
     if indicator not in t.index:
         raise KeyError(f"indicator {indicator!r} is not in data/raw/indicators.csv")
     if column not in t.columns:
@@ -325,10 +342,15 @@ def indicators_where(column: str, value: str | None = None, raw: Path | None = N
     >>> sorted(indicators_where("change_measure", "count"))
     ['poor_population', 'rural_poor_population']
     """
-    t = load_indicators(raw)
+    return dict(_where(_stamp("indicators.csv", raw), column, value))
+
+
+@lru_cache(maxsize=64)
+def _where(stamp: Stamp, column: str, value: str | None) -> tuple[tuple[str, str], ...]:
+    t = _read(stamp, "indicator")
     cells = t[column] if column in t.columns else pd.Series("", index=t.index)
     keep = cells != "" if value is None else cells == value
-    return dict(zip(t.loc[keep, "indicator"], cells[keep], strict=True))
+    return tuple(zip(t.loc[keep, "indicator"], cells[keep], strict=True))
 
 
 def short_label(indicator: str, raw: Path | None = None) -> str:

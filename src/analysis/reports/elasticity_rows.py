@@ -17,8 +17,17 @@ from analysis.reports.params import GDP_BREAK_YEARS
 
 
 def value_in(s: pd.DataFrame, year: int) -> pd.Series:
-    """The row of a series in one year."""
-    return s[s["year"] == year].iloc[0]
+    """The row of a series in one year (the first, when several).
+
+    Raises
+    ------
+    IndexError
+        When the series has no row in ``year``.
+    """
+    for i, y in enumerate(s["year"].tolist()):
+        if y is not pd.NA and y == year:
+            return s.iloc[i]
+    raise IndexError(f"the series has no row in {year}")
 
 
 def window_values(s: pd.DataFrame, window: tuple[int, int]) -> tuple[float, float]:
