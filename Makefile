@@ -165,19 +165,20 @@ hooks: | $(STAMP) ## Optional: install the pre-commit hooks and nbdime's git dif
 	$(BIN)/nbdime config-git --enable
 
 NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval_sanitize.cfg
-# Tests marked `full` build the growth run a second time and compare every file of the two
-# builds byte for byte, and draw comparison figures twice; `make test` skips them, CI (CI=true)
-# runs them too. No test executes a notebook's default run a second time: nbval does it.
+# Tests marked `full` are left to CI (CI=true, .ci/run) and `make test-full`; `make test` skips them
+# and prints why (tests/conftest.py): a second whole build compared byte for byte, figures drawn
+# twice, a second papermill run, and the outside programs (headless Chromium, a JupyterLab server,
+# uv resolving the lock against the package index). No test executes a notebook's default run a
+# second time: nbval does it.
 # Outside CI, notebook runs that are not build runs (nbval, the exploratory runs) save their
 # figures as PNG only (ANALYSIS_FIGURE_FORMATS, analysis.reports.figures): the SVG and PDF copies
 # cost two more draws of every figure. Build runs in the tests still write all three; CI writes
 # all three everywhere.
-TEST_MARKS := $(if $(filter true 1,$(CI)),,-m "not full")
 comma := ,
 TEST_FORMATS := $(if $(filter true 1,$(CI)),png$(comma)svg$(comma)pdf,png)
 test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (documentation numbers and links, docstring examples) and nbval
 	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs ANALYSIS_FIGURE_FORMATS=$(TEST_FORMATS) \
-	  $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(TEST_MARKS) tests notebooks $(NBVAL)
+	  $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder tests notebooks $(NBVAL)
 
 test-full: ## make test plus the tests marked `full` (what CI runs)
 	$(MAKE) --no-print-directory test CI=true

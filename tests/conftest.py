@@ -82,6 +82,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"browser: needs headless Chromium (skipped without it, required under CI=true; {BROWSER_INSTALL})"
     )
+    config.addinivalue_line(
+        "markers",
+        "full(why): left to CI and `make test-full` (skipped by `make test`, with the reason): a whole build "
+        "repeated, figures drawn twice, or an outside program (Chromium, a JupyterLab server, the package index)",
+    )
 
 
 FIRST = (
@@ -112,6 +117,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]):
     for item in items:
         if "chromium" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.full(f"drives headless Chromium (install with: {BROWSER_INSTALL})"))
+        if not in_ci() and (full := item.get_closest_marker("full")):
+            why = full.args[0] if full.args else "a CI test"
+            item.add_marker(pytest.mark.skip(reason=f"{why}: runs in CI (.ci/run) and with `make test-full`"))
     items.sort(key=rank)  # stable: the order within a module (and a notebook's cells) is kept
     return (yield)
 
@@ -167,13 +176,15 @@ def shared_dir() -> Path:
 def chromium() -> tuple[str, str]:
     """Paths of the Chromium browser and its WebDriver, found on ``PATH``.
 
-    Skips the test with the install command when either is missing; under CI
-    (``CI=true``) fails instead, so CI can never skip the browser tests silently.
+    Browser tests are ``full`` tests (:func:`pytest_collection_modifyitems`): ``make test`` skips
+    them with the install command as part of the reason, and CI (``CI=true``) and ``make test-full``
+    run them, where a missing browser fails the test instead, so CI can never skip them silently.
     """
     if found := chromium_paths():  # the lookup make screenshots uses
         return found
     missing = " and ".join(n for n in ("chromium", "chromedriver") if not shutil.which(n))
-    reason = f"browser test needs {missing} on PATH; install with: {BROWSER_INSTALL}"
-    if in_ci():
-        pytest.fail(f"CI=true: {reason} (browser tests are required in CI)", pytrace=False)
-    pytest.skip(reason)
+    pytest.fail(
+        f"CI=true: browser test needs {missing} on PATH; install with: {BROWSER_INSTALL} "
+        "(browser tests are required in CI)",
+        pytrace=False,
+    )

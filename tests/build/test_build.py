@@ -82,7 +82,7 @@ def files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.full
+@pytest.mark.full("a second whole build, compared byte for byte")
 def test_two_builds_are_byte_identical(two_builds):
     """Every file of two clean builds, byte for byte (CI; locally ``make test-full``).
 

@@ -199,12 +199,12 @@ def _probe(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess:
     )
 
 
-def test_without_a_browser_browser_tests_skip_with_the_install_command(tmp_path):
+def test_outside_ci_browser_tests_skip_naming_make_test_full_and_the_install_command(tmp_path):
     r = _probe(tmp_path, ci=None)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     assert "1 skipped" in r.stdout
     assert "SKIPPED" in r.stdout and "install with: apt-get install chromium chromium-driver" in r.stdout
-    assert "chromium and chromedriver on PATH" in r.stdout
+    assert "drives headless Chromium" in r.stdout and "runs in CI (.ci/run) and with `make test-full`" in r.stdout
 
 
 def test_under_ci_a_missing_browser_fails(tmp_path):

@@ -114,6 +114,7 @@ def test_environment_yml_is_generated_from_the_dev_lock():
     assert "      - \"soupsieve==2.10 ; python_full_version < '3.11.5'\"" in text
 
 
+@pytest.mark.full("resolves the dependencies with uv against the package index (network)")
 def test_regenerating_the_locks_changes_nothing(copy):
     """``make lock`` with no change to pyproject.toml gives the committed bytes (uv keeps the
     locked versions). Needs uv (``.bootstrap/bin/uv``, installed by ``make``) and the index."""

@@ -42,6 +42,7 @@ def _call(url: str, token: str, method: str, body: dict | None = None) -> dict |
         return json.loads(raw) if raw else None
 
 
+@pytest.mark.full("starts a JupyterLab server and a kernel per notebook")
 def test_jupyterlab_opens_each_notebook_with_the_project_kernel(tmp_path):
     port, token = _free_port(), secrets.token_hex(16)
     args = f"--port={port} --ServerApp.token={token} --ServerApp.open_browser=False --ServerApp.port_retries=0"

@@ -287,7 +287,7 @@ def test_prepare_refuses_bad_parameters_listing_valid_choices(tmp_path, kw, mess
         cr.prepare(output_dir=str(tmp_path), **kw)
 
 
-@pytest.mark.full
+@pytest.mark.full("every comparison figure drawn twice")
 def test_figures_are_byte_identical_across_runs(tmp_path):
     saved = []
     for d in ("a", "b"):

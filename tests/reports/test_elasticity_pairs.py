@@ -137,7 +137,7 @@ def test_the_pair_notes_are_validated(tmp_path: Path):
     assert "unknown observation 'wuling.rural_disposable_income.2011.derived'" in str(exc.value)
 
 
-@pytest.mark.full
+@pytest.mark.full("a second papermill run of the elasticity notebook")
 def test_papermill_pairs_parameter_adds_the_row(tmp_path: Path):
     from notebook_helpers import run_notebook  # shared papermill helper (tests/notebook_helpers.py)
 
