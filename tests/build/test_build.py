@@ -1,6 +1,7 @@
 """The report build: determinism, failure handling, index, data catalog, and the index in Chromium.
 
-Builds one run (growth rates) twice into two temporary report folders
+Builds one run (the claims audit: the quickest report run with several tables and a figure) twice
+into two temporary report folders
 (``ANALYSIS_REPORTS_DIR``) and compares every file byte for byte; the full build is
 measured by ``make bench``.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import re
 import stat
@@ -22,13 +24,15 @@ import pytest
 from analysis import paths
 from analysis.build.runs import RUNS
 from analysis.data.csvio import new_file_mode
-from hand_values import pinned
+from hand_values import CLAIM_VALUES, claim_verdicts, register_hint
 from helpers import in_ci
 from notebook_helpers import first_output, outputs_text
 
-RUN = "growth_rates"
+RUN = "claims_audit"
+FIGURE = f"{RUN}_stated_vs_recomputed"
+"""The run's figure (saved as PNG, SVG and PDF by every build run)."""
 SCREENSHOTS = paths.ROOT / "reports" / "screenshots" / "test-build"
-"""Where the page test saves the screenshots of its own build (growth run only) under CI; ``make
+"""Where the page test saves the screenshots of its own build (the audit run only) under CI; ``make
 screenshots`` saves those of the full build one folder up. Only screenshots go under reports/ from a
 test, never a report file."""
 
@@ -104,9 +108,9 @@ def test_two_builds_are_byte_identical(two_builds):
         "data_catalog.html",
         "build_info.json",
         f"tables/{RUN}.csv",
-        f"figures/{RUN}_levels.png",
-        f"figures/{RUN}_levels.svg",
-        f"figures/{RUN}_levels.pdf",
+        f"figures/{FIGURE}.png",
+        f"figures/{FIGURE}.svg",
+        f"figures/{FIGURE}.pdf",
         f"tables/{RUN}.tex",
         "data/observations.dta",
         "data/observations.xlsx",
@@ -160,15 +164,15 @@ def test_built_files_get_the_mode_of_the_umask(one_build):
     """Notebook, HTML, index, figures and tables: 0o666 minus the umask (never mkstemp's 0600)."""
     expected = new_file_mode()
     modes = {str(p.relative_to(one_build)): stat.S_IMODE(p.stat().st_mode) for p in one_build.rglob("*") if p.is_file()}
-    assert {f"{RUN}.html", f"{RUN}.ipynb", "index.html", f"tables/{RUN}.csv", f"figures/{RUN}_levels.svg"} <= set(modes)
+    assert {f"{RUN}.html", f"{RUN}.ipynb", "index.html", f"tables/{RUN}.csv", f"figures/{FIGURE}.svg"} <= set(modes)
     assert {k: v for k, v in modes.items() if v != expected} == {}
 
 
 def test_html_hides_code_and_has_figures(one_build):
     a = one_build
     text = (a / f"{RUN}.html").read_text(encoding="utf-8")
-    assert "Growth rates of the curated series" in text and "data:image/png;base64" in text
-    assert "gr.prepare(" not in text  # code input hidden for readers
+    assert "Claims audit: every derived number the documents state" in text and "data:image/png;base64" in text
+    assert "ar.prepare(" not in text  # code input hidden for readers
 
 
 def test_index_links_every_output_and_the_replication_table(one_build):
@@ -177,7 +181,7 @@ def test_index_links_every_output_and_the_replication_table(one_build):
     for f in (a / "figures").glob(f"{RUN}_*.png"):
         assert f"figures/{f.name}" in index
     assert f"tables/{RUN}.csv" in index and "data_catalog.html" in index and "build_info.json" in index
-    assert "Replication package" in index and "notebooks/growth_rates.ipynb" in index
+    assert "Replication package" in index and f"notebooks/{RUN}.ipynb" in index
     obs = paths.PROCESSED / "observations.csv"
     import hashlib
 
@@ -197,10 +201,10 @@ def test_index_links_and_lists_the_exports(one_build):
         assert f'<span class="kind">{kind}</span>' in replication, kind
     assert '<span class="kind">Stata data</span>' in replication and "python -m analysis.data.exports" in replication
     # one row per program (the run, then the data exports), and every output file of the build in it
-    assert replication.count("<tr id=") == 2 and 'id="repl-growth_rates"' in replication
+    assert replication.count("<tr id=") == 2 and f'id="repl-{RUN}"' in replication
     outputs = [p for sub in ("figures", "tables", "data") for p in (a / sub).iterdir() if p.suffix != ".html"]
     outputs.append(a / f"{RUN}.html")
-    assert len(outputs) > 20
+    assert len(outputs) >= 15  # the run's tables, LaTeX tables, figure formats and the data exports
     missing = [str(p.relative_to(a)) for p in outputs if f'href="{p.relative_to(a)}"' not in replication]
     assert not missing, f"outputs not in the replication table: {missing}"
 
@@ -224,22 +228,23 @@ def test_build_info_holds_what_varies(one_build):
 
 
 def test_a_failing_run_names_its_cell_and_does_not_stop_the_others(one_build, tmp_path):
-    """Two workers: start_here succeeds while growth_rates fails (``prices`` is a parameter of the
-    growth notebook only, and the value is wrong); the failure names notebook, cell and error, the
-    partial notebook is kept in failed/, the earlier growth report stays, the other report is
-    written, and the exit status is 1."""
+    """One kernel for two runs: the audit fails (``verdict`` is a parameter of the audit notebook only,
+    and the value is wrong), then start_here succeeds in the same kernel, reset; the failure names
+    notebook, cell and error, the partial notebook is kept in failed/, the earlier audit report stays,
+    the other report is written, and the exit status is 1. (A failure in a pool of two kernels:
+    test_safe_defaults, ``make notebooks``.)"""
     import shutil
 
     a = tmp_path / "reports"
     shutil.copytree(one_build, a)
     before = (a / f"{RUN}.html").read_bytes()
-    r = build(a, "run", RUN, "start_here", "--no-progress", "--jobs", "2", "--param", "prices=bogus", check=False)
+    r = build(a, "run", RUN, "start_here", "--no-progress", "--jobs", "1", "--param", "verdict=bogus", check=False)
     assert r.returncode == 1
-    assert "2 runs in 2 kernels" in r.stdout
-    assert "--param prices: not a parameter of start_here; left out there" in r.stdout
-    assert "FAILED: notebook growth_rates.ipynb" in r.stderr and "cell 3" in r.stderr  # the validation cell
-    assert "unknown prices 'bogus'; valid choices: both, nominal, real" in r.stderr
-    assert "1 of 2 runs failed: growth_rates" in r.stderr
+    assert "--param verdict: not a parameter of start_here; left out there" in r.stdout
+    assert f"FAILED: notebook {RUN}.ipynb" in r.stderr and "cell 3" in r.stderr  # the prepare cell
+    assert "unknown verdict 'bogus'; valid choices: all, consistent, inconsistent, not checkable" in r.stderr
+    assert f"1 of 2 runs failed: {RUN}" in r.stderr
+    assert "2 runs in" in r.stdout and "1 succeeded, 1 failed" in r.stdout
     assert (a / f"{RUN}.html").read_bytes() == before
     assert (a / "start_here.html").exists() and (a / "failed" / f"{RUN}.ipynb").exists()
     assert not (a / "failed" / "start_here.ipynb").exists()
@@ -317,30 +322,23 @@ def test_run_names_are_not_prefixes_of_each_other():
         assert not any(m != n and m.startswith(n + "_") for m in names), n
 
 
-def test_default_growth_run_writes_the_table_and_figures(one_build):
-    """The default growth run (papermill, via the build): hand-computed values in its table."""
-    tmp_path = one_build
-    nb = nbformat.read(tmp_path / "growth_rates.ipynb", as_version=4)
-    with open(tmp_path / "tables/growth_rates.csv", encoding="utf-8") as fh:
-        table = {(r["series_id"], r["start_year"], r["end_year"]): r for r in csv.DictReader(fh)}
-    gdp = table[("xiangxi.gdp", "2013", "2019")]
-    pinned(float(gdp["cagr"]), "xiangxi gdp cagr 2013-2019")  # (705.7/418.9)^(1/6) - 1
-    # six observed years (2014 in no source): trend exp(0.0816869) - 1 = 8.5116%
-    assert int(gdp["n_points"]) == 6 and float(gdp["trend_growth"]) == pytest.approx(0.085116, abs=1e-5)
-    # h9: 2015 (497.19) is preliminary by release (xiangxi.gdp.2015.ext.alt2 gives 497 as preliminary)
-    assert gdp["missing_years"] == "2014" and gdp["vintages"] == "2015 preliminary; 2017 preliminary; 2018 preliminary"
-    assert float(table[("xiangxi.gdp", "2013", "2018")]["cagr"]) == pytest.approx(0.076307, abs=1e-6)
-    dibao = table[("xiangxi.rural_dibao_standard", "2014", "2019")]
-    assert float(dibao["total_change"]) == pytest.approx(0.98333, abs=1e-5)  # 3927/1980 - 1
-    assert dibao["trend_growth"] == "" and dibao["method"] == "CAGR (endpoints)"
-    inc = table[("xiangxi.poverty_incidence", "2013", "2019")]
-    assert float(inc["change"]) == pytest.approx(-31.28) and inc["cagr"] == ""
-    assert ("wuling.rural_disposable_income", "2010", "2019") in table
-    for stem in ("levels", "index", "cagr", "dumbbell", "poverty"):
-        for ext in ("png", "svg"):
-            assert (tmp_path / "figures" / f"growth_rates_{stem}.{ext}").stat().st_size > 1000
+def test_the_built_run_writes_its_tables_and_figure_with_the_hand_verdicts(one_build):
+    """The default audit run (papermill, via the build): every claim's verdict in its table is the
+    hand-computed one (tests/hand_values.py), and its figure is written in the three formats."""
+    nb = nbformat.read(one_build / f"{RUN}.ipynb", as_version=4)
+    with open(one_build / "tables" / f"{RUN}.csv", encoding="utf-8") as fh:
+        table = {r["claim_id"]: r for r in csv.DictReader(fh)}
+    assert {k: r["verdict"] for k, r in table.items()} == claim_verdicts()
+    for claim_id, (_, value) in CLAIM_VALUES.items():  # e.g. doc004.c01: 100 * ((26691 / 16171) ** (1 / 6) - 1)
+        got = table[claim_id]["recomputed"]
+        hint = register_hint("claim", claim_id, table[claim_id]["inputs"])
+        assert (got == "") if math.isnan(value) else float(got) == pytest.approx(value, rel=1e-6, abs=1e-6), hint
+    for name in ("consistency", "summary", "counts", "corroboration", "caveats"):
+        assert (one_build / "tables" / f"{RUN}_{name}.csv").stat().st_size > 100, name
+    for ext in ("png", "svg", "pdf"):
+        assert (one_build / "figures" / f"{FIGURE}.{ext}").stat().st_size > 1000
     text = outputs_text(nb)
-    assert "9.08%" in text and "Traceback" not in text and str(tmp_path) not in text
+    assert "Traceback" not in text and str(one_build) not in text
 
 
 @pytest.fixture(scope="module")
@@ -360,7 +358,7 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
     finding link reaches its table row and catalog entries, and the catalog has an anchor per
     observation; under CI, screenshots go to reports/screenshots/test-build/ (SCREENSHOTS).
 
-    The built run (growth rates) is checked as built, with the pages ``make screenshots`` checks
+    The built run (the claims audit) is checked as built, with the pages ``make screenshots`` checks
     (:func:`analysis.build.browser.site_pages`); the other reports are rendered from their committed
     notebooks (default-run outputs) with the same nbconvert template.
     Chromium (Debian chromium + chromium-driver): skipped without them, required in CI.
@@ -372,12 +370,11 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
 
     built = one_build
     pages = browser.site_pages(built)
-    # index and catalog first, then the other top-level pages in name order: codebook.html, the run's report
+    # index and catalog first, then the other top-level pages in name order (the run's report, codebook.html)
     assert pages[:4] == [
         built / "index.html",
         built / "data_catalog.html",
-        built / "codebook.html",
-        built / f"{RUN}.html",
+        *sorted([built / "codebook.html", built / f"{RUN}.html"]),
     ]
     assert len(pages) == 4 + len(list((built / "tables").glob("*.html"))) >= 6
     for nb_path in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
@@ -396,12 +393,12 @@ def test_every_page_fits_1280_in_chromium(one_build, browser_1280, tmp_path):
         assert (shots / "index.png").is_file() and (shots / f"table_{RUN}.png").is_file()
     index = browser.load(browser_1280, built / "index.html")
     assert "Poverty-alleviation analysis" in index["title"]
-    assert len(index["images"]) >= 5
+    assert len(index["images"]) == len(list((built / "figures").glob("*.png"))) >= 1  # every figure, loaded
     links = browser_1280.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'));")
     missing = [h for h in links if not h.startswith("http") and not (built / h.split("#")[0]).exists()]
     assert not missing, f"links of the index to missing files: {missing}"
     findings = browser_1280.execute_script("return document.querySelectorAll('ol.findings > li').length;")
-    assert findings >= 4  # the growth run alone supports the growth and poverty findings
+    assert findings >= 2  # the audit run alone supports the audit's findings (documents' claims and checks)
     # every finding link resolves: its table row and its catalog entries exist
     hrefs = browser_1280.execute_script(
         "return Array.from(document.querySelectorAll('ol.findings a')).map(a => a.getAttribute('href'));"
