@@ -98,13 +98,17 @@ def test_a_series_added_through_papermill_is_a_row_of_the_notebooks_table(tmp_pa
     nb = run_notebook(
         "growth_rates",
         tmp_path,
-        series=[["Xiangxi", "gdp", 2013, 2019], URBAN],
+        series=[["Xiangxi", "gdp", None, None], URBAN],  # None, None: every observed year of the series
         run_name="growth_extended",
     )
     written = pd.read_csv(tmp_path / "tables" / "growth_extended.csv")
     assert set(written["series_id"]) == {"xiangxi.gdp", "xiangxi.urban_disposable_income"}
     # as above: (22790/19267)**(1/2)-1 = 8.759% (rows xiangxi.urban_disposable_income.2015/2017.ext)
     assert _full_period(written, "xiangxi.urban_disposable_income")["cagr"] == pytest.approx(0.087590, abs=5e-7)
+    # None, None: 2013 (418.9, xiangxi.gdp.2013) to the last observed year, 2020 (725.1, xiangxi.gdp.2020.ext)
+    gdp = _full_period(written, "xiangxi.gdp")
+    assert (gdp["start_year"], gdp["end_year"]) == (2013, 2020)
+    assert gdp["cagr"] == pytest.approx((725.1 / 418.9) ** (1 / 7) - 1, rel=1e-6)  # 8.1536%
     # the notebook's narrative sentence names it with its indicators.csv label and the CAGR
     assert "Xiangxi Urban disposable income per capita" in outputs_text(nb)
     assert "CAGR 8.76% a year" in outputs_text(nb)

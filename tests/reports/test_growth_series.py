@@ -137,14 +137,6 @@ def test_region_and_indicator_select_from_the_series(tmp_path):
         gr.prepare(series=series, indicator="gpd", output_dir=str(tmp_path))
 
 
-def test_papermill_run_with_a_series_parameter(interactive):
-    """The notebook under papermill with `series` given: the table has the added series' row."""
-    _, out = interactive("growth_rates", "test_growth_series", series=[[*URBAN, None, None]])
-    t = pd.read_csv(out / "tables" / "test_growth_series.csv")
-    assert list(t["series_id"]) == ["xiangxi.urban_disposable_income"]
-    assert t.iloc[0]["cagr"] == pytest.approx(0.076857, abs=1e-6)  # (27900/19267)^(1/5) - 1, as above
-
-
 # ------------------------------------------------------------------ the notebook's cells
 
 
