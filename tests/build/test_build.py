@@ -228,11 +228,11 @@ def test_build_info_holds_what_varies(one_build):
 
 
 def test_a_failing_run_names_its_cell_and_does_not_stop_the_others(one_build, tmp_path):
-    """One kernel for two runs: the audit fails (``verdict`` is a parameter of the audit notebook only,
-    and the value is wrong), then start_here succeeds in the same kernel, reset; the failure names
-    notebook, cell and error, the partial notebook is kept in failed/, the earlier audit report stays,
-    the other report is written, and the exit status is 1. (A failure in a pool of two kernels:
-    test_safe_defaults, ``make notebooks``.)"""
+    """One worker for two runs: the audit fails (``verdict`` is a parameter of the audit notebook only,
+    and the value is wrong), then start_here succeeds in a new kernel (a failed run's kernel is
+    replaced); the failure names notebook, cell and error, the partial notebook is kept in failed/,
+    the earlier audit report stays, the other report is written, and the exit status is 1. (A failure
+    in a pool of two workers: test_safe_defaults, ``make notebooks``.)"""
     import shutil
 
     a = tmp_path / "reports"
