@@ -19,9 +19,10 @@ export PYTHONHASHSEED := 0
 # inherited value must not turn `make lab`, `make notebooks` or nbval runs into build runs.
 unexport ANALYSIS_BUILD_OUTPUT_DIR
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-# Python's default: bytecode caches are written (in __pycache__/, ignored by git). With an
-# inherited PYTHONDONTWRITEBYTECODE, every kernel and build process `make test` starts would
-# compile the package again, and pytest would rewrite every test module again in each worker.
+# Python's default: bytecode caches are written (in __pycache__/, ignored by git). uv installs
+# the packages without bytecode, so with an inherited PYTHONDONTWRITEBYTECODE every kernel, build
+# and test process would compile pandas, matplotlib, the Jupyter stack and the package again, and
+# pytest would rewrite every test module again in each worker.
 unexport PYTHONDONTWRITEBYTECODE
 
 RAW_TABLES := $(wildcard data/raw/*.csv)

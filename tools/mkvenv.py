@@ -73,7 +73,7 @@ def commands(python: str, uv: str | None, root: Path = ROOT) -> list[list[str]]:
         make = [] if Path(py).exists() else [[uv, "venv", "-q", "--python", python, str(venv)]]
         return [
             *make,
-            [uv, "pip", "sync", "-q", "--compile-bytecode", "--python", py, str(root / LOCK)],
+            [uv, "pip", "sync", "-q", "--python", py, str(root / LOCK)],
             [uv, "pip", "install", "-q", "--python", py, "--no-deps", "--no-build-isolation", "-e", str(root)],
         ]
     pip = str(venv / "bin" / "pip")

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 from importlib.metadata import version
-from pathlib import Path
 
 import pytest
 
@@ -147,20 +146,6 @@ def test_pip_installs_the_same_lock_with_its_hashes(tmp_path):
     assert pip[2][-4:] == ["--no-deps", "--no-build-isolation", "-e", str(tmp_path)]
     uv = mkvenv.commands("python3.11", "/x/uv", root=tmp_path)
     assert uv[1][:3] == ["/x/uv", "pip", "sync"] and uv[1][-1] == str(tmp_path / "requirements-dev.lock")
-    assert "--compile-bytecode" in uv[1]  # as pip does by default; see the test below
-
-
-def test_the_environment_s_packages_are_compiled():
-    """uv installs without bytecode unless asked; with PYTHONDONTWRITEBYTECODE set (as on CI's
-    machines) every kernel and build process would then compile pandas, matplotlib and the
-    Jupyter stack from source again: about 2 s of CPU per process, measured."""
-    import importlib.util
-
-    import matplotlib
-    import pandas
-
-    for module in (pandas, matplotlib):
-        assert Path(importlib.util.cache_from_source(module.__file__)).exists(), module.__name__
 
 
 def test_the_makefile_creates_the_environment_with_the_script():
