@@ -55,8 +55,6 @@ $(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version'
 	@$(PYTHON) tools/mkvenv.py $(PYTHON)
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (poverty-analysis)" >/dev/null
-	@# Warm mypy's cache (.mypy_cache) with the libraries' types, so that `make lint` only rechecks what changed.
-	@-$(BIN)/mypy >/dev/null 2>&1 || true
 	@touch $@
 
 venv: $(STAMP) ## Create .venv from requirements-dev.lock (uv, else pip) and register the Jupyter kernel
