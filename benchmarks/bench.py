@@ -20,12 +20,16 @@ environment is downloaded and installed from the package index), then ``make cle
 ``make report`` with the environment present; it replaces the "Fresh clone" section of the notes
 in ``benchmarks/results.md`` (wall and CPU seconds, the load average before each, the ratio).
 
+A second benchmark started while one runs is refused (exit 2): two at once on two cores measure
+each other. The running one holds ``.bench.lock`` at the project root.
+
 Usage: ``python benchmarks/bench.py [--repeat N] [--skip-test] [--fresh-clone] [--out benchmarks/results.md]``
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import platform
@@ -277,7 +281,41 @@ def fmt(xs: list[float]) -> str:
     return f"{statistics.median(xs):.2f} | {min(xs):.2f} | {max(xs):.2f}"
 
 
+LOCK_ENV = "ANALYSIS_BENCH_LOCK"
+"""Where the lock of a running benchmark is (default ``.bench.lock``, ignored by git, outside ``build/``,
+which the cold scenario removes with ``make clean``); tests point it elsewhere."""
+
+
+def hold_lock():
+    """The lock of this benchmark (an open file), or None when another benchmark holds it.
+
+    Two benchmarks at once on two cores measure each other (every scenario about twice as slow),
+    so a second one is refused before it starts anything.
+    """
+    path = Path(os.environ.get(LOCK_ENV) or ROOT / ".bench.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115  (held open for the whole run)
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        return None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"{os.getpid()}\n")
+    fh.flush()
+    return fh
+
+
 def main() -> int:
+    lock = hold_lock()
+    if lock is None:
+        print(
+            "bench.py: another benchmark is running (make bench holds .bench.lock); two at once "
+            "measure each other: wait for it to finish",
+            file=sys.stderr,
+        )
+        return 2
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-test", action="store_true", help="do not time make test")
