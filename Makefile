@@ -1,7 +1,8 @@
 # Poverty-alleviation analysis suite. `make help` lists the targets.
 #
 # Every target that needs Python depends on the virtual environment (.venv), which is
-# created from the generated lock requirements-dev.lock when missing or out of date. The
+# created from the generated locks when missing or out of date: requirements.lock for the
+# report build, requirements-dev.lock (adding the development tools) for the tests. The
 # report build uses real file targets, so a no-op `make report` does nothing.
 
 SHELL := /bin/bash
@@ -13,6 +14,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 KERNEL := poverty-analysis
 export PYTHONHASHSEED := 0
 # Only the build driver marks its notebook runs as build runs (it sets this itself); an
@@ -39,32 +41,40 @@ RUN_NAMES := $(foreach r,$(RUNS),$(word 1,$(subst :, ,$(r))))
 REPORT_HTML := $(foreach n,$(RUN_NAMES),reports/$(n).html)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help venv lock own data external report screenshots notebooks test test-full lint format readme hooks lab clean bench
+.PHONY: help venv venv-dev lock own data external report screenshots notebooks test test-full lint format readme hooks lab clean bench
 
 help: ## List every target with a one-line description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-# The environment comes from the generated lock (requirements-dev.lock, hashes checked) by
-# tools/mkvenv.py: uv installs it in seconds (uv itself is installed, pinned, by pip into
+# The environment comes from the generated locks (hashes checked) by tools/mkvenv.py, in two steps:
+# .venv/.installed is the runtime (requirements.lock: what make report, data, notebooks and lab
+# need), .venv/.installed-dev adds the development and browser tools (requirements-dev.lock: make
+# test, lint, screenshots). uv installs each in seconds (uv itself is installed, pinned, by pip into
 # .bootstrap/ from the package index); where uv cannot be had (or ANALYSIS_NO_UV=1), plain pip
-# installs the same lock, slower. The first line printed says which.
+# installs the same lock, slower. The first line printed says which. uv syncs exactly, so the
+# runtime step removes the development tools again: it drops their stamp too.
 UV_VERSION := $(shell sed -n 's/^UV_VERSION = "\(.*\)"/\1/p' tools/mkvenv.py)
 BOOT := .bootstrap
 UV   := $(BOOT)/bin/uv
-$(STAMP): requirements-dev.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version'
+	@rm -f $(DEV_STAMP)
 	@$(PYTHON) tools/mkvenv.py $(PYTHON)
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (poverty-analysis)" >/dev/null
 	@touch $@
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	@$(PYTHON) tools/mkvenv.py $(PYTHON) --dev
+	@touch $@
 
-venv: $(STAMP) ## Create .venv from requirements-dev.lock (uv, else pip) and register the Jupyter kernel
+venv: $(STAMP) ## Create .venv from requirements.lock (uv, else pip) and register the Jupyter kernel
+venv-dev: $(DEV_STAMP) ## Add the development and browser tools to .venv (requirements-dev.lock; make test does it)
 
 # The locks and environment.yml are generated from pyproject.toml, never edited by hand.
 # Add or change a dependency in pyproject.toml, then `make lock`; upgrade one with
 # `make lock UPGRADE=pandas` (uv keeps every other version).
 UPGRADE ?=
 lock: ## Regenerate requirements.lock, requirements-dev.lock and environment.yml from pyproject.toml (uv)
-	@test -x $(UV) || { $(PYTHON) -m venv $(BOOT) && $(BOOT)/bin/pip install --disable-pip-version-check --no-input -q uv==$(UV_VERSION); }
+	@test -x $(UV) || $(PYTHON) tools/mkvenv.py $(PYTHON) --uv >/dev/null
 	$(PYTHON) tools/lock.py compile $(UV) $(foreach p,$(UPGRADE),--upgrade-package $(p))
 
 # analysis.data.build rewrites a processed file only when its content changes, so touching a raw
@@ -138,7 +148,7 @@ reports/index.html: $(DATA_EXPORTS) build/reports.stamp $(REPORT_HTML) $(PROCESS
 report: reports/index.html ## Build every report, figure and table, and reports/index.html
 	@echo "make report: reports are current; open reports/index.html"
 
-screenshots: report ## Check every page of reports/ in headless Chromium at 1280 x 800; PNGs to reports/screenshots/
+screenshots: report | $(DEV_STAMP) ## Check every page of reports/ in headless Chromium at 1280 x 800; PNGs to reports/screenshots/
 	$(PY) -m analysis.build.browser reports --screenshots reports/screenshots
 
 notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in place (refresh their outputs for nbval; figures/tables to build/interactive/)
@@ -147,19 +157,19 @@ notebooks: $(PROCESSED) | $(STAMP) ## Re-execute the committed notebooks in plac
 # Style and types: ruff (lint and format check; config in pyproject.toml) on the Python code,
 # mypy on the package (incremental cache in .mypy_cache). `make format` applies ruff's fixes.
 LINT_PATHS := src tests benchmarks tools
-lint: | $(STAMP) ## Ruff (lint + format check) and mypy on src/analysis; run by make test
+lint: | $(DEV_STAMP) ## Ruff (lint + format check) and mypy on src/analysis; run by make test
 	@$(BIN)/ruff check --quiet $(LINT_PATHS) && echo "ruff check: no findings"
 	@$(BIN)/ruff format --check --quiet $(LINT_PATHS) && echo "ruff format: formatted"
 	@$(BIN)/mypy
 
-format: | $(STAMP) ## Apply ruff's automatic fixes and formatting to src, tests, benchmarks, tools
+format: | $(DEV_STAMP) ## Apply ruff's automatic fixes and formatting to src, tests, benchmarks, tools
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 	$(BIN)/ruff format $(LINT_PATHS)
 
 readme: $(PROCESSED) | $(STAMP) ## Regenerate the result blocks of README.md, docs/ and benchmarks/README.md from the report tables and benchmarks/results.md
 	$(PY) -m analysis.build.readme --write
 
-hooks: | $(STAMP) ## Optional: install the pre-commit hooks and nbdime's git diff/merge drivers for notebooks
+hooks: | $(DEV_STAMP) ## Optional: install the pre-commit hooks and nbdime's git diff/merge drivers for notebooks
 	$(BIN)/pre-commit install
 	$(BIN)/nbdime config-git --enable
 
@@ -175,7 +185,7 @@ NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval
 # all three everywhere.
 comma := ,
 TEST_FORMATS := $(if $(filter true 1,$(CI)),png$(comma)svg$(comma)pdf,png)
-test: lint $(PROCESSED) | $(STAMP) ## Lint, then the unit tests (documentation numbers and links, docstring examples) and nbval
+test: lint $(PROCESSED) | $(DEV_STAMP) ## Lint, then the unit tests (documentation numbers and links, docstring examples) and nbval
 	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs ANALYSIS_FIGURE_FORMATS=$(TEST_FORMATS) \
 	  $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder tests notebooks $(NBVAL)
 
@@ -198,6 +208,6 @@ clean: ## Remove generated files (data/processed, reports, build); keeps .venv
 # `make bench BENCH=--fresh-clone` times only a fresh clone's `make report` with empty package caches
 # against a cold one (benchmarks/bench.py); BENCH="--repeat 1" etc. pass other options.
 BENCH ?=
-bench: $(PROCESSED) | $(STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and the table in benchmarks/README.md
+bench: $(PROCESSED) | $(DEV_STAMP) ## Benchmark make report/test against the floor; writes benchmarks/results.md and the table in benchmarks/README.md
 	$(PY) benchmarks/bench.py $(BENCH)
 	$(PY) -m analysis.build.readme --write

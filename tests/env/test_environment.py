@@ -126,11 +126,13 @@ def test_regenerating_the_locks_changes_nothing(copy):
 
 def test_uv_where_it_can_be_had_else_pip_and_the_line_says_which():
     uv, line = mkvenv.choose("python3.11", {}, get_uv=lambda python: "/x/uv")
-    assert (uv, line) == ("/x/uv", "Creating .venv with uv 0.13.9 from requirements-dev.lock")
+    assert (uv, line) == ("/x/uv", "Creating .venv with uv 0.13.9 from requirements.lock")
+    uv, line = mkvenv.choose("python3.11", {}, get_uv=lambda python: "/x/uv", dev=True)
+    assert line == "Adding the development tools to .venv with uv 0.13.9 from requirements-dev.lock"
     uv, line = mkvenv.choose("python3.11", {}, get_uv=lambda python: None)
     assert uv is None and line == (
         "uv is not available (uv 0.13.9 could not be installed from the package index): "
-        "creating .venv with pip from requirements-dev.lock (slower)"
+        "creating .venv with pip from requirements.lock (slower)"
     )
     uv, line = mkvenv.choose("python3.11", {"ANALYSIS_NO_UV": "1"}, get_uv=lambda python: pytest.fail("asked uv"))
     assert uv is None and "(ANALYSIS_NO_UV is set)" in line
@@ -139,10 +141,44 @@ def test_uv_where_it_can_be_had_else_pip_and_the_line_says_which():
 def test_pip_installs_the_same_lock_with_its_hashes(tmp_path):
     pip = mkvenv.commands("python3.11", None, root=tmp_path)
     assert pip[0] == ["python3.11", "-m", "venv", str(tmp_path / ".venv")]
-    assert pip[1][-3:] == ["--require-hashes", "-r", str(tmp_path / "requirements-dev.lock")]
+    assert pip[1][-3:] == ["--require-hashes", "-r", str(tmp_path / "requirements.lock")]
     assert pip[2][-4:] == ["--no-deps", "--no-build-isolation", "-e", str(tmp_path)]
+    dev = mkvenv.commands("python3.11", None, root=tmp_path, dev=True)
+    assert dev[1][-3:] == ["--require-hashes", "-r", str(tmp_path / "requirements-dev.lock")]
     uv = mkvenv.commands("python3.11", "/x/uv", root=tmp_path)
+    assert uv[1][:3] == ["/x/uv", "pip", "sync"] and uv[1][-1] == str(tmp_path / "requirements.lock")
+    uv = mkvenv.commands("python3.11", "/x/uv", root=tmp_path, dev=True)
     assert uv[1][:3] == ["/x/uv", "pip", "sync"] and uv[1][-1] == str(tmp_path / "requirements-dev.lock")
+    # a sync removes what its lock does not list, the editable package included: installed again after it
+    assert uv[2][-2:] == ["-e", str(tmp_path)]
+
+
+def test_the_runtime_lock_can_install_the_package_and_build_the_reports():
+    """The runtime lock alone (what a new user's ``make report`` installs) holds everything the build
+    imports: the editable install's setuptools (no build isolation) and every package the
+    replication record names; the development lock holds the runtime lock's versions unchanged."""
+    from analysis.build.record import PACKAGES
+
+    runtime = lock.pins((paths.ROOT / "requirements.lock").read_text(encoding="utf-8"))
+    dev = lock.pins((paths.ROOT / "requirements-dev.lock").read_text(encoding="utf-8"))
+    names = {name for name, _ in runtime}
+    assert {"setuptools", "ipykernel", "papermill", "nbconvert", *PACKAGES} <= names
+    versions = lambda pins: {(name, v) for (name, _), v in pins.items()}  # noqa: E731  (markers may differ)
+    assert versions(runtime) <= versions(dev)
+
+
+def test_uv_is_bootstrapped_with_the_pythons_own_pip_wheel_first(tmp_path):
+    """No second virtual environment where the interpreter ships pip's wheel: ``python pip.whl/pip
+    install --prefix .bootstrap uv==…``; the virtual environment with pip is the fallback."""
+    first, *rest = mkvenv.bootstrap_commands(sys.executable, root=tmp_path)
+    if not rest:  # this interpreter ships no pip wheel: only the fallback
+        first, rest = None, [first]
+    assert rest[-1][0] == [sys.executable, "-m", "venv", str(tmp_path / ".bootstrap")]
+    assert rest[-1][1][-1] == f"uv=={mkvenv.UV_VERSION}"
+    if first is not None:
+        (cmd,) = first
+        assert cmd[1].endswith(".whl/pip") and cmd[2] == "install"
+        assert cmd[-3:] == ["--prefix", str(tmp_path / ".bootstrap"), f"uv=={mkvenv.UV_VERSION}"]
 
 
 def test_the_makefile_creates_the_environment_with_the_script():
@@ -155,6 +191,25 @@ def test_the_makefile_creates_the_environment_with_the_script():
     )
     first, *cmds = r.stdout.splitlines()
     assert first.startswith("uv is not available (ANALYSIS_NO_UV is set)")
-    assert any("--require-hashes -r" in c and c.endswith("requirements-dev.lock") for c in cmds)
+    assert any("--require-hashes -r" in c and c.endswith("requirements.lock") for c in cmds)
     make = subprocess.run(["make", "-n", "-B", ".venv/.installed"], cwd=paths.ROOT, capture_output=True, text=True)
-    assert "tools/mkvenv.py" in make.stdout
+    assert "tools/mkvenv.py" in make.stdout and "--dev" not in make.stdout
+    make = subprocess.run(["make", "-n", ".venv/.installed-dev"], cwd=paths.ROOT, capture_output=True, text=True)
+    assert make.returncode == 0
+
+
+def test_report_needs_only_the_runtime_and_test_the_development_tools():
+    """Make's database: the report build's targets wait for the runtime environment only, the test,
+    lint and browser targets for the development tools (which the runtime step's exact sync removes:
+    it drops their stamp)."""
+    db = subprocess.run(["make", "-pnq", "help"], cwd=paths.ROOT, capture_output=True, text=True).stdout
+    rules = {}
+    for line in db.splitlines():
+        if ":" in line and not line.startswith(("#", "\t", " ")) and "=" not in line.split(":", 1)[0]:
+            target, _, prereqs = line.partition(":")
+            rules.setdefault(target.strip(), prereqs)
+    for target in ("test", "lint", "screenshots", "hooks", "bench"):
+        assert ".venv/.installed-dev" in rules[target], target
+    for target in ("data/processed/.validated", "build/reports.stamp", "reports/index.html", "notebooks", "lab"):
+        assert ".venv/.installed" in rules[target] and ".installed-dev" not in rules[target], target
+    assert ".venv/.installed" in rules[".venv/.installed-dev"]

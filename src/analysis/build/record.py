@@ -26,12 +26,11 @@ PACKAGES: tuple[str, ...] = (
     "papermill",
     "nbconvert",
     "nbformat",
-    "nbval",
     "jupyterlab",
     "ipykernel",
-    "pytest",
 )
-"""Packages whose versions the replication record names."""
+"""Packages whose versions the replication record names: those that make the reports. The test
+tools (pytest, nbval) are not among them: a build needs only the runtime lock, where they are not."""
 
 
 def sha256(path: Path) -> str:
