@@ -9,6 +9,7 @@ Makefile's fallback to pip.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -213,3 +214,59 @@ def test_report_needs_only_the_runtime_and_test_the_development_tools():
     for target in ("data/processed/.validated", "build/reports.stamp", "reports/index.html", "notebooks", "lab"):
         assert ".venv/.installed" in rules[target] and ".installed-dev" not in rules[target], target
     assert ".venv/.installed" in rules[".venv/.installed-dev"]
+
+
+def _pin_block(lock_text: str, name: str) -> str:
+    """A pin of the lock with its hash lines (``name==version \\`` and the ``--hash`` lines after it)."""
+    lines = lock_text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{name}=="))
+    block = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.strip().startswith("--hash="):
+            break
+        block.append(line)
+    return "\n".join(block).rstrip(" \\") + "\n"
+
+
+@pytest.mark.full("installs a two-package lock with pip from the package index (network)")
+def test_the_pip_fallback_installs_the_lock_and_refuses_a_wrong_hash(tmp_path):
+    """``ANALYSIS_NO_UV=1``: tools/mkvenv.py creates the environment with ``python -m venv`` and pip,
+    installs the lock with its hashes checked (a changed hash is refused, nothing else installed),
+    then the project in editable mode. Run on a copy with a small lock (six and setuptools, pinned as in
+    requirements.lock) and a one-module project."""
+    (tmp_path / "tools").mkdir()
+    shutil.copy(paths.ROOT / "tools" / "mkvenv.py", tmp_path / "tools" / "mkvenv.py")
+    runtime = (paths.ROOT / "requirements.lock").read_text(encoding="utf-8")
+    # six, and setuptools, which the editable install uses without build isolation (as in the real lock)
+    pin = _pin_block(runtime, "six") + _pin_block(runtime, "setuptools")
+    assert pin.startswith("six==1.17.0 \\\n    --hash=sha256:")
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "toy"\nversion = "0.1"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "src" / "toy").mkdir(parents=True)
+    (tmp_path / "src" / "toy" / "__init__.py").write_text("WHERE = 'editable'\n", encoding="utf-8")
+    lock_file = tmp_path / "requirements.lock"
+    env = {**os.environ, "ANALYSIS_NO_UV": "1", "PIP_NO_CACHE_DIR": "1"}
+    cmd = [sys.executable, str(tmp_path / "tools" / "mkvenv.py"), sys.executable]
+    py = tmp_path / ".venv" / "bin" / "python"
+
+    lock_file.write_text(re.sub(r"sha256:[0-9a-f]{64}", "sha256:" + "0" * 64, pin), encoding="utf-8")  # wrong hashes
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert r.stdout.startswith(
+        "uv is not available (ANALYSIS_NO_UV is set): creating .venv with pip from requirements.lock"
+    )
+    assert r.returncode != 0 and "HASH" in r.stderr.upper(), r.stderr[-1500:]
+    assert subprocess.run([py, "-c", "import six"], capture_output=True).returncode != 0
+
+    lock_file.write_text(pin, encoding="utf-8")
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-1500:]
+    got = subprocess.run(
+        [py, "-c", "import six, toy; print(six.__version__, toy.WHERE, toy.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert got[:2] == ["1.17.0", "editable"] and got[2] == str(tmp_path / "src" / "toy" / "__init__.py")

@@ -155,6 +155,6 @@ def runtime_text(b: Bench) -> str:
         f"Time to reproduce: {cold:.1f} s for `make report` (cold, `-j2`: clean `reports/` and `data/processed/`) "
         f"and {test:.1f} s for `make test`, medians of {b.repeats} run{'s' if b.repeats != 1 else ''} measured "
         f"{b.date} on a {b.cores}-core {b.machine} machine with `.venv` present "
-        "([benchmarks/results.md](benchmarks/results.md)); the first command also creates `.venv` from the lock "
-        "(download and install, not benchmarked)."
+        "([benchmarks/results.md](benchmarks/results.md)); a fresh clone's first command also creates `.venv` "
+        "(timed below)."
     )
