@@ -53,7 +53,6 @@ help: ## List every target with a one-line description
 # .bootstrap/ from the package index); where uv cannot be had (or ANALYSIS_NO_UV=1), plain pip
 # installs the same lock, slower. The first line printed says which. uv syncs exactly, so the
 # runtime step removes the development tools again: it drops their stamp too.
-UV_VERSION := $(shell sed -n 's/^UV_VERSION = "\(.*\)"/\1/p' tools/mkvenv.py)
 BOOT := .bootstrap
 UV   := $(BOOT)/bin/uv
 $(STAMP): requirements.lock pyproject.toml

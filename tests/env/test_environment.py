@@ -270,3 +270,14 @@ def test_the_pip_fallback_installs_the_lock_and_refuses_a_wrong_hash(tmp_path):
         check=True,
     ).stdout.split()
     assert got[:2] == ["1.17.0", "editable"] and got[2] == str(tmp_path / "src" / "toy" / "__init__.py")
+
+
+def test_make_lock_installs_only_uv(monkeypatch, capsys):
+    """``mkvenv.py PYTHON --uv`` (``make lock`` without ``.bootstrap/bin/uv``): uv alone, its path printed;
+    a failure says so and exits 1."""
+    monkeypatch.setattr(mkvenv, "install_uv", lambda python: "/x/.bootstrap/bin/uv")
+    assert mkvenv.main(["python3.11", "--uv"]) == 0
+    assert capsys.readouterr().out == "/x/.bootstrap/bin/uv\n"
+    monkeypatch.setattr(mkvenv, "install_uv", lambda python: None)
+    assert mkvenv.main(["python3.11", "--uv"]) == 1
+    assert "uv 0.13.9 could not be installed from the package index" in capsys.readouterr().err
