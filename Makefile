@@ -29,7 +29,9 @@ unexport PYTHONDONTWRITEBYTECODE
 
 RAW_TABLES := $(wildcard data/raw/*.csv)
 RAW_FILES  := $(RAW_TABLES) $(wildcard data/raw/documents/*) $(wildcard data/raw/external/*)
-DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildcard src/analysis/data/*.py)
+# make data also validates the curated tables the reports read themselves (analysis.build.data).
+DATA_SRC   := $(addprefix src/analysis/,__init__.py paths.py errors.py) $(wildcard src/analysis/data/*.py) \
+              $(addprefix src/analysis/,build/data.py reports/elasticity_vocab.py reports/comparison_data.py reports/headlines.py)
 VALIDATED  := data/processed/.validated
 PROCESSED  := data/processed/observations.csv data/processed/claims.csv data/processed/consistency.csv data/processed/sources.csv
 # The report runs, declared once in src/analysis/build/runs.py: build/runs.mk sets RUNS (name:notebook
@@ -79,7 +81,7 @@ lock: ## Regenerate requirements.lock, requirements-dev.lock and environment.yml
 # analysis.data.build rewrites a processed file only when its content changes, so touching a raw
 # table revalidates everything but reruns only the reports whose inputs really changed.
 $(VALIDATED): $(RAW_FILES) $(DATA_SRC) | $(STAMP)
-	$(PY) -m analysis.data.build
+	$(PY) -m analysis.build.data
 $(PROCESSED): $(VALIDATED)
 	@test -f $@ || { rm -f $(VALIDATED); $(MAKE) --no-print-directory $(VALIDATED); }
 

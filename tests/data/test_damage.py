@@ -108,7 +108,13 @@ def _damage(rng: random.Random, data: bytes) -> tuple[bytes, str]:
 
 
 def _values(raw: Path) -> list[tuple[str, ...]]:
+    """What ``make data`` writes of ``raw``: refused (DataError) by the data build or by the reports' curated
+    tables that ``make data`` also validates (:mod:`analysis.build.data`)."""
+    from analysis.build.data import report_vocabularies
+
     obs = tidy_observations(load_raw(raw), raw)
+    if problems := report_vocabularies(raw, obs):
+        raise DataError(problems)
     return sorted(map(tuple, obs[VALUE_COLUMNS].astype(str).to_numpy().tolist()))
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TypedDict
@@ -31,7 +32,11 @@ from analysis.data.csvio import csv_bytes, iter_rows, replace_all
 from analysis.data.derive import derive_all
 from analysis.data.raw import RawData, load_raw
 from analysis.data.vocab import load_derivations, load_overlaps
-from analysis.errors import DataError
+from analysis.errors import DataError, Problem
+
+Check = Callable[[Path | None, pd.DataFrame], list[Problem]]
+"""A further check of the raw folder, given the tidy observations about to be written (for curated
+tables that layers above the data read, e.g. the reports' vocabularies: :mod:`analysis.build.data`)."""
 
 OBSERVATION_OUTPUT = (
     "series_id",
@@ -153,7 +158,7 @@ class BuildCounts(TypedDict):
     changes: list[TableChanges]
 
 
-def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
+def build(raw: Path | None = None, out: Path | None = None, checks: Sequence[Check] = ()) -> BuildCounts:
     """Validate ``raw`` and write the processed tables to ``out`` atomically.
 
     Parameters
@@ -162,6 +167,9 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
         Raw data folder (default ``data/raw``).
     out : Path, optional
         Output folder (default ``data/processed``).
+    checks : sequence of callables, optional
+        Further checks, each given ``raw`` and the tidy observations; their problems fail the
+        build like any other (nothing is written).
 
     Returns
     -------
@@ -178,6 +186,9 @@ def build(raw: Path | None = None, out: Path | None = None) -> BuildCounts:
     out = Path(out or paths.PROCESSED)
     data = load_raw(raw)
     obs = tidy_observations(data, raw)
+    problems = [p for check in checks for p in check(raw, obs)]
+    if problems:
+        raise DataError(problems)
     claims = data.claims.drop(columns=["stated_decimal"], errors="ignore")
     sources = data.sources
     files = {
@@ -217,14 +228,14 @@ def change_report(changes: list[TableChanges]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status."""
+def main(argv: list[str] | None = None, checks: Sequence[Check] = ()) -> int:
+    """Command-line entry point (``checks`` as for :func:`build`); returns the exit status."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--raw", type=Path, default=None, help="raw data folder (default data/raw)")
     ap.add_argument("--out", type=Path, default=None, help="output folder (default data/processed)")
     args = ap.parse_args(argv)
     try:
-        counts = build(args.raw, args.out)
+        counts = build(args.raw, args.out, checks)
     except DataError as exc:
         print(f"make data: FAILED, data/processed left unchanged.\n{exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.data import vocab
+from analysis.data.csvio import iter_rows, read_table
 from analysis.data.parameters import notebook_parameters
 from analysis.errors import DataError, Problem
 
@@ -52,27 +53,22 @@ def _curated(file: str, columns: tuple[str, ...], region_cols: tuple[str, ...], 
 def _read_curated(
     file: str, mtime: float, columns: tuple[str, ...], region_cols: tuple[str, ...], raw: Path | None
 ) -> pd.DataFrame:
-    path = Path(file)
-    name = paths.relative(path)
-    t = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in columns if c not in t.columns]
-    if missing:
-        raise DataError([Problem(name, 1, c, "missing column") for c in missing])
+    t = read_table(Path(file), required=list(columns), strict=True)  # malformed CSV: named problems, no traceback
+    name = t.attrs["file"]
     regions = set(vocab.load_regions(raw).index)
     indicators = set(vocab.load_indicators(raw).index)
-    problems = [
-        Problem(name, i + 2, col, f"unknown region {r[col]!r}; add it to regions.csv or correct it")
-        for i, r in t.iterrows()
-        for col in region_cols
-        if r[col] and r[col] not in regions
-    ]
-    if "indicator" in t.columns:
+    problems = []
+    for row, r in iter_rows(t):
         problems += [
-            Problem(name, i + 2, "indicator", f"unknown indicator {r['indicator']!r}; see indicators.csv")
-            for i, r in t.iterrows()
-            if r["indicator"] not in indicators
+            Problem(name, row, col, f"unknown region {r[col]!r}; add it to regions.csv or correct it")
+            for col in region_cols
+            if r[col] and r[col] not in regions
         ]
-    problems += [Problem(name, i + 2, c, "empty") for i, r in t.iterrows() for c in columns[-2:] if not r[c].strip()]
+        if "indicator" in t.columns and r["indicator"] not in indicators:
+            problems.append(
+                Problem(name, row, "indicator", f"unknown indicator {r['indicator']!r}; see indicators.csv")
+            )
+        problems += [Problem(name, row, c, "empty") for c in columns[-2:] if not r[c].strip()]
     if problems:
         raise DataError(problems)
     return t

@@ -124,13 +124,14 @@ def _note_problems(name: str, row: int, note: str, obs_ids: set[str], columns: s
     return out
 
 
-def load_pair_notes(raw: Path | None = None) -> pd.DataFrame:
+def load_pair_notes(raw: Path | None = None, obs: pd.DataFrame | None = None) -> pd.DataFrame:
     """``data/raw/elasticity_notes.csv``, validated: curated caveats of elasticity pairs.
 
     Key columns ``region``, ``outcome``, ``driver``, ``driver_region`` (empty: the outcome's region) and
     ``driver_window`` (``YYYY-YYYY``; empty: no driver window given) match a pair, ``*`` any value.
     ``driver_price_indexed`` (``yes``/``no``): the driver moves only by price indexation. A ``note`` may
-    quote an observation as ``{obs_id:column}``; every quoted observation must exist.
+    quote an observation as ``{obs_id:column}``; every quoted observation must exist in ``obs`` (default: the
+    processed observations; ``make data`` passes the ones it is about to write).
 
     Raises
     ------
@@ -140,7 +141,8 @@ def load_pair_notes(raw: Path | None = None) -> pd.DataFrame:
     t = read_table(_raw(raw, "elasticity_notes.csv"), required=list(NOTE_COLUMNS), strict=True)
     name = t.attrs["file"]
     indicators, regions = set(load_indicators(raw).index), set(load_regions(raw).index)
-    obs = load_observations(preferred_only=False)
+    if obs is None:
+        obs = load_observations(preferred_only=False)
     obs_ids, columns = set(obs["obs_id"]), set(obs.columns)
     problems: list[Problem] = []
     for row, r in iter_rows(t):

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.data.csvio import iter_rows, read_table
 from analysis.errors import DataError, Problem
 
 
@@ -143,17 +144,13 @@ def load_specs(path: Path | None = None, kinds: Iterable[str] | None = None) -> 
     """
     path = HEADLINES_CSV if path is None else Path(path)
     where = paths.relative(path)
-    t = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in SPEC_COLUMNS if c not in t.columns]
-    if missing:
-        raise DataError([Problem(where, 1, c, "required column is missing") for c in missing])
+    t = read_table(path, required=SPEC_COLUMNS)  # malformed CSV or a missing column: named problems
     problems: list[Problem] = []
     valid_kinds = set(kinds) if kinds is not None else None
     specs: list[Spec] = []
     seen: dict[str, int] = {}
     orders: dict[str, int] = {}
-    for i, r in enumerate(t.to_dict("records")):
-        line = i + 2  # the header is line 1
+    for line, r in iter_rows(t):  # line: where the record starts (the header is line 1)
         for col in ("key", "order", "report", "section", "table", "kind", "rows", "optional"):
             if not r[col].strip():
                 problems.append(Problem(where, line, col, "is empty; every headline needs it"))
