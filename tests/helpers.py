@@ -7,6 +7,7 @@ values computed by hand from the data, with the rows they rest on, in ``tests/ha
 from __future__ import annotations
 
 import csv
+import json
 import os
 from pathlib import Path
 
@@ -28,6 +29,34 @@ def write_rows(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8", 
         w = csv.DictWriter(fh, fieldnames=fieldnames, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+def code_cells(notebook: Path) -> list[str]:
+    """The sources of a notebook's code cells, in order."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def notebook_cell(notebook: Path, marker: str) -> str:
+    """The notebook's code cell containing ``marker`` (exactly one)."""
+    found = [c for c in code_cells(notebook) if marker in c]
+    assert len(found) == 1, (notebook.name, marker, len(found))
+    return found[0]
+
+
+def run_notebook_cells(notebook: Path, tmp_path: Path, prepare: str, *markers: str, **parameters) -> dict:
+    """Execute a notebook's parameters cell (with ``output_dir=tmp_path`` and ``parameters`` overriding it),
+    the cell containing ``prepare`` and the cells containing ``markers``, in order, as a kernel would;
+    return the namespace. ``display`` collects what the cells show in ``shown``."""
+    ns: dict = {}
+    exec(code_cells(notebook)[0], ns)
+    ns.update(output_dir=str(tmp_path), **parameters)
+    exec(notebook_cell(notebook, prepare), ns)
+    ns["shown"] = []
+    ns["display"] = ns["shown"].append
+    for m in markers:
+        exec(notebook_cell(notebook, m), ns)
+    return ns
 
 
 def resum(raw: Path) -> None:

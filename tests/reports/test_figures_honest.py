@@ -11,22 +11,22 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.lines import Line2D
 
+from analysis import paths
 from analysis.reports import comparison as cr
 from analysis.reports import comparison_figures as cf
 from analysis.reports import comparison_text as ct
 from analysis.reports import figures
 from analysis.reports import growth as gr
-from analysis.reports import growth_figures as gf
 from analysis.reports import growth_text as gt
-from helpers import drawn_encodings
+from helpers import drawn_encodings, run_notebook_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
-    """The figures the tests inspect, drawn once per module by the report functions (the files are still
-    written): ``{figure name: (figure, note)}``, and under ``"notes"`` the names of the China run's
+    """The figures the tests inspect, drawn once per module by the report functions and the growth
+    notebook's poverty cell (the files are still written): ``{figure name: (figure, note)}``, and under ``"notes"`` the names of the China run's
     national, slope (poverty incidence) and ratio figures."""
     seen: dict = {}
     real_save = figures.save
@@ -50,9 +50,9 @@ def drawn(tmp_path_factory):
         cr.build_table(default)
         for ind in ("poverty_incidence", "poor_population"):
             cf.fig_slope(default, ind)
-        growth = gr.prepare(output_dir=str(out / "growth"))
-        gr.build_table(growth)
-        gf.fig_poverty(growth)
+        mp.setattr(figures, "show", lambda *a, **k: None)
+        # the growth notebook's poverty figure, drawn by its own cell
+        run_notebook_cells(paths.NOTEBOOKS / "growth_rates.ipynb", out / "growth", "gr.prepare(", 'by_mode("rate")')
     figs = dict(seen)
     yield {**figs, "notes": notes}
     for fig, _ in figs.values():

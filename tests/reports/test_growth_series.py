@@ -8,8 +8,6 @@ sentences) in-process, so they test the code an economist reads and edits.
 
 from __future__ import annotations
 
-import json
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -19,37 +17,21 @@ from analysis.data.load import UnknownChoice
 from analysis.reports import figures
 from analysis.reports import growth as gr
 from analysis.reports import growth_text as gt
-from helpers import drawn_encodings
+from helpers import drawn_encodings, notebook_cell, run_notebook_cells
 
 NOTEBOOK = paths.NOTEBOOKS / "growth_rates.ipynb"
 URBAN = ["Xiangxi", "urban_disposable_income"]
 
 
-def code_cells() -> list[str]:
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-
-
 def cell(marker: str) -> str:
-    """The notebook's code cell containing ``marker`` (exactly one)."""
-    found = [c for c in code_cells() if marker in c]
-    assert len(found) == 1, (marker, len(found))
-    return found[0]
+    """The growth notebook's code cell containing ``marker`` (exactly one)."""
+    return notebook_cell(NOTEBOOK, marker)
 
 
 def run_cells(tmp_path, *markers: str, **parameters) -> dict:
-    """Execute the parameters cell (with ``parameters`` overriding it), the prepare cell and the cells
-    containing ``markers``, in order, as a kernel would; return the namespace. ``display`` collects
-    what the cells show in ``shown``; figures stay open for inspection."""
-    ns: dict = {}
-    exec(code_cells()[0], ns)
-    ns.update(output_dir=str(tmp_path), **parameters)
-    exec(cell("gr.prepare("), ns)
-    ns["shown"] = []
-    ns["display"] = ns["shown"].append
-    for m in markers:
-        exec(cell(m), ns)
-    return ns
+    """The growth notebook's parameters and prepare cells, then those containing ``markers``
+    (:func:`helpers.run_notebook_cells`); figures stay open for inspection with :func:`saved_figures`."""
+    return run_notebook_cells(NOTEBOOK, tmp_path, "gr.prepare(", *markers, **parameters)
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""Figures of the growth-rates report (each saved as PNG and SVG by :func:`analysis.reports.figures.save`)."""
+"""What the growth report's figures share: the source note, the segments and real series of a panel, the
+levels title, the CAGR bars and their legend. The figures themselves are drawn in the cells of
+``notebooks/growth_rates.ipynb`` and saved by :func:`analysis.reports.figures.save`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from analysis.metrics.growth import BREAK_MARK, index
+from analysis.metrics.growth import BREAK_MARK
 from analysis.reports import figures
 from analysis.reports.growth import GrowthRun
 from analysis.reports.params import SeriesSpec
@@ -141,38 +143,6 @@ def levels_title(axes: list[plt.Axes], drawn: set[str]) -> str:
     return title + ("; dashed: real" if "real" in drawn else "")
 
 
-def fig_index(run: GrowthRun) -> dict | None:
-    """Index chart (base year = 100) for the growth series that observe the base year."""
-    specs = run.by_mode("growth")
-    if not specs:
-        return None
-    fig, ax = plt.subplots(figsize=(7.5, 4.6))
-    kinds: set[str] = set()
-    drawn: set[str] = set()
-    for i, sp in enumerate(specs):
-        s = run.series[sp.series_id]
-        base = run.base_year if run.base_year is not None else sp.start
-        ix = index(s, base).merge(s[["year", "kind"]], on="year")
-        kinds |= set(ix["kind"])
-        color = f"C{i % 10}"
-        drawn |= figures.plot_points(
-            ax,
-            ix.rename(columns={"index": "v"}).assign(value=lambda d: d["v"]),
-            color,
-            label=f"{figures.REGION_LABELS.get(sp.region, sp.region)} {sp.label} ({base}=100)",
-        )
-    ax.axhline(100, color="0.5", lw=0.8)
-    ax.set_ylabel("index (base year = 100)")
-    ax.set_xlabel("year")
-    yrs = [y for sp in specs for y in (sp.start, sp.end)]
-    figures.year_axis(ax, range(min(yrs), max(yrs) + 1))
-    ax.legend(fontsize=7, loc="upper left", ncol=1)
-    ax.set_title("Growth since each series' base year (nominal)")
-    saved = figures.save(fig, f"{run.name}_index", source_note(run, specs, drawn), run.out.figures)
-    plt.close(fig)
-    return saved
-
-
 def cagr_bars(run: GrowthRun) -> pd.DataFrame:
     """The bars of the CAGR figure, bottom-up: one per growth-table row with a CAGR.
 
@@ -209,95 +179,3 @@ def cagr_legend(real: bool) -> list[Patch]:
             else []
         ),
     ]
-
-
-def fig_dumbbell(run: GrowthRun) -> dict | None:
-    """Dumbbell chart of endpoint-only series: start = 100 to end, with levels labelled."""
-    specs = [sp for sp in run.by_mode("growth") if len(run.series[sp.series_id]) == 2]
-    if not specs:
-        return None
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(specs) + 1.6))
-    drawn: set[str] = set()
-    for i, sp in enumerate(specs[::-1]):
-        s = run.series[sp.series_id].sort_values("year")
-        v0, v1 = float(s["value"].iloc[0]), float(s["value"].iloc[-1])
-        end_ix = 100 * v1 / v0
-        ax.plot([100, end_ix], [i, i], color="0.6", lw=2, zorder=1)
-        k0, k1 = s["kind"].iloc[0], s["kind"].iloc[-1]
-        drawn |= {k0, "document" if k1 == "document" else "external"}  # the end is never drawn as a diamond
-        ax.scatter(
-            [100],
-            [i],
-            color="C0" if k0 == "document" else "white",
-            edgecolor="C0",
-            zorder=2,
-            s=40,
-            marker="D" if k0 == "derived" else "o",
-        )
-        ax.scatter([end_ix], [i], color="C3" if k1 == "document" else "white", edgecolor="C3", zorder=2, s=40)
-        ax.text(
-            end_ix + 4,
-            i,
-            f"{v0:g} -> {v1:g} {figures.unit_label(sp.unit, short=True)} ({int(s['year'].iloc[0])}-{int(s['year'].iloc[-1])})",
-            va="center",
-            fontsize=7.5,
-        )
-    ax.set_yticks(range(len(specs)), [f"{sp.region} {sp.label}" for sp in specs[::-1]], fontsize=8)
-    ax.set_xlabel("end level as index (start year = 100)")
-    ax.set_xlim(
-        80,
-        max(
-            100 * float(run.series[sp.series_id]["value"].iloc[-1]) / float(run.series[sp.series_id]["value"].iloc[0])
-            for sp in specs
-        )
-        * 2.0,
-    )
-    ax.set_title("Endpoint-only series: start = 100 and end level")
-    saved = figures.save(
-        fig,
-        f"{run.name}_dumbbell",
-        source_note(run, specs, drawn, "Start in blue, end in red; the line joins two endpoints only."),
-        run.out.figures,
-    )
-    plt.close(fig)
-    return saved
-
-
-def fig_poverty(run: GrowthRun) -> dict | None:
-    """Poverty incidence (percent) and poor population by year, linear scale."""
-    rates, counts = run.by_mode("rate"), run.by_mode("count")
-    if not rates and not counts:
-        return None
-    fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.8), squeeze=False)
-    kinds: set[str] = set()
-    drawn: set[str] = set()
-    for ax, group, ylabel in (
-        (axes[0, 0], rates, "poverty incidence, %"),
-        (axes[0, 1], counts, "poor population, 10,000 persons"),
-    ):
-        for i, sp in enumerate(group):
-            s = run.series[sp.series_id]
-            kinds |= set(s["kind"])
-            drawn |= figures.plot_points(ax, s, f"C{i}", label=figures.REGION_LABELS.get(sp.region, sp.region))
-        ax.set_ylabel(ylabel)
-        ax.set_ylim(bottom=0)
-        if group:
-            figures.year_axis(ax, range(min(sp.start for sp in group), max(sp.end for sp in group) + 1))
-            ax.legend(fontsize=8)
-            ax.tick_params(axis="x", labelsize=7, rotation=45)
-        else:
-            ax.set_visible(False)
-    fig.suptitle("Poverty incidence and poor population by observed year", fontweight="bold")
-    fig.legend(
-        handles=figures.kind_legend_handles(kinds), loc="lower right", fontsize=8, ncol=3, bbox_to_anchor=(1, 0.02)
-    )
-    saved = figures.save(
-        fig,
-        f"{run.name}_poverty",
-        source_note(
-            run, rates + counts, drawn, "The basis (registered poor or other) is each source's: see the caveats."
-        ),
-        run.out.figures,
-    )
-    plt.close(fig)
-    return saved
