@@ -13,7 +13,6 @@ from matplotlib.lines import Line2D
 
 from analysis import paths
 from analysis.reports import comparison as cr
-from analysis.reports import comparison_figures as cf
 from analysis.reports import comparison_text as ct
 from analysis.reports import figures
 from analysis.reports import growth as gr
@@ -21,12 +20,13 @@ from analysis.reports import growth_text as gt
 from helpers import drawn_encodings, run_notebook_cells
 
 ROOT = Path(__file__).resolve().parents[2]
+COMPARISONS = paths.NOTEBOOKS / "comparisons.ipynb"
 
 
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
-    """The figures the tests inspect, drawn once per module by the report functions and the growth
-    notebook's poverty cell (the files are still written): ``{figure name: (figure, note)}``, and under ``"notes"`` the names of the China run's
+    """The figures the tests inspect, drawn once per module by the notebooks' own cells (the files are
+    still written): ``{figure name: (figure, note)}``, and under ``"notes"`` the names of the China run's
     national, slope (poverty incidence) and ratio figures."""
     seen: dict = {}
     real_save = figures.save
@@ -39,18 +39,15 @@ def drawn(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(figures, "save", save)
         mp.setattr(plt, "close", lambda *a, **k: None)  # keep the figures for inspection
-        china = cr.prepare(output_dir=str(out / "china"), benchmark="China", run_name="china_comparisons")
-        cr.build_table(china)
-        cf.fig_national(china)
-        cf.fig_slope(china, "poverty_incidence")
-        cf.fig_ratio(china)
-        notes = list(seen)
-        cf.fig_slope(china, "poor_population")
-        default = cr.prepare(output_dir=str(out / "default"), run_name="comparisons")
-        cr.build_table(default)
-        for ind in ("poverty_incidence", "poor_population"):
-            cf.fig_slope(default, ind)
         mp.setattr(figures, "show", lambda *a, **k: None)
+        # the comparison figures, drawn by the notebook's own cells after its table cell (which fills every section)
+        cells = ("cr.build_table(run)", "one slope chart per poverty indicator", "the ratio of incomes and standards",
+                 "against China: rural income relative")  # fmt: skip
+        run_notebook_cells(
+            COMPARISONS, out / "china", "cr.prepare(", *cells, benchmark="China", run_name="china_comparisons"
+        )
+        notes = [f"china_comparisons_{n}" for n in ("national", "slope_poverty_incidence", "ratio_to_poverty_line")]
+        run_notebook_cells(COMPARISONS, out / "default", "cr.prepare(", *cells[:2], run_name="comparisons")
         # the growth notebook's poverty figure, drawn by its own cell
         run_notebook_cells(paths.NOTEBOOKS / "growth_rates.ipynb", out / "growth", "gr.prepare(", 'by_mode("rate")')
     figs = dict(seen)
