@@ -87,6 +87,22 @@ def test_comparison_caveats_lead_with_measurement(comparisons):
     assert "(index.html#finding-poverty-xiangxi)" in md
 
 
+def test_the_measurement_caveat_names_the_regions_the_run_compares(comparisons, tmp_path):
+    """regions.csv ``poverty_measure``: the default run compares Xiangxi and Hunan (registered) with the
+    Wuling area (basis not stated); a run of Hunan and Xiangxi alone names no Wuling."""
+    from analysis.reports import comparison_text as ct
+
+    text = ct.measurement_bases(comparisons)
+    assert text.startswith("Xiangxi and Hunan: incidence from the registered-poor system (建档立卡) under exit targets")
+    assert "; the basis of the Wuling area figure is not stated. Part of a gap" in text
+    caveat = next(c for c in ct.caveat_list(comparisons) if c.title.startswith("Registered poverty"))
+    assert caveat.text == text
+    own = cr.prepare(regions=["Hunan", "Xiangxi"], benchmark="Hunan", indicator="poverty_incidence",
+                     output_dir=str(tmp_path), run_name="hx")  # fmt: skip
+    cr.build_table(own)
+    assert "Wuling" not in ct.measurement_bases(own) and ct.measurement_bases(own).startswith("Xiangxi and Hunan:")
+
+
 def test_growth_caveats_only_where_their_data_are_used(tmp_path):
     full = gr.prepare(output_dir=str(tmp_path))
     gr.build_table(full)

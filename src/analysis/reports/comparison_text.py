@@ -7,6 +7,7 @@ import pandas as pd
 from analysis.reports import comparison_national as nat
 from analysis.reports import comparison_table as table_
 from analysis.reports import figures
+from analysis.reports import poverty_bases as pb
 from analysis.reports.caveats import Caveat, render
 from analysis.reports.caveats import table as caveat_table
 from analysis.reports.comparison_base import SECTIONS, ComparisonRun, indicator_label, region_label
@@ -176,6 +177,36 @@ def cannot_support(run: ComparisonRun) -> str:
     return "\n".join(lines)
 
 
+def _names(regions: list[str]) -> str:
+    labels = [region_label(r) for r in regions]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def measurement_bases(run: ComparisonRun) -> str:
+    """How the poverty figures of the regions the poverty section compares are measured (``regions.csv``
+    ``poverty_measure``), as the caveat says it: the registered ones, then those whose source states no basis.
+    Empty when no compared region has a registered or unstated basis (tests/reports/test_caveats.py).
+    """
+    shown = ("matched", "different years", pb.ACROSS_SYSTEMS)
+    regions = dict.fromkeys(
+        r for c in run.rows.get("poverty", []) if c.status in shown for r in (c.region, c.benchmark)
+    )
+    registered = [r for r in regions if pb.poverty_measure(r) == "registered"]
+    unstated = [r for r in regions if pb.poverty_measure(r) == "not stated"]
+    parts = []
+    if registered:
+        parts.append(
+            f"{_names(registered)}: incidence from the registered-poor system (建档立卡) under exit targets, whose "
+            "registers and denominators can differ between sources (see the claims audit)"
+        )
+    if unstated:
+        parts.append(f"the basis of the {_names(unstated)} figure{'s' if len(unstated) > 1 else ''} is not stated")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return f"{text[0].upper()}{text[1:]}. Part of a gap may be a difference of measurement."
+
+
 def caveat_list(run: ComparisonRun) -> list[Caveat]:
     """The run's caveats, each only where the run's rows use the data it is about (unranked)."""
     out = []
@@ -192,16 +223,9 @@ def caveat_list(run: ComparisonRun) -> list[Caveat]:
                 ("poverty-xiangxi", "poverty-wuling"),
             )
         )
-    if pov:
+    if pov and (bases := measurement_bases(run)):
         out.append(
-            Caveat(
-                "Registered poverty, and bases not stated.",
-                "Xiangxi's incidence comes from the registered-poor system (建档立卡) under exit targets, with "
-                "registers and denominators that differ between sources (see the claims audit); the basis of the "
-                "Wuling area figure is not stated. Part of a gap may be a difference of measurement.",
-                "sign",
-                ("poverty-xiangxi", "poverty-wuling"),
-            )
+            Caveat("Registered poverty, and bases not stated.", bases, "sign", ("poverty-xiangxi", "poverty-wuling"))
         )
     if any(c.metric.startswith("rural income convergence") for c in nat_rows):
         out.append(
