@@ -103,6 +103,21 @@ def test_the_measurement_caveat_names_the_regions_the_run_compares(comparisons, 
     assert "Wuling" not in ct.measurement_bases(own) and ct.measurement_bases(own).startswith("Xiangxi and Hunan:")
 
 
+def test_the_external_values_caveat_counts_the_rows_they_enter(comparisons, tmp_path):
+    """The caveat counts the table rows whose kinds include an external value (no region typed in Python);
+    a documents-only run has none and no such caveat."""
+    from analysis.reports import comparison_text as ct
+
+    rows = [c for section in comparisons.rows.values() for c in section]
+    n = sum("external" in (c.kinds or "") for c in rows)
+    caveat = next(c for c in ct.caveat_list(comparisons) if c.title.startswith("External"))
+    assert caveat.text.startswith(f"External (secondary-source) values enter {n} of the {len(rows)} table rows")
+    assert 0 < n < len(rows)
+    docs = cr.prepare(include_external=False, output_dir=str(tmp_path), run_name="docs")
+    cr.build_table(docs)
+    assert not [c for c in ct.caveat_list(docs) if c.title.startswith("External")]
+
+
 def test_growth_caveats_only_where_their_data_are_used(tmp_path):
     full = gr.prepare(output_dir=str(tmp_path))
     gr.build_table(full)

@@ -179,7 +179,9 @@ def cannot_support(run: ComparisonRun) -> str:
 
 def _names(regions: list[str]) -> str:
     labels = [region_label(r) for r in regions]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def measurement_bases(run: ComparisonRun) -> str:
@@ -258,13 +260,19 @@ def caveat_list(run: ComparisonRun) -> list[Caveat]:
                 ("dibao-line",),
             )
         )
-    if run.include_external:
+    rows = [c for section in run.rows.values() for c in section]
+    external = [c for c in rows if "external" in (c.kinds or "")]
+    if run.include_external and external:
+        regions = _names(
+            list(dict.fromkeys(r for c in external for r in (c.region, c.benchmark) if r in run.all_regions))
+        )
         out.append(
             Caveat(
                 "External and derived values.",
-                "National figures, the poverty line, most Xiangxi incomes and some incidence values are external "
-                "(secondary sources); the table's `note` flags them and derived values. Set "
-                "`include_external = False` to see what the documents alone support.",
+                f"External (secondary-source) values enter {len(external)} of the {len(rows)} table rows"
+                + (f" (comparisons involving {regions})" if regions else "")
+                + "; the table's `kinds` and `note` flag them and derived values. Set `include_external = False` "
+                "to see what the documents alone support.",
                 "scope",
             )
         )
