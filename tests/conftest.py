@@ -17,7 +17,7 @@ import pytest
 from analysis import paths
 from analysis.build.browser import INSTALL as BROWSER_INSTALL  # what installs the browser (as .ci/run does)
 from analysis.build.browser import chromium_paths
-from helpers import in_ci
+from helpers import driver_changes, driver_skip_reason, in_ci
 
 
 @pytest.fixture
@@ -87,6 +87,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "full(why): left to CI and `make test-full` (skipped by `make test`, with the reason): a whole build "
         "repeated, figures drawn twice, or an outside program (Chromium, a JupyterLab server, the package index)",
     )
+    config.addinivalue_line(
+        "markers",
+        "driver(why): runs the build driver or its kernels in other processes; `make test` runs it when the "
+        "build layer differs from the last commit (DRIVER_PATHS), CI and `make test-full` always",
+    )
 
 
 FIRST = (
@@ -118,6 +123,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]):
         if "chromium" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.full(f"drives headless Chromium (install with: {BROWSER_INSTALL})"))
+        if "one_build" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("driver"):
+            item.add_marker(pytest.mark.driver("reads the build driver's build of the claims audit run"))
+        if not in_ci() and (driver := item.get_closest_marker("driver")):
+            why = driver.args[0] if driver.args else "runs the build driver"
+            if reason := driver_skip_reason(why, driver_changes()):
+                item.add_marker(pytest.mark.skip(reason=reason))
         if not in_ci() and (full := item.get_closest_marker("full")):
             why = full.args[0] if full.args else "a CI test"
             item.add_marker(pytest.mark.skip(reason=f"{why}: runs in CI (.ci/run) and with `make test-full`"))

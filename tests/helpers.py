@@ -7,12 +7,15 @@ values computed by hand from the data, with the rows they rest on, in ``tests/ha
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from analysis import paths
 from analysis.errors import DataError
 
 
@@ -80,6 +83,51 @@ def edit_figures(raw: Path, edit, encoding: str = "utf-8") -> Path:
 def in_ci() -> bool:
     """True under CI (``CI=true``, as .ci/run and most CI services set it)."""
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+DRIVER_PATHS = (
+    "src/analysis/build",
+    "tests/build",
+    "tests/conftest.py",
+    "tests/helpers.py",
+    "tests/notebook_helpers.py",
+    "Makefile",
+    "pyproject.toml",
+    "requirements.lock",
+    "requirements-dev.lock",
+    "tools",
+)
+"""What the ``driver`` tests test: the build layer, its tests, and the environment its kernels run in."""
+
+
+@functools.cache
+def driver_changes(root: Path = paths.ROOT) -> tuple[str, ...] | None:
+    """The files under :data:`DRIVER_PATHS` that differ from the last commit (``git status``: changed,
+    staged or new); None when git cannot tell (no git, or not a repository)."""
+    try:
+        r = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", *DRIVER_PATHS],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if r.returncode != 0:
+        return None
+    return tuple(line[3:] for line in r.stdout.splitlines() if line.strip())
+
+
+def driver_skip_reason(why: str, changes: tuple[str, ...] | None) -> str | None:
+    """Why ``make test`` skips a ``driver`` test, or None when it runs it: it runs when the build layer
+    changed (a developer's change to the driver gets its tests) or when git cannot tell."""
+    if changes is None or changes:
+        return None
+    return (
+        f"{why}: the build layer is as last committed ({', '.join(DRIVER_PATHS[:2])}, ...: git status); "
+        "runs in CI (.ci/run), with `make test-full`, and in `make test` once one of those files changes"
+    )
 
 
 # ----------------------------------------------------------------------------- bad-input tests

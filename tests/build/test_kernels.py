@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from analysis.build.kernels import KernelOps, run_pool
 
 
@@ -88,6 +90,7 @@ def test_a_kernel_that_cannot_start_fails_the_run_with_its_error(capfd):
     assert "FAILED: run a: RuntimeError: no kernel spec poverty-analysis" in capfd.readouterr().err
 
 
+@pytest.mark.driver("starts a kernel of the build")
 def test_kernels_talk_over_private_unix_sockets():
     """The build's (and the tests') kernels use Unix sockets in a 0700 folder, not TCP ports."""
     import stat
@@ -106,22 +109,29 @@ def test_kernels_talk_over_private_unix_sockets():
     assert not folder.exists()
 
 
-def session_processes(sid: int) -> list[str]:
-    """Command lines of the live processes in session ``sid`` (Linux /proc; zombies excluded)."""
+def processes_with(setting: str) -> list[str]:
+    """Command lines of the live processes whose environment holds ``setting`` (``NAME=value``).
+
+    Linux /proc; zombies excluded. The kernels run in sessions of their own (jupyter_client starts
+    them so), so a setting unique to one test finds the driver, its workers and their kernels,
+    and still finds a kernel that outlived the driver.
+    """
     from pathlib import Path
 
     out = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmd = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+            if setting.encode() not in (stat.parent / "environ").read_bytes().split(b"\0"):
+                continue
+            out.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
         except OSError:
             continue
-        if int(fields[3]) == sid and fields[0] != "Z":
-            out.append(cmd)
     return out
 
 
+@pytest.mark.driver("interrupts a build of two runs in two kernels")
 def test_ctrl_c_stops_the_workers_and_their_kernels(tmp_path):
     """SIGINT to the driver's process group (what Ctrl-C in a terminal sends): exit 130 with a
     message, no kernel or worker left running, no half-written report."""
@@ -132,6 +142,7 @@ def test_ctrl_c_stops_the_workers_and_their_kernels(tmp_path):
 
     from analysis import paths
 
+    setting = f"ANALYSIS_REPORTS_DIR={tmp_path / 'reports'}"  # unique to this test: finds its processes
     env = {**os.environ, "ANALYSIS_REPORTS_DIR": str(tmp_path / "reports")}
     # A driver started from a terminal gets Ctrl-C; one started in the background by a
     # non-interactive shell inherits SIGINT ignored (POSIX) and rightly keeps ignoring it. The
@@ -156,11 +167,16 @@ def test_ctrl_c_stops_the_workers_and_their_kernels(tmp_path):
         line = proc.stdout.readline()
         assert line, proc.stderr.read() if proc.stderr else ""
         started += ".ipynb {" in line
-    time.sleep(1)
+    deadline = time.monotonic() + 30
+    while sum("ipykernel" in c for c in processes_with(setting)) < 2:  # both kernels are up
+        assert time.monotonic() < deadline and proc.poll() is None, "the two kernels did not start"
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err[-2000:]
     assert "[report] interrupted: kernels stopped" in err
-    time.sleep(0.5)
-    assert session_processes(proc.pid) == [], "processes left in the driver's session"
+    deadline = time.monotonic() + 5  # the kernels' own exit after the driver's may take a moment
+    while (left := processes_with(setting)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert left == [], f"processes of the interrupted build still running: {left}"
     assert not list((tmp_path / "reports").glob("*.html"))

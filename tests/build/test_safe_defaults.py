@@ -153,6 +153,7 @@ def test_make_data_outputs_get_the_mode_of_the_umask(umask, tmp_path):
     assert set(modes.values()) == {expected}, modes
 
 
+@pytest.mark.driver("runs the build driver's index in a process with another umask")
 @pytest.mark.parametrize(("mask", "expected"), [(0o002, 0o664)])
 def test_build_index_pages_get_the_mode_of_the_umask(tmp_path, mask, expected):
     """The build driver's own files (index, data catalog, build info), in a process with a group-writable
@@ -200,6 +201,48 @@ def _probe(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess:
     )
 
 
+# ----------------------------------------------------------------------------- driver tests in make test
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+def test_driver_tests_run_when_the_build_layer_changed_and_skip_when_it_is_as_committed(tmp_path):
+    """``make test`` runs the ``driver`` tests when a file of the build layer (or its tests, or the
+    environment) differs from the last commit: changed, staged or new; not for a change elsewhere;
+    and always when git cannot tell. The skip reason names ``make test-full`` and CI."""
+    from helpers import DRIVER_PATHS, driver_changes, driver_skip_reason
+
+    assert "src/analysis/build" in DRIVER_PATHS and "Makefile" in DRIVER_PATHS
+    root = tmp_path / "clone"
+    (root / "src" / "analysis" / "build").mkdir(parents=True)
+    (root / "notebooks").mkdir()
+    (root / "src" / "analysis" / "build" / "report.py").write_text("x = 1\n")
+    (root / "notebooks" / "growth.ipynb").write_text("{}\n")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "c")
+    assert driver_changes(root) == ()
+    reason = driver_skip_reason("interrupts a build", ())
+    assert reason and reason.startswith("interrupts a build: ") and "`make test-full`" in reason and "CI" in reason
+
+    (root / "notebooks" / "growth.ipynb").write_text("{ }\n")  # an economist's edit: not the driver's
+    driver_changes.cache_clear()
+    assert driver_changes(root) == ()
+
+    (root / "src" / "analysis" / "build" / "report.py").write_text("x = 2\n")
+    (root / "Makefile").write_text("all:\n")
+    driver_changes.cache_clear()
+    assert sorted(driver_changes(root) or ()) == ["Makefile", "src/analysis/build/report.py"]
+    assert driver_skip_reason("interrupts a build", driver_changes(root)) is None
+
+    driver_changes.cache_clear()
+    assert driver_changes(tmp_path) is None  # not a repository: git cannot tell, the tests run
+    assert driver_skip_reason("interrupts a build", None) is None
+    driver_changes.cache_clear()
+
+
 def test_outside_ci_browser_tests_skip_naming_make_test_full_and_the_install_command(tmp_path):
     r = _probe(tmp_path, ci=None)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
@@ -233,6 +276,7 @@ def user_driver(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.driver("a variant run of the build driver")
 def test_driver_variant_run_leaves_reports_alone(tmp_path):
     """``analysis.build.report run NAME --param ...`` writes a variant to build/variants/NAME/."""
     from notebook_helpers import reports_digest
@@ -270,6 +314,7 @@ def test_kernel_reset_restores_what_a_notebook_may_change():
     )
 
 
+@pytest.mark.driver("make notebooks: the build driver with a pool of two kernels")
 def test_make_notebooks_refreshes_in_place_in_a_pool_and_names_a_failure(tmp_path):
     """``analysis.build.report notebook`` (``make notebooks``) with two workers: a good notebook is
     rewritten byte-identical to the committed one (fresh-kernel outputs), a broken one fails by

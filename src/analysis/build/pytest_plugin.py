@@ -40,3 +40,64 @@ def pytest_runtest_makereport(item, call):
         return
     notebook = os.path.relpath(str(item.fspath), str(item.config.rootpath))
     report.longrepr = f"{report.longrepr}\n\n{STALE_HINT.format(nb=notebook)}"
+
+
+# ------------------------------------------------------------------ one nbval kernel per process
+
+_NBVAL_KERNEL: list = []
+"""The kernel that nbval's notebooks share in this test process (see :func:`pytest_configure`)."""
+
+
+def _reuse_kernels() -> bool:
+    """Whether nbval's notebooks share one kernel per test process: outside CI (``CI`` not true)."""
+    return os.environ.get("CI", "").strip().lower() not in {"1", "true", "yes"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Outside CI, nbval's notebooks share one kernel per test process, reset between notebooks.
+
+    nbval starts a kernel for every notebook; start-up and the imports of pandas, matplotlib and
+    the package are then about a second of each notebook's check. Here the first notebook of a
+    process starts the kernel as nbval does, and each further one gets the build's reset
+    (:data:`analysis.build.kernels.KERNEL_RESET`), with which the build's reused kernels write
+    reports byte-identical to a fresh kernel's. Under CI every notebook still gets a fresh kernel,
+    so CI also checks that a fresh kernel reproduces the committed outputs (which ``make
+    notebooks`` writes from reused kernels).
+    """
+    if not _reuse_kernels() or not config.pluginmanager.hasplugin("nbval"):
+        return
+    from nbval.plugin import IPyNbFile
+
+    from analysis.build.kernels import KERNEL_RESET, KERNEL_SNAPSHOT
+
+    fresh_setup = IPyNbFile.setup
+
+    def run_silently(kernel, code: str) -> None:
+        reply = kernel.kc.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel reset failed: {reply['content']}")
+
+    def setup(self) -> None:
+        kernel = _NBVAL_KERNEL[0] if _NBVAL_KERNEL else None
+        if kernel is not None and kernel.is_alive():
+            run_silently(kernel, KERNEL_RESET)
+            self.kernel = kernel
+            self.setup_sanitize_files()
+            return
+        fresh_setup(self)
+        run_silently(self.kernel, KERNEL_SNAPSHOT)
+        _NBVAL_KERNEL[:] = [self.kernel]
+
+    def teardown(self) -> None:
+        """Keep the kernel for the next notebook (a kernel nbval stopped is replaced there)."""
+
+    IPyNbFile.setup = setup
+    IPyNbFile.teardown = teardown
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the shared nbval kernel."""
+    while _NBVAL_KERNEL:
+        kernel = _NBVAL_KERNEL.pop()
+        if kernel.is_alive():
+            kernel.stop()
