@@ -180,6 +180,10 @@ NBVAL := --nbval --nbval-kernel-name $(KERNEL) --nbval-sanitize-with tests/nbval
 # twice, a second papermill run, and the outside programs (headless Chromium, a JupyterLab server,
 # uv resolving the lock against the package index). No test executes a notebook's default run a
 # second time: nbval does it.
+# Tests marked `driver` (the build driver or its kernels in other processes) run in `make test`
+# only when the build layer differs from the last commit (tests/helpers.py DRIVER_PATHS); CI and
+# `make test-full` always run them. Outside CI, nbval's notebooks share one kernel per worker
+# (analysis.build.pytest_plugin).
 # Outside CI, notebook runs that are not build runs (nbval, the exploratory runs) save their
 # figures as PNG only (ANALYSIS_FIGURE_FORMATS, analysis.reports.figures): the SVG and PDF copies
 # cost two more draws of every figure. Build runs in the tests still write all three; CI writes
@@ -190,7 +194,7 @@ test: lint $(PROCESSED) | $(DEV_STAMP) ## Lint, then the unit tests (documentati
 	ANALYSIS_REPORTS_DIR=$(CURDIR)/build/nbval-outputs ANALYSIS_FIGURE_FORMATS=$(TEST_FORMATS) \
 	  $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder tests notebooks $(NBVAL)
 
-test-full: ## make test plus the tests marked `full` (what CI runs)
+test-full: ## make test plus the tests marked `full` and `driver` (what CI runs)
 	$(MAKE) --no-print-directory test CI=true
 
 LAB_ARGS ?=
