@@ -105,6 +105,13 @@ def kernel_classes() -> tuple[Any, Any]:
     return OneClientKernelManager, OneClient
 
 
+def client_exec(kc: Any, code: str) -> None:
+    """Run ``code`` through the started client ``kc`` silently; raise if it fails (used for the reset)."""
+    reply = kc.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"kernel reset failed: {reply['content']}")
+
+
 def kernel_exec(km: Any, code: str) -> None:
     """Run ``code`` in the kernel of ``km`` silently; raise if it fails (used for the reset)."""
     kc = km.client()
@@ -112,9 +119,7 @@ def kernel_exec(km: Any, code: str) -> None:
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
-        reply = kc.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content']}")
+        client_exec(kc, code)
     finally:
         if not shared:
             kc.stop_channels()

@@ -8,7 +8,8 @@ does (see :mod:`analysis.build.report`). This module must be imported before nbv
 which is why it is a ``-p`` plugin rather than part of ``conftest.py``.
 
 It also tells whoever meets a stale committed notebook what to do: an nbval failure
-"Cell outputs differ" gets a last paragraph naming ``make notebooks``.
+"Cell outputs differ" gets a last paragraph naming ``make notebooks``; and, outside CI, it lets
+nbval's notebooks share one kernel per test process (:func:`pytest_configure`).
 """
 
 from __future__ import annotations
@@ -68,24 +69,19 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     from nbval.plugin import IPyNbFile
 
-    from analysis.build.kernels import KERNEL_RESET, KERNEL_SNAPSHOT
+    from analysis.build.kernels import KERNEL_RESET, KERNEL_SNAPSHOT, client_exec
 
     fresh_setup = IPyNbFile.setup
-
-    def run_silently(kernel, code: str) -> None:
-        reply = kernel.kc.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content']}")
 
     def setup(self) -> None:
         kernel = _NBVAL_KERNEL[0] if _NBVAL_KERNEL else None
         if kernel is not None and kernel.is_alive():
-            run_silently(kernel, KERNEL_RESET)
+            client_exec(kernel.kc, KERNEL_RESET)
             self.kernel = kernel
             self.setup_sanitize_files()
             return
         fresh_setup(self)
-        run_silently(self.kernel, KERNEL_SNAPSHOT)
+        client_exec(self.kernel.kc, KERNEL_SNAPSHOT)
         _NBVAL_KERNEL[:] = [self.kernel]
 
     def teardown(self) -> None:
