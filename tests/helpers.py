@@ -9,13 +9,13 @@ from __future__ import annotations
 import csv
 import functools
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from analysis import paths
+from analysis.build.pytest_plugin import in_ci as in_ci  # the one definition of "under CI"
 from analysis.errors import DataError
 
 
@@ -78,11 +78,6 @@ def edit_figures(raw: Path, edit, encoding: str = "utf-8") -> Path:
     write_rows(path, rows, encoding=encoding, fieldnames=fields if rows and set(rows[0]) == set(fields) else None)
     resum(raw)
     return path
-
-
-def in_ci() -> bool:
-    """True under CI (``CI=true``, as .ci/run and most CI services set it)."""
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
 DRIVER_PATHS = (

@@ -25,7 +25,8 @@ def _notebook(path: Path, source: str, printed: str | None = None) -> Path:
 
 
 def _nbval(folder: Path, *notebooks: Path, ci: bool) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "CI"} | ({"CI": "true"} if ci else {})
+    drop = ("CI", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER")  # the nested run is plain nbval, in one process
+    env = {k: v for k, v in os.environ.items() if k not in drop} | ({"CI": "true"} if ci else {})
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "analysis.build.pytest_plugin",
          "--nbval", "--nbval-kernel-name", "poverty-analysis", "--rootdir", str(folder), *map(str, notebooks)],

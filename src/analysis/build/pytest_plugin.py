@@ -58,9 +58,13 @@ _NBVAL_KERNEL: list = []
 """The kernel that nbval's notebooks share in this test process (see :func:`pytest_configure`)."""
 
 
-def _reuse_kernels() -> bool:
-    """Whether nbval's notebooks share one kernel per test process: outside CI (``CI`` not true)."""
-    return os.environ.get("CI", "").strip().lower() not in {"1", "true", "yes"}
+def in_ci() -> bool:
+    """True under CI (``CI=true``, as .ci/run and most CI services set it; also ``1`` or ``yes``).
+
+    Outside CI, nbval's notebooks share a kernel (below) and the tests skip what ``tests/conftest.py``
+    leaves to CI (``tests/helpers.py`` uses this function).
+    """
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -74,7 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
     so CI also checks that a fresh kernel reproduces the committed outputs (which ``make
     notebooks`` writes from reused kernels).
     """
-    if not _reuse_kernels() or not config.pluginmanager.hasplugin("nbval"):
+    if in_ci() or not config.pluginmanager.hasplugin("nbval"):
         return
     from nbval.plugin import IPyNbFile
 
